@@ -1,0 +1,161 @@
+//! Proof that a rule's keywords cover its regex: no string the regex can match lacks all of
+//! the rule's keywords (compared ASCII-case-insensitively, as the prefilter compares them).
+//!
+//! The prefilter skips a rule on every line without one of its keywords, so a keyword list
+//! that misses a spelling the regex accepts would silently let secrets through. Examples can
+//! only sample; this explores the product of two automata exhaustively: a DFA of the rule's
+//! regex (anchored at the match start, for every possible preceding byte, reporting all match
+//! ends) and an Aho-Corasick DFA of the keywords. A reachable state where the regex has a match
+//! while the keyword automaton has seen no keyword is a counterexample, rebuilt into a string.
+
+use aho_corasick::automaton::Automaton as _;
+use regex_automata::dfa::{dense, Automaton as _, StartKind};
+use regex_automata::util::{start, syntax};
+use regex_automata::{nfa::thompson, Anchored, MatchKind};
+use std::collections::{HashMap, VecDeque};
+
+use super::rule::Rule;
+
+/// Why coverage could not be shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gap {
+    /// The regex matches this string (lossily printed), which holds none of the keywords.
+    Counterexample(String),
+    /// The regex's DFA is too big to explore within the limits.
+    TooComplex(String),
+}
+
+impl std::fmt::Display for Gap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Gap::Counterexample(s) => write!(f, "regex can match {s:?}, which contains none of its keywords"),
+            Gap::TooComplex(why) => write!(f, "keyword coverage cannot be proved: {why}"),
+        }
+    }
+}
+
+const DFA_LIMIT: usize = 64 << 20;
+const MAX_PRODUCT_STATES: usize = 2_000_000;
+
+/// Prove that every match of `rule.regex` contains one of `rule.keywords`.
+/// A rule without keywords runs on every line and needs no proof.
+pub fn prove(rule: &Rule) -> Result<(), Gap> {
+    if rule.keywords.is_empty() {
+        return Ok(());
+    }
+    let dfa = dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .match_kind(MatchKind::All)
+                .start_kind(StartKind::Anchored)
+                .dfa_size_limit(Some(DFA_LIMIT))
+                .determinize_size_limit(Some(DFA_LIMIT)),
+        )
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .thompson(thompson::Config::new().utf8(false))
+        .build(rule.regex.as_str())
+        .map_err(|e| Gap::TooComplex(e.to_string()))?;
+    let kw = aho_corasick::dfa::DFA::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::Standard)
+        .start_kind(aho_corasick::StartKind::Unanchored)
+        .build(&rule.keywords)
+        .map_err(|e| Gap::TooComplex(e.to_string()))?;
+    let kw_start = kw.start_state(aho_corasick::Anchored::No).map_err(|e| Gap::TooComplex(e.to_string()))?;
+
+    type State = (regex_automata::util::primitives::StateID, aho_corasick::automaton::StateID);
+    // Each explored state and how it was reached (parent, byte), for counterexamples.
+    let mut seen: HashMap<State, Option<(State, u8)>> = HashMap::new();
+    let mut queue = VecDeque::new();
+    for lb in std::iter::once(None).chain((0..=255u8).map(Some)) {
+        let cfg = start::Config::new().anchored(Anchored::Yes).look_behind(lb);
+        let s = dfa.start_state(&cfg).map_err(|e| Gap::TooComplex(e.to_string()))?;
+        let st = (s, kw_start);
+        if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(st) {
+            v.insert(None);
+            queue.push_back(st);
+        }
+    }
+    let rebuild = |seen: &HashMap<State, Option<(State, u8)>>, mut st: State| {
+        let mut bytes = Vec::new();
+        while let Some(Some((parent, b))) = seen.get(&st) {
+            bytes.push(*b);
+            st = *parent;
+        }
+        bytes.reverse();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    while let Some(st @ (d, a)) = queue.pop_front() {
+        // Matches are reported one byte late: a match state after reading `b` (or EOI) means
+        // the regex matched the bytes read before it, which saw no keyword.
+        if dfa.is_match_state(dfa.next_eoi_state(d)) {
+            return Err(Gap::Counterexample(rebuild(&seen, st)));
+        }
+        for b in 0..=255u8 {
+            let d2 = dfa.next_state(d, b);
+            if dfa.is_match_state(d2) {
+                return Err(Gap::Counterexample(rebuild(&seen, st)));
+            }
+            if dfa.is_dead_state(d2) {
+                continue;
+            }
+            let a2 = kw.next_state(aho_corasick::Anchored::No, a, b);
+            if kw.is_match(a2) {
+                continue; // a keyword is inside the match from here on
+            }
+            let next = (d2, a2);
+            if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(next) {
+                v.insert(Some((st, b)));
+                queue.push_back(next);
+                if seen.len() > MAX_PRODUCT_STATES {
+                    return Err(Gap::TooComplex(format!("more than {MAX_PRODUCT_STATES} states to explore")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rule::parse_file;
+
+    fn rule(keywords: &str, regex: &str) -> Rule {
+        let text = format!(
+            "[[rule]]\nid = \"t\"\nkind = \"t\"\ndescription = \"t\"\nkeywords = {keywords}\nregex = '''{regex}'''\n"
+        );
+        parse_file("test", &text).unwrap().remove(0)
+    }
+
+    #[test]
+    fn covered_literal_prefix() {
+        assert_eq!(prove(&rule(r#"["bearer"]"#, r"(?i)bearer\s+(?P<secret>\w+)")), Ok(()));
+    }
+
+    #[test]
+    fn covered_by_any_of_several_keywords() {
+        assert_eq!(prove(&rule(r#"["AKIA", "ASIA"]"#, r"(?P<secret>(?:AKIA|ASIA)[A-Z0-9]{16})")), Ok(()));
+    }
+
+    #[test]
+    fn gap_when_alternative_lacks_keyword() {
+        let gap = prove(&rule(r#"["AKIA"]"#, r"(?P<secret>(?:AKIA|ASIA)[A-Z0-9]{16})")).unwrap_err();
+        match gap {
+            Gap::Counterexample(s) => assert!(s.starts_with("ASIA"), "{s}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn gap_when_case_insensitive_regex_meets_keyword_split_by_optional_char() {
+        // `api_key` keyword misses `apikey`, which the regex allows.
+        let gap = prove(&rule(r#"["api_key"]"#, r"(?i)api_?key=(?P<secret>\w+)")).unwrap_err();
+        assert!(matches!(gap, Gap::Counterexample(ref s) if s.to_ascii_lowercase().starts_with("apikey=")), "{gap:?}");
+    }
+
+    #[test]
+    fn keywordless_rule_needs_no_proof() {
+        assert_eq!(prove(&rule("[]", r"(?P<secret>x)")), Ok(()));
+    }
+}

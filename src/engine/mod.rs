@@ -1,0 +1,41 @@
+//! The pattern engine: pure, synchronous, no I/O beyond reading rule files.
+//!
+//! Data flow: rule files ([`rule`]) compile into a [`RuleSet`] with one keyword prefilter
+//! ([`ruleset`]); a [`Scrubber`] ([`scrub`]) runs that prefilter over a block of lines, runs
+//! only the candidate rules on the lines where their keywords occur, checks each match with
+//! its [`validate::Validator`], merges overlapping spans and writes the line with placeholders
+//! ([`redact`]) into a reused output buffer. [`coverage`] proves that a rule's keywords cover
+//! its regex, so the prefilter never skips a line the rule could match. [`examples`] checks the
+//! example lines each rule ships with.
+//!
+//! The engine reports what it found as [`Hit`]s; counting them is the caller's job.
+
+pub mod coverage;
+pub mod examples;
+pub mod redact;
+pub mod rule;
+pub mod ruleset;
+pub mod scrub;
+pub mod validate;
+
+pub use redact::Mode;
+pub use rule::Rule;
+pub use ruleset::{LoadOptions, RuleSet};
+pub use scrub::{Hit, Scratch, Scrubber, StreamState};
+
+/// Errors from loading rules. They name the file and rule, never log content.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{origin}: {reason}")]
+    RuleFile { origin: String, reason: String },
+    #[error("{origin}:{rule}: {reason}")]
+    Rule { origin: String, rule: String, reason: String },
+    #[error("{path}: {reason}")]
+    Io { path: String, reason: String },
+    #[error("rule id {id:?} defined twice: in {first} and in {second}")]
+    DuplicateId { id: String, first: String, second: String },
+    #[error("--disable {0:?}: no rule has that id (see `scrubd rules`)")]
+    UnknownDisable(String),
+    #[error("building the keyword prefilter: {0}")]
+    Prefilter(String),
+}

@@ -1,0 +1,287 @@
+//! Rule files: the on-disk model (`patterns/*.toml`) and its compilation into [`Rule`]s.
+//!
+//! A rule file holds `[[rule]]` tables and, optionally, `[[key_kind]]` tables that name the
+//! kind of a secret from the key it sits under (for rules with `kind_from_key = true`). Parsing
+//! is strict: unknown keys are errors, every regex must compile and have a `secret` group, and
+//! errors name the file and the rule at fault — never a line of log content.
+
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use super::validate::Validator;
+use super::Error;
+
+/// Upper bound on a compiled rule regex, so a user rule cannot balloon memory.
+const REGEX_SIZE_LIMIT: usize = 8 << 20;
+
+/// Characters allowed in ids and kinds: they end up in placeholders and metric labels.
+fn is_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 48
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    key_kind: Vec<RawKeyKind>,
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RawKeyKind {
+    contains: String,
+    kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    kind: String,
+    description: String,
+    #[serde(default)]
+    keywords: Vec<String>,
+    regex: String,
+    #[serde(default)]
+    validator: Option<String>,
+    #[serde(default)]
+    priority: i32,
+    #[serde(default)]
+    kind_from_key: bool,
+    #[serde(default)]
+    block: Option<RawBlock>,
+    #[serde(default)]
+    examples: RawExamples,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawExamples {
+    #[serde(default)]
+    redact: Vec<String>,
+    #[serde(default)]
+    keep: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBlock {
+    #[serde(default)]
+    end: Option<String>,
+    body: String,
+    max_lines: u32,
+}
+
+/// A multi-line continuation: after the rule matched a line without `end`, following lines
+/// whose `body` regex matches are redacted (its `secret` group) until `end` or `max_lines`.
+#[derive(Debug)]
+pub struct Block {
+    /// The line that closes the block; without one, only `body` and `max_lines` end it.
+    pub end: Option<Regex>,
+    pub body: Regex,
+    pub max_lines: u32,
+}
+
+/// Example lines shipped with a rule. In `redact` examples the secret is marked `«like this»`.
+#[derive(Debug, Default, Clone)]
+pub struct Examples {
+    pub redact: Vec<String>,
+    pub keep: Vec<String>,
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub kind: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    pub regex: Regex,
+    /// Index of the `secret` capture group in `regex`.
+    pub secret_group: usize,
+    /// Index of the optional `key` capture group (used by validators and `kind_from_key`).
+    pub key_group: Option<usize>,
+    pub validator: Validator,
+    pub priority: i32,
+    /// `(needle, kind)` pairs tried in order against the lower-cased key when set.
+    pub key_kinds: Vec<(String, String)>,
+    pub block: Option<Block>,
+    pub examples: Examples,
+    /// Where the rule came from (`builtin:jwt.toml` or a path), for error messages.
+    pub origin: String,
+}
+
+impl Rule {
+    /// Every kind this rule can report (for metrics pre-registration and listings).
+    pub fn kinds(&self) -> Vec<&str> {
+        let mut kinds = vec![self.kind.as_str()];
+        for (_, k) in &self.key_kinds {
+            if !kinds.contains(&k.as_str()) {
+                kinds.push(k);
+            }
+        }
+        kinds
+    }
+}
+
+/// Compile a pattern the way every rule regex is compiled: bytes, no Unicode classes (so
+/// non-UTF-8 input is matched byte-wise), bounded size.
+pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+/// Parse and compile one rule file's text. `origin` names it in errors.
+pub fn parse_file(origin: &str, text: &str) -> Result<Vec<Rule>, Error> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| Error::RuleFile {
+        origin: origin.to_string(),
+        reason: toml_error(text, &e),
+    })?;
+    for kk in &raw.key_kind {
+        if !is_label(&kk.kind) || kk.contains.is_empty() {
+            return Err(Error::RuleFile {
+                origin: origin.to_string(),
+                reason: format!("key_kind {:?}: kind must be [a-z0-9_-]{{1,48}} and contains non-empty", kk.kind),
+            });
+        }
+    }
+    raw.rule.into_iter().map(|r| compile_rule(origin, r, &raw.key_kind)).collect()
+}
+
+/// Render a TOML error as `line:col: message` (the toml crate gives a byte span).
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().to_string();
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            format!("{line}:{col}: {msg}")
+        }
+        None => msg,
+    }
+}
+
+/// 1-based line and column of byte offset `at` in `text`.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..at.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = at - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+    (line, col)
+}
+
+fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Rule, Error> {
+    let fail = |reason: String| Error::Rule { origin: origin.to_string(), rule: r.id.clone(), reason };
+    if !is_label(&r.id) {
+        return Err(fail("id must be 1-48 characters of [a-z0-9_-]".into()));
+    }
+    if !is_label(&r.kind) {
+        return Err(fail(format!("kind {:?} must be 1-48 characters of [a-z0-9_-]", r.kind)));
+    }
+    if r.keywords.iter().any(|k| k.is_empty()) {
+        return Err(fail("keywords must not be empty strings".into()));
+    }
+    let regex = compile_regex(&r.regex).map_err(|e| fail(format!("bad regex: {e}")))?;
+    let names: Vec<Option<&str>> = regex.capture_names().collect();
+    let secret_group = names
+        .iter()
+        .position(|n| *n == Some("secret"))
+        .ok_or_else(|| fail("regex has no named group `secret`".into()))?;
+    let key_group = names.iter().position(|n| *n == Some("key"));
+    let validator = match &r.validator {
+        None => Validator::None,
+        Some(v) => Validator::from_name(v).ok_or_else(|| {
+            fail(format!("unknown validator {v:?} (known: {})", Validator::NAMES.join(", ")))
+        })?,
+    };
+    if r.kind_from_key && key_group.is_none() {
+        return Err(fail("kind_from_key needs a named group `key` in the regex".into()));
+    }
+    let key_kinds = if r.kind_from_key {
+        key_kinds.iter().map(|k| (k.contains.to_ascii_lowercase(), k.kind.clone())).collect()
+    } else {
+        Vec::new()
+    };
+    let block = match r.block {
+        None => None,
+        Some(b) => {
+            let end = match &b.end {
+                None => None,
+                Some(end) => Some(compile_regex(end).map_err(|e| fail(format!("bad block.end regex: {e}")))?),
+            };
+            let body = compile_regex(&b.body).map_err(|e| fail(format!("bad block.body regex: {e}")))?;
+            if !body.capture_names().any(|n| n == Some("secret")) {
+                return Err(fail("block.body regex has no named group `secret`".into()));
+            }
+            if b.max_lines == 0 || b.max_lines > 10_000 {
+                return Err(fail("block.max_lines must be in 1..=10000".into()));
+            }
+            Some(Block { end, body, max_lines: b.max_lines })
+        }
+    };
+    for ex in &r.examples.redact {
+        if super::examples::unmark(ex).is_none() {
+            return Err(fail(format!(
+                "examples.redact entry has no well-formed «secret» marks: {:?}",
+                truncate(ex)
+            )));
+        }
+    }
+    Ok(Rule {
+        id: r.id,
+        kind: r.kind,
+        description: r.description,
+        keywords: r.keywords,
+        regex,
+        secret_group,
+        key_group,
+        validator,
+        priority: r.priority,
+        key_kinds,
+        block,
+        examples: Examples { redact: r.examples.redact, keep: r.examples.keep },
+        origin: origin.to_string(),
+    })
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(60).collect()
+}
+
+/// The rule files compiled into the binary, as `(file name, text)`.
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    ("jwt.toml", include_str!("../../patterns/jwt.toml")),
+    ("http-auth.toml", include_str!("../../patterns/http-auth.toml")),
+    ("cookies.toml", include_str!("../../patterns/cookies.toml")),
+    ("url-params.toml", include_str!("../../patterns/url-params.toml")),
+    ("aws.toml", include_str!("../../patterns/aws.toml")),
+    ("uri-credentials.toml", include_str!("../../patterns/uri-credentials.toml")),
+    ("private-keys.toml", include_str!("../../patterns/private-keys.toml")),
+    ("keyvalue.toml", include_str!("../../patterns/keyvalue.toml")),
+    ("dynamodb.toml", include_str!("../../patterns/dynamodb.toml")),
+];
+
+/// Every `*.toml` file in `dir`, sorted by name, with its text.
+pub fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, Error> {
+    let io = |e: std::io::Error| Error::Io { path: dir.display().to_string(), reason: e.to_string() };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| Error::Io { path: p.display().to_string(), reason: e.to_string() })?;
+            Ok((p, text))
+        })
+        .collect()
+}

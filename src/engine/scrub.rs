@@ -1,0 +1,390 @@
+//! The scrubber: turns a block of input lines into the same lines with secrets replaced.
+//!
+//! Why per line: a log line is the unit every consumer keeps (one in, one out), and secrets in
+//! logs live inside one line — except PEM blocks, which a rule's `block` continuation follows
+//! across lines with per-stream [`StreamState`].
+//!
+//! Why the prefilter comes first: most lines hold no secret. One Aho-Corasick pass over the
+//! whole block finds the lines that contain any rule keyword; everything between them is copied
+//! to the output in one `extend_from_slice`, with no per-line work and no allocation. Only on a
+//! keyword line do the candidate rules' regexes run, on that line alone.
+//!
+//! What the caller must not assume: that a [`Hit`] is one regex match. Overlapping matches are
+//! merged into one redacted span, reported once, with the kind of the highest-priority rule.
+
+use regex::bytes::CaptureLocations;
+
+use super::redact::{self, Mode};
+use super::ruleset::RuleSet;
+use super::validate::Verdict;
+use std::sync::Arc;
+
+/// One redacted span of one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Line index within the block passed to [`Scrubber::scrub_block`] (0-based).
+    pub line: usize,
+    /// Index of the winning rule in the [`RuleSet`].
+    pub rule: u32,
+    /// Kind id; name it with [`RuleSet::kind_name`].
+    pub kind: u16,
+    /// Byte range of the secret in the input line.
+    pub start: usize,
+    pub end: usize,
+    /// For JWTs, the header's normalised `alg`.
+    pub alg: Option<&'static str>,
+    /// In hash mode, the fingerprint written into the placeholder.
+    pub fingerprint: Option<[u8; 12]>,
+    /// A continuation line of a multi-line block (a PEM body line after the first).
+    pub continued: bool,
+}
+
+/// Per-stream state carried from one line to the next (an open multi-line block).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamState {
+    block: Option<OpenBlock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OpenBlock {
+    rule: u32,
+    lines: u32,
+}
+
+impl StreamState {
+    /// Whether a multi-line block is open (the next lines may be its body).
+    pub fn in_block(&self) -> bool {
+        self.block.is_some()
+    }
+}
+
+/// Per-worker scratch space, reused across lines so clean and dirty lines allocate nothing.
+pub struct Scratch {
+    locs: Vec<CaptureLocations>,
+    candidates: Vec<bool>,
+    chosen: Vec<u32>,
+    spans: Vec<Span>,
+    placeholders: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    rule: u32,
+    kind: u16,
+    priority: i32,
+    alg: Option<&'static str>,
+}
+
+/// A validated match of one rule, before merging; what `scrubd explain` shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: u32,
+    pub kind: u16,
+    pub start: usize,
+    pub end: usize,
+    pub alg: Option<&'static str>,
+}
+
+/// Scrubs lines with a shared [`RuleSet`]. Cheap to clone; one per worker thread.
+#[derive(Debug, Clone)]
+pub struct Scrubber {
+    rules: Arc<RuleSet>,
+    mode: Mode,
+}
+
+impl Scrubber {
+    pub fn new(rules: Arc<RuleSet>, mode: Mode) -> Self {
+        Scrubber { rules, mode }
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    /// Fresh scratch space for one worker.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            locs: self.rules.rules().iter().map(|r| r.regex.capture_locations()).collect(),
+            candidates: vec![false; self.rules.len()],
+            chosen: Vec::new(),
+            spans: Vec::new(),
+            placeholders: Vec::new(),
+        }
+    }
+
+    /// Scrub `input`, a block of whole lines (each ending in `\n`, except perhaps the last),
+    /// appending the result to `out` and one [`Hit`] per redacted span to `hits`.
+    /// Line endings (`\n`, `\r\n`, none) are copied unchanged.
+    pub fn scrub_block(
+        &self,
+        input: &[u8],
+        state: &mut StreamState,
+        scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let mut pos = 0; // always at a line start
+        let mut line_no = 0; // index of the line starting at `pos`
+        let every_line = !self.rules.always().is_empty() || self.rules.prefilter().is_none();
+        while pos < input.len() {
+            let line_start = if state.block.is_some() || every_line {
+                pos
+            } else {
+                match self.rules.prefilter().and_then(|ac| ac.find(&input[pos..])) {
+                    None => {
+                        out.extend_from_slice(&input[pos..]);
+                        return;
+                    }
+                    Some(m) => {
+                        let at = pos + m.start();
+                        let start = memchr::memrchr(b'\n', &input[pos..at]).map_or(pos, |i| pos + i + 1);
+                        out.extend_from_slice(&input[pos..start]);
+                        line_no += memchr::memchr_iter(b'\n', &input[pos..start]).count();
+                        start
+                    }
+                }
+            };
+            let (content_end, next) = match memchr::memchr(b'\n', &input[line_start..]) {
+                Some(i) => {
+                    let nl = line_start + i;
+                    let end = if nl > line_start && input[nl - 1] == b'\r' { nl - 1 } else { nl };
+                    (end, nl + 1)
+                }
+                None => (input.len(), input.len()),
+            };
+            self.scrub_line_at(&input[line_start..content_end], line_no, state, scratch, out, hits);
+            out.extend_from_slice(&input[content_end..next]);
+            pos = next;
+            line_no += 1;
+        }
+    }
+
+    /// Scrub one line's content (no terminator), appending to `out`; hits get line index 0.
+    pub fn scrub_line(
+        &self,
+        line: &[u8],
+        state: &mut StreamState,
+        scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+        hits: &mut Vec<Hit>,
+    ) {
+        self.scrub_line_at(line, 0, state, scratch, out, hits)
+    }
+
+    fn scrub_line_at(
+        &self,
+        line: &[u8],
+        line_no: usize,
+        state: &mut StreamState,
+        scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+        hits: &mut Vec<Hit>,
+    ) {
+        scratch.spans.clear();
+        if let Some(open) = state.block.take() {
+            if let Some(first) = self.continue_block(line, open, state, scratch) {
+                return self.write_line(line, line_no, !first, scratch, out, hits);
+            }
+        }
+        self.select_candidates(line, scratch);
+        self.find_spans(line, Some(state), scratch);
+        self.write_line(line, line_no, false, scratch, out, hits);
+    }
+
+    /// All validated matches in `line`, unmerged (for `explain` and rule examples).
+    /// With `only = Some(rule)`, just that rule runs (regardless of keywords).
+    pub fn findings(&self, line: &[u8], only: Option<usize>, scratch: &mut Scratch) -> Vec<Finding> {
+        scratch.spans.clear();
+        match only {
+            Some(r) => {
+                scratch.chosen.clear();
+                scratch.chosen.push(r as u32);
+            }
+            None => self.select_candidates(line, scratch),
+        }
+        self.find_spans(line, None, scratch);
+        scratch
+            .spans
+            .iter()
+            .map(|s| Finding { rule: s.rule, kind: s.kind, start: s.start, end: s.end, alg: s.alg })
+            .collect()
+    }
+
+    /// Rules whose keywords occur in `line`, in rule order, into `scratch.chosen`.
+    fn select_candidates(&self, line: &[u8], scratch: &mut Scratch) {
+        scratch.chosen.clear();
+        scratch.chosen.extend_from_slice(self.rules.always());
+        if let Some(ac) = self.rules.prefilter() {
+            for m in ac.find_overlapping_iter(line) {
+                for &r in self.rules.keyword_rules(m.pattern().as_usize()) {
+                    if !scratch.candidates[r as usize] {
+                        scratch.candidates[r as usize] = true;
+                        scratch.chosen.push(r);
+                    }
+                }
+            }
+        }
+        for &r in &scratch.chosen {
+            scratch.candidates[r as usize] = false;
+        }
+        scratch.chosen.sort_unstable();
+    }
+
+    /// Run the chosen rules over `line`, pushing validated spans. With a `state`, a rule with a
+    /// `block` whose end is not on this line opens the block.
+    fn find_spans(&self, line: &[u8], mut state: Option<&mut StreamState>, scratch: &mut Scratch) {
+        if scratch.chosen.is_empty() {
+            return;
+        }
+        scratch.placeholders.clear();
+        if memchr::memmem::find(line, b"[REDACTED").is_some() {
+            find_placeholders(line, &mut scratch.placeholders);
+        }
+        let rules = self.rules.rules();
+        for ci in 0..scratch.chosen.len() {
+            let ri = scratch.chosen[ci] as usize;
+            let rule = &rules[ri];
+            let locs = &mut scratch.locs[ri];
+            let mut at = 0;
+            while at <= line.len() {
+                let Some(m) = rule.regex.captures_read_at(locs, line, at) else { break };
+                at = if m.end() > m.start() { m.end() } else { m.end() + 1 };
+                if let (Some(block), Some(st)) = (&rule.block, state.as_deref_mut()) {
+                    let after = locs.get(rule.secret_group).map_or(m.end(), |(_, e)| e);
+                    if !block.end.as_ref().is_some_and(|end| end.is_match(&line[after..])) {
+                        st.block = Some(OpenBlock { rule: ri as u32, lines: 0 });
+                    }
+                }
+                let Some((s, e)) = locs.get(rule.secret_group) else { continue };
+                if s == e {
+                    continue;
+                }
+                let key = rule.key_group.and_then(|g| locs.get(g)).map(|(ks, ke)| &line[ks..ke]);
+                let Verdict::Accept { alg } = rule.validator.check(&line[s..e], key, line.get(e).copied())
+                else {
+                    continue;
+                };
+                if line[s..e].starts_with(b"[REDACTED")
+                    || scratch.placeholders.iter().any(|&(ps, pe)| s < pe && ps < e)
+                {
+                    continue;
+                }
+                scratch.spans.push(Span {
+                    start: s,
+                    end: e,
+                    rule: ri as u32,
+                    kind: self.rules.kind_id(ri, key),
+                    priority: rule.priority,
+                    alg,
+                });
+            }
+        }
+    }
+
+    /// A line following an open block: redact it as body, close the block, or both.
+    /// Returns `Some(is_first_body_line)` when the line was handled as a body line.
+    fn continue_block(&self, line: &[u8], mut open: OpenBlock, state: &mut StreamState, scratch: &mut Scratch) -> Option<bool> {
+        let ri = open.rule as usize;
+        let rule = &self.rules.rules()[ri];
+        let block = rule.block.as_ref()?;
+        if block.end.as_ref().is_some_and(|end| end.is_match(line)) || open.lines >= block.max_lines {
+            return None;
+        }
+        let caps = block.body.captures(line)?;
+        if let Some(m) = caps.name("secret").filter(|m| !m.is_empty()) {
+            scratch.spans.push(Span {
+                start: m.start(),
+                end: m.end(),
+                rule: open.rule,
+                kind: self.rules.kind_id(ri, None),
+                priority: rule.priority,
+                alg: None,
+            });
+        }
+        let first = open.lines == 0;
+        open.lines += 1;
+        state.block = Some(open);
+        Some(first)
+    }
+
+    /// Merge `scratch.spans` and write `line` with placeholders into `out`.
+    fn write_line(
+        &self,
+        line: &[u8],
+        line_no: usize,
+        continued: bool,
+        scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+        hits: &mut Vec<Hit>,
+    ) {
+        if scratch.spans.is_empty() {
+            out.extend_from_slice(line);
+            return;
+        }
+        let spans = &mut scratch.spans;
+        spans.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut copied = 0;
+        let mut i = 0;
+        while i < spans.len() {
+            let mut merged = spans[i];
+            let mut j = i + 1;
+            while j < spans.len() && spans[j].start < merged.end {
+                let s = spans[j];
+                merged.end = merged.end.max(s.end);
+                if s.priority > merged.priority {
+                    merged.rule = s.rule;
+                    merged.kind = s.kind;
+                    merged.priority = s.priority;
+                }
+                merged.alg = merged.alg.or(s.alg);
+                j += 1;
+            }
+            out.extend_from_slice(&line[copied..merged.start]);
+            let kind = self.rules.kind_name(merged.kind);
+            let secret = &line[merged.start..merged.end];
+            let fingerprint = self.mode.fingerprint(secret);
+            self.mode.write_placeholder(kind, secret, out);
+            copied = merged.end;
+            hits.push(Hit {
+                line: line_no,
+                rule: merged.rule,
+                kind: merged.kind,
+                start: merged.start,
+                end: merged.end,
+                alg: merged.alg,
+                fingerprint,
+                continued,
+            });
+            i = j;
+        }
+        out.extend_from_slice(&line[copied..]);
+    }
+}
+
+/// Byte ranges of scrubd placeholders (`[REDACTED:...]`) already in `line`.
+fn find_placeholders(line: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut at = 0;
+    while let Some(i) = memchr::memmem::find(&line[at..], b"[REDACTED") {
+        let s = at + i;
+        let rest = &line[s + 1..];
+        let len = rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b":_.=-".contains(&b)));
+        match len {
+            Some(n) if rest[n] == b']' => {
+                out.push((s, s + n + 2));
+                at = s + n + 2;
+            }
+            _ => at = s + 1,
+        }
+    }
+}
+
+/// Write the fail-closed replacement for a line longer than the limit (content not emitted).
+pub fn write_oversize_line(len: u64, out: &mut Vec<u8>) {
+    redact::write_oversize(len, out)
+}

@@ -1,0 +1,256 @@
+//! Validators: the second look a rule takes at a regex match before it becomes a finding.
+//!
+//! A regex says *where* a secret could be; a validator says whether the value really looks
+//! like one. Key-based rules depend on this: `"token": null`, `page_token = next_token(c)` and
+//! `"password": "[REDACTED:password]"` all match a key regex but hold no secret.
+
+use base64::Engine as _;
+
+/// What a validator concluded about one match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Reject,
+    /// A secret; for JWTs, the header's `alg` (normalised to a fixed set).
+    Accept { alg: Option<&'static str> },
+}
+
+/// The validators a rule can name in its `validator` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validator {
+    None,
+    /// The header decodes to a JSON object with an `alg`.
+    Jwt,
+    /// A human-chosen credential: anything but an obvious non-value or placeholder.
+    Password,
+    /// A machine credential: like `Password`, and at least 8 bytes, not a plain word.
+    Token,
+    /// Base64 `user:password`.
+    BasicAuth,
+    /// `Password` under a password-like key (`pass`, `pwd`), `Token` under any other.
+    Credential,
+    /// Like `Credential`, but a password must not be a plain lowercase word either: for bare
+    /// `key: value`, which is as often prose (`Password: incorrect`) as a dump.
+    CredentialStrict,
+}
+
+impl Validator {
+    pub const NAMES: &'static [&'static str] =
+        &["jwt", "password", "token", "basic-auth", "credential", "credential-strict"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "jwt" => Self::Jwt,
+            "password" => Self::Password,
+            "token" => Self::Token,
+            "basic-auth" => Self::BasicAuth,
+            "credential" => Self::Credential,
+            "credential-strict" => Self::CredentialStrict,
+            _ => return None,
+        })
+    }
+
+    /// Judge `value` (the `secret` group), with `key` (the `key` group, if any) and the byte
+    /// that follows the value in the line (code such as `f(` is not a value).
+    pub fn check(self, value: &[u8], key: Option<&[u8]>, next: Option<u8>) -> Verdict {
+        let ok = match self {
+            Self::None => true,
+            Self::Jwt => return jwt_alg(value).map_or(Verdict::Reject, |alg| Verdict::Accept { alg: Some(alg) }),
+            Self::Password => credential(value, key, next),
+            Self::Token => credential(value, key, next) && machine_like(value),
+            Self::BasicAuth => basic_auth(value),
+            Self::Credential | Self::CredentialStrict => {
+                let password_key = key.is_some_and(|k| {
+                    let k = k.to_ascii_lowercase();
+                    memchr::memmem::find(&k, b"pass").is_some() || memchr::memmem::find(&k, b"pwd").is_some()
+                });
+                credential(value, key, next)
+                    && match (password_key, self) {
+                        (true, Self::Credential) => true,
+                        (true, _) => !is_wordy(value.trim_ascii()),
+                        (false, _) => machine_like(value),
+                    }
+            }
+        };
+        if ok {
+            Verdict::Accept { alg: None }
+        } else {
+            Verdict::Reject
+        }
+    }
+}
+
+/// The JWT `alg` values counted by name; anything else is `other`.
+pub const JWT_ALGS: &[&str] = &[
+    "none", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256",
+    "PS384", "PS512", "EdDSA", "other",
+];
+
+/// Decode a JWT's header and return its normalised `alg`, or `None` if it is not a JWT.
+pub fn jwt_alg(token: &[u8]) -> Option<&'static str> {
+    let header = token.split(|&b| b == b'.').next()?;
+    if header.len() > 4096 {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header.strip_suffix(b"=").unwrap_or(header))
+        .ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&decoded).ok()?;
+    let alg = v.as_object()?.get("alg")?.as_str()?;
+    Some(
+        JWT_ALGS[..JWT_ALGS.len() - 1]
+            .iter()
+            .find(|a| a.eq_ignore_ascii_case(alg))
+            .copied()
+            .unwrap_or("other"),
+    )
+}
+
+/// Values that sit under secret-sounding keys but are not secrets.
+const NON_VALUES: &[&str] = &[
+    "true", "false", "null", "none", "nil", "undefined", "yes", "no", "on", "off", "n/a", "na",
+    "empty", "unset", "not set", "notset", "required", "optional", "string", "str", "bytes",
+    "redacted", "masked", "hidden", "omitted", "filtered", "removed", "sensitive", "secret",
+    "password", "token", "changeme!", "<nil>", "nan",
+];
+
+/// Keys that end like a credential but name pagination or shell state, not secrets.
+const NON_SECRET_KEY_PREFIXES: &[&str] =
+    &["next", "page", "continuation", "pagination", "cursor", "sync", "resume", "start", "last"];
+
+fn credential(value: &[u8], key: Option<&[u8]>, next: Option<u8>) -> bool {
+    let v = value.trim_ascii();
+    if v.is_empty() || matches!(next, Some(b'(' | b'[' | b'{')) {
+        return false;
+    }
+    if let Some(key) = key {
+        let key = trim_key(key);
+        if key == b"PWD" || key == b"OLDPWD" {
+            return false;
+        }
+        let lower = key.to_ascii_lowercase();
+        if NON_SECRET_KEY_PREFIXES.iter().any(|p| {
+            lower.starts_with(p.as_bytes()) && lower.len() > p.len() && lower[p.len()..].ends_with(b"token")
+        }) {
+            return false;
+        }
+    }
+    if NON_VALUES.iter().any(|n| v.eq_ignore_ascii_case(n.as_bytes())) {
+        return false;
+    }
+    if is_placeholder(v) {
+        return false;
+    }
+    if v.iter().all(u8::is_ascii_digit) && v.len() < 6 {
+        return false;
+    }
+    // One character repeated (`********`, `xxxxxx`, `-----`) is a mask, not a value.
+    if v.len() > 1 && v.iter().all(|&b| b == v[0]) && !v[0].is_ascii_alphanumeric() || v.iter().all(|&b| b == b'x' || b == b'X') {
+        return false;
+    }
+    true
+}
+
+fn trim_key(key: &[u8]) -> &[u8] {
+    let key = key.trim_ascii();
+    let key = key.strip_prefix(b"\\").unwrap_or(key);
+    key.trim_matches(|b| b == b'"' || b == b'\'' || b == b'\\')
+}
+
+trait TrimMatches {
+    fn trim_matches(&self, f: impl Fn(u8) -> bool) -> &[u8];
+}
+impl TrimMatches for [u8] {
+    fn trim_matches(&self, f: impl Fn(u8) -> bool) -> &[u8] {
+        let start = self.iter().position(|&b| !f(b)).unwrap_or(self.len());
+        let end = self.iter().rposition(|&b| !f(b)).map_or(start, |p| p + 1);
+        &self[start..end]
+    }
+}
+
+/// scrubd's own placeholders and the usual template / masking forms.
+pub fn is_placeholder(v: &[u8]) -> bool {
+    v.starts_with(b"[REDACTED")
+        || v.starts_with(b"${")
+        || v.starts_with(b"{{")
+        || v.starts_with(b"%(")
+        || v.starts_with(b"$(")
+        || (v.starts_with(b"<") && v.ends_with(b">"))
+        || (v.starts_with(b"{") && v.ends_with(b"}") && !v.contains(&b'"'))
+        || v.starts_with(b"***")
+}
+
+/// A machine credential is at least 8 bytes and not a lowercase word or phrase
+/// (`expired`, `invalid_token`, `not provided`).
+fn machine_like(value: &[u8]) -> bool {
+    let v = value.trim_ascii();
+    if v.len() < 8 {
+        return false;
+    }
+    !is_wordy(v)
+}
+
+fn is_wordy(v: &[u8]) -> bool {
+    v.iter().all(|&b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'_' | b'-'))
+        && v.iter().skip(1).all(|&b| !b.is_ascii_uppercase())
+}
+
+fn basic_auth(value: &[u8]) -> bool {
+    let v = value.trim_ascii();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(v)
+        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(v.trim_ascii_end()));
+    match decoded {
+        Ok(d) => d.contains(&b':') && d.iter().all(|&b| b >= 0x20 || b == b'\t') && d.len() >= 2,
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jwt_alg_none_and_known() {
+        // {"alg":"none","typ":"JWT"}
+        assert_eq!(jwt_alg(b"eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIn0."), Some("none"));
+        // {"alg":"HS256","typ":"JWT"}
+        assert_eq!(jwt_alg(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.sig"), Some("HS256"));
+        // {"alg":"XYZ"}
+        assert_eq!(jwt_alg(b"eyJhbGciOiJYWVoifQ.e30.x"), Some("other"));
+    }
+
+    #[test]
+    fn jwt_rejects_non_json_header() {
+        assert_eq!(jwt_alg(b"eyJub3QganNvbg.e30.x"), None);
+        assert_eq!(jwt_alg(b"eyJ!!!.e30.x"), None);
+    }
+
+    #[test]
+    fn credential_rejects_non_values() {
+        for v in ["null", "None", "", "  ", "[REDACTED:password]", "${DB_PASSWORD}", "<password>", "********", "xxxx", "42"] {
+            assert!(!credential(v.as_bytes(), None, None), "{v}");
+        }
+        assert!(credential(b"hunter2", None, None));
+        assert!(!credential(b"next_token", None, Some(b'(')));
+    }
+
+    #[test]
+    fn credential_rejects_pagination_and_shell_keys() {
+        assert!(!credential(b"AbCdEf123456", Some(b"next_token"), None));
+        assert!(!credential(b"/srv/app", Some(b"PWD"), None));
+        assert!(credential(b"AbCdEf123456", Some(b"refresh_token"), None));
+    }
+
+    #[test]
+    fn token_needs_machine_shape() {
+        assert_eq!(Validator::Token.check(b"expired", None, None), Verdict::Reject);
+        assert_eq!(Validator::Token.check(b"invalid_token", None, None), Verdict::Reject);
+        assert!(matches!(Validator::Token.check(b"a8Fk2LmQ9x", None, None), Verdict::Accept { .. }));
+    }
+
+    #[test]
+    fn basic_auth_needs_colon() {
+        assert!(basic_auth(b"dXNlcjpwYXNz")); // user:pass
+        assert!(!basic_auth(b"authentication"));
+    }
+}

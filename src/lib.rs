@@ -1,0 +1,7 @@
+//! scrubd: a log-stream secret scrubber.
+//!
+//! The [`engine`] is the library's heart and can be embedded or benchmarked on its own;
+//! [`filter`] runs it over a byte stream (stdin → stdout) on every core, keeping order.
+
+pub mod engine;
+pub mod filter;

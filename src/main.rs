@@ -1,0 +1,256 @@
+//! The scrubd command line: `filter`, `check`, `rules`, `explain`. Parsing and wiring only;
+//! the work happens in the library.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use scrubd::engine::{coverage, examples, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
+use scrubd::filter;
+
+#[derive(Parser)]
+#[command(name = "scrubd", version, about = "Redacts secrets from log streams, byte-exact elsewhere")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scrub stdin to stdout: one line out for every line in, secrets replaced.
+    Filter(FilterArgs),
+    /// Validate rule files: regexes, keywords (proved to cover each regex) and examples.
+    Check(RuleArgs),
+    /// List the rules in effect.
+    Rules(RuleArgs),
+    /// Show, for each line of stdin, which rule matched which byte range (values masked).
+    Explain(RuleArgs),
+}
+
+#[derive(Args, Clone)]
+struct RuleArgs {
+    /// Extra directory of *.toml rule files (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    /// Leave out the rule with this id (repeatable).
+    #[arg(long = "disable", value_name = "RULE_ID")]
+    disable: Vec<String>,
+    /// Leave out the built-in rules (use only --rules directories).
+    #[arg(long)]
+    no_builtin: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    /// `[REDACTED:<kind>]`
+    Mask,
+    /// `[REDACTED:<kind>:<12 hex>]`, keyed HMAC-SHA256 (needs --fingerprint-key-file)
+    Hash,
+}
+
+#[derive(Args)]
+struct FilterArgs {
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// How secrets are replaced.
+    #[arg(long, value_enum, default_value = "mask")]
+    mode: ModeArg,
+    /// Key for hash mode (at least 16 bytes; a trailing newline is ignored).
+    #[arg(long, value_name = "FILE")]
+    fingerprint_key_file: Option<PathBuf>,
+    /// Longest line scanned; a longer line is replaced whole by
+    /// `[REDACTED:line-too-long:bytes=N]` (its content is never emitted) and counted.
+    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+    max_line_bytes: usize,
+    /// Worker threads (default: the number of CPUs).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print per-kind counts to stderr at exit (never values).
+    #[arg(long)]
+    stats: bool,
+    /// Dry run: pass input through unchanged and write findings (no values) as JSON lines to FILE.
+    #[arg(long, value_name = "FILE")]
+    audit: Option<PathBuf>,
+}
+
+fn main() {
+    harden_process();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Filter(a) => cmd_filter(a),
+        Command::Check(a) => cmd_check(a),
+        Command::Rules(a) => cmd_rules(a),
+        Command::Explain(a) => cmd_explain(a),
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(e) if is_broken_pipe(&e) => std::process::exit(141),
+        Err(e) => {
+            eprintln!("scrubd: error: {e:#}");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Memory holds the secrets scrubd removes: no core dumps, and panics print where, not what.
+fn harden_process() {
+    let zero = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: setrlimit with a valid pointer to an initialised struct.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("scrubd: internal error at {at} (message withheld: it may quote input)");
+    }));
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+}
+
+fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
+    Ok(RuleSet::load(&LoadOptions { no_builtin: a.no_builtin, dirs: a.rules.clone(), disable: a.disable.clone() })?)
+}
+
+fn cmd_filter(a: FilterArgs) -> Result<i32> {
+    let rules = load_rules(&a.rules)?;
+    let mode = match (a.mode, &a.fingerprint_key_file) {
+        (ModeArg::Mask, _) => Mode::Mask,
+        (ModeArg::Hash, None) => bail!("--mode hash needs --fingerprint-key-file FILE (a secret key of at least 16 bytes)"),
+        (ModeArg::Hash, Some(path)) => {
+            let key = std::fs::read(path).with_context(|| format!("reading fingerprint key {}", path.display()))?;
+            let key = key.strip_suffix(b"\n").unwrap_or(&key);
+            Mode::hash(key).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+    };
+    if a.max_line_bytes == 0 {
+        bail!("--max-line-bytes must be at least 1");
+    }
+    let audit: Option<Box<dyn Write + Send>> = match &a.audit {
+        None => None,
+        Some(p) => Some(Box::new(io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("creating audit file {}", p.display()))?,
+        ))),
+    };
+    let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let scrubber = Scrubber::new(Arc::new(rules), mode);
+    let opts = filter::Options { max_line_bytes: a.max_line_bytes, threads, audit_only: a.audit.is_some() };
+    let stats = filter::run(&scrubber, raw_stdin(), raw_stdout(), audit, &opts)?;
+    if a.stats {
+        let mut err = io::stderr().lock();
+        writeln!(
+            err,
+            "scrubd: lines={} bytes={} lines_redacted={} redactions={} oversize_lines={}",
+            stats.lines, stats.bytes, stats.lines_redacted, stats.redactions, stats.oversize_lines
+        )?;
+        for (kind, n) in &stats.by_kind {
+            writeln!(err, "scrubd: kind={kind} redactions={n}")?;
+        }
+        for (alg, n) in &stats.jwt_by_alg {
+            writeln!(err, "scrubd: jwt alg={alg} count={n}")?;
+        }
+    }
+    Ok(0)
+}
+
+/// stdin and stdout as unbuffered files: pieces are written whole, so a line-buffered stdout
+/// would only add copies.
+fn raw_stdin() -> std::fs::File {
+    use std::os::fd::{AsFd, OwnedFd};
+    OwnedFd::from(io::stdin().as_fd().try_clone_to_owned().expect("dup stdin")).into()
+}
+
+fn raw_stdout() -> std::fs::File {
+    use std::os::fd::{AsFd, OwnedFd};
+    OwnedFd::from(io::stdout().as_fd().try_clone_to_owned().expect("dup stdout")).into()
+}
+
+fn cmd_check(a: RuleArgs) -> Result<i32> {
+    let rules = match load_rules(&a) {
+        Ok(r) => r,
+        Err(e) => {
+            println!("{e:#}");
+            return Ok(1);
+        }
+    };
+    let scrubber = Scrubber::new(Arc::new(rules), Mode::Mask);
+    let mut failed = 0;
+    for (i, r) in scrubber.rules().rules().iter().enumerate() {
+        let mut problems = examples::check_rule(&scrubber, i);
+        if let Err(gap) = coverage::prove(r) {
+            problems.push(gap.to_string());
+        }
+        for p in &problems {
+            println!("{}:{}: {p}", r.origin, r.id);
+        }
+        failed += usize::from(!problems.is_empty());
+    }
+    let n = scrubber.rules().len();
+    if failed > 0 {
+        println!("{failed} of {n} rules failed");
+        Ok(1)
+    } else {
+        println!("{n} rules ok");
+        Ok(0)
+    }
+}
+
+fn cmd_rules(a: RuleArgs) -> Result<i32> {
+    let rules = load_rules(&a)?;
+    let mut out = io::stdout().lock();
+    for r in rules.rules() {
+        writeln!(out, "{}\t{}\t{}\t{}", r.id, r.kinds().join(","), r.origin, r.description)?;
+    }
+    Ok(0)
+}
+
+fn cmd_explain(a: RuleArgs) -> Result<i32> {
+    let scrubber = Scrubber::new(Arc::new(load_rules(&a)?), Mode::Mask);
+    let mut scratch = scrubber.scratch();
+    let mut state = StreamState::default();
+    let mut out = io::stdout().lock();
+    let mut input = io::stdin().lock();
+    let mut line = Vec::new();
+    let mut no = 0u64;
+    let (mut scrubbed, mut hits) = (Vec::new(), Vec::new());
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        no += 1;
+        let content = line.strip_suffix(b"\n").unwrap_or(&line);
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        let in_block = state.in_block();
+        let findings = scrubber.findings(content, None, &mut scratch);
+        scrubbed.clear();
+        hits.clear();
+        scrubber.scrub_line(content, &mut state, &mut scratch, &mut scrubbed, &mut hits);
+        if hits.is_empty() && findings.is_empty() {
+            continue;
+        }
+        writeln!(out, "line {no}: {}", String::from_utf8_lossy(&scrubbed))?;
+        let rules = scrubber.rules();
+        for f in &findings {
+            let alg = f.alg.map(|a| format!(" alg={a}")).unwrap_or_default();
+            writeln!(
+                out,
+                "  {}..{} rule={} kind={} ({} bytes){alg}",
+                f.start,
+                f.end,
+                rules.rules()[f.rule as usize].id,
+                rules.kind_name(f.kind),
+                f.end - f.start
+            )?;
+        }
+        if in_block {
+            for h in &hits {
+                writeln!(out, "  {}..{} rule={} kind={} (block body)", h.start, h.end, rules.rules()[h.rule as usize].id, rules.kind_name(h.kind))?;
+            }
+        }
+    }
+    Ok(0)
+}
