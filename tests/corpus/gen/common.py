@@ -1,0 +1,126 @@
+"""Shared helpers for the scrubd corpus generators.
+
+Every generator writes two files into gen/out/:
+  NAME.raw.log        the captured log output, bytes as the stack printed them
+  NAME.secrets.json   the list of secret values the generator planted
+label.py then turns these into tests/corpus/NAME.log + NAME.labels.jsonl.
+"""
+import base64
+import json
+import os
+import re
+import secrets
+import socket
+import string
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "out")
+os.makedirs(OUT, exist_ok=True)
+
+UP = string.ascii_uppercase
+LOW = string.ascii_lowercase
+DIG = string.digits
+ALNUM = UP + LOW + DIG
+B64 = ALNUM + "+/"
+URLSAFE = ALNUM + "-_"
+
+_HEXLIKE = re.compile(r"^[0-9a-fA-F-]+$")
+
+
+def rand(n, alphabet=ALNUM):
+    while True:
+        s = "".join(secrets.choice(alphabet) for _ in range(n))
+        # planted secrets must never look like hex digests / UUIDs / ObjectIds
+        if not _HEXLIKE.match(s) and any(c.isdigit() for c in s) and any(c.isalpha() for c in s):
+            return s
+
+
+def aws_access_key_id():
+    return "AKIA" + rand(16, UP + "234567")
+
+
+def aws_temp_access_key_id():
+    return "ASIA" + rand(16, UP + "234567")
+
+
+def aws_secret_access_key():
+    return rand(40, B64)
+
+
+def aws_session_token():
+    # shape of a real STS session token: IQoJb3JpZ2luX2Vj... (base64, several hundred chars)
+    return "IQoJb3JpZ2luX2VjE" + rand(random_len(380, 520), B64) + "=="
+
+
+def random_len(a, b):
+    return a + secrets.randbelow(b - a + 1)
+
+
+def password(n=None, symbols="!#$%^*-_.~@"):
+    n = n or random_len(12, 20)
+    while True:
+        s = rand(n, ALNUM + symbols)
+        if any(c in symbols for c in s) and any(c.isupper() for c in s):
+            return s
+
+
+def api_key(kind=None):
+    kinds = ["stripe", "google", "github", "slack", "generic", "sendgrid", "openai"]
+    kind = kind or secrets.choice(kinds)
+    if kind == "stripe":
+        return "sk_live_" + rand(24)
+    if kind == "google":
+        return "AIza" + rand(35, URLSAFE)
+    if kind == "github":
+        return "ghp_" + rand(36)
+    if kind == "slack":
+        return "xoxb-%d-%d-%s" % (10**11 + secrets.randbelow(9 * 10**11), 10**12 + secrets.randbelow(9 * 10**12), rand(24))
+    if kind == "sendgrid":
+        return "SG." + rand(22, URLSAFE) + "." + rand(43, URLSAFE)
+    if kind == "openai":
+        return "sk-proj-" + rand(48, URLSAFE)
+    return rand(32)
+
+
+def opaque_token(prefix=""):
+    return prefix + rand(random_len(32, 48), URLSAFE)
+
+
+def refresh_token():
+    return secrets.choice(["1//0", "rt_", "def50200"]) + rand(random_len(40, 64), URLSAFE)
+
+
+def b64url(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def basic(user, pw):
+    return base64.b64encode(("%s:%s" % (user, pw)).encode()).decode()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Secrets:
+    def __init__(self, name):
+        self.name = name
+        self.values = []
+
+    def add(self, v):
+        assert isinstance(v, str) and len(v) >= 8, v
+        if v not in self.values:
+            self.values.append(v)
+        return v
+
+    def save(self):
+        with open(os.path.join(OUT, self.name + ".secrets.json"), "w") as f:
+            json.dump(self.values, f, indent=0)
+
+
+def raw_path(name):
+    return os.path.join(OUT, name + ".raw.log")

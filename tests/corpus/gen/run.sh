@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Regenerates every tests/corpus/NAME.log + NAME.labels.jsonl by really running the stacks.
+# Needs: python3 (3.11), node 20 + npm, network access to PyPI and the npm registry.
+set -euo pipefail
+cd "$(dirname "$0")"
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then "$PYTHON" -m venv .venv; fi
+.venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+npm ci --no-audit --no-fund --loglevel=error
+rm -rf out && mkdir -p out
+PY=.venv/bin/python
+echo "== boto3/botocore against moto_server";  $PY gen_boto3.py
+echo "== pymongo against fake_mongod";         $PY gen_pymongo.py
+echo "== django runserver";                    $PY gen_django.py
+echo "== flask / werkzeug dev server";         $PY gen_flask.py
+echo "== express + morgan + pino-http";        node gen_express.js > out/express.raw.log 2> out/express.stderr
+echo "== pyjwt";                               $PY gen_jwt.py
+echo "== pem keys + env dumps";                $PY gen_pem_env.py
+echo "== label + self-check"
+$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env
