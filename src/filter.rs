@@ -390,12 +390,16 @@ mod tests {
 
     fn pieces(input: &[u8], max_line: usize) -> Vec<String> {
         let mut r = LineReader::new(input, max_line);
-        let mut out = Vec::new();
+        let mut out: Vec<String> = Vec::new();
+        // Where line pieces are cut is the reader's business; adjacent ones are joined here.
         while let Some(p) = r.next_piece(Vec::new()).unwrap() {
-            out.push(match p {
-                Piece::Lines(b) => format!("L:{}", String::from_utf8_lossy(&b)),
-                Piece::Oversize { len, ending } => format!("O:{len}:{:?}", std::str::from_utf8(ending).unwrap()),
-            });
+            match p {
+                Piece::Lines(b) => match out.last_mut() {
+                    Some(last) if last.starts_with("L:") => last.push_str(&String::from_utf8_lossy(&b)),
+                    _ => out.push(format!("L:{}", String::from_utf8_lossy(&b))),
+                },
+                Piece::Oversize { len, ending } => out.push(format!("O:{len}:{:?}", std::str::from_utf8(ending).unwrap())),
+            }
         }
         out
     }

@@ -265,6 +265,7 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("private-keys.toml", include_str!("../../patterns/private-keys.toml")),
     ("keyvalue.toml", include_str!("../../patterns/keyvalue.toml")),
     ("dynamodb.toml", include_str!("../../patterns/dynamodb.toml")),
+    ("token-formats.toml", include_str!("../../patterns/token-formats.toml")),
 ];
 
 /// Every `*.toml` file in `dir`, sorted by name, with its text.

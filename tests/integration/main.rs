@@ -1,0 +1,5 @@
+//! Whole-program tests: one binary (see Cargo.toml `autotests = false`), one module per area.
+
+mod cli;
+mod corpus;
+mod invariants;

@@ -1,0 +1,98 @@
+//! The captured corpus (`tests/corpus/*.log`, labelled by `*.labels.jsonl`): every labelled
+//! secret gone, every clean line byte-identical, JSON lines still JSON, line count kept.
+
+use scrubd::engine::{Mode, RuleSet, Scrubber, StreamState};
+use std::path::Path;
+use std::sync::Arc;
+
+const STACKS: &[&str] = &["boto3_dynamodb", "pymongo", "django", "flask", "express", "jwt", "pem_env"];
+
+fn scrub(input: &[u8]) -> Vec<u8> {
+    let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+    let (mut out, mut hits) = (Vec::new(), Vec::new());
+    s.scrub_block(input, &mut StreamState::default(), &mut s.scratch(), &mut out, &mut hits);
+    out
+}
+
+fn split_lines(b: &[u8]) -> Vec<&[u8]> {
+    let mut v: Vec<&[u8]> = b.split_inclusive(|&c| c == b'\n').collect();
+    if b.is_empty() {
+        v.clear();
+    }
+    v
+}
+
+fn check_stack(name: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let input = std::fs::read(dir.join(format!("{name}.log"))).unwrap();
+    let labels = std::fs::read_to_string(dir.join(format!("{name}.labels.jsonl"))).unwrap();
+    let labels: Vec<Vec<String>> = labels.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let output = scrub(&input);
+    let (inl, outl) = (split_lines(&input), split_lines(&output));
+    assert_eq!(inl.len(), labels.len(), "{name}: labels file out of step with the log");
+    assert_eq!(inl.len(), outl.len(), "{name}: line count changed");
+    let mut problems = Vec::new();
+    for (i, ((a, b), secrets)) in inl.iter().zip(&outl).zip(&labels).enumerate() {
+        let n = i + 1;
+        assert_eq!(a.ends_with(b"\n"), b.ends_with(b"\n"), "{name}:{n}: line ending changed");
+        if secrets.is_empty() {
+            if a != b {
+                problems.push(format!(
+                    "{name}:{n}: clean line changed:\n  in:  {}\n  out: {}",
+                    String::from_utf8_lossy(a).trim_end(),
+                    String::from_utf8_lossy(b).trim_end()
+                ));
+            }
+            continue;
+        }
+        for s in secrets {
+            if memchr::memmem::find(b, s.as_bytes()).is_some() {
+                problems.push(format!("{name}:{n}: secret survives ({} bytes): {}", s.len(), String::from_utf8_lossy(b).trim_end()));
+            }
+        }
+        if serde_json::from_slice::<serde_json::Value>(a).is_ok() {
+            if let Err(e) = serde_json::from_slice::<serde_json::Value>(b) {
+                problems.push(format!("{name}:{n}: JSON broken ({e}): {}", String::from_utf8_lossy(b).trim_end()));
+            }
+        }
+    }
+    problems
+}
+
+macro_rules! corpus_test {
+    ($($name:ident),*) => {$(
+        #[test]
+        fn $name() {
+            let problems = check_stack(stringify!($name));
+            assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+        }
+    )*};
+}
+
+corpus_test!(boto3_dynamodb, pymongo, django, flask, express, jwt, pem_env);
+
+#[test]
+fn corpus_lists_every_stack() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".log").map(String::from))
+        .collect();
+    found.sort();
+    let mut want: Vec<String> = STACKS.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(found, want);
+}
+
+#[test]
+fn corpus_has_real_leaks_and_clean_lines() {
+    // A corpus without labels would make every test above pass vacuously.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let (mut leaky, mut clean) = (0, 0);
+    for s in STACKS {
+        for l in std::fs::read_to_string(dir.join(format!("{s}.labels.jsonl"))).unwrap().lines() {
+            if l == "[]" { clean += 1 } else { leaky += 1 }
+        }
+    }
+    assert!(leaky >= 500 && clean >= 3000, "leaky={leaky} clean={clean}");
+}
