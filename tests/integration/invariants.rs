@@ -1,0 +1,219 @@
+//! ARCHITECTURE invariants 1-4 as properties over generated input: one line in, one out (with
+//! its ending); bytes outside redacted spans unchanged and placeholders of the allowed alphabet
+//! only; scrubbing scrubbed output changes nothing; the parallel filter equals the engine.
+
+use proptest::prelude::*;
+use scrubd::engine::{Hit, Mode, RuleSet, Scrubber, StreamState};
+use scrubd::filter;
+use std::sync::{Arc, OnceLock};
+
+fn scrubber() -> &'static Scrubber {
+    static S: OnceLock<Scrubber> = OnceLock::new();
+    S.get_or_init(|| Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask))
+}
+
+fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
+    let s = scrubber();
+    let (mut out, mut hits) = (Vec::new(), Vec::new());
+    s.scrub_block(input, &mut StreamState::default(), &mut s.scratch(), &mut out, &mut hits);
+    (out, hits)
+}
+
+/// Pieces that make rules fire, nearly fire, and collide: keys, quotes, escapes, secrets,
+/// placeholders, line breaks.
+const FRAGMENTS: &[&str] = &[
+    "password", "token", "api_key", "secret", "Authorization", "Bearer ", "Basic ", "Cookie: ", "sessionid=",
+    "\"", "'", "\\\"", "\\", ": ", "=", "&", "?", "{", "}", "[", "]", ",", " ", "\n", "\r\n", "b'",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.sig_x", "eyJhbGciOiJub25lIn0.e30.",
+    "AKIAIOSFODNN7EXAMPLE", "hunter2hunter2", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "mongodb://u:p4ss@h/db",
+    "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "MIIEowIBAAKCAQEAu1SU1LfVLPH",
+    "[REDACTED:token]", "[REDACTED", "{\"S\": ", "Signature=", "null", "${X}", "\u{e9}", "\u{1F511}",
+];
+
+fn line_soup() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        4 => prop::sample::select(FRAGMENTS).prop_map(|s| s.as_bytes().to_vec()),
+        1 => prop::collection::vec(any::<u8>(), 0..8),
+        1 => "[a-zA-Z0-9_./+-]{1,24}".prop_map(|s| s.into_bytes()),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+/// Lines with their endings (`\n`, `\r\n` or none at the end).
+fn lines(b: &[u8]) -> Vec<&[u8]> {
+    if b.is_empty() {
+        return Vec::new();
+    }
+    b.split_inclusive(|&c| c == b'\n').collect()
+}
+
+fn is_placeholder_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b":_.=-[]".contains(&b)
+}
+
+/// Rebuild the expected output from the input and the hits; it must equal the real output.
+fn expected_from_hits(input: &[u8], hits: &[Hit]) -> Vec<u8> {
+    let s = scrubber();
+    let mut out = Vec::new();
+    for (i, line) in lines(input).iter().enumerate() {
+        let ending = if line.ends_with(b"\r\n") { 2 } else { usize::from(line.ends_with(b"\n")) };
+        let content = &line[..line.len() - ending];
+        let mut at = 0;
+        for h in hits.iter().filter(|h| h.line == i) {
+            out.extend_from_slice(&content[at..h.start]);
+            s.mode().write_placeholder(s.rules().kind_name(h.kind), &content[h.start..h.end], &mut out);
+            at = h.end;
+        }
+        out.extend_from_slice(&content[at..]);
+        out.extend_from_slice(&line[line.len() - ending..]);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn one_line_in_one_line_out(input in line_soup()) {
+        let (out, _) = scrub(&input);
+        let (a, b) = (lines(&input), lines(&out));
+        prop_assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            prop_assert_eq!(x.ends_with(b"\r\n"), y.ends_with(b"\r\n"));
+            prop_assert_eq!(x.ends_with(b"\n"), y.ends_with(b"\n"));
+        }
+    }
+
+    #[test]
+    fn bytes_outside_spans_unchanged(input in line_soup()) {
+        let (out, hits) = scrub(&input);
+        prop_assert_eq!(&expected_from_hits(&input, &hits), &out);
+        for h in &hits {
+            prop_assert!(h.start < h.end);
+        }
+        // What the placeholders add is only from their alphabet.
+        let kept: usize = hits.iter().map(|h| h.end - h.start).sum();
+        prop_assert!(out.len() + kept >= input.len());
+    }
+
+    #[test]
+    fn scrubbing_is_idempotent(input in line_soup()) {
+        let (once, _) = scrub(&input);
+        let (twice, hits) = scrub(&once);
+        prop_assert!(hits.is_empty(), "second pass found {:?} in {:?}", hits, String::from_utf8_lossy(&once));
+        prop_assert_eq!(once, twice);
+    }
+
+}
+
+proptest! {
+    // Each case scrubs ~600 KiB twice: fewer cases, still several piece splits per case.
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parallel_filter_equals_engine(chunks in prop::collection::vec(line_soup(), 1..30), threads in 1usize..4) {
+        let mut input = Vec::new();
+        for c in &chunks {
+            input.extend_from_slice(c);
+            input.push(b'\n');
+        }
+        // Blow it up past one read block so pieces really are split across workers.
+        let input = input.repeat(1 + (300 << 10) / input.len().max(1));
+        let (expected, _) = scrub(&input);
+        let mut out = Vec::new();
+        let opts = filter::Options { max_line_bytes: 1 << 20, threads, audit_only: false };
+        filter::run(scrubber(), &input[..], &mut out, None, &opts).unwrap();
+        prop_assert!(out == expected, "filter output differs from engine output");
+    }
+}
+
+#[test]
+fn placeholders_use_only_the_allowed_alphabet() {
+    let input = b"{\"password\": \"hunter2\"} Authorization: Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc\n";
+    let (out, hits) = scrub(input);
+    assert_eq!(hits.len(), 2);
+    let s = String::from_utf8(out).unwrap();
+    for part in s.split("[REDACTED").skip(1) {
+        let end = part.find(']').unwrap();
+        assert!(part[..end].bytes().all(is_placeholder_byte), "{part}");
+    }
+}
+
+#[test]
+fn secret_at_line_start_and_end_and_file_end_without_newline() {
+    let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+    let input = format!("{jwt} middle {jwt}\r\n{jwt}");
+    let (out, _) = scrub(input.as_bytes());
+    assert_eq!(String::from_utf8(out).unwrap(), "[REDACTED:jwt] middle [REDACTED:jwt]\r\n[REDACTED:jwt]");
+}
+
+#[test]
+fn escaped_quote_inside_json_value_is_not_a_boundary() {
+    let (out, _) = scrub(br#"{"password": "ab\"cd\\\"ef", "user": "bob"}"#);
+    assert_eq!(out, br#"{"password": "[REDACTED:password]", "user": "bob"}"#);
+}
+
+#[test]
+fn escaped_json_inside_json_stays_valid_json() {
+    let input = br#"{"command": "{\"$set\": {\"password\": \"p\\\"w0rd!x\", \"n\": 1}}", "ok": true}"#;
+    let (out, hits) = scrub(input);
+    assert_eq!(hits.len(), 1);
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("still JSON");
+    let inner: serde_json::Value = serde_json::from_str(v["command"].as_str().unwrap()).expect("inner still JSON");
+    assert_eq!(inner["$set"]["password"], "[REDACTED:password]");
+    assert_eq!(inner["$set"]["n"], 1);
+}
+
+#[test]
+fn non_utf8_bytes_pass_through_and_secrets_next_to_them_go() {
+    let input = b"\xff\xfe token=Zx81KdPQm2Lr0aBc \xc3\x28\n";
+    let (out, _) = scrub(input);
+    assert_eq!(out, b"\xff\xfe token=[REDACTED:token] \xc3\x28\n");
+}
+
+#[test]
+fn pem_block_over_many_lines_and_unterminated_block_is_bounded() {
+    let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n";
+    let input = format!("log: -----BEGIN PRIVATE KEY-----\n{body}{body}-----END PRIVATE KEY-----\nafter\n");
+    let (out, _) = scrub(input.as_bytes());
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "log: -----BEGIN PRIVATE KEY-----\n[REDACTED:private-key]\n[REDACTED:private-key]\n-----END PRIVATE KEY-----\nafter\n"
+    );
+    // No END: body lines are redacted up to the 200-line bound, and a normal line ends it.
+    let input = format!("-----BEGIN PRIVATE KEY-----\n{}next request ok\n", body.repeat(3));
+    let (out, _) = scrub(input.as_bytes());
+    assert_eq!(String::from_utf8(out).unwrap().matches("[REDACTED:private-key]").count(), 3);
+    let input = format!("-----BEGIN PRIVATE KEY-----\n{}", body.repeat(205));
+    let (out, _) = scrub(input.as_bytes());
+    assert_eq!(String::from_utf8(out).unwrap().matches("[REDACTED:private-key]").count(), 200);
+}
+
+#[test]
+fn pem_block_split_across_filter_pieces_is_still_redacted() {
+    // Clean filler pushes the key across the 256 KiB piece boundary of the parallel filter.
+    let filler = "GET /health 200 ok\n".repeat((256 << 10) / 19 - 2);
+    let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n".repeat(20);
+    let input = format!("{filler}-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n{filler}");
+    let mut out = Vec::new();
+    let opts = filter::Options { max_line_bytes: 1 << 20, threads: 2, audit_only: false };
+    filter::run(scrubber(), input.as_bytes(), &mut out, None, &opts).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.contains("MIIEowIBAAKCAQEA"), "key body leaked across a piece boundary");
+    assert_eq!(out.matches("[REDACTED:private-key]").count(), 20);
+}
+
+#[test]
+fn overlong_line_is_replaced_whole_and_counted() {
+    let mut input = b"short token=Zx81KdPQm2Lr0aBc\n".to_vec();
+    input.extend(std::iter::repeat_n(b'a', 5000));
+    input.extend_from_slice(b" password=hunter2hunter2\r\nlast\n");
+    let mut out = Vec::new();
+    let opts = filter::Options { max_line_bytes: 1000, threads: 1, audit_only: false };
+    let stats = filter::run(scrubber(), &input[..], &mut out, None, &opts).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "short token=[REDACTED:token]\n[REDACTED:line-too-long:bytes=5024]\r\nlast\n"
+    );
+    assert_eq!((stats.lines, stats.oversize_lines), (3, 1));
+}
