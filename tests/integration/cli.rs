@@ -1,0 +1,219 @@
+//! The `scrubd` binary as users run it: filter (mask, hash, audit, stats), check, rules,
+//! explain, and its errors — which must name the culprit and never quote a secret.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+const LEAKY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/leaky.log");
+const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVz";
+
+fn scrubd() -> Command {
+    Command::cargo_bin("scrubd").unwrap()
+}
+
+fn labelled_secrets() -> Vec<String> {
+    // The example log is cut from the labelled corpus; collect every secret the corpus knows.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut all = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.to_string_lossy().ends_with(".labels.jsonl") {
+            for l in std::fs::read_to_string(&p).unwrap().lines() {
+                all.extend(serde_json::from_str::<Vec<String>>(l).unwrap());
+            }
+        }
+    }
+    all
+}
+
+fn stdout_of(cmd: &mut Command, input: &[u8]) -> Vec<u8> {
+    let out = cmd.write_stdin(input).output().unwrap();
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+#[test]
+fn filter_example_log_leaks_nothing_and_keeps_line_count() {
+    let input = std::fs::read(LEAKY).unwrap();
+    let out = stdout_of(scrubd().arg("filter"), &input);
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.lines().count(), String::from_utf8_lossy(&input).lines().count());
+    let secrets: Vec<String> = labelled_secrets().into_iter().filter(|s| input.windows(s.len()).any(|w| w == s.as_bytes())).collect();
+    assert!(secrets.len() >= 20, "example log should carry many known secrets, has {}", secrets.len());
+    for s in &secrets {
+        assert!(!text.contains(s.as_str()), "secret of {} bytes survived", s.len());
+    }
+    assert!(text.contains("[REDACTED:jwt]") && text.contains("[REDACTED:password]"));
+}
+
+#[test]
+fn filter_output_is_the_same_on_one_thread_and_many() {
+    let input = std::fs::read(LEAKY).unwrap().repeat(2000);
+    let one = stdout_of(scrubd().args(["filter", "--threads", "1"]), &input);
+    let many = stdout_of(scrubd().args(["filter", "--threads", "4"]), &input);
+    assert!(one == many);
+    assert_eq!(one.iter().filter(|&&b| b == b'\n').count(), input.iter().filter(|&&b| b == b'\n').count());
+}
+
+#[test]
+fn stats_count_kinds_and_jwt_algs_without_values() {
+    let input = format!("Authorization: Bearer {JWT}\n{{\"password\": \"hunter2\"}}\nclean\n");
+    let out = scrubd().args(["filter", "--stats"]).write_stdin(input).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("lines=3 "), "{err}");
+    assert!(err.contains("lines_redacted=2 redactions=2"), "{err}");
+    assert!(err.contains("kind=jwt redactions=1") && err.contains("kind=password redactions=1"), "{err}");
+    assert!(err.contains("jwt alg=HS256 count=1"), "{err}");
+    assert!(!err.contains("hunter2") && !err.contains(JWT));
+}
+
+#[test]
+fn hash_mode_needs_a_key_file() {
+    let out = scrubd().args(["filter", "--mode", "hash"]).write_stdin("x\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--fingerprint-key-file"));
+}
+
+#[test]
+fn hash_mode_rejects_a_short_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("k");
+    std::fs::write(&key, "short\n").unwrap();
+    let out = scrubd().args(["filter", "--mode", "hash", "--fingerprint-key-file"]).arg(&key).write_stdin("x\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at least 16") && err.contains(&*key.to_string_lossy()), "{err}");
+}
+
+#[test]
+fn hash_mode_correlates_equal_secrets_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("k");
+    std::fs::write(&key, "0123456789abcdef0123456789abcdef\n").unwrap();
+    let input = "password=hunter2hunter2\npassword=hunter2hunter2\npassword=other-secret-9\n";
+    let out = stdout_of(scrubd().args(["filter", "--mode", "hash", "--fingerprint-key-file"]).arg(&key), input.as_bytes());
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("password=[REDACTED:password:") && lines[0].len() == "password=[REDACTED:password:]".len() + 12, "{}", lines[0]);
+    assert_eq!(lines[0], lines[1]);
+    assert_ne!(lines[0], lines[2]);
+}
+
+#[test]
+fn audit_passes_input_through_and_reports_without_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let input = format!("clean\ntoken: {JWT}\n");
+    let out = stdout_of(scrubd().args(["filter", "--audit"]).arg(&audit), input.as_bytes());
+    assert_eq!(out, input.as_bytes());
+    let report = std::fs::read_to_string(&audit).unwrap();
+    let rec: serde_json::Value = serde_json::from_str(report.lines().next().unwrap()).unwrap();
+    assert_eq!(rec["line"], 2);
+    assert_eq!(rec["kind"], "jwt");
+    assert_eq!(rec["alg"], "HS256");
+    assert_eq!((rec["start"].as_u64(), rec["end"].as_u64()), (Some(7), Some(7 + JWT.len() as u64)));
+    assert!(!report.contains("eyJ"));
+}
+
+#[test]
+fn overlong_lines_follow_the_documented_policy() {
+    let input = format!("ok\n{}\nok\n", "x".repeat(300));
+    let out = scrubd().args(["filter", "--max-line-bytes", "100", "--stats"]).write_stdin(input).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "ok\n[REDACTED:line-too-long:bytes=300]\nok\n");
+    assert!(String::from_utf8(out.stderr).unwrap().contains("oversize_lines=1"));
+}
+
+#[test]
+fn check_passes_on_builtin_rules() {
+    let out = scrubd().arg("check").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8(out.stdout).unwrap().contains(" rules ok"));
+}
+
+fn rules_dir(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("custom.toml"), text).unwrap();
+    dir
+}
+
+#[test]
+fn check_names_file_and_rule_of_a_bad_regex() {
+    let dir = rules_dir("[[rule]]\nid = \"broken\"\nkind = \"x\"\ndescription = \"d\"\nkeywords = [\"k\"]\nregex = '''k(?P<secret>['''\n");
+    let out = scrubd().args(["check", "--rules"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("custom.toml:broken: bad regex"), "{text}");
+}
+
+#[test]
+fn check_reports_line_and_column_of_a_toml_error_and_unknown_keys() {
+    let dir = rules_dir("[[rule]]\nid = \"x\"\nkind = \"x\"\ndescription = \"d\"\nregex = '''(?P<secret>x)'''\nkeywordz = [\"x\"]\n");
+    let out = scrubd().args(["check", "--rules"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("custom.toml: 6:1: unknown field `keywordz`"), "{text}");
+}
+
+#[test]
+fn check_reports_failing_examples_and_keyword_gaps() {
+    let dir = rules_dir(concat!(
+        "[[rule]]\nid = \"acme\"\nkind = \"api-key\"\ndescription = \"d\"\nkeywords = [\"acme_\"]\n",
+        "regex = '''(?i)\\bacme[_-](?P<secret>[a-z0-9]{8,})'''\n",
+        "examples.redact = ['key «acme_abcdef123»']\nexamples.keep = ['acme_abcdefgh999']\n",
+    ));
+    let out = scrubd().args(["check", "--no-builtin", "--rules"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("custom.toml:acme: redact example: rule found"), "{text}");
+    assert!(text.contains("custom.toml:acme: keep example: rule matched"), "{text}");
+    assert!(text.to_lowercase().contains("custom.toml:acme: regex can match \"acme-"), "{text}");
+}
+
+#[test]
+fn custom_rules_dir_adds_rules_and_disable_removes_them() {
+    let dir = rules_dir(concat!(
+        "[[rule]]\nid = \"acme\"\nkind = \"api-key\"\ndescription = \"Acme keys\"\nkeywords = [\"acme_\"]\n",
+        "regex = '''\\b(?P<secret>acme_[a-z0-9]{8,})'''\n",
+        "examples.redact = ['key «acme_abcdef123»']\nexamples.keep = ['acme_short']\n",
+    ));
+    let out = stdout_of(scrubd().args(["filter", "--rules"]).arg(dir.path()), b"key acme_abcdef123\n");
+    assert_eq!(out, b"key [REDACTED:api-key]\n");
+    let out = stdout_of(scrubd().args(["filter", "--disable", "acme", "--rules"]).arg(dir.path()), b"key acme_abcdef123\n");
+    assert_eq!(out, b"key acme_abcdef123\n");
+    let listed = stdout_of(scrubd().args(["rules", "--rules"]).arg(dir.path()), b"");
+    assert!(String::from_utf8(listed).unwrap().lines().any(|l| l.starts_with("acme\tapi-key\t")));
+}
+
+#[test]
+fn unknown_disable_is_refused() {
+    let out = scrubd().args(["filter", "--disable", "no-such-rule"]).write_stdin("x\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-rule"));
+}
+
+#[test]
+fn explain_shows_rules_and_ranges_but_no_values() {
+    let input = format!("clean\nAuthorization: Bearer {JWT}\n");
+    let out = String::from_utf8(stdout_of(scrubd().arg("explain"), input.as_bytes())).unwrap();
+    assert!(out.contains("line 2: Authorization: Bearer [REDACTED:jwt]"), "{out}");
+    assert!(out.contains("rule=jwt kind=jwt") && out.contains("alg=HS256") && out.contains("rule=bearer"), "{out}");
+    assert!(!out.contains("eyJ") && !out.contains("line 1"), "{out}");
+}
+
+#[test]
+fn core_dumps_are_disabled() {
+    // scrubd's memory holds the secrets it removes; check it lowers its own core limit.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -c unlimited 2>/dev/null; sleep 3 | {} filter & pid=$!; sleep 0.5; grep 'Max core file size' /proc/$pid/limits; kill $pid",
+            env!("CARGO_BIN_EXE_scrubd")
+        ))
+        .stdin(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let limits = String::from_utf8(out.stdout).unwrap();
+    assert!(limits.split_whitespace().filter(|w| *w == "0").count() >= 2, "{limits}");
+}
