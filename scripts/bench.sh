@@ -12,6 +12,7 @@
 #               `$SCRUBD filter --help` fails, the binary is treated as a
 #               STAND-IN (e.g. SCRUBD=cat) and run without the `filter`
 #               argument; results are then labelled STAND-IN.
+#   BENCH_OUT   where the report is written (default: benches/results-latest.md)
 #   BENCH_DIR   where generated inputs go (default: a fresh temp dir, removed on
 #               exit).  A given BENCH_DIR is kept, and inputs already in it are
 #               reused (the generator is deterministic).
@@ -298,9 +299,10 @@ if standin:
 print("\n".join(out))
 PY
 
-cp "$REPORT" "$ROOT/benches/results-latest.md"
+OUT_FILE="${BENCH_OUT:-$ROOT/benches/results-latest.md}"
+cp "$REPORT" "$OUT_FILE"
 cat "$REPORT"
-note "written $ROOT/benches/results-latest.md"
+note "written $OUT_FILE"
 [ -n "${BENCH_DIR:-}" ] && note "inputs kept in $DIR"
 exit 0
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run calls exactly this). Needs only a Rust toolchain;
+# everything else it uses is installed here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "unit, property, corpus and CLI tests"
+mkdir -p target
+cargo test --locked --all-targets --no-fail-fast 2>&1 | tee target/test.log
+grep -q "test result: ok" target/test.log
+if grep -q "test result: FAILED" target/test.log; then exit 1; fi
+
+step "built-in rules: scrubd check (examples + keyword coverage proofs)"
+cargo build --locked --release
+./target/release/scrubd check
+
+step "README's main command: the example leaky log through the filter"
+out=$(./target/release/scrubd filter --stats < examples/leaky.log 2>target/stats.log)
+test "$(printf '%s\n' "$out" | wc -l)" -eq "$(wc -l < examples/leaky.log)"
+grep -q "redactions=" target/stats.log
+
+step "benchmarks stay runnable: criterion compiles, bench.sh --quick runs"
+cargo bench --locked --no-run
+BENCH_OUT=target/bench-smoke.md scripts/bench.sh --quick >/dev/null
+test -s target/bench-smoke.md
+
+passed=$(grep -Eo "test result: ok. [0-9]+ passed" target/test.log | awk '{s+=$4} END {print s}')
+echo
+echo "scrubd test suite: ${passed} passed, 0 failed"
