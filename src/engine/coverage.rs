@@ -40,7 +40,14 @@ const MAX_PRODUCT_STATES: usize = 2_000_000;
 /// Prove that every match of `rule.regex` contains one of `rule.keywords`.
 /// A rule without keywords runs on every line and needs no proof.
 pub fn prove(rule: &Rule) -> Result<(), Gap> {
-    if rule.keywords.is_empty() {
+    prove_literals(rule, &rule.keywords, true)?;
+    prove_literals(rule, &rule.requires, false)
+}
+
+/// Prove every match of `rule.regex` contains one of `literals` (ASCII case-insensitively or
+/// exactly).
+fn prove_literals(rule: &Rule, literals: &[String], case_insensitive: bool) -> Result<(), Gap> {
+    if literals.is_empty() {
         return Ok(());
     }
     let dfa = dense::Builder::new()
@@ -56,10 +63,10 @@ pub fn prove(rule: &Rule) -> Result<(), Gap> {
         .build(rule.regex.as_str())
         .map_err(|e| Gap::TooComplex(e.to_string()))?;
     let kw = aho_corasick::dfa::DFA::builder()
-        .ascii_case_insensitive(true)
+        .ascii_case_insensitive(case_insensitive)
         .match_kind(aho_corasick::MatchKind::Standard)
         .start_kind(aho_corasick::StartKind::Unanchored)
-        .build(&rule.keywords)
+        .build(literals)
         .map_err(|e| Gap::TooComplex(e.to_string()))?;
     let kw_start = kw.start_state(aho_corasick::Anchored::No).map_err(|e| Gap::TooComplex(e.to_string()))?;
 
@@ -152,6 +159,15 @@ mod tests {
         // `api_key` keyword misses `apikey`, which the regex allows.
         let gap = prove(&rule(r#"["api_key"]"#, r"(?i)api_?key=(?P<secret>\w+)")).unwrap_err();
         assert!(matches!(gap, Gap::Counterexample(ref s) if s.to_ascii_lowercase().starts_with("apikey=")), "{gap:?}");
+    }
+
+    #[test]
+    fn requires_are_proved_exactly() {
+        let mut r = rule(r#"["k"]"#, r#"k\\"(?P<secret>x)"#);
+        r.requires = vec!["\\\"".into()];
+        assert_eq!(prove(&r), Ok(()));
+        r.requires = vec!["K\\\"".into()];
+        assert!(matches!(prove(&r), Err(Gap::Counterexample(_))));
     }
 
     #[test]

@@ -46,6 +46,8 @@ struct RawRule {
     description: String,
     #[serde(default)]
     keywords: Vec<String>,
+    #[serde(default)]
+    requires: Vec<String>,
     regex: String,
     #[serde(default)]
     validator: Option<String>,
@@ -101,6 +103,9 @@ pub struct Rule {
     pub kind: String,
     pub description: String,
     pub keywords: Vec<String>,
+    /// A second, cheaper gate after the keywords: the rule runs only on lines that also hold
+    /// one of these literals (exact bytes). Proved to cover the regex like the keywords.
+    pub requires: Vec<String>,
     pub regex: Regex,
     /// Index of the `secret` capture group in `regex`.
     pub secret_group: usize,
@@ -184,8 +189,8 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
     if !is_label(&r.kind) {
         return Err(fail(format!("kind {:?} must be 1-48 characters of [a-z0-9_-]", r.kind)));
     }
-    if r.keywords.iter().any(|k| k.is_empty()) {
-        return Err(fail("keywords must not be empty strings".into()));
+    if r.keywords.iter().chain(&r.requires).any(|k| k.is_empty()) {
+        return Err(fail("keywords and requires must not be empty strings".into()));
     }
     let regex = compile_regex(&r.regex).map_err(|e| fail(format!("bad regex: {e}")))?;
     let names: Vec<Option<&str>> = regex.capture_names().collect();
@@ -238,6 +243,7 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
         kind: r.kind,
         description: r.description,
         keywords: r.keywords,
+        requires: r.requires,
         regex,
         secret_group,
         key_group,

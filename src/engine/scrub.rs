@@ -250,6 +250,11 @@ impl Scrubber {
         for ci in 0..scratch.chosen.len() {
             let ri = scratch.chosen[ci] as usize;
             let rule = &rules[ri];
+            if !rule.requires.is_empty()
+                && !rule.requires.iter().any(|r| memchr::memmem::find(line, r.as_bytes()).is_some())
+            {
+                continue;
+            }
             let locs = &mut scratch.locs[ri];
             let mut at = 0;
             while at <= line.len() {
