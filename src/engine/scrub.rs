@@ -129,20 +129,23 @@ impl Scrubber {
         out: &mut Vec<u8>,
         hits: &mut Vec<Hit>,
     ) {
+        // One overlapping keyword pass over the whole block: it finds the next line worth a look
+        // and, at the same time, which rules are candidates on it — no second scan of the line.
+        let mut keywords = self.rules.prefilter().map(|ac| ac.find_overlapping_iter(input).peekable());
         let mut pos = 0; // always at a line start
         let mut line_no = 0; // index of the line starting at `pos`
-        let every_line = !self.rules.always().is_empty() || self.rules.prefilter().is_none();
+        let every_line = !self.rules.always().is_empty() || keywords.is_none();
         while pos < input.len() {
             let line_start = if state.block.is_some() || every_line {
                 pos
             } else {
-                match self.rules.prefilter().and_then(|ac| ac.find(&input[pos..])) {
+                match keywords.as_mut().and_then(|k| k.peek()) {
                     None => {
                         out.extend_from_slice(&input[pos..]);
                         return;
                     }
                     Some(m) => {
-                        let at = pos + m.start();
+                        let at = m.start();
                         let start = memchr::memrchr(b'\n', &input[pos..at]).map_or(pos, |i| pos + i + 1);
                         out.extend_from_slice(&input[pos..start]);
                         line_no += memchr::memchr_iter(b'\n', &input[pos..start]).count();
@@ -158,7 +161,27 @@ impl Scrubber {
                 }
                 None => (input.len(), input.len()),
             };
-            self.scrub_line_at(&input[line_start..content_end], line_no, state, scratch, out, hits);
+            self.begin_candidates(scratch);
+            if let Some(k) = keywords.as_mut() {
+                // Keywords hold no line breaks, so a match starting before `next` lies in this line.
+                while let Some(m) = k.next_if(|m| m.start() < next) {
+                    self.add_candidates(m.pattern().as_usize(), scratch);
+                }
+            }
+            self.end_candidates(scratch);
+            let line = &input[line_start..content_end];
+            scratch.spans.clear();
+            let continued = match state.block.take() {
+                Some(open) => self.continue_block(line, open, state, scratch),
+                None => None,
+            };
+            match continued {
+                Some(first) => self.write_line(line, line_no, !first, scratch, out, hits),
+                None => {
+                    self.find_spans(line, Some(state), scratch);
+                    self.write_line(line, line_no, false, scratch, out, hits);
+                }
+            }
             out.extend_from_slice(&input[content_end..next]);
             pos = next;
             line_no += 1;
@@ -174,27 +197,15 @@ impl Scrubber {
         out: &mut Vec<u8>,
         hits: &mut Vec<Hit>,
     ) {
-        self.scrub_line_at(line, 0, state, scratch, out, hits)
-    }
-
-    fn scrub_line_at(
-        &self,
-        line: &[u8],
-        line_no: usize,
-        state: &mut StreamState,
-        scratch: &mut Scratch,
-        out: &mut Vec<u8>,
-        hits: &mut Vec<Hit>,
-    ) {
         scratch.spans.clear();
         if let Some(open) = state.block.take() {
             if let Some(first) = self.continue_block(line, open, state, scratch) {
-                return self.write_line(line, line_no, !first, scratch, out, hits);
+                return self.write_line(line, 0, !first, scratch, out, hits);
             }
         }
         self.select_candidates(line, scratch);
         self.find_spans(line, Some(state), scratch);
-        self.write_line(line, line_no, false, scratch, out, hits);
+        self.write_line(line, 0, false, scratch, out, hits);
     }
 
     /// All validated matches in `line`, unmerged (for `explain` and rule examples).
@@ -218,18 +229,31 @@ impl Scrubber {
 
     /// Rules whose keywords occur in `line`, in rule order, into `scratch.chosen`.
     fn select_candidates(&self, line: &[u8], scratch: &mut Scratch) {
-        scratch.chosen.clear();
-        scratch.chosen.extend_from_slice(self.rules.always());
+        self.begin_candidates(scratch);
         if let Some(ac) = self.rules.prefilter() {
             for m in ac.find_overlapping_iter(line) {
-                for &r in self.rules.keyword_rules(m.pattern().as_usize()) {
-                    if !scratch.candidates[r as usize] {
-                        scratch.candidates[r as usize] = true;
-                        scratch.chosen.push(r);
-                    }
-                }
+                self.add_candidates(m.pattern().as_usize(), scratch);
             }
         }
+        self.end_candidates(scratch);
+    }
+
+    fn begin_candidates(&self, scratch: &mut Scratch) {
+        scratch.chosen.clear();
+        scratch.chosen.extend_from_slice(self.rules.always());
+    }
+
+    /// Add the rules keyword `pattern` selects (once each).
+    fn add_candidates(&self, pattern: usize, scratch: &mut Scratch) {
+        for &r in self.rules.keyword_rules(pattern) {
+            if !scratch.candidates[r as usize] {
+                scratch.candidates[r as usize] = true;
+                scratch.chosen.push(r);
+            }
+        }
+    }
+
+    fn end_candidates(&self, scratch: &mut Scratch) {
         for &r in &scratch.chosen {
             scratch.candidates[r as usize] = false;
         }
