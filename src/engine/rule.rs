@@ -106,11 +106,14 @@ pub struct Rule {
     /// A second, cheaper gate after the keywords: the rule runs only on lines that also hold
     /// one of these literals (exact bytes). Proved to cover the regex like the keywords.
     pub requires: Vec<String>,
+    /// `requires`, compiled once for the hot path.
+    pub requires_finders: Vec<memchr::memmem::Finder<'static>>,
     pub regex: Regex,
-    /// Index of the `secret` capture group in `regex`.
-    pub secret_group: usize,
-    /// Index of the optional `key` capture group (used by validators and `kind_from_key`).
-    pub key_group: Option<usize>,
+    /// Indices of the `secret` / `secret_*` capture groups: one regex may spell several
+    /// syntaxes as alternatives, each with its own group; the one that took part is the secret.
+    pub secret_groups: Vec<usize>,
+    /// Indices of the optional `key` / `key_*` groups (for validators and `kind_from_key`).
+    pub key_groups: Vec<usize>,
     pub validator: Validator,
     pub priority: i32,
     /// `(needle, kind)` pairs tried in order against the lower-cased key when set.
@@ -194,18 +197,27 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
     }
     let regex = compile_regex(&r.regex).map_err(|e| fail(format!("bad regex: {e}")))?;
     let names: Vec<Option<&str>> = regex.capture_names().collect();
-    let secret_group = names
-        .iter()
-        .position(|n| *n == Some("secret"))
-        .ok_or_else(|| fail("regex has no named group `secret`".into()))?;
-    let key_group = names.iter().position(|n| *n == Some("key"));
+    let groups = |base: &str| -> Vec<usize> {
+        let prefix = format!("{base}_");
+        names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.is_some_and(|n| n == base || n.starts_with(&prefix)))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let secret_groups = groups("secret");
+    if secret_groups.is_empty() {
+        return Err(fail("regex has no named group `secret`".into()));
+    }
+    let key_groups = groups("key");
     let validator = match &r.validator {
         None => Validator::None,
         Some(v) => Validator::from_name(v).ok_or_else(|| {
             fail(format!("unknown validator {v:?} (known: {})", Validator::NAMES.join(", ")))
         })?,
     };
-    if r.kind_from_key && key_group.is_none() {
+    if r.kind_from_key && key_groups.is_empty() {
         return Err(fail("kind_from_key needs a named group `key` in the regex".into()));
     }
     let key_kinds = if r.kind_from_key {
@@ -243,10 +255,11 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
         kind: r.kind,
         description: r.description,
         keywords: r.keywords,
+        requires_finders: r.requires.iter().map(|q| memchr::memmem::Finder::new(q.as_bytes()).into_owned()).collect(),
         requires: r.requires,
         regex,
-        secret_group,
-        key_group,
+        secret_groups,
+        key_groups,
         validator,
         priority: r.priority,
         key_kinds,
@@ -270,7 +283,6 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("uri-credentials.toml", include_str!("../../patterns/uri-credentials.toml")),
     ("private-keys.toml", include_str!("../../patterns/private-keys.toml")),
     ("keyvalue.toml", include_str!("../../patterns/keyvalue.toml")),
-    ("dynamodb.toml", include_str!("../../patterns/dynamodb.toml")),
     ("token-formats.toml", include_str!("../../patterns/token-formats.toml")),
 ];
 

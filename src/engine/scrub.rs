@@ -267,16 +267,14 @@ impl Scrubber {
             return;
         }
         scratch.placeholders.clear();
-        if memchr::memmem::find(line, b"[REDACTED").is_some() {
+        if PLACEHOLDER.find(line).is_some() {
             find_placeholders(line, &mut scratch.placeholders);
         }
         let rules = self.rules.rules();
         for ci in 0..scratch.chosen.len() {
             let ri = scratch.chosen[ci] as usize;
             let rule = &rules[ri];
-            if !rule.requires.is_empty()
-                && !rule.requires.iter().any(|r| memchr::memmem::find(line, r.as_bytes()).is_some())
-            {
+            if !rule.requires_finders.is_empty() && !rule.requires_finders.iter().any(|f| f.find(line).is_some()) {
                 continue;
             }
             let locs = &mut scratch.locs[ri];
@@ -285,16 +283,16 @@ impl Scrubber {
                 let Some(m) = rule.regex.captures_read_at(locs, line, at) else { break };
                 at = if m.end() > m.start() { m.end() } else { m.end() + 1 };
                 if let (Some(block), Some(st)) = (&rule.block, state.as_deref_mut()) {
-                    let after = locs.get(rule.secret_group).map_or(m.end(), |(_, e)| e);
+                    let after = rule.secret_groups.iter().find_map(|&g| locs.get(g)).map_or(m.end(), |(_, e)| e);
                     if !block.end.as_ref().is_some_and(|end| end.is_match(&line[after..])) {
                         st.block = Some(OpenBlock { rule: ri as u32, lines: 0 });
                     }
                 }
-                let Some((s, e)) = locs.get(rule.secret_group) else { continue };
+                let Some((s, e)) = rule.secret_groups.iter().find_map(|&g| locs.get(g)) else { continue };
                 if s == e {
                     continue;
                 }
-                let key = rule.key_group.and_then(|g| locs.get(g)).map(|(ks, ke)| &line[ks..ke]);
+                let key = rule.key_groups.iter().find_map(|&g| locs.get(g)).map(|(ks, ke)| &line[ks..ke]);
                 let Verdict::Accept { alg } = rule.validator.check(&line[s..e], key, line.get(e).copied())
                 else {
                     continue;
@@ -396,10 +394,13 @@ impl Scrubber {
     }
 }
 
+static PLACEHOLDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"[REDACTED"));
+
 /// Byte ranges of scrubd placeholders (`[REDACTED:...]`) already in `line`.
 fn find_placeholders(line: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut at = 0;
-    while let Some(i) = memchr::memmem::find(&line[at..], b"[REDACTED") {
+    while let Some(i) = PLACEHOLDER.find(&line[at..]) {
         let s = at + i;
         let rest = &line[s + 1..];
         let len = rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b":_.=-".contains(&b)));
