@@ -18,7 +18,7 @@ use std::io::{self, Read, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
-use crate::engine::scrub::write_oversize_line;
+use crate::engine::redact::write_oversize;
 use crate::engine::{Hit, Scratch, Scrubber, StreamState};
 
 /// How much input one piece carries, at most (plus one partial line).
@@ -72,8 +72,7 @@ impl<R: Read> LineReader<R> {
 
     fn fill(&mut self) -> io::Result<usize> {
         let len = self.buf.len();
-        let want = BLOCK.max(self.buf.capacity() - len).min(BLOCK);
-        self.buf.resize(len + want, 0);
+        self.buf.resize(len + BLOCK, 0);
         let n = loop {
             match self.inner.read(&mut self.buf[len..]) {
                 Ok(n) => break n,
@@ -316,7 +315,7 @@ impl<'a, W: Write> Writer<'a, W> {
             }
             Piece::Oversize { len, ending } => {
                 let mut line = Vec::with_capacity(48);
-                write_oversize_line(*len, &mut line);
+                write_oversize(*len, &mut line);
                 line.extend_from_slice(ending);
                 self.out.write_all(&line)?;
                 self.stats.lines += 1;

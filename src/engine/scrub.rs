@@ -14,7 +14,7 @@
 
 use regex::bytes::CaptureLocations;
 
-use super::redact::{self, Mode};
+use super::redact::Mode;
 use super::ruleset::RuleSet;
 use super::validate::Verdict;
 use std::sync::Arc;
@@ -412,9 +412,4 @@ fn find_placeholders(line: &[u8], out: &mut Vec<(usize, usize)>) {
             _ => at = s + 1,
         }
     }
-}
-
-/// Write the fail-closed replacement for a line longer than the limit (content not emitted).
-pub fn write_oversize_line(len: u64, out: &mut Vec<u8>) {
-    redact::write_oversize(len, out)
 }
