@@ -56,6 +56,8 @@ struct RawRule {
     #[serde(default)]
     kind_from_key: bool,
     #[serde(default)]
+    values: Option<String>,
+    #[serde(default)]
     block: Option<RawBlock>,
     #[serde(default)]
     examples: RawExamples,
@@ -118,6 +120,9 @@ pub struct Rule {
     pub priority: i32,
     /// `(needle, kind)` pairs tried in order against the lower-cased key when set.
     pub key_kinds: Vec<(String, String)>,
+    /// For lists: when set, the `secret` group of `regex` is a region and every match of
+    /// `values` (its `secret*` group) inside it is a secret of its own.
+    pub values: Option<(Regex, Vec<usize>)>,
     pub block: Option<Block>,
     pub examples: Examples,
     /// Where the rule came from (`builtin:jwt.toml` or a path), for error messages.
@@ -196,21 +201,22 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
         return Err(fail("keywords and requires must not be empty strings".into()));
     }
     let regex = compile_regex(&r.regex).map_err(|e| fail(format!("bad regex: {e}")))?;
-    let names: Vec<Option<&str>> = regex.capture_names().collect();
-    let groups = |base: &str| -> Vec<usize> {
-        let prefix = format!("{base}_");
-        names
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.is_some_and(|n| n == base || n.starts_with(&prefix)))
-            .map(|(i, _)| i)
-            .collect()
-    };
-    let secret_groups = groups("secret");
+    let secret_groups = named_groups(&regex, "secret");
     if secret_groups.is_empty() {
         return Err(fail("regex has no named group `secret`".into()));
     }
-    let key_groups = groups("key");
+    let key_groups = named_groups(&regex, "key");
+    let values = match &r.values {
+        None => None,
+        Some(v) => {
+            let re = compile_regex(v).map_err(|e| fail(format!("bad values regex: {e}")))?;
+            let groups = named_groups(&re, "secret");
+            if groups.is_empty() {
+                return Err(fail("values regex has no named group `secret`".into()));
+            }
+            Some((re, groups))
+        }
+    };
     let validator = match &r.validator {
         None => Validator::None,
         Some(v) => Validator::from_name(v).ok_or_else(|| {
@@ -263,10 +269,23 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
         validator,
         priority: r.priority,
         key_kinds,
+        values,
         block,
         examples: Examples { redact: r.examples.redact, keep: r.examples.keep },
         origin: origin.to_string(),
     })
+}
+
+/// Indices of the groups named `base` or `base_*`: one regex may spell several syntaxes as
+/// alternatives, each with its own group.
+fn named_groups(regex: &Regex, base: &str) -> Vec<usize> {
+    let prefix = format!("{base}_");
+    regex
+        .capture_names()
+        .enumerate()
+        .filter(|(_, n)| n.is_some_and(|n| n == base || n.starts_with(&prefix)))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn truncate(s: &str) -> String {

@@ -289,29 +289,42 @@ impl Scrubber {
                     }
                 }
                 let Some((s, e)) = rule.secret_groups.iter().find_map(|&g| locs.get(g)) else { continue };
-                if s == e {
-                    continue;
-                }
                 let key = rule.key_groups.iter().find_map(|&g| locs.get(g)).map(|(ks, ke)| &line[ks..ke]);
-                let Verdict::Accept { alg } = rule.validator.check(&line[s..e], key, line.get(e).copied())
-                else {
-                    continue;
-                };
-                if line[s..e].starts_with(b"[REDACTED")
-                    || scratch.placeholders.iter().any(|&(ps, pe)| s < pe && ps < e)
-                {
-                    continue;
+                match &rule.values {
+                    None => self.push_span(line, (s, e), key, ri, (&mut scratch.spans, &scratch.placeholders)),
+                    Some((values, groups)) => {
+                        for caps in values.captures_iter(&line[s..e]) {
+                            if let Some(v) = groups.iter().find_map(|&g| caps.get(g)) {
+                                let span = (s + v.start(), s + v.end());
+                                self.push_span(line, span, key, ri, (&mut scratch.spans, &scratch.placeholders));
+                            }
+                        }
+                    }
                 }
-                scratch.spans.push(Span {
-                    start: s,
-                    end: e,
-                    rule: ri as u32,
-                    kind: self.rules.kind_id(ri, key),
-                    priority: rule.priority,
-                    alg,
-                });
             }
         }
+    }
+
+    /// Validate the value at `span` of a match of rule `ri` and keep it as a span.
+    fn push_span(
+        &self,
+        line: &[u8],
+        (s, e): (usize, usize),
+        key: Option<&[u8]>,
+        ri: usize,
+        (spans, placeholders): (&mut Vec<Span>, &[(usize, usize)]),
+    ) {
+        if s == e {
+            return;
+        }
+        let rule = &self.rules.rules()[ri];
+        let Verdict::Accept { alg } = rule.validator.check(&line[s..e], key, line.get(e).copied()) else {
+            return;
+        };
+        if line[s..e].starts_with(b"[REDACTED") || placeholders.iter().any(|&(ps, pe)| s < pe && ps < e) {
+            return;
+        }
+        spans.push(Span { start: s, end: e, rule: ri as u32, kind: self.rules.kind_id(ri, key), priority: rule.priority, alg });
     }
 
     /// A line following an open block: redact it as body, close the block, or both.
