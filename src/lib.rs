@@ -5,3 +5,5 @@
 
 pub mod engine;
 pub mod filter;
+pub mod checkpoint;
+pub mod source;
