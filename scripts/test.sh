@@ -6,6 +6,14 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "tools the tests use: promtool (Prometheus' own exposition checker)"
+if ! command -v promtool >/dev/null 2>&1; then
+    sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq prometheus >/dev/null
+fi
+promtool --version | head -1
+
 step "unit, property, corpus and CLI tests"
 mkdir -p target
 cargo test --locked --all-targets --no-fail-fast 2>&1 | tee target/test.log

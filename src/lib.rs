@@ -7,3 +7,7 @@ pub mod engine;
 pub mod filter;
 pub mod checkpoint;
 pub mod source;
+pub mod metrics;
+pub mod config;
+pub mod pipeline;
+pub mod sink;

@@ -21,8 +21,11 @@ struct Cli {
 enum Command {
     /// Scrub stdin to stdout: one line out for every line in, secrets replaced.
     Filter(FilterArgs),
-    /// Validate rule files: regexes, keywords (proved to cover each regex) and examples.
-    Check(RuleArgs),
+    /// Validate rule files (regexes, keyword coverage proofs, examples) and, with --config, a
+    /// daemon config.
+    Check(CheckArgs),
+    /// Run the daemon: tail the config's sources through the engine into its sinks.
+    Run(RunArgs),
     /// List the rules in effect.
     Rules(RuleArgs),
     /// Show, for each line of stdin, which rule matched which byte range (values masked).
@@ -40,6 +43,22 @@ struct RuleArgs {
     /// Leave out the built-in rules (use only --rules directories).
     #[arg(long)]
     no_builtin: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Also validate this daemon config and the rules it names.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The daemon config (TOML).
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -81,6 +100,7 @@ fn main() {
     let result = match cli.command {
         Command::Filter(a) => cmd_filter(a),
         Command::Check(a) => cmd_check(a),
+        Command::Run(a) => cmd_run(a),
         Command::Rules(a) => cmd_rules(a),
         Command::Explain(a) => cmd_explain(a),
     };
@@ -120,11 +140,7 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
     let mode = match (a.mode, &a.fingerprint_key_file) {
         (ModeArg::Mask, _) => Mode::Mask,
         (ModeArg::Hash, None) => bail!("--mode hash needs --fingerprint-key-file FILE (a secret key of at least 16 bytes)"),
-        (ModeArg::Hash, Some(path)) => {
-            let key = std::fs::read(path).with_context(|| format!("reading fingerprint key {}", path.display()))?;
-            let key = key.strip_suffix(b"\n").unwrap_or(&key);
-            Mode::hash(key).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-        }
+        (ModeArg::Hash, Some(path)) => Mode::from_key_file(path).map_err(anyhow::Error::msg)?,
     };
     if a.max_line_bytes == 0 {
         bail!("--max-line-bytes must be at least 1");
@@ -159,16 +175,49 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
 /// stdin and stdout as unbuffered files: pieces are written whole, so a line-buffered stdout
 /// would only add copies.
 fn raw_stdin() -> std::fs::File {
-    use std::os::fd::{AsFd, OwnedFd};
-    OwnedFd::from(io::stdin().as_fd().try_clone_to_owned().expect("dup stdin")).into()
+    use std::os::fd::AsFd;
+    io::stdin().as_fd().try_clone_to_owned().expect("dup stdin").into()
 }
 
 fn raw_stdout() -> std::fs::File {
-    use std::os::fd::{AsFd, OwnedFd};
-    OwnedFd::from(io::stdout().as_fd().try_clone_to_owned().expect("dup stdout")).into()
+    use std::os::fd::AsFd;
+    io::stdout().as_fd().try_clone_to_owned().expect("dup stdout").into()
 }
 
-fn cmd_check(a: RuleArgs) -> Result<i32> {
+fn cmd_run(a: RunArgs) -> Result<i32> {
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SCRUBD_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&io::stderr()))
+        .init();
+    scrubd::pipeline::run(&a.config)?;
+    Ok(0)
+}
+
+fn cmd_check(a: CheckArgs) -> Result<i32> {
+    let mut a_rules = a.rules;
+    if let Some(path) = &a.config {
+        let config = match scrubd::config::Config::load(path) {
+            Ok(c) => c,
+            Err(e) => {
+                println!("{e}");
+                return Ok(1);
+            }
+        };
+        if let Some(key) = &config.redact.fingerprint_key_file {
+            if let Err(e) = Mode::from_key_file(key) {
+                println!("{}: {e}", path.display());
+                return Ok(1);
+            }
+        }
+        a_rules.rules.extend(config.redact.rules_dirs.clone());
+        a_rules.disable.extend(config.redact.disable.clone());
+        println!("{}: config ok ({} sources, {} sinks)", path.display(), config.sources.len(), config.sinks.len());
+    }
+    let a = a_rules;
     let rules = match load_rules(&a) {
         Ok(r) => r,
         Err(e) => {

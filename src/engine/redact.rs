@@ -40,6 +40,14 @@ impl Mode {
         Ok(Mode::Hash(Box::new(mac)))
     }
 
+    /// Hash mode keyed from the file at `path` (a trailing newline is ignored). The error
+    /// names the file, never the key.
+    pub fn from_key_file(path: &std::path::Path) -> Result<Self, String> {
+        let key = std::fs::read(path).map_err(|e| format!("reading fingerprint key {}: {e}", path.display()))?;
+        let key = key.strip_suffix(b"\n").unwrap_or(&key);
+        Self::hash(key).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
     /// The 12-hex fingerprint of `secret` in hash mode, `None` in mask mode.
     pub fn fingerprint(&self, secret: &[u8]) -> Option<[u8; 12]> {
         match self {

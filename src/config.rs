@@ -1,0 +1,402 @@
+//! The daemon's TOML config: a raw serde model, then one validating step that checks names,
+//! references, globs and the rule set, and reports `FILE:LINE:COL: message`.
+//!
+//! Unknown keys are rejected everywhere. Sources and sinks are internally tagged enums
+//! (`type = "file"`); serde ignores `deny_unknown_fields` on such an enum (serde-rs/serde#2123),
+//! so it sits on each variant's struct instead, and a test checks every variant. Inside such a
+//! variant toml's `Spanned` cannot be used (serde buffers the table), so errors about a source
+//! or sink field are located by finding the offending value inside that table's span.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use toml::Spanned;
+
+use crate::engine::rule::line_col;
+use crate::source::file::StartAt;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    state: RawState,
+    #[serde(default)]
+    metrics: Option<RawMetrics>,
+    #[serde(default)]
+    redact: RawRedact,
+    #[serde(default)]
+    sources: Vec<Spanned<RawSource>>,
+    #[serde(default)]
+    sinks: Vec<Spanned<RawSink>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawState {
+    dir: PathBuf,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetrics {
+    listen: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRedact {
+    #[serde(default)]
+    mode: Option<Spanned<String>>,
+    #[serde(default)]
+    fingerprint_key_file: Option<PathBuf>,
+    #[serde(default)]
+    rules_dirs: Vec<PathBuf>,
+    #[serde(default)]
+    disable: Vec<String>,
+    #[serde(default)]
+    max_line_bytes: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum RawSource {
+    File(RawFileSource),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFileSource {
+    name: String,
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    start_at: Option<StartAt>,
+    sink: String,
+    #[serde(default)]
+    partial_flush_ms: Option<u64>,
+    #[serde(default)]
+    rescan_interval_ms: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum RawSink {
+    File(RawFileSink),
+    Stdout(RawStdoutSink),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFileSink {
+    name: String,
+    dir: PathBuf,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStdoutSink {
+    name: String,
+}
+
+/// A validated config.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    pub state_dir: PathBuf,
+    pub metrics_listen: Option<SocketAddr>,
+    pub redact: Redact,
+    pub sources: Vec<Source>,
+    pub sinks: Vec<Sink>,
+}
+
+/// How lines are redacted.
+#[derive(Debug, Clone)]
+pub struct Redact {
+    /// `None` for mask mode, the key file for hash mode.
+    pub fingerprint_key_file: Option<PathBuf>,
+    pub rules_dirs: Vec<PathBuf>,
+    pub disable: Vec<String>,
+    pub max_line_bytes: usize,
+}
+
+/// A validated source.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    /// Index into [`Config::sinks`].
+    pub sink: usize,
+    pub kind: SourceKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum SourceKind {
+    File { include: Vec<String>, exclude: Vec<String>, start_at: StartAt, partial_flush: Duration, rescan_interval: Duration },
+}
+
+/// A validated sink.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    pub name: String,
+    pub kind: SinkKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum SinkKind {
+    /// Input `/var/log/app/x.log` of source `app` goes to `<dir>/app/x.log`.
+    File { dir: PathBuf },
+    Stdout,
+}
+
+/// A config error, already rendered as `FILE:LINE:COL: message` (or `FILE: message`).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+/// Default longest line scanned, as in `scrubd filter`.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
+
+impl Config {
+    /// Read, parse and validate the config at `path`. Rules are checked separately by the
+    /// caller when it builds the engine (their errors name their own files).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("{}: cannot read config: {e}", path.display())))?;
+        Self::parse(path, &text)
+    }
+
+    /// Parse and validate config `text`; `path` names it in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let at = |span: std::ops::Range<usize>, msg: String| {
+            let (line, col) = line_col(text, span.start);
+            ConfigError(format!("{}:{line}:{col}: {msg}", path.display()))
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| match e.span() {
+            Some(span) => at(span, e.message().to_string()),
+            None => ConfigError(format!("{}: {}", path.display(), e.message())),
+        })?;
+
+        // The position of `value` (quoted) inside the table at `span`, or the table itself.
+        let within = |span: std::ops::Range<usize>, value: &str| -> std::ops::Range<usize> {
+            let quoted = format!("\"{value}\"");
+            match text.get(span.clone()).and_then(|t| t.find(&quoted)) {
+                Some(i) => span.start + i..span.start + i + quoted.len(),
+                None => span,
+            }
+        };
+        // Relative paths are relative to the config file's directory.
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let resolve = |p: &str| -> String {
+            if Path::new(p).is_absolute() {
+                p.to_string()
+            } else {
+                base.join(p).to_string_lossy().into_owned()
+            }
+        };
+        let mut sinks: Vec<Sink> = Vec::new();
+        for s in &raw.sinks {
+            let (name, kind) = match s.get_ref() {
+                RawSink::File(f) => (&f.name, SinkKind::File { dir: base.join(&f.dir) }),
+                RawSink::Stdout(f) => (&f.name, SinkKind::Stdout),
+            };
+            check_name(name).map_err(|m| at(within(s.span(), name), m))?;
+            if sinks.iter().any(|x| x.name == *name) {
+                return Err(at(within(s.span(), name), format!("sink {name:?} is defined twice")));
+            }
+            sinks.push(Sink { name: name.clone(), kind });
+        }
+        let stdout_sinks = sinks.iter().filter(|s| matches!(s.kind, SinkKind::Stdout)).count();
+        if stdout_sinks > 1 {
+            return Err(ConfigError(format!("{}: at most one stdout sink", path.display())));
+        }
+
+        let mut sources: Vec<Source> = Vec::new();
+        for s in &raw.sources {
+            let RawSource::File(f) = s.get_ref();
+            check_name(&f.name).map_err(|m| at(within(s.span(), &f.name), m))?;
+            if sources.iter().any(|x| x.name == f.name) {
+                return Err(at(within(s.span(), &f.name), format!("source {:?} is defined twice", f.name)));
+            }
+            let sink = sinks.iter().position(|k| k.name == f.sink).ok_or_else(|| {
+                let known: Vec<&str> = sinks.iter().map(|k| k.name.as_str()).collect();
+                at(within(s.span(), &f.sink), format!("no sink named {:?} (sinks: {})", f.sink, known.join(", ")))
+            })?;
+            if f.include.is_empty() {
+                return Err(at(s.span(), format!("source {:?}: include must name at least one glob", f.name)));
+            }
+            for g in f.include.iter().chain(&f.exclude) {
+                globset::Glob::new(g).map_err(|e| at(within(s.span(), g), format!("bad glob: {e}")))?;
+            }
+            sources.push(Source {
+                name: f.name.clone(),
+                sink,
+                kind: SourceKind::File {
+                    include: f.include.iter().map(|g| resolve(g)).collect(),
+                    exclude: f.exclude.clone(),
+                    start_at: f.start_at.unwrap_or(StartAt::End),
+                    partial_flush: Duration::from_millis(f.partial_flush_ms.unwrap_or(5_000)),
+                    rescan_interval: Duration::from_millis(f.rescan_interval_ms.unwrap_or(1_000)),
+                },
+            });
+        }
+        if sources.is_empty() {
+            return Err(ConfigError(format!("{}: no [[sources]]: nothing to do", path.display())));
+        }
+
+        let fingerprint_key_file = match raw.redact.mode.as_ref().map(|m| (m.get_ref().as_str(), m.span())) {
+            None | Some(("mask", _)) => None,
+            Some(("hash", span)) => Some(raw.redact.fingerprint_key_file.as_ref().map(|k| base.join(k)).ok_or_else(|| {
+                at(span, "mode = \"hash\" needs fingerprint_key_file (a secret key of at least 16 bytes)".into())
+            })?),
+            Some((other, span)) => return Err(at(span, format!("mode {other:?}: expected \"mask\" or \"hash\""))),
+        };
+        let metrics_listen = match &raw.metrics {
+            None => None,
+            Some(m) => Some(
+                m.listen
+                    .get_ref()
+                    .parse::<SocketAddr>()
+                    .map_err(|e| at(m.listen.span(), format!("listen {:?}: {e}", m.listen.get_ref())))?,
+            ),
+        };
+        let max_line_bytes = raw.redact.max_line_bytes.unwrap_or(DEFAULT_MAX_LINE_BYTES);
+        if max_line_bytes == 0 {
+            return Err(ConfigError(format!("{}: redact.max_line_bytes must be at least 1", path.display())));
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            state_dir: base.join(raw.state.dir),
+            metrics_listen,
+            redact: Redact {
+                fingerprint_key_file,
+                rules_dirs: raw.redact.rules_dirs.iter().map(|d| base.join(d)).collect(),
+                disable: raw.redact.disable,
+                max_line_bytes,
+            },
+            sources,
+            sinks,
+        })
+    }
+}
+
+/// Names become metric label values and directory names: keep them short and plain.
+fn check_name(n: &str) -> Result<(), String> {
+    let ok = !n.is_empty()
+        && n.len() <= 64
+        && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        && !n.starts_with('.');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("name {n:?}: use 1-64 characters of [A-Za-z0-9._-], not starting with '.'"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[state]
+dir = "/var/lib/scrubd"
+
+[metrics]
+listen = "127.0.0.1:9898"
+
+[redact]
+mode = "mask"
+rules_dirs = []
+disable = []
+
+[[sources]]
+name = "app"
+type = "file"
+include = ["/var/log/app/*.log"]
+exclude = ["*.gz"]
+start_at = "beginning"
+sink = "scrubbed"
+
+[[sinks]]
+name = "scrubbed"
+type = "file"
+dir = "/var/log/scrubbed"
+
+[[sinks]]
+name = "console"
+type = "stdout"
+"#;
+
+    fn err(text: &str) -> String {
+        Config::parse(Path::new("scrubd.toml"), text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn good_config_parses() {
+        let c = Config::parse(Path::new("scrubd.toml"), GOOD).unwrap();
+        assert_eq!(c.sources.len(), 1);
+        assert_eq!(c.sources[0].sink, 0);
+        assert_eq!(c.metrics_listen, Some("127.0.0.1:9898".parse().unwrap()));
+        assert!(matches!(&c.sources[0].kind, SourceKind::File { start_at: StartAt::Beginning, .. }));
+        assert!(matches!(c.sinks[1].kind, SinkKind::Stdout));
+    }
+
+    #[test]
+    fn unknown_top_level_key_is_rejected_with_position() {
+        let e = err(&format!("{GOOD}\n[extra]\nx = 1\n"));
+        assert!(e.starts_with("scrubd.toml:") && e.contains("unknown field `extra`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_key_in_each_source_and_sink_variant_is_rejected() {
+        let e = err(&GOOD.replace("start_at = \"beginning\"", "start_at = \"beginning\"\nstrat_at = 1"));
+        assert!(e.contains("unknown field `strat_at`"), "{e}");
+        let e = err(&GOOD.replace("dir = \"/var/log/scrubbed\"", "dir = \"/var/log/scrubbed\"\ndri = \"x\""));
+        assert!(e.contains("unknown field `dri`"), "{e}");
+        let e = err(&GOOD.replace("type = \"stdout\"", "type = \"stdout\"\ncolor = true"));
+        assert!(e.contains("unknown field `color`"), "{e}");
+        let e = err(&GOOD.replace("[redact]\n", "[redact]\nmod = 1\n"));
+        assert!(e.contains("unknown field `mod`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_sink_reference_names_line_and_known_sinks() {
+        let e = err(&GOOD.replace("sink = \"scrubbed\"", "sink = \"scrubed\""));
+        assert!(e.starts_with("scrubd.toml:19:8: no sink named \"scrubed\" (sinks: scrubbed, console)"), "{e}");
+    }
+
+    #[test]
+    fn hash_mode_without_key_is_refused() {
+        let e = err(&GOOD.replace("mode = \"mask\"", "mode = \"hash\""));
+        assert!(e.contains("fingerprint_key_file"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_located() {
+        assert!(err(&GOOD.replace("127.0.0.1:9898", "localhost")).starts_with("scrubd.toml:6:10: listen"));
+        assert!(err(&GOOD.replace("\"/var/log/app/*.log\"", "\"/var/log/app/[.log\"")).contains("bad glob"));
+        assert!(err(&GOOD.replace("name = \"app\"", "name = \"a b\"")).contains("name \"a b\""));
+        assert!(err(&GOOD.replace("type = \"file\"\ninclude", "type = \"fil\"\ninclude")).contains("unknown variant `fil`"));
+        assert!(err(&GOOD.replace("mode = \"mask\"", "mode = \"blur\"")).contains("expected \"mask\" or \"hash\""));
+    }
+
+    #[test]
+    fn relative_paths_are_relative_to_the_config_file() {
+        let text = GOOD.replace("/var/log/app/*.log", "logs/*.log").replace("/var/lib/scrubd", "state");
+        let c = Config::parse(Path::new("/etc/scrubd/scrubd.toml"), &text).unwrap();
+        assert_eq!(c.state_dir, Path::new("/etc/scrubd/state"));
+        let SourceKind::File { include, .. } = &c.sources[0].kind;
+        assert_eq!(include, &vec!["/etc/scrubd/logs/*.log".to_string()]);
+    }
+
+    #[test]
+    fn duplicate_names_are_refused() {
+        let e = err(&GOOD.replace("name = \"console\"", "name = \"scrubbed\""));
+        assert!(e.contains("sink \"scrubbed\" is defined twice"), "{e}");
+    }
+
+    #[test]
+    fn truncated_file_gives_a_parse_error_not_a_panic() {
+        let cut = &GOOD[..GOOD.find("include").unwrap() + 12];
+        assert!(err(cut).starts_with("scrubd.toml:"));
+    }
+}

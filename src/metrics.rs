@@ -1,0 +1,426 @@
+//! The Prometheus registry and its HTTP endpoint (`/metrics`, `/healthz`).
+//!
+//! Metric and label names are an interface operators script alerts against: change them only
+//! deliberately. Label values come only from the config (source and sink names), rule kinds,
+//! JWT `alg` names and [`DROP_REASONS`] — never from log content — and every combination is
+//! registered at 0 up front so alerts see each series before its first increment.
+
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use prometheus::{Encoder, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// Values of the `reason` label of `scrubd_dropped_lines_total`. A new drop policy adds its
+/// reason here so the series exists from start-up.
+pub const DROP_REASONS: &[&str] = &["line_too_long"];
+
+/// Every scrubd metric, in a registry of its own (not the process-global default).
+pub struct Metrics {
+    registry: Registry,
+    /// Lines read, per source.
+    pub lines: IntCounterVec,
+    /// Bytes read, per source.
+    pub bytes: IntCounterVec,
+    /// Lines with at least one redaction, per source.
+    pub lines_redacted: IntCounterVec,
+    /// Redacted spans, per source and rule kind.
+    pub redactions: IntCounterVec,
+    /// Redacted JWTs, per source and header `alg`.
+    pub jwt: IntCounterVec,
+    /// Lines not passed through as read because a documented policy said so, per source and reason.
+    pub dropped_lines: IntCounterVec,
+    /// Read errors, per source.
+    pub source_errors: IntCounterVec,
+    /// Write errors, per sink.
+    pub sink_errors: IntCounterVec,
+    /// Files currently tailed, per source.
+    pub files_watched: IntGaugeVec,
+    /// Constant 1, labelled with the build's version.
+    pub build_info: IntGaugeVec,
+    /// Failed checkpoint flushes.
+    pub checkpoint_errors: IntCounter,
+    /// Lines emitted again after a restart (those after the last checkpoint), per source.
+    pub duplicate_lines: IntCounterVec,
+}
+
+impl Metrics {
+    /// Build the registry with every family and every label combination at 0.
+    pub fn new(sources: &[&str], sinks: &[&str], kinds: &[&str], jwt_algs: &[&str]) -> Self {
+        let registry = Registry::new();
+        let counter = |name: &str, help: &str, labels: &[&str]| {
+            let c =
+                IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric definition");
+            registry
+                .register(Box::new(c.clone()))
+                .expect("metric registered once");
+            c
+        };
+        let gauge = |name: &str, help: &str, labels: &[&str]| {
+            let g =
+                IntGaugeVec::new(Opts::new(name, help), labels).expect("valid metric definition");
+            registry
+                .register(Box::new(g.clone()))
+                .expect("metric registered once");
+            g
+        };
+        let m = Metrics {
+            lines: counter("scrubd_lines_total", "Lines read from the source.", &["source"]),
+            bytes: counter("scrubd_bytes_total", "Bytes read from the source, line endings included.", &["source"]),
+            lines_redacted: counter(
+                "scrubd_lines_redacted_total",
+                "Lines in which at least one secret was redacted.",
+                &["source"],
+            ),
+            redactions: counter(
+                "scrubd_redactions_total",
+                "Secrets redacted, by the kind of the rule that found them.",
+                &["source", "kind"],
+            ),
+            jwt: counter("scrubd_jwt_total", "JWTs redacted, by the alg of their header.", &["source", "alg"]),
+            dropped_lines: counter(
+                "scrubd_dropped_lines_total",
+                "Lines not passed through as read because a documented policy replaced or dropped them.",
+                &["source", "reason"],
+            ),
+            source_errors: counter("scrubd_source_errors_total", "Errors reading from the source.", &["source"]),
+            sink_errors: counter("scrubd_sink_errors_total", "Errors writing to the sink.", &["sink"]),
+            files_watched: gauge("scrubd_files_watched", "Files currently tailed by the source.", &["source"]),
+            build_info: gauge("scrubd_build_info", "Always 1; the version label names the running build.", &["version"]),
+            checkpoint_errors: {
+                let c = IntCounter::new("scrubd_checkpoint_errors_total", "Failed attempts to persist checkpoints.")
+                    .expect("valid metric definition");
+                registry.register(Box::new(c.clone())).expect("metric registered once");
+                c
+            },
+            duplicate_lines: counter(
+                "scrubd_duplicate_lines_total",
+                "Lines emitted again after a restart: read after the last checkpoint before a crash.",
+                &["source"],
+            ),
+            registry,
+        };
+        m.build_info
+            .with_label_values(&[env!("CARGO_PKG_VERSION")])
+            .set(1);
+        for &source in sources {
+            for family in [
+                &m.lines,
+                &m.bytes,
+                &m.lines_redacted,
+                &m.source_errors,
+                &m.duplicate_lines,
+            ] {
+                family.with_label_values(&[source]);
+            }
+            m.files_watched.with_label_values(&[source]);
+            for &kind in kinds {
+                m.redactions.with_label_values(&[source, kind]);
+            }
+            for &alg in jwt_algs {
+                m.jwt.with_label_values(&[source, alg]);
+            }
+            for &reason in DROP_REASONS {
+                m.dropped_lines.with_label_values(&[source, reason]);
+            }
+        }
+        for &sink in sinks {
+            m.sink_errors.with_label_values(&[sink]);
+        }
+        m
+    }
+
+    /// The registry, e.g. to add a component's own collector.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The current values in Prometheus' text exposition format.
+    pub fn encode(&self) -> Result<Vec<u8>, prometheus::Error> {
+        let mut out = Vec::new();
+        TextEncoder::new().encode(&self.registry.gather(), &mut out)?;
+        Ok(out)
+    }
+}
+
+/// Serve `GET /metrics` and `GET /healthz` (200 `ok` once `ready` is set, 503 before) on
+/// `addr` until `shutdown` is cancelled. Returns the serving task and the bound address (bind
+/// port 0 to let the OS pick). Open connections are closed gracefully on cancellation.
+pub async fn serve(
+    addr: SocketAddr,
+    metrics: Arc<Metrics>,
+    ready: Arc<AtomicBool>,
+    shutdown: CancellationToken,
+) -> io::Result<(JoinHandle<()>, SocketAddr)> {
+    let listener = TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        loop {
+            let stream = tokio::select! {
+                _ = shutdown.cancelled() => break,
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // e.g. EMFILE: back off instead of spinning; the next accept may succeed.
+                        tracing::warn!(error = %e, "metrics endpoint: accept failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+            };
+            let (metrics, ready, shutdown) = (metrics.clone(), ready.clone(), shutdown.clone());
+            tokio::spawn(async move {
+                let service = service_fn(move |req| {
+                    let response = respond(&req, &metrics, &ready);
+                    async move { Ok::<_, Infallible>(response) }
+                });
+                let conn = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(Duration::from_secs(10))
+                    .serve_connection(TokioIo::new(stream), service);
+                tokio::pin!(conn);
+                let result = tokio::select! {
+                    r = conn.as_mut() => r,
+                    _ = shutdown.cancelled() => {
+                        conn.as_mut().graceful_shutdown();
+                        conn.await
+                    }
+                };
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, "metrics endpoint: connection ended with an error");
+                }
+            });
+        }
+    });
+    Ok((task, local))
+}
+
+fn respond(
+    req: &Request<Incoming>,
+    metrics: &Metrics,
+    ready: &AtomicBool,
+) -> Response<Full<Bytes>> {
+    let text = |status: StatusCode, body: &'static str| {
+        let mut r = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
+        *r.status_mut() = status;
+        r.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        r
+    };
+    if req.method() != Method::GET {
+        return text(StatusCode::NOT_FOUND, "not found\n");
+    }
+    match req.uri().path() {
+        "/metrics" => match metrics.encode() {
+            Ok(body) => {
+                let mut r = Response::new(Full::new(Bytes::from(body)));
+                r.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static(prometheus::TEXT_FORMAT),
+                );
+                r
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "metrics endpoint: encoding failed");
+                text(StatusCode::INTERNAL_SERVER_ERROR, "encoding failed\n")
+            }
+        },
+        "/healthz" if ready.load(Ordering::Acquire) => text(StatusCode::OK, "ok\n"),
+        "/healthz" => text(StatusCode::SERVICE_UNAVAILABLE, "not ready\n"),
+        _ => text(StatusCode::NOT_FOUND, "not found\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn sample() -> Metrics {
+        Metrics::new(
+            &["app", "web"],
+            &["out"],
+            &["jwt", "aws_access_key"],
+            &["HS256", "other"],
+        )
+    }
+
+    /// One HTTP/1.1 request on a fresh connection; returns (status, headers+body text).
+    async fn get(addr: SocketAddr, method: &str, path: &str) -> (u16, String) {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let req = format!("{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).await.unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let status = text.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, text)
+    }
+
+    async fn start(
+        m: Metrics,
+    ) -> (
+        SocketAddr,
+        Arc<AtomicBool>,
+        CancellationToken,
+        JoinHandle<()>,
+    ) {
+        let ready = Arc::new(AtomicBool::new(false));
+        let token = CancellationToken::new();
+        let (task, addr) = serve(
+            "127.0.0.1:0".parse().unwrap(),
+            Arc::new(m),
+            ready.clone(),
+            token.clone(),
+        )
+        .await
+        .unwrap();
+        (addr, ready, token, task)
+    }
+
+    #[test]
+    fn every_family_and_label_combination_starts_at_zero() {
+        let text = String::from_utf8(sample().encode().unwrap()).unwrap();
+        for family in [
+            "scrubd_lines_total",
+            "scrubd_bytes_total",
+            "scrubd_lines_redacted_total",
+            "scrubd_redactions_total",
+            "scrubd_jwt_total",
+            "scrubd_dropped_lines_total",
+            "scrubd_source_errors_total",
+            "scrubd_sink_errors_total",
+            "scrubd_files_watched",
+            "scrubd_build_info",
+            "scrubd_checkpoint_errors_total",
+            "scrubd_duplicate_lines_total",
+        ] {
+            assert!(
+                text.contains(&format!("# HELP {family} ")),
+                "{family} missing:\n{text}"
+            );
+        }
+        for series in [
+            r#"scrubd_lines_total{source="web"} 0"#,
+            r#"scrubd_redactions_total{kind="aws_access_key",source="app"} 0"#,
+            r#"scrubd_jwt_total{alg="other",source="web"} 0"#,
+            r#"scrubd_dropped_lines_total{reason="line_too_long",source="app"} 0"#,
+            r#"scrubd_sink_errors_total{sink="out"} 0"#,
+            r#"scrubd_files_watched{source="app"} 0"#,
+            "scrubd_checkpoint_errors_total 0",
+        ] {
+            assert!(text.contains(series), "{series} missing:\n{text}");
+        }
+        let build = format!(
+            r#"scrubd_build_info{{version="{}"}} 1"#,
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(text.contains(&build), "{text}");
+    }
+
+    #[tokio::test]
+    async fn scrape_over_http_returns_the_exposition() {
+        let m = sample();
+        m.lines.with_label_values(&["app"]).inc_by(3);
+        let (addr, _ready, token, task) = start(m).await;
+        let (status, resp) = get(addr, "GET", "/metrics").await;
+        assert_eq!(status, 200, "{resp}");
+        assert!(
+            resp.to_ascii_lowercase()
+                .contains("content-type: text/plain; version=0.0.4"),
+            "{resp}"
+        );
+        assert!(
+            resp.contains(r#"scrubd_lines_total{source="app"} 3"#),
+            "{resp}"
+        );
+        assert!(
+            resp.contains(r#"scrubd_jwt_total{alg="HS256",source="app"} 0"#),
+            "{resp}"
+        );
+        token.cancel();
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn healthz_is_503_until_ready_then_200() {
+        let (addr, ready, token, _task) = start(sample()).await;
+        assert_eq!(get(addr, "GET", "/healthz").await.0, 503);
+        ready.store(true, Ordering::Release);
+        let (status, resp) = get(addr, "GET", "/healthz").await;
+        assert_eq!(status, 200);
+        assert!(resp.ends_with("ok\n"), "{resp}");
+        token.cancel();
+    }
+
+    #[tokio::test]
+    async fn unknown_path_or_method_is_404() {
+        let (addr, _ready, token, _task) = start(sample()).await;
+        assert_eq!(get(addr, "GET", "/").await.0, 404);
+        assert_eq!(get(addr, "GET", "/metricsx").await.0, 404);
+        assert_eq!(get(addr, "POST", "/metrics").await.0, 404);
+        token.cancel();
+    }
+
+    #[tokio::test]
+    async fn cancellation_stops_the_listener() {
+        let (_addr, _ready, token, task) = start(sample()).await;
+        token.cancel();
+        // The task owns the listener: once it has ended, the port is closed. (Connecting to
+        // check would race with other tests that may be handed the same port.)
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    #[test]
+    fn exposition_passes_promtool_check_metrics() {
+        let child = Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => panic!(
+                "promtool not found: this test needs Prometheus' promtool; run `apt-get install -y prometheus`"
+            ),
+            Err(e) => panic!("cannot run promtool: {e}"),
+        };
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(&sample().encode().unwrap())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "promtool check metrics failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

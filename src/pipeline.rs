@@ -1,0 +1,353 @@
+//! `scrubd run`: sources → scrubbers → sinks, with positions flowing back as checkpoints.
+//!
+//! Threads, not tasks, do the blocking work: each source reads on its own thread, each source
+//! has one scrub thread (order per file is kept because a source's chunks are scrubbed in
+//! sequence; sources scrub in parallel), each sink writes on its own thread. Bounded channels
+//! connect them, so a slow or failing sink slows reading instead of growing memory. The tokio
+//! runtime serves metrics and turns signals into actions.
+//!
+//! Delivery: a sink thread writes a chunk, retrying with backoff until the sink accepts it (a
+//! failing sink never drops lines); every second, and at shutdown, it syncs the sink and only
+//! then records the positions of everything it wrote in the checkpoint store and flushes it.
+//! A kill -9 therefore re-emits at most about one second of lines, never loses one.
+//!
+//! Signals: SIGTERM/SIGINT stop the sources; the pipeline drains and writes final checkpoints.
+//! SIGHUP reloads the rules (and redaction settings) and reopens sink files.
+
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+use crate::checkpoint::{CheckpointStore, FilePosition};
+use crate::config::{Config, SinkKind, SourceKind};
+use crate::engine::{validate::JWT_ALGS, Hit, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
+use crate::metrics::Metrics;
+use crate::sink::{file::FileSink, stdout::StdoutSink, Sink};
+use crate::source::file::{FileSource, FileSourceConfig};
+use crate::source::Chunk;
+
+/// How often sinks sync and checkpoints are written.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// Chunks in flight between stages, per channel.
+const CHANNEL_DEPTH: usize = 8;
+
+/// Build the scrubber the config asks for (rules, mode).
+pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
+    let rules = RuleSet::load(&LoadOptions {
+        no_builtin: false,
+        dirs: config.redact.rules_dirs.clone(),
+        disable: config.redact.disable.clone(),
+    })?;
+    let mode = match &config.redact.fingerprint_key_file {
+        None => Mode::Mask,
+        Some(path) => Mode::from_key_file(path).map_err(anyhow::Error::msg)?,
+    };
+    Ok(Scrubber::new(Arc::new(rules), mode))
+}
+
+/// A scrubbed chunk on its way to a sink.
+struct Delivery {
+    source: Arc<str>,
+    data: Vec<u8>,
+    end: FilePosition,
+}
+
+/// Run the daemon until SIGTERM/SIGINT. Returns after draining and the final checkpoints.
+pub fn run(config_path: &Path) -> Result<()> {
+    let config = Config::load(config_path)?;
+    let scrubber = Arc::new(RwLock::new(Arc::new(build_scrubber(&config)?)));
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(run_async(config, scrubber))
+}
+
+async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Result<()> {
+    let store = Arc::new(Mutex::new(
+        CheckpointStore::open(&config.state_dir).with_context(|| format!("state dir {}", config.state_dir.display()))?,
+    ));
+    let metrics = {
+        let s = scrubber.read().expect("scrubber lock");
+        let kinds: Vec<&str> = s.rules().kinds().iter().map(String::as_str).collect();
+        let sources: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+        let sinks: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
+        Arc::new(Metrics::new(&sources, &sinks, &kinds, JWT_ALGS))
+    };
+    let cancel = CancellationToken::new();
+    let ready = Arc::new(AtomicBool::new(false));
+    let mut server = None;
+    if let Some(addr) = config.metrics_listen {
+        let (handle, bound) = crate::metrics::serve(addr, Arc::clone(&metrics), Arc::clone(&ready), cancel.clone())
+            .await
+            .with_context(|| format!("metrics listener on {addr}"))?;
+        tracing::info!(%bound, "metrics listening");
+        server = Some(handle);
+    }
+
+    // Sinks: one thread each.
+    let reopen_flags: Vec<Arc<AtomicBool>> = config.sinks.iter().map(|_| Arc::new(AtomicBool::new(false))).collect();
+    let mut sink_txs = Vec::new();
+    let mut threads = Vec::new();
+    for (i, s) in config.sinks.iter().enumerate() {
+        let (tx, rx) = sync_channel::<Delivery>(CHANNEL_DEPTH);
+        sink_txs.push(tx);
+        let sink: Box<dyn Sink> = match &s.kind {
+            SinkKind::File { dir } => Box::new(FileSink::new(dir.clone())),
+            SinkKind::Stdout => Box::new(StdoutSink),
+        };
+        let ctx = SinkCtx {
+            name: s.name.clone(),
+            store: Arc::clone(&store),
+            metrics: Arc::clone(&metrics),
+            reopen: Arc::clone(&reopen_flags[i]),
+            cancel: cancel.clone(),
+        };
+        threads.push(std::thread::Builder::new().name(format!("sink-{}", s.name)).spawn(move || deliver(sink, rx, ctx))?);
+    }
+
+    // Sources: a reader thread and a scrub thread each.
+    for src in &config.sources {
+        let SourceKind::File { include, exclude, start_at, partial_flush, rescan_interval } = &src.kind;
+        let positions = store.lock().expect("checkpoint lock").get(&src.name);
+        let source = FileSource::new(
+            FileSourceConfig {
+                name: src.name.clone(),
+                include: include.clone(),
+                exclude: exclude.clone(),
+                start_at: *start_at,
+                max_line_bytes: config.redact.max_line_bytes,
+                partial_flush: *partial_flush,
+                rescan_interval: *rescan_interval,
+            },
+            positions,
+        )
+        .with_context(|| format!("source {}", src.name))?;
+        let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(CHANNEL_DEPTH);
+        let watched = metrics.files_watched.with_label_values(&[&src.name]);
+        let source_errors = metrics.source_errors.with_label_values(&[&src.name]);
+        let stats = source.stats();
+        let c = cancel.clone();
+        let name = src.name.clone();
+        threads.push(std::thread::Builder::new().name(format!("source-{name}")).spawn(move || {
+            if let Err(e) = source.run(tx, c) {
+                tracing::error!(source = %name, error = %e, "source stopped");
+            }
+        })?);
+        // Mirror the source's own counters into metrics.
+        let c = cancel.clone();
+        tokio::spawn(async move {
+            let mut errors_seen = 0;
+            while !c.is_cancelled() {
+                let snap = stats.snapshot();
+                watched.set(snap.files_watched as i64);
+                source_errors.inc_by(snap.read_errors.saturating_sub(errors_seen));
+                errors_seen = snap.read_errors;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        });
+        let sink_tx = sink_txs[src.sink].clone();
+        let scrubber = Arc::clone(&scrubber);
+        let metrics = Arc::clone(&metrics);
+        let name: Arc<str> = src.name.as_str().into();
+        threads.push(
+            std::thread::Builder::new()
+                .name(format!("scrub-{}", src.name))
+                .spawn(move || scrub_source(name, rx, sink_tx, scrubber, metrics))?,
+        );
+    }
+    drop(sink_txs);
+    ready.store(true, Ordering::SeqCst);
+    tracing::info!(sources = config.sources.len(), sinks = config.sinks.len(), "scrubd running");
+
+    wait_for_signals(&config, &scrubber, &reopen_flags, &cancel).await;
+    tracing::info!("stopping: draining in-flight lines and writing final checkpoints");
+    ready.store(false, Ordering::SeqCst);
+    let joined = tokio::task::spawn_blocking(move || {
+        for t in threads {
+            let _ = t.join();
+        }
+    });
+    joined.await?;
+    if let Some(h) = server {
+        let _ = h.await;
+    }
+    let mut store = store.lock().expect("checkpoint lock");
+    store.flush().context("final checkpoint")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for_signals(
+    config: &Config,
+    scrubber: &RwLock<Arc<Scrubber>>,
+    reopen: &[Arc<AtomicBool>],
+    cancel: &CancellationToken,
+) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
+    else {
+        tracing::error!("cannot install signal handlers; stopping");
+        cancel.cancel();
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+            _ = hup.recv() => {
+                for r in reopen {
+                    r.store(true, Ordering::SeqCst);
+                }
+                match Config::load(&config.path).map_err(anyhow::Error::from).and_then(|c| build_scrubber(&c)) {
+                    Ok(s) => {
+                        *scrubber.write().expect("scrubber lock") = Arc::new(s);
+                        tracing::info!("SIGHUP: rules reloaded, sink files reopened");
+                    }
+                    Err(e) => tracing::error!(error = %format!("{e:#}"), "SIGHUP: reload failed, keeping the rules in use"),
+                }
+            }
+        }
+    }
+    cancel.cancel();
+}
+
+/// Scrub one source's chunks in order and pass them to its sink.
+fn scrub_source(
+    source: Arc<str>,
+    mut rx: tokio::sync::mpsc::Receiver<Chunk>,
+    sink: SyncSender<Delivery>,
+    scrubber: Arc<RwLock<Arc<Scrubber>>>,
+    metrics: Arc<Metrics>,
+) {
+    let mut states: HashMap<String, StreamState> = HashMap::new();
+    let mut scratch: Option<(Arc<Scrubber>, crate::engine::Scratch)> = None;
+    let mut hits: Vec<Hit> = Vec::new();
+    let lines_total = metrics.lines.with_label_values(&[&source]);
+    let bytes_total = metrics.bytes.with_label_values(&[&source]);
+    let redacted_lines = metrics.lines_redacted.with_label_values(&[&source]);
+    let too_long = metrics.dropped_lines.with_label_values(&[&source, "line_too_long"]);
+    while let Some(chunk) = rx.blocking_recv() {
+        let current = Arc::clone(&scrubber.read().expect("scrubber lock"));
+        if !scratch.as_ref().is_some_and(|(s, _)| Arc::ptr_eq(s, &current)) {
+            scratch = Some((Arc::clone(&current), current.scratch()));
+        }
+        let (s, scr) = scratch.as_mut().expect("scratch set above");
+        let state = states.entry(chunk.end.fingerprint.clone()).or_default();
+        let mut out = Vec::with_capacity(chunk.data.len() + chunk.data.len() / 8);
+        hits.clear();
+        s.scrub_block(&chunk.data, state, scr, &mut out, &mut hits);
+        let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
+            + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
+        lines_total.inc_by(lines);
+        bytes_total.inc_by(chunk.data.len() as u64);
+        too_long.inc_by(u64::from(chunk.oversize_lines));
+        let mut last_line = None;
+        for h in &hits {
+            if last_line != Some(h.line) {
+                redacted_lines.inc();
+                last_line = Some(h.line);
+            }
+            if !h.continued {
+                metrics.redactions.with_label_values(&[&source, s.rules().kind_name(h.kind)]).inc();
+            }
+            if let Some(alg) = h.alg {
+                metrics.jwt.with_label_values(&[&source, alg]).inc();
+            }
+        }
+        let d = Delivery { source: Arc::clone(&source), data: out, end: chunk.end };
+        if sink.send(d).is_err() {
+            return; // the sink thread is gone; shutdown is under way
+        }
+    }
+}
+
+struct SinkCtx {
+    name: String,
+    store: Arc<Mutex<CheckpointStore>>,
+    metrics: Arc<Metrics>,
+    reopen: Arc<AtomicBool>,
+    cancel: CancellationToken,
+}
+
+/// Write deliveries until every sender is gone; sync and checkpoint every second and at the end.
+fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
+    let errors = ctx.metrics.sink_errors.with_label_values(&[&ctx.name]);
+    let mut written: Vec<FilePosition> = Vec::new();
+    let mut last_sync = Instant::now();
+    loop {
+        let next = rx.recv_timeout(CHECKPOINT_EVERY / 4);
+        if ctx.reopen.swap(false, Ordering::SeqCst) {
+            if let Err(e) = sink.reopen() {
+                errors.inc();
+                tracing::warn!(sink = %ctx.name, error = %e, "reopen failed");
+            }
+        }
+        let done = match next {
+            Ok(d) => {
+                if !write_until_accepted(sink.as_mut(), &d, &ctx, &errors) {
+                    break; // shut down while the sink refused: leave it unacknowledged
+                }
+                written.push(d.end);
+                false
+            }
+            Err(RecvTimeoutError::Timeout) => false,
+            Err(RecvTimeoutError::Disconnected) => true,
+        };
+        if done || (!written.is_empty() && last_sync.elapsed() >= CHECKPOINT_EVERY) {
+            checkpoint(sink.as_mut(), &mut written, &ctx, &errors);
+            last_sync = Instant::now();
+        }
+        if done {
+            break;
+        }
+    }
+}
+
+/// Retry a write with backoff until it is accepted. Gives up only once shutdown was asked
+/// for and the sink still refuses (the data stays unacknowledged and is read again next start).
+fn write_until_accepted(sink: &mut dyn Sink, d: &Delivery, ctx: &SinkCtx, errors: &prometheus::IntCounter) -> bool {
+    let mut backoff = Duration::from_millis(100);
+    let mut gave_up_at: Option<Instant> = None;
+    loop {
+        match sink.write(&d.source, &d.end.path, &d.data) {
+            Ok(()) => return true,
+            Err(e) => {
+                errors.inc();
+                tracing::warn!(sink = %ctx.name, error = %e, retry_in_ms = backoff.as_millis() as u64, "sink write failed");
+            }
+        }
+        if ctx.cancel.is_cancelled() {
+            let since = *gave_up_at.get_or_insert_with(Instant::now);
+            if since.elapsed() > Duration::from_secs(5) {
+                tracing::error!(sink = %ctx.name, "sink still failing at shutdown; unwritten lines stay unacknowledged");
+                return false;
+            }
+        }
+        std::thread::sleep(backoff);
+        backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// Sync the sink, then record and persist the positions of everything written.
+fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<FilePosition>, ctx: &SinkCtx, errors: &prometheus::IntCounter) {
+    if written.is_empty() {
+        return;
+    }
+    if let Err(e) = sink.sync() {
+        errors.inc();
+        tracing::warn!(sink = %ctx.name, error = %e, "sink sync failed; checkpoints held back");
+        return;
+    }
+    let mut store = ctx.store.lock().expect("checkpoint lock");
+    for p in written.drain(..) {
+        store.set(p);
+    }
+    if let Err(e) = store.flush() {
+        ctx.metrics.checkpoint_errors.inc();
+        tracing::warn!(error = %e, "checkpoint write failed; will retry");
+    }
+}

@@ -1,0 +1,116 @@
+//! The file sink: input `/var/log/app/x.log` of source `app` is appended to `<dir>/app/x.log`.
+//!
+//! Files stay open between writes; `reopen` (SIGHUP, logrotate's postrotate) closes them so the
+//! next write creates the file afresh at its path. `sync` fsyncs the files written since the
+//! last sync. Output names use the input's file name only: two inputs of one source with the
+//! same file name in different directories share an output file.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::Sink;
+
+/// Appends to mirrored files under `dir`.
+pub struct FileSink {
+    dir: PathBuf,
+    open: HashMap<PathBuf, (File, bool)>,
+}
+
+impl FileSink {
+    pub fn new(dir: PathBuf) -> Self {
+        FileSink { dir, open: HashMap::new() }
+    }
+
+    /// Where lines of `input` read by `source` are written.
+    pub fn output_path(&self, source: &str, input: &Path) -> PathBuf {
+        let name = input.file_name().map_or_else(|| "unnamed.log".into(), |n| n.to_os_string());
+        self.dir.join(source).join(name)
+    }
+
+    fn file(&mut self, path: PathBuf) -> io::Result<&mut (File, bool)> {
+        if !self.open.contains_key(&path) {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| io::Error::new(e.kind(), format!("creating {}: {e}", parent.display())))?;
+            }
+            let f = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| io::Error::new(e.kind(), format!("opening {}: {e}", path.display())))?;
+            self.open.insert(path.clone(), (f, false));
+        }
+        Ok(self.open.get_mut(&path).expect("just inserted"))
+    }
+}
+
+impl Sink for FileSink {
+    fn write(&mut self, source: &str, input: &Path, data: &[u8]) -> io::Result<()> {
+        let path = self.output_path(source, input);
+        let result = self.file(path.clone()).and_then(|(f, dirty)| {
+            *dirty = true;
+            f.write_all(data).map_err(|e| io::Error::new(e.kind(), format!("writing {}: {e}", path.display())))
+        });
+        if result.is_err() {
+            // A failed append may have written part of `data`: a retry would duplicate that
+            // part, but never lose lines. Reopen on the next attempt.
+            self.open.remove(&path);
+        }
+        result
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        for (path, (f, dirty)) in self.open.iter_mut() {
+            if *dirty {
+                f.sync_data().map_err(|e| io::Error::new(e.kind(), format!("syncing {}: {e}", path.display())))?;
+                *dirty = false;
+            }
+        }
+        Ok(())
+    }
+
+    fn reopen(&mut self) -> io::Result<()> {
+        self.sync()?;
+        self.open.clear();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mirrors_input_name_under_source_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileSink::new(dir.path().to_path_buf());
+        s.write("app", Path::new("/var/log/app/x.log"), b"one\n").unwrap();
+        s.write("app", Path::new("/var/log/app/x.log"), b"two\n").unwrap();
+        s.sync().unwrap();
+        assert_eq!(std::fs::read(dir.path().join("app/x.log")).unwrap(), b"one\ntwo\n");
+    }
+
+    #[test]
+    fn reopen_follows_a_rotated_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileSink::new(dir.path().to_path_buf());
+        s.write("app", Path::new("/x/a.log"), b"before\n").unwrap();
+        std::fs::rename(dir.path().join("app/a.log"), dir.path().join("app/a.log.1")).unwrap();
+        s.reopen().unwrap();
+        s.write("app", Path::new("/x/a.log"), b"after\n").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("app/a.log.1")).unwrap(), b"before\n");
+        assert_eq!(std::fs::read(dir.path().join("app/a.log")).unwrap(), b"after\n");
+    }
+
+    #[test]
+    fn unwritable_dir_is_an_error_naming_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, b"").unwrap();
+        let mut s = FileSink::new(blocker.clone());
+        let e = s.write("app", Path::new("/x/a.log"), b"x\n").unwrap_err();
+        assert!(e.to_string().contains(&*blocker.to_string_lossy()), "{e}");
+    }
+}

@@ -1,0 +1,24 @@
+//! The stdout sink: scrubbed lines of every source, interleaved by whole chunks.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::Sink;
+
+/// Writes to standard output; `sync` flushes it.
+#[derive(Default)]
+pub struct StdoutSink;
+
+impl Sink for StdoutSink {
+    fn write(&mut self, _source: &str, _input: &Path, data: &[u8]) -> io::Result<()> {
+        io::stdout().lock().write_all(data)
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        io::stdout().lock().flush()
+    }
+
+    fn reopen(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

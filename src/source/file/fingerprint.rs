@@ -1,0 +1,120 @@
+//! File identity: device + inode, plus a fingerprint of the file's first bytes.
+//!
+//! Either alone loses data. Inodes are reused as soon as a file is deleted, so a checkpoint
+//! keyed by inode can point into an unrelated new file (Vector #18342); a checksum of the
+//! first bytes cannot tell apart two files that start with the same header (Vector #25079).
+//! So a file matches a checkpoint when the fingerprint matches, and dev + ino decide among
+//! files with equal fingerprints.
+//!
+//! **The rule.** The fingerprint is the hex SHA-256 of the file's first line (including its
+//! `\n`), capped at `N` bytes (`N` = [`DEFAULT_FINGERPRINT_BYTES`]). It exists once the file
+//! has `N` bytes or a `\n` within its first `N` bytes; before that the file has no fingerprint
+//! and is not read. Capping at the first line (rather than always hashing `N` bytes) keeps the
+//! fingerprint stable while the file grows: a short first line is hashed the same way when the
+//! file is 30 bytes long and when it is 30 MB long.
+
+use sha2::{Digest, Sha256};
+use std::fs::{File, Metadata};
+use std::io;
+use std::os::unix::fs::{FileExt, MetadataExt};
+
+/// How many leading bytes the fingerprint covers at most.
+pub const DEFAULT_FINGERPRINT_BYTES: usize = 256;
+
+/// Device and inode of a file: which file an open handle or a path refers to right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId {
+    pub dev: u64,
+    pub ino: u64,
+}
+
+impl FileId {
+    /// The identity recorded in `meta`.
+    pub fn of(meta: &Metadata) -> Self {
+        FileId { dev: meta.dev(), ino: meta.ino() }
+    }
+}
+
+/// The fingerprint of a file whose first bytes are `head` (at least `max_bytes` of them when
+/// the file is that long), or `None` when the first line is still incomplete and short.
+pub fn fingerprint_of(head: &[u8], max_bytes: usize) -> Option<String> {
+    let head = &head[..head.len().min(max_bytes)];
+    let end = match memchr::memchr(b'\n', head) {
+        Some(i) => i + 1,
+        None if head.len() == max_bytes && max_bytes > 0 => max_bytes,
+        None => return None,
+    };
+    Some(hex_sha256(&head[..end]))
+}
+
+/// Hex SHA-256 of `bytes`: also the fallback identity of a file finished before it had a
+/// fingerprint (its whole, short content).
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap());
+        s.push(char::from_digit(u32::from(b & 15), 16).unwrap());
+    }
+    s
+}
+
+/// Read up to `max_bytes` from the start of `file` (positioned reads: the handle's cursor is
+/// not moved).
+pub fn read_head(file: &File, max_bytes: usize) -> io::Result<Vec<u8>> {
+    let mut head = vec![0; max_bytes];
+    let mut len = 0;
+    while len < max_bytes {
+        match file.read_at(&mut head[len..], len as u64) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    head.truncate(len);
+    Ok(head)
+}
+
+/// The fingerprint of the open `file` (see the module docs for when there is none).
+pub fn fingerprint(file: &File, max_bytes: usize) -> io::Result<Option<String>> {
+    Ok(fingerprint_of(&read_head(file, max_bytes)?, max_bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn incomplete_short_first_line_has_no_fingerprint() {
+        assert_eq!(fingerprint_of(b"", 8), None);
+        assert_eq!(fingerprint_of(b"abc", 8), None);
+    }
+
+    #[test]
+    fn complete_short_first_line_is_fingerprinted_over_that_line() {
+        assert_eq!(fingerprint_of(b"abc\n", 8), Some(hex_sha256(b"abc\n")));
+        assert_eq!(fingerprint_of(b"abc\nde", 8), Some(hex_sha256(b"abc\n")));
+    }
+
+    #[test]
+    fn fingerprint_is_stable_as_the_file_grows() {
+        let fp = fingerprint_of(b"abc\n", 8);
+        assert_eq!(fingerprint_of(b"abc\ndefghijkl\n", 8), fp);
+        let long = fingerprint_of(b"0123456789", 8);
+        assert_eq!(long, Some(hex_sha256(b"01234567")));
+        assert_eq!(fingerprint_of(b"01234567", 8), long);
+    }
+
+    #[test]
+    fn fingerprint_reads_a_real_file_without_moving_its_cursor() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.log");
+        let mut f = File::create(&path).unwrap();
+        f.write_all(b"first\nsecond\n").unwrap();
+        let f = File::open(&path).unwrap();
+        assert_eq!(fingerprint(&f, 256).unwrap(), Some(hex_sha256(b"first\n")));
+        assert_eq!(hex_sha256(b"").len(), 64);
+    }
+}

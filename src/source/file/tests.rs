@@ -1,0 +1,184 @@
+use super::*;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+fn append(path: &Path, bytes: &[u8]) {
+    fs::OpenOptions::new().create(true).append(true).open(path).unwrap().write_all(bytes).unwrap();
+}
+
+fn config(include: &str, start_at: StartAt) -> FileSourceConfig {
+    FileSourceConfig {
+        name: "app".into(),
+        include: vec![include.into()],
+        exclude: vec![],
+        start_at,
+        max_line_bytes: 1024,
+        partial_flush: Duration::from_secs(5),
+        rescan_interval: Duration::ZERO,
+    }
+}
+
+/// Poll once; emitted bytes per path, sorted by path.
+fn poll(src: &mut FileSource) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    src.poll(&mut out).unwrap();
+    let mut by_path: BTreeMap<String, String> = BTreeMap::new();
+    for c in out {
+        let name = c.end.path.file_name().unwrap().to_string_lossy().into_owned();
+        by_path.entry(name).or_default().push_str(&String::from_utf8(c.data).unwrap());
+    }
+    by_path.into_iter().collect()
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+fn checkpoint(path: &Path, first_line: &[u8], offset: u64) -> FilePosition {
+    let m = fs::metadata(path).unwrap();
+    FilePosition {
+        source: "app".into(),
+        path: path.to_path_buf(),
+        dev: FileId::of(&m).dev,
+        ino: FileId::of(&m).ino,
+        fingerprint: fingerprint::fingerprint_of(first_line, DEFAULT_FINGERPRINT_BYTES).unwrap(),
+        offset,
+    }
+}
+
+#[test]
+fn rotated_while_down_file_found_by_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, b"a1\na2\na3\n");
+    let cp = checkpoint(&log, b"a1\n", 3);
+    // While scrubd is stopped: rotated, and a new file started.
+    fs::rename(&log, dir.path().join("app.log.1")).unwrap();
+    append(&log, b"b1\n");
+    let cfg = config(&format!("{}/app.log*", dir.path().display()), StartAt::Beginning);
+    let mut src = FileSource::new(cfg, vec![cp]).unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("app.log", "b1\n"), ("app.log.1", "a2\na3\n")]));
+}
+
+#[test]
+fn identical_first_lines_told_apart_by_dev_ino() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    append(&a, b"header\nA1\nA2\n");
+    append(&b, b"header\nB1\n");
+    let cps = vec![checkpoint(&a, b"header\n", 10), checkpoint(&b, b"header\n", 7)];
+    // Swap the names so the checkpoints' paths point at the wrong files.
+    let tmp = dir.path().join("tmp");
+    fs::rename(&a, &tmp).unwrap();
+    fs::rename(&b, &a).unwrap();
+    fs::rename(&tmp, &b).unwrap();
+    let cfg = config(&format!("{}/*.log", dir.path().display()), StartAt::Beginning);
+    let mut src = FileSource::new(cfg, cps).unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("a.log", "B1\n"), ("b.log", "A2\n")]));
+}
+
+#[test]
+fn checkpoint_beyond_eof_at_startup_reads_from_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, b"x1\n");
+    let cp = checkpoint(&log, b"x1\n", 500);
+    let mut src = FileSource::new(config(&format!("{}/*.log", dir.path().display()), StartAt::End), vec![cp]).unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("app.log", "x1\n")]));
+    assert_eq!(src.stats().snapshot().truncations, 1);
+}
+
+#[test]
+fn file_appearing_in_directory_created_after_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let later = dir.path().join("later");
+    // start_at = end applies to files found at start only: a new file is read whole.
+    let mut src = FileSource::new(config(&format!("{}/*.log", later.display()), StartAt::End), vec![]).unwrap();
+    assert!(poll(&mut src).is_empty());
+    fs::create_dir(&later).unwrap();
+    append(&later.join("new.log"), b"hello\n");
+    assert_eq!(poll(&mut src), pairs(&[("new.log", "hello\n")]));
+    assert_eq!(src.stats().snapshot().files_watched, 1);
+}
+
+#[test]
+fn start_at_end_begins_after_the_last_complete_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, b"old\npart");
+    let mut src = FileSource::new(config(&format!("{}/*.log", dir.path().display()), StartAt::End), vec![]).unwrap();
+    assert!(poll(&mut src).is_empty());
+    append(&log, b"ial\n");
+    assert_eq!(poll(&mut src), pairs(&[("app.log", "partial\n")]));
+}
+
+#[test]
+fn rotation_with_globbed_rotated_name_emits_each_line_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let rotated = dir.path().join("app.log.1");
+    let cfg = config(&format!("{}/app.log*", dir.path().display()), StartAt::Beginning);
+    append(&log, b"a1\n");
+    let mut src = FileSource::new(cfg, vec![]).unwrap();
+    let mut all = String::new();
+    let mut drain = |src: &mut FileSource| {
+        for (_, s) in poll(src) {
+            all.push_str(&s);
+        }
+    };
+    drain(&mut src);
+    fs::rename(&log, &rotated).unwrap();
+    append(&rotated, b"a2\n");
+    append(&log, b"b1\n");
+    drain(&mut src);
+    append(&rotated, b"a3\n"); // a writer late to reopen
+    append(&log, b"b2\n");
+    drain(&mut src);
+    drain(&mut src);
+    let mut lines: Vec<&str> = all.lines().collect();
+    lines.sort();
+    assert_eq!(lines, ["a1", "a2", "a3", "b1", "b2"]);
+    assert_eq!(src.stats().snapshot().rotations, 1);
+}
+
+#[test]
+fn excluded_files_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    append(&dir.path().join("a.log"), b"a\n");
+    append(&dir.path().join("b.log.gz"), b"b\n");
+    let mut cfg = config(&format!("{}/*", dir.path().display()), StartAt::Beginning);
+    cfg.exclude = vec!["*.gz".into()];
+    let mut src = FileSource::new(cfg, vec![]).unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("a.log", "a\n")]));
+}
+
+#[test]
+fn start_at_deserializes_lowercase() {
+    #[derive(Deserialize)]
+    struct C {
+        s: StartAt,
+    }
+    assert_eq!(serde_json::from_str::<C>(r#"{"s":"beginning"}"#).unwrap().s, StartAt::Beginning);
+    assert_eq!(serde_json::from_str::<C>(r#"{"s":"end"}"#).unwrap().s, StartAt::End);
+    assert!(serde_json::from_str::<C>(r#"{"s":"End"}"#).is_err());
+}
+
+#[test]
+fn run_sends_chunks_and_stops_on_shutdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, b"one\n");
+    let mut cfg = config(&format!("{}/*.log", dir.path().display()), StartAt::Beginning);
+    cfg.rescan_interval = Duration::from_secs(60);
+    let src = FileSource::new(cfg, vec![]).unwrap();
+    let (tx, mut rx) = mpsc::channel(1);
+    let shutdown = CancellationToken::new();
+    let stop = shutdown.clone();
+    let th = std::thread::spawn(move || src.run(tx, stop));
+    assert_eq!(rx.blocking_recv().unwrap().data, b"one\n");
+    append(&log, b"two\n");
+    assert_eq!(rx.blocking_recv().unwrap().data, b"two\n");
+    shutdown.cancel();
+    th.join().unwrap().unwrap();
+}
