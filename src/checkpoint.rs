@@ -17,6 +17,17 @@ pub struct FilePosition {
     pub fingerprint: String,
     /// Byte offset just after the last line the sink accepted.
     pub offset: u64,
+    /// Where the sink had written up to when this position was checkpointed (file sinks): after a
+    /// crash, output beyond it is what the restart will write a second time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sink: Option<SinkMark>,
+}
+
+/// An output file and its length at a checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SinkMark {
+    pub path: PathBuf,
+    pub len: u64,
 }
 
 use std::collections::BTreeMap;
@@ -280,6 +291,7 @@ mod tests {
             ino,
             fingerprint: fp.into(),
             offset,
+            sink: None,
         }
     }
 

@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
-use crate::checkpoint::{CheckpointStore, FilePosition};
+use crate::checkpoint::{CheckpointStore, FilePosition, SinkMark};
 use crate::config::{Config, SinkKind, SourceKind};
 use crate::engine::{validate::JWT_ALGS, Hit, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
 use crate::metrics::Metrics;
@@ -85,6 +85,16 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
             .with_context(|| format!("metrics listener on {addr}"))?;
         tracing::info!(%bound, "metrics listening");
         server = Some(handle);
+    }
+
+    // Output a crash left beyond the last checkpoint will be written again: count it now.
+    for src in &config.sources {
+        let positions = store.lock().expect("checkpoint lock").get(&src.name);
+        let lines = resent_lines(&positions);
+        if lines > 0 {
+            metrics.duplicate_lines.with_label_values(&[&src.name]).inc_by(lines);
+            tracing::warn!(source = %src.name, lines, "restart after an unclean stop: lines written after the last checkpoint will be written again");
+        }
     }
 
     // Sinks: one thread each.
@@ -215,6 +225,30 @@ async fn wait_for_signals(
     cancel.cancel();
 }
 
+/// Lines in the sink's output files beyond the lengths recorded at the checkpoints: written
+/// after the last checkpoint, so the restart, reading from the checkpoint, writes them again.
+/// An output that shrank (rotated) since counts nothing.
+fn resent_lines(positions: &[FilePosition]) -> u64 {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut marks: HashMap<&Path, u64> = HashMap::new();
+    for m in positions.iter().filter_map(|p| p.sink.as_ref()) {
+        let len = marks.entry(m.path.as_path()).or_insert(0);
+        *len = (*len).max(m.len);
+    }
+    let mut lines = 0;
+    for (path, len) in marks {
+        let Ok(mut f) = std::fs::File::open(path) else { continue };
+        if f.metadata().map_or(true, |m| m.len() <= len) || f.seek(SeekFrom::Start(len)).is_err() {
+            continue;
+        }
+        let mut buf = vec![0u8; 64 << 10];
+        while let Ok(n @ 1..) = f.read(&mut buf) {
+            lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        }
+    }
+    lines
+}
+
 /// Scrub one source's chunks in order and pass them to its sink.
 fn scrub_source(
     source: Arc<str>,
@@ -278,6 +312,11 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
     let errors = ctx.metrics.sink_errors.with_label_values(&[&ctx.name]);
     let mut written: Vec<FilePosition> = Vec::new();
     let mut last_sync = Instant::now();
+    // Files with a checkpoint. A file's first delivery is checkpointed at once, not within the
+    // second: until then a crash would leave no record of it (a `start_at = "end"` restart
+    // would skip what it read, and re-sent output could not be counted).
+    let mut known: std::collections::HashSet<(Arc<str>, String)> = std::collections::HashSet::new();
+    let mut sources_loaded: std::collections::HashSet<Arc<str>> = std::collections::HashSet::new();
     loop {
         let next = rx.recv_timeout(CHECKPOINT_EVERY / 4);
         if ctx.reopen.swap(false, Ordering::SeqCst) {
@@ -288,10 +327,17 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
         }
         let done = match next {
             Ok(d) => {
-                if !write_until_accepted(sink.as_mut(), &d, &ctx, &errors) {
+                let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx, &errors) else {
                     break; // shut down while the sink refused: leave it unacknowledged
+                };
+                if sources_loaded.insert(Arc::clone(&d.source)) {
+                    let store = ctx.store.lock().expect("checkpoint lock");
+                    known.extend(store.get(&d.source).into_iter().map(|p| (Arc::clone(&d.source), p.fingerprint)));
                 }
-                written.push(d.end);
+                if known.insert((Arc::clone(&d.source), d.end.fingerprint.clone())) {
+                    last_sync = Instant::now() - CHECKPOINT_EVERY; // checkpoint this new file now
+                }
+                written.push(FilePosition { sink: mark, ..d.end });
                 false
             }
             Err(RecvTimeoutError::Timeout) => false,
@@ -309,12 +355,17 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
 
 /// Retry a write with backoff until it is accepted. Gives up only once shutdown was asked
 /// for and the sink still refuses (the data stays unacknowledged and is read again next start).
-fn write_until_accepted(sink: &mut dyn Sink, d: &Delivery, ctx: &SinkCtx, errors: &prometheus::IntCounter) -> bool {
+fn write_until_accepted(
+    sink: &mut dyn Sink,
+    d: &Delivery,
+    ctx: &SinkCtx,
+    errors: &prometheus::IntCounter,
+) -> Option<Option<SinkMark>> {
     let mut backoff = Duration::from_millis(100);
     let mut gave_up_at: Option<Instant> = None;
     loop {
         match sink.write(&d.source, &d.end.path, &d.data) {
-            Ok(()) => return true,
+            Ok(mark) => return Some(mark),
             Err(e) => {
                 errors.inc();
                 tracing::warn!(sink = %ctx.name, error = %e, retry_in_ms = backoff.as_millis() as u64, "sink write failed");
@@ -324,7 +375,7 @@ fn write_until_accepted(sink: &mut dyn Sink, d: &Delivery, ctx: &SinkCtx, errors
             let since = *gave_up_at.get_or_insert_with(Instant::now);
             if since.elapsed() > Duration::from_secs(5) {
                 tracing::error!(sink = %ctx.name, "sink still failing at shutdown; unwritten lines stay unacknowledged");
-                return false;
+                return None;
             }
         }
         std::thread::sleep(backoff);

@@ -11,11 +11,13 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::Sink;
+use crate::checkpoint::SinkMark;
 
 /// Appends to mirrored files under `dir`.
 pub struct FileSink {
     dir: PathBuf,
-    open: HashMap<PathBuf, (File, bool)>,
+    /// Open outputs: file, written since the last sync, length.
+    open: HashMap<PathBuf, (File, bool, u64)>,
 }
 
 impl FileSink {
@@ -29,7 +31,7 @@ impl FileSink {
         self.dir.join(source).join(name)
     }
 
-    fn file(&mut self, path: PathBuf) -> io::Result<&mut (File, bool)> {
+    fn file(&mut self, path: PathBuf) -> io::Result<&mut (File, bool, u64)> {
         if !self.open.contains_key(&path) {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)
@@ -40,18 +42,21 @@ impl FileSink {
                 .append(true)
                 .open(&path)
                 .map_err(|e| io::Error::new(e.kind(), format!("opening {}: {e}", path.display())))?;
-            self.open.insert(path.clone(), (f, false));
+            let len = f.metadata().map_err(|e| io::Error::new(e.kind(), format!("stat {}: {e}", path.display())))?.len();
+            self.open.insert(path.clone(), (f, false, len));
         }
         Ok(self.open.get_mut(&path).expect("just inserted"))
     }
 }
 
 impl Sink for FileSink {
-    fn write(&mut self, source: &str, input: &Path, data: &[u8]) -> io::Result<()> {
+    fn write(&mut self, source: &str, input: &Path, data: &[u8]) -> io::Result<Option<SinkMark>> {
         let path = self.output_path(source, input);
-        let result = self.file(path.clone()).and_then(|(f, dirty)| {
+        let result = self.file(path.clone()).and_then(|(f, dirty, len)| {
             *dirty = true;
-            f.write_all(data).map_err(|e| io::Error::new(e.kind(), format!("writing {}: {e}", path.display())))
+            f.write_all(data).map_err(|e| io::Error::new(e.kind(), format!("writing {}: {e}", path.display())))?;
+            *len += data.len() as u64;
+            Ok(Some(SinkMark { path: path.clone(), len: *len }))
         });
         if result.is_err() {
             // A failed append may have written part of `data`: a retry would duplicate that
@@ -62,7 +67,7 @@ impl Sink for FileSink {
     }
 
     fn sync(&mut self) -> io::Result<()> {
-        for (path, (f, dirty)) in self.open.iter_mut() {
+        for (path, (f, dirty, _)) in self.open.iter_mut() {
             if *dirty {
                 f.sync_data().map_err(|e| io::Error::new(e.kind(), format!("syncing {}: {e}", path.display())))?;
                 *dirty = false;

@@ -8,10 +8,13 @@ pub mod stdout;
 use std::io;
 use std::path::Path;
 
+use crate::checkpoint::SinkMark;
+
 /// A destination for scrubbed lines, driven from one thread.
 pub trait Sink: Send {
-    /// Write whole scrubbed lines read from `input` by source `source`.
-    fn write(&mut self, source: &str, input: &Path, data: &[u8]) -> io::Result<()>;
+    /// Write whole scrubbed lines read from `input` by source `source`. A sink that writes to
+    /// files says which file and how long it is now, so a crash's re-sent window can be counted.
+    fn write(&mut self, source: &str, input: &Path, data: &[u8]) -> io::Result<Option<SinkMark>>;
     /// Make everything written so far durable.
     fn sync(&mut self) -> io::Result<()>;
     /// Close and reopen output files (SIGHUP after logrotate moved them).

@@ -4,14 +4,16 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::Sink;
+use crate::checkpoint::SinkMark;
 
 /// Writes to standard output; `sync` flushes it.
 #[derive(Default)]
 pub struct StdoutSink;
 
 impl Sink for StdoutSink {
-    fn write(&mut self, _source: &str, _input: &Path, data: &[u8]) -> io::Result<()> {
-        io::stdout().lock().write_all(data)
+    fn write(&mut self, _source: &str, _input: &Path, data: &[u8]) -> io::Result<Option<SinkMark>> {
+        io::stdout().lock().write_all(data)?;
+        Ok(None)
     }
 
     fn sync(&mut self) -> io::Result<()> {

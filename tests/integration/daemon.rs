@@ -299,8 +299,11 @@ fn kill9_during_writes_loses_nothing() {
     std::thread::sleep(Duration::from_millis(500));
     let seen = check_numbered(&d.output_lines(), total);
     let dups: usize = seen.values().map(|c| c - 1).sum();
-    // Duplicates are bounded by the unacknowledged window (about one second of lines).
+    // Duplicates are bounded by the unacknowledged window (about one second of lines)
+    // and counted exactly.
+    eprintln!("kill -9: {dups} duplicate lines");
     assert!(dups < total, "{dups} duplicates");
+    assert_eq!(sample(&d.metrics(), "scrubd_duplicate_lines_total{source=\"app\"}"), dups as f64);
 }
 
 #[test]

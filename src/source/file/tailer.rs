@@ -447,6 +447,7 @@ fn position(source: &str, path: &Path, o: &Open, offset: u64) -> FilePosition {
         ino: o.id.ino,
         fingerprint: o.fingerprint.clone().unwrap_or_default(),
         offset,
+        sink: None,
     }
 }
 

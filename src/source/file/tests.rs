@@ -44,6 +44,7 @@ fn checkpoint(path: &Path, first_line: &[u8], offset: u64) -> FilePosition {
         ino: FileId::of(&m).ino,
         fingerprint: fingerprint::fingerprint_of(first_line, DEFAULT_FINGERPRINT_BYTES).unwrap(),
         offset,
+        sink: None,
     }
 }
 
