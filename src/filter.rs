@@ -19,13 +19,14 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use crate::engine::redact::write_oversize;
+use crate::metrics::Metrics;
 use crate::engine::{Hit, Scratch, Scrubber, StreamState};
 
 /// How much input one piece carries, at most (plus one partial line).
 const BLOCK: usize = 256 << 10;
 
 /// Filter settings.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// Longest line scanned; longer ones are replaced whole (fail closed) and counted.
     pub max_line_bytes: usize,
@@ -33,6 +34,8 @@ pub struct Options {
     pub threads: usize,
     /// Pass input through unchanged and only report findings (to the audit sink).
     pub audit_only: bool,
+    /// Count into these metrics as the stream goes (source label `stdin`).
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 /// What went through: totals and per-kind counts, for `--stats` and metrics.
@@ -180,6 +183,7 @@ pub fn run<R: Read, W: Write + Send>(
 ) -> io::Result<Stats> {
     let mut reader = LineReader::new(input, opts.max_line_bytes);
     let mut writer = Writer::new(scrubber, output, audit, opts.audit_only);
+    writer.metrics = opts.metrics.clone();
     if opts.threads <= 1 {
         let mut scratch = scrubber.scratch();
         let mut buf = Vec::new();
@@ -277,6 +281,7 @@ struct Writer<'a, W> {
     stats: Stats,
     kind_counts: HashMap<u16, u64>,
     line_base: u64,
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl<'a, W: Write> Writer<'a, W> {
@@ -290,6 +295,7 @@ impl<'a, W: Write> Writer<'a, W> {
             stats: Stats::default(),
             kind_counts: HashMap::new(),
             line_base: 0,
+            metrics: None,
         }
     }
 
@@ -310,6 +316,9 @@ impl<'a, W: Write> Writer<'a, W> {
                 self.out.write_all(if self.audit_only { input } else { &d.out })?;
                 self.stats.bytes += input.len() as u64;
                 self.count_hits(&d.hits)?;
+                if let Some(m) = &self.metrics {
+                    m.record_block("stdin", lines, input.len() as u64, 0, &d.hits, self.scrubber.rules());
+                }
                 self.stats.lines += lines;
                 self.line_base += lines;
             }
@@ -321,6 +330,9 @@ impl<'a, W: Write> Writer<'a, W> {
                 self.stats.lines += 1;
                 self.stats.bytes += len + ending.len() as u64;
                 self.stats.oversize_lines += 1;
+                if let Some(m) = &self.metrics {
+                    m.record_block("stdin", 1, len + ending.len() as u64, 1, &[], self.scrubber.rules());
+                }
                 if let Some(a) = self.audit.as_mut() {
                     writeln!(a, r#"{{"line":{},"event":"line-too-long","bytes":{}}}"#, self.line_base + 1, len)?;
                 }

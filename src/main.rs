@@ -92,6 +92,9 @@ struct FilterArgs {
     /// Dry run: pass input through unchanged and write findings (no values) as JSON lines to FILE.
     #[arg(long, value_name = "FILE")]
     audit: Option<PathBuf>,
+    /// Serve Prometheus metrics (GET /metrics, /healthz) on ADDR while filtering (source `stdin`).
+    #[arg(long, value_name = "ADDR")]
+    metrics_listen: Option<std::net::SocketAddr>,
 }
 
 fn main() {
@@ -153,7 +156,16 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
     };
     let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let scrubber = Scrubber::new(Arc::new(rules), mode);
-    let opts = filter::Options { max_line_bytes: a.max_line_bytes, threads, audit_only: a.audit.is_some() };
+    let metrics = match a.metrics_listen {
+        None => None,
+        Some(addr) => Some(serve_filter_metrics(addr, scrubber.rules())?),
+    };
+    let opts = filter::Options {
+        max_line_bytes: a.max_line_bytes,
+        threads,
+        audit_only: a.audit.is_some(),
+        metrics: metrics.clone(),
+    };
     let stats = filter::run(&scrubber, raw_stdin(), raw_stdout(), audit, &opts)?;
     if a.stats {
         let mut err = io::stderr().lock();
@@ -170,6 +182,33 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// Start the metrics endpoint for `filter` on a small runtime of its own; it lives as long as
+/// the process.
+fn serve_filter_metrics(addr: std::net::SocketAddr, rules: &RuleSet) -> Result<Arc<scrubd::metrics::Metrics>> {
+    let kinds: Vec<&str> = rules.kinds().iter().map(String::as_str).collect();
+    let metrics = Arc::new(scrubd::metrics::Metrics::new(&["stdin"], &["stdout"], &kinds, scrubd::engine::validate::JWT_ALGS));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let ready = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let token = tokio_util::sync::CancellationToken::new();
+    let (bound_tx, bound_rx) = std::sync::mpsc::channel();
+    let m = Arc::clone(&metrics);
+    std::thread::Builder::new().name("metrics".into()).spawn(move || {
+        runtime.block_on(async move {
+            match scrubd::metrics::serve(addr, m, ready, token).await {
+                Ok((handle, _)) => {
+                    let _ = bound_tx.send(Ok(()));
+                    let _ = handle.await;
+                }
+                Err(e) => {
+                    let _ = bound_tx.send(Err(e));
+                }
+            }
+        })
+    })?;
+    bound_rx.recv()?.with_context(|| format!("metrics listener on {addr}"))?;
+    Ok(metrics)
 }
 
 /// stdin and stdout as unbuffered files: pieces are written whole, so a line-buffered stdout

@@ -5,6 +5,7 @@
 //! JWT `alg` names and [`DROP_REASONS`] — never from log content — and every combination is
 //! registered at 0 up front so alerts see each series before its first increment.
 
+use crate::engine::{Hit, RuleSet};
 use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
@@ -146,6 +147,30 @@ impl Metrics {
     /// The registry, e.g. to add a component's own collector.
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// Count one scrubbed block of `source`: its lines and bytes, the lines replaced for being
+    /// too long, and its hits (lines redacted, redactions per kind, JWTs per alg). The one place
+    /// both `filter` and `run` count, so neither path can forget a counter.
+    pub fn record_block(&self, source: &str, lines: u64, bytes: u64, oversize: u64, hits: &[Hit], rules: &RuleSet) {
+        self.lines.with_label_values(&[source]).inc_by(lines);
+        self.bytes.with_label_values(&[source]).inc_by(bytes);
+        if oversize > 0 {
+            self.dropped_lines.with_label_values(&[source, "line_too_long"]).inc_by(oversize);
+        }
+        let mut last_line = None;
+        for h in hits {
+            if last_line != Some(h.line) {
+                self.lines_redacted.with_label_values(&[source]).inc();
+                last_line = Some(h.line);
+            }
+            if !h.continued {
+                self.redactions.with_label_values(&[source, rules.kind_name(h.kind)]).inc();
+            }
+            if let Some(alg) = h.alg {
+                self.jwt.with_label_values(&[source, alg]).inc();
+            }
+        }
     }
 
     /// The current values in Prometheus' text exposition format.

@@ -260,10 +260,6 @@ fn scrub_source(
     let mut states: HashMap<String, StreamState> = HashMap::new();
     let mut scratch: Option<(Arc<Scrubber>, crate::engine::Scratch)> = None;
     let mut hits: Vec<Hit> = Vec::new();
-    let lines_total = metrics.lines.with_label_values(&[&source]);
-    let bytes_total = metrics.bytes.with_label_values(&[&source]);
-    let redacted_lines = metrics.lines_redacted.with_label_values(&[&source]);
-    let too_long = metrics.dropped_lines.with_label_values(&[&source, "line_too_long"]);
     while let Some(chunk) = rx.blocking_recv() {
         let current = Arc::clone(&scrubber.read().expect("scrubber lock"));
         if !scratch.as_ref().is_some_and(|(s, _)| Arc::ptr_eq(s, &current)) {
@@ -276,22 +272,7 @@ fn scrub_source(
         s.scrub_block(&chunk.data, state, scr, &mut out, &mut hits);
         let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
             + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
-        lines_total.inc_by(lines);
-        bytes_total.inc_by(chunk.data.len() as u64);
-        too_long.inc_by(u64::from(chunk.oversize_lines));
-        let mut last_line = None;
-        for h in &hits {
-            if last_line != Some(h.line) {
-                redacted_lines.inc();
-                last_line = Some(h.line);
-            }
-            if !h.continued {
-                metrics.redactions.with_label_values(&[&source, s.rules().kind_name(h.kind)]).inc();
-            }
-            if let Some(alg) = h.alg {
-                metrics.jwt.with_label_values(&[&source, alg]).inc();
-            }
-        }
+        metrics.record_block(&source, lines, chunk.data.len() as u64, u64::from(chunk.oversize_lines), &hits, s.rules());
         let d = Delivery { source: Arc::clone(&source), data: out, end: chunk.end };
         if sink.send(d).is_err() {
             return; // the sink thread is gone; shutdown is under way

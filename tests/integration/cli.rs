@@ -217,3 +217,40 @@ fn core_dumps_are_disabled() {
     let limits = String::from_utf8(out.stdout).unwrap();
     assert!(limits.split_whitespace().filter(|w| *w == "0").count() >= 2, "{limits}");
 }
+
+#[test]
+fn filter_serves_live_metrics_while_the_stream_is_open() {
+    use std::io::{Read, Write};
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scrubd"))
+        .args(["filter", "--metrics-listen", &format!("127.0.0.1:{port}")])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "Authorization: Bearer {JWT}\nclean line").unwrap();
+    stdin.flush().unwrap();
+    let scrape = || -> Option<String> {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        write!(s, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ok()?;
+        let mut body = String::new();
+        s.read_to_string(&mut body).ok()?;
+        Some(body)
+    };
+    let start = std::time::Instant::now();
+    let body = loop {
+        if let Some(b) = scrape().filter(|b| b.contains("scrubd_lines_total{source=\"stdin\"} 2")) {
+            break b;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "metrics never showed 2 lines: {:?}", scrape());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(body.contains("scrubd_redactions_total{kind=\"jwt\",source=\"stdin\"} 1"), "{body}");
+    assert!(body.contains("scrubd_jwt_total{alg=\"HS256\",source=\"stdin\"} 1"), "{body}");
+    assert!(!body.contains("eyJ"));
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "Authorization: Bearer [REDACTED:jwt]\nclean line\n");
+}

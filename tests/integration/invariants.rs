@@ -121,7 +121,7 @@ proptest! {
         let input = input.repeat(1 + (300 << 10) / input.len().max(1));
         let (expected, _) = scrub(&input);
         let mut out = Vec::new();
-        let opts = filter::Options { max_line_bytes: 1 << 20, threads, audit_only: false };
+        let opts = filter::Options { max_line_bytes: 1 << 20, threads, audit_only: false, metrics: None };
         filter::run(scrubber(), &input[..], &mut out, None, &opts).unwrap();
         prop_assert!(out == expected, "filter output differs from engine output");
     }
@@ -196,7 +196,7 @@ fn pem_block_split_across_filter_pieces_is_still_redacted() {
     let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n".repeat(20);
     let input = format!("{filler}-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n{filler}");
     let mut out = Vec::new();
-    let opts = filter::Options { max_line_bytes: 1 << 20, threads: 2, audit_only: false };
+    let opts = filter::Options { max_line_bytes: 1 << 20, threads: 2, audit_only: false, metrics: None };
     filter::run(scrubber(), input.as_bytes(), &mut out, None, &opts).unwrap();
     let out = String::from_utf8(out).unwrap();
     assert!(!out.contains("MIIEowIBAAKCAQEA"), "key body leaked across a piece boundary");
@@ -209,7 +209,7 @@ fn overlong_line_is_replaced_whole_and_counted() {
     input.extend(std::iter::repeat_n(b'a', 5000));
     input.extend_from_slice(b" password=hunter2hunter2\r\nlast\n");
     let mut out = Vec::new();
-    let opts = filter::Options { max_line_bytes: 1000, threads: 1, audit_only: false };
+    let opts = filter::Options { max_line_bytes: 1000, threads: 1, audit_only: false, metrics: None };
     let stats = filter::run(scrubber(), &input[..], &mut out, None, &opts).unwrap();
     assert_eq!(
         String::from_utf8(out).unwrap(),
