@@ -33,6 +33,9 @@ step "benchmarks stay runnable: criterion compiles, bench.sh --quick runs"
 cargo bench --locked --no-run
 BENCH_OUT=target/bench-smoke.md scripts/bench.sh --quick >/dev/null
 test -s target/bench-smoke.md
+python3 benches/daemon_bench.py --seconds 1 --rate 2000 --burst-lines 20000 | tee target/daemon-smoke.md
+grep -q "in 2000 / out 2000 / leaked 0" target/daemon-smoke.md
+grep -q "in 20000 / out 20000 / leaked 0" target/daemon-smoke.md
 
 passed=$(grep -Eo "test result: ok. [0-9]+ passed" target/test.log | awk '{s+=$4} END {print s}')
 echo
