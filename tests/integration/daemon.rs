@@ -341,6 +341,28 @@ fn sighup_reloads_rules_and_keeps_positions() {
     append(&d.path("logs/app.log"), "key acme_abcdef123456\n");
     wait_until(Duration::from_secs(20), "second line", || d.output_lines().len() == 2);
     assert_eq!(d.output_lines(), vec!["key acme_abcdef123456", "key [REDACTED:api-key]"]);
+    // logrotate's create + postrotate: the output is moved away, SIGHUP reopens it.
+    std::fs::rename(d.path("out/app/app.log"), d.path("rotated.log")).unwrap();
+    d.signal(libc::SIGHUP);
+    wait_until(Duration::from_secs(10), "second reload", || d.stderr().matches("rules reloaded").count() == 2);
+    append(&d.path("logs/app.log"), "after rotation\n");
+    wait_until(Duration::from_secs(20), "a new output file", || d.output_lines() == vec!["after rotation"]);
+    assert_eq!(std::fs::read_to_string(d.path("rotated.log")).unwrap().lines().count(), 2);
+}
+
+#[test]
+fn hundreds_of_files_appearing_at_once_are_all_followed() {
+    let d = Daemon::new("");
+    let files = 300;
+    for f in 0..files {
+        append(&d.path(&format!("logs/m{f:03}.log")), &numbered(f * 10, f * 10 + 10));
+    }
+    wait_until(Duration::from_secs(60), "lines of 300 files", || d.output_lines().len() >= files * 10);
+    let seen = check_numbered(&d.output_lines(), files * 10);
+    assert!(seen.values().all(|&c| c == 1));
+    wait_until(Duration::from_secs(10), "files_watched gauge", || {
+        sample(&d.metrics(), "scrubd_files_watched{source=\"app\"}") == files as f64
+    });
 }
 
 #[test]
