@@ -366,18 +366,19 @@ fn hundreds_of_files_appearing_at_once_are_all_followed() {
 }
 
 #[test]
-fn many_files_at_a_sustained_rate_lose_nothing() {
+fn sustained_100k_lines_per_second_into_20_files_for_10_seconds() {
     let d = Daemon::new("");
-    let files = 20;
-    let per_file = 5_000;
+    let (files, per_file, seconds) = (20, 50_000, 10);
     let writers: Vec<_> = (0..files)
         .map(|f| {
             let path = d.path(&format!("logs/f{f:02}.log"));
             std::thread::spawn(move || {
-                for k in 0..10 {
-                    let base = f * per_file + k * per_file / 10;
-                    append(&path, &numbered(base, base + per_file / 10));
-                    std::thread::sleep(Duration::from_millis(100));
+                let start = Instant::now();
+                for k in 0..seconds {
+                    let base = f * per_file + k * per_file / seconds;
+                    append(&path, &numbered(base, base + per_file / seconds));
+                    let next = Duration::from_secs(k as u64 + 1);
+                    std::thread::sleep(next.saturating_sub(start.elapsed()));
                 }
             })
         })
@@ -385,11 +386,16 @@ fn many_files_at_a_sustained_rate_lose_nothing() {
     for w in writers {
         w.join().unwrap();
     }
-    wait_until(Duration::from_secs(90), "all lines of 20 files", || d.output_lines().len() >= files * per_file);
+    let total = files * per_file;
+    wait_until(Duration::from_secs(120), "1M lines scrubbed", || {
+        sample(&d.metrics(), "scrubd_lines_total{source=\"app\"}") >= total as f64
+    });
+    wait_until(Duration::from_secs(60), "1M lines written", || d.output_lines().len() >= total);
     let seen = check_numbered(&d.output_lines(), files * per_file);
     assert!(seen.values().all(|&c| c == 1));
     let m = d.metrics();
     assert_eq!(sample(&m, "scrubd_files_watched{source=\"app\"}"), files as f64);
+    assert_eq!(sample(&m, "scrubd_lines_total{source=\"app\"}"), (files * per_file) as f64);
     let rss_kib: u64 = std::fs::read_to_string(format!("/proc/{}/status", d.child.as_ref().unwrap().id()))
         .unwrap()
         .lines()
