@@ -11,3 +11,4 @@ pub mod metrics;
 pub mod config;
 pub mod pipeline;
 pub mod sink;
+pub mod service;

@@ -11,7 +11,11 @@ use scrubd::engine::{coverage, examples, LoadOptions, Mode, RuleSet, Scrubber, S
 use scrubd::filter;
 
 #[derive(Parser)]
-#[command(name = "scrubd", version, about = "Redacts secrets from log streams, byte-exact elsewhere")]
+#[command(
+    name = "scrubd",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("SCRUBD_GIT_COMMIT"), ")"),
+    about = "Redacts secrets from log streams, byte-exact elsewhere"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -27,6 +27,7 @@ use crate::checkpoint::{CheckpointStore, FilePosition, SinkMark};
 use crate::config::{Config, SinkKind, SourceKind};
 use crate::engine::{validate::JWT_ALGS, Hit, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
 use crate::metrics::Metrics;
+use crate::service::{self, Liveness};
 use crate::sink::{file::FileSink, stdout::StdoutSink, Sink};
 use crate::source::file::{FileSource, FileSourceConfig};
 use crate::source::Chunk;
@@ -97,6 +98,10 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
         }
     }
 
+    let live = Liveness::new(
+        config.sources.iter().map(|s| format!("scrub-{}", s.name)).chain(config.sinks.iter().map(|s| format!("sink-{}", s.name))).collect(),
+    );
+
     // Sinks: one thread each.
     let reopen_flags: Vec<Arc<AtomicBool>> = config.sinks.iter().map(|_| Arc::new(AtomicBool::new(false))).collect();
     let mut sink_txs = Vec::new();
@@ -109,6 +114,8 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
             SinkKind::Stdout => Box::new(StdoutSink),
         };
         let ctx = SinkCtx {
+            live: Arc::clone(&live),
+            stage: live.stage(&format!("sink-{}", s.name)),
             name: s.name.clone(),
             store: Arc::clone(&store),
             metrics: Arc::clone(&metrics),
@@ -162,17 +169,24 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
         let scrubber = Arc::clone(&scrubber);
         let metrics = Arc::clone(&metrics);
         let name: Arc<str> = src.name.as_str().into();
+        let (live, stage) = (Arc::clone(&live), live.stage(&format!("scrub-{}", src.name)));
         threads.push(
             std::thread::Builder::new()
                 .name(format!("scrub-{}", src.name))
-                .spawn(move || scrub_source(name, rx, sink_tx, scrubber, metrics))?,
+                .spawn(move || scrub_source(name, rx, sink_tx, scrubber, metrics, &live, stage))?,
         );
     }
     drop(sink_txs);
     ready.store(true, Ordering::SeqCst);
     tracing::info!(sources = config.sources.len(), sinks = config.sinks.len(), "scrubd running");
+    service::ready(&status_line(&metrics));
+    {
+        let (live, metrics, c) = (Arc::clone(&live), Arc::clone(&metrics), cancel.clone());
+        tokio::spawn(async move { supervise(live, metrics, c).await });
+    }
 
     wait_for_signals(&config, &scrubber, &reopen_flags, &cancel).await;
+    service::stopping();
     tracing::info!("stopping: draining in-flight lines and writing final checkpoints");
     ready.store(false, Ordering::SeqCst);
     let joined = tokio::task::spawn_blocking(move || {
@@ -249,6 +263,47 @@ fn resent_lines(positions: &[FilePosition]) -> u64 {
     lines
 }
 
+/// Every few seconds: refresh systemd's STATUS line; ping its watchdog (when `WatchdogSec=` is
+/// set) only while no pipeline stage is stuck on one item.
+async fn supervise(live: Arc<Liveness>, metrics: Arc<Metrics>, cancel: CancellationToken) {
+    let watchdog = service::watchdog_interval();
+    let tick = watchdog.map_or(Duration::from_secs(5), |w| (w / 4).min(Duration::from_secs(5)));
+    let mut last_status = Instant::now();
+    while !cancel.is_cancelled() {
+        if let Some(interval) = watchdog {
+            if let Err(why) = service::watchdog_ping(&live, interval) {
+                tracing::warn!(%why, "withholding the watchdog ping");
+            }
+        }
+        if last_status.elapsed() >= Duration::from_secs(5) {
+            service::status(&status_line(&metrics));
+            last_status = Instant::now();
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(tick) => {}
+            _ = cancel.cancelled() => {}
+        }
+    }
+}
+
+/// One line for `systemctl status`: totals over all sources.
+fn status_line(metrics: &Metrics) -> String {
+    let sum = |family: &prometheus::IntCounterVec| -> u64 {
+        use prometheus::core::Collector;
+        family.collect().iter().flat_map(|mf| mf.get_metric().iter().map(|m| m.get_counter().get_value() as u64)).sum()
+    };
+    let files: i64 = {
+        use prometheus::core::Collector;
+        metrics.files_watched.collect().iter().flat_map(|mf| mf.get_metric().iter().map(|m| m.get_gauge().get_value() as i64)).sum()
+    };
+    format!(
+        "{files} files, {} lines, {} redactions, {} sink errors",
+        sum(&metrics.lines),
+        sum(&metrics.redactions),
+        sum(&metrics.sink_errors)
+    )
+}
+
 /// Scrub one source's chunks in order and pass them to its sink.
 fn scrub_source(
     source: Arc<str>,
@@ -256,11 +311,14 @@ fn scrub_source(
     sink: SyncSender<Delivery>,
     scrubber: Arc<RwLock<Arc<Scrubber>>>,
     metrics: Arc<Metrics>,
+    live: &Liveness,
+    stage: usize,
 ) {
     let mut states: HashMap<String, StreamState> = HashMap::new();
     let mut scratch: Option<(Arc<Scrubber>, crate::engine::Scratch)> = None;
     let mut hits: Vec<Hit> = Vec::new();
     while let Some(chunk) = rx.blocking_recv() {
+        let busy = live.busy(stage);
         let current = Arc::clone(&scrubber.read().expect("scrubber lock"));
         if !scratch.as_ref().is_some_and(|(s, _)| Arc::ptr_eq(s, &current)) {
             scratch = Some((Arc::clone(&current), current.scratch()));
@@ -273,6 +331,7 @@ fn scrub_source(
         let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
             + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
         metrics.record_block(&source, lines, chunk.data.len() as u64, u64::from(chunk.oversize_lines), &hits, s.rules());
+        drop(busy);
         let d = Delivery { source: Arc::clone(&source), data: out, end: chunk.end };
         if sink.send(d).is_err() {
             return; // the sink thread is gone; shutdown is under way
@@ -281,6 +340,8 @@ fn scrub_source(
 }
 
 struct SinkCtx {
+    live: Arc<Liveness>,
+    stage: usize,
     name: String,
     store: Arc<Mutex<CheckpointStore>>,
     metrics: Arc<Metrics>,
@@ -345,7 +406,11 @@ fn write_until_accepted(
     let mut backoff = Duration::from_millis(100);
     let mut gave_up_at: Option<Instant> = None;
     loop {
-        match sink.write(&d.source, &d.end.path, &d.data) {
+        let written = {
+            let _busy = ctx.live.busy(ctx.stage);
+            sink.write(&d.source, &d.end.path, &d.data)
+        };
+        match written {
             Ok(mark) => return Some(mark),
             Err(e) => {
                 errors.inc();
@@ -369,7 +434,11 @@ fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<FilePosition>, ctx: &SinkCt
     if written.is_empty() {
         return;
     }
-    if let Err(e) = sink.sync() {
+    let synced = {
+        let _busy = ctx.live.busy(ctx.stage);
+        sink.sync()
+    };
+    if let Err(e) = synced {
         errors.inc();
         tracing::warn!(sink = %ctx.name, error = %e, "sink sync failed; checkpoints held back");
         return;

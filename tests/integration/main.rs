@@ -4,3 +4,4 @@ mod cli;
 mod corpus;
 mod daemon;
 mod invariants;
+mod service;
