@@ -85,6 +85,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
+alive() { # alive PID NAME: false (and a loud message) if a process we started has exited
+    [ -z "$1" ] && return 0
+    kill -0 "$1" 2>/dev/null && return 0
+    wait "$1" 2>/dev/null
+    log "$2 (pid $1) exited early with status $?"
+    return 1
+}
+
 die() { # a failure after which the rest cannot run
     fail "$*"
     exit 1
@@ -155,12 +163,14 @@ PY
 py() { python3 "$TMP/prom.py" "$@"; }
 
 # wait_until SECONDS DESCRIPTION COMMAND...: poll every 0.25s until COMMAND succeeds.
+# Gives up early (and fails the run) if scrubd or prometheus exited.
 wait_until() {
     local secs=$1 what=$2 deadline
     shift 2
     deadline=$((SECONDS + secs))
     while [ "$SECONDS" -lt "$deadline" ]; do
         "$@" >/dev/null 2>&1 && return 0
+        alive "$SCRUBD_PID" scrubd && alive "$PROM_PID" prometheus || return 1
         sleep 0.25
     done
     log "timed out after ${secs}s waiting for: $what"
@@ -215,9 +225,9 @@ dir = "$TMP/out"
 EOF
 "$SCRUBD" run --config "$TMP/scrubd.toml" >"$TMP/scrubd.stdout" 2>"$TMP/scrubd.stderr" &
 SCRUBD_PID=$!
-scrubd_healthy() { kill -0 "$SCRUBD_PID" 2>/dev/null && py get "$METRICS_URL/healthz"; }
+scrubd_healthy() { py get "$METRICS_URL/healthz"; }
 wait_until 15 "scrubd /healthz on $METRICS_URL" scrubd_healthy ||
-    die "scrubd did not become healthy on $METRICS_URL within 15s"
+    die "scrubd is not serving /healthz on $METRICS_URL (see scrubd.stderr below)"
 pass "scrubd run serves /healthz on 127.0.0.1:$SCRUBD_PORT"
 
 # ------------------------------------------------------------------ 3. prometheus
@@ -236,9 +246,9 @@ EOF
 prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
     --web.listen-address="127.0.0.1:$PROM_PORT" >"$TMP/prometheus.log" 2>&1 &
 PROM_PID=$!
-prom_ready() { kill -0 "$PROM_PID" 2>/dev/null && py get "$PROM/-/ready"; }
+prom_ready() { py get "$PROM/-/ready"; }
 wait_until 30 "prometheus /-/ready on $PROM" prom_ready ||
-    die "prometheus did not become ready on $PROM within 30s"
+    die "prometheus is not ready on $PROM (see prometheus.log below)"
 
 # expect EXPR VALUE: the query returns exactly one series with this value
 has_value() { [ "$(py value "$PROM" "$1")" = "$2" ]; }
@@ -247,8 +257,9 @@ expect_within() { # expect_within SECS EXPR VALUE DESCRIPTION
     else fail "$4 (query $2: expected $3, got $(py value "$PROM" "$2" 2>&1))"; fi
 }
 
-expect_within 20 'up{job="scrubd"}' 1 'Prometheus scrapes scrubd: up{job="scrubd"} == 1'
-[ "$FAILED" -eq 0 ] || die "Prometheus never scraped scrubd; see the logs below"
+wait_until 20 'up{job="scrubd"} == 1' has_value 'up{job="scrubd"}' 1 ||
+    die "Prometheus did not scrape scrubd within 20s (up{job=\"scrubd\"} = $(py value "$PROM" 'up{job="scrubd"}' 2>&1))"
+pass 'Prometheus scrapes scrubd: up{job="scrubd"} == 1'
 expect_within 10 'sum(scrubd_lines_total{job="scrubd",source="app"})' 1 \
     'the clean first line is counted: scrubd_lines_total{source="app"} == 1'
 
@@ -258,10 +269,12 @@ BASE_NONE=$(py value "$PROM" 'sum(scrubd_jwt_total{job="scrubd",alg="none"})')
 [ "$BASE_NONE" = 0 ] || fail "scrubd_jwt_total{alg=\"none\"} should start at 0 (got $BASE_NONE)"
 log "before the leak: sum(scrubd_redactions_total) = $BASE"
 
-# Nothing has leaked yet: the alerts must be quiet.
-if py alerts "$PROM" | grep -qE '^Scrubd(JwtAlgNone|SecretsSeen|Down|Absent) '; then
-    fail "alerts active before any leak: $(py alerts "$PROM" | tr '\n' ';')"
-else pass "no ScrubdJwtAlgNone/SecretsSeen/Down/Absent alert before the leak"; fi
+# Nothing has leaked yet: the alerts must be quiet. (Waits a little: a rule evaluated before
+# the first scrape may briefly show ScrubdAbsent as pending.)
+quiet() { ! py alerts "$PROM" | grep -qE '^Scrubd(JwtAlgNone|SecretsSeen|Down|Absent) '; }
+if wait_until 5 "no alerts before the leak" quiet; then
+    pass "no ScrubdJwtAlgNone/SecretsSeen/Down/Absent alert before the leak"
+else fail "alerts active before any leak: $(py alerts "$PROM" | tr '\n' ';')"; fi
 
 # ------------------------------------------------------------------ 4. the leak
 printf '%s\n' "Authorization: Bearer $JWT_NONE" "{\"password\": \"$PASSWORD\"}" >> "$LOG"

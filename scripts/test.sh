@@ -34,6 +34,10 @@ out=$(./target/release/scrubd filter --stats < examples/leaky.log 2>target/stats
 test "$(printf '%s\n' "$out" | wc -l)" -eq "$(wc -l < examples/leaky.log)"
 grep -q "redactions=" target/stats.log
 
+step "alert rules and the real Prometheus server scraping a real scrubd"
+SCRUBD=target/release/scrubd scripts/e2e-prometheus.sh | tee target/e2e-prometheus.log
+grep -q "e2e-prometheus: [0-9]* passed, 0 failed" target/e2e-prometheus.log
+
 step "benchmarks stay runnable: criterion compiles, bench.sh --quick runs"
 cargo bench --locked --no-run
 BENCH_OUT=target/bench-smoke.md scripts/bench.sh --quick >/dev/null
