@@ -71,6 +71,16 @@ fn version_names_the_commit() {
     assert!(v.starts_with(&format!("scrubd {} (commit ", env!("CARGO_PKG_VERSION"))), "{v}");
 }
 
+/// A child process killed if the test fails before stopping it.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Messages arriving on a notify socket.
 struct Notify {
     sock: UnixDatagram,
@@ -134,15 +144,17 @@ fn sd_notify_ready_status_and_watchdog_that_stops_when_a_sink_hangs() {
     .unwrap();
     let sock_path = root.path().join("notify.sock");
     let mut notify = Notify { sock: UnixDatagram::bind(&sock_path).unwrap(), seen: Vec::new() };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scrubd"))
-        .args(["run", "--config"])
-        .arg(root.path().join("scrubd.toml"))
-        .env("NOTIFY_SOCKET", &sock_path)
-        .env("WATCHDOG_USEC", "1000000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_scrubd"))
+            .args(["run", "--config"])
+            .arg(root.path().join("scrubd.toml"))
+            .env("NOTIFY_SOCKET", &sock_path)
+            .env("WATCHDOG_USEC", "1000000")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     notify.wait_for("READY=1", Duration::from_secs(20));
     notify.wait_for("STATUS=", Duration::from_secs(10));
     let t = Instant::now();
@@ -167,9 +179,9 @@ fn sd_notify_ready_status_and_watchdog_that_stops_when_a_sink_hangs() {
     // SIGTERM: STOPPING=1, clean exit.
     // SAFETY: signalling our own child.
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGTERM);
+        libc::kill(child.0.id() as i32, libc::SIGTERM);
     }
-    assert!(child.wait().unwrap().success());
+    assert!(child.0.wait().unwrap().success());
     notify.wait_for("STOPPING=1", Duration::from_secs(5));
     assert_eq!(reader.join().unwrap(), b"hello\n");
 }
