@@ -3,5 +3,6 @@
 mod cli;
 mod corpus;
 mod daemon;
+mod hygiene;
 mod invariants;
 mod service;
