@@ -43,6 +43,7 @@ pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
         no_builtin: false,
         dirs: config.redact.rules_dirs.clone(),
         disable: config.redact.disable.clone(),
+        skip_coverage_proof: false,
     })?;
     let mode = match &config.redact.fingerprint_key_file {
         None => Mode::Mask,

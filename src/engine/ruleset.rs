@@ -20,6 +20,9 @@ pub struct LoadOptions {
     pub dirs: Vec<PathBuf>,
     /// Rule ids to leave out.
     pub disable: Vec<String>,
+    /// Load `dirs` rules even when their keywords cannot be proved to cover their regex
+    /// (`scrubd check` does, to report every problem of a file at once).
+    pub skip_coverage_proof: bool,
 }
 
 /// Compiled rules plus the prefilter that selects them.
@@ -53,7 +56,15 @@ impl RuleSet {
         }
         for dir in &opts.dirs {
             for (path, text) in rule::read_dir(dir)? {
-                rules.extend(rule::parse_file(&path.display().to_string(), &text)?);
+                let file_rules = rule::parse_file(&path.display().to_string(), &text)?;
+                // Fail closed: a user rule whose keywords miss a spelling its regex accepts would
+                // be skipped on exactly those lines. Built-in rules are proved by the test suite.
+                for r in file_rules.iter().filter(|_| !opts.skip_coverage_proof) {
+                    if let Err(gap) = super::coverage::prove(r) {
+                        return Err(Error::Rule { origin: r.origin.clone(), rule: r.id.clone(), reason: gap.to_string() });
+                    }
+                }
+                rules.extend(file_rules);
             }
         }
         for id in &opts.disable {

@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod daemon;
+mod evasion;
 mod hygiene;
 mod invariants;
 mod service;
