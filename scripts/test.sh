@@ -39,6 +39,14 @@ step "alert rules and the real Prometheus server scraping a real scrubd"
 SCRUBD=target/release/scrubd scripts/e2e-prometheus.sh | tee target/e2e-prometheus.log
 grep -q "e2e-prometheus: [0-9]* passed, 0 failed" target/e2e-prometheus.log
 
+step "fuzz targets: a short smoke run of each over its committed corpus"
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+# cargo-fuzz needs nightly-only flags (sanitizer coverage); RUSTC_BOOTSTRAP lets this stable
+# toolchain accept them for the fuzz build only.
+for t in engine rules config; do
+    RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$t" "fuzz/corpus/$t" -- -max_total_time=15 -rss_limit_mb=2048 2>&1 | tail -1
+done
+
 step "benchmarks stay runnable: criterion compiles, bench.sh --quick runs"
 cargo bench --locked --no-run
 BENCH_OUT=target/bench-smoke.md scripts/bench.sh --quick >/dev/null

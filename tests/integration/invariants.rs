@@ -217,3 +217,14 @@ fn overlong_line_is_replaced_whole_and_counted() {
     );
     assert_eq!((stats.lines, stats.oversize_lines), (3, 1));
 }
+
+/// Fuzz finding (fuzz/artifacts, engine target): a placeholder's `]` closed a list region on the
+/// second pass, so scrubbing was not idempotent. List regions now exclude brackets.
+#[test]
+fn regression_fuzz_placeholder_bracket_closes_a_list() {
+    let input = b"\0\0\026-11- {'token': ['('116'ok-Secret': 'whsec_(X11; 'X-";
+    let (once, _) = scrub(input);
+    let (twice, hits) = scrub(&once);
+    assert!(hits.is_empty(), "{hits:?}");
+    assert_eq!(once, twice);
+}
