@@ -23,6 +23,30 @@ pub struct FilePosition {
     pub sink: Option<SinkMark>,
 }
 
+/// How far one CloudWatch log group of one source has been delivered. The source reads the
+/// group in time windows (FilterLogEvents from `start_ms`); events it already delivered whose
+/// timestamps are at or after `start_ms` are listed by id, so the window can overlap the last one
+/// (for events that arrive late) without sending any event twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupPosition {
+    /// Source name from the config.
+    pub source: String,
+    /// Log group name.
+    pub group: String,
+    /// The next read starts at this event time (Unix milliseconds, inclusive).
+    pub start_ms: i64,
+    /// Ids and timestamps of delivered events with timestamp >= `start_ms`.
+    #[serde(default)]
+    pub seen: BTreeMap<String, i64>,
+}
+
+/// A position of any source kind, as it travels from a source to the checkpoint store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    File(FilePosition),
+    Group(GroupPosition),
+}
+
 /// An output file and its length at a checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SinkMark {
@@ -80,10 +104,23 @@ struct Entry {
     updated_unix_secs: u64,
 }
 
+/// One stored CloudWatch entry, as [`Entry`] for files.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct GroupEntry {
+    #[serde(flatten)]
+    pos: GroupPosition,
+    #[serde(default)]
+    updated_unix_secs: u64,
+}
+
+/// Version 1 documents written before CloudWatch sources existed have no `groups`: it
+/// defaults to empty, so they read as they are.
 #[derive(Serialize, Deserialize)]
 struct Document {
     version: u64,
     files: Vec<Entry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<GroupEntry>,
 }
 
 /// Only the version, read first so a newer document is reported as such, not as corrupt.
@@ -107,6 +144,8 @@ pub struct CheckpointStore {
     dir: PathBuf,
     /// Keyed by (source, fingerprint) so the document is written in a stable order.
     entries: BTreeMap<(String, String), Entry>,
+    /// CloudWatch positions keyed by (source, group).
+    groups: BTreeMap<(String, String), GroupEntry>,
     dirty: bool,
 }
 
@@ -124,10 +163,15 @@ impl CheckpointStore {
         }
         let path = dir.join(CHECKPOINT_FILE);
         let mut entries = BTreeMap::new();
+        let mut groups = BTreeMap::new();
         match fs::read(&path) {
             Ok(bytes) => {
-                for e in parse(&path, &bytes)? {
+                let doc = parse(&path, &bytes)?;
+                for e in doc.files {
                     entries.insert((e.pos.source.clone(), e.pos.fingerprint.clone()), e);
+                }
+                for g in doc.groups {
+                    groups.insert((g.pos.source.clone(), g.pos.group.clone()), g);
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -136,6 +180,7 @@ impl CheckpointStore {
         Ok(Self {
             dir: dir.to_path_buf(),
             entries,
+            groups,
             dirty: false,
         })
     }
@@ -152,6 +197,30 @@ impl CheckpointStore {
             .filter(|e| e.pos.source == source)
             .map(|e| e.pos.clone())
             .collect()
+    }
+
+    /// Every stored CloudWatch position of `source`, in group order.
+    pub fn get_groups(&self, source: &str) -> Vec<GroupPosition> {
+        self.groups.values().filter(|e| e.pos.source == source).map(|e| e.pos.clone()).collect()
+    }
+
+    /// Record a position of either kind.
+    pub fn set_position(&mut self, pos: Position) {
+        match pos {
+            Position::File(p) => self.set(p),
+            Position::Group(g) => self.set_group(g),
+        }
+    }
+
+    /// Record the position of one CloudWatch log group, replacing the previous one.
+    pub fn set_group(&mut self, pos: GroupPosition) {
+        let updated_unix_secs = unix_secs(SystemTime::now());
+        let key = (pos.source.clone(), pos.group.clone());
+        if self.groups.get(&key).is_some_and(|e| e.pos == pos && e.updated_unix_secs == updated_unix_secs) {
+            return;
+        }
+        self.groups.insert(key, GroupEntry { pos, updated_unix_secs });
+        self.dirty = true;
     }
 
     /// Record `pos`, replacing the entry of the same file: same source and fingerprint (the file,
@@ -191,9 +260,10 @@ impl CheckpointStore {
     /// (which refreshes them), and pick `max_age` longer than any rotation keeps a file around.
     pub fn prune(&mut self, max_age: Duration, now: SystemTime) -> usize {
         let cutoff = unix_secs(now).saturating_sub(max_age.as_secs());
-        let before = self.entries.len();
+        let before = self.entries.len() + self.groups.len();
         self.entries.retain(|_, e| e.updated_unix_secs >= cutoff);
-        let pruned = before - self.entries.len();
+        self.groups.retain(|_, e| e.updated_unix_secs >= cutoff);
+        let pruned = before - self.entries.len() - self.groups.len();
         self.dirty |= pruned > 0;
         pruned
     }
@@ -215,6 +285,7 @@ impl CheckpointStore {
         let doc = Document {
             version: FORMAT_VERSION.into(),
             files: self.entries.values().cloned().collect(),
+            groups: self.groups.values().cloned().collect(),
         };
         let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| CheckpointError::Encode {
             path: path.clone(),
@@ -254,7 +325,7 @@ fn unix_secs(t: SystemTime) -> u64 {
 
 /// Parse a document, describing failures by JSON position only (serde's messages can quote
 /// values from the file).
-fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Entry>, CheckpointError> {
+fn parse(path: &Path, bytes: &[u8]) -> Result<Document, CheckpointError> {
     let corrupt = |e: serde_json::Error| {
         use serde_json::error::Category;
         let what = match e.classify() {
@@ -275,8 +346,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Entry>, CheckpointError> {
             version: probe.version,
         });
     }
-    let doc: Document = serde_json::from_slice(bytes).map_err(corrupt)?;
-    Ok(doc.files)
+    serde_json::from_slice(bytes).map_err(corrupt)
 }
 
 #[cfg(test)]
@@ -315,6 +385,28 @@ mod tests {
         let doc: serde_json::Value = serde_json::from_slice(&fs::read(s.path()).unwrap()).unwrap();
         assert_eq!(doc["version"], 1);
         assert_eq!(doc["files"].as_array().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn group_positions_round_trip_beside_files_and_old_documents_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        // A document from before CloudWatch sources: no "groups".
+        fs::write(dir.path().join(CHECKPOINT_FILE), br#"{"version": 1, "files": []}"#).unwrap();
+        let mut s = CheckpointStore::open(dir.path()).unwrap();
+        assert!(s.get_groups("cw").is_empty());
+        let g = GroupPosition {
+            source: "cw".into(),
+            group: "/aws/lambda/orders".into(),
+            start_ms: 1_700_000_000_000,
+            seen: [("3".to_string(), 1_700_000_000_500)].into(),
+        };
+        s.set_position(Position::Group(g.clone()));
+        s.set_position(Position::File(pos("app", 1, "aa", 10)));
+        s.flush().unwrap();
+        let s = CheckpointStore::open(dir.path()).unwrap();
+        assert_eq!(s.get_groups("cw"), vec![g]);
+        assert_eq!(s.get("app"), vec![pos("app", 1, "aa", 10)]);
+        assert!(s.get("cw").is_empty() && s.get_groups("app").is_empty());
     }
 
     #[test]

@@ -14,6 +14,8 @@ use std::time::Duration;
 use toml::Spanned;
 
 use crate::engine::rule::line_col;
+use crate::aws::Endpoint;
+use crate::source::cloudwatch::{CloudWatchSourceConfig, GroupSelector, StartFrom};
 use crate::source::file::StartAt;
 
 #[derive(Debug, Deserialize)]
@@ -28,6 +30,14 @@ struct RawConfig {
     sources: Vec<Spanned<RawSource>>,
     #[serde(default)]
     sinks: Vec<Spanned<RawSink>>,
+    #[serde(default)]
+    cloudwatch: Option<RawCloudWatch>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCloudWatch {
+    max_requests_per_second: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,6 +71,30 @@ struct RawRedact {
 #[serde(tag = "type", rename_all = "lowercase")]
 enum RawSource {
     File(RawFileSource),
+    Cloudwatch(RawCloudWatchSource),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCloudWatchSource {
+    name: String,
+    #[serde(default)]
+    log_group: Option<String>,
+    #[serde(default)]
+    log_group_prefix: Option<String>,
+    #[serde(default)]
+    stream_prefix: Option<String>,
+    #[serde(default)]
+    start_at: Option<String>,
+    #[serde(default)]
+    poll_interval: Option<String>,
+    #[serde(default)]
+    overlap: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    endpoint_url: Option<String>,
+    sink: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +118,20 @@ struct RawFileSource {
 enum RawSink {
     File(RawFileSink),
     Stdout(RawStdoutSink),
+    Cloudwatch(RawCloudWatchSink),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCloudWatchSink {
+    name: String,
+    log_group: String,
+    #[serde(default)]
+    create: bool,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    endpoint_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -108,7 +156,13 @@ pub struct Config {
     pub redact: Redact,
     pub sources: Vec<Source>,
     pub sinks: Vec<Sink>,
+    /// Read requests per second allowed to all CloudWatch sources together.
+    pub cloudwatch_requests_per_second: f64,
 }
+
+/// Default of `[cloudwatch] max_requests_per_second`: FilterLogEvents' quota is 5 per second
+/// per account and region, shared with every other client of the account.
+pub const DEFAULT_CLOUDWATCH_RPS: f64 = 3.0;
 
 /// How lines are redacted.
 #[derive(Debug, Clone)]
@@ -132,6 +186,7 @@ pub struct Source {
 #[derive(Debug, Clone)]
 pub enum SourceKind {
     File { include: Vec<String>, exclude: Vec<String>, start_at: StartAt, partial_flush: Duration, rescan_interval: Duration },
+    CloudWatch(CloudWatchSourceConfig),
 }
 
 /// A validated sink.
@@ -146,6 +201,8 @@ pub enum SinkKind {
     /// Input `/var/log/app/x.log` of source `app` goes to `<dir>/app/x.log`.
     File { dir: PathBuf },
     Stdout,
+    /// Events go to `group`, into streams named after the input's stream (or file name).
+    CloudWatch { group: String, create: bool, endpoint: Endpoint },
 }
 
 /// A config error, already rendered as `FILE:LINE:COL: message` (or `FILE: message`).
@@ -198,6 +255,11 @@ impl Config {
             let (name, kind) = match s.get_ref() {
                 RawSink::File(f) => (&f.name, SinkKind::File { dir: base.join(&f.dir) }),
                 RawSink::Stdout(f) => (&f.name, SinkKind::Stdout),
+                RawSink::Cloudwatch(c) => {
+                    check_log_group(&c.log_group).map_err(|m| at(within(s.span(), &c.log_group), m))?;
+                    let endpoint = Endpoint { region: c.region.clone(), endpoint_url: c.endpoint_url.clone() };
+                    (&c.name, SinkKind::CloudWatch { group: c.log_group.clone(), create: c.create, endpoint })
+                }
             };
             check_name(name).map_err(|m| at(within(s.span(), name), m))?;
             if sinks.iter().any(|x| x.name == *name) {
@@ -212,15 +274,24 @@ impl Config {
 
         let mut sources: Vec<Source> = Vec::new();
         for s in &raw.sources {
-            let RawSource::File(f) = s.get_ref();
+            let f = match s.get_ref() {
+                RawSource::File(f) => f,
+                RawSource::Cloudwatch(c) => {
+                    let source = cloudwatch_source(c, config_max_line(&raw), &|v: &str, m: String| at(within(s.span(), v), m))?;
+                    check_name(&c.name).map_err(|m| at(within(s.span(), &c.name), m))?;
+                    if sources.iter().any(|x| x.name == c.name) {
+                        return Err(at(within(s.span(), &c.name), format!("source {:?} is defined twice", c.name)));
+                    }
+                    let sink = find_sink(&sinks, &c.sink).map_err(|m| at(within(s.span(), &c.sink), m))?;
+                    sources.push(Source { name: c.name.clone(), sink, kind: SourceKind::CloudWatch(source) });
+                    continue;
+                }
+            };
             check_name(&f.name).map_err(|m| at(within(s.span(), &f.name), m))?;
             if sources.iter().any(|x| x.name == f.name) {
                 return Err(at(within(s.span(), &f.name), format!("source {:?} is defined twice", f.name)));
             }
-            let sink = sinks.iter().position(|k| k.name == f.sink).ok_or_else(|| {
-                let known: Vec<&str> = sinks.iter().map(|k| k.name.as_str()).collect();
-                at(within(s.span(), &f.sink), format!("no sink named {:?} (sinks: {})", f.sink, known.join(", ")))
-            })?;
+            let sink = find_sink(&sinks, &f.sink).map_err(|m| at(within(s.span(), &f.sink), m))?;
             if f.include.is_empty() {
                 return Err(at(s.span(), format!("source {:?}: include must name at least one glob", f.name)));
             }
@@ -259,10 +330,15 @@ impl Config {
                     .map_err(|e| at(m.listen.span(), format!("listen {:?}: {e}", m.listen.get_ref())))?,
             ),
         };
-        let max_line_bytes = raw.redact.max_line_bytes.unwrap_or(DEFAULT_MAX_LINE_BYTES);
+        let max_line_bytes = config_max_line(&raw);
         if max_line_bytes == 0 {
             return Err(ConfigError(format!("{}: redact.max_line_bytes must be at least 1", path.display())));
         }
+        let cloudwatch_requests_per_second = match raw.cloudwatch.as_ref().and_then(|c| c.max_requests_per_second.as_ref()) {
+            None => DEFAULT_CLOUDWATCH_RPS,
+            Some(r) if r.get_ref().is_finite() && *r.get_ref() >= 0.01 && *r.get_ref() <= 1000.0 => *r.get_ref(),
+            Some(r) => return Err(at(r.span(), "max_requests_per_second must be between 0.01 and 1000".into())),
+        };
         Ok(Config {
             path: path.to_path_buf(),
             state_dir: base.join(raw.state.dir),
@@ -275,7 +351,77 @@ impl Config {
             },
             sources,
             sinks,
+            cloudwatch_requests_per_second,
         })
+    }
+}
+
+fn config_max_line(raw: &RawConfig) -> usize {
+    raw.redact.max_line_bytes.unwrap_or(DEFAULT_MAX_LINE_BYTES)
+}
+
+fn find_sink(sinks: &[Sink], name: &str) -> Result<usize, String> {
+    sinks.iter().position(|k| k.name == name).ok_or_else(|| {
+        let known: Vec<&str> = sinks.iter().map(|k| k.name.as_str()).collect();
+        format!("no sink named {name:?} (sinks: {})", known.join(", "))
+    })
+}
+
+/// Validate a CloudWatch source table; `at(value, msg)` locates an error at `value`.
+fn cloudwatch_source(
+    c: &RawCloudWatchSource,
+    max_line_bytes: usize,
+    at: &dyn Fn(&str, String) -> ConfigError,
+) -> Result<CloudWatchSourceConfig, ConfigError> {
+    let groups = match (&c.log_group, &c.log_group_prefix) {
+        (Some(g), None) => {
+            check_log_group(g).map_err(|m| at(g, m))?;
+            GroupSelector::Name(g.clone())
+        }
+        (None, Some(p)) => GroupSelector::Prefix(p.clone()),
+        _ => return Err(at(&c.name, format!("source {:?}: set exactly one of log_group and log_group_prefix", c.name))),
+    };
+    let duration = |v: &Option<String>, default: Duration, what: &str| -> Result<Duration, ConfigError> {
+        match v {
+            None => Ok(default),
+            Some(text) => humantime::parse_duration(text)
+                .map_err(|e| at(text, format!("{what} {text:?}: {e} (write e.g. \"2s\" or \"500ms\")"))),
+        }
+    };
+    let poll_interval = duration(&c.poll_interval, Duration::from_secs(2), "poll_interval")?;
+    if poll_interval < Duration::from_millis(100) {
+        return Err(at(c.poll_interval.as_deref().unwrap_or(""), "poll_interval must be at least 100ms".into()));
+    }
+    let overlap = duration(&c.overlap, Duration::from_secs(10), "overlap")?;
+    let start_at = match c.start_at.as_deref() {
+        None | Some("now") => StartFrom::Now,
+        Some("beginning") => StartFrom::Beginning,
+        Some(t) => StartFrom::Time(
+            humantime::parse_rfc3339_weak(t)
+                .map_err(|e| at(t, format!("start_at {t:?}: expected \"now\", \"beginning\" or an RFC 3339 time ({e})")))?,
+        ),
+    };
+    Ok(CloudWatchSourceConfig {
+        name: c.name.clone(),
+        groups,
+        stream_prefix: c.stream_prefix.clone().filter(|p| !p.is_empty()),
+        start_at,
+        poll_interval,
+        overlap,
+        endpoint: Endpoint { region: c.region.clone(), endpoint_url: c.endpoint_url.clone() },
+        max_line_bytes,
+    })
+}
+
+/// CloudWatch's rule for log group names: 1-512 of [A-Za-z0-9_/.#-].
+fn check_log_group(g: &str) -> Result<(), String> {
+    let ok = !g.is_empty()
+        && g.len() <= 512
+        && g.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-/.#".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("log group {g:?}: CloudWatch allows 1-512 characters of [A-Za-z0-9_/.#-]"))
     }
 }
 
@@ -384,7 +530,7 @@ type = "stdout"
         let text = GOOD.replace("/var/log/app/*.log", "logs/*.log").replace("/var/lib/scrubd", "state");
         let c = Config::parse(Path::new("/etc/scrubd/scrubd.toml"), &text).unwrap();
         assert_eq!(c.state_dir, Path::new("/etc/scrubd/state"));
-        let SourceKind::File { include, .. } = &c.sources[0].kind;
+        let SourceKind::File { include, .. } = &c.sources[0].kind else { panic!("a file source") };
         assert_eq!(include, &vec!["/etc/scrubd/logs/*.log".to_string()]);
     }
 

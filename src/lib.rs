@@ -3,6 +3,7 @@
 //! The [`engine`] is the library's heart and can be embedded or benchmarked on its own;
 //! [`filter`] runs it over a byte stream (stdin → stdout) on every core, keeping order.
 
+pub mod aws;
 pub mod engine;
 pub mod filter;
 pub mod checkpoint;

@@ -20,14 +20,16 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use prometheus::{Encoder, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{Encoder, GaugeVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 /// Values of the `reason` label of `scrubd_dropped_lines_total`. A new drop policy adds its
 /// reason here so the series exists from start-up.
-pub const DROP_REASONS: &[&str] = &["line_too_long"];
+pub const DROP_REASONS: &[&str] = &["line_too_long", "empty_line", "cloudwatch_rejected"];
+/// Values of the `reason` label of `scrubd_cloudwatch_events_rejected_total`.
+pub const REJECT_REASONS: &[&str] = &["too_old", "too_new", "expired"];
 
 /// Every scrubd metric, in a registry of its own (not the process-global default).
 pub struct Metrics {
@@ -56,6 +58,18 @@ pub struct Metrics {
     pub checkpoint_errors: IntCounter,
     /// Lines emitted again after a restart (those after the last checkpoint), per source.
     pub duplicate_lines: IntCounterVec,
+    /// CloudWatch Logs API calls, per API and outcome (every attempt, retries included).
+    pub cloudwatch_requests: IntCounterVec,
+    /// Per CloudWatch source: seconds between now and the event time up to which every group
+    /// of the source has been read completely.
+    pub cloudwatch_lag: GaugeVec,
+    /// Per CloudWatch source: events caught only thanks to the read overlap (ingested after a
+    /// read that covered their timestamp).
+    pub cloudwatch_late_events: IntCounterVec,
+    /// Per CloudWatch sink: events PutLogEvents reported as not stored, by reason.
+    pub cloudwatch_events_rejected: IntCounterVec,
+    /// Per CloudWatch sink: extra events made by splitting events over the size limit.
+    pub cloudwatch_events_split: IntCounterVec,
 }
 
 impl Metrics {
@@ -112,6 +126,38 @@ impl Metrics {
                 "Lines emitted again after a restart: read after the last checkpoint before a crash.",
                 &["source"],
             ),
+            cloudwatch_requests: counter(
+                "scrubd_cloudwatch_requests_total",
+                "CloudWatch Logs API calls, every attempt, by API and outcome.",
+                &["api", "outcome"],
+            ),
+            cloudwatch_lag: {
+                let g = GaugeVec::new(
+                    Opts::new(
+                        "scrubd_cloudwatch_lag_seconds",
+                        "Seconds between now and the event time up to which the CloudWatch source has read every group.",
+                    ),
+                    &["source"],
+                )
+                .expect("valid metric definition");
+                registry.register(Box::new(g.clone())).expect("metric registered once");
+                g
+            },
+            cloudwatch_late_events: counter(
+                "scrubd_cloudwatch_late_events_total",
+                "Events ingested after a read had covered their timestamp, caught by the read overlap.",
+                &["source"],
+            ),
+            cloudwatch_events_rejected: counter(
+                "scrubd_cloudwatch_events_rejected_total",
+                "Events PutLogEvents reported as not stored (too old, too new, expired).",
+                &["sink", "reason"],
+            ),
+            cloudwatch_events_split: counter(
+                "scrubd_cloudwatch_events_split_total",
+                "Extra events made by splitting events longer than the CloudWatch event limit.",
+                &["sink"],
+            ),
             registry,
         };
         m.build_info
@@ -142,6 +188,25 @@ impl Metrics {
             m.sink_errors.with_label_values(&[sink]);
         }
         m
+    }
+
+    /// Register the CloudWatch series of these sources and sinks at 0 (every API × outcome).
+    pub fn register_cloudwatch(&self, sources: &[&str], sinks: &[&str]) {
+        for api in crate::aws::APIS {
+            for outcome in crate::aws::OUTCOMES {
+                self.cloudwatch_requests.with_label_values(&[api, outcome]);
+            }
+        }
+        for &s in sources {
+            self.cloudwatch_lag.with_label_values(&[s]);
+            self.cloudwatch_late_events.with_label_values(&[s]);
+        }
+        for &s in sinks {
+            self.cloudwatch_events_split.with_label_values(&[s]);
+            for r in REJECT_REASONS {
+                self.cloudwatch_events_rejected.with_label_values(&[s, r]);
+            }
+        }
     }
 
     /// The registry, e.g. to add a component's own collector.

@@ -23,12 +23,14 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
-use crate::checkpoint::{CheckpointStore, FilePosition, SinkMark};
+use crate::aws::RateLimiter;
+use crate::checkpoint::{CheckpointStore, FilePosition, Position, SinkMark};
 use crate::config::{Config, SinkKind, SourceKind};
 use crate::engine::{validate::JWT_ALGS, Hit, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
 use crate::metrics::Metrics;
 use crate::service::{self, Liveness};
-use crate::sink::{file::FileSink, stdout::StdoutSink, Sink};
+use crate::sink::{cloudwatch::CloudWatchSink, file::FileSink, stdout::StdoutSink, Record, RecordKind, Sink};
+use crate::source::cloudwatch::{CloudWatchSource, EventChunk};
 use crate::source::file::{FileSource, FileSourceConfig};
 use crate::source::Chunk;
 
@@ -56,7 +58,29 @@ pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
 struct Delivery {
     source: Arc<str>,
     data: Vec<u8>,
-    end: FilePosition,
+    records: Vec<Record>,
+    end: Position,
+}
+
+/// What a scrub thread takes in, from either kind of source.
+struct Input {
+    data: Vec<u8>,
+    oversize_lines: u32,
+    /// Events with their streams (CloudWatch), or `None` for lines of one file.
+    records: Option<Vec<Record>>,
+    end: Position,
+}
+
+impl From<Chunk> for Input {
+    fn from(c: Chunk) -> Input {
+        Input { data: c.data, oversize_lines: c.oversize_lines, records: None, end: Position::File(c.end) }
+    }
+}
+
+impl From<EventChunk> for Input {
+    fn from(c: EventChunk) -> Input {
+        Input { data: c.data, oversize_lines: c.oversize_lines, records: Some(c.records), end: Position::Group(c.end) }
+    }
 }
 
 /// Run the daemon until SIGTERM/SIGINT. Returns after draining and the final checkpoints.
@@ -76,8 +100,17 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
         let kinds: Vec<&str> = s.rules().kinds().iter().map(String::as_str).collect();
         let sources: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
         let sinks: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
-        Arc::new(Metrics::new(&sources, &sinks, &kinds, JWT_ALGS))
+        let m = Metrics::new(&sources, &sinks, &kinds, JWT_ALGS);
+        let cw_sources: Vec<&str> =
+            config.sources.iter().filter(|s| matches!(s.kind, SourceKind::CloudWatch(_))).map(|s| s.name.as_str()).collect();
+        let cw_sinks: Vec<&str> =
+            config.sinks.iter().filter(|s| matches!(s.kind, SinkKind::CloudWatch { .. })).map(|s| s.name.as_str()).collect();
+        if !cw_sources.is_empty() || !cw_sinks.is_empty() {
+            m.register_cloudwatch(&cw_sources, &cw_sinks);
+        }
+        Arc::new(m)
     };
+    let limiter = Arc::new(RateLimiter::new(config.cloudwatch_requests_per_second));
     let cancel = CancellationToken::new();
     let ready = Arc::new(AtomicBool::new(false));
     let mut server = None;
@@ -113,6 +146,14 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
         let sink: Box<dyn Sink> = match &s.kind {
             SinkKind::File { dir } => Box::new(FileSink::new(dir.clone())),
             SinkKind::Stdout => Box::new(StdoutSink),
+            SinkKind::CloudWatch { group, create, endpoint } => Box::new(CloudWatchSink::new(
+                &s.name,
+                group,
+                *create,
+                crate::aws::client(endpoint).await,
+                tokio::runtime::Handle::current(),
+                Arc::clone(&metrics),
+            )),
         };
         let ctx = SinkCtx {
             live: Arc::clone(&live),
@@ -126,56 +167,87 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
         threads.push(std::thread::Builder::new().name(format!("sink-{}", s.name)).spawn(move || deliver(sink, rx, ctx))?);
     }
 
-    // Sources: a reader thread and a scrub thread each.
+    // Sources: a reader (thread for files, task for CloudWatch) and a scrub thread each.
     for src in &config.sources {
-        let SourceKind::File { include, exclude, start_at, partial_flush, rescan_interval } = &src.kind;
-        let positions = store.lock().expect("checkpoint lock").get(&src.name);
-        let source = FileSource::new(
-            FileSourceConfig {
-                name: src.name.clone(),
-                include: include.clone(),
-                exclude: exclude.clone(),
-                start_at: *start_at,
-                max_line_bytes: config.redact.max_line_bytes,
-                partial_flush: *partial_flush,
-                rescan_interval: *rescan_interval,
-            },
-            positions,
-        )
-        .with_context(|| format!("source {}", src.name))?;
-        let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(CHANNEL_DEPTH);
-        let watched = metrics.files_watched.with_label_values(&[&src.name]);
-        let source_errors = metrics.source_errors.with_label_values(&[&src.name]);
-        let stats = source.stats();
-        let c = cancel.clone();
-        let name = src.name.clone();
-        threads.push(std::thread::Builder::new().name(format!("source-{name}")).spawn(move || {
-            if let Err(e) = source.run(tx, c) {
-                tracing::error!(source = %name, error = %e, "source stopped");
-            }
-        })?);
-        // Mirror the source's own counters into metrics.
-        let c = cancel.clone();
-        tokio::spawn(async move {
-            let mut errors_seen = 0;
-            while !c.is_cancelled() {
-                let snap = stats.snapshot();
-                watched.set(snap.files_watched as i64);
-                source_errors.inc_by(snap.read_errors.saturating_sub(errors_seen));
-                errors_seen = snap.read_errors;
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
-        });
         let sink_tx = sink_txs[src.sink].clone();
-        let scrubber = Arc::clone(&scrubber);
-        let metrics = Arc::clone(&metrics);
-        let name: Arc<str> = src.name.as_str().into();
-        let (live, stage) = (Arc::clone(&live), live.stage(&format!("scrub-{}", src.name)));
-        threads.push(
-            std::thread::Builder::new()
-                .name(format!("scrub-{}", src.name))
-                .spawn(move || scrub_source(name, rx, sink_tx, scrubber, metrics, &live, stage))?,
-        );
+        let scrub = ScrubCtx {
+            source: src.name.as_str().into(),
+            sink: sink_tx,
+            scrubber: Arc::clone(&scrubber),
+            metrics: Arc::clone(&metrics),
+            live: Arc::clone(&live),
+            stage: live.stage(&format!("scrub-{}", src.name)),
+        };
+        let source_errors = metrics.source_errors.with_label_values(&[&src.name]);
+        match &src.kind {
+            SourceKind::File { include, exclude, start_at, partial_flush, rescan_interval } => {
+                let positions = store.lock().expect("checkpoint lock").get(&src.name);
+                let source = FileSource::new(
+                    FileSourceConfig {
+                        name: src.name.clone(),
+                        include: include.clone(),
+                        exclude: exclude.clone(),
+                        start_at: *start_at,
+                        max_line_bytes: config.redact.max_line_bytes,
+                        partial_flush: *partial_flush,
+                        rescan_interval: *rescan_interval,
+                    },
+                    positions,
+                )
+                .with_context(|| format!("source {}", src.name))?;
+                let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(CHANNEL_DEPTH);
+                let watched = metrics.files_watched.with_label_values(&[&src.name]);
+                let stats = source.stats();
+                let c = cancel.clone();
+                let name = src.name.clone();
+                threads.push(std::thread::Builder::new().name(format!("source-{name}")).spawn(move || {
+                    if let Err(e) = source.run(tx, c) {
+                        tracing::error!(source = %name, error = %e, "source stopped");
+                    }
+                })?);
+                // Mirror the source's own counters into metrics.
+                let c = cancel.clone();
+                tokio::spawn(async move {
+                    let mut errors_seen = 0;
+                    while !c.is_cancelled() {
+                        let snap = stats.snapshot();
+                        watched.set(snap.files_watched as i64);
+                        source_errors.inc_by(snap.read_errors.saturating_sub(errors_seen));
+                        errors_seen = snap.read_errors;
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                });
+                threads.push(
+                    std::thread::Builder::new().name(format!("scrub-{}", src.name)).spawn(move || scrub_source(rx, scrub))?,
+                );
+            }
+            SourceKind::CloudWatch(cw) => {
+                let positions = store.lock().expect("checkpoint lock").get_groups(&src.name);
+                let source = CloudWatchSource::new(cw.clone(), positions);
+                let (tx, rx) = tokio::sync::mpsc::channel::<EventChunk>(CHANNEL_DEPTH);
+                let stats = source.stats();
+                tokio::spawn(source.run(tx, cancel.clone(), Arc::clone(&limiter), Arc::clone(&metrics)));
+                let lag = metrics.cloudwatch_lag.with_label_values(&[&src.name]);
+                let late = metrics.cloudwatch_late_events.with_label_values(&[&src.name]);
+                let c = cancel.clone();
+                tokio::spawn(async move {
+                    let (mut errors_seen, mut late_seen) = (0, 0);
+                    while !c.is_cancelled() {
+                        lag.set(stats.lag_seconds());
+                        let errors = stats.errors.load(Ordering::Relaxed);
+                        source_errors.inc_by(errors.saturating_sub(errors_seen));
+                        errors_seen = errors;
+                        let l = stats.late_events.load(Ordering::Relaxed);
+                        late.inc_by(l.saturating_sub(late_seen));
+                        late_seen = l;
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                });
+                threads.push(
+                    std::thread::Builder::new().name(format!("scrub-{}", src.name)).spawn(move || scrub_source(rx, scrub))?,
+                );
+            }
+        }
     }
     drop(sink_txs);
     ready.store(true, Ordering::SeqCst);
@@ -305,36 +377,69 @@ fn status_line(metrics: &Metrics) -> String {
     )
 }
 
-/// Scrub one source's chunks in order and pass them to its sink.
-fn scrub_source(
+/// What a scrub thread needs.
+struct ScrubCtx {
     source: Arc<str>,
-    mut rx: tokio::sync::mpsc::Receiver<Chunk>,
     sink: SyncSender<Delivery>,
     scrubber: Arc<RwLock<Arc<Scrubber>>>,
     metrics: Arc<Metrics>,
-    live: &Liveness,
+    live: Arc<Liveness>,
     stage: usize,
-) {
+}
+
+/// Scrub one source's chunks in order and pass them to its sink. Multi-line state (an open PEM
+/// block) is kept per file, or per CloudWatch stream.
+fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: ScrubCtx) {
     let mut states: HashMap<String, StreamState> = HashMap::new();
     let mut scratch: Option<(Arc<Scrubber>, crate::engine::Scratch)> = None;
     let mut hits: Vec<Hit> = Vec::new();
     while let Some(chunk) = rx.blocking_recv() {
-        let busy = live.busy(stage);
-        let current = Arc::clone(&scrubber.read().expect("scrubber lock"));
+        let chunk: Input = chunk.into();
+        let busy = ctx.live.busy(ctx.stage);
+        let current = Arc::clone(&ctx.scrubber.read().expect("scrubber lock"));
         if !scratch.as_ref().is_some_and(|(s, _)| Arc::ptr_eq(s, &current)) {
             scratch = Some((Arc::clone(&current), current.scratch()));
         }
         let (s, scr) = scratch.as_mut().expect("scratch set above");
-        let state = states.entry(chunk.end.fingerprint.clone()).or_default();
         let mut out = Vec::with_capacity(chunk.data.len() + chunk.data.len() / 8);
         hits.clear();
-        s.scrub_block(&chunk.data, state, scr, &mut out, &mut hits);
+        let records = match (&chunk.records, &chunk.end) {
+            (None, Position::File(end)) => {
+                let state = states.entry(end.fingerprint.clone()).or_default();
+                s.scrub_block(&chunk.data, state, scr, &mut out, &mut hits);
+                let name = end.path.file_name().map_or_else(|| "unnamed.log".into(), |n| n.to_string_lossy());
+                vec![Record { stream: Arc::from(&*name), len: out.len(), kind: RecordKind::Lines }]
+            }
+            (Some(records), _) => {
+                // Each event on its own, so a stream's block state follows that stream.
+                let mut scrubbed = Vec::with_capacity(records.len());
+                let mut lines_before = 0;
+                let mut from = 0;
+                for (r, part) in crate::sink::split(&chunk.data, records) {
+                    let state = states.entry(r.stream.to_string()).or_default();
+                    let (out_at, hits_at) = (out.len(), hits.len());
+                    s.scrub_block(part, state, scr, &mut out, &mut hits);
+                    for h in &mut hits[hits_at..] {
+                        h.line += lines_before;
+                    }
+                    lines_before += memchr::memchr_iter(b'\n', part).count();
+                    from += part.len();
+                    scrubbed.push(Record { stream: Arc::clone(&r.stream), len: out.len() - out_at, kind: r.kind });
+                }
+                debug_assert_eq!(from, chunk.data.len());
+                if states.len() > 100_000 {
+                    states.retain(|_, st| *st != StreamState::default());
+                }
+                scrubbed
+            }
+            (None, Position::Group(_)) => unreachable!("CloudWatch chunks always carry records"),
+        };
         let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
             + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
-        metrics.record_block(&source, lines, chunk.data.len() as u64, u64::from(chunk.oversize_lines), &hits, s.rules());
+        ctx.metrics.record_block(&ctx.source, lines, chunk.data.len() as u64, u64::from(chunk.oversize_lines), &hits, s.rules());
         drop(busy);
-        let d = Delivery { source: Arc::clone(&source), data: out, end: chunk.end };
-        if sink.send(d).is_err() {
+        let d = Delivery { source: Arc::clone(&ctx.source), data: out, records, end: chunk.end };
+        if ctx.sink.send(d).is_err() {
             return; // the sink thread is gone; shutdown is under way
         }
     }
@@ -353,7 +458,7 @@ struct SinkCtx {
 /// Write deliveries until every sender is gone; sync and checkpoint every second and at the end.
 fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
     let errors = ctx.metrics.sink_errors.with_label_values(&[&ctx.name]);
-    let mut written: Vec<FilePosition> = Vec::new();
+    let mut written: Vec<Position> = Vec::new();
     let mut last_sync = Instant::now();
     // Files with a checkpoint. A file's first delivery is checkpointed at once, not within the
     // second: until then a crash would leave no record of it (a `start_at = "end"` restart
@@ -373,25 +478,38 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
                 let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx, &errors) else {
                     break; // shut down while the sink refused: leave it unacknowledged
                 };
-                if sources_loaded.insert(Arc::clone(&d.source)) {
-                    let store = ctx.store.lock().expect("checkpoint lock");
-                    known.extend(store.get(&d.source).into_iter().map(|p| (Arc::clone(&d.source), p.fingerprint)));
+                match d.end {
+                    Position::File(end) => {
+                        if sources_loaded.insert(Arc::clone(&d.source)) {
+                            let store = ctx.store.lock().expect("checkpoint lock");
+                            known.extend(store.get(&d.source).into_iter().map(|p| (Arc::clone(&d.source), p.fingerprint)));
+                        }
+                        if known.insert((Arc::clone(&d.source), end.fingerprint.clone())) {
+                            last_sync = Instant::now() - CHECKPOINT_EVERY; // checkpoint this new file now
+                        }
+                        written.push(Position::File(FilePosition { sink: mark, ..end }));
+                    }
+                    group => written.push(group),
                 }
-                if known.insert((Arc::clone(&d.source), d.end.fingerprint.clone())) {
-                    last_sync = Instant::now() - CHECKPOINT_EVERY; // checkpoint this new file now
-                }
-                written.push(FilePosition { sink: mark, ..d.end });
                 false
             }
             Err(RecvTimeoutError::Timeout) => false,
             Err(RecvTimeoutError::Disconnected) => true,
         };
-        if done || (!written.is_empty() && last_sync.elapsed() >= CHECKPOINT_EVERY) {
+        if done {
+            // Last chance to get what the sink holds delivered (a remote sink may be down).
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while !checkpoint(sink.as_mut(), &mut written, &ctx, &errors) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(250));
+            }
+            if !written.is_empty() {
+                tracing::error!(sink = %ctx.name, "sink still failing at shutdown; unsent lines stay unacknowledged and are read again at the next start");
+            }
+            break;
+        }
+        if !written.is_empty() && last_sync.elapsed() >= CHECKPOINT_EVERY {
             checkpoint(sink.as_mut(), &mut written, &ctx, &errors);
             last_sync = Instant::now();
-        }
-        if done {
-            break;
         }
     }
 }
@@ -409,7 +527,7 @@ fn write_until_accepted(
     loop {
         let written = {
             let _busy = ctx.live.busy(ctx.stage);
-            sink.write(&d.source, &d.end.path, &d.data)
+            sink.write(&d.source, &d.data, &d.records)
         };
         match written {
             Ok(mark) => return Some(mark),
@@ -430,10 +548,11 @@ fn write_until_accepted(
     }
 }
 
-/// Sync the sink, then record and persist the positions of everything written.
-fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<FilePosition>, ctx: &SinkCtx, errors: &prometheus::IntCounter) {
+/// Sync the sink, then record and persist the positions of everything written. False if the
+/// sink could not sync (the positions stay in `written` for the next attempt).
+fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<Position>, ctx: &SinkCtx, errors: &prometheus::IntCounter) -> bool {
     if written.is_empty() {
-        return;
+        return true;
     }
     let synced = {
         let _busy = ctx.live.busy(ctx.stage);
@@ -442,14 +561,15 @@ fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<FilePosition>, ctx: &SinkCt
     if let Err(e) = synced {
         errors.inc();
         tracing::warn!(sink = %ctx.name, error = %e, "sink sync failed; checkpoints held back");
-        return;
+        return false;
     }
     let mut store = ctx.store.lock().expect("checkpoint lock");
     for p in written.drain(..) {
-        store.set(p);
+        store.set_position(p);
     }
     if let Err(e) = store.flush() {
         ctx.metrics.checkpoint_errors.inc();
         tracing::warn!(error = %e, "checkpoint write failed; will retry");
     }
+    true
 }

@@ -1,4 +1,6 @@
-//! The file sink: input `/var/log/app/x.log` of source `app` is appended to `<dir>/app/x.log`.
+//! The file sink: input `/var/log/app/x.log` of source `app` is appended to `<dir>/app/x.log`;
+//! a CloudWatch stream `2026/11/24/[$LATEST]ab12` of source `cw` to
+//! `<dir>/cw/2026_11_24_[$LATEST]ab12` (`/` becomes `_`).
 //!
 //! Files stay open between writes; `reopen` (SIGHUP, logrotate's postrotate) closes them so the
 //! next write creates the file afresh at its path. `sync` fsyncs the files written since the
@@ -8,9 +10,9 @@
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::Sink;
+use super::{Record, Sink};
 use crate::checkpoint::SinkMark;
 
 /// Appends to mirrored files under `dir`.
@@ -25,9 +27,12 @@ impl FileSink {
         FileSink { dir, open: HashMap::new() }
     }
 
-    /// Where lines of `input` read by `source` are written.
-    pub fn output_path(&self, source: &str, input: &Path) -> PathBuf {
-        let name = input.file_name().map_or_else(|| "unnamed.log".into(), |n| n.to_os_string());
+    /// Where lines of input stream `stream` read by `source` are written.
+    pub fn output_path(&self, source: &str, stream: &str) -> PathBuf {
+        let mut name: String = stream.chars().map(|c| if c == '/' || c == '\0' { '_' } else { c }).collect();
+        if name.is_empty() || name.starts_with('.') {
+            name.insert(0, '_');
+        }
         self.dir.join(source).join(name)
     }
 
@@ -49,14 +54,13 @@ impl FileSink {
     }
 }
 
-impl Sink for FileSink {
-    fn write(&mut self, source: &str, input: &Path, data: &[u8]) -> io::Result<Option<SinkMark>> {
-        let path = self.output_path(source, input);
+impl FileSink {
+    fn append(&mut self, path: PathBuf, data: &[u8]) -> io::Result<SinkMark> {
         let result = self.file(path.clone()).and_then(|(f, dirty, len)| {
             *dirty = true;
             f.write_all(data).map_err(|e| io::Error::new(e.kind(), format!("writing {}: {e}", path.display())))?;
             *len += data.len() as u64;
-            Ok(Some(SinkMark { path: path.clone(), len: *len }))
+            Ok(SinkMark { path: path.clone(), len: *len })
         });
         if result.is_err() {
             // A failed append may have written part of `data`: a retry would duplicate that
@@ -64,6 +68,26 @@ impl Sink for FileSink {
             self.open.remove(&path);
         }
         result
+    }
+}
+
+impl Sink for FileSink {
+    fn write(&mut self, source: &str, data: &[u8], records: &[Record]) -> io::Result<Option<SinkMark>> {
+        let mut mark = None;
+        // Consecutive records of one stream go out in one write.
+        let mut at = 0;
+        while at < records.len() {
+            let stream = &records[at].stream;
+            let start: usize = records[..at].iter().map(|r| r.len).sum();
+            let mut end = start;
+            while at < records.len() && records[at].stream == *stream {
+                end += records[at].len;
+                at += 1;
+            }
+            let path = self.output_path(source, stream);
+            mark = Some(self.append(path, &data[start.min(data.len())..end.min(data.len())])?);
+        }
+        Ok(if records.len() == 1 { mark } else { None })
     }
 
     fn sync(&mut self) -> io::Result<()> {
@@ -86,13 +110,32 @@ impl Sink for FileSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sink::RecordKind;
+    use std::sync::Arc;
+
+    fn lines(stream: &str, data: &[u8]) -> Vec<Record> {
+        vec![Record { stream: Arc::from(stream), len: data.len(), kind: RecordKind::Lines }]
+    }
+
+    #[test]
+    fn events_go_to_one_file_per_stream() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileSink::new(dir.path().to_path_buf());
+        let ev = |stream: &str, len| Record { stream: Arc::from(stream), len, kind: RecordKind::Event { timestamp_ms: 1, newline: true } };
+        let data = b"a1\nb1\na2\n";
+        let mark = s.write("cw", data, &[ev("2026/a", 3), ev("b", 3), ev("2026/a", 3)]).unwrap();
+        assert_eq!(mark, None, "several outputs: no single mark");
+        assert_eq!(std::fs::read(dir.path().join("cw/2026_a")).unwrap(), b"a1\na2\n");
+        assert_eq!(std::fs::read(dir.path().join("cw/b")).unwrap(), b"b1\n");
+        assert_eq!(s.output_path("cw", "..").file_name().unwrap(), "_..");
+    }
 
     #[test]
     fn mirrors_input_name_under_source_dir() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = FileSink::new(dir.path().to_path_buf());
-        s.write("app", Path::new("/var/log/app/x.log"), b"one\n").unwrap();
-        s.write("app", Path::new("/var/log/app/x.log"), b"two\n").unwrap();
+        s.write("app", b"one\n", &lines("x.log", b"one\n")).unwrap();
+        s.write("app", b"two\n", &lines("x.log", b"two\n")).unwrap();
         s.sync().unwrap();
         assert_eq!(std::fs::read(dir.path().join("app/x.log")).unwrap(), b"one\ntwo\n");
     }
@@ -101,10 +144,10 @@ mod tests {
     fn reopen_follows_a_rotated_output() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = FileSink::new(dir.path().to_path_buf());
-        s.write("app", Path::new("/x/a.log"), b"before\n").unwrap();
+        s.write("app", b"before\n", &lines("a.log", b"before\n")).unwrap();
         std::fs::rename(dir.path().join("app/a.log"), dir.path().join("app/a.log.1")).unwrap();
         s.reopen().unwrap();
-        s.write("app", Path::new("/x/a.log"), b"after\n").unwrap();
+        s.write("app", b"after\n", &lines("a.log", b"after\n")).unwrap();
         assert_eq!(std::fs::read(dir.path().join("app/a.log.1")).unwrap(), b"before\n");
         assert_eq!(std::fs::read(dir.path().join("app/a.log")).unwrap(), b"after\n");
     }
@@ -115,7 +158,7 @@ mod tests {
         let blocker = dir.path().join("file");
         std::fs::write(&blocker, b"").unwrap();
         let mut s = FileSink::new(blocker.clone());
-        let e = s.write("app", Path::new("/x/a.log"), b"x\n").unwrap_err();
+        let e = s.write("app", b"x\n", &lines("a.log", b"x\n")).unwrap_err();
         assert!(e.to_string().contains(&*blocker.to_string_lossy()), "{e}");
     }
 }

@@ -1,9 +1,7 @@
 //! The stdout sink: scrubbed lines of every source, interleaved by whole chunks.
 
 use std::io::{self, Write};
-use std::path::Path;
-
-use super::Sink;
+use super::{Record, Sink};
 use crate::checkpoint::SinkMark;
 
 /// Writes to standard output; `sync` flushes it.
@@ -11,7 +9,7 @@ use crate::checkpoint::SinkMark;
 pub struct StdoutSink;
 
 impl Sink for StdoutSink {
-    fn write(&mut self, _source: &str, _input: &Path, data: &[u8]) -> io::Result<Option<SinkMark>> {
+    fn write(&mut self, _source: &str, data: &[u8], _records: &[Record]) -> io::Result<Option<SinkMark>> {
         io::stdout().lock().write_all(data)?;
         Ok(None)
     }

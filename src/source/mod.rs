@@ -1,5 +1,6 @@
 //! Sources: producers of [`Chunk`]s of whole lines, each knowing its own position.
 
+pub mod cloudwatch;
 pub mod file;
 
 use crate::checkpoint::FilePosition;
