@@ -20,7 +20,17 @@ fi
 promtool --version | head -1
 systemd-analyze --version | head -1
 
-step "unit, property, corpus and CLI tests"
+step "moto's server (a real CloudWatch Logs API implementation) for the CloudWatch tests"
+# Pinned, into a venv under target/ (rebuilt from PyPI on a clean clone); the tests start it.
+if ! target/moto-venv/bin/moto_server --help >/dev/null 2>&1; then
+    rm -rf target/moto-venv
+    python3 -m venv target/moto-venv
+    target/moto-venv/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+fi
+target/moto-venv/bin/python -c 'import moto; print("moto", moto.__version__)'
+export SCRUBD_MOTO_SERVER="$PWD/target/moto-venv/bin/moto_server"
+
+step "unit, property, corpus, CLI, daemon and CloudWatch tests"
 mkdir -p target
 cargo test --locked --all-targets --no-fail-fast 2>&1 | tee target/test.log
 grep -q "test result: ok" target/test.log

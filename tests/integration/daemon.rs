@@ -9,26 +9,22 @@ use std::time::{Duration, Instant};
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVz";
 
-struct Daemon {
+pub(crate) struct Daemon {
     child: Option<Child>,
     root: tempfile::TempDir,
     port: u16,
     stderr_path: PathBuf,
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 impl Daemon {
     /// A daemon tailing `<root>/logs/*.log*` into `<root>/out/app/…`, state in `<root>/state`.
     fn new(extra_redact: &str) -> Daemon {
-        let root = tempfile::tempdir().unwrap();
-        for d in ["logs", "out", "state", "rules"] {
-            std::fs::create_dir_all(root.path().join(d)).unwrap();
-        }
-        let port = free_port();
-        let config = format!(
+        Self::with_config(|port| {
+            format!(
             r#"
 [state]
 dir = "state"
@@ -54,19 +50,30 @@ name = "scrubbed"
 type = "file"
 dir = "out"
 "#
-        );
-        std::fs::write(root.path().join("scrubd.toml"), config).unwrap();
+            )
+        })
+    }
+
+    /// A daemon running the config `config(metrics_port)` from a fresh root dir holding
+    /// `logs/`, `out/`, `state/` and `rules/`.
+    pub(crate) fn with_config(config: impl FnOnce(u16) -> String) -> Daemon {
+        let root = tempfile::tempdir().unwrap();
+        for d in ["logs", "out", "state", "rules"] {
+            std::fs::create_dir_all(root.path().join(d)).unwrap();
+        }
+        let port = free_port();
+        std::fs::write(root.path().join("scrubd.toml"), config(port)).unwrap();
         let stderr_path = root.path().join("scrubd.stderr");
         let mut d = Daemon { child: None, root, port, stderr_path };
         d.start();
         d
     }
 
-    fn path(&self, p: &str) -> PathBuf {
+    pub(crate) fn path(&self, p: &str) -> PathBuf {
         self.root.path().join(p)
     }
 
-    fn start(&mut self) {
+    pub(crate) fn start(&mut self) {
         let stderr = std::fs::OpenOptions::new().create(true).append(true).open(&self.stderr_path).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_scrubd"))
             .args(["run", "--config"])
@@ -74,19 +81,26 @@ dir = "out"
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)
+            // For CloudWatch tests (a local server, no account); harmless elsewhere.
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", self.root.path().join("no-aws-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.root.path().join("no-aws-credentials"))
             .spawn()
             .unwrap();
         self.child = Some(child);
         self.wait_ready();
     }
 
-    fn wait_ready(&self) {
+    pub(crate) fn wait_ready(&self) {
         wait_until(Duration::from_secs(30), "daemon ready", || {
             http_get(self.port, "/healthz").is_some_and(|(code, _)| code == 200)
         });
     }
 
-    fn signal(&self, sig: i32) {
+    pub(crate) fn signal(&self, sig: i32) {
         let pid = self.child.as_ref().unwrap().id() as i32;
         // SAFETY: sending a signal to our own child process.
         unsafe {
@@ -95,23 +109,23 @@ dir = "out"
     }
 
     /// SIGTERM and wait for a clean exit.
-    fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         self.signal(libc::SIGTERM);
         let status = self.child.take().unwrap().wait().unwrap();
         assert!(status.success(), "scrubd exited with {status}; stderr:\n{}", self.stderr());
     }
 
-    fn kill9(&mut self) {
+    pub(crate) fn kill9(&mut self) {
         let mut c = self.child.take().unwrap();
         c.kill().unwrap();
         c.wait().unwrap();
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
     }
 
-    fn metrics(&self) -> String {
+    pub(crate) fn metrics(&self) -> String {
         http_get(self.port, "/metrics").expect("metrics endpoint").1
     }
 
@@ -138,7 +152,7 @@ impl Drop for Daemon {
     }
 }
 
-fn wait_until(timeout: Duration, what: &str, mut f: impl FnMut() -> bool) {
+pub(crate) fn wait_until(timeout: Duration, what: &str, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
     while !f() {
         assert!(start.elapsed() < timeout, "timed out waiting for {what}");
@@ -146,7 +160,7 @@ fn wait_until(timeout: Duration, what: &str, mut f: impl FnMut() -> bool) {
     }
 }
 
-fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+pub(crate) fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
@@ -158,19 +172,19 @@ fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
 }
 
 /// The value of one sample (`name{labels}`) in a Prometheus exposition.
-fn sample(metrics: &str, series: &str) -> f64 {
+pub(crate) fn sample(metrics: &str, series: &str) -> f64 {
     metrics
         .lines()
         .find_map(|l| l.strip_prefix(series).and_then(|rest| rest.trim().parse().ok()))
         .unwrap_or_else(|| panic!("no sample {series} in:\n{metrics}"))
 }
 
-fn append(path: &Path, text: &str) {
+pub(crate) fn append(path: &Path, text: &str) {
     let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
     f.write_all(text.as_bytes()).unwrap();
 }
 
-fn numbered(from: usize, to: usize) -> String {
+pub(crate) fn numbered(from: usize, to: usize) -> String {
     (from..to).map(|i| format!("line {i} token={i:08}Zq81KdPQm2\n")).collect()
 }
 

@@ -93,6 +93,8 @@ const IDLE_SLOWDOWN: u32 = 8;
 /// A read spans at most this much event time, so catching up from far back proceeds in
 /// windows whose de-duplication sets stay small.
 const MAX_SPAN_MS: i64 = 15 * 60 * 1000;
+/// Longest wait between retries of a failed request (as the AWS SDKs' standard mode).
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
 /// A caught-up group whose window moved but sent no event still checkpoints this often.
 const IDLE_CHECKPOINT: Duration = Duration::from_secs(30);
 
@@ -226,7 +228,7 @@ async fn list_groups(
                     let e = classify("DescribeLogGroups", &e);
                     count(metrics, limiter, "DescribeLogGroups", e.outcome);
                     tracing::warn!(error = %e, "listing log groups failed; retrying");
-                    let wait = backoff(attempt, Duration::from_millis(500), Duration::from_secs(30));
+                    let wait = backoff(attempt, Duration::from_millis(500), MAX_BACKOFF);
                     attempt += 1;
                     tokio::select! {
                         _ = cancel.cancelled() => return None,
@@ -276,7 +278,17 @@ impl GroupReader {
         let mut idle_polls: u32 = 0;
         let mut last_sent = tokio::time::Instant::now();
         let mut sent_start = window.start_ms();
+        let mut probe = true;
         while !self.cancel.is_cancelled() {
+            if probe && window.start_ms() < now_ms() - MAX_SPAN_MS {
+                // Far behind (a start from the beginning, a long stop): skip the empty time
+                // before the first event instead of walking it span by span.
+                match self.first_event_after(window.start_ms()).await {
+                    None => return,
+                    Some(Some(ts)) => window.skip_to(ts),
+                    Some(None) => window.skip_to(now_ms() - overlap_ms),
+                }
+            }
             let start = window.start_ms();
             let end = now_ms().min(start.saturating_add(MAX_SPAN_MS));
             if end < start {
@@ -287,6 +299,7 @@ impl GroupReader {
             let Some(new_events) = self.read_window(&mut window, start, end, &mut chunk).await else {
                 return; // cancelled mid-read: nothing of the partial read was checkpointed
             };
+            probe = new_events == 0;
             window.complete(end);
             self.stats.read_until.lock().expect("stats lock").insert(self.group.clone(), window.read_until_ms());
             let moved = window.start_ms() != sent_start;
@@ -377,8 +390,46 @@ impl GroupReader {
                         self.pause(self.cfg.poll_interval).await;
                         continue;
                     }
-                    let wait = backoff(attempt, Duration::from_millis(200), Duration::from_secs(30));
+                    let wait = backoff(attempt, Duration::from_millis(200), MAX_BACKOFF);
                     attempt += 1;
+                    tracing::warn!(group = %self.group, error = %e, retry_in_ms = wait.as_millis() as u64, "FilterLogEvents failed");
+                    self.pause(wait).await;
+                }
+            }
+        }
+    }
+
+    /// The timestamp of the earliest event at or after `from`, `Some(None)` if there is none,
+    /// `None` once cancelled. Asks for one interleaved (time-ordered) event.
+    async fn first_event_after(&self, from: i64) -> Option<Option<i64>> {
+        let mut attempt = 0;
+        loop {
+            tokio::select! {
+                _ = self.cancel.cancelled() => return None,
+                _ = self.limiter.acquire() => {}
+            }
+            // `interleaved` is deprecated because the service always interleaves now; other
+            // implementations (moto) still need it to sort across streams.
+            #[allow(deprecated)]
+            let mut req = self.client.filter_log_events().log_group_name(&self.group).start_time(from).limit(1).interleaved(true);
+            if let Some(p) = &self.cfg.stream_prefix {
+                req = req.log_stream_name_prefix(p);
+            }
+            match req.send().await {
+                Ok(out) => {
+                    count(&self.metrics, &self.limiter, "FilterLogEvents", Outcome::Ok);
+                    return Some(out.events().first().and_then(|e| e.timestamp()));
+                }
+                Err(e) => {
+                    let e = classify("FilterLogEvents", &e);
+                    count(&self.metrics, &self.limiter, "FilterLogEvents", e.outcome);
+                    self.stats.errors.fetch_add(1, Ordering::Relaxed);
+                    let wait = if e.outcome == Outcome::NotFound {
+                        self.cfg.poll_interval
+                    } else {
+                        attempt += 1;
+                        backoff(attempt - 1, Duration::from_millis(200), MAX_BACKOFF)
+                    };
                     tracing::warn!(group = %self.group, error = %e, retry_in_ms = wait.as_millis() as u64, "FilterLogEvents failed");
                     self.pause(wait).await;
                 }

@@ -66,6 +66,15 @@ impl Window {
         }
     }
 
+    /// No event exists before `ts` (the server said so): move the start up to it.
+    pub fn skip_to(&mut self, ts: i64) {
+        if ts > self.start_ms {
+            self.start_ms = ts;
+            self.read_until_ms = self.read_until_ms.max(ts);
+            self.seen.retain(|_, t| *t >= ts);
+        }
+    }
+
     /// The checkpoint of this window.
     pub fn position(&self, source: &str, group: &str) -> GroupPosition {
         GroupPosition { source: source.to_string(), group: group.to_string(), start_ms: self.start_ms, seen: self.seen.clone() }
