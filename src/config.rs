@@ -91,6 +91,8 @@ struct RawCloudWatchSource {
     #[serde(default)]
     overlap: Option<String>,
     #[serde(default)]
+    group_rescan: Option<String>,
+    #[serde(default)]
     region: Option<String>,
     #[serde(default)]
     endpoint_url: Option<String>,
@@ -393,6 +395,7 @@ fn cloudwatch_source(
         return Err(at(c.poll_interval.as_deref().unwrap_or(""), "poll_interval must be at least 100ms".into()));
     }
     let overlap = duration(&c.overlap, Duration::from_secs(10), "overlap")?;
+    let group_rescan = duration(&c.group_rescan, Duration::from_secs(60), "group_rescan")?.max(Duration::from_secs(1));
     let start_at = match c.start_at.as_deref() {
         None | Some("now") => StartFrom::Now,
         Some("beginning") => StartFrom::Beginning,
@@ -410,6 +413,7 @@ fn cloudwatch_source(
         overlap,
         endpoint: Endpoint { region: c.region.clone(), endpoint_url: c.endpoint_url.clone() },
         max_line_bytes,
+        group_rescan,
     })
 }
 
@@ -538,6 +542,61 @@ type = "stdout"
     fn duplicate_names_are_refused() {
         let e = err(&GOOD.replace("name = \"console\"", "name = \"scrubbed\""));
         assert!(e.contains("sink \"scrubbed\" is defined twice"), "{e}");
+    }
+
+    const CLOUDWATCH: &str = r#"
+[state]
+dir = "/var/lib/scrubd"
+
+[cloudwatch]
+max_requests_per_second = 2.5
+
+[[sources]]
+name = "orders"
+type = "cloudwatch"
+log_group = "/aws/lambda/orders"
+start_at = "2026-11-24T10:00:00Z"
+poll_interval = "500ms"
+region = "eu-west-1"
+endpoint_url = "http://127.0.0.1:5000"
+sink = "cw"
+
+[[sinks]]
+name = "cw"
+type = "cloudwatch"
+log_group = "/aws/lambda/orders/scrubbed"
+create = true
+"#;
+
+    #[test]
+    fn cloudwatch_source_and_sink_parse() {
+        let c = Config::parse(Path::new("scrubd.toml"), CLOUDWATCH).unwrap();
+        assert_eq!(c.cloudwatch_requests_per_second, 2.5);
+        let SourceKind::CloudWatch(s) = &c.sources[0].kind else { panic!("a CloudWatch source") };
+        assert_eq!(s.groups, GroupSelector::Name("/aws/lambda/orders".into()));
+        assert_eq!(s.poll_interval, Duration::from_millis(500));
+        assert_eq!(s.overlap, Duration::from_secs(10));
+        assert_eq!(s.endpoint.region.as_deref(), Some("eu-west-1"));
+        assert!(matches!(s.start_at, StartFrom::Time(_)));
+        assert!(matches!(&c.sinks[0].kind, SinkKind::CloudWatch { create: true, endpoint, .. } if endpoint.region.is_none()));
+    }
+
+    #[test]
+    fn cloudwatch_mistakes_are_located() {
+        let e = err(&CLOUDWATCH.replace("poll_interval = \"500ms\"", "poll_interval = \"often\""));
+        assert!(e.starts_with("scrubd.toml:13:17: poll_interval \"often\""), "{e}");
+        let e = err(&CLOUDWATCH.replace("2026-11-24T10:00:00Z", "yesterday"));
+        assert!(e.contains("start_at \"yesterday\": expected"), "{e}");
+        let e = err(&CLOUDWATCH.replace("log_group = \"/aws/lambda/orders\"\n", "log_group = \"/aws/lambda/orders\"\nlog_group_prefix = \"/aws\"\n"));
+        assert!(e.contains("exactly one of log_group and log_group_prefix"), "{e}");
+        let e = err(&CLOUDWATCH.replace("/aws/lambda/orders/scrubbed", "bad:name"));
+        assert!(e.contains("log group \"bad:name\""), "{e}");
+        let e = err(&CLOUDWATCH.replace("2.5", "0"));
+        assert!(e.starts_with("scrubd.toml:6:27: max_requests_per_second"), "{e}");
+        let e = err(&CLOUDWATCH.replace("create = true", "create = true\ncreat = 1"));
+        assert!(e.contains("unknown field `creat`"), "{e}");
+        let e = err(&CLOUDWATCH.replace("poll_interval", "pol_interval"));
+        assert!(e.contains("unknown field `pol_interval`"), "{e}");
     }
 
     #[test]

@@ -545,3 +545,63 @@ fn cloudwatch_batches_respect_the_api_limits_after_redaction() {
     assert!(f.puts.iter().any(|&(n, _)| n == 10_000), "a full 10,000-event batch: {:?}", f.puts);
     assert!(f.puts.iter().any(|&(_, b)| b > 900_000), "a batch near 1 MiB: {:?}", f.puts);
 }
+
+#[test]
+fn cloudwatch_groups_under_a_prefix_into_a_file_sink_including_a_group_created_later() {
+    let moto = Moto::start();
+    let rt = rt();
+    let c = client(&moto.url());
+    let url = moto.url();
+    let api = messages("api", 30);
+    let worker = messages("worker", 30);
+    rt.block_on(put(&c, "/aws/ecs/api", "web/1", now_ms() - 5_000, &api));
+    rt.block_on(put(&c, "/aws/ecs/worker", "web/1", now_ms() - 5_000, &worker));
+    rt.block_on(put(&c, "/other/group", "web/1", now_ms() - 5_000, &messages("other", 5)));
+    let d = Daemon::with_config(|port| {
+        format!(
+            r#"
+[state]
+dir = "state"
+
+[metrics]
+listen = "127.0.0.1:{port}"
+
+[[sources]]
+name = "ecs"
+type = "cloudwatch"
+log_group_prefix = "/aws/ecs/"
+start_at = "beginning"
+poll_interval = "200ms"
+group_rescan = "1s"
+endpoint_url = "{url}"
+sink = "files"
+
+[[sinks]]
+name = "files"
+type = "file"
+dir = "out"
+"#
+        )
+    });
+    // Created after the first listing: found by a later one (group_rescan), read from its start.
+    wait_until(Duration::from_secs(30), "the first groups read", || d.path("out/ecs/_aws_ecs_api_web_1").exists());
+    let late = messages("late", 10);
+    rt.block_on(put(&c, "/aws/ecs/late", "web/1", now_ms() - 1_000, &late));
+    // One file per group and stream (the group's name is part of the stream name).
+    let file = |name: &str| d.path(&format!("out/ecs/{name}"));
+    let expect = |msgs: &[String]| -> String { scrubbed(msgs).iter().map(|m| format!("{}\n", m.strip_suffix('\n').unwrap_or(m))).collect() };
+    let want = [
+        ("_aws_ecs_api_web_1", expect(&api)),
+        ("_aws_ecs_worker_web_1", expect(&worker)),
+        ("_aws_ecs_late_web_1", expect(&late)),
+    ];
+    wait_until(Duration::from_secs(60), "three groups in files", || {
+        want.iter().all(|(n, w)| std::fs::read_to_string(file(n)).is_ok_and(|t| t.len() >= w.len()))
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    for (n, w) in &want {
+        assert_eq!(&std::fs::read_to_string(file(n)).unwrap(), w, "{n}");
+    }
+    let names: Vec<String> = std::fs::read_dir(d.path("out/ecs")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(names.len(), 3, "the group outside the prefix is not read: {names:?}");
+}

@@ -44,7 +44,8 @@ pub use window::Window;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GroupSelector {
     Name(String),
-    /// Every group whose name starts with this; looked up again every [`GROUP_RESCAN`].
+    /// Every group whose name starts with this; looked up again every `group_rescan`. Its
+    /// streams are named `<group>/<stream>` downstream, so groups cannot collide.
     Prefix(String),
 }
 
@@ -69,6 +70,8 @@ pub struct CloudWatchSourceConfig {
     pub overlap: Duration,
     pub endpoint: Endpoint,
     pub max_line_bytes: usize,
+    /// How often groups under a prefix are listed again.
+    pub group_rescan: Duration,
 }
 
 /// Events of one log group, as lines, with the group's position after them.
@@ -82,8 +85,6 @@ pub struct EventChunk {
     pub end: GroupPosition,
 }
 
-/// How often groups under a prefix are listed again.
-pub const GROUP_RESCAN: Duration = Duration::from_secs(60);
 /// Most events in one chunk (a FilterLogEvents page holds up to 10,000).
 const CHUNK_EVENTS: usize = 2_000;
 /// Most bytes in one chunk.
@@ -187,7 +188,7 @@ impl CloudWatchSource {
             first_listing = false;
             tokio::select! {
                 _ = cancel.cancelled() => break,
-                _ = tokio::time::sleep(GROUP_RESCAN) => {}
+                _ = tokio::time::sleep(cfg.group_rescan) => {}
             }
         }
         while tasks.join_next().await.is_some() {}
@@ -275,6 +276,9 @@ impl GroupReader {
             ),
         };
         let mut chunk = ChunkBuilder::new(self.cfg.max_line_bytes);
+        if matches!(self.cfg.groups, GroupSelector::Prefix(_)) {
+            chunk.stream_prefix = format!("{}/", self.group);
+        }
         let mut idle_polls: u32 = 0;
         let mut last_sent = tokio::time::Instant::now();
         let mut sent_start = window.start_ms();
@@ -451,11 +455,20 @@ struct ChunkBuilder {
     records: Vec<Record>,
     oversize: u32,
     streams: HashMap<String, Arc<str>>,
+    /// Put before each stream name (the group's name, for sources reading several groups).
+    stream_prefix: String,
 }
 
 impl ChunkBuilder {
     fn new(max_line_bytes: usize) -> Self {
-        ChunkBuilder { max_line_bytes, data: Vec::new(), records: Vec::new(), oversize: 0, streams: HashMap::new() }
+        ChunkBuilder {
+            max_line_bytes,
+            data: Vec::new(),
+            records: Vec::new(),
+            oversize: 0,
+            streams: HashMap::new(),
+            stream_prefix: String::new(),
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -484,7 +497,7 @@ impl ChunkBuilder {
         let stream = match self.streams.get(stream) {
             Some(s) => Arc::clone(s),
             None => {
-                let s: Arc<str> = Arc::from(stream);
+                let s: Arc<str> = Arc::from(format!("{}{stream}", self.stream_prefix));
                 self.streams.insert(stream.to_string(), Arc::clone(&s));
                 s
             }
