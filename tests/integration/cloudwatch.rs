@@ -268,6 +268,8 @@ fn cloudwatch_group_to_group_exactly_once_across_pages_new_streams_and_restart()
     assert!(sample(&m, r#"scrubd_cloudwatch_requests_total{api="PutLogEvents",outcome="ok"}"#) >= 4.0, "{m}");
     assert!(sample(&m, r#"scrubd_cloudwatch_lag_seconds{source="orders"}"#) < 30.0, "{m}");
     assert!(sample(&m, r#"scrubd_redactions_total{kind="jwt",source="orders"}"#) >= 3_000.0, "{m}");
+    super::daemon::promtool_check_metrics(&m);
+    assert!(!m.contains(JWT) && !d.stderr().contains("c2lnbmF0dXJl"), "no secret in metrics or scrubd's log");
 
     // Restart mid-stream: events written while scrubd is down arrive once, nothing is re-sent.
     d.stop();
@@ -444,6 +446,9 @@ fn cloudwatch_throttling_5xx_and_an_outage_slow_scrubd_down_without_loss() {
     assert_eq!(unavailable, 2.0, "every injected 503 is counted:\n{metrics}");
     assert!(network >= 1.0, "the outage shows as network errors:\n{metrics}");
     assert!(proxy.faults.lock().unwrap().violations.is_empty());
+    let log = d.stderr();
+    assert!(log.contains("FilterLogEvents: ThrottlingException (HTTP 400)"), "failures are logged by code:\n{log}");
+    assert!(!log.contains("c2lnbmF0dXJl") && !metrics.contains("c2lnbmF0dXJl"), "no secret in scrubd's log or metrics");
 }
 
 #[test]

@@ -222,7 +222,11 @@ fn scrubs_appended_lines_and_counts_them_in_metrics() {
     assert_eq!(sample(&after, "scrubd_jwt_total{alg=\"HS256\",source=\"app\"}"), 1.0);
     assert!(!after.contains("hunter2") && !after.contains("eyJ"));
     assert!(!d.stderr().contains("hunter2"), "secret in scrubd's own log");
-    // Prometheus' own parser accepts the exposition.
+    promtool_check_metrics(&after);
+}
+
+/// Prometheus' own parser and linter accept the exposition.
+pub(crate) fn promtool_check_metrics(exposition: &str) {
     let mut promtool = Command::new("promtool")
         .args(["check", "metrics"])
         .stdin(Stdio::piped())
@@ -230,7 +234,7 @@ fn scrubs_appended_lines_and_counts_them_in_metrics() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("promtool missing: scripts/test.sh installs it (apt-get install prometheus)");
-    promtool.stdin.take().unwrap().write_all(after.as_bytes()).unwrap();
+    promtool.stdin.take().unwrap().write_all(exposition.as_bytes()).unwrap();
     let out = promtool.wait_with_output().unwrap();
     assert!(out.status.success(), "promtool: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
