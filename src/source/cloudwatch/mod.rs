@@ -281,6 +281,9 @@ impl GroupReader {
         }
         let mut idle_polls: u32 = 0;
         let mut last_sent = tokio::time::Instant::now();
+        // A group without checkpoint gets one after its first read, events or not, so a
+        // restart soon after does not start again at a later "now".
+        let mut first = self.start.is_none();
         let mut sent_start = window.start_ms();
         let mut probe = true;
         while !self.cancel.is_cancelled() {
@@ -307,10 +310,11 @@ impl GroupReader {
             window.complete(end);
             self.stats.read_until.lock().expect("stats lock").insert(self.group.clone(), window.read_until_ms());
             let moved = window.start_ms() != sent_start;
-            if !chunk.is_empty() || (moved && last_sent.elapsed() >= IDLE_CHECKPOINT) {
+            if !chunk.is_empty() || first || (moved && last_sent.elapsed() >= IDLE_CHECKPOINT) {
                 if !self.send(&mut chunk, &window).await {
                     return;
                 }
+                first = false;
                 last_sent = tokio::time::Instant::now();
                 sent_start = window.start_ms();
             }
