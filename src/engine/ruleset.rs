@@ -6,6 +6,9 @@
 //! keywords really cover each regex is proved by [`super::coverage`].
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::hybrid::dfa::DFA as LazyDfa;
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::syntax;
 use std::path::PathBuf;
 
 use super::rule::{self, Rule};
@@ -38,6 +41,23 @@ pub struct RuleSet {
     keyword_rules: Vec<Vec<u32>>,
     /// Rules without keywords: candidates on every line.
     always: Vec<u32>,
+    /// Gates of the rules with a `window`: rules with the same keywords and window share one.
+    gates: Vec<Gate>,
+    /// Per rule: its gate, if it has a window.
+    rule_gate: Vec<Option<u32>>,
+    /// Per prefilter pattern: the gates whose rules have that keyword.
+    pattern_gates: Vec<Vec<u32>>,
+}
+
+/// A cheap check that a group of rules sharing keywords and a `window` cannot match a line:
+/// one anchored lazy DFA of `.{0,lead}? class*? (R1|R2|…)`, run from each keyword hit's
+/// window start. The window proof guarantees every match starts inside such a window, so when
+/// no run finds a match, none of the group's regexes needs to scan the line.
+#[derive(Debug)]
+pub(crate) struct Gate {
+    pub(crate) lead: usize,
+    pub(crate) class: [bool; 256],
+    pub(crate) dfa: LazyDfa,
 }
 
 impl RuleSet {
@@ -127,6 +147,7 @@ impl RuleSet {
                 }
             }
         }
+        let (gates, rule_gate, pattern_gates) = build_gates(&rules, &patterns)?;
         let prefilter = if patterns.is_empty() {
             None
         } else {
@@ -139,7 +160,7 @@ impl RuleSet {
                     .map_err(|e| Error::Prefilter(e.to_string()))?,
             )
         };
-        Ok(RuleSet { rules, kinds, rule_kinds, prefilter, keyword_rules, always })
+        Ok(RuleSet { rules, kinds, rule_kinds, prefilter, keyword_rules, always, gates, rule_gate, pattern_gates })
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -191,10 +212,68 @@ impl RuleSet {
         &self.always
     }
 
+    pub(crate) fn gates(&self) -> &[Gate] {
+        &self.gates
+    }
+
+    pub(crate) fn rule_gate(&self, rule: usize) -> Option<u32> {
+        self.rule_gate[rule]
+    }
+
+    pub(crate) fn pattern_gates(&self, pattern: usize) -> &[u32] {
+        &self.pattern_gates[pattern]
+    }
+
     /// Index of the rule with `id`.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id == id)
     }
+}
+
+/// Group the rules that have a window by (keywords, window) and build one gate per group.
+/// `patterns` are the prefilter's (lower-cased, deduplicated) keywords.
+#[allow(clippy::type_complexity)]
+fn build_gates(rules: &[Rule], patterns: &[String]) -> Result<(Vec<Gate>, Vec<Option<u32>>, Vec<Vec<u32>>), Error> {
+    let mut groups: Vec<(Vec<String>, usize, [bool; 256], Vec<usize>)> = Vec::new();
+    let mut rule_gate = vec![None; rules.len()];
+    for (i, r) in rules.iter().enumerate() {
+        let Some(w) = &r.window else { continue };
+        let mut kws: Vec<String> = r.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+        kws.sort();
+        kws.dedup();
+        let g = match groups.iter().position(|(k, l, c, _)| *k == kws && *l == w.lead && *c == w.class) {
+            Some(g) => g,
+            None => {
+                groups.push((kws, w.lead, w.class, Vec::new()));
+                groups.len() - 1
+            }
+        };
+        groups[g].3.push(i);
+        rule_gate[i] = Some(g as u32);
+    }
+    let mut gates = Vec::with_capacity(groups.len());
+    let mut pattern_gates = vec![Vec::new(); patterns.len()];
+    for (g, (kws, lead, _, members)) in groups.iter().enumerate() {
+        let w = rules[members[0]].window.as_ref().expect("grouped rules have a window");
+        let prefix = format!("(?s-u:[\\x00-\\xFF]{{0,{lead}}}?{}*?)", w.class_regex());
+        let pats: Vec<String> = members.iter().map(|&i| format!("{prefix}(?:{})", rules[i].regex.as_str())).collect();
+        let dfa = LazyDfa::builder()
+            .configure(LazyDfa::config().match_kind(regex_automata::MatchKind::LeftmostFirst))
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .thompson(thompson::Config::new().utf8(false).which_captures(WhichCaptures::None))
+            .build_many(&pats)
+            .map_err(|e| {
+                let r = &rules[members[0]];
+                Error::Rule { origin: r.origin.clone(), rule: r.id.clone(), reason: format!("building its window gate: {e}") }
+            })?;
+        for (p, pat) in patterns.iter().enumerate() {
+            if kws.contains(pat) {
+                pattern_gates[p].push(g as u32);
+            }
+        }
+        gates.push(Gate { lead: *lead, class: w.class, dfa });
+    }
+    Ok((gates, rule_gate, pattern_gates))
 }
 
 #[cfg(test)]
