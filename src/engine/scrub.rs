@@ -67,6 +67,9 @@ pub struct Scratch {
     placeholders: Vec<(usize, usize)>,
     /// Keyword hits of the current line: (prefilter pattern, start, end), in order of end.
     kw_hits: Vec<(u32, usize, usize)>,
+    /// Keyword hits of the current block, in order of end; and its lower-cased copy.
+    block_hits: Vec<(u32, usize, usize)>,
+    lower: Vec<u8>,
     /// Whether `chosen` came from keyword hits (so gates apply) or was forced.
     gated: bool,
     /// Per gate, for the current line: 0 not evaluated, 1 open, 2 closed.
@@ -127,6 +130,8 @@ impl Scrubber {
             spans: Vec::new(),
             placeholders: Vec::new(),
             kw_hits: Vec::new(),
+            block_hits: Vec::new(),
+            lower: Vec::new(),
             gated: false,
             gate_state: vec![GATE_UNKNOWN; self.rules.gates().len()],
             gate_caches: self.rules.gates().iter().map(|g| g.dfa.create_cache()).collect(),
@@ -144,23 +149,28 @@ impl Scrubber {
         out: &mut Vec<u8>,
         hits: &mut Vec<Hit>,
     ) {
-        // One overlapping keyword pass over the whole block: it finds the next line worth a look
-        // and, at the same time, which rules are candidates on it — no second scan of the line.
-        let mut keywords = self.rules.prefilter().map(|ac| ac.find_overlapping_iter(input).peekable());
+        // One keyword pass over the whole block: it finds the next line worth a look and, at the
+        // same time, which rules are candidates on it — no second scan of the line.
+        let have_keywords = self.rules.prefilter().is_some();
+        let mut block_hits = std::mem::take(&mut scratch.block_hits);
+        block_hits.clear();
+        if have_keywords {
+            self.rules.find_keywords(input, &mut scratch.lower, &mut block_hits);
+        }
+        let mut next_hit = 0;
         let mut pos = 0; // always at a line start
         let mut line_no = 0; // index of the line starting at `pos`
-        let every_line = !self.rules.always().is_empty() || keywords.is_none();
+        let every_line = !self.rules.always().is_empty() || !have_keywords;
         while pos < input.len() {
             let line_start = if state.block.is_some() || every_line {
                 pos
             } else {
-                match keywords.as_mut().and_then(|k| k.peek()) {
+                match block_hits.get(next_hit) {
                     None => {
                         out.extend_from_slice(&input[pos..]);
-                        return;
+                        break;
                     }
-                    Some(m) => {
-                        let at = m.start();
+                    Some(&(_, at, _)) => {
                         let start = memchr::memrchr(b'\n', &input[pos..at]).map_or(pos, |i| pos + i + 1);
                         out.extend_from_slice(&input[pos..start]);
                         line_no += memchr::memchr_iter(b'\n', &input[pos..start]).count();
@@ -177,12 +187,12 @@ impl Scrubber {
                 None => (input.len(), input.len()),
             };
             self.begin_candidates(scratch);
-            if let Some(k) = keywords.as_mut() {
-                // Keywords hold no line breaks, so a match starting before `next` lies in this line.
-                while let Some(m) = k.next_if(|m| m.start() < next) {
-                    self.add_candidates(m.pattern().as_usize(), scratch);
-                    scratch.kw_hits.push((m.pattern().as_u32(), m.start() - line_start, m.end() - line_start));
-                }
+            // Keywords hold no line breaks, so a hit starting before `next` lies in this line
+            // (hits are in order of end, hence grouped by line).
+            while let Some(&(p, s, e)) = block_hits.get(next_hit).filter(|h| h.1 < next) {
+                self.add_candidates(p as usize, scratch);
+                scratch.kw_hits.push((p, s - line_start, e - line_start));
+                next_hit += 1;
             }
             self.end_candidates(scratch);
             let line = &input[line_start..content_end];
@@ -202,6 +212,7 @@ impl Scrubber {
             pos = next;
             line_no += 1;
         }
+        scratch.block_hits = block_hits;
     }
 
     /// Scrub one line's content (no terminator), appending to `out`; hits get line index 0.
