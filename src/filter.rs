@@ -202,6 +202,7 @@ pub fn run<R: Read, W: Write + Send>(
         let (work_tx, work_rx) = sync_channel::<(u64, Piece)>(opts.threads * 2);
         let work_rx = Arc::new(std::sync::Mutex::new(work_rx));
         let (done_tx, done_rx) = sync_channel::<Done>(opts.threads * 2);
+        // Room for every buffer in flight, so the writer never drops one (see `max_in_flight`).
         let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(opts.threads * 4 + 4);
         for _ in 0..opts.threads {
             let work_rx = Arc::clone(&work_rx);
@@ -215,10 +216,28 @@ pub fn run<R: Read, W: Write + Send>(
             Ok(writer.stats)
         });
         let mut seq = 0;
+        // At most this many pieces are read and not yet written: a worker that is descheduled
+        // on a busy host would otherwise let the others run ahead and the writer's reorder
+        // buffer grow without bound (RSS must not grow with the input).
+        let max_in_flight = opts.threads * 4 + 4;
+        let mut allocated = 0;
         let read_result = (|| -> io::Result<()> {
             loop {
-                let buf = recycle_rx.try_recv().unwrap_or_default();
+                let buf = match recycle_rx.try_recv() {
+                    Ok(b) => b,
+                    Err(_) if allocated < max_in_flight => {
+                        allocated += 1;
+                        Vec::new()
+                    }
+                    Err(_) => match recycle_rx.recv() {
+                        Ok(b) => b,
+                        Err(_) => return Ok(()), // the writer stopped; its error is reported below
+                    },
+                };
                 let Some(piece) = reader.next_piece(buf)? else { return Ok(()) };
+                if matches!(piece, Piece::Oversize { .. }) {
+                    allocated -= 1; // its buffer was dropped, it will not come back
+                }
                 if work_tx.send((seq, piece)).is_err() {
                     return Ok(()); // the writer stopped; its error is reported below
                 }

@@ -23,6 +23,9 @@ pub enum Gap {
     Counterexample(String),
     /// The regex's DFA is too big to explore within the limits.
     TooComplex(String),
+    /// A match can start like this (lossily printed; the last byte is outside `window.class`,
+    /// at or after `window.lead`, before the end of the first keyword).
+    Window(String),
 }
 
 impl std::fmt::Display for Gap {
@@ -30,6 +33,11 @@ impl std::fmt::Display for Gap {
         match self {
             Gap::Counterexample(s) => write!(f, "regex can match {s:?}, which contains none of its keywords"),
             Gap::TooComplex(why) => write!(f, "keyword coverage cannot be proved: {why}"),
+            Gap::Window(s) => write!(
+                f,
+                "window does not hold: a match can start with {s:?}, whose last byte is outside window.class \
+                 after window.lead bytes and before the end of the first keyword"
+            ),
         }
     }
 }
@@ -37,20 +45,44 @@ impl std::fmt::Display for Gap {
 const DFA_LIMIT: usize = 64 << 20;
 const MAX_PRODUCT_STATES: usize = 2_000_000;
 
-/// Prove that every match of `rule.regex` contains one of `rule.keywords`.
+/// Prove that every match of `rule.regex` contains one of `rule.keywords` (and one of its
+/// `requires`), and that its `window`, if any, holds (see [`prove_window`]).
 /// A rule without keywords runs on every line and needs no proof.
 pub fn prove(rule: &Rule) -> Result<(), Gap> {
     prove_literals(rule, &rule.keywords, true)?;
-    prove_literals(rule, &rule.requires, false)
+    prove_literals(rule, &rule.requires, false)?;
+    match &rule.window {
+        Some(w) => prove_window(rule, w.lead, &w.class),
+        None => Ok(()),
+    }
 }
 
-/// Prove every match of `rule.regex` contains one of `literals` (ASCII case-insensitively or
-/// exactly).
-fn prove_literals(rule: &Rule, literals: &[String], case_insensitive: bool) -> Result<(), Gap> {
-    if literals.is_empty() {
-        return Ok(());
+/// Prove a rule's `window`: in every match, each byte from the `lead`-th on, up to and
+/// including the last byte of the first keyword occurrence inside the match, is in `class`.
+///
+/// Why it matters: the match then starts at most `lead` bytes before the run of `class` bytes
+/// that ends where its first keyword ends. The scrubber knows where the keywords are (its
+/// prefilter found them), so it only needs to look for a match starting in those few windows
+/// instead of scanning the whole line — and when no match can start there, it skips the rule.
+pub fn prove_window(rule: &Rule, lead: usize, class: &[bool; 256]) -> Result<(), Gap> {
+    if rule.keywords.is_empty() {
+        return Err(Gap::TooComplex("a window needs keywords".into()));
     }
-    let dfa = dense::Builder::new()
+    let (_, witness) = explore_window(rule, lead, Some(class))?;
+    match witness {
+        Some(s) => Err(Gap::Window(s)),
+        None => Ok(()),
+    }
+}
+
+/// The smallest class that makes `lead` a valid window for `rule` (for rule authors: what
+/// `window.class` must contain).
+pub fn window_class(rule: &Rule, lead: usize) -> Result<[bool; 256], Gap> {
+    explore_window(rule, lead, None).map(|(class, _)| class)
+}
+
+fn regex_dfa(rule: &Rule) -> Result<dense::DFA<Vec<u32>>, Gap> {
+    dense::Builder::new()
         .configure(
             dense::Config::new()
                 .match_kind(MatchKind::All)
@@ -61,7 +93,83 @@ fn prove_literals(rule: &Rule, literals: &[String], case_insensitive: bool) -> R
         .syntax(syntax::Config::new().unicode(false).utf8(false))
         .thompson(thompson::Config::new().utf8(false))
         .build(rule.regex.as_str())
+        .map_err(|e| Gap::TooComplex(e.to_string()))
+}
+
+/// Explore (regex DFA state, keyword automaton state, bytes read capped at `lead`) up to the
+/// end of the first keyword; collect the bytes read at depth >= `lead`. With `class`, stop at
+/// the first such byte outside it and return the string that reaches it.
+fn explore_window(rule: &Rule, lead: usize, class: Option<&[bool; 256]>) -> Result<([bool; 256], Option<String>), Gap> {
+    let dfa = regex_dfa(rule)?;
+    let kw = aho_corasick::dfa::DFA::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::Standard)
+        .start_kind(aho_corasick::StartKind::Unanchored)
+        .build(&rule.keywords)
         .map_err(|e| Gap::TooComplex(e.to_string()))?;
+    let kw_start = kw.start_state(aho_corasick::Anchored::No).map_err(|e| Gap::TooComplex(e.to_string()))?;
+    type State = (regex_automata::util::primitives::StateID, aho_corasick::automaton::StateID, usize);
+    let mut seen: HashMap<State, Option<(State, u8)>> = HashMap::new();
+    let mut queue = VecDeque::new();
+    for lb in std::iter::once(None).chain((0..=255u8).map(Some)) {
+        let cfg = start::Config::new().anchored(Anchored::Yes).look_behind(lb);
+        let s = dfa.start_state(&cfg).map_err(|e| Gap::TooComplex(e.to_string()))?;
+        let st = (s, kw_start, 0);
+        if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(st) {
+            v.insert(None);
+            queue.push_back(st);
+        }
+    }
+    let rebuild = |seen: &HashMap<State, Option<(State, u8)>>, mut st: State, last: u8| {
+        let mut bytes = vec![last];
+        while let Some(Some((parent, b))) = seen.get(&st) {
+            bytes.push(*b);
+            st = *parent;
+        }
+        bytes.reverse();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let mut found = [false; 256];
+    while let Some(st @ (d, a, depth)) = queue.pop_front() {
+        for b in 0..=255u8 {
+            let d2 = dfa.next_state(d, b);
+            if dfa.is_dead_state(d2) {
+                continue;
+            }
+            if dfa.is_match_state(d2) {
+                // A match without a keyword: the keyword proof reports it.
+                return Err(Gap::Counterexample(rebuild(&seen, st, b)));
+            }
+            if depth >= lead {
+                if class.is_some_and(|c| !c[b as usize]) {
+                    return Ok((found, Some(rebuild(&seen, st, b))));
+                }
+                found[b as usize] = true;
+            }
+            let a2 = kw.next_state(aho_corasick::Anchored::No, a, b);
+            if kw.is_match(a2) {
+                continue; // the first keyword ends here
+            }
+            let next = (d2, a2, (depth + 1).min(lead));
+            if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(next) {
+                v.insert(Some((st, b)));
+                queue.push_back(next);
+                if seen.len() > MAX_PRODUCT_STATES {
+                    return Err(Gap::TooComplex(format!("more than {MAX_PRODUCT_STATES} states to explore")));
+                }
+            }
+        }
+    }
+    Ok((found, None))
+}
+
+/// Prove every match of `rule.regex` contains one of `literals` (ASCII case-insensitively or
+/// exactly).
+fn prove_literals(rule: &Rule, literals: &[String], case_insensitive: bool) -> Result<(), Gap> {
+    if literals.is_empty() {
+        return Ok(());
+    }
+    let dfa = regex_dfa(rule)?;
     let kw = aho_corasick::dfa::DFA::builder()
         .ascii_case_insensitive(case_insensitive)
         .match_kind(aho_corasick::MatchKind::Standard)
@@ -173,5 +281,81 @@ mod tests {
     #[test]
     fn keywordless_rule_needs_no_proof() {
         assert_eq!(prove(&rule("[]", r"(?P<secret>x)")), Ok(()));
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+    use crate::engine::rule::{parse_file, BUILTIN_FILES};
+
+    fn show(class: &[bool; 256]) -> String {
+        let mut s = String::new();
+        let mut b = 0usize;
+        while b < 256 {
+            if !class[b] {
+                b += 1;
+                continue;
+            }
+            let mut e = b;
+            while e + 1 < 256 && class[e + 1] {
+                e += 1;
+            }
+            let esc = |x: usize| match x as u8 {
+                c if c.is_ascii_alphanumeric() => (c as char).to_string(),
+                c => format!("\\x{c:02X}"),
+            };
+            s.push_str(&esc(b));
+            if e > b {
+                s.push('-');
+                s.push_str(&esc(e));
+            }
+            b = e + 1;
+        }
+        format!("[{s}]")
+    }
+
+    /// `cargo test print_window_classes -- --ignored --nocapture`: the smallest window class
+    /// of every built-in rule for leads 0 to 4 (what `window.class` must contain).
+    #[test]
+    #[ignore]
+    fn print_window_classes() {
+        for (name, text) in BUILTIN_FILES {
+            for r in parse_file(name, text).unwrap() {
+                for lead in 0..=4 {
+                    match window_class(&r, lead) {
+                        Ok(c) => println!("{:28} lead {lead}: {}", r.id, show(&c)),
+                        Err(e) => println!("{:28} lead {lead}: {e}", r.id),
+                    }
+                }
+            }
+        }
+    }
+
+    fn rule(keywords: &str, regex: &str, window: &str) -> Rule {
+        let text = format!(
+            "[[rule]]\nid = \"t\"\nkind = \"t\"\ndescription = \"t\"\nkeywords = {keywords}\nregex = '''{regex}'''\n{window}\n"
+        );
+        parse_file("test", &text).unwrap().remove(0)
+    }
+
+    #[test]
+    fn window_proved_for_key_run() {
+        let r = rule(r#"["token"]"#, r#"(?i)["'](?P<secret>[a-z0-9_]*token)["']"#, "window = { lead = 1, class = '[A-Za-z0-9_]' }");
+        assert_eq!(prove(&r), Ok(()));
+    }
+
+    #[test]
+    fn window_gap_when_class_misses_a_byte() {
+        let r = rule(r#"["token"]"#, r#"(?i)["'](?P<secret>[a-z0-9_.]*token)["']"#, "window = { lead = 1, class = '[A-Za-z0-9_]' }");
+        assert!(matches!(prove(&r), Err(Gap::Window(ref s)) if s.ends_with('.')), "{:?}", prove(&r));
+    }
+
+    #[test]
+    fn window_gap_when_lead_too_short() {
+        let r = rule(r#"["token"]"#, r#"(?i)\(["'](?P<secret>[a-z0-9_]*token)["']"#, "window = { lead = 1, class = '[A-Za-z0-9_]' }");
+        assert!(matches!(prove(&r), Err(Gap::Window(_))), "{:?}", prove(&r));
+        let r = rule(r#"["token"]"#, r#"(?i)\(["'](?P<secret>[a-z0-9_]*token)["']"#, "window = { lead = 2, class = '[A-Za-z0-9_]' }");
+        assert_eq!(prove(&r), Ok(()));
     }
 }

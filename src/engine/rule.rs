@@ -60,7 +60,16 @@ struct RawRule {
     #[serde(default)]
     block: Option<RawBlock>,
     #[serde(default)]
+    window: Option<RawWindow>,
+    #[serde(default)]
     examples: RawExamples,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWindow {
+    lead: usize,
+    class: String,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -89,6 +98,35 @@ pub struct Block {
     pub end: Option<Regex>,
     pub body: Regex,
     pub max_lines: u32,
+}
+
+/// Where a match can start relative to the keywords the prefilter found, so the scrubber can
+/// look only there: in every match, the bytes from the `lead`-th on up to the end of its first
+/// keyword are all in `class`. Proved by [`super::coverage::prove_window`].
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub lead: usize,
+    /// Byte set, indexed by byte.
+    pub class: [bool; 256],
+    /// The class as written in the rule file.
+    pub class_src: String,
+}
+
+impl Window {
+    /// The class as a regex matching one byte (`(?-u:[\x..])`), for building search automata.
+    pub fn class_regex(&self) -> String {
+        let mut s = String::from("(?-u:[");
+        for b in 0..=255u8 {
+            if self.class[b as usize] {
+                s.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        if s.ends_with('[') {
+            return "(?-u:[^\\x00-\\xFF])".into(); // empty class: matches nothing
+        }
+        s.push_str("])");
+        s
+    }
 }
 
 /// Example lines shipped with a rule. In `redact` examples the secret is marked `«like this»`.
@@ -124,6 +162,8 @@ pub struct Rule {
     /// `values` (its `secret*` group) inside it is a secret of its own.
     pub values: Option<(Regex, Vec<usize>)>,
     pub block: Option<Block>,
+    /// Where matches can start relative to keyword hits (proved), if declared.
+    pub window: Option<Window>,
     pub examples: Examples,
     /// Where the rule came from (`builtin:jwt.toml` or a path), for error messages.
     pub origin: String,
@@ -248,6 +288,23 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
             Some(Block { end, body, max_lines: b.max_lines })
         }
     };
+    let window = match &r.window {
+        None => None,
+        Some(w) => {
+            if r.keywords.is_empty() {
+                return Err(fail("window needs keywords".into()));
+            }
+            let one = compile_regex(&format!("^(?:{})$", w.class)).map_err(|e| fail(format!("bad window.class: {e}")))?;
+            let mut class = [false; 256];
+            for b in 0..=255u8 {
+                class[b as usize] = one.is_match(&[b]);
+            }
+            if w.lead > 64 {
+                return Err(fail("window.lead must be at most 64".into()));
+            }
+            Some(Window { lead: w.lead, class, class_src: w.class.clone() })
+        }
+    };
     for ex in &r.examples.redact {
         if super::examples::unmark(ex).is_none() {
             return Err(fail(format!(
@@ -271,6 +328,7 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
         key_kinds,
         values,
         block,
+        window,
         examples: Examples { redact: r.examples.redact, keep: r.examples.keep },
         origin: origin.to_string(),
     })

@@ -65,7 +65,21 @@ pub struct Scratch {
     chosen: Vec<u32>,
     spans: Vec<Span>,
     placeholders: Vec<(usize, usize)>,
+    /// Keyword hits of the current line: (prefilter pattern, start, end), in order of end.
+    kw_hits: Vec<(u32, usize, usize)>,
+    /// Keyword hits of the current block, in order of end; and its lower-cased copy.
+    block_hits: Vec<(u32, usize, usize)>,
+    lower: Vec<u8>,
+    /// Whether `chosen` came from keyword hits (so gates apply) or was forced.
+    gated: bool,
+    /// Per gate, for the current line: 0 not evaluated, 1 open, 2 closed.
+    gate_state: Vec<u8>,
+    gate_caches: Vec<regex_automata::hybrid::dfa::Cache>,
 }
+
+const GATE_UNKNOWN: u8 = 0;
+const GATE_OPEN: u8 = 1;
+const GATE_CLOSED: u8 = 2;
 
 #[derive(Debug, Clone, Copy)]
 struct Span {
@@ -115,6 +129,12 @@ impl Scrubber {
             chosen: Vec::new(),
             spans: Vec::new(),
             placeholders: Vec::new(),
+            kw_hits: Vec::new(),
+            block_hits: Vec::new(),
+            lower: Vec::new(),
+            gated: false,
+            gate_state: vec![GATE_UNKNOWN; self.rules.gates().len()],
+            gate_caches: self.rules.gates().iter().map(|g| g.dfa.create_cache()).collect(),
         }
     }
 
@@ -129,23 +149,28 @@ impl Scrubber {
         out: &mut Vec<u8>,
         hits: &mut Vec<Hit>,
     ) {
-        // One overlapping keyword pass over the whole block: it finds the next line worth a look
-        // and, at the same time, which rules are candidates on it — no second scan of the line.
-        let mut keywords = self.rules.prefilter().map(|ac| ac.find_overlapping_iter(input).peekable());
+        // One keyword pass over the whole block: it finds the next line worth a look and, at the
+        // same time, which rules are candidates on it — no second scan of the line.
+        let have_keywords = self.rules.prefilter().is_some();
+        let mut block_hits = std::mem::take(&mut scratch.block_hits);
+        block_hits.clear();
+        if have_keywords {
+            self.rules.find_keywords(input, &mut scratch.lower, &mut block_hits);
+        }
+        let mut next_hit = 0;
         let mut pos = 0; // always at a line start
         let mut line_no = 0; // index of the line starting at `pos`
-        let every_line = !self.rules.always().is_empty() || keywords.is_none();
+        let every_line = !self.rules.always().is_empty() || !have_keywords;
         while pos < input.len() {
             let line_start = if state.block.is_some() || every_line {
                 pos
             } else {
-                match keywords.as_mut().and_then(|k| k.peek()) {
+                match block_hits.get(next_hit) {
                     None => {
                         out.extend_from_slice(&input[pos..]);
-                        return;
+                        break;
                     }
-                    Some(m) => {
-                        let at = m.start();
+                    Some(&(_, at, _)) => {
                         let start = memchr::memrchr(b'\n', &input[pos..at]).map_or(pos, |i| pos + i + 1);
                         out.extend_from_slice(&input[pos..start]);
                         line_no += memchr::memchr_iter(b'\n', &input[pos..start]).count();
@@ -162,11 +187,12 @@ impl Scrubber {
                 None => (input.len(), input.len()),
             };
             self.begin_candidates(scratch);
-            if let Some(k) = keywords.as_mut() {
-                // Keywords hold no line breaks, so a match starting before `next` lies in this line.
-                while let Some(m) = k.next_if(|m| m.start() < next) {
-                    self.add_candidates(m.pattern().as_usize(), scratch);
-                }
+            // Keywords hold no line breaks, so a hit starting before `next` lies in this line
+            // (hits are in order of end, hence grouped by line).
+            while let Some(&(p, s, e)) = block_hits.get(next_hit).filter(|h| h.1 < next) {
+                self.add_candidates(p as usize, scratch);
+                scratch.kw_hits.push((p, s - line_start, e - line_start));
+                next_hit += 1;
             }
             self.end_candidates(scratch);
             let line = &input[line_start..content_end];
@@ -186,6 +212,7 @@ impl Scrubber {
             pos = next;
             line_no += 1;
         }
+        scratch.block_hits = block_hits;
     }
 
     /// Scrub one line's content (no terminator), appending to `out`; hits get line index 0.
@@ -219,6 +246,7 @@ impl Scrubber {
             }
             None => self.select_candidates(line, scratch),
         }
+        scratch.gated = only.is_none();
         self.find_spans(line, None, scratch);
         scratch
             .spans
@@ -233,6 +261,7 @@ impl Scrubber {
         if let Some(ac) = self.rules.prefilter() {
             for m in ac.find_overlapping_iter(line) {
                 self.add_candidates(m.pattern().as_usize(), scratch);
+                scratch.kw_hits.push((m.pattern().as_u32(), m.start(), m.end()));
             }
         }
         self.end_candidates(scratch);
@@ -241,6 +270,9 @@ impl Scrubber {
     fn begin_candidates(&self, scratch: &mut Scratch) {
         scratch.chosen.clear();
         scratch.chosen.extend_from_slice(self.rules.always());
+        scratch.kw_hits.clear();
+        scratch.gated = true;
+        scratch.gate_state.fill(GATE_UNKNOWN);
     }
 
     /// Add the rules keyword `pattern` selects (once each).
@@ -277,6 +309,13 @@ impl Scrubber {
             if !rule.requires_finders.is_empty() && !rule.requires_finders.iter().any(|f| f.find(line).is_some()) {
                 continue;
             }
+            if scratch.gated {
+                if let Some(g) = self.rules.rule_gate(ri) {
+                    if !self.gate_open(g as usize, line, scratch) {
+                        continue;
+                    }
+                }
+            }
             let locs = &mut scratch.locs[ri];
             let mut at = 0;
             while at <= line.len() {
@@ -303,6 +342,43 @@ impl Scrubber {
                 }
             }
         }
+    }
+
+    /// Whether a rule of gate `g` can match `line`: from each of the gate's keyword hits, find
+    /// where its window starts (back over `class` bytes to the hit's end, minus `lead`) and run
+    /// the gate's anchored DFA from there. Every match starts in such a window (proved by
+    /// [`super::coverage::prove_window`]), so if none of these short runs finds a match, no rule
+    /// of the gate matches anywhere in the line. Evaluated once per line.
+    fn gate_open(&self, g: usize, line: &[u8], scratch: &mut Scratch) -> bool {
+        match scratch.gate_state[g] {
+            GATE_OPEN => return true,
+            GATE_CLOSED => return false,
+            _ => {}
+        }
+        let gate = &self.rules.gates()[g];
+        let cache = &mut scratch.gate_caches[g];
+        // Every start below `covered` is known not to begin a match.
+        let mut covered = 0;
+        let mut open = false;
+        for &(p, s, e) in &scratch.kw_hits {
+            if s < covered || !self.rules.pattern_gates(p as usize).contains(&(g as u32)) {
+                continue;
+            }
+            let mut r = e;
+            while r > covered && gate.class[line[r - 1] as usize] {
+                r -= 1;
+            }
+            let lo = r.saturating_sub(gate.lead).max(covered);
+            let input = regex_automata::Input::new(line).range(lo..).anchored(regex_automata::Anchored::Yes).earliest(true);
+            // An error (the lazy DFA gave up) counts as a possible match: fail open.
+            if !matches!(gate.dfa.try_search_fwd(cache, &input), Ok(None)) {
+                open = true;
+                break;
+            }
+            covered = s + 1;
+        }
+        scratch.gate_state[g] = if open { GATE_OPEN } else { GATE_CLOSED };
+        open
     }
 
     /// Validate the value at `span` of a match of rule `ri` and keep it as a span.
@@ -424,5 +500,44 @@ fn find_placeholders(line: &[u8], out: &mut Vec<(usize, usize)>) {
             }
             _ => at = s + 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::examples::unmark;
+
+    /// Keyword selection and window gates must not change what is found: on every line, the
+    /// findings of the whole set equal those of each rule run alone (no keywords, no gates).
+    #[test]
+    fn gates_and_keywords_change_no_finding() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        for r in s.rules().rules() {
+            for ex in r.examples.redact.iter().filter_map(|e| unmark(e).map(|(t, _)| t)).chain(r.examples.keep.clone()) {
+                lines.push(ex.clone().into_bytes());
+                lines.push(ex.to_ascii_uppercase().into_bytes());
+                lines.push(format!("x{ex} {ex}x").into_bytes());
+                lines.push(ex.replace(['"', ' '], "").into_bytes());
+            }
+        }
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+        for e in std::fs::read_dir(corpus).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "log") {
+                lines.extend(std::fs::read(&p).unwrap().split(|&b| b == b'\n').map(|l| l.to_vec()));
+            }
+        }
+        lines.extend(std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/leaky.log")).unwrap().split(|&b| b == b'\n').map(|l| l.to_vec()));
+        let mut scratch = s.scratch();
+        let mut gated = 0;
+        for line in &lines {
+            let all = s.findings(line, None, &mut scratch);
+            let alone: Vec<Finding> = (0..s.rules().len()).flat_map(|r| s.findings(line, Some(r), &mut scratch)).collect();
+            assert_eq!(all, alone, "{}", String::from_utf8_lossy(line));
+            gated += scratch.gate_state.iter().filter(|&&g| g == GATE_CLOSED).count();
+        }
+        assert!(gated > 0, "no gate ever closed: the test does not exercise them");
     }
 }
