@@ -64,6 +64,8 @@ test -s target/bench-smoke.md
 python3 benches/daemon_bench.py --seconds 1 --rate 2000 --burst-lines 20000 | tee target/daemon-smoke.md
 grep -q "in 2000 / out 2000 / leaked 0" target/daemon-smoke.md
 grep -q "in 20000 / out 20000 / leaked 0" target/daemon-smoke.md
+target/moto-venv/bin/python benches/cloudwatch_bench.py --idle-seconds 5 --seconds 3 --rate 100 --burst 2000 | tee target/cloudwatch-smoke.md
+grep -Eq "in ([0-9]+) / out \1 / leaked 0" target/cloudwatch-smoke.md
 
 passed=$(grep -Eo "test result: ok. [0-9]+ passed" target/test.log | awk '{s+=$4} END {print s}')
 echo

@@ -263,6 +263,16 @@ fn cloudwatch_group_to_group_exactly_once_across_pages_new_streams_and_restart()
     want.get_mut("2026/11/24/[$LATEST]a").unwrap().extend(scrubbed(&more));
     wait_until(Duration::from_secs(60), "12,100 events", || total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 12_100);
 
+    // An event ingested late: stamped 1.5 s ago, after scrubd has read past that time. The
+    // read overlap (3 s here) catches it, once, and counts it.
+    std::thread::sleep(Duration::from_millis(500));
+    let late_event = messages("late-ingested", 1);
+    rt.block_on(put(&c, "/aws/lambda/orders", "2026/11/24/[$LATEST]c", now_ms() - 1_500, &late_event));
+    want.get_mut("2026/11/24/[$LATEST]c").unwrap().extend(scrubbed(&late_event));
+    wait_until(Duration::from_secs(30), "the late event", || total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 12_101);
+    // (Events put "now" above may count as late too: a poll can cover their time before they land.)
+    assert!(sample(&d.metrics(), r#"scrubd_cloudwatch_late_events_total{source="orders"}"#) >= 1.0);
+
     let m = d.metrics();
     assert!(sample(&m, r#"scrubd_cloudwatch_requests_total{api="FilterLogEvents",outcome="ok"}"#) >= 2.0, "{m}");
     assert!(sample(&m, r#"scrubd_cloudwatch_requests_total{api="PutLogEvents",outcome="ok"}"#) >= 4.0, "{m}");
@@ -277,7 +287,7 @@ fn cloudwatch_group_to_group_exactly_once_across_pages_new_streams_and_restart()
     rt.block_on(put(&c, "/aws/lambda/orders", "2026/11/24/[$LATEST]b", now_ms(), &during));
     want.get_mut("2026/11/24/[$LATEST]b").unwrap().extend(scrubbed(&during));
     d.start();
-    wait_until(Duration::from_secs(60), "12,140 events", || total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 12_140);
+    wait_until(Duration::from_secs(60), "12,141 events", || total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 12_141);
     std::thread::sleep(Duration::from_secs(3)); // room for any duplicate to show up
     assert_streams_equal(&rt.block_on(read_group(&c, "/scrubbed/orders")), &want);
     let m = d.metrics();

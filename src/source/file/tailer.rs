@@ -21,7 +21,10 @@
 //!
 //! **Windows where bytes can be lost** (inherent to following files by path):
 //! - copytruncate: bytes appended after our last read and before the truncation are only in
-//!   the copy; the copy is a different file (read it too by matching its name in `include`).
+//!   the copy. If `include` matches the copy's name, the [`Tracker`] remembers where the
+//!   truncated content was left (by fingerprint), and the copy, found after the truncation, is
+//!   continued from there: those bytes come out, nothing twice. A copy found *before* the
+//!   truncation was noticed is read from its start (duplicates, not loss).
 //! - a writer that keeps appending to the renamed file *after* we switched to the new file at
 //!   the path: the [`Tracker`] remembers where we stopped, so a tailer for the rotated name
 //!   (when `include` covers it) continues from there.
@@ -93,6 +96,11 @@ enum Claim {
 #[derive(Debug, Default)]
 pub struct Tracker {
     claims: HashMap<FileId, Claim>,
+    /// Content a tailer stopped following because its file was truncated or rewritten in
+    /// place: fingerprint → offset read. A copy of it (copytruncate's `app.log.1`) found later
+    /// continues from there instead of being read again, and yields exactly the lines written
+    /// between the last read and the truncation.
+    truncated: HashMap<String, u64>,
     /// What happened so far.
     pub counts: TailCounts,
 }
@@ -109,6 +117,14 @@ impl Tracker {
             (Some(Claim::Done { fingerprint, offset }), Some(fp)) if fingerprint == fp => Some(offset),
             _ => None,
         }
+    }
+
+    fn truncated_at(&mut self, fingerprint: String, offset: u64) {
+        if self.truncated.len() >= 4096 {
+            self.truncated.clear(); // bounded; a copy found this late is read from 0
+        }
+        let o = self.truncated.entry(fingerprint).or_insert(0);
+        *o = (*o).max(offset);
     }
 
     fn release(&mut self, id: FileId, fingerprint: String, offset: u64) {
@@ -337,6 +353,7 @@ impl FileTailer {
             Some(off) => off,
             None => match (hint, &fp) {
                 (Some((hfp, off)), Some(fp)) if hfp == *fp => off,
+                (_, Some(fp)) => tracker.truncated.get(fp).copied().unwrap_or(0),
                 _ => 0,
             },
         };
@@ -358,6 +375,9 @@ impl FileTailer {
         let fp = fingerprint(&o.file, self.cfg.fingerprint_bytes)?;
         let changed = o.fingerprint.is_some() && fp != o.fingerprint;
         if o.offset > 0 && (size < o.offset || changed) {
+            if let Some(old) = o.fingerprint.clone() {
+                tracker.truncated_at(old, o.offset);
+            }
             self.flush_held(out);
             let o = self.open.as_mut().expect("open");
             o.offset = 0;
