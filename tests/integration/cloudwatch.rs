@@ -308,6 +308,8 @@ struct Faults {
     unavailable: u32,
     /// Drop connections without answering until then.
     down_until: Option<Instant>,
+    /// Hold every answer this long, until the instant given.
+    slow: Option<(Duration, Instant)>,
     /// Every PutLogEvents seen: (events, bytes counted as the API does).
     puts: Vec<(usize, usize)>,
     /// PutLogEvents requests that broke an API limit.
@@ -363,6 +365,10 @@ async fn handle(
     let (parts, body) = req.into_parts();
     let body = body.collect().await.map_err(std::io::Error::other)?.to_bytes();
     let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let slow = faults.lock().unwrap().slow.filter(|(_, until)| Instant::now() < *until);
+    if let Some((delay, _)) = slow {
+        tokio::time::sleep(delay).await;
+    }
     {
         let mut f = faults.lock().unwrap();
         if f.down_until.is_some_and(|t| Instant::now() < t) {
@@ -417,7 +423,7 @@ async fn handle(
 }
 
 #[test]
-fn cloudwatch_throttling_5xx_and_an_outage_slow_scrubd_down_without_loss() {
+fn cloudwatch_throttling_5xx_slowness_and_an_outage_slow_scrubd_down_without_loss() {
     let moto = Moto::start();
     let rt = rt();
     let proxy = Proxy::start(&rt, moto.port);
@@ -436,12 +442,21 @@ fn cloudwatch_throttling_5xx_and_an_outage_slow_scrubd_down_without_loss() {
     let d = Daemon::with_config(|port| cw_config(port, &proxy.url(), &proxy.url(), ""));
     wait_until(Duration::from_secs(90), "2,000 events", || total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 2_000);
 
-    // The API gone for 4 s while new events arrive.
-    proxy.faults.lock().unwrap().down_until = Some(Instant::now() + Duration::from_secs(4));
+    // The API slow (every answer 1.5 s late) for 5 s, then gone while new events arrive: 4 s
+    // here, longer with SCRUBD_CW_OUTAGE_SECS (e.g. 60 for the scenario of a minute).
+    let outage: u64 = std::env::var("SCRUBD_CW_OUTAGE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+    proxy.faults.lock().unwrap().slow = Some((Duration::from_millis(1_500), Instant::now() + Duration::from_secs(5)));
+    let m = messages("slow", 100);
+    rt.block_on(put(&c, "/aws/lambda/orders", "b", now_ms(), &m));
+    want.get_mut("b").unwrap().extend(scrubbed(&m));
+    std::thread::sleep(Duration::from_secs(5));
+    proxy.faults.lock().unwrap().down_until = Some(Instant::now() + Duration::from_secs(outage));
     let m = messages("outage", 300);
     rt.block_on(put(&c, "/aws/lambda/orders", "a", now_ms(), &m));
     want.get_mut("a").unwrap().extend(scrubbed(&m));
-    wait_until(Duration::from_secs(90), "2,300 events", || total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 2_300);
+    wait_until(Duration::from_secs(90 + outage), "2,400 events", || {
+        total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 2_400
+    });
     std::thread::sleep(Duration::from_secs(2));
     assert_streams_equal(&rt.block_on(read_group(&c, "/scrubbed/orders")), &want);
 
