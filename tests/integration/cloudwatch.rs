@@ -310,6 +310,8 @@ struct Faults {
     down_until: Option<Instant>,
     /// Hold every answer this long, until the instant given.
     slow: Option<(Duration, Instant)>,
+    /// Answer every n-th PutLogEvents with 503 (0: never).
+    fail_every_nth_put: usize,
     /// Every PutLogEvents seen: (events, bytes counted as the API does).
     puts: Vec<(usize, usize)>,
     /// PutLogEvents requests that broke an API limit.
@@ -388,6 +390,9 @@ async fn handle(
             let bytes: usize = events.iter().map(|e| e["message"].as_str().unwrap().len() + 26).sum();
             let ts: Vec<i64> = events.iter().map(|e| e["timestamp"].as_i64().unwrap()).collect();
             f.puts.push((events.len(), bytes));
+            if f.fail_every_nth_put > 0 && f.puts.len() % f.fail_every_nth_put == 0 {
+                return Ok(aws_error(503, "ServiceUnavailableException"));
+            }
             let mut why = Vec::new();
             if events.is_empty() || events.len() > 10_000 {
                 why.push(format!("{} events", events.len()));
@@ -541,6 +546,8 @@ fn cloudwatch_batches_respect_the_api_limits_after_redaction() {
     let proxy = Proxy::start(&rt, moto.port);
     let c = client(&moto.url());
     let url = proxy.url();
+    // Every third call fails: later batches of a flush are retried, accepted ones never again.
+    proxy.faults.lock().unwrap().fail_every_nth_put = 3;
     let d = Daemon::with_config(|port| file_to_cloudwatch(port, &url));
     // 25,000 short lines (> 10,000 events per call), eight 200 KB lines (> 1 MiB per call),
     // a 600 KB line (over the event limit), a line just under the limit that redaction makes
