@@ -241,7 +241,8 @@ fn copytruncate_starts_again_from_zero() {
     let log = d.path("logs/app.log");
     append(&log, &numbered(0, 100));
     wait_until(Duration::from_secs(20), "first 100", || d.output_lines().len() == 100);
-    std::fs::copy(&log, d.path("logs/app.log.1.gz-not-matched")).unwrap();
+    // Named so that `logs/*.log*` does not match it: a followed copy is read again from 0.
+    std::fs::copy(&log, d.path("logs/app.1.copy")).unwrap();
     std::fs::OpenOptions::new().write(true).truncate(true).open(&log).unwrap();
     append(&log, &numbered(100, 150));
     wait_until(Duration::from_secs(20), "150 lines", || d.output_lines().len() >= 150);
