@@ -4,6 +4,7 @@ mod cli;
 mod corpus;
 mod daemon;
 mod evasion;
+mod faults;
 mod hygiene;
 mod invariants;
 mod service;
