@@ -698,7 +698,7 @@ fn kill9_faster_than_checkpoints_counts_duplicates_exactly() {
 }
 
 #[test]
-#[ignore = "reason: bug in src/pipeline.rs / src/checkpoint.rs: checkpoints of files that are gone are never dropped (CheckpointStore::prune exists but nothing calls it), so checkpoints.json grows by one entry per rotated-and-deleted file for ever (soak: 3 -> 129 entries in 10 min) and every 1 s flush rewrites all of them"]
+#[ignore = "reason: bug in src/pipeline.rs / src/checkpoint.rs: checkpoints of files that are gone are never dropped (CheckpointStore::prune exists but nothing calls it), so checkpoints.json grows by one entry per rotated-and-deleted file for ever (soak: 3 -> 145 entries in 10 min) and every 1 s flush rewrites all of them"]
 fn checkpoints_of_deleted_files_are_dropped() {
     // Logs on a tmpfs: its inode numbers are never reused, so no entry is replaced by accident.
     let d = Scrubd::new(Opts::default(), |d| d.mount_tmpfs("logs", "4m"));
