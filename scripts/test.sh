@@ -6,12 +6,13 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "tools the tests use: promtool and prometheus (Prometheus' own checker and server), systemd-analyze"
+step "tools the tests use: promtool and prometheus (Prometheus' own checker and server), systemd-analyze, faketime"
 missing=()
 command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v mkfifo >/dev/null 2>&1 || missing+=(coreutils)
 [ -x /usr/bin/time ] || missing+=(time)
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
     "${sudo[@]}" apt-get update -qq
@@ -44,6 +45,10 @@ step "README's main command: the example leaky log through the filter"
 out=$(./target/release/scrubd filter --stats < examples/leaky.log 2>target/stats.log)
 test "$(printf '%s\n' "$out" | wc -l)" -eq "$(wc -l < examples/leaky.log)"
 grep -q "redactions=" target/stats.log
+
+step "soak: one minute of writes and rotations against a release scrubd (scripts/soak.sh)"
+SCRUBD=target/release/scrubd scripts/soak.sh --minutes 1 | tee target/soak.log
+grep -q "^soak: PASS" target/soak.log
 
 step "alert rules and the real Prometheus server scraping a real scrubd"
 SCRUBD=target/release/scrubd scripts/e2e-prometheus.sh | tee target/e2e-prometheus.log

@@ -507,7 +507,8 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
             }
             break;
         }
-        if !written.is_empty() && last_sync.elapsed() >= CHECKPOINT_EVERY {
+        let unflushed = written.is_empty() && ctx.store.lock().expect("checkpoint lock").is_dirty();
+        if (!written.is_empty() || unflushed) && last_sync.elapsed() >= CHECKPOINT_EVERY {
             checkpoint(sink.as_mut(), &mut written, &ctx, &errors);
             last_sync = Instant::now();
         }
@@ -552,6 +553,15 @@ fn write_until_accepted(
 /// sink could not sync (the positions stay in `written` for the next attempt).
 fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<Position>, ctx: &SinkCtx, errors: &prometheus::IntCounter) -> bool {
     if written.is_empty() {
+        // Nothing new, but an earlier flush may have failed (state dir full or read-only):
+        // retry it now rather than when the next line arrives.
+        let mut store = ctx.store.lock().expect("checkpoint lock");
+        if store.is_dirty() {
+            if let Err(e) = store.flush() {
+                ctx.metrics.checkpoint_errors.inc();
+                tracing::warn!(error = %e, "checkpoint write failed; will retry");
+            }
+        }
         return true;
     }
     let synced = {

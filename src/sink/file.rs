@@ -58,14 +58,17 @@ impl FileSink {
     fn append(&mut self, path: PathBuf, data: &[u8]) -> io::Result<SinkMark> {
         let result = self.file(path.clone()).and_then(|(f, dirty, len)| {
             *dirty = true;
-            f.write_all(data).map_err(|e| io::Error::new(e.kind(), format!("writing {}: {e}", path.display())))?;
+            if let Err(e) = f.write_all(data) {
+                // A failed append (ENOSPC) may have written part of `data`: cut it off, so the
+                // retry's whole write leaves no fragment and no duplicate lines.
+                let _ = f.set_len(*len);
+                return Err(io::Error::new(e.kind(), format!("writing {}: {e}", path.display())));
+            }
             *len += data.len() as u64;
             Ok(SinkMark { path: path.clone(), len: *len })
         });
         if result.is_err() {
-            // A failed append may have written part of `data`: a retry would duplicate that
-            // part, but never lose lines. Reopen on the next attempt.
-            self.open.remove(&path);
+            self.open.remove(&path); // reopen (and re-read its length) on the next attempt
         }
         result
     }

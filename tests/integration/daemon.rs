@@ -259,7 +259,7 @@ fn copytruncate_starts_again_from_zero() {
     let log = d.path("logs/app.log");
     append(&log, &numbered(0, 100));
     wait_until(Duration::from_secs(20), "first 100", || d.output_lines().len() == 100);
-    // The copy must not match the include globs (see the duplication note in ARCHITECTURE.md).
+    // Named so that `logs/*.log*` does not match it (a matched copy is the next test).
     std::fs::copy(&log, d.path("logs/app.copy")).unwrap();
     std::fs::OpenOptions::new().write(true).truncate(true).open(&log).unwrap();
     append(&log, &numbered(100, 150));

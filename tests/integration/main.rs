@@ -5,6 +5,7 @@ mod cloudwatch;
 mod corpus;
 mod daemon;
 mod evasion;
+mod faults;
 mod hygiene;
 mod invariants;
 mod service;

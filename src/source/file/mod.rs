@@ -16,6 +16,12 @@
 //! names** (e.g. `/var/log/app/app.log*`); otherwise its tail is lost. Files without a matching
 //! checkpoint start at `start_at`; files that appear after start are read from the beginning.
 //!
+//! **File descriptors.** Every followed file stays open (that is how a renamed file is drained),
+//! and the file sink keeps one output open per input name: about two fds per file. A source
+//! therefore raises the process's soft `RLIMIT_NOFILE` to its hard limit when it starts
+//! (systemd's default soft limit is 1024, the hard one 524288). Beyond the hard limit, opens fail
+//! with EMFILE: counted as source errors and retried, nothing is lost, but reading stalls.
+//!
 //! **Ownership.** A [`Tracker`] shared by the tailers lets only one read a file at a time, and
 //! lets the tailer of `app.log.1` continue where the tailer of `app.log` stopped after a
 //! rotation: no byte is emitted twice in one run.
@@ -132,6 +138,7 @@ impl FileSource {
     /// Compile the globs, discover the files and match them with `checkpoints` (positions of
     /// other sources are ignored). Nothing is read until the first poll.
     pub fn new(cfg: FileSourceConfig, checkpoints: Vec<FilePosition>) -> Result<Self, GlobError> {
+        raise_fd_limit();
         let discovery = Discovery::new(&cfg.include, &cfg.exclude)?;
         let tailer_cfg = TailerConfig {
             max_line_bytes: cfg.max_line_bytes,
@@ -325,6 +332,30 @@ impl FileSource {
         }
         Ok(())
     }
+}
+
+/// Raise the soft limit on open files to the hard limit (once per process; see the module docs).
+/// Returns the soft limit in effect afterwards.
+pub fn raise_fd_limit() -> u64 {
+    static LIMIT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit/setrlimit with a valid pointer to an initialised struct.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+                return 0;
+            }
+            if lim.rlim_cur < lim.rlim_max {
+                let raised = libc::rlimit { rlim_cur: lim.rlim_max, rlim_max: lim.rlim_max };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                    tracing::debug!(from = lim.rlim_cur, to = lim.rlim_max, "raised the open-files limit");
+                    return lim.rlim_max as u64;
+                }
+                tracing::warn!(limit = lim.rlim_cur, "cannot raise the open-files limit");
+            }
+        }
+        lim.rlim_cur as u64
+    })
 }
 
 /// The offset after the last `\n` in the file's last 64 KiB (`size` if there is none): where

@@ -9,7 +9,9 @@
 //! budget, in blocks); (4) if (2) showed the path gone or holding another file, the handle is
 //! now finished: its partial last line is emitted, the handle dropped, and the file now at the
 //! path (if any) is opened at offset 0. Stat-ing before reading makes (3) a complete drain of
-//! everything written to the old file before it was renamed away.
+//! everything written to the old file before it was renamed away. A file that ends in a partial
+//! line is finished only once it stopped growing for `partial_flush` (the writer may be in the
+//! middle of that line, through its still-open handle); the new file at the path waits meanwhile.
 //!
 //! **Lines.** Only whole lines are emitted. A partial last line is held until its `\n` arrives
 //! or until the file has not grown for `partial_flush`; then it is emitted without a newline,
@@ -28,7 +30,8 @@
 //! - a writer that keeps appending to the renamed file *after* we switched to the new file at
 //!   the path: the [`Tracker`] remembers where we stopped, so a tailer for the rotated name
 //!   (when `include` covers it) continues from there.
-//! - a file created and rotated away again between two polls is never seen at this path.
+//! - a file created and rotated away again between two polls is never seen at this path; nor
+//!   one created and rotated away while the previous file's partial last line is waited for.
 //! - truncation followed by rewriting a first line identical to the old one, up to at least
 //!   the old offset, between two polls, is not detectable.
 
@@ -242,6 +245,10 @@ struct Open {
     file: File,
     id: FileId,
     fingerprint: Option<String>,
+    /// `fingerprint` is the provisional identity of a file being finished before its first line
+    /// completed (its whole short content): the file growing or its line completing is not a
+    /// rewrite.
+    provisional: bool,
     /// Bytes read so far (emitted, held or discarded).
     offset: u64,
 }
@@ -314,13 +321,19 @@ impl FileTailer {
             if !self.read_available(now, state != PathState::Same, &mut budget, out)? {
                 return Ok(true);
             }
+            let waited = now.saturating_duration_since(self.last_growth) >= self.cfg.partial_flush;
             match state {
                 PathState::Same => {
-                    if self.lines.is_holding() && now.saturating_duration_since(self.last_growth) >= self.cfg.partial_flush {
+                    if self.lines.is_holding() && waited {
                         self.flush_held(out);
                     }
                     return Ok(false);
                 }
+                // Renamed or deleted in the middle of a line: the writer may still be writing it
+                // through its open handle. Finish the file only once it stopped growing for
+                // `partial_flush`, like a live file's partial line; finishing now would cut the
+                // line in two (and a secret in it).
+                PathState::Gone | PathState::Replaced if self.lines.is_holding() && !waited => return Ok(false),
                 PathState::Gone => {
                     self.finish(tracker, out);
                     tracker.counts.deletions += 1;
@@ -363,7 +376,7 @@ impl FileTailer {
         }
         self.lines.reset();
         self.last_growth = now;
-        self.open = Some(Open { file, id, fingerprint: fp, offset });
+        self.open = Some(Open { file, id, fingerprint: fp, provisional: false, offset });
         Ok(true)
     }
 
@@ -373,8 +386,9 @@ impl FileTailer {
         let o = self.open.as_mut().expect("open");
         let size = o.file.metadata()?.len();
         let fp = fingerprint(&o.file, self.cfg.fingerprint_bytes)?;
-        let changed = o.fingerprint.is_some() && fp != o.fingerprint;
-        if o.offset > 0 && (size < o.offset || changed) {
+        let changed = !o.provisional && o.fingerprint.is_some() && fp != o.fingerprint;
+        let truncated = o.offset > 0 && (size < o.offset || changed);
+        if truncated {
             if let Some(old) = o.fingerprint.clone() {
                 tracker.truncated_at(old, o.offset);
             }
@@ -384,7 +398,11 @@ impl FileTailer {
             tracker.counts.truncations += 1;
             self.last_growth = now;
         }
-        self.open.as_mut().expect("open").fingerprint = fp;
+        let o = self.open.as_mut().expect("open");
+        if truncated || !o.provisional || fp.is_some() {
+            o.fingerprint = fp;
+            o.provisional = false;
+        }
         Ok(())
     }
 
@@ -409,6 +427,7 @@ impl FileTailer {
             }
             // Finished before its first line completed: its whole short content is its identity.
             o.fingerprint = Some(hex_sha256(&read_head(&o.file, self.cfg.fingerprint_bytes)?));
+            o.provisional = true;
         }
         let block_len = self.cfg.read_block.max(1);
         if self.block.len() < block_len {
@@ -624,14 +643,43 @@ mod tests {
     }
 
     #[test]
-    fn rotation_flushes_the_old_files_partial_last_line() {
+    fn rotation_flushes_the_old_files_partial_last_line_once_it_stopped_growing() {
         let mut h = Harness::new(Harness::cfg());
         h.write("a1\nhalf");
         assert_eq!(h.poll(), "a1\n");
         fs::rename(&h.path, h.path.with_extension("log.1")).unwrap();
         h.write("b1\n");
+        assert_eq!(h.poll(), "", "the writer may still complete the line");
+        h.advance(Duration::from_secs(5));
         assert_eq!(h.poll(), "halfb1\n");
         assert_eq!(h.chunks.len(), 3, "half is a line of its own");
+    }
+
+    #[test]
+    fn line_completed_through_the_old_handle_after_rotation_stays_whole() {
+        // Found by scripts/soak.sh: a reader can see an append half done. The application
+        // finishes the line through its open handle after logrotate renamed the file.
+        let mut h = Harness::new(Harness::cfg());
+        let rotated = h.path.with_extension("log.1");
+        h.write("a1\nAuthorization: Bearer eyJhbGci");
+        assert_eq!(h.poll(), "a1\n");
+        fs::rename(&h.path, &rotated).unwrap();
+        h.write("b1\n");
+        assert_eq!(h.poll(), "");
+        h.advance(Duration::from_secs(2));
+        append(&rotated, b"OiJIUzI1NiJ9.e30.c2ln\na2\n");
+        assert_eq!(h.poll(), "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln\na2\nb1\n");
+        assert_eq!(h.chunks[1].data, b"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln\na2\n", "one whole line");
+        assert_eq!(h.tracker.counts.rotations, 1);
+        // Deleted mid-line: the same wait.
+        h.write("b2 par");
+        assert_eq!(h.poll(), "");
+        let mut f = fs::OpenOptions::new().append(true).open(&h.path).unwrap();
+        fs::remove_file(&h.path).unwrap();
+        assert_eq!(h.poll(), "");
+        f.write_all(b"tial\n").unwrap();
+        assert_eq!(h.poll(), "b2 partial\n");
+        assert_eq!(h.tracker.counts.deletions, 1);
     }
 
     #[test]
@@ -665,7 +713,9 @@ mod tests {
         let mut f = fs::OpenOptions::new().append(true).open(&h.path).unwrap();
         fs::remove_file(&h.path).unwrap();
         f.write_all(b"b\nc").unwrap();
-        assert_eq!(h.poll(), "b\nc");
+        assert_eq!(h.poll(), "b\n");
+        h.advance(Duration::from_secs(5));
+        assert_eq!(h.poll(), "c", "the partial line once it stopped growing");
         assert!(!h.tailer.is_open());
         assert_eq!(h.tracker.counts.deletions, 1);
         h.write("new\n");
@@ -790,6 +840,8 @@ mod model {
         files: Vec<MFile>,
         at_path: Option<usize>,
         held: Option<usize>,
+        /// The tailer holds a partial last line of `held`.
+        holding: bool,
         expected: Vec<u8>,
     }
 
@@ -799,25 +851,40 @@ mod model {
             c.len() >= DEFAULT_FINGERPRINT_BYTES || memchr::memchr(b'\n', c).is_some()
         }
 
-        fn read(&mut self, i: usize, finishing: bool) {
+        /// Read file `i` as the tailer would; whether anything was read.
+        fn read(&mut self, i: usize, finishing: bool) -> bool {
             let f = &mut self.files[i];
-            if finishing || Self::fingerprinted(&f.content) {
+            if (finishing || Self::fingerprinted(&f.content)) && f.read < f.content.len() {
                 self.expected.extend_from_slice(&f.content[f.read..]);
                 f.read = f.content.len();
+                self.holding = f.content.last() != Some(&b'\n');
+                return true;
             }
+            false
         }
 
-        fn poll(&mut self) {
+        /// A poll; `wait`: `partial_flush` passed since the previous one.
+        fn poll(&mut self, wait: bool) {
             if let Some(h) = self.held {
                 let finishing = self.at_path != Some(h);
-                self.read(h, finishing);
+                let grew = self.read(h, finishing);
+                // A held partial line is flushed once the file stopped growing for a while; a
+                // renamed or deleted file is finished only then.
+                let flushed = self.holding && wait && !grew;
+                if flushed {
+                    self.holding = false;
+                }
                 if finishing {
+                    if self.holding {
+                        return;
+                    }
                     self.held = None;
                 }
             }
             if self.held.is_none() {
                 if let Some(p) = self.at_path {
                     self.held = Some(p);
+                    self.holding = false;
                     self.read(p, false);
                 }
             }
@@ -844,10 +911,10 @@ mod model {
         let mut chunks = Vec::new();
         let mut m = Model::default();
         let mut seq = 0;
-        let mut poll = |now: Instant, m: &mut Model, chunks: &mut Vec<Chunk>| -> Result<(), TestCaseError> {
+        let mut poll = |now: Instant, wait: bool, m: &mut Model, chunks: &mut Vec<Chunk>| -> Result<(), TestCaseError> {
             let more = tailer.poll(now, &mut tracker, chunks).unwrap();
             prop_assert!(!more);
-            m.poll();
+            m.poll(wait);
             Ok(())
         };
         for a in actions {
@@ -880,6 +947,9 @@ mod model {
                         fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(0).unwrap();
                         m.files[p].content.clear();
                         m.files[p].read = 0;
+                        if m.held == Some(p) {
+                            m.holding = false; // the tailer emits it when it sees the truncation
+                        }
                     }
                 }
                 Action::Delete => {
@@ -891,7 +961,7 @@ mod model {
                     if *wait {
                         now += flush;
                     }
-                    poll(now, &mut m, &mut chunks)?;
+                    poll(now, *wait, &mut m, &mut chunks)?;
                 }
             }
         }
@@ -899,9 +969,9 @@ mod model {
             append(&path, b"END\n");
             m.write(b"END\n");
         }
-        poll(now, &mut m, &mut chunks)?;
+        poll(now, false, &mut m, &mut chunks)?;
         now += flush;
-        poll(now, &mut m, &mut chunks)?;
+        poll(now, true, &mut m, &mut chunks)?;
         let got: Vec<u8> = chunks.iter().flat_map(|c| c.data.iter().copied()).collect();
         prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&m.expected));
         Ok(())
