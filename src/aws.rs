@@ -251,14 +251,15 @@ mod tests {
         assert_eq!(l.interval(), Duration::from_millis(100));
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn requests_are_spaced_by_the_interval() {
-        let l = RateLimiter::new(4.0);
+        let l = RateLimiter::new(50.0);
         let t0 = Instant::now();
         for _ in 0..5 {
             l.acquire().await;
         }
-        // The first goes at once, the next four 250 ms apart.
-        assert_eq!(t0.elapsed(), Duration::from_millis(1000));
+        // The first goes at once, the next four 20 ms apart.
+        let took = t0.elapsed();
+        assert!(took >= Duration::from_millis(80), "{took:?}");
     }
 }
