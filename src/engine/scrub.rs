@@ -320,7 +320,15 @@ impl Scrubber {
             let mut at = 0;
             while at <= line.len() {
                 let Some(m) = rule.regex.captures_read_at(locs, line, at) else { break };
-                at = if m.end() > m.start() { m.end() } else { m.end() + 1 };
+                // Go on from the end of the secret, not of the match: a regex that consumes a
+                // delimiter after the value (or before the key) must not swallow the context
+                // the next `key: value` needs (`password:X password:Y` left Y; fuzz finding).
+                let secret_end = rule.secret_groups.iter().find_map(|&g| locs.get(g)).map(|(_, e)| e);
+                at = match secret_end {
+                    Some(e) if e > m.start() => e.min(m.end()),
+                    _ if m.end() > m.start() => m.end(),
+                    _ => m.end() + 1,
+                };
                 if let (Some(block), Some(st)) = (&rule.block, state.as_deref_mut()) {
                     let after = rule.secret_groups.iter().find_map(|&g| locs.get(g)).map_or(m.end(), |(_, e)| e);
                     if !block.end.as_ref().is_some_and(|end| end.is_match(&line[after..])) {

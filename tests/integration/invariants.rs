@@ -228,3 +228,17 @@ fn regression_fuzz_placeholder_bracket_closes_a_list() {
     assert!(hits.is_empty(), "{hits:?}");
     assert_eq!(once, twice);
 }
+
+#[test]
+fn regression_fuzz_consumed_delimiter_hid_the_next_key() {
+    // kv-colon consumes the delimiter after a value; the search went on after it, so the next
+    // key lacked its leading boundary and its value leaked (found by `cargo fuzz run engine`).
+    let input = b"{ user: 'alice', password:\x1eFEC\0\0 password:\x1eFECuOItfVOTHIZ!0X', retries: 3 }\n";
+    let (once, _) = scrub(input);
+    assert!(!once.windows(8).any(|w| w == b"uOItfVOT"), "{}", String::from_utf8_lossy(&once));
+    let (twice, hits) = scrub(&once);
+    assert!(hits.is_empty(), "{hits:?}");
+    assert_eq!(once, twice);
+    let (plain, _) = scrub(b"password: hunter2xyzQ password: s3cr3tPassw0rdQ\n");
+    assert_eq!(String::from_utf8_lossy(&plain), "password: [REDACTED:password] password: [REDACTED:password]\n");
+}
