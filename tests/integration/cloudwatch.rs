@@ -263,15 +263,19 @@ fn cloudwatch_group_to_group_exactly_once_across_pages_new_streams_and_restart()
     want.get_mut("2026/11/24/[$LATEST]a").unwrap().extend(scrubbed(&more));
     wait_until(Duration::from_secs(60), "12,100 events", || total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 12_100);
 
-    // An event ingested late: stamped 1.5 s ago, after scrubd has read past that time. The
-    // read overlap (3 s here) catches it, once, and counts it.
-    std::thread::sleep(Duration::from_millis(500));
+    // An event ingested late: stamped 2 s ago, after scrubd has read past that time (its lag
+    // gauge, refreshed every 0.5 s, is under 1 s). The read overlap (3 s here) catches it,
+    // once, and counts it. (Events put "now" above may count as late too.)
+    wait_until(Duration::from_secs(30), "scrubd caught up to within 1 s", || {
+        sample(&d.metrics(), r#"scrubd_cloudwatch_lag_seconds{source="orders"}"#) < 1.0
+    });
     let late_event = messages("late-ingested", 1);
-    rt.block_on(put(&c, "/aws/lambda/orders", "2026/11/24/[$LATEST]c", now_ms() - 1_500, &late_event));
+    rt.block_on(put(&c, "/aws/lambda/orders", "2026/11/24/[$LATEST]c", now_ms() - 2_000, &late_event));
     want.get_mut("2026/11/24/[$LATEST]c").unwrap().extend(scrubbed(&late_event));
     wait_until(Duration::from_secs(30), "the late event", || total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 12_101);
-    // (Events put "now" above may count as late too: a poll can cover their time before they land.)
-    assert!(sample(&d.metrics(), r#"scrubd_cloudwatch_late_events_total{source="orders"}"#) >= 1.0);
+    wait_until(Duration::from_secs(5), "the late event counted", || {
+        sample(&d.metrics(), r#"scrubd_cloudwatch_late_events_total{source="orders"}"#) >= 1.0
+    });
 
     let m = d.metrics();
     assert!(sample(&m, r#"scrubd_cloudwatch_requests_total{api="FilterLogEvents",outcome="ok"}"#) >= 2.0, "{m}");
