@@ -46,6 +46,12 @@ def now():
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+def pbkdf2():
+    # a Django password hash; the salt$hash part is the secret, the algorithm and iterations are not
+    salt_hash = S.add(c.rand(22) + "$" + c.rand(43, c.ALNUM + "+/") + "=")
+    return "pbkdf2_sha256$870000$" + salt_hash
+
+
 def sigs_from(path, S):
     raw = open(path).read()
     for sig in re.findall(r"Signature=([0-9a-f]{64})", raw):
@@ -119,7 +125,7 @@ try:
         call("update_item", TableName="users", Key={"user_id": {"S": uid}},
              UpdateExpression="SET #t = :v, #u = :now", ExpressionAttributeNames={"#t": "api_key", "#u": "updated_at"},
              ExpressionAttributeValues={":v": {"S": k}, ":now": {"S": now()}}, ReturnValues="UPDATED_NEW")
-    pw_hash = S.add("pbkdf2_sha256$870000$" + c.rand(22) + "$" + c.rand(43, c.ALNUM + "+/") + "=")
+    pw_hash = pbkdf2()
     call("update_item", TableName="users", Key={"user_id": {"S": uids[7]}},
          UpdateExpression="SET password_hash = :h REMOVE reset_token", ExpressionAttributeValues={":h": {"S": pw_hash}})
     # conditions binding sensitive attributes
@@ -175,7 +181,7 @@ try:
     call("batch_execute_statement", Statements=[
         {"Statement": "UPDATE \"users\" SET \"refresh_token\" = '%s' WHERE \"user_id\" = '%s'" % (S.add(c.refresh_token()), uids[4])},
         {"Statement": "UPDATE \"users\" SET \"password_hash\" = ? WHERE \"user_id\" = ?",
-         "Parameters": [{"S": S.add("pbkdf2_sha256$870000$" + c.rand(22) + "$" + c.rand(43, c.ALNUM + "+/") + "=")}, {"S": uids[5]}]},
+         "Parameters": [{"S": pbkdf2()}, {"S": uids[5]}]},
         {"Statement": "UPDATE \"users\" SET \"status\" = 'active' WHERE \"user_id\" = '%s'" % uids[6]},
     ])
     # clean PartiQL

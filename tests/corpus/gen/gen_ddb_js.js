@@ -143,7 +143,7 @@ async function run(client, cmd) {
       await run(doc, new GetCommand({ TableName: 'app', Key: { PK: `USER#${n}`, SK: `PROFILE#${name}` } }));
       await run(doc, new UpdateCommand({ TableName: 'app', Key: { PK: `USER#${n}`, SK: `PROFILE#${name}` },
         UpdateExpression: 'SET password_hash = :h, updated_at = :now',
-        ExpressionAttributeValues: { ':h': add('pbkdf2_sha256$870000$' + rand(22) + '$' + rand(43, ALNUM + '+/') + '='), ':now': now() } }));
+        ExpressionAttributeValues: { ':h': 'pbkdf2_sha256$870000$' + add(rand(22) + '$' + rand(43, ALNUM + '+/') + '='), ':now': now() } }));
       await run(doc, new UpdateCommand({ TableName: 'app', Key: { PK: `USER#${n}`, SK: `PROFILE#${name}` },
         UpdateExpression: 'SET last_login = :now, login_count = if_not_exists(login_count, :zero) + :one',
         ExpressionAttributeValues: { ':now': now(), ':zero': 0, ':one': 1 } }));
