@@ -16,5 +16,19 @@ echo "== flask / werkzeug dev server";         $PY gen_flask.py
 echo "== express + morgan + pino-http";        node gen_express.js > out/express.raw.log 2> out/express.stderr
 echo "== pyjwt";                               $PY gen_jwt.py
 echo "== pem keys + env dumps";                $PY gen_pem_env.py
+# issue 11 stacks (data stores, prose, URL paths); need Debian's nginx-light and postgresql
+if ! command -v /usr/sbin/nginx >/dev/null || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  apt-get install -y -q nginx-light postgresql >/dev/null
+fi
+echo "== dynamodb expressions/keys: boto3 + AWS SDK for JS v3 against moto_server";  $PY gen_ddb.py
+echo "== aws response bodies: sts/iam/secretsmanager/ssm against moto_server";       $PY gen_aws_responses.py
+echo "== django sql: runserver, db sessions, DRF tokens, password reset";           $PY gen_django_sql.py
+echo "== sqlalchemy echo on sqlite + postgresql, postgresql server log";            $PY gen_sqlalchemy.py
+echo "== pymongo duplicate keys against fake_mongod_idx";                           $PY gen_pymongo_errors.py
+echo "== express + mongoose debug against fake_mongod_idx";                         $PY gen_mongoose.py
+echo "== access logs: werkzeug, gunicorn, nginx, morgan";                           $PY gen_access_paths.py
+echo "== prose in app logs (flask)";                                                $PY gen_prose.py
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env
+$PY label.py ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
+    pymongo_errors mongoose access_paths prose
