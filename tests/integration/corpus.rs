@@ -5,7 +5,11 @@ use scrubd::engine::{Mode, RuleSet, Scrubber, StreamState};
 use std::path::Path;
 use std::sync::Arc;
 
-const STACKS: &[&str] = &["boto3_dynamodb", "pymongo", "django", "flask", "express", "jwt", "pem_env"];
+const STACKS: &[&str] = &["boto3_dynamodb", "pymongo", "django", "flask", "express", "jwt", "pem_env",
+    // issue 11 (data stores, prose, URL paths)
+    "ddb_expressions", "ddb_keys", "awssdk_js_dynamodb", "boto3_aws_responses", "django_sql", "sqlalchemy", "postgres",
+    "pymongo_errors", "mongoose", "access_paths", "prose",
+];
 
 fn scrub(input: &[u8]) -> Vec<u8> {
     let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
@@ -70,6 +74,9 @@ macro_rules! corpus_test {
 }
 
 corpus_test!(boto3_dynamodb, pymongo, django, flask, express, jwt, pem_env);
+// issue 11 stacks
+corpus_test!(ddb_expressions, ddb_keys, awssdk_js_dynamodb, boto3_aws_responses, django_sql, sqlalchemy, postgres,
+    pymongo_errors, mongoose, access_paths, prose);
 
 #[test]
 fn corpus_lists_every_stack() {
