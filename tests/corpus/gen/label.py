@@ -38,6 +38,14 @@ def _qplus(s):
 TRANSFORMS = [_json, _pyrepr, _bytesrepr, _q, _qslash, _qplus]
 
 
+def _pyformat(s):
+    # DB-API "pyformat" escaping: SQLAlchemy echoes a text() statement run through psycopg with % doubled
+    return s.replace("%", "%%")
+
+
+TRANSFORMS.append(_pyformat)
+
+
 def representations(secret):
     level = {secret}
     allreps = set(level)
