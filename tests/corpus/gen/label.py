@@ -2,6 +2,7 @@
 then self-check every corpus file."""
 import json
 import os
+import re
 import sys
 import urllib.parse
 
@@ -35,28 +36,79 @@ def _qplus(s):
     return urllib.parse.quote_plus(s)
 
 
-TRANSFORMS = [_json, _pyrepr, _bytesrepr, _q, _qslash, _qplus]
+def _xml_text(s):
+    # ElementTree / lxml / xmltodict text nodes
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(s):
+    # attribute values (ElementTree, lxml: also the double quote and newlines)
+    return _xml_text(s).replace('"', "&quot;").replace("\n", "&#10;")
+
+
+def _ruby(s):
+    # Ruby String#inspect (UTF-8 string): \\ \" and the interpolation starts #{ #$ #@
+    out = []
+    for i, ch in enumerate(s):
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "#" and s[i + 1:i + 2] in ("{", "$", "@"):
+            out.append("\\#")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7f:
+            out.append("\\x%02X" % ord(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _shell_sq(s):
+    # bash -x / shlex.quote: a single quote inside '...' becomes '\''
+    return s.replace("'", "'\\''")
+
+
+def _yaml_sq(s):
+    # YAML single-quoted scalar (PyYAML, Psych): '' for '
+    return s.replace("'", "''")
+
+
+TRANSFORMS = [_json, _pyrepr, _bytesrepr, _q, _qslash, _qplus, _xml_text, _xml_attr, _ruby, _shell_sq, _yaml_sq]
+DEPTH = 3  # e.g. JSON in a JSON string in a JSON string; a bytes repr of a JSON body inside a JSON log line
 
 
 def representations(secret):
     level = {secret}
     allreps = set(level)
-    for _ in range(2):  # e.g. JSON-escaped twice, URL-encoded then JSON-escaped
+    for _ in range(DEPTH):
         nxt = set()
         for r in level:
             for t in TRANSFORMS:
-                nxt.add(t(r))
+                v = t(r)
+                if v not in allreps:
+                    nxt.add(v)
         allreps |= nxt
         level = nxt
     return sorted(r for r in allreps if len(r) >= 8)
 
 
+def _core(secret):
+    """The longest run of ASCII letters/digits: no escaping above changes it, so a line without it
+    holds no representation of the secret (a fast prefilter)."""
+    runs = re.findall(r"[A-Za-z0-9]+", secret)
+    return max(runs, key=len) if runs else ""
+
+
 def label_lines(lines, secrets):
-    reps = [(s, representations(s)) for s in secrets]
+    reps = [(_core(s), representations(s)) for s in secrets]
     out = []
     for line in lines:
         found = []
-        for _, rs in reps:
+        for core, rs in reps:
+            if core and core not in line:
+                continue
             for r in rs:
                 if r in line and r not in found:
                     found.append(r)
@@ -111,7 +163,10 @@ def check(name):
 
 if __name__ == "__main__":
     names = sys.argv[1:]
-    for n in names:
+    check_only = names[:1] == ["--check"]  # self-check committed files without rebuilding them
+    if check_only:
+        names = names[1:]
+    for n in names if not check_only else ():
         build(n)
     tot = leaky = 0
     for n in names:
