@@ -139,7 +139,7 @@ def human_password():
         return " ".join(words) + " %d" % (10 + secrets.randbelow(90))
     if style == 1:
         return "".join(w.capitalize() for w in words) + secrets.choice("!?#$@") + str(secrets.randbelow(100))
-    return words[0] + str(secrets.randbelow(10)) + secrets.choice("!#$%&") + rand(3, LOW)
+    return words[0] + str(secrets.randbelow(10)) + secrets.choice("!#$%&") + "".join(secrets.choice(LOW) for _ in range(3))
 
 
 def nasty_password(n=None):

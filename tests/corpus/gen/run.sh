@@ -2,7 +2,8 @@
 # Regenerates every tests/corpus/NAME.log + NAME.labels.jsonl by really running the stacks.
 # Needs: python3 (3.11), node 20 + npm, network access to PyPI and the npm registry, and these
 # Debian packages: ruby ruby-rails ruby-rack-test ruby-webrick ruby-sinatra ruby-awesome-print
-# (the rails stack), curl make mariadb-client postgresql-client (the shell_ci stack).
+# (the rails stack); curl wget git jq make openssl openssh-client mariadb-client postgresql-client
+# redis-tools awscli (the shell_ci stack).
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -19,5 +20,6 @@ echo "== express + morgan + pino-http";        node gen_express.js > out/express
 echo "== pyjwt";                               $PY gen_jwt.py
 echo "== pem keys + env dumps";                $PY gen_pem_env.py
 echo "== rails 6.1 / sinatra / ruby logger";   for m in rails61 legacy ruby; do ruby gen_rails.rb $m; done
+echo "== bash -x / make / CI step logs";     $PY gen_shell_ci.py
 echo "== label + self-check"
-$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails
+$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci
