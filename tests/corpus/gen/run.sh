@@ -21,5 +21,6 @@ echo "== pyjwt";                               $PY gen_jwt.py
 echo "== pem keys + env dumps";                $PY gen_pem_env.py
 echo "== rails 6.1 / sinatra / ruby logger";   for m in rails61 legacy ruby; do ruby gen_rails.rb $m; done
 echo "== bash -x / make / CI step logs";     $PY gen_shell_ci.py
+echo "== XML: botocore query APIs, zeep, config dumps"; $PY gen_xml.py
 echo "== label + self-check"
-$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci
+$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml
