@@ -22,5 +22,6 @@ echo "== pem keys + env dumps";                $PY gen_pem_env.py
 echo "== rails 6.1 / sinatra / ruby logger";   for m in rails61 legacy ruby; do ruby gen_rails.rb $m; done
 echo "== bash -x / make / CI step logs";     $PY gen_shell_ci.py
 echo "== XML: botocore query APIs, zeep, config dumps"; $PY gen_xml.py
+echo "== YAML dumps (PyYAML, Psych)";         $PY gen_yaml.py
 echo "== label + self-check"
-$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml
+$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml
