@@ -23,5 +23,6 @@ echo "== rails 6.1 / sinatra / ruby logger";   for m in rails61 legacy ruby; do 
 echo "== bash -x / make / CI step logs";     $PY gen_shell_ci.py
 echo "== XML: botocore query APIs, zeep, config dumps"; $PY gen_xml.py
 echo "== YAML dumps (PyYAML, Psych)";         $PY gen_yaml.py
+echo "== boto3 nested DynamoDB items, text + JSON logs"; $PY gen_dynamodb_nested.py
 echo "== label + self-check"
-$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml
+$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested
