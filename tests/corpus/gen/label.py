@@ -112,6 +112,11 @@ def representations(secret):
                     nxt.add(v)
         allreps |= nxt
         level = nxt
+    # a fourth level for the JSON/repr chains only (e.g. the app's JSON in an SNS envelope in an SQS
+    # body in botocore's bytes repr of the response, or JSON logged as a string by a JSON logger)
+    for r in level:
+        for t in (_json, _pyrepr, _bytesrepr):
+            allreps.add(t(r))
     return sorted(r for r in allreps if len(r) >= 8)
 
 
