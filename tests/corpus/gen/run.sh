@@ -25,5 +25,6 @@ echo "== XML: botocore query APIs, zeep, config dumps"; $PY gen_xml.py
 echo "== YAML dumps (PyYAML, Psych)";         $PY gen_yaml.py
 echo "== boto3 nested DynamoDB items, text + JSON logs"; $PY gen_dynamodb_nested.py
 echo "== JSON in JSON in JSON (pymongo, SNS->SQS, pino)"; $PY gen_json_nested.py
+echo "== logger prefixes / credential talk";  $PY gen_logger_prefixes.py
 echo "== label + self-check"
-$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested
+$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes
