@@ -167,7 +167,8 @@ def build(name):
             f.write(json.dumps(lab) + "\n")
     # a clean line holding a long letters/digits run of a planted secret means a representation
     # label.py does not know (or a secret split over lines): report it, the label would be wrong
-    cores = [(s, _core(s)) for s in secrets if len(_core(s)) >= 10]
+    # (not for PEM body lines: a public key or certificate of the same key pair shares their bytes)
+    cores = [(s, _core(s)) for s in secrets if len(_core(s)) >= 10 and not re.fullmatch(r"[A-Za-z0-9+/]{64}", s)]
     for i, (line, lab) in enumerate(zip(lines, labels), 1):
         if not lab:
             for s, core in cores:
