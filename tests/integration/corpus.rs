@@ -5,7 +5,10 @@ use scrubd::engine::{Mode, RuleSet, Scrubber, StreamState};
 use std::path::Path;
 use std::sync::Arc;
 
-const STACKS: &[&str] = &["boto3_dynamodb", "pymongo", "django", "flask", "express", "jwt", "pem_env", "rails", "shell_ci", "xml", "yaml", "dynamodb_nested", "json_nested", "logger_prefixes"];
+const STACKS: &[&str] = &[
+    "boto3_dynamodb", "pymongo", "django", "flask", "express", "jwt", "pem_env",
+    "rails", "shell_ci", "xml", "yaml", "dynamodb_nested", "json_nested", "logger_prefixes",
+];
 
 fn scrub(input: &[u8]) -> Vec<u8> {
     let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
@@ -69,7 +72,10 @@ macro_rules! corpus_test {
     )*};
 }
 
-corpus_test!(boto3_dynamodb, pymongo, django, flask, express, jwt, pem_env, rails, shell_ci, xml, yaml, dynamodb_nested, json_nested, logger_prefixes);
+corpus_test!(
+    boto3_dynamodb, pymongo, django, flask, express, jwt, pem_env,
+    rails, shell_ci, xml, yaml, dynamodb_nested, json_nested, logger_prefixes
+);
 
 #[test]
 fn corpus_lists_every_stack() {
