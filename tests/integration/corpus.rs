@@ -5,8 +5,11 @@ use scrubd::engine::{Mode, RuleSet, Scrubber, StreamState};
 use std::path::Path;
 use std::sync::Arc;
 
-const STACKS: &[&str] = &["boto3_dynamodb", "pymongo", "django", "flask", "express", "jwt", "pem_env",
-    // issue 11 (data stores, prose, URL paths)
+const STACKS: &[&str] = &[
+    "boto3_dynamodb", "pymongo", "django", "flask", "express", "jwt", "pem_env",
+    // issue 10: syntaxes, escaping, containers, look-alikes
+    "rails", "shell_ci", "xml", "yaml", "dynamodb_nested", "json_nested", "logger_prefixes",
+    // issue 11: data stores, prose, URL paths
     "ddb_expressions", "ddb_keys", "awssdk_js_dynamodb", "boto3_aws_responses", "django_sql", "sqlalchemy", "postgres",
     "pymongo_errors", "mongoose", "access_paths", "prose",
 ];
@@ -73,10 +76,12 @@ macro_rules! corpus_test {
     )*};
 }
 
-corpus_test!(boto3_dynamodb, pymongo, django, flask, express, jwt, pem_env);
-// issue 11 stacks
-corpus_test!(ddb_expressions, ddb_keys, awssdk_js_dynamodb, boto3_aws_responses, django_sql, sqlalchemy, postgres,
-    pymongo_errors, mongoose, access_paths, prose);
+corpus_test!(
+    boto3_dynamodb, pymongo, django, flask, express, jwt, pem_env,
+    rails, shell_ci, xml, yaml, dynamodb_nested, json_nested, logger_prefixes,
+    ddb_expressions, ddb_keys, awssdk_js_dynamodb, boto3_aws_responses, django_sql, sqlalchemy, postgres,
+    pymongo_errors, mongoose, access_paths, prose
+);
 
 #[test]
 fn corpus_lists_every_stack() {

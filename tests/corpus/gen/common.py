@@ -124,3 +124,43 @@ class Secrets:
 
 def raw_path(name):
     return os.path.join(OUT, name + ".raw.log")
+
+
+_WORDS = ["correct", "horse", "battery", "staple", "hunter", "purple", "monkey", "dragon", "sunshine",
+          "autumn", "river", "castle", "tiger", "winter", "coffee", "orange", "falcon", "marble"]
+
+
+def human_password():
+    """A password a person picked: words, a number, maybe a symbol (hunter2!x, correct horse battery staple)."""
+    style = secrets.randbelow(3)
+    n = 2 + secrets.randbelow(3)
+    words = [secrets.choice(_WORDS) for _ in range(n)]
+    if style == 0:
+        return " ".join(words) + " %d" % (10 + secrets.randbelow(90))
+    if style == 1:
+        return "".join(w.capitalize() for w in words) + secrets.choice("!?#$@") + str(secrets.randbelow(100))
+    return words[0] + str(secrets.randbelow(10)) + secrets.choice("!#$%&") + "".join(secrets.choice(LOW) for _ in range(3))
+
+
+def nasty_password(n=None):
+    """A generated password holding characters every log syntax must escape or quote:
+    quotes, backslash, {}()[]<>$#@&, and a non-ASCII letter."""
+    hard = ['"', "'", "\\", "{", "}", "(", ")", "[", "]", "<", ">", "$", "#", "@", "&", "%", "é", "ß"]
+    n = n or random_len(16, 24)
+    body = list(rand(n - 4, ALNUM))
+    picks = [secrets.choice(hard) for _ in range(4)]
+    for ch in picks:
+        body.insert(1 + secrets.randbelow(len(body) - 1), ch)
+    return "".join(body)
+
+
+def start_log(name, fmt, level=10, stream=None):
+    """Root logger into NAME.raw.log (or `stream`) with `fmt` (a logging.Formatter or format string)."""
+    import logging
+    f = stream or open(raw_path(name), "w", newline="\n")
+    h = logging.StreamHandler(f)
+    h.setFormatter(fmt if isinstance(fmt, logging.Formatter) else logging.Formatter(fmt))
+    root = logging.getLogger()
+    root.addHandler(h)
+    root.setLevel(level)
+    return f

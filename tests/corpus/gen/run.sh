@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates every tests/corpus/NAME.log + NAME.labels.jsonl by really running the stacks.
-# Needs: python3 (3.11), node 20 + npm, network access to PyPI and the npm registry.
+# Needs: python3 (3.11), node 20 + npm, network access to PyPI and the npm registry, and these
+# Debian packages: ruby ruby-rails ruby-rack-test ruby-webrick ruby-sinatra ruby-awesome-print
+# (the rails stack); curl wget git jq make openssl openssh-client mariadb-client postgresql-client
+# redis-tools awscli (the shell_ci stack).
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -16,6 +19,13 @@ echo "== flask / werkzeug dev server";         $PY gen_flask.py
 echo "== express + morgan + pino-http";        node gen_express.js > out/express.raw.log 2> out/express.stderr
 echo "== pyjwt";                               $PY gen_jwt.py
 echo "== pem keys + env dumps";                $PY gen_pem_env.py
+echo "== rails 6.1 / sinatra / ruby logger";   for m in rails61 legacy ruby; do ruby gen_rails.rb $m; done
+echo "== bash -x / make / CI step logs";     $PY gen_shell_ci.py
+echo "== XML: botocore query APIs, zeep, config dumps"; $PY gen_xml.py
+echo "== YAML dumps (PyYAML, Psych)";         $PY gen_yaml.py
+echo "== boto3 nested DynamoDB items, text + JSON logs"; $PY gen_dynamodb_nested.py
+echo "== JSON in JSON in JSON (pymongo, SNS->SQS, pino)"; $PY gen_json_nested.py
+echo "== logger prefixes / credential talk";  $PY gen_logger_prefixes.py
 # issue 11 stacks (data stores, prose, URL paths); need Debian's nginx-light and postgresql
 if ! command -v /usr/sbin/nginx >/dev/null || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   apt-get install -y -q nginx-light postgresql >/dev/null
@@ -29,6 +39,6 @@ echo "== express + mongoose debug against fake_mongod_idx";                     
 echo "== access logs: werkzeug, gunicorn, nginx, morgan";                           $PY gen_access_paths.py
 echo "== prose in app logs (flask)";                                                $PY gen_prose.py
 echo "== label + self-check"
-$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env
-$PY label.py ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
+$PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
+    ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
     pymongo_errors mongoose access_paths prose
