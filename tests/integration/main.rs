@@ -8,4 +8,5 @@ mod evasion;
 mod faults;
 mod hygiene;
 mod invariants;
+mod scanners;
 mod service;
