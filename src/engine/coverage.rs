@@ -48,10 +48,16 @@ const MAX_PRODUCT_STATES: usize = 2_000_000;
 /// Prove that every match of `rule.regex` contains one of `rule.keywords` (and one of its
 /// `requires`), and that its `window`, if any, holds (see [`prove_window`]).
 /// A rule without keywords runs on every line and needs no proof.
+///
+/// A scanner rule (code, not a regex) is sound by construction: its scanner starts only at
+/// the keyword hits the prefilter hands it and reports spans it reached from them; for the
+/// key/value scanner, every name that makes a key sensitive holds one of the rule's keywords
+/// (`RuleSet::from_parts` adds the ones that do not).
 pub fn prove(rule: &Rule) -> Result<(), Gap> {
+    let Some(m) = rule.regex() else { return Ok(()) };
     prove_literals(rule, &rule.keywords, true)?;
     prove_literals(rule, &rule.requires, false)?;
-    match &rule.window {
+    match &m.window {
         Some(w) => prove_window(rule, w.lead, &w.class),
         None => Ok(()),
     }
@@ -92,14 +98,23 @@ fn regex_dfa(rule: &Rule) -> Result<dense::DFA<Vec<u32>>, Gap> {
         )
         .syntax(syntax::Config::new().unicode(false).utf8(false))
         .thompson(thompson::Config::new().utf8(false))
-        .build(rule.regex.as_str())
+        .build(
+            rule.regex()
+                .ok_or_else(|| Gap::TooComplex("not a regex rule".into()))?
+                .regex
+                .as_str(),
+        )
         .map_err(|e| Gap::TooComplex(e.to_string()))
 }
 
 /// Explore (regex DFA state, keyword automaton state, bytes read capped at `lead`) up to the
 /// end of the first keyword; collect the bytes read at depth >= `lead`. With `class`, stop at
 /// the first such byte outside it and return the string that reaches it.
-fn explore_window(rule: &Rule, lead: usize, class: Option<&[bool; 256]>) -> Result<([bool; 256], Option<String>), Gap> {
+fn explore_window(
+    rule: &Rule,
+    lead: usize,
+    class: Option<&[bool; 256]>,
+) -> Result<([bool; 256], Option<String>), Gap> {
     let dfa = regex_dfa(rule)?;
     let kw = aho_corasick::dfa::DFA::builder()
         .ascii_case_insensitive(true)
@@ -107,13 +122,21 @@ fn explore_window(rule: &Rule, lead: usize, class: Option<&[bool; 256]>) -> Resu
         .start_kind(aho_corasick::StartKind::Unanchored)
         .build(&rule.keywords)
         .map_err(|e| Gap::TooComplex(e.to_string()))?;
-    let kw_start = kw.start_state(aho_corasick::Anchored::No).map_err(|e| Gap::TooComplex(e.to_string()))?;
-    type State = (regex_automata::util::primitives::StateID, aho_corasick::automaton::StateID, usize);
+    let kw_start = kw
+        .start_state(aho_corasick::Anchored::No)
+        .map_err(|e| Gap::TooComplex(e.to_string()))?;
+    type State = (
+        regex_automata::util::primitives::StateID,
+        aho_corasick::automaton::StateID,
+        usize,
+    );
     let mut seen: HashMap<State, Option<(State, u8)>> = HashMap::new();
     let mut queue = VecDeque::new();
     for lb in std::iter::once(None).chain((0..=255u8).map(Some)) {
         let cfg = start::Config::new().anchored(Anchored::Yes).look_behind(lb);
-        let s = dfa.start_state(&cfg).map_err(|e| Gap::TooComplex(e.to_string()))?;
+        let s = dfa
+            .start_state(&cfg)
+            .map_err(|e| Gap::TooComplex(e.to_string()))?;
         let st = (s, kw_start, 0);
         if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(st) {
             v.insert(None);
@@ -155,7 +178,9 @@ fn explore_window(rule: &Rule, lead: usize, class: Option<&[bool; 256]>) -> Resu
                 v.insert(Some((st, b)));
                 queue.push_back(next);
                 if seen.len() > MAX_PRODUCT_STATES {
-                    return Err(Gap::TooComplex(format!("more than {MAX_PRODUCT_STATES} states to explore")));
+                    return Err(Gap::TooComplex(format!(
+                        "more than {MAX_PRODUCT_STATES} states to explore"
+                    )));
                 }
             }
         }
@@ -176,15 +201,22 @@ fn prove_literals(rule: &Rule, literals: &[String], case_insensitive: bool) -> R
         .start_kind(aho_corasick::StartKind::Unanchored)
         .build(literals)
         .map_err(|e| Gap::TooComplex(e.to_string()))?;
-    let kw_start = kw.start_state(aho_corasick::Anchored::No).map_err(|e| Gap::TooComplex(e.to_string()))?;
+    let kw_start = kw
+        .start_state(aho_corasick::Anchored::No)
+        .map_err(|e| Gap::TooComplex(e.to_string()))?;
 
-    type State = (regex_automata::util::primitives::StateID, aho_corasick::automaton::StateID);
+    type State = (
+        regex_automata::util::primitives::StateID,
+        aho_corasick::automaton::StateID,
+    );
     // Each explored state and how it was reached (parent, byte), for counterexamples.
     let mut seen: HashMap<State, Option<(State, u8)>> = HashMap::new();
     let mut queue = VecDeque::new();
     for lb in std::iter::once(None).chain((0..=255u8).map(Some)) {
         let cfg = start::Config::new().anchored(Anchored::Yes).look_behind(lb);
-        let s = dfa.start_state(&cfg).map_err(|e| Gap::TooComplex(e.to_string()))?;
+        let s = dfa
+            .start_state(&cfg)
+            .map_err(|e| Gap::TooComplex(e.to_string()))?;
         let st = (s, kw_start);
         if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(st) {
             v.insert(None);
@@ -223,7 +255,9 @@ fn prove_literals(rule: &Rule, literals: &[String], case_insensitive: bool) -> R
                 v.insert(Some((st, b)));
                 queue.push_back(next);
                 if seen.len() > MAX_PRODUCT_STATES {
-                    return Err(Gap::TooComplex(format!("more than {MAX_PRODUCT_STATES} states to explore")));
+                    return Err(Gap::TooComplex(format!(
+                        "more than {MAX_PRODUCT_STATES} states to explore"
+                    )));
                 }
             }
         }
@@ -245,17 +279,30 @@ mod tests {
 
     #[test]
     fn covered_literal_prefix() {
-        assert_eq!(prove(&rule(r#"["bearer"]"#, r"(?i)bearer\s+(?P<secret>\w+)")), Ok(()));
+        assert_eq!(
+            prove(&rule(r#"["bearer"]"#, r"(?i)bearer\s+(?P<secret>\w+)")),
+            Ok(())
+        );
     }
 
     #[test]
     fn covered_by_any_of_several_keywords() {
-        assert_eq!(prove(&rule(r#"["AKIA", "ASIA"]"#, r"(?P<secret>(?:AKIA|ASIA)[A-Z0-9]{16})")), Ok(()));
+        assert_eq!(
+            prove(&rule(
+                r#"["AKIA", "ASIA"]"#,
+                r"(?P<secret>(?:AKIA|ASIA)[A-Z0-9]{16})"
+            )),
+            Ok(())
+        );
     }
 
     #[test]
     fn gap_when_alternative_lacks_keyword() {
-        let gap = prove(&rule(r#"["AKIA"]"#, r"(?P<secret>(?:AKIA|ASIA)[A-Z0-9]{16})")).unwrap_err();
+        let gap = prove(&rule(
+            r#"["AKIA"]"#,
+            r"(?P<secret>(?:AKIA|ASIA)[A-Z0-9]{16})",
+        ))
+        .unwrap_err();
         match gap {
             Gap::Counterexample(s) => assert!(s.starts_with("ASIA"), "{s}"),
             other => panic!("{other:?}"),
@@ -266,7 +313,10 @@ mod tests {
     fn gap_when_case_insensitive_regex_meets_keyword_split_by_optional_char() {
         // `api_key` keyword misses `apikey`, which the regex allows.
         let gap = prove(&rule(r#"["api_key"]"#, r"(?i)api_?key=(?P<secret>\w+)")).unwrap_err();
-        assert!(matches!(gap, Gap::Counterexample(ref s) if s.to_ascii_lowercase().starts_with("apikey=")), "{gap:?}");
+        assert!(
+            matches!(gap, Gap::Counterexample(ref s) if s.to_ascii_lowercase().starts_with("apikey=")),
+            "{gap:?}"
+        );
     }
 
     #[test]
@@ -341,21 +391,41 @@ mod window_tests {
 
     #[test]
     fn window_proved_for_key_run() {
-        let r = rule(r#"["token"]"#, r#"(?i)["'](?P<secret>[a-z0-9_]*token)["']"#, "window = { lead = 1, class = '[A-Za-z0-9_]' }");
+        let r = rule(
+            r#"["token"]"#,
+            r#"(?i)["'](?P<secret>[a-z0-9_]*token)["']"#,
+            "window = { lead = 1, class = '[A-Za-z0-9_]' }",
+        );
         assert_eq!(prove(&r), Ok(()));
     }
 
     #[test]
     fn window_gap_when_class_misses_a_byte() {
-        let r = rule(r#"["token"]"#, r#"(?i)["'](?P<secret>[a-z0-9_.]*token)["']"#, "window = { lead = 1, class = '[A-Za-z0-9_]' }");
-        assert!(matches!(prove(&r), Err(Gap::Window(ref s)) if s.ends_with('.')), "{:?}", prove(&r));
+        let r = rule(
+            r#"["token"]"#,
+            r#"(?i)["'](?P<secret>[a-z0-9_.]*token)["']"#,
+            "window = { lead = 1, class = '[A-Za-z0-9_]' }",
+        );
+        assert!(
+            matches!(prove(&r), Err(Gap::Window(ref s)) if s.ends_with('.')),
+            "{:?}",
+            prove(&r)
+        );
     }
 
     #[test]
     fn window_gap_when_lead_too_short() {
-        let r = rule(r#"["token"]"#, r#"(?i)\(["'](?P<secret>[a-z0-9_]*token)["']"#, "window = { lead = 1, class = '[A-Za-z0-9_]' }");
+        let r = rule(
+            r#"["token"]"#,
+            r#"(?i)\(["'](?P<secret>[a-z0-9_]*token)["']"#,
+            "window = { lead = 1, class = '[A-Za-z0-9_]' }",
+        );
         assert!(matches!(prove(&r), Err(Gap::Window(_))), "{:?}", prove(&r));
-        let r = rule(r#"["token"]"#, r#"(?i)\(["'](?P<secret>[a-z0-9_]*token)["']"#, "window = { lead = 2, class = '[A-Za-z0-9_]' }");
+        let r = rule(
+            r#"["token"]"#,
+            r#"(?i)\(["'](?P<secret>[a-z0-9_]*token)["']"#,
+            "window = { lead = 2, class = '[A-Za-z0-9_]' }",
+        );
         assert_eq!(prove(&r), Ok(()));
     }
 }

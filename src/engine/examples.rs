@@ -38,12 +38,21 @@ pub fn check_rule(scrubber: &Scrubber, rule_index: usize) -> Vec<String> {
     let mut failures = Vec::new();
     for ex in &rule.examples.redact {
         let Some((text, marked)) = unmark(ex) else {
-            failures.push(format!("redact example has no well-formed «secret» marks: {ex:?}"));
+            failures.push(format!(
+                "redact example has no well-formed «secret» marks: {ex:?}"
+            ));
             continue;
         };
         let lower = text.to_ascii_lowercase();
-        if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| lower.contains(&k.to_ascii_lowercase())) {
-            failures.push(format!("redact example contains none of the rule's keywords: {ex:?}"));
+        if !rule.keywords.is_empty()
+            && !rule
+                .keywords
+                .iter()
+                .any(|k| lower.contains(&k.to_ascii_lowercase()))
+        {
+            failures.push(format!(
+                "redact example contains none of the rule's keywords: {ex:?}"
+            ));
         }
         let mut found: Vec<(usize, usize)> = scrubber
             .findings(text.as_bytes(), Some(rule_index), &mut scratch)
@@ -53,20 +62,30 @@ pub fn check_rule(scrubber: &Scrubber, rule_index: usize) -> Vec<String> {
         found.sort_unstable();
         found.dedup();
         if found != marked {
-            let shown: Vec<&str> = found.iter().map(|&(s, e)| text.get(s..e).unwrap_or("<non-utf8>")).collect();
-            failures.push(format!("redact example: rule found {shown:?}, marked spans differ: {ex:?}"));
+            let shown: Vec<&str> = found
+                .iter()
+                .map(|&(s, e)| text.get(s..e).unwrap_or("<non-utf8>"))
+                .collect();
+            failures.push(format!(
+                "redact example: rule found {shown:?}, marked spans differ: {ex:?}"
+            ));
         }
         let out = scrub_text(scrubber, &text);
         for &(s, e) in &marked {
             if out.contains(&text[s..e]) {
-                failures.push(format!("redact example: marked secret survives the full rule set: {ex:?}"));
+                failures.push(format!(
+                    "redact example: marked secret survives the full rule set: {ex:?}"
+                ));
             }
         }
     }
     for ex in &rule.examples.keep {
         let found = scrubber.findings(ex.as_bytes(), Some(rule_index), &mut scratch);
         if !found.is_empty() {
-            let shown: Vec<&str> = found.iter().map(|f| ex.get(f.start..f.end).unwrap_or("<non-utf8>")).collect();
+            let shown: Vec<&str> = found
+                .iter()
+                .map(|f| ex.get(f.start..f.end).unwrap_or("<non-utf8>"))
+                .collect();
             failures.push(format!("keep example: rule matched {shown:?} in {ex:?}"));
         } else if scrub_text(scrubber, ex) != *ex {
             failures.push(format!("keep example is changed by another rule: {ex:?}"));
@@ -80,7 +99,13 @@ pub fn scrub_text(scrubber: &Scrubber, text: &str) -> String {
     let mut scratch = scrubber.scratch();
     let mut out = Vec::new();
     let mut hits = Vec::new();
-    scrubber.scrub_block(text.as_bytes(), &mut StreamState::default(), &mut scratch, &mut out, &mut hits);
+    scrubber.scrub_block(
+        text.as_bytes(),
+        &mut StreamState::default(),
+        &mut scratch,
+        &mut out,
+        &mut hits,
+    );
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -91,7 +116,10 @@ mod tests {
     #[test]
     fn unmark_single_and_multiple() {
         assert_eq!(unmark("a «b» c"), Some(("a b c".into(), vec![(2, 3)])));
-        assert_eq!(unmark("«x»-«yz»"), Some(("x-yz".into(), vec![(0, 1), (2, 4)])));
+        assert_eq!(
+            unmark("«x»-«yz»"),
+            Some(("x-yz".into(), vec![(0, 1), (2, 4)]))
+        );
     }
 
     #[test]

@@ -12,10 +12,12 @@
 
 pub mod coverage;
 pub mod examples;
+pub mod keyvalue;
 pub mod redact;
 pub mod rule;
 pub mod ruleset;
 pub mod scrub;
+pub mod stores;
 pub mod validate;
 
 pub use redact::Mode;
@@ -29,11 +31,19 @@ pub enum Error {
     #[error("{origin}: {reason}")]
     RuleFile { origin: String, reason: String },
     #[error("{origin}:{rule}: {reason}")]
-    Rule { origin: String, rule: String, reason: String },
+    Rule {
+        origin: String,
+        rule: String,
+        reason: String,
+    },
     #[error("{path}: {reason}")]
     Io { path: String, reason: String },
     #[error("rule id {id:?} defined twice: in {first} and in {second}")]
-    DuplicateId { id: String, first: String, second: String },
+    DuplicateId {
+        id: String,
+        first: String,
+        second: String,
+    },
     #[error("--disable {0:?}: no rule has that id (see `scrubd rules`)")]
     UnknownDisable(String),
     #[error("building the keyword prefilter: {0}")]

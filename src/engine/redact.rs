@@ -34,7 +34,10 @@ impl Mode {
     /// Hash mode keyed with `key` (at least [`MIN_KEY_BYTES`] bytes).
     pub fn hash(key: &[u8]) -> Result<Self, String> {
         if key.len() < MIN_KEY_BYTES {
-            return Err(format!("fingerprint key is {} bytes; at least {MIN_KEY_BYTES} are required", key.len()));
+            return Err(format!(
+                "fingerprint key is {} bytes; at least {MIN_KEY_BYTES} are required",
+                key.len()
+            ));
         }
         let mac = Hmac::<Sha256>::new_from_slice(key).map_err(|e| e.to_string())?;
         Ok(Mode::Hash(Box::new(mac)))
@@ -43,7 +46,8 @@ impl Mode {
     /// Hash mode keyed from the file at `path` (a trailing newline is ignored). The error
     /// names the file, never the key.
     pub fn from_key_file(path: &std::path::Path) -> Result<Self, String> {
-        let key = std::fs::read(path).map_err(|e| format!("reading fingerprint key {}: {e}", path.display()))?;
+        let key = std::fs::read(path)
+            .map_err(|e| format!("reading fingerprint key {}: {e}", path.display()))?;
         let key = key.strip_suffix(b"\n").unwrap_or(&key);
         Self::hash(key).map_err(|e| format!("{}: {e}", path.display()))
     }
@@ -107,7 +111,9 @@ mod tests {
         assert_eq!(x, y);
         assert_ne!(x, z);
         assert_eq!(x.len(), "[REDACTED:password:".len() + 12 + 1);
-        assert!(x.iter().all(|b| b.is_ascii_alphanumeric() || b"[]:_.=-".contains(b)));
+        assert!(x
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"[]:_.=-".contains(b)));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+use super::keyvalue::RawNames;
 use super::validate::Validator;
 use super::Error;
 
@@ -19,7 +20,8 @@ const REGEX_SIZE_LIMIT: usize = 8 << 20;
 fn is_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 48
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 #[derive(Debug, Deserialize)]
@@ -29,6 +31,9 @@ struct RawFile {
     key_kind: Vec<RawKeyKind>,
     #[serde(default)]
     rule: Vec<RawRule>,
+    /// Additions to the key/value scanner's name table.
+    #[serde(default)]
+    names: Option<RawNames>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -48,7 +53,14 @@ struct RawRule {
     keywords: Vec<String>,
     #[serde(default)]
     requires: Vec<String>,
-    regex: String,
+    #[serde(default)]
+    regex: Option<String>,
+    /// A rule whose matching is code, not a regex (`key-value`, …): see [`Scanner`].
+    #[serde(default)]
+    scanner: Option<String>,
+    /// For the `context-keys` scanner: keys that hold a secret on lines with the keywords.
+    #[serde(default)]
+    context_keys: Vec<String>,
     #[serde(default)]
     validator: Option<String>,
     #[serde(default)]
@@ -148,25 +160,87 @@ pub struct Rule {
     pub requires: Vec<String>,
     /// `requires`, compiled once for the hot path.
     pub requires_finders: Vec<memchr::memmem::Finder<'static>>,
+    /// How the rule finds secrets: a regex, or a scanner in code.
+    pub matcher: Matcher,
+    pub validator: Validator,
+    pub priority: i32,
+    /// `(needle, kind)` pairs tried in order against the lower-cased key when set. For a
+    /// scanner rule, the kinds its scanner reports, in the scanner's order.
+    pub key_kinds: Vec<(String, String)>,
+    /// For the `context-keys` scanner: the keys read as sensitive where the keywords occur.
+    pub context_keys: Vec<String>,
+    pub examples: Examples,
+    /// Where the rule came from (`builtin:jwt.toml` or a path), for error messages.
+    pub origin: String,
+}
+
+/// A rule's matching: data (a regex) where the shape is data, code where it is grammar.
+#[derive(Debug)]
+pub enum Matcher {
+    Regex(Box<RegexMatcher>),
+    Scanner(Scanner),
+}
+
+/// The scanners a rule can name in its `scanner` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scanner {
+    /// `key <op> value` in every syntax, keys judged as words (`engine::keyvalue`).
+    KeyValue,
+    /// The rule's `context_keys`, read like sensitive keys on lines holding its keywords.
+    ContextKeys,
+    /// DynamoDB expressions: placeholders bound to sensitive attributes (`engine::stores`).
+    DynamoDbExpression,
+    /// SQL statements: sensitive columns' literals and bound parameters (`engine::stores`).
+    Sql,
+}
+
+impl Scanner {
+    pub const NAMES: &'static [&'static str] =
+        &["key-value", "context-keys", "dynamodb-expression", "sql"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "key-value" => Some(Scanner::KeyValue),
+            "context-keys" => Some(Scanner::ContextKeys),
+            "dynamodb-expression" => Some(Scanner::DynamoDbExpression),
+            "sql" => Some(Scanner::Sql),
+            _ => None,
+        }
+    }
+}
+
+/// A regex rule's compiled parts.
+#[derive(Debug)]
+pub struct RegexMatcher {
     pub regex: Regex,
     /// Indices of the `secret` / `secret_*` capture groups: one regex may spell several
     /// syntaxes as alternatives, each with its own group; the one that took part is the secret.
     pub secret_groups: Vec<usize>,
     /// Indices of the optional `key` / `key_*` groups (for validators and `kind_from_key`).
     pub key_groups: Vec<usize>,
-    pub validator: Validator,
-    pub priority: i32,
-    /// `(needle, kind)` pairs tried in order against the lower-cased key when set.
-    pub key_kinds: Vec<(String, String)>,
     /// For lists: when set, the `secret` group of `regex` is a region and every match of
     /// `values` (its `secret*` group) inside it is a secret of its own.
     pub values: Option<(Regex, Vec<usize>)>,
     pub block: Option<Block>,
     /// Where matches can start relative to keyword hits (proved), if declared.
     pub window: Option<Window>,
-    pub examples: Examples,
-    /// Where the rule came from (`builtin:jwt.toml` or a path), for error messages.
-    pub origin: String,
+}
+
+impl Rule {
+    /// The regex parts, for a regex rule.
+    pub fn regex(&self) -> Option<&RegexMatcher> {
+        match &self.matcher {
+            Matcher::Regex(m) => Some(m),
+            Matcher::Scanner(_) => None,
+        }
+    }
+
+    pub fn scanner(&self) -> Option<Scanner> {
+        match &self.matcher {
+            Matcher::Scanner(s) => Some(*s),
+            Matcher::Regex(_) => None,
+        }
+    }
 }
 
 impl Rule {
@@ -194,19 +268,38 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
 
 /// Parse and compile one rule file's text. `origin` names it in errors.
 pub fn parse_file(origin: &str, text: &str) -> Result<Vec<Rule>, Error> {
+    parse(origin, text).map(|(rules, _)| rules)
+}
+
+/// Parse one rule file: its rules and its additions to the key/value name table.
+pub fn parse(origin: &str, text: &str) -> Result<(Vec<Rule>, Option<RawNames>), Error> {
     let raw: RawFile = toml::from_str(text).map_err(|e| Error::RuleFile {
         origin: origin.to_string(),
         reason: toml_error(text, &e),
     })?;
+    if let Some(n) = &raw.names {
+        n.validate().map_err(|reason| Error::RuleFile {
+            origin: origin.to_string(),
+            reason,
+        })?;
+    }
     for kk in &raw.key_kind {
         if !is_label(&kk.kind) || kk.contains.is_empty() {
             return Err(Error::RuleFile {
                 origin: origin.to_string(),
-                reason: format!("key_kind {:?}: kind must be [a-z0-9_-]{{1,48}} and contains non-empty", kk.kind),
+                reason: format!(
+                    "key_kind {:?}: kind must be [a-z0-9_-]{{1,48}} and contains non-empty",
+                    kk.kind
+                ),
             });
         }
     }
-    raw.rule.into_iter().map(|r| compile_rule(origin, r, &raw.key_kind)).collect()
+    let rules = raw
+        .rule
+        .into_iter()
+        .map(|r| compile_rule(origin, r, &raw.key_kind))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((rules, raw.names))
 }
 
 /// Render a TOML error as `line:col: message` (the toml crate gives a byte span).
@@ -225,22 +318,125 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
 pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..at.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = at - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+    let col = at
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
     (line, col)
 }
 
 fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Rule, Error> {
-    let fail = |reason: String| Error::Rule { origin: origin.to_string(), rule: r.id.clone(), reason };
+    let fail = |reason: String| Error::Rule {
+        origin: origin.to_string(),
+        rule: r.id.clone(),
+        reason,
+    };
     if !is_label(&r.id) {
         return Err(fail("id must be 1-48 characters of [a-z0-9_-]".into()));
     }
     if !is_label(&r.kind) {
-        return Err(fail(format!("kind {:?} must be 1-48 characters of [a-z0-9_-]", r.kind)));
+        return Err(fail(format!(
+            "kind {:?} must be 1-48 characters of [a-z0-9_-]",
+            r.kind
+        )));
     }
     if r.keywords.iter().chain(&r.requires).any(|k| k.is_empty()) {
-        return Err(fail("keywords and requires must not be empty strings".into()));
+        return Err(fail(
+            "keywords and requires must not be empty strings".into(),
+        ));
     }
-    let regex = compile_regex(&r.regex).map_err(|e| fail(format!("bad regex: {e}")))?;
+    let validator = match &r.validator {
+        None => Validator::None,
+        Some(v) => Validator::from_name(v).ok_or_else(|| {
+            fail(format!(
+                "unknown validator {v:?} (known: {})",
+                Validator::NAMES.join(", ")
+            ))
+        })?,
+    };
+    if !r.context_keys.is_empty() && r.scanner.is_none() {
+        return Err(fail(
+            "context_keys is only allowed with scanner = \"context-keys\"".into(),
+        ));
+    }
+    let (regex_src, scanner) = match (&r.regex, &r.scanner) {
+        (Some(re), None) => (re.clone(), None),
+        (None, Some(name)) => {
+            let s = Scanner::from_name(name).ok_or_else(|| {
+                fail(format!(
+                    "unknown scanner {name:?} (known: {})",
+                    Scanner::NAMES.join(", ")
+                ))
+            })?;
+            if r.keywords.is_empty() {
+                return Err(fail(
+                    "a scanner rule needs keywords (its entry points)".into(),
+                ));
+            }
+            if r.values.is_some()
+                || r.block.is_some()
+                || r.window.is_some()
+                || r.kind_from_key
+                || !r.requires.is_empty()
+            {
+                return Err(fail(
+                    "values, block, window, requires and kind_from_key are for regex rules".into(),
+                ));
+            }
+            if (s == Scanner::ContextKeys) != !r.context_keys.is_empty() {
+                return Err(fail("context_keys is required by, and only allowed with, scanner = \"context-keys\"".into()));
+            }
+            if r.context_keys.iter().any(|k| {
+                k.is_empty()
+                    || k.len() > 64
+                    || !k
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            }) {
+                return Err(fail(
+                    "context_keys entries must be 1-64 characters of [A-Za-z0-9_-]".into(),
+                ));
+            }
+            (String::new(), Some(s))
+        }
+        (Some(_), Some(_)) => {
+            return Err(fail(
+                "a rule has either `regex` or `scanner`, not both".into(),
+            ))
+        }
+        (None, None) => return Err(fail("a rule needs `regex` (or `scanner`)".into())),
+    };
+    if let Some(s) = scanner {
+        for ex in &r.examples.redact {
+            if super::examples::unmark(ex).is_none() {
+                return Err(fail(format!(
+                    "examples.redact entry has no well-formed «secret» marks: {:?}",
+                    truncate(ex)
+                )));
+            }
+        }
+        return Ok(Rule {
+            id: r.id,
+            kind: r.kind,
+            description: r.description,
+            keywords: r.keywords,
+            requires_finders: Vec::new(),
+            requires: Vec::new(),
+            matcher: Matcher::Scanner(s),
+            validator,
+            priority: r.priority,
+            key_kinds: Vec::new(),
+            context_keys: r.context_keys,
+            examples: Examples {
+                redact: r.examples.redact,
+                keep: r.examples.keep,
+            },
+            origin: origin.to_string(),
+        });
+    }
+    let regex = compile_regex(&regex_src).map_err(|e| fail(format!("bad regex: {e}")))?;
     let secret_groups = named_groups(&regex, "secret");
     if secret_groups.is_empty() {
         return Err(fail("regex has no named group `secret`".into()));
@@ -257,17 +453,16 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
             Some((re, groups))
         }
     };
-    let validator = match &r.validator {
-        None => Validator::None,
-        Some(v) => Validator::from_name(v).ok_or_else(|| {
-            fail(format!("unknown validator {v:?} (known: {})", Validator::NAMES.join(", ")))
-        })?,
-    };
     if r.kind_from_key && key_groups.is_empty() {
-        return Err(fail("kind_from_key needs a named group `key` in the regex".into()));
+        return Err(fail(
+            "kind_from_key needs a named group `key` in the regex".into(),
+        ));
     }
     let key_kinds = if r.kind_from_key {
-        key_kinds.iter().map(|k| (k.contains.to_ascii_lowercase(), k.kind.clone())).collect()
+        key_kinds
+            .iter()
+            .map(|k| (k.contains.to_ascii_lowercase(), k.kind.clone()))
+            .collect()
     } else {
         Vec::new()
     };
@@ -276,16 +471,23 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
         Some(b) => {
             let end = match &b.end {
                 None => None,
-                Some(end) => Some(compile_regex(end).map_err(|e| fail(format!("bad block.end regex: {e}")))?),
+                Some(end) => Some(
+                    compile_regex(end).map_err(|e| fail(format!("bad block.end regex: {e}")))?,
+                ),
             };
-            let body = compile_regex(&b.body).map_err(|e| fail(format!("bad block.body regex: {e}")))?;
+            let body =
+                compile_regex(&b.body).map_err(|e| fail(format!("bad block.body regex: {e}")))?;
             if !body.capture_names().any(|n| n == Some("secret")) {
                 return Err(fail("block.body regex has no named group `secret`".into()));
             }
             if b.max_lines == 0 || b.max_lines > 10_000 {
                 return Err(fail("block.max_lines must be in 1..=10000".into()));
             }
-            Some(Block { end, body, max_lines: b.max_lines })
+            Some(Block {
+                end,
+                body,
+                max_lines: b.max_lines,
+            })
         }
     };
     let window = match &r.window {
@@ -294,7 +496,8 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
             if r.keywords.is_empty() {
                 return Err(fail("window needs keywords".into()));
             }
-            let one = compile_regex(&format!("^(?:{})$", w.class)).map_err(|e| fail(format!("bad window.class: {e}")))?;
+            let one = compile_regex(&format!("^(?:{})$", w.class))
+                .map_err(|e| fail(format!("bad window.class: {e}")))?;
             let mut class = [false; 256];
             for b in 0..=255u8 {
                 class[b as usize] = one.is_match(&[b]);
@@ -302,7 +505,11 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
             if w.lead > 64 {
                 return Err(fail("window.lead must be at most 64".into()));
             }
-            Some(Window { lead: w.lead, class, class_src: w.class.clone() })
+            Some(Window {
+                lead: w.lead,
+                class,
+                class_src: w.class.clone(),
+            })
         }
     };
     for ex in &r.examples.redact {
@@ -318,18 +525,28 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
         kind: r.kind,
         description: r.description,
         keywords: r.keywords,
-        requires_finders: r.requires.iter().map(|q| memchr::memmem::Finder::new(q.as_bytes()).into_owned()).collect(),
+        requires_finders: r
+            .requires
+            .iter()
+            .map(|q| memchr::memmem::Finder::new(q.as_bytes()).into_owned())
+            .collect(),
         requires: r.requires,
-        regex,
-        secret_groups,
-        key_groups,
+        matcher: Matcher::Regex(Box::new(RegexMatcher {
+            regex,
+            secret_groups,
+            key_groups,
+            values,
+            block,
+            window,
+        })),
         validator,
         priority: r.priority,
         key_kinds,
-        values,
-        block,
-        window,
-        examples: Examples { redact: r.examples.redact, keep: r.examples.keep },
+        context_keys: Vec::new(),
+        examples: Examples {
+            redact: r.examples.redact,
+            keep: r.examples.keep,
+        },
         origin: origin.to_string(),
     })
 }
@@ -353,19 +570,42 @@ fn truncate(s: &str) -> String {
 /// The rule files compiled into the binary, as `(file name, text)`.
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("jwt.toml", include_str!("../../patterns/jwt.toml")),
-    ("http-auth.toml", include_str!("../../patterns/http-auth.toml")),
+    (
+        "http-auth.toml",
+        include_str!("../../patterns/http-auth.toml"),
+    ),
     ("cookies.toml", include_str!("../../patterns/cookies.toml")),
-    ("url-params.toml", include_str!("../../patterns/url-params.toml")),
+    (
+        "url-params.toml",
+        include_str!("../../patterns/url-params.toml"),
+    ),
     ("aws.toml", include_str!("../../patterns/aws.toml")),
-    ("uri-credentials.toml", include_str!("../../patterns/uri-credentials.toml")),
-    ("private-keys.toml", include_str!("../../patterns/private-keys.toml")),
-    ("keyvalue.toml", include_str!("../../patterns/keyvalue.toml")),
-    ("token-formats.toml", include_str!("../../patterns/token-formats.toml")),
+    (
+        "uri-credentials.toml",
+        include_str!("../../patterns/uri-credentials.toml"),
+    ),
+    (
+        "private-keys.toml",
+        include_str!("../../patterns/private-keys.toml"),
+    ),
+    (
+        "keyvalue.toml",
+        include_str!("../../patterns/keyvalue.toml"),
+    ),
+    (
+        "token-formats.toml",
+        include_str!("../../patterns/token-formats.toml"),
+    ),
+    ("names.toml", include_str!("../../patterns/names.toml")),
+    ("stores.toml", include_str!("../../patterns/stores.toml")),
 ];
 
 /// Every `*.toml` file in `dir`, sorted by name, with its text.
 pub fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, Error> {
-    let io = |e: std::io::Error| Error::Io { path: dir.display().to_string(), reason: e.to_string() };
+    let io = |e: std::io::Error| Error::Io {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -375,8 +615,10 @@ pub fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, Error> {
     paths
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p)
-                .map_err(|e| Error::Io { path: p.display().to_string(), reason: e.to_string() })?;
+            let text = std::fs::read_to_string(&p).map_err(|e| Error::Io {
+                path: p.display().to_string(),
+                reason: e.to_string(),
+            })?;
             Ok((p, text))
         })
         .collect()

@@ -11,7 +11,8 @@ use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::syntax;
 use std::path::PathBuf;
 
-use super::rule::{self, Rule};
+use super::keyvalue::{self, KvScanner, Names, RawNames};
+use super::rule::{self, Rule, Scanner};
 use super::Error;
 
 /// Where rules come from.
@@ -51,6 +52,13 @@ pub struct RuleSet {
     pattern_gates: Vec<Vec<u32>>,
     /// The fast path for finding every keyword in a block, when the CPU allows it.
     anchors: Option<AnchorSearch>,
+    /// The key/value scanner over the name table (used by the key-value rule, if present,
+    /// and by the store scanners).
+    kv: KvScanner,
+    /// Whether a rule uses the key/value scanner.
+    kv_rule: bool,
+    /// Rules that must run on every line while a stream carries SQL parameters.
+    carry_rules: Vec<u32>,
 }
 
 /// Finds every keyword occurrence of a block — what the overlapping, ASCII-case-insensitive
@@ -73,21 +81,35 @@ impl AnchorSearch {
     /// `None` when no Teddy searcher can be built (no SIMD support): the caller falls back to
     /// the Aho-Corasick pass.
     fn build(patterns: &[String]) -> Option<AnchorSearch> {
-        let long: Vec<usize> = (0..patterns.len()).filter(|&i| patterns[i].len() >= Self::LEN).collect();
-        let short: Vec<usize> = (0..patterns.len()).filter(|&i| patterns[i].len() < Self::LEN).collect();
+        let long: Vec<usize> = (0..patterns.len())
+            .filter(|&i| patterns[i].len() >= Self::LEN)
+            .collect();
+        let short: Vec<usize> = (0..patterns.len())
+            .filter(|&i| patterns[i].len() < Self::LEN)
+            .collect();
         // Greedy cover: the 3-byte substring held by the most keywords not yet covered, weighed
         // against how common its letters are in text (fewer anchors and rarer anchors both make
         // the search faster).
         const COMMON: &[u8] = b"zqjxkvbpygfwmucldrhsnioate";
-        let commonness = |g: &[u8]| -> f64 { g.iter().map(|b| COMMON.iter().position(|c| c == b).map_or(0, |i| i + 1) as f64).sum() };
+        let commonness = |g: &[u8]| -> f64 {
+            g.iter()
+                .map(|b| COMMON.iter().position(|c| c == b).map_or(0, |i| i + 1) as f64)
+                .sum()
+        };
         let mut uncovered: Vec<usize> = long.clone();
         let mut anchors: Vec<Vec<u8>> = Vec::new();
         while !uncovered.is_empty() {
-            let mut grams: Vec<&[u8]> = uncovered.iter().flat_map(|&i| patterns[i].as_bytes().windows(Self::LEN)).collect();
+            let mut grams: Vec<&[u8]> = uncovered
+                .iter()
+                .flat_map(|&i| patterns[i].as_bytes().windows(Self::LEN))
+                .collect();
             grams.sort_unstable();
             grams.dedup();
             let score = |g: &[u8]| {
-                let n = uncovered.iter().filter(|&&i| patterns[i].as_bytes().windows(Self::LEN).any(|w| w == g)).count();
+                let n = uncovered
+                    .iter()
+                    .filter(|&&i| patterns[i].as_bytes().windows(Self::LEN).any(|w| w == g))
+                    .count();
                 n as f64 / (1.0 + commonness(g))
             };
             let mut best = grams[0];
@@ -100,14 +122,20 @@ impl AnchorSearch {
                 }
             }
             let best = best.to_vec();
-            uncovered.retain(|&i| !patterns[i].as_bytes().windows(Self::LEN).any(|w| w == best.as_slice()));
+            uncovered.retain(|&i| {
+                !patterns[i]
+                    .as_bytes()
+                    .windows(Self::LEN)
+                    .any(|w| w == best.as_slice())
+            });
             anchors.push(best);
         }
         let teddy = if anchors.is_empty() {
             None
         } else {
             let mut cfg = aho_corasick::packed::Config::new();
-            cfg.match_kind(aho_corasick::packed::MatchKind::LeftmostFirst).heuristic_pattern_limits(false);
+            cfg.match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                .heuristic_pattern_limits(false);
             Some(cfg.builder().extend(&anchors).build()?)
         };
         let verify = anchors
@@ -135,15 +163,28 @@ impl AnchorSearch {
             Some((ac, short.iter().map(|&i| i as u32).collect()))
         };
         // Without any long keyword there is nothing for Teddy to do; the plain pass is as good.
-        Some(AnchorSearch { teddy: teddy?, verify, short })
+        Some(AnchorSearch {
+            teddy: teddy?,
+            verify,
+            short,
+        })
     }
 
-    fn find(&self, patterns: &[String], block: &[u8], lower: &mut Vec<u8>, out: &mut Vec<(u32, usize, usize)>) {
+    fn find(
+        &self,
+        patterns: &[String],
+        block: &[u8],
+        lower: &mut Vec<u8>,
+        out: &mut Vec<(u32, usize, usize)>,
+    ) {
         lower.clear();
         lower.extend(block.iter().map(|b| b.to_ascii_lowercase()));
         let lower = &lower[..];
         let mut pos = 0;
-        while let Some(m) = self.teddy.find_in(lower, aho_corasick::Span::from(pos..lower.len())) {
+        while let Some(m) = self
+            .teddy
+            .find_in(lower, aho_corasick::Span::from(pos..lower.len()))
+        {
             let at = m.start();
             for &(p, off) in &self.verify[m.pattern().as_usize()] {
                 let pat = patterns[p as usize].as_bytes();
@@ -186,19 +227,31 @@ impl RuleSet {
     /// Load the built-in rules (unless `no_builtin`), then every rule dir, minus `disable`.
     pub fn load(opts: &LoadOptions) -> Result<Self, Error> {
         let mut rules = Vec::new();
+        let mut names = RawNames::default();
         if !opts.no_builtin {
             for (name, text) in rule::BUILTIN_FILES {
-                rules.extend(rule::parse_file(&format!("builtin:{name}"), text)?);
+                let (r, n) = rule::parse(&format!("builtin:{name}"), text)?;
+                rules.extend(r);
+                if let Some(n) = n {
+                    names.extend(&n);
+                }
             }
         }
         for dir in &opts.dirs {
             for (path, text) in rule::read_dir(dir)? {
-                let file_rules = rule::parse_file(&path.display().to_string(), &text)?;
+                let (file_rules, file_names) = rule::parse(&path.display().to_string(), &text)?;
+                if let Some(n) = file_names {
+                    names.extend(&n);
+                }
                 // Fail closed: a user rule whose keywords miss a spelling its regex accepts would
                 // be skipped on exactly those lines. Built-in rules are proved by the test suite.
                 for r in file_rules.iter().filter(|_| !opts.skip_coverage_proof) {
                     if let Err(gap) = super::coverage::prove(r) {
-                        return Err(Error::Rule { origin: r.origin.clone(), rule: r.id.clone(), reason: gap.to_string() });
+                        return Err(Error::Rule {
+                            origin: r.origin.clone(),
+                            rule: r.id.clone(),
+                            reason: gap.to_string(),
+                        });
                     }
                 }
                 rules.extend(file_rules);
@@ -210,11 +263,70 @@ impl RuleSet {
             }
         }
         rules.retain(|r| !opts.disable.contains(&r.id));
-        Self::from_rules(rules)
+        Self::from_parts(rules, &names)
     }
 
-    /// Build the prefilter over already compiled rules.
+    /// Build the prefilter over already compiled rules (a key/value scanner rule gets the
+    /// built-in name table).
     pub fn from_rules(rules: Vec<Rule>) -> Result<Self, Error> {
+        let names = keyvalue::builtin_names().map_err(|reason| Error::RuleFile {
+            origin: "builtin:names.toml".into(),
+            reason,
+        })?;
+        Self::from_parts(rules, &names)
+    }
+
+    /// Build the set from compiled rules and the key/value name table.
+    pub fn from_parts(mut rules: Vec<Rule>, names: &RawNames) -> Result<Self, Error> {
+        let kv_rules: Vec<usize> = (0..rules.len())
+            .filter(|&i| rules[i].scanner() == Some(Scanner::KeyValue))
+            .collect();
+        if kv_rules.len() > 1 {
+            let r = &rules[kv_rules[1]];
+            return Err(Error::Rule {
+                origin: r.origin.clone(),
+                rule: r.id.clone(),
+                reason: "only one rule may use the key-value scanner".into(),
+            });
+        }
+        match kv_rules.first() {
+            None => {}
+            Some(&i) => {
+                // Every name that makes a key sensitive must hold one of the rule's keywords, or
+                // the prefilter would skip lines with such keys: add the ones that do not.
+                let r = &mut rules[i];
+                for entry in names.sensitive_entries() {
+                    let covered = r
+                        .keywords
+                        .iter()
+                        .any(|k| entry.contains(&k.to_ascii_lowercase()));
+                    if !covered {
+                        if entry.len() < 3 {
+                            return Err(Error::Rule {
+                                origin: r.origin.clone(),
+                                rule: r.id.clone(),
+                                reason: format!("names entry {entry:?} is shorter than 3 bytes and holds none of the rule's keywords"),
+                            });
+                        }
+                        r.keywords.push(entry);
+                    }
+                }
+            }
+        }
+        let kv_rule = !kv_rules.is_empty();
+        let compiled = Names::compile(names);
+        for r in rules.iter_mut().filter(|r| r.scanner().is_some()) {
+            r.key_kinds = compiled
+                .kinds()
+                .iter()
+                .map(|k| (k.clone(), k.clone()))
+                .collect();
+        }
+        let kv = KvScanner::new(compiled);
+        let carry_rules: Vec<u32> = (0..rules.len())
+            .filter(|&i| rules[i].scanner() == Some(Scanner::Sql))
+            .map(|i| i as u32)
+            .collect();
         for (i, r) in rules.iter().enumerate() {
             if let Some(first) = rules[..i].iter().find(|x| x.id == r.id) {
                 return Err(Error::DuplicateId {
@@ -243,7 +355,12 @@ impl RuleSet {
         };
         let rule_kinds = rules
             .iter()
-            .map(|r| (intern(&r.kind), r.key_kinds.iter().map(|(_, k)| intern(k)).collect()))
+            .map(|r| {
+                (
+                    intern(&r.kind),
+                    r.key_kinds.iter().map(|(_, k)| intern(k)).collect(),
+                )
+            })
             .collect();
 
         let mut patterns: Vec<String> = Vec::new();
@@ -278,7 +395,42 @@ impl RuleSet {
             )
         };
         let anchors = AnchorSearch::build(&patterns);
-        Ok(RuleSet { rules, kinds, rule_kinds, prefilter, keyword_rules, always, gates, rule_gate, pattern_gates, anchors, patterns })
+        Ok(RuleSet {
+            rules,
+            kinds,
+            rule_kinds,
+            prefilter,
+            keyword_rules,
+            always,
+            gates,
+            rule_gate,
+            pattern_gates,
+            anchors,
+            patterns,
+            kv,
+            kv_rule,
+            carry_rules,
+        })
+    }
+
+    /// The key/value scanner, if a rule uses it.
+    pub(crate) fn kv(&self) -> Option<&KvScanner> {
+        self.kv_rule.then_some(&self.kv)
+    }
+
+    /// The key/value scanner, for the store scanners (present even without the key-value rule).
+    pub(crate) fn kv_or_builtin(&self) -> Option<&KvScanner> {
+        Some(&self.kv)
+    }
+
+    pub(crate) fn carry_rules(&self) -> &[u32] {
+        &self.carry_rules
+    }
+
+    /// The kind id of the `i`-th entry of a scanner rule's `key_kinds` (the scanner's kinds).
+    pub(crate) fn scanner_kind_id(&self, rule: usize, i: u16) -> u16 {
+        let (default, by_key) = &self.rule_kinds[rule];
+        by_key.get(i as usize).copied().unwrap_or(*default)
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -306,6 +458,9 @@ impl RuleSet {
     /// The kind id for a match of `rule` under `key`.
     pub(crate) fn kind_id(&self, rule: usize, key: Option<&[u8]>) -> u16 {
         let r = &self.rules[rule];
+        if r.scanner().is_some() {
+            return self.rule_kinds[rule].0;
+        }
         let (default, by_key) = &self.rule_kinds[rule];
         if let Some(key) = key {
             let key = key.to_ascii_lowercase();
@@ -324,11 +479,19 @@ impl RuleSet {
 
     /// Every keyword occurrence in `block` as (prefilter pattern, start, end), in order of end,
     /// appended to `out`; `lower` is scratch space.
-    pub(crate) fn find_keywords(&self, block: &[u8], lower: &mut Vec<u8>, out: &mut Vec<(u32, usize, usize)>) {
+    pub(crate) fn find_keywords(
+        &self,
+        block: &[u8],
+        lower: &mut Vec<u8>,
+        out: &mut Vec<(u32, usize, usize)>,
+    ) {
         match (&self.anchors, &self.prefilter) {
             (Some(a), _) => a.find(&self.patterns, block, lower, out),
             (None, Some(ac)) => {
-                out.extend(ac.find_overlapping_iter(block).map(|m| (m.pattern().as_u32(), m.start(), m.end())));
+                out.extend(
+                    ac.find_overlapping_iter(block)
+                        .map(|m| (m.pattern().as_u32(), m.start(), m.end())),
+                );
             }
             (None, None) => {}
         }
@@ -363,15 +526,23 @@ impl RuleSet {
 /// Group the rules that have a window by (keywords, window) and build one gate per group.
 /// `patterns` are the prefilter's (lower-cased, deduplicated) keywords.
 #[allow(clippy::type_complexity)]
-fn build_gates(rules: &[Rule], patterns: &[String]) -> Result<(Vec<Gate>, Vec<Option<u32>>, Vec<Vec<u32>>), Error> {
+fn build_gates(
+    rules: &[Rule],
+    patterns: &[String],
+) -> Result<(Vec<Gate>, Vec<Option<u32>>, Vec<Vec<u32>>), Error> {
     let mut groups: Vec<(Vec<String>, usize, [bool; 256], Vec<usize>)> = Vec::new();
     let mut rule_gate = vec![None; rules.len()];
     for (i, r) in rules.iter().enumerate() {
-        let Some(w) = &r.window else { continue };
+        let Some(w) = r.regex().and_then(|m| m.window.as_ref()) else {
+            continue;
+        };
         let mut kws: Vec<String> = r.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
         kws.sort();
         kws.dedup();
-        let g = match groups.iter().position(|(k, l, c, _)| *k == kws && *l == w.lead && *c == w.class) {
+        let g = match groups
+            .iter()
+            .position(|(k, l, c, _)| *k == kws && *l == w.lead && *c == w.class)
+        {
             Some(g) => g,
             None => {
                 groups.push((kws, w.lead, w.class, Vec::new()));
@@ -384,24 +555,51 @@ fn build_gates(rules: &[Rule], patterns: &[String]) -> Result<(Vec<Gate>, Vec<Op
     let mut gates = Vec::with_capacity(groups.len());
     let mut pattern_gates = vec![Vec::new(); patterns.len()];
     for (g, (kws, lead, _, members)) in groups.iter().enumerate() {
-        let w = rules[members[0]].window.as_ref().expect("grouped rules have a window");
+        let w = rules[members[0]]
+            .regex()
+            .and_then(|m| m.window.as_ref())
+            .expect("grouped rules have a window");
         let prefix = format!("(?s-u:[\\x00-\\xFF]{{0,{lead}}}?{}*?)", w.class_regex());
-        let pats: Vec<String> = members.iter().map(|&i| format!("{prefix}(?:{})", rules[i].regex.as_str())).collect();
+        let pats: Vec<String> = members
+            .iter()
+            .map(|&i| {
+                format!(
+                    "{prefix}(?:{})",
+                    rules[i]
+                        .regex()
+                        .expect("windows are on regex rules")
+                        .regex
+                        .as_str()
+                )
+            })
+            .collect();
         let dfa = LazyDfa::builder()
             .configure(LazyDfa::config().match_kind(regex_automata::MatchKind::LeftmostFirst))
             .syntax(syntax::Config::new().unicode(false).utf8(false))
-            .thompson(thompson::Config::new().utf8(false).which_captures(WhichCaptures::None))
+            .thompson(
+                thompson::Config::new()
+                    .utf8(false)
+                    .which_captures(WhichCaptures::None),
+            )
             .build_many(&pats)
             .map_err(|e| {
                 let r = &rules[members[0]];
-                Error::Rule { origin: r.origin.clone(), rule: r.id.clone(), reason: format!("building its window gate: {e}") }
+                Error::Rule {
+                    origin: r.origin.clone(),
+                    rule: r.id.clone(),
+                    reason: format!("building its window gate: {e}"),
+                }
             })?;
         for (p, pat) in patterns.iter().enumerate() {
             if kws.contains(pat) {
                 pattern_gates[p].push(g as u32);
             }
         }
-        gates.push(Gate { lead: *lead, class: w.class, dfa });
+        gates.push(Gate {
+            lead: *lead,
+            class: w.class,
+            dfa,
+        });
     }
     Ok((gates, rule_gate, pattern_gates))
 }
@@ -413,7 +611,10 @@ mod tests {
     use std::sync::Arc;
 
     fn builtin() -> Scrubber {
-        Scrubber::new(Arc::new(RuleSet::builtin().expect("built-in rules compile")), Mode::Mask)
+        Scrubber::new(
+            Arc::new(RuleSet::builtin().expect("built-in rules compile")),
+            Mode::Mask,
+        )
     }
 
     #[test]
@@ -421,9 +622,17 @@ mod tests {
         let s = builtin();
         let mut failures = Vec::new();
         for (i, r) in s.rules().rules().iter().enumerate() {
-            assert!(!r.examples.redact.is_empty(), "{} has no redact example", r.id);
+            assert!(
+                !r.examples.redact.is_empty(),
+                "{} has no redact example",
+                r.id
+            );
             assert!(!r.examples.keep.is_empty(), "{} has no keep example", r.id);
-            failures.extend(examples::check_rule(&s, i).into_iter().map(|f| format!("{}: {f}", r.id)));
+            failures.extend(
+                examples::check_rule(&s, i)
+                    .into_iter()
+                    .map(|f| format!("{}: {f}", r.id)),
+            );
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
@@ -451,17 +660,26 @@ mod tests {
     #[test]
     fn anchor_search_equals_overlapping_pass() {
         let set = RuleSet::builtin().unwrap();
-        assert!(set.anchors.is_some() || !std::arch::is_x86_feature_detected!("ssse3"), "no anchor search built");
+        assert!(
+            set.anchors.is_some() || !std::arch::is_x86_feature_detected!("ssse3"),
+            "no anchor search built"
+        );
         let mut blocks: Vec<Vec<u8>> = Vec::new();
         let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
         for e in std::fs::read_dir(corpus).unwrap() {
             blocks.push(std::fs::read(e.unwrap().path()).unwrap_or_default());
         }
-        blocks.push(std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/leaky.log")).unwrap());
+        blocks.push(
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/leaky.log")).unwrap(),
+        );
         let mut all = String::new();
         for r in set.rules() {
             for k in &r.keywords {
-                all.push_str(&format!("{k}{}x{} {k}{k}@", k.to_ascii_uppercase(), &k[1..]));
+                all.push_str(&format!(
+                    "{k}{}x{} {k}{k}@",
+                    k.to_ascii_uppercase(),
+                    &k[1..]
+                ));
             }
             for ex in r.examples.redact.iter().chain(&r.examples.keep) {
                 all.push_str(ex);
@@ -480,8 +698,10 @@ mod tests {
         for b in &blocks {
             let mut fast = Vec::new();
             set.find_keywords(b, &mut lower, &mut fast);
-            let mut slow: Vec<(u32, usize, usize)> =
-                ac.find_overlapping_iter(b).map(|m| (m.pattern().as_u32(), m.start(), m.end())).collect();
+            let mut slow: Vec<(u32, usize, usize)> = ac
+                .find_overlapping_iter(b)
+                .map(|m| (m.pattern().as_u32(), m.start(), m.end()))
+                .collect();
             slow.sort_unstable_by_key(|&(p, s, e)| (e, s, p));
             assert_eq!(fast, slow);
         }
@@ -489,13 +709,22 @@ mod tests {
 
     #[test]
     fn unknown_disable_is_an_error() {
-        let opts = LoadOptions { disable: vec!["no-such-rule".into()], ..Default::default() };
-        assert!(matches!(RuleSet::load(&opts), Err(Error::UnknownDisable(_))));
+        let opts = LoadOptions {
+            disable: vec!["no-such-rule".into()],
+            ..Default::default()
+        };
+        assert!(matches!(
+            RuleSet::load(&opts),
+            Err(Error::UnknownDisable(_))
+        ));
     }
 
     #[test]
     fn disable_removes_rule() {
-        let opts = LoadOptions { disable: vec!["jwt".into()], ..Default::default() };
+        let opts = LoadOptions {
+            disable: vec!["jwt".into()],
+            ..Default::default()
+        };
         let set = RuleSet::load(&opts).unwrap();
         assert!(set.position("jwt").is_none());
         assert!(set.position("bearer").is_some());

@@ -14,7 +14,9 @@
 
 use regex::bytes::CaptureLocations;
 
+use super::keyvalue::{Decision, KvScratch, KvSpan};
 use super::redact::Mode;
+use super::rule::{Matcher, Scanner};
 use super::ruleset::RuleSet;
 use super::validate::Verdict;
 use std::sync::Arc;
@@ -39,10 +41,12 @@ pub struct Hit {
     pub continued: bool,
 }
 
-/// Per-stream state carried from one line to the next (an open multi-line block).
+/// Per-stream state carried from one line to the next: an open multi-line block, or an SQL
+/// statement whose parameters a later line prints.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StreamState {
     block: Option<OpenBlock>,
+    pub(crate) sql: super::stores::sql::SqlCarry,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,9 +56,10 @@ struct OpenBlock {
 }
 
 impl StreamState {
-    /// Whether a multi-line block is open (the next lines may be its body).
+    /// Whether state is carried to the next line (an open block, pending SQL parameters):
+    /// the next lines must be scrubbed in order with this state.
     pub fn in_block(&self) -> bool {
-        self.block.is_some()
+        self.block.is_some() || self.sql.active()
     }
 }
 
@@ -75,6 +80,9 @@ pub struct Scratch {
     /// Per gate, for the current line: 0 not evaluated, 1 open, 2 closed.
     gate_state: Vec<u8>,
     gate_caches: Vec<regex_automata::hybrid::dfa::Cache>,
+    kv: KvScratch,
+    kv_spans: Vec<KvSpan>,
+    kv_hits: Vec<(usize, usize)>,
 }
 
 const GATE_UNKNOWN: u8 = 0;
@@ -89,6 +97,8 @@ struct Span {
     kind: u16,
     priority: i32,
     alg: Option<&'static str>,
+    /// For the key/value scanner: the key the value sits under.
+    key: Option<(u32, u32)>,
 }
 
 /// A validated match of one rule, before merging; what `scrubd explain` shows.
@@ -99,6 +109,8 @@ pub struct Finding {
     pub start: usize,
     pub end: usize,
     pub alg: Option<&'static str>,
+    /// The key the secret sits under, when a scanner read one.
+    pub key: Option<(usize, usize)>,
 }
 
 /// Scrubs lines with a shared [`RuleSet`]. Cheap to clone; one per worker thread.
@@ -124,7 +136,17 @@ impl Scrubber {
     /// Fresh scratch space for one worker.
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            locs: self.rules.rules().iter().map(|r| r.regex.capture_locations()).collect(),
+            locs: self
+                .rules
+                .rules()
+                .iter()
+                .map(|r| {
+                    r.regex().map_or_else(
+                        || EMPTY.capture_locations(),
+                        |m| m.regex.capture_locations(),
+                    )
+                })
+                .collect(),
             candidates: vec![false; self.rules.len()],
             chosen: Vec::new(),
             spans: Vec::new(),
@@ -134,7 +156,15 @@ impl Scrubber {
             lower: Vec::new(),
             gated: false,
             gate_state: vec![GATE_UNKNOWN; self.rules.gates().len()],
-            gate_caches: self.rules.gates().iter().map(|g| g.dfa.create_cache()).collect(),
+            gate_caches: self
+                .rules
+                .gates()
+                .iter()
+                .map(|g| g.dfa.create_cache())
+                .collect(),
+            kv: KvScratch::default(),
+            kv_spans: Vec::new(),
+            kv_hits: Vec::new(),
         }
     }
 
@@ -155,14 +185,15 @@ impl Scrubber {
         let mut block_hits = std::mem::take(&mut scratch.block_hits);
         block_hits.clear();
         if have_keywords {
-            self.rules.find_keywords(input, &mut scratch.lower, &mut block_hits);
+            self.rules
+                .find_keywords(input, &mut scratch.lower, &mut block_hits);
         }
         let mut next_hit = 0;
         let mut pos = 0; // always at a line start
         let mut line_no = 0; // index of the line starting at `pos`
         let every_line = !self.rules.always().is_empty() || !have_keywords;
         while pos < input.len() {
-            let line_start = if state.block.is_some() || every_line {
+            let line_start = if state.in_block() || every_line {
                 pos
             } else {
                 match block_hits.get(next_hit) {
@@ -171,7 +202,8 @@ impl Scrubber {
                         break;
                     }
                     Some(&(_, at, _)) => {
-                        let start = memchr::memrchr(b'\n', &input[pos..at]).map_or(pos, |i| pos + i + 1);
+                        let start =
+                            memchr::memrchr(b'\n', &input[pos..at]).map_or(pos, |i| pos + i + 1);
                         out.extend_from_slice(&input[pos..start]);
                         line_no += memchr::memchr_iter(b'\n', &input[pos..start]).count();
                         start
@@ -181,7 +213,11 @@ impl Scrubber {
             let (content_end, next) = match memchr::memchr(b'\n', &input[line_start..]) {
                 Some(i) => {
                     let nl = line_start + i;
-                    let end = if nl > line_start && input[nl - 1] == b'\r' { nl - 1 } else { nl };
+                    let end = if nl > line_start && input[nl - 1] == b'\r' {
+                        nl - 1
+                    } else {
+                        nl
+                    };
                     (end, nl + 1)
                 }
                 None => (input.len(), input.len()),
@@ -193,6 +229,9 @@ impl Scrubber {
                 self.add_candidates(p as usize, scratch);
                 scratch.kw_hits.push((p, s - line_start, e - line_start));
                 next_hit += 1;
+            }
+            if state.sql.active() {
+                self.add_carry_rules(scratch);
             }
             self.end_candidates(scratch);
             let line = &input[line_start..content_end];
@@ -230,14 +269,41 @@ impl Scrubber {
                 return self.write_line(line, 0, !first, scratch, out, hits);
             }
         }
-        self.select_candidates(line, scratch);
+        self.begin_candidates(scratch);
+        if let Some(ac) = self.rules.prefilter() {
+            for m in ac.find_overlapping_iter(line) {
+                self.add_candidates(m.pattern().as_usize(), scratch);
+                scratch
+                    .kw_hits
+                    .push((m.pattern().as_u32(), m.start(), m.end()));
+            }
+        }
+        if state.sql.active() {
+            self.add_carry_rules(scratch);
+        }
+        self.end_candidates(scratch);
         self.find_spans(line, Some(state), scratch);
         self.write_line(line, 0, false, scratch, out, hits);
     }
 
+    /// The SQL rules run on every line while a statement's parameters are pending.
+    fn add_carry_rules(&self, scratch: &mut Scratch) {
+        for &r in self.rules.carry_rules() {
+            if !scratch.candidates[r as usize] {
+                scratch.candidates[r as usize] = true;
+                scratch.chosen.push(r);
+            }
+        }
+    }
+
     /// All validated matches in `line`, unmerged (for `explain` and rule examples).
     /// With `only = Some(rule)`, just that rule runs (regardless of keywords).
-    pub fn findings(&self, line: &[u8], only: Option<usize>, scratch: &mut Scratch) -> Vec<Finding> {
+    pub fn findings(
+        &self,
+        line: &[u8],
+        only: Option<usize>,
+        scratch: &mut Scratch,
+    ) -> Vec<Finding> {
         scratch.spans.clear();
         match only {
             Some(r) => {
@@ -251,8 +317,70 @@ impl Scrubber {
         scratch
             .spans
             .iter()
-            .map(|s| Finding { rule: s.rule, kind: s.kind, start: s.start, end: s.end, alg: s.alg })
+            .map(|s| Finding {
+                rule: s.rule,
+                kind: s.kind,
+                start: s.start,
+                end: s.end,
+                alg: s.alg,
+                key: s.key.map(|(a, b)| (a as usize, b as usize)),
+            })
             .collect()
+    }
+
+    /// What the key/value scanner decided about each sensitive-looking key of `line`
+    /// (recognised key, syntax, value read, and why it was kept), for `scrubd explain`.
+    pub fn key_decisions(&self, line: &[u8], scratch: &mut Scratch) -> Vec<Decision> {
+        let mut decisions = Vec::new();
+        let Some(kv) = self.rules.kv() else {
+            return decisions;
+        };
+        let Some(ri) = self
+            .rules
+            .rules()
+            .iter()
+            .position(|r| r.scanner() == Some(Scanner::KeyValue))
+        else {
+            return decisions;
+        };
+        self.select_candidates(line, scratch);
+        self.kv_hits_for(ri, line, scratch);
+        let hits = std::mem::take(&mut scratch.kv_hits);
+        scratch.kv_spans.clear();
+        kv.scan(
+            line,
+            hits.iter().copied(),
+            &mut scratch.kv,
+            &mut scratch.kv_spans,
+            Some(&mut decisions),
+        );
+        scratch.kv_hits = hits;
+        decisions
+    }
+
+    /// The keyword hits of rule `ri` in `line`, by start, into `scratch.kv_hits`: from the
+    /// line's prefilter hits when gated, else by searching the line.
+    fn kv_hits_for(&self, ri: usize, line: &[u8], scratch: &mut Scratch) {
+        scratch.kv_hits.clear();
+        if scratch.gated {
+            for &(p, s, e) in &scratch.kw_hits {
+                if self.rules.keyword_rules(p as usize).contains(&(ri as u32)) {
+                    scratch.kv_hits.push((s, e));
+                }
+            }
+        } else if let Some(ac) = self.rules.prefilter() {
+            for m in ac.find_overlapping_iter(line) {
+                if self
+                    .rules
+                    .keyword_rules(m.pattern().as_usize())
+                    .contains(&(ri as u32))
+                {
+                    scratch.kv_hits.push((m.start(), m.end()));
+                }
+            }
+        }
+        scratch.kv_hits.sort_unstable();
+        scratch.kv_hits.dedup();
     }
 
     /// Rules whose keywords occur in `line`, in rule order, into `scratch.chosen`.
@@ -261,7 +389,9 @@ impl Scrubber {
         if let Some(ac) = self.rules.prefilter() {
             for m in ac.find_overlapping_iter(line) {
                 self.add_candidates(m.pattern().as_usize(), scratch);
-                scratch.kw_hits.push((m.pattern().as_u32(), m.start(), m.end()));
+                scratch
+                    .kw_hits
+                    .push((m.pattern().as_u32(), m.start(), m.end()));
             }
         }
         self.end_candidates(scratch);
@@ -306,7 +436,24 @@ impl Scrubber {
         for ci in 0..scratch.chosen.len() {
             let ri = scratch.chosen[ci] as usize;
             let rule = &rules[ri];
-            if !rule.requires_finders.is_empty() && !rule.requires_finders.iter().any(|f| f.find(line).is_some()) {
+            let m = match &rule.matcher {
+                Matcher::Regex(m) => m,
+                Matcher::Scanner(Scanner::KeyValue) => {
+                    self.scan_key_values(ri, line, scratch);
+                    continue;
+                }
+                Matcher::Scanner(Scanner::ContextKeys) => {
+                    self.scan_context_keys(ri, line, scratch);
+                    continue;
+                }
+                Matcher::Scanner(Scanner::DynamoDbExpression | Scanner::Sql) => {
+                    self.scan_store(ri, line, state.as_deref_mut(), scratch);
+                    continue;
+                }
+            };
+            if !rule.requires_finders.is_empty()
+                && !rule.requires_finders.iter().any(|f| f.find(line).is_some())
+            {
                 continue;
             }
             if scratch.gated {
@@ -319,36 +466,173 @@ impl Scrubber {
             let locs = &mut scratch.locs[ri];
             let mut at = 0;
             while at <= line.len() {
-                let Some(m) = rule.regex.captures_read_at(locs, line, at) else { break };
+                let Some(mt) = m.regex.captures_read_at(locs, line, at) else {
+                    break;
+                };
                 // Go on from the end of the secret, not of the match: a regex that consumes a
                 // delimiter after the value (or before the key) must not swallow the context
                 // the next `key: value` needs (`password:X password:Y` left Y; fuzz finding).
-                let secret_end = rule.secret_groups.iter().find_map(|&g| locs.get(g)).map(|(_, e)| e);
+                let secret_end = m
+                    .secret_groups
+                    .iter()
+                    .find_map(|&g| locs.get(g))
+                    .map(|(_, e)| e);
                 at = match secret_end {
-                    Some(e) if e > m.start() => e.min(m.end()),
-                    _ if m.end() > m.start() => m.end(),
-                    _ => m.end() + 1,
+                    Some(e) if e > mt.start() => e.min(mt.end()),
+                    _ if mt.end() > mt.start() => mt.end(),
+                    _ => mt.end() + 1,
                 };
-                if let (Some(block), Some(st)) = (&rule.block, state.as_deref_mut()) {
-                    let after = rule.secret_groups.iter().find_map(|&g| locs.get(g)).map_or(m.end(), |(_, e)| e);
-                    if !block.end.as_ref().is_some_and(|end| end.is_match(&line[after..])) {
-                        st.block = Some(OpenBlock { rule: ri as u32, lines: 0 });
+                if let (Some(block), Some(st)) = (&m.block, state.as_deref_mut()) {
+                    let after = m
+                        .secret_groups
+                        .iter()
+                        .find_map(|&g| locs.get(g))
+                        .map_or(mt.end(), |(_, e)| e);
+                    if !block
+                        .end
+                        .as_ref()
+                        .is_some_and(|end| end.is_match(&line[after..]))
+                    {
+                        st.block = Some(OpenBlock {
+                            rule: ri as u32,
+                            lines: 0,
+                        });
                     }
                 }
-                let Some((s, e)) = rule.secret_groups.iter().find_map(|&g| locs.get(g)) else { continue };
-                let key = rule.key_groups.iter().find_map(|&g| locs.get(g)).map(|(ks, ke)| &line[ks..ke]);
-                match &rule.values {
-                    None => self.push_span(line, (s, e), key, ri, (&mut scratch.spans, &scratch.placeholders)),
+                let Some((s, e)) = m.secret_groups.iter().find_map(|&g| locs.get(g)) else {
+                    continue;
+                };
+                let key = m
+                    .key_groups
+                    .iter()
+                    .find_map(|&g| locs.get(g))
+                    .map(|(ks, ke)| &line[ks..ke]);
+                match &m.values {
+                    None => self.push_span(
+                        line,
+                        (s, e),
+                        key,
+                        ri,
+                        (&mut scratch.spans, &scratch.placeholders),
+                    ),
                     Some((values, groups)) => {
                         for caps in values.captures_iter(&line[s..e]) {
                             if let Some(v) = groups.iter().find_map(|&g| caps.get(g)) {
                                 let span = (s + v.start(), s + v.end());
-                                self.push_span(line, span, key, ri, (&mut scratch.spans, &scratch.placeholders));
+                                self.push_span(
+                                    line,
+                                    span,
+                                    key,
+                                    ri,
+                                    (&mut scratch.spans, &scratch.placeholders),
+                                );
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Run the key/value scanner (rule `ri`) at its keyword hits in `line`, pushing spans.
+    fn scan_key_values(&self, ri: usize, line: &[u8], scratch: &mut Scratch) {
+        let Some(kv) = self.rules.kv() else { return };
+        self.kv_hits_for(ri, line, scratch);
+        if scratch.kv_hits.is_empty() {
+            return;
+        }
+        scratch.kv_spans.clear();
+        let hits = std::mem::take(&mut scratch.kv_hits);
+        kv.scan(
+            line,
+            hits.iter().copied(),
+            &mut scratch.kv,
+            &mut scratch.kv_spans,
+            None,
+        );
+        scratch.kv_hits = hits;
+        self.push_kv_spans(ri, scratch);
+    }
+
+    /// The `context-keys` scanner: rule `ri`'s keys read as sensitive on this line.
+    fn scan_context_keys(&self, ri: usize, line: &[u8], scratch: &mut Scratch) {
+        let Some(kv) = self.rules.kv_or_builtin() else {
+            return;
+        };
+        // The keywords are the context: without one, the keys mean nothing here.
+        self.kv_hits_for(ri, line, scratch);
+        if scratch.kv_hits.is_empty() {
+            return;
+        }
+        scratch.kv_spans.clear();
+        kv.scan_context(
+            line,
+            &self.rules.rules()[ri].context_keys,
+            &mut scratch.kv,
+            &mut scratch.kv_spans,
+            None,
+        );
+        self.push_kv_spans(ri, scratch);
+    }
+
+    /// The store grammars (DynamoDB expressions, SQL) for rule `ri`.
+    fn scan_store(
+        &self,
+        ri: usize,
+        line: &[u8],
+        state: Option<&mut StreamState>,
+        scratch: &mut Scratch,
+    ) {
+        let Some(kv) = self.rules.kv_or_builtin() else {
+            return;
+        };
+        let rule = &self.rules.rules()[ri];
+        scratch.kv_spans.clear();
+        let mut carry = state.map(|s| &mut s.sql);
+        if !scratch.gated && !carry.as_deref().is_some_and(|c| c.active()) {
+            // Run alone (explain, examples): only where its keywords are, as when gated.
+            self.kv_hits_for(ri, line, scratch);
+            if scratch.kv_hits.is_empty() {
+                return;
+            }
+        }
+        match rule.scanner() {
+            Some(Scanner::DynamoDbExpression) => {
+                super::stores::dynamodb::scan(kv, line, &mut scratch.kv, &mut scratch.kv_spans)
+            }
+            Some(Scanner::Sql) => super::stores::sql::scan(
+                kv,
+                line,
+                carry.as_deref_mut(),
+                &mut scratch.kv,
+                &mut scratch.kv_spans,
+            ),
+            _ => {}
+        }
+        self.push_kv_spans(ri, scratch);
+    }
+
+    /// Turn the scanner's spans into the line's spans (rule `ri`).
+    fn push_kv_spans(&self, ri: usize, scratch: &mut Scratch) {
+        let priority = self.rules.rules()[ri].priority;
+        for k in &scratch.kv_spans {
+            if k.start >= k.end
+                || scratch
+                    .placeholders
+                    .iter()
+                    .any(|&(ps, pe)| k.start < pe && ps < k.end)
+            {
+                continue;
+            }
+            scratch.spans.push(Span {
+                start: k.start,
+                end: k.end,
+                rule: ri as u32,
+                kind: self.rules.scanner_kind_id(ri, k.kind),
+                priority,
+                alg: None,
+                key: Some((k.key.0 as u32, k.key.1 as u32)),
+            });
         }
     }
 
@@ -377,7 +661,10 @@ impl Scrubber {
                 r -= 1;
             }
             let lo = r.saturating_sub(gate.lead).max(covered);
-            let input = regex_automata::Input::new(line).range(lo..).anchored(regex_automata::Anchored::Yes).earliest(true);
+            let input = regex_automata::Input::new(line)
+                .range(lo..)
+                .anchored(regex_automata::Anchored::Yes)
+                .earliest(true);
             // An error (the lazy DFA gave up) counts as a possible match: fail open.
             if !matches!(gate.dfa.try_search_fwd(cache, &input), Ok(None)) {
                 open = true;
@@ -402,22 +689,40 @@ impl Scrubber {
             return;
         }
         let rule = &self.rules.rules()[ri];
-        let Verdict::Accept { alg } = rule.validator.check(&line[s..e], key, line.get(e).copied()) else {
+        let Verdict::Accept { alg } = rule.validator.check(&line[s..e], key, line.get(e).copied())
+        else {
             return;
         };
-        if line[s..e].starts_with(b"[REDACTED") || placeholders.iter().any(|&(ps, pe)| s < pe && ps < e) {
+        if line[s..e].starts_with(b"[REDACTED")
+            || placeholders.iter().any(|&(ps, pe)| s < pe && ps < e)
+        {
             return;
         }
-        spans.push(Span { start: s, end: e, rule: ri as u32, kind: self.rules.kind_id(ri, key), priority: rule.priority, alg });
+        spans.push(Span {
+            start: s,
+            end: e,
+            rule: ri as u32,
+            kind: self.rules.kind_id(ri, key),
+            priority: rule.priority,
+            alg,
+            key: None,
+        });
     }
 
     /// A line following an open block: redact it as body, close the block, or both.
     /// Returns `Some(is_first_body_line)` when the line was handled as a body line.
-    fn continue_block(&self, line: &[u8], mut open: OpenBlock, state: &mut StreamState, scratch: &mut Scratch) -> Option<bool> {
+    fn continue_block(
+        &self,
+        line: &[u8],
+        mut open: OpenBlock,
+        state: &mut StreamState,
+        scratch: &mut Scratch,
+    ) -> Option<bool> {
         let ri = open.rule as usize;
         let rule = &self.rules.rules()[ri];
-        let block = rule.block.as_ref()?;
-        if block.end.as_ref().is_some_and(|end| end.is_match(line)) || open.lines >= block.max_lines {
+        let block = rule.regex()?.block.as_ref()?;
+        if block.end.as_ref().is_some_and(|end| end.is_match(line)) || open.lines >= block.max_lines
+        {
             return None;
         }
         let caps = block.body.captures(line)?;
@@ -429,6 +734,7 @@ impl Scrubber {
                 kind: self.rules.kind_id(ri, None),
                 priority: rule.priority,
                 alg: None,
+                key: None,
             });
         }
         let first = open.lines == 0;
@@ -491,6 +797,10 @@ impl Scrubber {
     }
 }
 
+/// Capture slots for scanner rules (which have no regex).
+static EMPTY: std::sync::LazyLock<regex::bytes::Regex> =
+    std::sync::LazyLock::new(|| regex::bytes::Regex::new("").expect("empty regex"));
+
 static PLACEHOLDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"[REDACTED"));
 
@@ -500,7 +810,9 @@ fn find_placeholders(line: &[u8], out: &mut Vec<(usize, usize)>) {
     while let Some(i) = PLACEHOLDER.find(&line[at..]) {
         let s = at + i;
         let rest = &line[s + 1..];
-        let len = rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b":_.=-".contains(&b)));
+        let len = rest
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b":_.=-".contains(&b)));
         match len {
             Some(n) if rest[n] == b']' => {
                 out.push((s, s + n + 2));
@@ -523,7 +835,13 @@ mod tests {
         let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
         let mut lines: Vec<Vec<u8>> = Vec::new();
         for r in s.rules().rules() {
-            for ex in r.examples.redact.iter().filter_map(|e| unmark(e).map(|(t, _)| t)).chain(r.examples.keep.clone()) {
+            for ex in r
+                .examples
+                .redact
+                .iter()
+                .filter_map(|e| unmark(e).map(|(t, _)| t))
+                .chain(r.examples.keep.clone())
+            {
                 lines.push(ex.clone().into_bytes());
                 lines.push(ex.to_ascii_uppercase().into_bytes());
                 lines.push(format!("x{ex} {ex}x").into_bytes());
@@ -534,18 +852,37 @@ mod tests {
         for e in std::fs::read_dir(corpus).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "log") {
-                lines.extend(std::fs::read(&p).unwrap().split(|&b| b == b'\n').map(|l| l.to_vec()));
+                lines.extend(
+                    std::fs::read(&p)
+                        .unwrap()
+                        .split(|&b| b == b'\n')
+                        .map(|l| l.to_vec()),
+                );
             }
         }
-        lines.extend(std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/leaky.log")).unwrap().split(|&b| b == b'\n').map(|l| l.to_vec()));
+        lines.extend(
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/leaky.log"))
+                .unwrap()
+                .split(|&b| b == b'\n')
+                .map(|l| l.to_vec()),
+        );
         let mut scratch = s.scratch();
         let mut gated = 0;
         for line in &lines {
             let all = s.findings(line, None, &mut scratch);
-            let alone: Vec<Finding> = (0..s.rules().len()).flat_map(|r| s.findings(line, Some(r), &mut scratch)).collect();
+            let alone: Vec<Finding> = (0..s.rules().len())
+                .flat_map(|r| s.findings(line, Some(r), &mut scratch))
+                .collect();
             assert_eq!(all, alone, "{}", String::from_utf8_lossy(line));
-            gated += scratch.gate_state.iter().filter(|&&g| g == GATE_CLOSED).count();
+            gated += scratch
+                .gate_state
+                .iter()
+                .filter(|&&g| g == GATE_CLOSED)
+                .count();
         }
-        assert!(gated > 0, "no gate ever closed: the test does not exercise them");
+        assert!(
+            gated > 0,
+            "no gate ever closed: the test does not exercise them"
+        );
     }
 }

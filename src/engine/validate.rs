@@ -11,7 +11,9 @@ use base64::Engine as _;
 pub enum Verdict {
     Reject,
     /// A secret; for JWTs, the header's `alg` (normalised to a fixed set).
-    Accept { alg: Option<&'static str> },
+    Accept {
+        alg: Option<&'static str>,
+    },
 }
 
 /// The validators a rule can name in its `validator` field.
@@ -34,8 +36,14 @@ pub enum Validator {
 }
 
 impl Validator {
-    pub const NAMES: &'static [&'static str] =
-        &["jwt", "password", "token", "basic-auth", "credential", "credential-strict"];
+    pub const NAMES: &'static [&'static str] = &[
+        "jwt",
+        "password",
+        "token",
+        "basic-auth",
+        "credential",
+        "credential-strict",
+    ];
 
     pub fn from_name(name: &str) -> Option<Self> {
         Some(match name {
@@ -54,14 +62,18 @@ impl Validator {
     pub fn check(self, value: &[u8], key: Option<&[u8]>, next: Option<u8>) -> Verdict {
         let ok = match self {
             Self::None => true,
-            Self::Jwt => return jwt_alg(value).map_or(Verdict::Reject, |alg| Verdict::Accept { alg: Some(alg) }),
+            Self::Jwt => {
+                return jwt_alg(value)
+                    .map_or(Verdict::Reject, |alg| Verdict::Accept { alg: Some(alg) })
+            }
             Self::Password => credential(value, key, next),
             Self::Token => credential(value, key, next) && machine_like(value),
             Self::BasicAuth => basic_auth(value),
             Self::Credential | Self::CredentialStrict => {
                 let password_key = key.is_some_and(|k| {
                     let k = k.to_ascii_lowercase();
-                    memchr::memmem::find(&k, b"pass").is_some() || memchr::memmem::find(&k, b"pwd").is_some()
+                    memchr::memmem::find(&k, b"pass").is_some()
+                        || memchr::memmem::find(&k, b"pwd").is_some()
                 });
                 credential(value, key, next)
                     && match (password_key, self) {
@@ -81,8 +93,8 @@ impl Validator {
 
 /// The JWT `alg` values counted by name; anything else is `other`.
 pub const JWT_ALGS: &[&str] = &[
-    "none", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256",
-    "PS384", "PS512", "EdDSA", "other",
+    "none", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
+    "PS256", "PS384", "PS512", "EdDSA", "other",
 ];
 
 /// Decode a JWT's header and return its normalised `alg`, or `None` if it is not a JWT.
@@ -107,15 +119,54 @@ pub fn jwt_alg(token: &[u8]) -> Option<&'static str> {
 
 /// Values that sit under secret-sounding keys but are not secrets.
 const NON_VALUES: &[&str] = &[
-    "true", "false", "null", "none", "nil", "undefined", "yes", "no", "on", "off", "n/a", "na",
-    "empty", "unset", "not set", "notset", "required", "optional", "string", "str", "bytes",
-    "redacted", "masked", "hidden", "omitted", "filtered", "removed", "sensitive", "secret",
-    "password", "token", "changeme!", "<nil>", "nan",
+    "true",
+    "false",
+    "null",
+    "none",
+    "nil",
+    "undefined",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "n/a",
+    "na",
+    "empty",
+    "unset",
+    "not set",
+    "notset",
+    "required",
+    "optional",
+    "string",
+    "str",
+    "bytes",
+    "redacted",
+    "masked",
+    "hidden",
+    "omitted",
+    "filtered",
+    "removed",
+    "sensitive",
+    "secret",
+    "password",
+    "token",
+    "changeme!",
+    "<nil>",
+    "nan",
 ];
 
 /// Keys that end like a credential but name pagination or shell state, not secrets.
-const NON_SECRET_KEY_PREFIXES: &[&str] =
-    &["next", "page", "continuation", "pagination", "cursor", "sync", "resume", "start", "last"];
+const NON_SECRET_KEY_PREFIXES: &[&str] = &[
+    "next",
+    "page",
+    "continuation",
+    "pagination",
+    "cursor",
+    "sync",
+    "resume",
+    "start",
+    "last",
+];
 
 fn credential(value: &[u8], key: Option<&[u8]>, next: Option<u8>) -> bool {
     let v = value.trim_ascii();
@@ -129,12 +180,17 @@ fn credential(value: &[u8], key: Option<&[u8]>, next: Option<u8>) -> bool {
         }
         let lower = key.to_ascii_lowercase();
         if NON_SECRET_KEY_PREFIXES.iter().any(|p| {
-            lower.starts_with(p.as_bytes()) && lower.len() > p.len() && lower[p.len()..].ends_with(b"token")
+            lower.starts_with(p.as_bytes())
+                && lower.len() > p.len()
+                && lower[p.len()..].ends_with(b"token")
         }) {
             return false;
         }
     }
-    if NON_VALUES.iter().any(|n| v.eq_ignore_ascii_case(n.as_bytes())) {
+    if NON_VALUES
+        .iter()
+        .any(|n| v.eq_ignore_ascii_case(n.as_bytes()))
+    {
         return false;
     }
     if is_placeholder(v) {
@@ -144,7 +200,9 @@ fn credential(value: &[u8], key: Option<&[u8]>, next: Option<u8>) -> bool {
         return false;
     }
     // One character repeated (`********`, `xxxxxx`, `-----`) is a mask, not a value.
-    if v.len() > 1 && v.iter().all(|&b| b == v[0]) && !v[0].is_ascii_alphanumeric() || v.iter().all(|&b| b == b'x' || b == b'X') {
+    if v.len() > 1 && v.iter().all(|&b| b == v[0]) && !v[0].is_ascii_alphanumeric()
+        || v.iter().all(|&b| b == b'x' || b == b'X')
+    {
         return false;
     }
     true
@@ -190,7 +248,8 @@ fn machine_like(value: &[u8]) -> bool {
 }
 
 fn is_wordy(v: &[u8]) -> bool {
-    v.iter().all(|&b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'_' | b'-'))
+    v.iter()
+        .all(|&b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'_' | b'-'))
         && v.iter().skip(1).all(|&b| !b.is_ascii_uppercase())
 }
 
@@ -212,9 +271,15 @@ mod tests {
     #[test]
     fn jwt_alg_none_and_known() {
         // {"alg":"none","typ":"JWT"}
-        assert_eq!(jwt_alg(b"eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIn0."), Some("none"));
+        assert_eq!(
+            jwt_alg(b"eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIn0."),
+            Some("none")
+        );
         // {"alg":"HS256","typ":"JWT"}
-        assert_eq!(jwt_alg(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.sig"), Some("HS256"));
+        assert_eq!(
+            jwt_alg(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.sig"),
+            Some("HS256")
+        );
         // {"alg":"XYZ"}
         assert_eq!(jwt_alg(b"eyJhbGciOiJYWVoifQ.e30.x"), Some("other"));
     }
@@ -227,7 +292,18 @@ mod tests {
 
     #[test]
     fn credential_rejects_non_values() {
-        for v in ["null", "None", "", "  ", "[REDACTED:password]", "${DB_PASSWORD}", "<password>", "********", "xxxx", "42"] {
+        for v in [
+            "null",
+            "None",
+            "",
+            "  ",
+            "[REDACTED:password]",
+            "${DB_PASSWORD}",
+            "<password>",
+            "********",
+            "xxxx",
+            "42",
+        ] {
             assert!(!credential(v.as_bytes(), None, None), "{v}");
         }
         assert!(credential(b"hunter2", None, None));
@@ -243,9 +319,18 @@ mod tests {
 
     #[test]
     fn token_needs_machine_shape() {
-        assert_eq!(Validator::Token.check(b"expired", None, None), Verdict::Reject);
-        assert_eq!(Validator::Token.check(b"invalid_token", None, None), Verdict::Reject);
-        assert!(matches!(Validator::Token.check(b"a8Fk2LmQ9x", None, None), Verdict::Accept { .. }));
+        assert_eq!(
+            Validator::Token.check(b"expired", None, None),
+            Verdict::Reject
+        );
+        assert_eq!(
+            Validator::Token.check(b"invalid_token", None, None),
+            Verdict::Reject
+        );
+        assert!(matches!(
+            Validator::Token.check(b"a8Fk2LmQ9x", None, None),
+            Verdict::Accept { .. }
+        ));
     }
 
     #[test]

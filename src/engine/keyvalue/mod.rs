@@ -1,0 +1,1972 @@
+//! The key/value scanner: one reader for every `key <op> value` syntax a log prints.
+//!
+//! Where it runs: at the keyword hits of its rule (the prefilter already found them), never
+//! over a whole clean line. At each hit it takes the whole identifier around the hit as the
+//! key, asks the name table ([`names`]) whether that key names a secret, and only then reads
+//! the structure around it:
+//!
+//! - how the key is quoted (`"k"`, `'k'`, `\"k\"` at any escape depth, `&quot;k&quot;`, `%22k%22`,
+//!   `<k>` as an XML element, `:k` as a Ruby symbol, `--k` as a command-line flag, or bare);
+//! - the operator (`:`, `=`, `=>`, `:=`, `,` in a `(name, value)` pair, the element's `>`,
+//!   the space after a flag, or none — prose);
+//! - the value: a quoted string that ends at the quote closing *its* string (the [`lexer`]
+//!   knows the escape depth), an unquoted word that ends where its syntax ends (space, `&`,
+//!   the bracket or quote closing an enclosing structure — never a `}` that opens nothing), a
+//!   container (object, dict, list, tuple, Ruby hash, DynamoDB typed value) whose string
+//!   leaves are judged one by one, or a scheme and its credential (`Bearer …`).
+//!
+//! Each value is then judged ([`judge`]): null/None/true, placeholders (scrubd's own and other
+//! tools'), templates, code, small numbers; for non-password keys also short values, plain
+//! words, URLs without credentials, paths, ARNs, dates. What passes is reported as a span.
+//! Nothing here allocates per line: the scratch ([`KvScratch`]) is reused.
+
+pub mod lexer;
+pub mod names;
+
+use lexer::{Lexer, Quote};
+pub use names::{KeyClass, Names, RawNames, Verdict as KeyVerdict};
+
+/// The built-in name table (`patterns/names.toml`).
+pub fn builtin_names() -> Result<RawNames, String> {
+    parse_names(include_str!("../../../patterns/names.toml"))
+}
+
+/// Parse the `[names]` table of a TOML text (a names file or a rule file).
+pub fn parse_names(text: &str) -> Result<RawNames, String> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        #[serde(default)]
+        names: RawNames,
+    }
+    let f: File = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    f.names.validate()?;
+    Ok(f.names)
+}
+
+/// Deepest container nesting followed under a sensitive key; deeper is redacted whole.
+const MAX_DEPTH: usize = 16;
+/// Longest container followed under a sensitive key; beyond, the rest is redacted whole.
+const MAX_CONTAINER: usize = 64 << 10;
+
+/// How a key and its value were written (for `scrubd explain`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// `"k": v`, `'k' => v`, `"col" = v`…
+    Quoted,
+    /// `k=v`, `k: v`, `k := v`…
+    Bare,
+    /// `<k>v</k>`.
+    XmlElement,
+    /// `:k => v`.
+    RubySymbol,
+    /// `--k v`, `--k=v`.
+    Flag,
+    /// `("k", v)`, `["k", v, …]`.
+    Pair,
+    /// A value inside a container under a sensitive key.
+    Container,
+    /// `… k <generated-looking word>`.
+    Prose,
+}
+
+impl Syntax {
+    pub fn name(self) -> &'static str {
+        match self {
+            Syntax::Quoted => "quoted key",
+            Syntax::Bare => "bare key",
+            Syntax::XmlElement => "XML element",
+            Syntax::RubySymbol => "Ruby symbol",
+            Syntax::Flag => "command-line flag",
+            Syntax::Pair => "name/value pair",
+            Syntax::Container => "inside a container",
+            Syntax::Prose => "prose",
+        }
+    }
+}
+
+/// Why a value under a sensitive key was kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    Empty,
+    NonValue,
+    Placeholder,
+    Code,
+    SmallNumber,
+    Mask,
+    TooShort,
+    PlainWords,
+    Url,
+    Path,
+    Arn,
+    Email,
+    Date,
+    DottedName,
+    CookieList,
+    Assignment,
+    NotGenerated,
+}
+
+impl Keep {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Keep::Empty => "empty",
+            Keep::NonValue => "null/None/true/false or similar",
+            Keep::Placeholder => "a placeholder or template",
+            Keep::Code => "code, not a value",
+            Keep::SmallNumber => "a small number",
+            Keep::Mask => "a mask (one character repeated)",
+            Keep::TooShort => "too short for a machine credential",
+            Keep::PlainWords => "plain words",
+            Keep::Url => "a URL without credentials",
+            Keep::Path => "a file path",
+            Keep::Arn => "an ARN",
+            Keep::Email => "an email address",
+            Keep::Date => "a date or time",
+            Keep::DottedName => "a dotted name",
+            Keep::CookieList => "a list of cookies, judged one by one",
+            Keep::Assignment => "another key/value pair",
+            Keep::NotGenerated => "not a generated-looking word",
+        }
+    }
+}
+
+/// One redacted value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KvSpan {
+    pub start: usize,
+    pub end: usize,
+    /// Index into [`Names::kinds`].
+    pub kind: u16,
+    /// The key it sits under (byte range in the line).
+    pub key: (usize, usize),
+    pub syntax: Syntax,
+}
+
+/// What the scanner decided about one key, for `scrubd explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub key: (usize, usize),
+    pub verdict: KeyVerdict,
+    pub syntax: Option<Syntax>,
+    /// The value read, and why it was kept (`None`: redacted).
+    pub value: Option<(usize, usize)>,
+    pub kept: Option<Keep>,
+}
+
+/// Per-worker scratch of the scanner.
+#[derive(Debug, Default)]
+pub struct KvScratch {
+    lexer: Lexer,
+    probe: Lexer,
+    occurrences: Vec<(usize, usize)>,
+}
+
+/// The kind a span gets when the key was given by a context rule: the rule's own kind.
+pub const RULE_KIND: u16 = u16::MAX;
+
+/// The key/value scanner over a compiled name table.
+#[derive(Debug)]
+pub struct KvScanner {
+    names: Names,
+}
+
+/// Schemes that precede a credential in an authorization value; the scheme stays.
+const SCHEMES: &[&[u8]] = &[
+    b"bearer",
+    b"basic",
+    b"token",
+    b"digest",
+    b"negotiate",
+    b"ntlm",
+    b"apikey",
+    b"api-key",
+    b"key",
+    b"sso-key",
+    b"bot",
+    b"oauth",
+    b"ssws",
+    b"aws4-hmac-sha256",
+    b"aws",
+    b"hmac",
+    b"jwt",
+    b"dpop",
+    b"mac",
+    b"splunk",
+    b"geniekey",
+    b"signature",
+    b"credential",
+];
+/// Schemes whose credential is a parameter list running to the end of the value.
+const LIST_SCHEMES: &[&[u8]] = &[
+    b"digest",
+    b"aws4-hmac-sha256",
+    b"oauth",
+    b"hmac",
+    b"signature",
+    b"mac",
+];
+
+/// Sink for decisions when explaining.
+type Explain<'a> = Option<&'a mut Vec<Decision>>;
+
+struct Ctx<'l, 'o, 'e> {
+    line: &'l [u8],
+    out: &'o mut Vec<KvSpan>,
+    explain: Explain<'e>,
+}
+
+impl Ctx<'_, '_, '_> {
+    fn decide(&mut self, d: Decision) {
+        if let Some(e) = self.explain.as_deref_mut() {
+            e.push(d);
+        }
+    }
+}
+
+impl KvScanner {
+    pub fn new(names: Names) -> Self {
+        KvScanner { names }
+    }
+
+    pub fn names(&self) -> &Names {
+        &self.names
+    }
+
+    /// Scan `line` at keyword hits `hits` (byte ranges, in order), appending redacted values
+    /// to `out` and, when `explain` is given, one decision per sensitive-looking key.
+    pub fn scan(
+        &self,
+        line: &[u8],
+        hits: impl Iterator<Item = (usize, usize)>,
+        sc: &mut KvScratch,
+        out: &mut Vec<KvSpan>,
+        explain: Explain<'_>,
+    ) {
+        let mut cx = Ctx { line, out, explain };
+        sc.lexer.reset();
+        let mut last_key = (usize::MAX, usize::MAX);
+        let mut taken_until = 0;
+        for (s, e) in hits {
+            if s < taken_until || e > line.len() {
+                continue;
+            }
+            let (ks, ke) = ident_bounds(line, s, e);
+            if (ks, ke) == last_key || ke <= ks {
+                continue;
+            }
+            last_key = (ks, ke);
+            // `--password`: the dashes mark a flag, they are not part of the name.
+            let mut ks2 = ks;
+            while ks2 < ke && line[ks2] == b'-' {
+                ks2 += 1;
+            }
+            let dashes = ks2 - ks;
+            let mut ke2 = ke;
+            while ke2 > ks2 && matches!(line[ke2 - 1], b'.' | b'-') {
+                ke2 -= 1;
+            }
+            if ke2 <= ks2 {
+                continue;
+            }
+            let verdict = self.names.classify(&line[ks2..ke2]);
+            let class = match verdict {
+                KeyVerdict::Sensitive(c) => c,
+                KeyVerdict::NotSensitive => {
+                    // `api key abc…` in prose: a qualifier one space before.
+                    if let Some(end) = self.prose_compound(&mut cx, &mut sc.lexer, ks2, ke2) {
+                        taken_until = taken_until.max(end);
+                    }
+                    continue;
+                }
+                KeyVerdict::Benign(_) => {
+                    cx.decide(Decision {
+                        key: (ks2, ke2),
+                        verdict,
+                        syntax: None,
+                        value: None,
+                        kept: None,
+                    });
+                    continue;
+                }
+            };
+            sc.lexer.feed(line, ks);
+            if let Some(end) = self.key_value(&mut cx, sc, (ks2, ke2), dashes, class, true) {
+                taken_until = taken_until.max(end);
+            }
+        }
+    }
+
+    /// Read the keys `keys` (exact identifiers) of `line` as sensitive keys of the rule's own
+    /// kind ([`RULE_KIND`]): the `context-keys` scanner, for keys that hold a secret only in
+    /// a store's context (`Value` of an SSM SecureString).
+    pub fn scan_context(
+        &self,
+        line: &[u8],
+        keys: &[String],
+        sc: &mut KvScratch,
+        out: &mut Vec<KvSpan>,
+        explain: Explain<'_>,
+    ) {
+        let mut cx = Ctx { line, out, explain };
+        sc.occurrences.clear();
+        for k in keys {
+            let k = k.as_bytes();
+            for at in memchr::memmem::find_iter(line, k) {
+                let end = at + k.len();
+                let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+                if (at == 0 || !word(line[at - 1])) && line.get(end).is_none_or(|&b| !word(b)) {
+                    sc.occurrences.push((at, end));
+                }
+            }
+        }
+        if sc.occurrences.is_empty() {
+            return;
+        }
+        sc.occurrences.sort_unstable();
+        sc.lexer.reset();
+        let class = KeyClass {
+            kind: RULE_KIND,
+            password: false,
+            cookie: false,
+        };
+        let mut taken_until = 0;
+        let occurrences = std::mem::take(&mut sc.occurrences);
+        for &(ks, ke) in &occurrences {
+            if ks < taken_until {
+                continue;
+            }
+            sc.lexer.feed(line, ks);
+            if let Some(end) = self.key_value(&mut cx, sc, (ks, ke), 0, class, false) {
+                taken_until = taken_until.max(end);
+            }
+        }
+        sc.occurrences = occurrences;
+    }
+
+    /// Read given keys (byte ranges of `line`, in order) as sensitive keys of the given classes
+    /// — for the store grammars, which learn from a line's structure which keys hold secrets
+    /// (`:rt` bound to `refresh_token` in an UpdateExpression).
+    pub(crate) fn scan_keys(
+        &self,
+        line: &[u8],
+        keys: &[(usize, usize, KeyClass)],
+        sc: &mut KvScratch,
+        out: &mut Vec<KvSpan>,
+    ) {
+        let mut cx = Ctx {
+            line,
+            out,
+            explain: None,
+        };
+        sc.lexer.reset();
+        let mut taken_until = 0;
+        for &(ks, ke, class) in keys {
+            if ks < taken_until || ks < sc.lexer.pos() {
+                continue;
+            }
+            sc.lexer.feed(line, ks);
+            if let Some(end) = self.key_value(&mut cx, sc, (ks, ke), 0, class, false) {
+                taken_until = taken_until.max(end);
+            }
+        }
+    }
+
+    /// The content of the quoted string value of the key at `(ks, ke)` (`"UpdateExpression":
+    /// "SET …"`), at whatever escape depth the line puts it.
+    pub(crate) fn string_value(
+        &self,
+        line: &[u8],
+        (ks, ke): (usize, usize),
+        sc: &mut KvScratch,
+    ) -> Option<(usize, usize)> {
+        let open = key_open(line, ks, 0);
+        let after = key_close(line, ke, open)?;
+        let mut p = after;
+        while p < line.len() && line[p] == b' ' {
+            p += 1;
+        }
+        let op = operator(&line[p..]).filter(|o| !matches!(o, Op::Pair))?;
+        let mut v = p + op.len();
+        while v < line.len() && line[v] == b' ' {
+            v += 1;
+        }
+        let QuoteTok::Char { at } = quote_at(line, v)? else {
+            return None;
+        };
+        sc.lexer.reset();
+        sc.lexer.feed(line, v);
+        read_string(line, &mut sc.lexer, at).map(|(cs, ce, _)| (cs, ce))
+    }
+
+    /// Judge the items of the list whose `[` (or `(`) is at `open` by position: item `i` under
+    /// the class `classes(i)`, if any. For positional parameters (`Parameters: [...]`,
+    /// `args=(…)`, `[generated in …] (…)`); a list of tuples (executemany) applies the
+    /// positions to each tuple.
+    pub(crate) fn scan_items(
+        &self,
+        line: &[u8],
+        open: usize,
+        classes: &dyn Fn(usize) -> Option<KeyClass>,
+        sc: &mut KvScratch,
+        out: &mut Vec<KvSpan>,
+    ) -> Option<usize> {
+        let mut cx = Ctx {
+            line,
+            out,
+            explain: None,
+        };
+        sc.probe.reset();
+        sc.probe.feed(line, open);
+        self.walk_items(&mut cx, &mut sc.probe, open, classes, 0)
+    }
+
+    fn walk_items(
+        &self,
+        cx: &mut Ctx,
+        probe: &mut Lexer,
+        at: usize,
+        classes: &dyn Fn(usize) -> Option<KeyClass>,
+        depth: usize,
+    ) -> Option<usize> {
+        let line = cx.line;
+        probe.feed(line, at + 1);
+        let base = probe.frames.len();
+        let mut index = 0;
+        let mut i = at + 1;
+        let mut seen_item = false;
+        while i < line.len() {
+            probe.feed(line, i);
+            if probe.frames.len() < base {
+                return Some(i);
+            }
+            let b = line[i];
+            match b {
+                b' ' | b'\t' => i += 1,
+                b',' => {
+                    if seen_item {
+                        index += 1;
+                    }
+                    seen_item = false;
+                    i += 1;
+                }
+                b']' | b')' | b'}' => {
+                    probe.feed(line, i + 1);
+                    if probe.frames.len() < base {
+                        return Some(i + 1);
+                    }
+                    i += 1;
+                }
+                b'(' | b'[' if depth == 0 && !seen_item => {
+                    // executemany: a list of tuples, each positional.
+                    i = self.walk_items(cx, probe, i, classes, depth + 1)?;
+                    seen_item = false;
+                }
+                b'{' | b'[' | b'(' => {
+                    i = self.walk(cx, probe, i, classes(index), 0)?;
+                    seen_item = true;
+                }
+                _ => {
+                    seen_item = true;
+                    if let Some(QuoteTok::Char { at: q }) = quote_at(line, i) {
+                        let (cs, ce, after) = read_string(line, probe, q)?;
+                        if let Some(c) = classes(index) {
+                            if judge(&line[cs..ce], c.password, false, None).is_ok() {
+                                cx.out.push(KvSpan {
+                                    start: cs,
+                                    end: ce,
+                                    kind: c.kind,
+                                    key: (at, at),
+                                    syntax: Syntax::Container,
+                                });
+                            }
+                        }
+                        i = after;
+                    } else {
+                        let end = unquoted_end(line, probe, i, false).max(i + 1);
+                        if let Some(c) = classes(index) {
+                            if judge(&line[i..end], c.password, false, line.get(end).copied())
+                                .is_ok()
+                            {
+                                cx.out.push(KvSpan {
+                                    start: i,
+                                    end,
+                                    kind: c.kind,
+                                    key: (at, at),
+                                    syntax: Syntax::Container,
+                                });
+                            }
+                        }
+                        i = end;
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// `… api key sk-abc…` / `using client secret Zx-…`: a key spelled as two words.
+    fn prose_compound(
+        &self,
+        cx: &mut Ctx,
+        lexer: &mut Lexer,
+        ks: usize,
+        ke: usize,
+    ) -> Option<usize> {
+        let line = cx.line;
+        if ks < 2 || line[ks - 1] != b' ' {
+            return None;
+        }
+        let ps = line[..ks - 1]
+            .iter()
+            .rposition(|b| !b.is_ascii_alphanumeric())
+            .map_or(0, |p| p + 1);
+        if ps + 1 >= ks {
+            return None;
+        }
+        let mut joined = [0u8; names::MAX_KEY];
+        let (a, b) = (&line[ps..ks - 1], &line[ks..ke]);
+        if a.len() + 1 + b.len() > joined.len() {
+            return None;
+        }
+        joined[..a.len()].copy_from_slice(a);
+        joined[a.len()] = b'_';
+        joined[a.len() + 1..a.len() + 1 + b.len()].copy_from_slice(b);
+        let KeyVerdict::Sensitive(class) = self.names.classify(&joined[..a.len() + 1 + b.len()])
+        else {
+            return None;
+        };
+        lexer.feed(line, ke);
+        self.prose(cx, lexer, (ps, ke), class)
+    }
+
+    /// Read the syntax after a sensitive key and the value it introduces. Returns the end of
+    /// the last redacted byte.
+    fn key_value(
+        &self,
+        cx: &mut Ctx,
+        sc: &mut KvScratch,
+        (ks, ke): (usize, usize),
+        dashes: usize,
+        class: KeyClass,
+        prose: bool,
+    ) -> Option<usize> {
+        let line = cx.line;
+        let verdict = KeyVerdict::Sensitive(class);
+        let open = key_open(line, ks, dashes);
+        if matches!(open, Open::CloseTag) {
+            return None;
+        }
+        // Where the key's own quoting ends.
+        let (after_key, open) = match key_close(line, ke, open) {
+            Some(p) => (p, open),
+            None => (ke, Open::Bare),
+        };
+        let mut p = after_key;
+        let spaces_from = p;
+        while p < line.len() && matches!(line[p], b' ' | b'\t') && p - spaces_from < 64 {
+            p += 1;
+        }
+        let spaced = p > spaces_from;
+        let (syntax, value_at, strict) = match open {
+            Open::Xml => (Syntax::XmlElement, after_key, false),
+            _ => {
+                let rest = &line[p..];
+                let op = operator(rest);
+                match (open, op) {
+                    (Open::Symbol, Some(Op::Arrow)) => (Syntax::RubySymbol, p + 2, false),
+                    (Open::Symbol, _) => return None,
+                    (_, Some(Op::Pair))
+                        if matches!(open, Open::Quote { .. } | Open::Token(_))
+                            && pair_position(line, ks) =>
+                    {
+                        (Syntax::Pair, p + 1, !pair_is_tuple(line, ks))
+                    }
+                    (_, Some(Op::Pair)) => return None,
+                    (Open::Flag, Some(Op::Equals)) => (Syntax::Flag, p + 1, false),
+                    (Open::Flag, None) if spaced && rest.first().is_some_and(|&b| b != b'-') => {
+                        (Syntax::Flag, p, false)
+                    }
+                    (Open::Bare, Some(op)) => {
+                        if bare_key_is_not_a_key(line, (ks, ke), op) {
+                            return None;
+                        }
+                        // `k: v` unquoted is as often prose (`Password: incorrect`) as a dump.
+                        let strict = matches!(op, Op::Colon) && !next_is_quote(line, p + op.len());
+                        (Syntax::Bare, p + op.len(), strict)
+                    }
+                    (Open::Quote { .. } | Open::Token(_) | Open::Flag, Some(op)) => {
+                        (Syntax::Quoted, p + op.len(), false)
+                    }
+                    (Open::Bare | Open::Flag, None) if prose => {
+                        // SQL's `PASSWORD 'x'` / `IDENTIFIED BY 'x'`: a quoted value right after.
+                        if spaced && quote_at(line, p).is_some() {
+                            (Syntax::Bare, p, false)
+                        } else {
+                            sc.lexer.feed(line, ke);
+                            return self.prose(cx, &mut sc.lexer, (ks, ke), class);
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+        };
+        let mut v = value_at;
+        while v < line.len() && matches!(line[v], b' ' | b'\t') && v - value_at < 64 {
+            v += 1;
+        }
+        if v >= line.len() {
+            cx.decide(Decision {
+                key: (ks, ke),
+                verdict,
+                syntax: Some(syntax),
+                value: None,
+                kept: Some(Keep::Empty),
+            });
+            return None;
+        }
+        sc.probe.copy_from(&sc.lexer);
+        sc.probe.feed(line, v);
+        self.value(
+            cx,
+            &mut sc.probe,
+            v,
+            (ks, ke),
+            class,
+            syntax,
+            strict,
+            syntax == Syntax::XmlElement,
+        )
+    }
+
+    /// Read and judge the value starting at `v` (the probe lexer is at `v`).
+    #[allow(clippy::too_many_arguments)]
+    fn value(
+        &self,
+        cx: &mut Ctx,
+        probe: &mut Lexer,
+        v: usize,
+        key: (usize, usize),
+        class: KeyClass,
+        syntax: Syntax,
+        strict: bool,
+        xml: bool,
+    ) -> Option<usize> {
+        let line = cx.line;
+        let verdict = KeyVerdict::Sensitive(class);
+        let b = line[v];
+        if xml {
+            // Element content up to the next tag; nested elements speak for themselves.
+            if b == b'<' {
+                return None;
+            }
+            let end = memchr::memchr(b'<', &line[v..]).map_or(line.len(), |i| v + i);
+            return self.judge_push(cx, (v, end), key, class, syntax, false, None);
+        }
+        if let Some(q) = quote_at(line, v) {
+            return match q {
+                QuoteTok::Char { at } => {
+                    let (cs, ce, _) = read_string(line, probe, at)?;
+                    self.scheme_and_push(cx, (cs, ce), key, class, syntax, strict)
+                }
+                QuoteTok::Token(t) => {
+                    let cs = v + t.len();
+                    let ce = memchr::memmem::find(&line[cs..], t).map_or(line.len(), |i| cs + i);
+                    self.scheme_and_push(cx, (cs, ce), key, class, syntax, strict)
+                }
+            };
+        }
+        match b {
+            b'{' | b'[' | b'(' => {
+                let before = cx.out.len();
+                let end = self.walk(cx, probe, v, Some(class), 0);
+                let redacted = cx.out.len() > before;
+                cx.decide(Decision {
+                    key,
+                    verdict,
+                    syntax: Some(Syntax::Container),
+                    value: Some((v, end.unwrap_or(line.len()))),
+                    kept: if redacted { None } else { Some(Keep::Empty) },
+                });
+                if redacted {
+                    cx.out[before..].iter().map(|s| s.end).max()
+                } else {
+                    None
+                }
+            }
+            b'<' => {
+                // `<redacted>`, `<Session 0x7f…>`: one angle-bracketed token.
+                let end = memchr::memchr(b'>', &line[v..]).map_or(line.len(), |i| v + i + 1);
+                self.judge_push(
+                    cx,
+                    (v, end),
+                    key,
+                    class,
+                    syntax,
+                    strict,
+                    line.get(end).copied(),
+                )
+            }
+            _ if call_name_len(&line[v..]).is_some() => {
+                // `Binary(b'…')`, `SecretStr('…')`: judge the arguments; ids and dates stay.
+                let n = call_name_len(&line[v..]).unwrap_or(0);
+                if NON_SECRET_CALLS
+                    .iter()
+                    .any(|c| line[v..v + n].eq_ignore_ascii_case(c))
+                {
+                    cx.decide(Decision {
+                        key,
+                        verdict,
+                        syntax: Some(syntax),
+                        value: Some((v, v + n)),
+                        kept: Some(Keep::Code),
+                    });
+                    return None;
+                }
+                probe.feed(line, v + n);
+                let before = cx.out.len();
+                self.walk(cx, probe, v + n, Some(class), 0);
+                cx.out[before..].iter().map(|s| s.end).max()
+            }
+            _ => {
+                // A scheme keeps its place: `Authorization: Bearer <credential>`.
+                let (cs, list) = match scheme_len(&line[v..]) {
+                    Some((n, list)) => (v + n, list),
+                    None => (v, false),
+                };
+                let ce = if list {
+                    string_end(line, probe, cs)
+                } else {
+                    unquoted_end(line, probe, cs, false)
+                };
+                if class.cookie && memchr::memchr(b'=', &line[cs..ce]).is_some() {
+                    cx.decide(Decision {
+                        key,
+                        verdict,
+                        syntax: Some(syntax),
+                        value: Some((cs, ce)),
+                        kept: Some(Keep::CookieList),
+                    });
+                    return None;
+                }
+                if !list && is_assignment(&line[cs..ce]) {
+                    // `auth: token_count=5`: the value is the next key/value pair.
+                    cx.decide(Decision {
+                        key,
+                        verdict,
+                        syntax: Some(syntax),
+                        value: Some((cs, ce)),
+                        kept: Some(Keep::Assignment),
+                    });
+                    return None;
+                }
+                self.judge_push(
+                    cx,
+                    (cs, ce),
+                    key,
+                    class,
+                    syntax,
+                    strict,
+                    line.get(ce).copied(),
+                )
+            }
+        }
+    }
+
+    /// A quoted value: keep a leading scheme, judge the rest.
+    fn scheme_and_push(
+        &self,
+        cx: &mut Ctx,
+        (cs, ce): (usize, usize),
+        key: (usize, usize),
+        class: KeyClass,
+        syntax: Syntax,
+        strict: bool,
+    ) -> Option<usize> {
+        let line = cx.line;
+        let cs = match scheme_len(&line[cs..ce]) {
+            Some((n, _)) => cs + n,
+            None => cs,
+        };
+        if class.cookie && memchr::memchr(b'=', &line[cs..ce]).is_some() {
+            cx.decide(Decision {
+                key,
+                verdict: KeyVerdict::Sensitive(class),
+                syntax: Some(syntax),
+                value: Some((cs, ce)),
+                kept: Some(Keep::CookieList),
+            });
+            return None;
+        }
+        self.judge_push(
+            cx,
+            (cs, ce),
+            key,
+            class,
+            syntax,
+            strict,
+            line.get(ce + 1).copied(),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn judge_push(
+        &self,
+        cx: &mut Ctx,
+        (s, e): (usize, usize),
+        key: (usize, usize),
+        class: KeyClass,
+        syntax: Syntax,
+        strict: bool,
+        next: Option<u8>,
+    ) -> Option<usize> {
+        let verdict = judge(&cx.line[s..e], class.password, strict, next);
+        cx.decide(Decision {
+            key,
+            verdict: KeyVerdict::Sensitive(class),
+            syntax: Some(syntax),
+            value: Some((s, e)),
+            kept: verdict.err(),
+        });
+        if verdict.is_err() {
+            return None;
+        }
+        cx.out.push(KvSpan {
+            start: s,
+            end: e,
+            kind: class.kind,
+            key,
+            syntax,
+        });
+        Some(e)
+    }
+
+    /// Walk a container opening at `at` under a sensitive key: judge every leaf (strings and
+    /// bare words) under the class in force — the container's, or that of a sensitive inner
+    /// key; a benign inner key keeps its value. DynamoDB type tags are transparent. Returns the
+    /// end (after the closing bracket), or `None` if the line ends first.
+    fn walk(
+        &self,
+        cx: &mut Ctx,
+        probe: &mut Lexer,
+        at: usize,
+        class: Option<KeyClass>,
+        depth: usize,
+    ) -> Option<usize> {
+        let line = cx.line;
+        probe.feed(line, at + 1);
+        let base = probe.frames.len();
+        let limit = (at + MAX_CONTAINER).min(line.len());
+        let mut pending: Pending = Pending::None;
+        let mut inner_key: (usize, usize) = (at, at);
+        let mut i = at + 1;
+        loop {
+            while i < limit && matches!(line[i], b' ' | b'\t') {
+                i += 1;
+            }
+            if i >= limit {
+                if i < line.len() {
+                    // Over the bound: fail closed, the rest of the container goes.
+                    if let Some(c) = class {
+                        let end = container_end(line, probe, i, base);
+                        cx.out.push(KvSpan {
+                            start: i,
+                            end,
+                            kind: c.kind,
+                            key: inner_key,
+                            syntax: Syntax::Container,
+                        });
+                        return Some(end);
+                    }
+                }
+                return None;
+            }
+            probe.feed(line, i);
+            if probe.frames.len() < base {
+                return Some(i);
+            }
+            let effective = match pending {
+                Pending::Sensitive(c) => Some(c),
+                Pending::Benign => None,
+                Pending::Tag | Pending::None => class,
+                Pending::Neutral => class.map(|c| KeyClass {
+                    password: false,
+                    ..c
+                }),
+            };
+            let b = line[i];
+            match b {
+                b'}' | b']' | b')' => {
+                    probe.feed(line, i + 1);
+                    if probe.frames.len() < base {
+                        return Some(i + 1);
+                    }
+                    i += 1;
+                }
+                b',' | b';' => {
+                    pending = Pending::None;
+                    i += 1;
+                }
+                b'{' | b'[' | b'(' => {
+                    if depth + 1 >= MAX_DEPTH {
+                        let end = container_end(line, probe, i, probe.frames.len());
+                        if let Some(c) = effective {
+                            cx.out.push(KvSpan {
+                                start: i,
+                                end,
+                                kind: c.kind,
+                                key: inner_key,
+                                syntax: Syntax::Container,
+                            });
+                        }
+                        i = end;
+                    } else {
+                        i = self.walk(cx, probe, i, effective, depth + 1)?;
+                    }
+                    pending = Pending::None;
+                }
+                _ => {
+                    if let Some(q) = quote_at(line, i) {
+                        let (cs, ce, after) = match q {
+                            QuoteTok::Char { at } => read_string(line, probe, at)?,
+                            QuoteTok::Token(t) => {
+                                let cs = i + t.len();
+                                let ce = memchr::memmem::find(&line[cs..], t)
+                                    .map_or(line.len(), |k| cs + k);
+                                (cs, ce, (ce + t.len()).min(line.len()))
+                            }
+                        };
+                        let mut j = after;
+                        while j < line.len() && line[j] == b' ' {
+                            j += 1;
+                        }
+                        if let Some(op) = operator(&line[j..]).filter(|o| !matches!(o, Op::Pair)) {
+                            pending = self.inner_key(&line[cs..ce]);
+                            inner_key = (cs, ce);
+                            i = j + op.len();
+                            continue;
+                        }
+                        if let Some(c) = effective {
+                            let strict = matches!(pending, Pending::Neutral);
+                            if judge(&line[cs..ce], c.password, strict, None).is_ok() {
+                                cx.out.push(KvSpan {
+                                    start: cs,
+                                    end: ce,
+                                    kind: c.kind,
+                                    key: inner_key,
+                                    syntax: Syntax::Container,
+                                });
+                            }
+                        }
+                        pending = Pending::None;
+                        i = after;
+                        continue;
+                    }
+                    // A bare word: a key (`password:`, `:token =>`) or a scalar leaf.
+                    let ws = if b == b':' { i + 1 } else { i };
+                    let mut we = ws;
+                    while we < limit && is_ident(line[we]) {
+                        we += 1;
+                    }
+                    if we == ws {
+                        i += 1;
+                        continue;
+                    }
+                    let mut j = we;
+                    while j < line.len() && line[j] == b' ' {
+                        j += 1;
+                    }
+                    if let Some(op) = operator(&line[j..]).filter(|o| !matches!(o, Op::Pair)) {
+                        pending = self.inner_key(&line[ws..we]);
+                        inner_key = (ws, we);
+                        i = j + op.len();
+                        continue;
+                    }
+                    let end = unquoted_end(line, probe, i, false).max(we);
+                    if let Some(c) = effective {
+                        if judge(&line[i..end], c.password, true, line.get(end).copied()).is_ok() {
+                            cx.out.push(KvSpan {
+                                start: i,
+                                end,
+                                kind: c.kind,
+                                key: inner_key,
+                                syntax: Syntax::Container,
+                            });
+                        }
+                    }
+                    pending = Pending::None;
+                    i = end.max(i + 1);
+                }
+            }
+        }
+    }
+
+    fn inner_key(&self, key: &[u8]) -> Pending {
+        if matches!(
+            key,
+            b"S" | b"N" | b"B" | b"SS" | b"NS" | b"BS" | b"M" | b"L" | b"NULL" | b"BOOL"
+        ) {
+            return Pending::Tag;
+        }
+        match self.names.classify(key) {
+            KeyVerdict::Sensitive(c) => Pending::Sensitive(c),
+            KeyVerdict::Benign(_) => Pending::Benign,
+            KeyVerdict::NotSensitive if is_metadata_key(key) => Pending::Benign,
+            KeyVerdict::NotSensitive => Pending::Neutral,
+        }
+    }
+
+    /// A sensitive key with no operator: prose. Redact a generated-looking word among the
+    /// next few; after `with/using <password-key>`, the next word whatever it looks like.
+    fn prose(
+        &self,
+        cx: &mut Ctx,
+        lexer: &mut Lexer,
+        key: (usize, usize),
+        class: KeyClass,
+    ) -> Option<usize> {
+        let line = cx.line;
+        let (ks, ke) = key;
+        let explicit = class.password && preceded_by_word(line, ks, &[b"with", b"using", b"via"]);
+        let mut i = ke;
+        for n in 0..4 {
+            while i < line.len() && line[i] == b' ' {
+                i += 1;
+            }
+            if i >= line.len()
+                || !(line[i].is_ascii_graphic())
+                || matches!(line[i], b'"' | b'\'' | b'`' | b'(' | b'[' | b'{' | b'<')
+            {
+                break;
+            }
+            lexer.feed(line, i);
+            let mut end = unquoted_end(line, lexer, i, false);
+            if end <= i {
+                break;
+            }
+            while end > i + 1 && matches!(line[end - 1], b'.' | b',' | b';' | b':' | b')' | b']') {
+                end -= 1;
+            }
+            let word = &line[i..end];
+            let take = if explicit && n == 0 {
+                !STOPWORDS.iter().any(|s| word.eq_ignore_ascii_case(s))
+                    && judge(word, true, false, None).is_ok()
+            } else {
+                looks_generated(word)
+            };
+            if take {
+                cx.out.push(KvSpan {
+                    start: i,
+                    end,
+                    kind: class.kind,
+                    key,
+                    syntax: Syntax::Prose,
+                });
+                cx.decide(Decision {
+                    key,
+                    verdict: KeyVerdict::Sensitive(class),
+                    syntax: Some(Syntax::Prose),
+                    value: Some((i, end)),
+                    kept: None,
+                });
+                return Some(end);
+            }
+            if line
+                .get(end)
+                .is_some_and(|&b| matches!(b, b'.' | b',' | b';' | b':' | b'='))
+                && n > 0
+            {
+                break;
+            }
+            i = end.max(i + 1);
+        }
+        cx.decide(Decision {
+            key,
+            verdict: KeyVerdict::Sensitive(class),
+            syntax: Some(Syntax::Prose),
+            value: None,
+            kept: Some(Keep::NotGenerated),
+        });
+        None
+    }
+}
+
+/// Constructors whose arguments are ids, numbers or dates, never a secret.
+const NON_SECRET_CALLS: &[&[u8]] = &[
+    b"ObjectId",
+    b"UUID",
+    b"Decimal",
+    b"datetime",
+    b"datetime.datetime",
+    b"date",
+    b"Timestamp",
+    b"ISODate",
+    b"NumberLong",
+    b"NumberInt",
+    b"NumberDecimal",
+    b"Int64",
+    b"Long",
+    b"Date",
+    b"new Date",
+    b"time",
+    b"timedelta",
+    b"Duration",
+];
+
+/// Length of `Name(` at the start of `v` (up to and excluding the parenthesis).
+fn call_name_len(v: &[u8]) -> Option<usize> {
+    if !v
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    {
+        return None;
+    }
+    let n = v
+        .iter()
+        .take(64)
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'.'))?;
+    (v.get(n) == Some(&b'(')).then_some(n)
+}
+
+/// Words that follow a credential noun in prose without being the credential.
+const STOPWORDS: &[&[u8]] = &[
+    b"is",
+    b"was",
+    b"for",
+    b"of",
+    b"to",
+    b"the",
+    b"a",
+    b"an",
+    b"and",
+    b"or",
+    b"from",
+    b"on",
+    b"in",
+    b"by",
+    b"reset",
+    b"change",
+    b"changed",
+    b"expired",
+    b"invalid",
+    b"missing",
+    b"required",
+    b"too",
+    b"not",
+    b"has",
+    b"had",
+    b"have",
+    b"will",
+    b"must",
+    b"should",
+    b"did",
+    b"does",
+    b"that",
+    b"this",
+    b"it",
+    b"as",
+    b"at",
+    b"with",
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Pending {
+    None,
+    Sensitive(KeyClass),
+    Benign,
+    Neutral,
+    Tag,
+}
+
+/// Inner keys of a credentials object that describe it rather than hold it.
+fn is_metadata_key(key: &[u8]) -> bool {
+    let mut w = names::Words::default();
+    if !names::split(key, &mut w) {
+        return false;
+    }
+    let mut slots: [&[u8]; 16] = [&[]; 16];
+    let words = w.fill(&mut slots);
+    let last = words.last().copied().unwrap_or_default();
+    const META: &[&[u8]] = &[
+        b"user",
+        b"username",
+        b"email",
+        b"login",
+        b"name",
+        b"id",
+        b"type",
+        b"kind",
+        b"region",
+        b"expiration",
+        b"expires",
+        b"expiry",
+        b"created",
+        b"updated",
+        b"date",
+        b"time",
+        b"timestamp",
+        b"at",
+        b"version",
+        b"arn",
+        b"url",
+        b"uri",
+        b"host",
+        b"port",
+        b"scope",
+        b"scopes",
+        b"issuer",
+        b"audience",
+        b"label",
+        b"description",
+        b"status",
+        b"count",
+        b"provider",
+        b"method",
+        b"alg",
+        b"algorithm",
+        b"role",
+        b"account",
+        b"owner",
+        b"path",
+    ];
+    META.contains(&last)
+}
+
+/// How a key is opened on its left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Bare,
+    /// A quote character `c` preceded by `run` backslashes.
+    Quote {
+        c: u8,
+        run: usize,
+    },
+    /// An opaque quote spelling: `&quot;`, `%22`, `\x22`, `\u0022`.
+    Token(&'static [u8]),
+    Xml,
+    CloseTag,
+    Symbol,
+    Flag,
+}
+
+const QUOTE_TOKENS: &[&[u8]] = &[
+    b"&quot;", b"&#34;", b"&#x22;", b"&#39;", b"&#x27;", b"&apos;", b"%22", b"%27", b"\\x22",
+    b"\\x27", b"\\u0022", b"\\u0027",
+];
+
+fn key_open(line: &[u8], ks: usize, dashes: usize) -> Open {
+    if dashes > 0 {
+        return Open::Flag;
+    }
+    if ks == 0 {
+        return Open::Bare;
+    }
+    let pre = &line[..ks];
+    for t in QUOTE_TOKENS {
+        if ends_with_ignore_case(pre, t) {
+            return Open::Token(t);
+        }
+    }
+    let last = pre[ks - 1];
+    match last {
+        b'"' | b'\'' | b'`' => {
+            let run = pre[..ks - 1]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            Open::Quote { c: last, run }
+        }
+        b'<' => Open::Xml,
+        b'/' if ks >= 2 && pre[ks - 2] == b'<' => Open::CloseTag,
+        b':' if ks < 2 || !(is_ident(pre[ks - 2]) || pre[ks - 2] == b':') => Open::Symbol,
+        _ => Open::Bare,
+    }
+}
+
+/// Where the key's quoting closes (after the closing quote), if it does.
+fn key_close(line: &[u8], ke: usize, open: Open) -> Option<usize> {
+    let rest = &line[ke..];
+    match open {
+        Open::Quote { c, run } => {
+            let n = rest.iter().take_while(|&&b| b == b'\\').count();
+            (n == run && rest.get(n) == Some(&c)).then_some(ke + n + 1)
+        }
+        Open::Token(t) => starts_with_ignore_case(rest, t).then_some(ke + t.len()),
+        Open::Xml => {
+            let gt = rest
+                .iter()
+                .take(256)
+                .position(|&b| b == b'>' || b == b'<')?;
+            (rest[gt] == b'>' && (gt == 0 || rest[0] == b' ') && (gt == 0 || rest[gt - 1] != b'/'))
+                .then_some(ke + gt + 1)
+        }
+        _ => Some(ke),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Arrow,
+    Walrus,
+    Equals,
+    Colon,
+    Pair,
+}
+
+impl Op {
+    fn len(self) -> usize {
+        match self {
+            Op::Arrow | Op::Walrus => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn operator(rest: &[u8]) -> Option<Op> {
+    match rest {
+        [b'=', b'>', ..] => Some(Op::Arrow),
+        [b':', b'=', ..] => Some(Op::Walrus),
+        [b'=', b'=' | b'~', ..] => None,
+        [b'=', ..] => Some(Op::Equals),
+        [b':', b':', ..] => None,
+        [b':', b'/', b'/', ..] => None,
+        [b':', ..] => Some(Op::Colon),
+        [b',', ..] => Some(Op::Pair),
+        _ => None,
+    }
+}
+
+/// A quoted key followed by `,` is a name in a pair only right after `(`, `[` or `,`.
+fn pair_position(line: &[u8], ks: usize) -> bool {
+    let mut p = ks;
+    while p > 0 && matches!(line[p - 1], b'"' | b'\'' | b'\\' | b'`') {
+        p -= 1;
+    }
+    while p > 0 && line[p - 1] == b' ' {
+        p -= 1;
+    }
+    p > 0 && matches!(line[p - 1], b'(' | b'[' | b',')
+}
+
+fn pair_is_tuple(line: &[u8], ks: usize) -> bool {
+    let mut p = ks;
+    while p > 0 && matches!(line[p - 1], b'"' | b'\'' | b'\\' | b'`' | b' ') {
+        p -= 1;
+    }
+    p > 0 && line[p - 1] == b'('
+}
+
+fn next_is_quote(line: &[u8], p: usize) -> bool {
+    let mut p = p;
+    while p < line.len() && line[p] == b' ' {
+        p += 1;
+    }
+    quote_at(line, p).is_some()
+}
+
+/// A bare key that is part of something else: an ARN (`arn:aws:secretsmanager:…:secret:x`),
+/// a path (`/etc/secret:ro`), a chain of colons (`io.jsonwebtoken:jjwt-api:0.12.6`,
+/// `auth.tokens:INFO:…`, `auth:token`), the shell's `PWD`.
+fn bare_key_is_not_a_key(line: &[u8], (ks, ke): (usize, usize), op: Op) -> bool {
+    let tok_start = line[..ks]
+        .iter()
+        .rposition(|&b| matches!(b, b' ' | b'"' | b'\'' | b'=' | b',' | b'(' | b'[' | b'{'))
+        .map_or(0, |p| p + 1);
+    let tok = &line[tok_start..ks];
+    if starts_with_ignore_case(tok, b"arn:") {
+        return true;
+    }
+    if matches!(&line[ks..ke], b"PWD" | b"OLDPWD") {
+        return true;
+    }
+    if !matches!(op, Op::Colon) {
+        return false;
+    }
+    if ks > 0 && matches!(line[ks - 1], b'/' | b'\\' | b':') {
+        return true;
+    }
+    // `k:v:w` with no space after the colon: a coordinate or a logger prefix, not `k: v`.
+    let after = ke + 1;
+    if line.get(after).is_some_and(|b| !b.is_ascii_whitespace()) {
+        let word_end = line[after..]
+            .iter()
+            .position(|b| b.is_ascii_whitespace())
+            .map_or(line.len(), |p| after + p);
+        if memchr::memchr(b':', &line[after..word_end]).is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+/// A quote token at `v`: a quote character (after optional backslashes and a Python string
+/// prefix), or an opaque spelling.
+#[derive(Debug, Clone, Copy)]
+enum QuoteTok {
+    /// The raw quote character is at `at`.
+    Char {
+        at: usize,
+    },
+    Token(&'static [u8]),
+}
+
+fn quote_at(line: &[u8], v: usize) -> Option<QuoteTok> {
+    let rest = line.get(v..)?;
+    for t in QUOTE_TOKENS {
+        if starts_with_ignore_case(rest, t) {
+            return Some(QuoteTok::Token(t));
+        }
+    }
+    let mut p = 0;
+    while p < 2
+        && rest
+            .get(p)
+            .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'b' | b'u' | b'r' | b'f'))
+    {
+        p += 1;
+    }
+    if p > 0 && !matches!(rest.get(p), Some(b'"' | b'\'')) {
+        p = 0;
+    }
+    let bs = rest[p..].iter().take_while(|&&b| b == b'\\').count();
+    match rest.get(p + bs) {
+        Some(b'"' | b'\'' | b'`') => Some(QuoteTok::Char { at: v + p + bs }),
+        _ => None,
+    }
+}
+
+/// Read the string whose opening quote is at `at`; the probe lexer is at or before `at`.
+/// Returns (content start, content end, position after the closing token). An unterminated
+/// string runs to the end of the line.
+fn read_string(line: &[u8], probe: &mut Lexer, at: usize) -> Option<(usize, usize, usize)> {
+    probe.feed(line, at);
+    let frame = match probe.step(line) {
+        Quote::Opened { frame } => frame,
+        _ => {
+            // Not an opening quote here (it closed an enclosing string): no value.
+            return None;
+        }
+    };
+    let cs = at + 1;
+    while probe.pos() < line.len() {
+        let p = probe.pos();
+        if let Quote::Closed {
+            frame: f,
+            token_start,
+        } = probe.step(line)
+        {
+            if f <= frame {
+                return Some((cs, token_start.max(cs), p + 1));
+            }
+        }
+    }
+    Some((cs, line.len(), line.len()))
+}
+
+/// Where the string enclosing `from` ends (for scheme parameter lists), or the line's end.
+fn string_end(line: &[u8], probe: &Lexer, from: usize) -> usize {
+    if probe.string_depth() == 0 {
+        return line.len();
+    }
+    let mut lx = probe.clone();
+    let depth = lx.frames.len();
+    lx.feed(line, from);
+    while lx.pos() < line.len() {
+        let p = lx.pos();
+        if let Quote::Closed { token_start, .. } = lx.step(line) {
+            if lx.frames.len() < depth {
+                return token_start.min(p);
+            }
+        }
+    }
+    line.len()
+}
+
+/// End of an unquoted value starting at `v`: whitespace, a quote or bracket closing an
+/// enclosing structure, `&` before another parameter, `,`/`;` between items, a closing tag.
+fn unquoted_end(line: &[u8], probe: &Lexer, v: usize, xml: bool) -> usize {
+    let brackets = probe.layer_brackets();
+    let has = |open: u8| brackets.iter().any(|f| *f == lexer::Frame::Br { b: open });
+    let in_brackets = !brackets.is_empty();
+    let mut i = v;
+    while i < line.len() {
+        let b = line[i];
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' | 0 => break,
+            b'\\' => {
+                let r = line[i..].iter().take_while(|&&c| c == b'\\').count();
+                match line.get(i + r) {
+                    Some(&q @ (b'"' | b'\'' | b'`')) if probe.would_close(q, r) => break,
+                    Some(b'n' | b't' | b'r') if probe.is_escaped_control(r) => break,
+                    Some(_) => i += r + 1,
+                    None => {
+                        i = line.len();
+                    }
+                }
+            }
+            b'"' | b'\'' | b'`' => {
+                if probe.would_close(b, 0) {
+                    break;
+                }
+                i += 1;
+            }
+            b'}' if has(b'{') => break,
+            b']' if has(b'[') => break,
+            b')' if has(b'(') => break,
+            b',' | b';' => {
+                if in_brackets
+                    || line.get(i + 1).is_none_or(|c| c.is_ascii_whitespace())
+                    || next_is_param(line, i + 1, true)
+                {
+                    break;
+                }
+                i += 1;
+            }
+            b'&' => {
+                if next_is_param(line, i + 1, false) {
+                    break;
+                }
+                i += 1;
+            }
+            b'<' if xml || line.get(i + 1) == Some(&b'/') => break,
+            b'>' if xml || in_tag(line, v) => break,
+            _ => i += 1,
+        }
+    }
+    i
+}
+
+/// `name=` (or with `colon`, `name:`) at `p`: the next item of a parameter list.
+fn next_is_param(line: &[u8], p: usize, colon: bool) -> bool {
+    let mut q = p;
+    while q < line.len() && q - p < 64 && is_ident(line[q]) {
+        q += 1;
+    }
+    if q == p {
+        return line[p..].starts_with(b"amp;");
+    }
+    match line.get(q) {
+        None => !colon,
+        Some(b'=') => true,
+        Some(b':') => colon,
+        Some(b'&' | b'#') | Some(b' ') => !colon,
+        _ => false,
+    }
+}
+
+/// Whether `v` lies inside an HTML/XML tag (`<a href=…?token=x>`).
+fn in_tag(line: &[u8], v: usize) -> bool {
+    let lt = memchr::memrchr(b'<', &line[..v]);
+    let gt = memchr::memrchr(b'>', &line[..v]);
+    match (lt, gt) {
+        (Some(l), Some(g)) => l > g,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// End of the container whose bracket frame sits at `base - 1` (or opens at `i`), for the
+/// fail-closed redaction past the bounds.
+fn container_end(line: &[u8], probe: &Lexer, i: usize, base: usize) -> usize {
+    let mut lx = probe.clone();
+    lx.feed(line, i);
+    let depth = base.min(lx.frames.len()).max(1);
+    while lx.pos() < line.len() {
+        lx.step(line);
+        if lx.frames.len() < depth {
+            return lx.pos() - 1;
+        }
+    }
+    line.len()
+}
+
+/// Length of a scheme word and the spaces after it at the start of `v`, and whether its
+/// credential is a parameter list.
+fn scheme_len(v: &[u8]) -> Option<(usize, bool)> {
+    for s in SCHEMES {
+        if v.len() > s.len() + 1 && starts_with_ignore_case(v, s) && v[s.len()] == b' ' {
+            let mut n = s.len();
+            while n < v.len() && v[n] == b' ' {
+                n += 1;
+            }
+            if n >= v.len() {
+                return None;
+            }
+            return Some((n, LIST_SCHEMES.contains(s)));
+        }
+    }
+    None
+}
+
+fn preceded_by_word(line: &[u8], ks: usize, words: &[&[u8]]) -> bool {
+    let mut p = ks;
+    while p > 0 && line[p - 1] == b' ' {
+        p -= 1;
+    }
+    let ws = line[..p]
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |q| q + 1);
+    let w = &line[ws..p];
+    // The key may be two words (`client secret`): look one word further back.
+    if words.iter().any(|x| w.eq_ignore_ascii_case(x)) {
+        return true;
+    }
+    let mut p2 = ws;
+    while p2 > 0 && line[p2 - 1] == b' ' {
+        p2 -= 1;
+    }
+    let ws2 = line[..p2]
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |q| q + 1);
+    words.iter().any(|x| line[ws2..p2].eq_ignore_ascii_case(x))
+}
+
+/// The identifier around a keyword hit: `[A-Za-z0-9_.-]` both ways, not counting the letter
+/// of an escape sequence before it (`\tsecret`, `\u00e9token`).
+fn ident_bounds(line: &[u8], s: usize, e: usize) -> (usize, usize) {
+    let mut ks = s;
+    while ks > 0 && is_ident(line[ks - 1]) && s - ks < names::MAX_KEY {
+        ks -= 1;
+    }
+    // An escape sequence right before: its letters are not the key's.
+    let run = line[..ks].iter().rev().take_while(|&&b| b == b'\\').count();
+    if run % 2 == 1 && ks < s {
+        let skip = match line[ks] {
+            b'n' | b't' | b'r' | b'b' | b'f' | b'v' | b'a' | b'0' => 1,
+            b'u' => 5,
+            b'x' => 3,
+            _ => 0,
+        };
+        if ks + skip <= s {
+            ks += skip;
+        }
+    }
+    let mut ke = e;
+    while ke < line.len() && is_ident(line[ke]) && ke - e < names::MAX_KEY {
+        ke += 1;
+    }
+    (ks, ke)
+}
+
+pub(crate) fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+fn starts_with_ignore_case(s: &[u8], p: &[u8]) -> bool {
+    s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p)
+}
+
+fn ends_with_ignore_case(s: &[u8], p: &[u8]) -> bool {
+    s.len() >= p.len() && s[s.len() - p.len()..].eq_ignore_ascii_case(p)
+}
+
+/// Judge a value under a sensitive key. `password`: a human-chosen secret, any real value
+/// counts; otherwise a machine credential (8+ bytes, not plain words, not a URL/path/date…).
+/// `strict`: the syntax is as often prose as data, so plain words never count.
+pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Result<(), Keep> {
+    let v = value.trim_ascii();
+    if v.is_empty() {
+        return Err(Keep::Empty);
+    }
+    if is_placeholder(v) {
+        return Err(Keep::Placeholder);
+    }
+    if NON_VALUES.iter().any(|n| v.eq_ignore_ascii_case(n)) {
+        return Err(Keep::NonValue);
+    }
+    if matches!(next, Some(b'(')) || v.ends_with(b"()") {
+        return Err(Keep::Code);
+    }
+    if v.iter().all(u8::is_ascii_digit) && v.len() < 6 {
+        return Err(Keep::SmallNumber);
+    }
+    if v.len() > 1
+        && (v.iter().all(|&b| b == v[0]) && !v[0].is_ascii_alphanumeric()
+            || v.iter().all(|&b| b == b'x' || b == b'X'))
+    {
+        return Err(Keep::Mask);
+    }
+    if is_url_without_userinfo(v) {
+        return Err(Keep::Url);
+    }
+    if password && !strict {
+        return Ok(());
+    }
+    if is_wordy(v) {
+        return Err(Keep::PlainWords);
+    }
+    if password {
+        return Ok(());
+    }
+    if v.len() < 8 {
+        return Err(Keep::TooShort);
+    }
+    if starts_with_ignore_case(v, b"arn:") {
+        return Err(Keep::Arn);
+    }
+    if is_path(v) {
+        return Err(Keep::Path);
+    }
+    if is_email(v) {
+        return Err(Keep::Email);
+    }
+    if is_date(v) {
+        return Err(Keep::Date);
+    }
+    if is_dotted_name(v) {
+        return Err(Keep::DottedName);
+    }
+    Ok(())
+}
+
+/// Values that sit under secret-sounding keys but are not secrets.
+const NON_VALUES: &[&[u8]] = &[
+    b"true",
+    b"false",
+    b"null",
+    b"none",
+    b"nil",
+    b"undefined",
+    b"yes",
+    b"no",
+    b"on",
+    b"off",
+    b"n/a",
+    b"na",
+    b"empty",
+    b"unset",
+    b"not set",
+    b"notset",
+    b"required",
+    b"optional",
+    b"string",
+    b"str",
+    b"bytes",
+    b"redacted",
+    b"masked",
+    b"hidden",
+    b"omitted",
+    b"filtered",
+    b"removed",
+    b"sensitive",
+    b"secret",
+    b"password",
+    b"token",
+    b"changeme!",
+    b"<nil>",
+    b"nan",
+    b"[filtered]",
+    b"[redacted]",
+    b"[hidden]",
+    b"[masked]",
+    b"[removed]",
+    b"(hidden)",
+    b"(redacted)",
+    b"(filtered)",
+    b"[secure]",
+    b"[sensitive]",
+    b"*",
+    b"?",
+    b"...",
+    b"\xe2\x80\xa6",
+    b"-",
+    b"--",
+    b"object",
+    b"[object object]",
+    b"function",
+    b"<function>",
+    b"default",
+    b"set",
+    b"present",
+    b"provided",
+    b"missing",
+    b"invalid",
+    b"expired",
+    b"valid",
+    b"ok",
+    b"error",
+    b"none provided",
+    b"not provided",
+];
+
+/// scrubd's own placeholders and other tools', templates, masks and bind parameters.
+pub fn is_placeholder(v: &[u8]) -> bool {
+    if v.starts_with(b"[REDACTED")
+        || v.starts_with(b"***")
+        || v.starts_with(b"\xe2\x80\xa2\xe2\x80\xa2")
+    {
+        return true;
+    }
+    if v.starts_with(b"${")
+        || v.starts_with(b"{{")
+        || v.starts_with(b"%(")
+        || v.starts_with(b"$(")
+        || v.starts_with(b"#{")
+    {
+        return true;
+    }
+    if (v.starts_with(b"<") && v.ends_with(b">"))
+        || (v.starts_with(b"[")
+            && v.ends_with(b"]")
+            && v.len() <= 24
+            && v[1..v.len() - 1]
+                .iter()
+                .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'_' | b'-')))
+    {
+        return true;
+    }
+    if v.starts_with(b"{") && v.ends_with(b"}") && !v.contains(&b'"') {
+        return true;
+    }
+    // printf-style and SQL/DynamoDB bind parameters: `%s`, `%d`, `?`, `$1`, `:name`, `@name`.
+    if matches!(v, b"%s" | b"%d" | b"%r" | b"%v" | b"%q" | b"{}" | b"?") {
+        return true;
+    }
+    if v.len() <= 64
+        && matches!(v[0], b'$' | b':' | b'@')
+        && v.len() > 1
+        && v[1..]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        && !(v[0] == b'$' && v.len() > 24)
+    {
+        return true;
+    }
+    false
+}
+
+/// Lower-case words and phrases (`expired`, `invalid_token`, `not provided`); a capital
+/// first letter allowed (`Bearer`, `Incorrect`).
+pub fn is_wordy(v: &[u8]) -> bool {
+    v.iter()
+        .all(|&b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'_' | b'-'))
+        && v.iter().skip(1).all(|&b| !b.is_ascii_uppercase())
+}
+
+fn is_url_without_userinfo(v: &[u8]) -> bool {
+    let Some(i) = memchr::memmem::find(v, b"://") else {
+        return false;
+    };
+    if i == 0
+        || i > 24
+        || !v[..i]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+    {
+        return false;
+    }
+    let authority_end = v[i + 3..]
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .map_or(v.len(), |p| i + 3 + p);
+    memchr::memchr(b'@', &v[i + 3..authority_end]).is_none() && memchr::memchr(b'?', v).is_none()
+}
+
+fn is_path(v: &[u8]) -> bool {
+    let starts = v.starts_with(b"/")
+        || v.starts_with(b"./")
+        || v.starts_with(b"~/")
+        || v.starts_with(b"../")
+        || (v.len() > 3 && v[0].is_ascii_alphabetic() && &v[1..3] == b":\\");
+    starts && v.iter().filter(|&&b| b == b'/' || b == b'\\').count() >= 2 && !v.contains(&b' ')
+}
+
+fn is_email(v: &[u8]) -> bool {
+    let Some(at) = memchr::memchr(b'@', v) else {
+        return false;
+    };
+    at > 0
+        && v[..at]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+'))
+        && v[at + 1..].contains(&b'.')
+        && v[at + 1..]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+}
+
+fn is_date(v: &[u8]) -> bool {
+    // 2024-11-24, 2024-11-24T07:07:46Z, 24/Nov/2026:06:57:13 +0000, 07:07:46.123
+    let digits = v.iter().filter(|b| b.is_ascii_digit()).count();
+    let seps = v
+        .iter()
+        .filter(|&&b| matches!(b, b'-' | b':' | b'/' | b'.' | b'T' | b'Z' | b'+' | b' '))
+        .count();
+    v.len() >= 8
+        && digits >= 6
+        && digits + seps + 3 >= v.len()
+        && (v.contains(&b':') || v.iter().filter(|&&b| b == b'-').count() == 2)
+}
+
+/// `django.contrib.auth.backends.ModelBackend`, `app.services.token`: module and class names.
+fn is_dotted_name(v: &[u8]) -> bool {
+    let dots = v.iter().filter(|&&b| b == b'.').count();
+    dots >= 2
+        && v.split(|&b| b == b'.')
+            .all(|seg| !seg.is_empty() && seg.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_'))
+}
+
+/// `name=…`: an unquoted value that is itself the next assignment.
+fn is_assignment(v: &[u8]) -> bool {
+    let n = v
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
+        .count();
+    n > 0 && v[0].is_ascii_alphabetic() && v.get(n) == Some(&b'=') && v.get(n + 1) != Some(&b'=')
+}
+
+/// A word that looks machine-generated: long enough, letters and digits mixed, varied.
+pub fn looks_generated(w: &[u8]) -> bool {
+    if w.len() < 10 || w.len() > 4096 {
+        return false;
+    }
+    if !w
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b"+/=_.-~:".contains(&b))
+    {
+        return false;
+    }
+    if is_date(w)
+        || is_dotted_name(w)
+        || is_path(w)
+        || starts_with_ignore_case(w, b"arn:")
+        || w.contains(&b':') && !w.ends_with(b"=")
+    {
+        return false;
+    }
+    let digits = w.iter().filter(|b| b.is_ascii_digit()).count();
+    let letters = w.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    if digits == 0 || letters == 0 {
+        return false;
+    }
+    let upper = w.iter().any(|b| b.is_ascii_uppercase());
+    let lower = w.iter().any(|b| b.is_ascii_lowercase());
+    // Hex (request ids, digests) counts only when long: session ids and tokens are often hex.
+    let hex = w.iter().all(|b| b.is_ascii_hexdigit() || *b == b'-');
+    if !(upper && lower) && !(hex && w.len() >= 20) && digits * 4 < w.len() {
+        return false;
+    }
+    entropy(w) >= 3.0
+}
+
+/// Shannon entropy in bits per byte.
+fn entropy(w: &[u8]) -> f64 {
+    let mut counts = [0u32; 256];
+    for &b in w {
+        counts[b as usize] += 1;
+    }
+    let n = w.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,221 @@
+//! Unit tests of the key/value scanner through the whole engine: each case marks the secret
+//! bytes `«like this»`; the rest of the line must come back byte-identical.
+
+use crate::engine::examples::{scrub_text, unmark};
+use crate::engine::{Mode, RuleSet, Scrubber};
+use std::sync::{Arc, LazyLock};
+
+static SCRUBBER: LazyLock<Scrubber> =
+    LazyLock::new(|| Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask));
+
+/// Every marked span is gone, every unmarked byte stays (placeholders aside), and a second
+/// pass changes nothing.
+fn check(marked: &str) {
+    let (text, spans) = match unmark(marked) {
+        Some(x) => x,
+        None => (marked.to_string(), Vec::new()),
+    };
+    let out = scrub_text(&SCRUBBER, &text);
+    for &(s, e) in &spans {
+        assert!(
+            !out.contains(&text[s..e]),
+            "secret {:?} survives in {out:?}",
+            &text[s..e]
+        );
+    }
+    // Rebuild the expected output shape: the text with each marked span replaced by any
+    // placeholder; compare with placeholders normalised.
+    let norm = |s: &str| -> String {
+        let mut o = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find("[REDACTED") {
+            o.push_str(&rest[..i]);
+            o.push_str("[R]");
+            let after = &rest[i..];
+            let end = after.find(']').map_or(after.len(), |j| j + 1);
+            rest = &after[end..];
+        }
+        o.push_str(rest);
+        o
+    };
+    let mut expected = String::new();
+    let mut at = 0;
+    for &(s, e) in &spans {
+        expected.push_str(&text[at..s]);
+        expected.push_str("[R]");
+        at = e;
+    }
+    expected.push_str(&text[at..]);
+    assert_eq!(norm(&out), expected, "\n  in:  {text}\n  out: {out}");
+    assert_eq!(scrub_text(&SCRUBBER, &out), out, "not idempotent: {out}");
+}
+
+#[test]
+fn key_spellings() {
+    for k in [
+        "login_password",
+        "db_pass",
+        "stripeSecretKey",
+        "X-Partner-Key",
+        "CSRF_COOKIE",
+        "device_secret",
+        "push_token",
+        "refresh",
+        "todo_secret_do_not_commit",
+        "token2",
+        "clientSecret",
+        "PRIVATE_KEY",
+        "apiKey",
+    ] {
+        check(&format!(
+            r#"{{"{k}": "«Zk3pQ9xLm2Wd8rT5»", "user": "bob"}}"#
+        ));
+        check(&format!("{k}=«Zk3pQ9xLm2Wd8rT5» user=bob"));
+    }
+}
+
+#[test]
+fn benign_keys_stay() {
+    for k in [
+        "tokenizer_name",
+        "max_tokens",
+        "auth_provider",
+        "token_count",
+        "primary_key",
+        "sort_key",
+        "session_count",
+        "auth_method",
+    ] {
+        check(&format!(r#"{{"{k}": "Zk3pQ9xLm2Wd8rT5"}}"#));
+        check(&format!("{k}=Zk3pQ9xLm2Wd8rT5"));
+    }
+}
+
+#[test]
+fn assignment_syntaxes() {
+    for case in [
+        r#"{"password": "«hunter2!»"}"#,
+        r#"{'password': '«hunter2!»'}"#,
+        r#"{ password: '«hunter2!»' }"#,
+        r#"{"password" => "«hunter2!»"}"#,
+        r#"{:password => "«hunter2!»"}"#,
+        r#"Parameters: {"user"=>{"email"=>"a@b.c", "password"=>"«hunter2!»"}}"#,
+        "password=«hunter2!»&user=bob",
+        "password = «hunter2!»",
+        "password := «hunter2!»",
+        "X-Api-Key: «ak_8f3Kd92LmQ0xZ7»",
+        "<password>«hunter2!»</password>",
+        r#"<user name="bob" password="«hunter2!»"/>"#,
+        r#"WHERE "users"."password" = '«hunter2!»'"#,
+        "password: «hunter2!»",
+        "  db_password: «hunter2!»",
+        "mysql --password «hunter2!» -h db",
+        "mysql --password=«hunter2!» -h db",
+        r#"curl -H 'Authorization: Bearer «Zk3pQ9xLm2Wd8rT5»' https://api"#,
+        r#"curl -H "X-Api-Key: «ak_8f3Kd92LmQ0xZ7»" https://api"#,
+        "export API_TOKEN=«Zk3pQ9xLm2Wd8rT5»",
+        "Server=db;User Id=sa;Password=«hunter2!»;Encrypt=true",
+        "&{Username:bob Password:«hunter2!»}",
+    ] {
+        check(case);
+    }
+}
+
+#[test]
+fn keys_after_quotes_and_escapes() {
+    check(r#"{"msg":"retry with api_token: «Zk3pQ9xLm2Wd8rT5»"}"#);
+    check(r#"{"msg":"config\n\tsecret: «Zk3pQ9xLm2Wd8rT5»\n"}"#);
+    check(r#"{"msg":"user={'password': '«hunter2!»'}"}"#);
+}
+
+#[test]
+fn escape_depths() {
+    check(r#"{"a": "{\"password\": \"«hun\\\"ter2»\"}"}"#);
+    check(r#"{"a": "{\"b\": \"{\\\"password\\\": \\\"«hunter2!»\\\"}\"}"}"#);
+    check(r#"{"m": "u={'password': '«hun\\'ter2»'}"}"#);
+    check(r#"body=b'{"password": "«a\\"b»"}'"#);
+    check(r#"body={\"password\":\"«hunter2!»\"}"#);
+    check(r#"{"password": "«abc\\»", "x": 1}"#);
+    check("password=&quot;«hunter2!»&quot;");
+    check("password=%22«hunter2!»%22");
+    check(r#"password=\x22«hunter2!»\x22"#);
+}
+
+#[test]
+fn values_with_brackets_are_whole() {
+    check(r#"{"password": "«ab}c)d[e]<f>$g#h@i»"}"#);
+    check("password = «ab}c)d»");
+    check("{password: «ab12Cd»}");
+    check("(password=«ab12Cd»)");
+}
+
+#[test]
+fn containers() {
+    check(
+        r#"{"credentials": {"user": "bob", "password": "«hunter2!»", "api_key": "«ak_8f3Kd92LmQ0xZ7»"}}"#,
+    );
+    check(r#"{"refresh_token": {"S": "«rt_8fK2mQ9xLp3Zv7Wd»"}}"#);
+    check(r#"{"secrets": {"M": {"db": {"S": "«Zk3pQ9xLm2Wd8rT5»"}, "n": {"N": "3"}}}}"#);
+    check(
+        r#"{"api_keys": {"L": [{"S": "«sk_abc123XYZ789»"}, {"M": {"v": {"S": "«ghx_Q1w2e3r4t5y6»"}}}]}}"#,
+    );
+    check(r#"{"tokens": ["«rt_8fK2mQ9xLp3Zv7Wd»", "«rt_Zq81KdPQm2Lr0aBc»"]}"#);
+    check(r#"{'api_keys': {'SS': ['«ak_8f3Kd92LmQ0xZ7»', '«ak_Zz81KdPQm2Lr0a»']}}"#);
+    check(
+        r#"{"credentials": {"AccessKeyId": "«ASIAY34FZKBOKMUTVV7A»", "SecretAccessKey": "«QCBl5qsmqVL76sxvbOCpQ9xLm2Wd8rT5abcdEFGH»", "Expiration": "2026-11-24T08:00:00Z"}}"#,
+    );
+}
+
+#[test]
+fn values_that_are_not_secrets() {
+    for case in [
+        r#"{"token": null, "password": "", "secret": true}"#,
+        r#"{"password": "[Filtered]", "token": "********", "secret": "<redacted>", "api_key": "[FILTERED]"}"#,
+        r#"{"password": "${DB_PASSWORD}", "token": "{{ token }}", "secret": "%s"}"#,
+        "token: expired",
+        "Password: incorrect",
+        "token_type: Bearer",
+        "page_token = next_token(cursor)",
+        "SET refresh_token = :rt, updated_at = :now",
+        r#"{"auth": "django.contrib.auth.backends.ModelBackend"}"#,
+        r#"{"token_url": "https://auth.example.com/oauth/token"}"#,
+        r#"MONGO_NO_AUTH = "mongodb://db.internal:27017""#,
+        "Authorization header missing",
+        "jwt expired",
+        "password reset email sent",
+        "secret rotation scheduled",
+        "token expired for user 42",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-x1y2",
+        "arn:aws:ssm:us-east-1:123456789012:parameter/app/api_key_name",
+        "io.jsonwebtoken:jjwt-api:0.12.6",
+        "[2026-11-29 10:00:00,000] DEBUG in auth: session started for alice",
+        "INFO:auth.tokens:refreshing tokens for 3 users",
+        "volume /etc/secret:ro mounted",
+    ] {
+        check(case);
+    }
+}
+
+#[test]
+fn prose() {
+    check("could not verify token «9fQx7LmK2pZ8Wd3R»");
+    check("rejected unknown client secret «Zx-8fK2mQ9xLp3Zv7Wd»");
+    check("login failed for bob with password «hunter2!»");
+    check("using api key «Zk3pQ9xLm2Wd8rT5» for upstream");
+    check("password too short");
+}
+
+#[test]
+fn schemes_keep_their_name() {
+    check("Authorization: Bearer «Zk3pQ9xLm2Wd8rT5abc»");
+    check(r#"{"authorization": "Basic «dXNlcjpwYXNzd29yZA==»"}"#);
+    check(
+        "Authorization: Digest «username=\"bob\", response=\"6629fae49393a05397450978507c4ef1\"»",
+    );
+}
+
+#[test]
+fn consecutive_keys() {
+    check("password:«a1» password:«b2»");
+    check("token=«Zk3pQ9xLm2Wd8rT5» secret=«Qw8rT5Zk3pQ9xLm2»");
+}

@@ -1,0 +1,717 @@
+//! SQL debug logs (`django.db.backends`, SQLAlchemy `echo`, psycopg, PostgreSQL's own log):
+//! sensitive columns are named in the statement, their values sit elsewhere — as literals in
+//! the position of the column (`INSERT INTO t (email, password) VALUES ('a', 'x')`), or as
+//! bound parameters printed after the statement, on the same line (`args=(…)`,
+//! `[parameters: (…)]`) or on the next (`[generated in 0.0002s] (…)`, `DETAIL:  parameters:
+//! $1 = '…'`). This reads just enough SQL to map each placeholder and literal to its column, and
+//! carries the sensitive positions to the line with the parameters ([`SqlCarry`]).
+//!
+//! `col = 'literal'` itself is the key/value scanner's (a quoted key, `=`, a quoted value).
+
+use super::super::keyvalue::{KeyClass, KvScanner, KvScratch, KvSpan};
+use super::{name_class, path_class};
+
+/// Columns that hold the secret of a credential table (`api_keys.key`, `sessions.token`).
+const CREDENTIAL_COLUMNS: &[&[u8]] = &[
+    b"key",
+    b"value",
+    b"hash",
+    b"digest",
+    b"token",
+    b"code",
+    b"secret",
+    b"session_key",
+    b"session_data",
+    b"data",
+    b"jti",
+];
+
+/// Tables that are credential stores beyond what the name table says.
+const CREDENTIAL_TABLES: &[&[u8]] = &[
+    b"authtoken_token",
+    b"django_session",
+    b"password_resets",
+    b"otp_codes",
+    b"magic_links",
+];
+
+/// Most lines a statement's parameters may follow it by.
+const CARRY_LINES: u8 = 64;
+
+/// Sensitive parameter positions of a statement whose parameters are printed on a later line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SqlCarry {
+    /// (0-based position among the statement's placeholders, or `$N` number, class).
+    sensitive: Vec<(usize, KeyClass)>,
+    /// Positional placeholders seen so far in the statement (it may span lines).
+    count: usize,
+    lines: u8,
+    active: bool,
+}
+
+impl SqlCarry {
+    /// Whether the next line may hold parameters for a statement already read.
+    pub fn active(&self) -> bool {
+        self.active
+    }
+
+    fn clear(&mut self) {
+        self.sensitive.clear();
+        self.count = 0;
+        self.lines = 0;
+        self.active = false;
+    }
+}
+
+/// What a statement says about its values.
+#[derive(Debug, Default)]
+pub(crate) struct Facts {
+    /// Sensitive placeholders: (position among positional ones, or `$N` - 1), class.
+    pub(crate) sensitive: Vec<(usize, KeyClass)>,
+    /// Literal values in sensitive columns: (start, end, class), relative to the text.
+    pub(crate) literals: Vec<(usize, usize, KeyClass)>,
+    /// Positional placeholders seen.
+    pub(crate) count: usize,
+}
+
+/// Markers after which a line prints a statement's parameters.
+const PARAM_MARKERS: &[&[u8]] = &[
+    b"[generated in ",
+    b"[cached since ",
+    b"[raw sql]",
+    b"[no key ",
+    b"[insertmanyvalues",
+    b"[dialect ",
+    b"[parameters: ",
+    b"parameters: ",
+    b"; args=",
+    b" args=",
+    b" params=",
+];
+
+/// Words that start a statement (upper-case, as ORMs and servers print them).
+const STATEMENTS: &[&[u8]] = &[b"SELECT ", b"INSERT INTO ", b"UPDATE ", b"DELETE FROM "];
+/// Words that start a continuation line of a statement printed over several lines.
+const CONTINUATIONS: &[&[u8]] = &[
+    b"FROM ",
+    b"WHERE ",
+    b"AND ",
+    b"OR ",
+    b"SET ",
+    b"VALUES ",
+    b"JOIN ",
+    b"LEFT ",
+    b"INNER ",
+    b"ORDER ",
+    b"GROUP ",
+    b"LIMIT ",
+    b"RETURNING ",
+    b"ON ",
+    b"(",
+    b")",
+];
+
+/// Scan one line, with the stream's carry (positions of a statement read on an earlier line).
+pub(crate) fn scan(
+    kv: &KvScanner,
+    line: &[u8],
+    carry: Option<&mut SqlCarry>,
+    sc: &mut KvScratch,
+    out: &mut Vec<KvSpan>,
+) {
+    let mut local = SqlCarry::default();
+    let carry = carry.unwrap_or(&mut local);
+    let marker = PARAM_MARKERS
+        .iter()
+        .filter_map(|m| memchr::memmem::find(line, m).map(|p| (p, p + m.len())))
+        .min();
+    let stmt = STATEMENTS.iter().filter_map(|s| find_word(line, s)).min();
+    if carry.active {
+        carry.lines += 1;
+        match (stmt, marker) {
+            (None, Some((_, after))) => {
+                apply_params(kv, line, after, &carry.sensitive, sc, out);
+                carry.clear();
+                return;
+            }
+            (None, None) if is_continuation(line) && carry.lines < CARRY_LINES => {
+                let facts = analyze(kv, line, carry.count);
+                push_literals(line, 0, &facts, out);
+                carry.sensitive.extend(facts.sensitive);
+                carry.count = facts.count;
+                return;
+            }
+            _ => carry.clear(),
+        }
+    }
+    let Some(start) = stmt else {
+        // A `DETAIL:  Key (token)=(…)` line of a constraint error.
+        key_detail(kv, line, out);
+        return;
+    };
+    let end = marker.map_or(line.len(), |(m, _)| if m > start { m } else { line.len() });
+    let facts = analyze(kv, &line[start..end], 0);
+    push_literals(line, start, &facts, out);
+    match marker {
+        Some((m, after)) if m > start => apply_params(kv, line, after, &facts.sensitive, sc, out),
+        _ if !facts.sensitive.is_empty() => {
+            carry.sensitive = facts.sensitive;
+            carry.count = facts.count;
+            carry.lines = 0;
+            carry.active = true;
+        }
+        _ if facts.count > 0 || !ends_statement(&line[start..end]) => {
+            // Placeholders so far are not sensitive, but the statement may go on.
+            carry.sensitive.clear();
+            carry.count = facts.count;
+            carry.lines = 0;
+            carry.active = true;
+        }
+        _ => {}
+    }
+}
+
+fn push_literals(line: &[u8], base: usize, facts: &Facts, out: &mut Vec<KvSpan>) {
+    for &(s, e, class) in &facts.literals {
+        if super::super::keyvalue::judge(&line[base + s..base + e], class.password, false, None)
+            .is_ok()
+        {
+            out.push(KvSpan {
+                start: base + s,
+                end: base + e,
+                kind: class.kind,
+                key: (base + s, base + s),
+                syntax: super::super::keyvalue::Syntax::Container,
+            });
+        }
+    }
+}
+
+fn is_continuation(line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    (t.len() < line.len() && !t.is_empty()) || CONTINUATIONS.iter().any(|c| t.starts_with(c))
+}
+
+fn ends_statement(sql: &[u8]) -> bool {
+    let t = sql.trim_ascii_end();
+    t.ends_with(b";")
+        || t.ends_with(b")")
+        || memchr::memmem::find(t, b" LIMIT ").is_some()
+        || !t.contains(&b' ')
+}
+
+/// Position of `word` in `line` at a word start.
+fn find_word(line: &[u8], word: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(line, word)
+        .find(|&p| p == 0 || !line[p - 1].is_ascii_alphanumeric() && line[p - 1] != b'_')
+}
+
+/// Redact the parameters printed after a marker: a tuple or list (by position, also a list of
+/// tuples), or PostgreSQL's `$1 = '…', $2 = '…'`.
+fn apply_params(
+    kv: &KvScanner,
+    line: &[u8],
+    after: usize,
+    sensitive: &[(usize, KeyClass)],
+    sc: &mut KvScratch,
+    out: &mut Vec<KvSpan>,
+) {
+    if sensitive.is_empty() {
+        return;
+    }
+    let mut p = after;
+    // `[generated in 0.0002s] (…)`: skip to the end of the bracket.
+    if line[..after].ends_with(b"[generated in ")
+        || line[..after].ends_with(b"[cached since ")
+        || line[..after].ends_with(b"[no key ")
+        || line[..after].ends_with(b"[dialect ")
+        || line[..after].ends_with(b"[insertmanyvalues")
+    {
+        p = memchr::memchr(b']', &line[after..]).map_or(line.len(), |i| after + i + 1);
+    }
+    while p < line.len() && line[p] == b' ' {
+        p += 1;
+    }
+    match line.get(p) {
+        Some(b'(' | b'[') => {
+            let classes = |i: usize| sensitive.iter().find(|(idx, _)| *idx == i).map(|(_, c)| *c);
+            kv.scan_items(line, p, &classes, sc, out);
+        }
+        Some(b'$') => {
+            // `$1 = 'x', $2 = 'y'`
+            let mut keys = Vec::new();
+            let mut i = p;
+            while let Some(d) = memchr::memchr(b'$', &line[i..]) {
+                let at = i + d;
+                let mut e = at + 1;
+                while e < line.len() && line[e].is_ascii_digit() {
+                    e += 1;
+                }
+                if let Ok(n) = std::str::from_utf8(&line[at + 1..e])
+                    .unwrap_or("")
+                    .parse::<usize>()
+                {
+                    if let Some((_, c)) = sensitive.iter().find(|(idx, _)| *idx + 1 == n) {
+                        keys.push((at, e, *c));
+                    }
+                }
+                i = e.max(at + 1);
+            }
+            kv.scan_keys(line, &keys, sc, out);
+        }
+        _ => {}
+    }
+}
+
+/// PostgreSQL's `DETAIL:  Key (key)=(ghp_…) already exists.`: the value of a sensitive or
+/// credential column.
+fn key_detail(kv: &KvScanner, line: &[u8], out: &mut Vec<KvSpan>) {
+    let Some(k) = memchr::memmem::find(line, b"Key (") else {
+        return;
+    };
+    let cols_start = k + 5;
+    let Some(ce) = memchr::memmem::find(&line[cols_start..], b")=(").map(|i| cols_start + i) else {
+        return;
+    };
+    let vals_start = ce + 3;
+    let Some(ve) = memchr::memmem::rfind(&line[vals_start..], b")").map(|i| vals_start + i) else {
+        return;
+    };
+    let cols: Vec<&[u8]> = line[cols_start..ce]
+        .split(|&b| b == b',')
+        .map(|c| c.trim_ascii())
+        .collect();
+    let mut vs = vals_start;
+    for (i, v) in line[vals_start..ve].split(|&b| b == b',').enumerate() {
+        let ve_i = vs + v.len();
+        if let Some(col) = cols.get(i) {
+            let class = column_class(kv, None, col);
+            if let Some(c) = class {
+                let (s, e) = (
+                    vs + (v.len() - v.trim_ascii_start().len()),
+                    ve_i - (v.len() - v.trim_ascii_end().len()),
+                );
+                if super::super::keyvalue::judge(&line[s..e], c.password, false, None).is_ok() {
+                    out.push(KvSpan {
+                        start: s,
+                        end: e,
+                        kind: c.kind,
+                        key: (cols_start, ce),
+                        syntax: super::super::keyvalue::Syntax::Container,
+                    });
+                }
+            }
+        }
+        vs = ve_i + 1;
+    }
+}
+
+/// Whether column `col` of `table` holds secrets.
+fn column_class(kv: &KvScanner, table: Option<&[u8]>, col: &[u8]) -> Option<KeyClass> {
+    let col = unquote(col);
+    if let Some(c) = path_class(kv, col) {
+        return Some(c);
+    }
+    let last = col.rsplit(|&b| b == b'.').next().unwrap_or(col);
+    let last = unquote(last);
+    if !CREDENTIAL_COLUMNS
+        .iter()
+        .any(|c| last.eq_ignore_ascii_case(c))
+    {
+        return None;
+    }
+    let table = table.or_else(|| col.rsplit_once_dot().map(|(t, _)| t))?;
+    let table = unquote(table.rsplit(|&b| b == b'.').next().unwrap_or(table));
+    let class = name_class(kv, table);
+    if class.is_some() {
+        return class;
+    }
+    if CREDENTIAL_TABLES
+        .iter()
+        .any(|t| table.eq_ignore_ascii_case(t))
+    {
+        return name_class(kv, b"token");
+    }
+    None
+}
+
+trait RsplitOnceDot {
+    fn rsplit_once_dot(&self) -> Option<(&[u8], &[u8])>;
+}
+impl RsplitOnceDot for [u8] {
+    fn rsplit_once_dot(&self) -> Option<(&[u8], &[u8])> {
+        let i = memchr::memrchr(b'.', self)?;
+        Some((&self[..i], &self[i + 1..]))
+    }
+}
+
+fn unquote(s: &[u8]) -> &[u8] {
+    let s = s.trim_ascii();
+    let s = s.strip_prefix(b"\\").unwrap_or(s);
+    s.trim_ascii_start()
+        .strip_prefix(b"\"")
+        .or_else(|| s.strip_prefix(b"`"))
+        .or_else(|| s.strip_prefix(b"["))
+        .map_or(s, |x| {
+            x.strip_suffix(b"\"")
+                .or_else(|| x.strip_suffix(b"`"))
+                .or_else(|| x.strip_suffix(b"]"))
+                .unwrap_or(x)
+        })
+}
+
+/// One SQL token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    /// A word or quoted identifier (start, end).
+    Word(usize, usize),
+    /// A string literal's content (start, end).
+    Str(usize, usize),
+    Number,
+    /// A positional placeholder (`?`, `%s`), or a numbered one (`$3` → Some(2)).
+    Param(Option<usize>),
+    Punct(u8),
+}
+
+fn tokens(sql: &[u8]) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < sql.len() && out.len() < 4096 {
+        let b = sql[i];
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'\'' => {
+                let s = i + 1;
+                let mut j = s;
+                loop {
+                    match sql.get(j) {
+                        None => break,
+                        Some(b'\\') => j += 2,
+                        Some(b'\'') if sql.get(j + 1) == Some(&b'\'') => j += 2,
+                        Some(b'\'') => break,
+                        Some(_) => j += 1,
+                    }
+                }
+                let e = j.min(sql.len());
+                out.push(Tok::Str(s, e));
+                i = e + 1;
+            }
+            b'"' | b'`' | b'[' => {
+                let close = if b == b'[' { b']' } else { b };
+                let s = i;
+                let e = memchr::memchr(close, &sql[i + 1..]).map_or(sql.len(), |k| i + 1 + k + 1);
+                out.push(Tok::Word(s, e));
+                i = e;
+            }
+            b'\\' if sql.get(i + 1) == Some(&b'"') => {
+                // `\"col\"` inside an escaped string
+                let s = i;
+                let e = memchr::memmem::find(&sql[i + 2..], b"\\\"")
+                    .map_or(sql.len(), |k| i + 2 + k + 2);
+                out.push(Tok::Word(s, e));
+                i = e;
+            }
+            b'?' => {
+                out.push(Tok::Param(None));
+                i += 1;
+            }
+            b'%' if sql.get(i + 1) == Some(&b's') => {
+                out.push(Tok::Param(None));
+                i += 2;
+            }
+            b'%' if sql.get(i + 1) == Some(&b'(') => {
+                let e = memchr::memchr(b')', &sql[i..]).map_or(sql.len(), |k| i + k + 2);
+                out.push(Tok::Param(None));
+                i = e;
+            }
+            b'$' if sql.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                let mut e = i + 1;
+                while e < sql.len() && sql[e].is_ascii_digit() {
+                    e += 1;
+                }
+                let n = std::str::from_utf8(&sql[i + 1..e])
+                    .ok()
+                    .and_then(|s| s.parse::<usize>().ok())
+                    .unwrap_or(1);
+                out.push(Tok::Param(Some(n.saturating_sub(1))));
+                i = e;
+                // `$1::VARCHAR`
+                if sql[i..].starts_with(b"::") {
+                    i += 2;
+                    while i < sql.len() && (sql[i].is_ascii_alphanumeric() || sql[i] == b'_') {
+                        i += 1;
+                    }
+                }
+            }
+            b':' if sql.get(i + 1) == Some(&b':') => {
+                i += 2;
+                while i < sql.len() && (sql[i].is_ascii_alphanumeric() || sql[i] == b'_') {
+                    i += 1;
+                }
+            }
+            b':' | b'@' if sql.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic()) => {
+                let mut e = i + 1;
+                while e < sql.len() && (sql[e].is_ascii_alphanumeric() || sql[e] == b'_') {
+                    e += 1;
+                }
+                out.push(Tok::Param(None));
+                i = e;
+            }
+            b'0'..=b'9' => {
+                while i < sql.len() && (sql[i].is_ascii_alphanumeric() || sql[i] == b'.') {
+                    i += 1;
+                }
+                out.push(Tok::Number);
+            }
+            _ if b.is_ascii_alphabetic() || b == b'_' => {
+                let s = i;
+                while i < sql.len()
+                    && (sql[i].is_ascii_alphanumeric() || matches!(sql[i], b'_' | b'.' | b'$'))
+                {
+                    i += 1;
+                }
+                // `t."col"`, `"t".col`: one path
+                while i < sql.len() && sql[i] == b'"' && sql[i - 1] == b'.' {
+                    i = memchr::memchr(b'"', &sql[i + 1..]).map_or(sql.len(), |k| i + 1 + k + 1);
+                }
+                out.push(Tok::Word(s, i));
+            }
+            _ => {
+                out.push(Tok::Punct(b));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+const KEYWORDS: &[&[u8]] = &[
+    b"SELECT",
+    b"FROM",
+    b"WHERE",
+    b"AND",
+    b"OR",
+    b"NOT",
+    b"INSERT",
+    b"INTO",
+    b"VALUES",
+    b"UPDATE",
+    b"SET",
+    b"DELETE",
+    b"JOIN",
+    b"LEFT",
+    b"RIGHT",
+    b"INNER",
+    b"OUTER",
+    b"ON",
+    b"AS",
+    b"ORDER",
+    b"BY",
+    b"GROUP",
+    b"LIMIT",
+    b"OFFSET",
+    b"RETURNING",
+    b"IN",
+    b"IS",
+    b"NULL",
+    b"LIKE",
+    b"ILIKE",
+    b"BETWEEN",
+    b"HAVING",
+    b"DISTINCT",
+    b"CASE",
+    b"WHEN",
+    b"THEN",
+    b"ELSE",
+    b"END",
+    b"WITH",
+    b"EXISTS",
+    b"UNION",
+    b"ALL",
+    b"ASC",
+    b"DESC",
+    b"TRUE",
+    b"FALSE",
+    b"CAST",
+    b"COUNT",
+    b"LOWER",
+    b"UPPER",
+    b"COALESCE",
+    b"DEFAULT",
+    b"CONFLICT",
+    b"DO",
+    b"NOTHING",
+    b"REPLACE",
+    b"UPSERT",
+];
+
+/// Map each placeholder and literal of `sql` to its column; collect the sensitive ones.
+/// `first` is the number of positional placeholders already seen (a statement over lines).
+pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
+    let toks = tokens(sql);
+    let mut facts = Facts {
+        count: first,
+        ..Default::default()
+    };
+    let word = |t: &Tok| match *t {
+        Tok::Word(s, e) => Some(&sql[s..e]),
+        _ => None,
+    };
+    let is_kw = |w: &[u8]| KEYWORDS.iter().any(|k| w.eq_ignore_ascii_case(k));
+    let mut table: Option<&[u8]> = None;
+    let mut col: Option<&[u8]> = None;
+    // INSERT: the column list and where we are in VALUES.
+    let mut insert_cols: Vec<&[u8]> = Vec::new();
+    let mut in_cols = false;
+    let mut in_values = false;
+    let mut depth = 0usize;
+    let mut item = 0usize;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        match t {
+            Tok::Word(..) => {
+                let w = word(&t).unwrap_or_default();
+                if w.eq_ignore_ascii_case(b"INTO")
+                    || w.eq_ignore_ascii_case(b"UPDATE")
+                    || w.eq_ignore_ascii_case(b"FROM")
+                    || w.eq_ignore_ascii_case(b"JOIN")
+                {
+                    if let Some(n) = toks.get(i + 1).and_then(word) {
+                        table = Some(n);
+                    }
+                    col = None;
+                } else if w.eq_ignore_ascii_case(b"VALUES") {
+                    in_values = true;
+                    in_cols = false;
+                } else if w.eq_ignore_ascii_case(b"SET")
+                    || w.eq_ignore_ascii_case(b"WHERE")
+                    || w.eq_ignore_ascii_case(b"AND")
+                    || w.eq_ignore_ascii_case(b"OR")
+                {
+                    col = None;
+                } else if is_kw(w) {
+                } else if matches!(toks.get(i + 1), Some(Tok::Punct(b'('))) && !in_cols {
+                    // a function name
+                } else if in_cols {
+                    insert_cols.push(w);
+                } else {
+                    col = Some(w);
+                }
+            }
+            Tok::Punct(b'(') => {
+                depth += 1;
+                if in_values && depth == 1 {
+                    item = 0;
+                }
+                if !in_values
+                    && insert_cols.is_empty()
+                    && table.is_some()
+                    && i > 0
+                    && matches!(toks[i - 1], Tok::Word(..))
+                    && word(&toks[i - 1]) == table
+                {
+                    in_cols = true;
+                }
+            }
+            Tok::Punct(b')') => {
+                depth = depth.saturating_sub(1);
+                in_cols = false;
+            }
+            Tok::Punct(b',') => {
+                if in_values && depth == 1 {
+                    item += 1;
+                } else if depth == 0 {
+                    col = None;
+                }
+            }
+            Tok::Param(_) | Tok::Str(..) | Tok::Number => {
+                let target = if in_values && depth >= 1 {
+                    insert_cols.get(item).copied()
+                } else {
+                    col
+                };
+                let class = target.and_then(|c| column_class(kv, table, c));
+                match t {
+                    Tok::Param(n) => {
+                        let pos = n.unwrap_or(facts.count);
+                        if n.is_none() {
+                            facts.count += 1;
+                        }
+                        if let Some(c) = class {
+                            facts.sensitive.push((pos, c));
+                        }
+                    }
+                    Tok::Str(s, e) => {
+                        if let Some(c) = class {
+                            facts.literals.push((s, e, c));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::keyvalue::{builtin_names, Names};
+
+    fn kv() -> KvScanner {
+        KvScanner::new(Names::compile(&builtin_names().unwrap()))
+    }
+
+    fn positions(sql: &str) -> Vec<usize> {
+        analyze(&kv(), sql.as_bytes(), 0)
+            .sensitive
+            .iter()
+            .map(|(p, _)| *p)
+            .collect()
+    }
+
+    #[test]
+    fn placeholders_map_to_columns() {
+        assert_eq!(
+            positions("INSERT INTO users (email, password_hash, is_active) VALUES (?, ?, ?)"),
+            [1]
+        );
+        assert_eq!(
+            positions("UPDATE users SET session_token = $1::VARCHAR WHERE id = $2"),
+            [0]
+        );
+        assert_eq!(
+            positions("SELECT * FROM sessions WHERE sessions.token = ?"),
+            [0]
+        );
+        assert_eq!(
+            positions("INSERT INTO api_keys (user_id, \"key\", label) VALUES (?, ?, ?)"),
+            [1]
+        );
+        assert_eq!(
+            positions("UPDATE orders SET total = %s WHERE id = %s"),
+            Vec::<usize>::new()
+        );
+        assert_eq!(
+            positions(r#"UPDATE "users" SET "session_token" = ? WHERE "user_id" = ?"#),
+            [0]
+        );
+    }
+
+    #[test]
+    fn literals_in_sensitive_insert_columns() {
+        let sql = r#"INSERT INTO "authtoken_token" ("key", "user_id", "created") VALUES ('75e88226c79b', 1, '2026-11-29')"#;
+        let f = analyze(&kv(), sql.as_bytes(), 0);
+        assert_eq!(
+            f.literals
+                .iter()
+                .map(|&(s, e, _)| &sql[s..e])
+                .collect::<Vec<_>>(),
+            ["75e88226c79b"]
+        );
+    }
+}
