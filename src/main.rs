@@ -123,19 +123,28 @@ fn main() {
 
 /// Memory holds the secrets scrubd removes: no core dumps, and panics print where, not what.
 fn harden_process() {
-    let zero = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let zero = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: setrlimit with a valid pointer to an initialised struct.
     unsafe {
         libc::setrlimit(libc::RLIMIT_CORE, &zero);
     }
     std::panic::set_hook(Box::new(|info| {
-        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         eprintln!("scrubd: internal error at {at} (message withheld: it may quote input)");
     }));
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
@@ -151,7 +160,9 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
     let rules = load_rules(&a.rules)?;
     let mode = match (a.mode, &a.fingerprint_key_file) {
         (ModeArg::Mask, _) => Mode::Mask,
-        (ModeArg::Hash, None) => bail!("--mode hash needs --fingerprint-key-file FILE (a secret key of at least 16 bytes)"),
+        (ModeArg::Hash, None) => bail!(
+            "--mode hash needs --fingerprint-key-file FILE (a secret key of at least 16 bytes)"
+        ),
         (ModeArg::Hash, Some(path)) => Mode::from_key_file(path).map_err(anyhow::Error::msg)?,
     };
     if a.max_line_bytes == 0 {
@@ -160,10 +171,14 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
     let audit: Option<Box<dyn Write + Send>> = match &a.audit {
         None => None,
         Some(p) => Some(Box::new(io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("creating audit file {}", p.display()))?,
+            std::fs::File::create(p)
+                .with_context(|| format!("creating audit file {}", p.display()))?,
         ))),
     };
-    let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let threads = a
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
     let scrubber = Scrubber::new(Arc::new(rules), mode);
     let metrics = match a.metrics_listen {
         None => None,
@@ -195,28 +210,42 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
 
 /// Start the metrics endpoint for `filter` on a small runtime of its own; it lives as long as
 /// the process.
-fn serve_filter_metrics(addr: std::net::SocketAddr, rules: &RuleSet) -> Result<Arc<scrubd::metrics::Metrics>> {
+fn serve_filter_metrics(
+    addr: std::net::SocketAddr,
+    rules: &RuleSet,
+) -> Result<Arc<scrubd::metrics::Metrics>> {
     let kinds: Vec<&str> = rules.kinds().iter().map(String::as_str).collect();
-    let metrics = Arc::new(scrubd::metrics::Metrics::new(&["stdin"], &["stdout"], &kinds, scrubd::engine::validate::JWT_ALGS));
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let metrics = Arc::new(scrubd::metrics::Metrics::new(
+        &["stdin"],
+        &["stdout"],
+        &kinds,
+        scrubd::engine::validate::JWT_ALGS,
+    ));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let ready = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let token = tokio_util::sync::CancellationToken::new();
     let (bound_tx, bound_rx) = std::sync::mpsc::channel();
     let m = Arc::clone(&metrics);
-    std::thread::Builder::new().name("metrics".into()).spawn(move || {
-        runtime.block_on(async move {
-            match scrubd::metrics::serve(addr, m, ready, token).await {
-                Ok((handle, _)) => {
-                    let _ = bound_tx.send(Ok(()));
-                    let _ = handle.await;
+    std::thread::Builder::new()
+        .name("metrics".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                match scrubd::metrics::serve(addr, m, ready, token).await {
+                    Ok((handle, _)) => {
+                        let _ = bound_tx.send(Ok(()));
+                        let _ = handle.await;
+                    }
+                    Err(e) => {
+                        let _ = bound_tx.send(Err(e));
+                    }
                 }
-                Err(e) => {
-                    let _ = bound_tx.send(Err(e));
-                }
-            }
-        })
-    })?;
-    bound_rx.recv()?.with_context(|| format!("metrics listener on {addr}"))?;
+            })
+        })?;
+    bound_rx
+        .recv()?
+        .with_context(|| format!("metrics listener on {addr}"))?;
     Ok(metrics)
 }
 
@@ -224,19 +253,28 @@ fn serve_filter_metrics(addr: std::net::SocketAddr, rules: &RuleSet) -> Result<A
 /// would only add copies.
 fn raw_stdin() -> std::fs::File {
     use std::os::fd::AsFd;
-    io::stdin().as_fd().try_clone_to_owned().expect("dup stdin").into()
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .expect("dup stdin")
+        .into()
 }
 
 fn raw_stdout() -> std::fs::File {
     use std::os::fd::AsFd;
-    io::stdout().as_fd().try_clone_to_owned().expect("dup stdout").into()
+    io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .expect("dup stdout")
+        .into()
 }
 
 fn cmd_run(a: RunArgs) -> Result<i32> {
     tracing_subscriber::fmt()
         .with_writer(io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SCRUBD_LOG").unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("SCRUBD_LOG")
+                .unwrap_or_else(|_| "info".into()),
         )
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&io::stderr()))
@@ -263,7 +301,12 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
         }
         a_rules.rules.extend(config.redact.rules_dirs.clone());
         a_rules.disable.extend(config.redact.disable.clone());
-        println!("{}: config ok ({} sources, {} sinks)", path.display(), config.sources.len(), config.sinks.len());
+        println!(
+            "{}: config ok ({} sources, {} sinks)",
+            path.display(),
+            config.sources.len(),
+            config.sinks.len()
+        );
     }
     let a = a_rules;
     let loaded = RuleSet::load(&LoadOptions {
@@ -305,7 +348,14 @@ fn cmd_rules(a: RuleArgs) -> Result<i32> {
     let rules = load_rules(&a)?;
     let mut out = io::stdout().lock();
     for r in rules.rules() {
-        writeln!(out, "{}\t{}\t{}\t{}", r.id, r.kinds().join(","), r.origin, r.description)?;
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            r.id,
+            r.kinds().join(","),
+            r.origin,
+            r.description
+        )?;
     }
     Ok(0)
 }
@@ -329,19 +379,24 @@ fn cmd_explain(a: RuleArgs) -> Result<i32> {
         let content = content.strip_suffix(b"\r").unwrap_or(content);
         let in_block = state.in_block();
         let findings = scrubber.findings(content, None, &mut scratch);
+        let decisions = scrubber.key_decisions(content, &mut scratch);
         scrubbed.clear();
         hits.clear();
         scrubber.scrub_line(content, &mut state, &mut scratch, &mut scrubbed, &mut hits);
-        if hits.is_empty() && findings.is_empty() {
+        if hits.is_empty() && findings.is_empty() && decisions.is_empty() {
             continue;
         }
         writeln!(out, "line {no}: {}", String::from_utf8_lossy(&scrubbed))?;
         let rules = scrubber.rules();
         for f in &findings {
             let alg = f.alg.map(|a| format!(" alg={a}")).unwrap_or_default();
+            let key = f
+                .key
+                .map(|(s, e)| format!(" key={:?}", String::from_utf8_lossy(&content[s..e])))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "  {}..{} rule={} kind={} ({} bytes){alg}",
+                "  {}..{} rule={} kind={} ({} bytes){key}{alg}",
                 f.start,
                 f.end,
                 rules.rules()[f.rule as usize].id,
@@ -349,9 +404,42 @@ fn cmd_explain(a: RuleArgs) -> Result<i32> {
                 f.end - f.start
             )?;
         }
+        // What the key/value scanner made of each sensitive-looking key (values masked).
+        for d in &decisions {
+            let key = String::from_utf8_lossy(&content[d.key.0..d.key.1]);
+            let verdict = match d.verdict {
+                scrubd::engine::keyvalue::KeyVerdict::Sensitive(c) => {
+                    format!("sensitive ({})", scrubber.rules().kv_kind_name(c.kind))
+                }
+                scrubd::engine::keyvalue::KeyVerdict::Benign(b) => {
+                    format!("not a secret's name: {}", b.describe())
+                }
+                scrubd::engine::keyvalue::KeyVerdict::NotSensitive => "not sensitive".to_string(),
+            };
+            let syntax = d
+                .syntax
+                .map(|s| format!(", {}", s.name()))
+                .unwrap_or_default();
+            let value = match (d.value, d.kept) {
+                (Some((s, e)), None) => format!(": value {s}..{e} ({} bytes) redacted", e - s),
+                (Some((s, e)), Some(k)) => {
+                    format!(": value {s}..{e} ({} bytes) kept, {}", e - s, k.describe())
+                }
+                (None, Some(k)) => format!(": kept, {}", k.describe()),
+                (None, None) => String::new(),
+            };
+            writeln!(out, "  key {key:?} {verdict}{syntax}{value}")?;
+        }
         if in_block {
             for h in &hits {
-                writeln!(out, "  {}..{} rule={} kind={} (block body)", h.start, h.end, rules.rules()[h.rule as usize].id, rules.kind_name(h.kind))?;
+                writeln!(
+                    out,
+                    "  {}..{} rule={} kind={} (block body)",
+                    h.start,
+                    h.end,
+                    rules.rules()[h.rule as usize].id,
+                    rules.kind_name(h.kind)
+                )?;
             }
         }
     }

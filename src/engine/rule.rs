@@ -598,6 +598,7 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ),
     ("names.toml", include_str!("../../patterns/names.toml")),
     ("stores.toml", include_str!("../../patterns/stores.toml")),
+    ("cli.toml", include_str!("../../patterns/cli.toml")),
 ];
 
 /// Every `*.toml` file in `dir`, sorted by name, with its text.

@@ -423,6 +423,15 @@ impl RuleSet {
         Some(&self.kv)
     }
 
+    /// The name of a key/value scanner kind (an index into the name table's kinds).
+    pub fn kv_kind_name(&self, kind: u16) -> &str {
+        self.kv
+            .names()
+            .kinds()
+            .get(kind as usize)
+            .map_or("rule kind", String::as_str)
+    }
+
     pub(crate) fn carry_rules(&self) -> &[u32] {
         &self.carry_rules
     }

@@ -424,10 +424,18 @@ impl Scrubber {
 
     /// Run the chosen rules over `line`, pushing validated spans. With a `state`, a rule with a
     /// `block` whose end is not on this line opens the block.
-    fn find_spans(&self, line: &[u8], mut state: Option<&mut StreamState>, scratch: &mut Scratch) {
+    fn find_spans(&self, line: &[u8], state: Option<&mut StreamState>, scratch: &mut Scratch) {
         if scratch.chosen.is_empty() {
             return;
         }
+        self.run_rules(line, state, scratch);
+        if !scratch.spans.is_empty() {
+            propagate(line, &mut scratch.spans, &scratch.placeholders);
+        }
+    }
+
+    /// Run the chosen rules over `line`, pushing validated spans.
+    fn run_rules(&self, line: &[u8], mut state: Option<&mut StreamState>, scratch: &mut Scratch) {
         scratch.placeholders.clear();
         if PLACEHOLDER.find(line).is_some() {
             find_placeholders(line, &mut scratch.placeholders);
@@ -725,6 +733,13 @@ impl Scrubber {
         {
             return None;
         }
+        // Blank lines inside the block (YAML folds a quoted PEM with them) keep it open.
+        if line.trim_ascii().is_empty() {
+            let first = open.lines == 0;
+            open.lines += 1;
+            state.block = Some(open);
+            return Some(first);
+        }
         let caps = block.body.captures(line)?;
         if let Some(m) = caps.name("secret").filter(|m| !m.is_empty()) {
             scratch.spans.push(Span {
@@ -794,6 +809,44 @@ impl Scrubber {
             i = j;
         }
         out.extend_from_slice(&line[copied..]);
+    }
+}
+
+/// A secret found once in a line is a secret wherever else it appears in that line: Django's
+/// `args=(…)` after the interpolated statement, a token echoed in a URL and a header. Each
+/// span's bytes (8 or more, not plain words) are searched for again; other occurrences that
+/// are whole tokens become spans of the same rule and kind.
+fn propagate(line: &[u8], spans: &mut Vec<Span>, placeholders: &[(usize, usize)]) {
+    let n = spans.len();
+    for i in 0..n {
+        let sp = spans[i];
+        let v = &line[sp.start..sp.end];
+        if v.len() < 8
+            || super::keyvalue::is_wordy(v)
+            || v.starts_with(b"[REDACTED")
+            || v.iter().all(u8::is_ascii_digit)
+        {
+            continue;
+        }
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        for at in memchr::memmem::find_iter(line, v) {
+            let end = at + v.len();
+            if at == sp.start
+                || (at > 0 && word(line[at - 1]) && word(v[0]))
+                || (end < line.len() && word(line[end]) && word(v[v.len() - 1]))
+                || placeholders.iter().any(|&(ps, pe)| at < pe && ps < end)
+                || spans
+                    .iter()
+                    .any(|s| s.rule == sp.rule && s.start == at && s.end == end)
+            {
+                continue;
+            }
+            spans.push(Span {
+                start: at,
+                end,
+                ..sp
+            });
+        }
     }
 }
 
@@ -869,10 +922,13 @@ mod tests {
         let mut scratch = s.scratch();
         let mut gated = 0;
         for line in &lines {
-            let all = s.findings(line, None, &mut scratch);
-            let alone: Vec<Finding> = (0..s.rules().len())
+            let order = |f: &Finding| (f.rule, f.start, f.end, f.kind, f.key);
+            let mut all = s.findings(line, None, &mut scratch);
+            let mut alone: Vec<Finding> = (0..s.rules().len())
                 .flat_map(|r| s.findings(line, Some(r), &mut scratch))
                 .collect();
+            all.sort_by_key(order);
+            alone.sort_by_key(order);
             assert_eq!(all, alone, "{}", String::from_utf8_lossy(line));
             gated += scratch
                 .gate_state

@@ -225,8 +225,12 @@ impl TrimMatches for [u8] {
     }
 }
 
-/// scrubd's own placeholders and the usual template / masking forms.
+/// scrubd's own placeholders and the usual template / masking forms (the key/value scanner's
+/// list: other tools' placeholders, bind parameters, `$VAR` references too).
 pub fn is_placeholder(v: &[u8]) -> bool {
+    if super::keyvalue::is_placeholder(v) {
+        return true;
+    }
     v.starts_with(b"[REDACTED")
         || v.starts_with(b"${")
         || v.starts_with(b"{{")

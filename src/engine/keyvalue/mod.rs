@@ -289,6 +289,20 @@ impl KvScanner {
                     continue;
                 }
             };
+            // `{"name": "DB_PASSWORD", "value": "…"}`, `<add key="ApiKey" value="…"/>`: the
+            // sensitive name is a value; its secret is the sibling `value`.
+            if let Some(from) = name_field_string(line, ks2, ke2) {
+                if let Some((vs, ve)) = value_field_after(line, from) {
+                    let saved = sc.lexer.clone();
+                    sc.lexer.feed(line, vs);
+                    let got = self.key_value(&mut cx, sc, (vs, ve), 0, class, false);
+                    sc.lexer = saved;
+                    if let Some(end) = got {
+                        taken_until = taken_until.max(end);
+                    }
+                    continue;
+                }
+            }
             sc.lexer.feed(line, ks);
             if let Some(end) = self.key_value(&mut cx, sc, (ks2, ke2), dashes, class, true) {
                 taken_until = taken_until.max(end);
@@ -567,6 +581,7 @@ impl KvScanner {
             p += 1;
         }
         let spaced = p > spaces_from;
+        let mut to_eol = false;
         let (syntax, value_at, strict) = match open {
             Open::Xml => (Syntax::XmlElement, after_key, false),
             _ => {
@@ -574,6 +589,11 @@ impl KvScanner {
                 let op = operator(rest);
                 match (open, op) {
                     (Open::Symbol, Some(Op::Arrow)) => (Syntax::RubySymbol, p + 2, false),
+                    (Open::Symbol, Some(Op::Colon)) if line.get(p + 1) == Some(&b' ') => {
+                        // Psych's YAML of symbol keys: `:clientSecret: value`.
+                        to_eol = starts_line(line, ks - 1);
+                        (Syntax::RubySymbol, p + 1, !to_eol)
+                    }
                     (Open::Symbol, _) => return None,
                     (_, Some(Op::Pair))
                         if matches!(open, Open::Quote { .. } | Open::Token(_))
@@ -590,8 +610,22 @@ impl KvScanner {
                         if bare_key_is_not_a_key(line, (ks, ke), op) {
                             return None;
                         }
-                        // `k: v` unquoted is as often prose (`Password: incorrect`) as a dump.
-                        let strict = matches!(op, Op::Colon) && !next_is_quote(line, p + op.len());
+                        // `k: v` unquoted is as often prose (`Password: incorrect`) as a dump;
+                        // but a key that starts its line (YAML, an indented dump) owns the line.
+                        let quoted = next_is_quote(line, p + op.len());
+                        if matches!(op, Op::Colon)
+                            && !quoted
+                            && starts_line(line, ks)
+                            && line.get(p + 1) == Some(&b' ')
+                            && (line
+                                .first()
+                                .is_some_and(|b| b.is_ascii_whitespace() || *b == b'-')
+                                || !line[ks].is_ascii_uppercase()
+                                || line[ks..ke].iter().all(|b| !b.is_ascii_lowercase()))
+                        {
+                            to_eol = true;
+                        }
+                        let strict = matches!(op, Op::Colon) && !quoted && !to_eol;
                         (Syntax::Bare, p + op.len(), strict)
                     }
                     (Open::Quote { .. } | Open::Token(_) | Open::Flag, Some(op)) => {
@@ -634,7 +668,13 @@ impl KvScanner {
             class,
             syntax,
             strict,
-            syntax == Syntax::XmlElement,
+            if syntax == Syntax::XmlElement {
+                Shape::Xml
+            } else if to_eol {
+                Shape::Line
+            } else {
+                Shape::Word
+            },
         )
     }
 
@@ -649,13 +689,27 @@ impl KvScanner {
         class: KeyClass,
         syntax: Syntax,
         strict: bool,
-        xml: bool,
+        shape: Shape,
     ) -> Option<usize> {
         let line = cx.line;
+        let xml = shape == Shape::Xml;
         let verdict = KeyVerdict::Sensitive(class);
+        // Colour codes (`\x1b[33m1\x1b[39m` from util.inspect, mongoose) are not the value.
+        let v = skip_sgr(line, v);
+        if v >= line.len() {
+            return None;
+        }
         let b = line[v];
         if xml {
             // Element content up to the next tag; nested elements speak for themselves.
+            if line[v..].starts_with(b"<![CDATA[") {
+                let cs = v + 9;
+                let ce = memchr::memmem::find(&line[cs..], b"]]>").map_or(line.len(), |i| cs + i);
+                return self.judge_push(cx, (cs, ce), key, class, syntax, false, None);
+            }
+            if line[v..].starts_with(b"<value>") {
+                return self.value(cx, probe, v + 7, key, class, syntax, strict, Shape::Xml);
+            }
             if b == b'<' {
                 return None;
             }
@@ -735,6 +789,8 @@ impl KvScanner {
                 };
                 let ce = if list {
                     string_end(line, probe, cs)
+                } else if shape == Shape::Line {
+                    line_value_end(line, cs)
                 } else {
                     unquoted_end(line, probe, cs, false)
                 };
@@ -819,7 +875,16 @@ impl KvScanner {
         strict: bool,
         next: Option<u8>,
     ) -> Option<usize> {
-        let verdict = judge(&cx.line[s..e], class.password, strict, next);
+        // A name in a list (`[..., "api_key", "value", ...]`) is as often a list of names.
+        let verdict = if syntax == Syntax::Pair && strict {
+            if looks_generated(cx.line[s..e].trim_ascii()) {
+                Ok(())
+            } else {
+                Err(Keep::NotGenerated)
+            }
+        } else {
+            judge(&cx.line[s..e], class.password, strict, next)
+        };
         cx.decide(Decision {
             key,
             verdict: KeyVerdict::Sensitive(class),
@@ -1000,12 +1065,54 @@ impl KvScanner {
         }
     }
 
+    /// Whether `key word` (`session name`, `token count`) names something else than a secret.
+    fn is_benign_compound(&self, key: &[u8], word: &[u8]) -> bool {
+        if key.len() + word.len() + 1 > names::MAX_KEY
+            || !word.iter().all(|b| b.is_ascii_alphabetic())
+        {
+            return false;
+        }
+        let mut joined = [0u8; names::MAX_KEY];
+        joined[..key.len()].copy_from_slice(key);
+        joined[key.len()] = b'_';
+        joined[key.len() + 1..key.len() + 1 + word.len()].copy_from_slice(word);
+        matches!(
+            self.names.classify(&joined[..key.len() + 1 + word.len()]),
+            KeyVerdict::Benign(_)
+        )
+    }
+
     fn inner_key(&self, key: &[u8]) -> Pending {
         if matches!(
             key,
-            b"S" | b"N" | b"B" | b"SS" | b"NS" | b"BS" | b"M" | b"L" | b"NULL" | b"BOOL"
+            b"S" | b"N"
+                | b"B"
+                | b"SS"
+                | b"NS"
+                | b"BS"
+                | b"M"
+                | b"L"
+                | b"NULL"
+                | b"BOOL"
+                | b"$binary"
+                | b"base64"
         ) {
             return Pending::Tag;
+        }
+        // MongoDB extended JSON around ids, dates and numbers.
+        if matches!(
+            key,
+            b"$oid"
+                | b"$date"
+                | b"$numberLong"
+                | b"$numberInt"
+                | b"$numberDecimal"
+                | b"$numberDouble"
+                | b"$timestamp"
+                | b"$uuid"
+                | b"subType"
+        ) {
+            return Pending::Benign;
         }
         match self.names.classify(key) {
             KeyVerdict::Sensitive(c) => Pending::Sensitive(c),
@@ -1028,6 +1135,7 @@ impl KvScanner {
         let (ks, ke) = key;
         let explicit = class.password && preceded_by_word(line, ks, &[b"with", b"using", b"via"]);
         let mut i = ke;
+        let mut last = None;
         for n in 0..4 {
             while i < line.len() && line[i] == b' ' {
                 i += 1;
@@ -1047,6 +1155,14 @@ impl KvScanner {
                 end -= 1;
             }
             let word = &line[i..end];
+            if memchr::memchr(b'=', word)
+                .is_some_and(|p| p > 0 && p + 1 < word.len() && word[p + 1] != b'=')
+            {
+                break; // `key=value`: the next pair, not prose
+            }
+            if n == 0 && self.is_benign_compound(&line[ks..ke], word) {
+                break; // `session name …`, `token count …`: not the credential
+            }
             let take = if explicit && n == 0 {
                 !STOPWORDS.iter().any(|s| word.eq_ignore_ascii_case(s))
                     && judge(word, true, false, None).is_ok()
@@ -1068,16 +1184,21 @@ impl KvScanner {
                     value: Some((i, end)),
                     kept: None,
                 });
-                return Some(end);
+                last = Some(end);
+            } else if last.is_some() {
+                break; // the run of credentials ended (`load_credentials <id> <secret>`)
             }
             if line
                 .get(end)
                 .is_some_and(|&b| matches!(b, b'.' | b',' | b';' | b':' | b'='))
-                && n > 0
+                && (n > 0 || last.is_some())
             {
                 break;
             }
             i = end.max(i + 1);
+        }
+        if last.is_some() {
+            return last;
         }
         cx.decide(Decision {
             key,
@@ -1088,6 +1209,33 @@ impl KvScanner {
         });
         None
     }
+}
+
+/// Where an unquoted value can end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// At the end of its word (space, delimiter, enclosing bracket or quote).
+    Word,
+    /// At the next tag (`<k>value</k>`).
+    Xml,
+    /// At the end of the line (a YAML `key: some value`), before a ` #` comment.
+    Line,
+}
+
+/// Whether only indentation (and a YAML list dash) precedes `ks` on its line.
+fn starts_line(line: &[u8], ks: usize) -> bool {
+    let pre = line[..ks].trim_ascii_start();
+    pre.is_empty() || pre == b"-" || pre == b"- "
+}
+
+/// End of a line-long value: before trailing spaces and a ` #` comment.
+fn line_value_end(line: &[u8], cs: usize) -> usize {
+    let end = memchr::memmem::find(&line[cs..], b" #").map_or(line.len(), |i| cs + i);
+    let mut e = end;
+    while e > cs && line[e - 1].is_ascii_whitespace() {
+        e -= 1;
+    }
+    e
 }
 
 /// Constructors whose arguments are ids, numbers or dates, never a secret.
@@ -1278,7 +1426,24 @@ fn key_open(line: &[u8], ks: usize, dashes: usize) -> Open {
         }
         b'<' => Open::Xml,
         b'/' if ks >= 2 && pre[ks - 2] == b'<' => Open::CloseTag,
+        // `${TOKEN}`, `${TOKEN:?required}`: a variable reference, not an assignment.
+        b'{' if ks >= 2 && pre[ks - 2] == b'$' => Open::CloseTag,
         b':' if ks < 2 || !(is_ident(pre[ks - 2]) || pre[ks - 2] == b':') => Open::Symbol,
+        b':' => {
+            // `<wsse:Password …>`, `</ns0:clientSecret>`: a namespace prefix.
+            let p = pre[..ks - 1]
+                .iter()
+                .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+                .map_or(0, |i| i + 1);
+            match (
+                p.checked_sub(1).map(|i| pre[i]),
+                p.checked_sub(2).map(|i| pre[i]),
+            ) {
+                (Some(b'/'), Some(b'<')) => Open::CloseTag,
+                (Some(b'<'), _) => Open::Xml,
+                _ => Open::Bare,
+            }
+        }
         _ => Open::Bare,
     }
 }
@@ -1492,7 +1657,7 @@ fn unquoted_end(line: &[u8], probe: &Lexer, v: usize, xml: bool) -> usize {
     while i < line.len() {
         let b = line[i];
         match b {
-            b' ' | b'\t' | b'\r' | b'\n' | 0 => break,
+            b' ' | b'\t' | b'\r' | b'\n' | 0 | 0x1b => break,
             b'\\' => {
                 let r = line[i..].iter().take_while(|&&c| c == b'\\').count();
                 match line.get(i + r) {
@@ -1534,6 +1699,135 @@ fn unquoted_end(line: &[u8], probe: &Lexer, v: usize, xml: bool) -> usize {
         }
     }
     i
+}
+
+/// Past any ANSI SGR sequences (`ESC [ … m`) at `v`.
+fn skip_sgr(line: &[u8], mut v: usize) -> usize {
+    while line.get(v) == Some(&0x1b) && line.get(v + 1) == Some(&b'[') {
+        match line[v + 2..].iter().take(16).position(|&b| b == b'm') {
+            Some(m) => v += 2 + m + 1,
+            None => break,
+        }
+    }
+    v
+}
+
+/// Fields that hold a name whose value sits in a sibling field.
+const NAME_FIELDS: &[&[u8]] = &[
+    b"name",
+    b"key",
+    b"parametername",
+    b"parameterkey",
+    b"paramname",
+    b"variable",
+    b"var",
+    b"env",
+    b"field",
+    b"setting",
+    b"property",
+    b"option",
+    b"header",
+    b"secretname",
+    b"envname",
+];
+/// The sibling fields that hold the value.
+const VALUE_FIELDS: &[&[u8]] = &[
+    b"value",
+    b"val",
+    b"parametervalue",
+    b"paramvalue",
+    b"content",
+    b"secretvalue",
+    b"data",
+];
+
+/// If the identifier at `ks..ke` lies in a quoted string that is the value of a name field
+/// (`"name": "DB_PASSWORD"`, `key="ApiKey"`, `'Name': '/app/db/password'`), the position
+/// after that string.
+fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<usize> {
+    let name_char =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'/' | b'-');
+    let mut qs = ks;
+    while qs > 0 && ks - qs < 128 && name_char(line[qs - 1]) {
+        qs -= 1;
+    }
+    let q = *line.get(qs.checked_sub(1)?)?;
+    if !matches!(q, b'"' | b'\'') {
+        return None;
+    }
+    let mut qe = ke;
+    while qe < line.len() && qe - ke < 128 && name_char(line[qe]) {
+        qe += 1;
+    }
+    if line.get(qe) != Some(&q) {
+        return None;
+    }
+    // Before the opening quote: `name=` / `"name": ` / `'Key' => `.
+    let mut p = qs - 1;
+    while p > 0 && line[p - 1] == b' ' {
+        p -= 1;
+    }
+    let op_end = p;
+    while p > 0 && matches!(line[p - 1], b'=' | b':' | b'>') && op_end - p < 2 {
+        p -= 1;
+    }
+    if p == op_end {
+        return None;
+    }
+    while p > 0 && line[p - 1] == b' ' {
+        p -= 1;
+    }
+    let mut f_end = p;
+    if f_end > 0 && matches!(line[f_end - 1], b'"' | b'\'') {
+        f_end -= 1;
+    }
+    let mut f = f_end;
+    while f > 0 && (line[f - 1].is_ascii_alphanumeric() || line[f - 1] == b'_') {
+        f -= 1;
+    }
+    let field = &line[f..f_end];
+    NAME_FIELDS
+        .iter()
+        .any(|n| field.eq_ignore_ascii_case(n))
+        .then_some(qe + 1)
+}
+
+/// The next value field (as a key) within the same small object after `from`: `value=`,
+/// `"Value":`, `<value>`.
+fn value_field_after(line: &[u8], from: usize) -> Option<(usize, usize)> {
+    let end = (from + 512).min(line.len());
+    let mut i = from;
+    while i < end {
+        let b = line[i];
+        if matches!(b, b'}' | b']' | b'>' | b')')
+            && !line[i..].starts_with(b"><value>")
+            && !line[..i + 1].ends_with(b"<value>")
+        {
+            // `<property name="x"><value>…`: the element's child is still this object.
+            if !(b == b'>' && line[i + 1..].starts_with(b"<value>")) {
+                return None;
+            }
+        }
+        if b.is_ascii_alphabetic()
+            && (i == 0 || !(line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_'))
+        {
+            let mut e = i;
+            while e < end && (line[e].is_ascii_alphanumeric() || line[e] == b'_') {
+                e += 1;
+            }
+            let w = &line[i..e];
+            if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v)) {
+                return Some((i, e));
+            }
+            if NAME_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v)) {
+                return None;
+            }
+            i = e;
+            continue;
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `name=` (or with `colon`, `name:`) at `p`: the next item of a parameter list.
@@ -1691,6 +1985,13 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
     if is_url_without_userinfo(v) {
         return Err(Keep::Url);
     }
+    if is_env_reference(v) {
+        return Err(Keep::Placeholder);
+    }
+    if v.starts_with(b"-----BEGIN ") || v.starts_with(b"-----END ") {
+        // PEM armour: the private-key rule owns the body.
+        return Err(Keep::Placeholder);
+    }
     if password && !strict {
         return Ok(());
     }
@@ -1793,6 +2094,21 @@ const NON_VALUES: &[&[u8]] = &[
 
 /// scrubd's own placeholders and other tools', templates, masks and bind parameters.
 pub fn is_placeholder(v: &[u8]) -> bool {
+    // A bind parameter with a cast: `$1::VARCHAR`, `:name::text`.
+    let v = match memchr::memmem::find(v, b"::") {
+        Some(i)
+            if i > 0
+                && v[i + 2..].iter().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'_' | b' ' | b'(' | b')')
+                }) =>
+        {
+            &v[..i]
+        }
+        _ => v,
+    };
+    if v.is_empty() {
+        return false;
+    }
     if v.starts_with(b"[REDACTED")
         || v.starts_with(b"***")
         || v.starts_with(b"\xe2\x80\xa2\xe2\x80\xa2")
@@ -1824,6 +2140,9 @@ pub fn is_placeholder(v: &[u8]) -> bool {
     if matches!(v, b"%s" | b"%d" | b"%r" | b"%v" | b"%q" | b"{}" | b"?") {
         return true;
     }
+    if v.len() <= 64 && v[0] == b'$' && is_variable_name(&v[1..]) {
+        return true;
+    }
     if v.len() <= 64
         && matches!(v[0], b'$' | b':' | b'@')
         && v.len() > 1
@@ -1835,6 +2154,29 @@ pub fn is_placeholder(v: &[u8]) -> bool {
         return true;
     }
     false
+}
+
+/// A shell/env variable name as written in references: `UPPER_SNAKE` or `lower_snake`, or
+/// `{NAME}`; mixed case (`$ecretPass1`) reads as a value, not a reference.
+fn is_variable_name(n: &[u8]) -> bool {
+    let n = n
+        .strip_prefix(b"{")
+        .and_then(|x| x.strip_suffix(b"}"))
+        .unwrap_or(n);
+    !n.is_empty()
+        && (n[0].is_ascii_alphabetic() || n[0] == b'_')
+        && n.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        && (n.iter().all(|b| !b.is_ascii_lowercase()) || n.iter().all(|b| !b.is_ascii_uppercase()))
+}
+
+/// `DB_PASSWORD`, `API_TOKEN_NAME`: the name of a variable holding the secret, not the secret.
+fn is_env_reference(v: &[u8]) -> bool {
+    v.len() >= 4
+        && v[0].is_ascii_uppercase()
+        && v.contains(&b'_')
+        && v.iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+        && !v.ends_with(b"_")
 }
 
 /// Lower-case words and phrases (`expired`, `invalid_token`, `not provided`); a capital
@@ -1870,7 +2212,17 @@ fn is_path(v: &[u8]) -> bool {
         || v.starts_with(b"~/")
         || v.starts_with(b"../")
         || (v.len() > 3 && v[0].is_ascii_alphabetic() && &v[1..3] == b":\\");
-    starts && v.iter().filter(|&&b| b == b'/' || b == b'\\').count() >= 2 && !v.contains(&b' ')
+    if !starts || v.contains(&b' ') || v.iter().filter(|&&b| b == b'/' || b == b'\\').count() < 2 {
+        return false;
+    }
+    // Base64 starting with `/` is not a path.
+    if v.iter()
+        .any(|&b| matches!(b, b'+' | b'=' | b'!' | b'@' | b'$' | b'%' | b'^' | b'*'))
+    {
+        return false;
+    }
+    !v.split(|&b| b == b'/' || b == b'\\')
+        .any(|seg| seg.len() >= 16 && looks_generated(seg))
 }
 
 fn is_email(v: &[u8]) -> bool {
@@ -1914,7 +2266,15 @@ fn is_assignment(v: &[u8]) -> bool {
         .iter()
         .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
         .count();
-    n > 0 && v[0].is_ascii_alphabetic() && v.get(n) == Some(&b'=') && v.get(n + 1) != Some(&b'=')
+    if n == 0 || !v[0].is_ascii_alphabetic() {
+        return false;
+    }
+    // `name=…` (not base64 padding `abc==`), or `name:` ending the value (`session: session:`).
+    match v.get(n) {
+        Some(b'=') => v.get(n + 1).is_some_and(|&b| b != b'='),
+        Some(b':') => n + 1 == v.len(),
+        _ => false,
+    }
 }
 
 /// A word that looks machine-generated: long enough, letters and digits mixed, varied.
@@ -1936,6 +2296,9 @@ pub fn looks_generated(w: &[u8]) -> bool {
     {
         return false;
     }
+    if w.starts_with(b"0x") || w.starts_with(b"0X") || is_slug(w) {
+        return false;
+    }
     let digits = w.iter().filter(|b| b.is_ascii_digit()).count();
     let letters = w.iter().filter(|b| b.is_ascii_alphabetic()).count();
     if digits == 0 || letters == 0 {
@@ -1949,6 +2312,26 @@ pub fn looks_generated(w: &[u8]) -> bool {
         return false;
     }
     entropy(w) >= 3.0
+}
+
+/// A name made of lower-case words and numbers (`botocore-session-1795000000`, `web-2`,
+/// `key-0`): a label someone chose, not a generated secret.
+pub fn is_slug(w: &[u8]) -> bool {
+    let mut words = 0;
+    let mut numbers = 0;
+    for seg in w.split(|&b| matches!(b, b'-' | b'_' | b'.')) {
+        if seg.len() >= 2
+            && seg.iter().all(u8::is_ascii_lowercase)
+            && seg.iter().any(|b| b"aeiouy".contains(b))
+        {
+            words += 1;
+        } else if !seg.is_empty() && seg.iter().all(u8::is_ascii_digit) {
+            numbers += 1;
+        } else {
+            return false;
+        }
+    }
+    words >= 1 && numbers <= 2 && words + numbers >= 2
 }
 
 /// Shannon entropy in bits per byte.
