@@ -291,12 +291,22 @@ impl KvScanner {
             };
             // `{"name": "DB_PASSWORD", "value": "…"}`, `<add key="ApiKey" value="…"/>`: the
             // sensitive name is a value; its secret is the sibling `value`.
-            if let Some(from) = name_field_string(line, ks2, ke2) {
-                if let Some((vs, ve)) = value_field_after(line, from) {
-                    let saved = sc.lexer.clone();
-                    sc.lexer.feed(line, vs);
-                    let got = self.key_value(&mut cx, sc, (vs, ve), 0, class, false);
-                    sc.lexer = saved;
+            if let Some((from, field)) = name_field_string(line, ks2, ke2) {
+                let got = match value_field_after(line, from).or_else(|| value_field_before(line, field)) {
+                    Some(Sibling::Key(vs, ve)) => {
+                        let saved = std::mem::take(&mut sc.lexer);
+                        sc.lexer.feed(line, vs);
+                        let got = self.key_value(&mut cx, sc, (vs, ve), 0, class, false);
+                        sc.lexer = saved;
+                        Some(got)
+                    }
+                    Some(Sibling::Content(cs)) => {
+                        let ce = memchr::memchr(b'<', &line[cs..]).map_or(line.len(), |i| cs + i);
+                        Some(self.judge_push(&mut cx, (cs, ce), (ks2, ke2), class, Syntax::XmlElement, false, None))
+                    }
+                    None => None,
+                };
+                if let Some(got) = got {
                     if let Some(end) = got {
                         taken_until = taken_until.max(end);
                     }
@@ -570,11 +580,27 @@ impl KvScanner {
         if matches!(open, Open::CloseTag) {
             return None;
         }
+        // `<the_password value="…"/>`: the tag names the secret, an attribute holds it.
+        if open == Open::Xml && line.get(ke) == Some(&b' ') {
+            if let Some(Sibling::Key(vs, ve)) = value_field_after(line, ke) {
+                let saved = std::mem::take(&mut sc.lexer);
+                sc.lexer.feed(line, vs);
+                let got = self.key_value(cx, sc, (vs, ve), 0, class, false);
+                sc.lexer = saved;
+                return got;
+            }
+        }
         // Where the key's own quoting ends.
-        let (after_key, open) = match key_close(line, ke, open) {
+        let (mut after_key, open) = match key_close(line, ke, open) {
             Some(p) => (p, open),
             None => (ke, Open::Bare),
         };
+        // `apikey[]= …`, `some_dict["secret"] = …`: a subscript around or after the key.
+        if line[after_key..].starts_with(b"[]") {
+            after_key += 2;
+        } else if line.get(after_key) == Some(&b']') && ks >= 2 && line[..ks].iter().rev().take(3).any(|&b| b == b'[') {
+            after_key += 1;
+        }
         let mut p = after_key;
         let spaces_from = p;
         while p < line.len() && matches!(line[p], b' ' | b'\t') && p - spaces_from < 64 {
@@ -1415,6 +1441,16 @@ fn key_open(line: &[u8], ks: usize, dashes: usize) -> Open {
         }
     }
     let last = pre[ks - 1];
+    // `< the_password >`: spaces inside the tag.
+    if last == b' ' {
+        let t = pre.trim_ascii_end();
+        if t.ends_with(b"<") {
+            return Open::Xml;
+        }
+        if t.ends_with(b"</") {
+            return Open::CloseTag;
+        }
+    }
     match last {
         b'"' | b'\'' | b'`' => {
             let run = pre[..ks - 1]
@@ -1428,7 +1464,7 @@ fn key_open(line: &[u8], ks: usize, dashes: usize) -> Open {
         b'/' if ks >= 2 && pre[ks - 2] == b'<' => Open::CloseTag,
         // `${TOKEN}`, `${TOKEN:?required}`: a variable reference, not an assignment.
         b'{' if ks >= 2 && pre[ks - 2] == b'$' => Open::CloseTag,
-        b':' if ks < 2 || !(is_ident(pre[ks - 2]) || pre[ks - 2] == b':') => Open::Symbol,
+        b':' if ks < 2 || matches!(pre[ks - 2], b' ' | b'\t' | b'{' | b'(' | b'[' | b',') => Open::Symbol,
         b':' => {
             // `<wsse:Password …>`, `</ns0:clientSecret>`: a namespace prefix.
             let p = pre[..ks - 1]
@@ -1547,7 +1583,8 @@ fn bare_key_is_not_a_key(line: &[u8], (ks, ke): (usize, usize), op: Op) -> bool 
     if !matches!(op, Op::Colon) {
         return false;
     }
-    if ks > 0 && matches!(line[ks - 1], b'/' | b'\\' | b':') {
+    // `/etc/secret:ro`, `arn:…:secret:x`: but `scope::key: value` (a space after) is a key.
+    if ks > 0 && matches!(line[ks - 1], b'/' | b'\\' | b':') && line.get(ke + 1).is_some_and(|b| !b.is_ascii_whitespace()) {
         return true;
     }
     // `k:v:w` with no space after the colon: a coordinate or a logger prefix, not `k: v`.
@@ -1744,7 +1781,7 @@ const VALUE_FIELDS: &[&[u8]] = &[
 /// If the identifier at `ks..ke` lies in a quoted string that is the value of a name field
 /// (`"name": "DB_PASSWORD"`, `key="ApiKey"`, `'Name': '/app/db/password'`), the position
 /// after that string.
-fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<usize> {
+fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)> {
     let name_char =
         |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'/' | b'-');
     let mut qs = ks;
@@ -1786,46 +1823,86 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<usize> {
         f -= 1;
     }
     let field = &line[f..f_end];
-    NAME_FIELDS
-        .iter()
-        .any(|n| field.eq_ignore_ascii_case(n))
-        .then_some(qe + 1)
+    NAME_FIELDS.iter().any(|n| field.eq_ignore_ascii_case(n)).then_some((qe + 1, f))
 }
 
-/// The next value field (as a key) within the same small object after `from`: `value=`,
-/// `"Value":`, `<value>`.
-fn value_field_after(line: &[u8], from: usize) -> Option<(usize, usize)> {
+/// Where the value of a name/value pair is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sibling {
+    /// A value field, read as a key (`value="…"`, `"Value": …`).
+    Key(usize, usize),
+    /// The content of the element whose start tag holds the name (`<x name="pw">…</x>`).
+    Content(usize),
+}
+
+/// The value field after `from` within the same small object or tag.
+fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
     let end = (from + 512).min(line.len());
     let mut i = from;
     while i < end {
         let b = line[i];
-        if matches!(b, b'}' | b']' | b'>' | b')')
-            && !line[i..].starts_with(b"><value>")
-            && !line[..i + 1].ends_with(b"<value>")
-        {
-            // `<property name="x"><value>…`: the element's child is still this object.
-            if !(b == b'>' && line[i + 1..].starts_with(b"<value>")) {
+        match b {
+            b'>' => {
+                // The start tag ended: a `<value>` child, or the element's text.
+                let rest = &line[i + 1..];
+                if rest.starts_with(b"<value>") {
+                    return Some(Sibling::Key(i + 2, i + 7));
+                }
+                let self_closing = i > 0 && line[i - 1] == b'/';
+                if !self_closing && rest.first().is_some_and(|&c| c != b'<') {
+                    return Some(Sibling::Content(i + 1));
+                }
                 return None;
             }
+            b'}' | b']' | b')' | b'<' => return None,
+            _ if b.is_ascii_alphabetic() && (i == 0 || !(line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_')) => {
+                let mut e = i;
+                while e < end && (line[e].is_ascii_alphanumeric() || line[e] == b'_') {
+                    e += 1;
+                }
+                let w = &line[i..e];
+                if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v)) {
+                    return Some(Sibling::Key(i, e));
+                }
+                if NAME_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v)) {
+                    return None;
+                }
+                i = e;
+            }
+            _ => i += 1,
         }
-        if b.is_ascii_alphabetic()
-            && (i == 0 || !(line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_'))
-        {
-            let mut e = i;
-            while e < end && (line[e].is_ascii_alphanumeric() || line[e] == b'_') {
-                e += 1;
+    }
+    None
+}
+
+/// The value field before `to` within the same object or tag (`<x value="…" name="pw"/>`).
+fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
+    let start = to.saturating_sub(512);
+    let mut i = to;
+    while i > start {
+        let b = line[i - 1];
+        match b {
+            b'{' | b'[' | b'(' | b'<' | b'>' | b'}' => return None,
+            _ if b.is_ascii_alphanumeric() || b == b'_' => {
+                let e = i;
+                while i > start && (line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_') {
+                    i -= 1;
+                }
+                let w = &line[i..e];
+                // A field name is followed (after a quote, spaces) by `=` or `:`.
+                let mut k = e;
+                if matches!(line.get(k), Some(b'"' | b'\'')) {
+                    k += 1;
+                }
+                while line.get(k) == Some(&b' ') {
+                    k += 1;
+                }
+                if matches!(line.get(k), Some(b'=' | b':')) && VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v)) {
+                    return Some(Sibling::Key(i, e));
+                }
             }
-            let w = &line[i..e];
-            if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v)) {
-                return Some((i, e));
-            }
-            if NAME_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v)) {
-                return None;
-            }
-            i = e;
-            continue;
+            _ => i -= 1,
         }
-        i += 1;
     }
     None
 }
