@@ -352,6 +352,7 @@ impl KvScanner {
             kind: RULE_KIND,
             password: false,
             cookie: false,
+            auth: false,
         };
         let mut taken_until = 0;
         let occurrences = std::mem::take(&mut sc.occurrences);
@@ -661,6 +662,9 @@ impl KvScanner {
                         // SQL's `PASSWORD 'x'` / `IDENTIFIED BY 'x'`: a quoted value right after.
                         if spaced && quote_at(line, p).is_some() {
                             (Syntax::Bare, p, false)
+                        } else if let Some(after) = typed_assignment(line, p) {
+                            // Go's `var token string = "…"`.
+                            (Syntax::Bare, after, false)
                         } else {
                             sc.lexer.feed(line, ke);
                             return self.prose(cx, &mut sc.lexer, (ks, ke), class);
@@ -669,6 +673,11 @@ impl KvScanner {
                     _ => return None,
                 }
             }
+        };
+        // `token: string = "…"` (TypeScript, Rust, Kotlin, Swift): past the type.
+        let value_at = match syntax {
+            Syntax::Bare | Syntax::Quoted => typed_assignment(line, value_at).unwrap_or(value_at),
+            _ => value_at,
         };
         let mut v = value_at;
         while v < line.len() && matches!(line[v], b' ' | b'\t') && v - value_at < 64 {
@@ -809,7 +818,7 @@ impl KvScanner {
             }
             _ => {
                 // A scheme keeps its place: `Authorization: Bearer <credential>`.
-                let (cs, list) = match scheme_len(&line[v..]) {
+                let (cs, list) = match scheme_len(&line[v..]).or_else(|| class.auth.then(|| any_scheme_len(&line[v..])).flatten()) {
                     Some((n, list)) => (v + n, list),
                     None => (v, false),
                 };
@@ -865,7 +874,7 @@ impl KvScanner {
         strict: bool,
     ) -> Option<usize> {
         let line = cx.line;
-        let cs = match scheme_len(&line[cs..ce]) {
+        let cs = match scheme_len(&line[cs..ce]).or_else(|| class.auth.then(|| any_scheme_len(&line[cs..ce])).flatten()) {
             Some((n, _)) => cs + n,
             None => cs,
         };
@@ -1237,6 +1246,31 @@ impl KvScanner {
     }
 }
 
+/// `<type> = ` at `p` (after spaces): where the value after the `=` starts.
+fn typed_assignment(line: &[u8], p: usize) -> Option<usize> {
+    let mut i = p;
+    while line.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    let ts = i;
+    while i < line.len() && i - ts < 32 && (line[i].is_ascii_alphanumeric() || matches!(line[i], b'_' | b'[' | b']' | b'*' | b'&' | b'<' | b'>' | b'.' | b'?')) {
+        i += 1;
+    }
+    const TYPES: &[&[u8]] = &[
+        b"string", b"String", b"str", b"&str", b"&'static", b"[]byte", b"[]string", b"byte", b"bytes", b"text", b"char",
+        b"char*", b"*char", b"any", b"auto", b"Secret", b"SecretStr", b"SecretString", b"SecureString", b"Option<String>",
+        b"Option<&str>", b"string?", b"String?", b"Str",
+    ];
+    if !TYPES.contains(&&line[ts..i]) {
+        return None;
+    }
+    while line.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    let op = operator(&line[i..])?;
+    matches!(op, Op::Equals | Op::Walrus).then_some(i + op.len())
+}
+
 /// Where an unquoted value can end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {
@@ -1509,6 +1543,8 @@ fn key_close(line: &[u8], ke: usize, open: Open) -> Option<usize> {
 enum Op {
     Arrow,
     Walrus,
+    /// A longer assignment operator of this many bytes.
+    Long(u8),
     Equals,
     Colon,
     Pair,
@@ -1518,6 +1554,7 @@ impl Op {
     fn len(self) -> usize {
         match self {
             Op::Arrow | Op::Walrus => 2,
+            Op::Long(n) => n as usize,
             _ => 1,
         }
     }
@@ -1527,6 +1564,11 @@ fn operator(rest: &[u8]) -> Option<Op> {
     match rest {
         [b'=', b'>', ..] => Some(Op::Arrow),
         [b':', b'=', ..] => Some(Op::Walrus),
+        // Makefile and BNF `::=`, `:::=`, `?=`; PHP `.=`; `+=`; Ruby `||=`.
+        [b':', b':', b':', b'=', ..] => Some(Op::Long(4)),
+        [b':', b':', b'=', ..] => Some(Op::Long(3)),
+        [b'|', b'|', b'=', ..] => Some(Op::Long(3)),
+        [b'?' | b'.' | b'+', b'=', ..] => Some(Op::Long(2)),
         [b'=', b'=' | b'~', ..] => None,
         [b'=', ..] => Some(Op::Equals),
         [b':', b':', ..] => None,
@@ -1949,6 +1991,20 @@ fn container_end(line: &[u8], probe: &Lexer, i: usize, base: usize) -> usize {
         }
     }
     line.len()
+}
+
+/// An authorization value is `<scheme> <credentials>` (RFC 7235): any first word followed by a
+/// space and more (`Api-Token abc…`, `Klaviyo-API-Key abc…`) is a scheme.
+fn any_scheme_len(v: &[u8]) -> Option<(usize, bool)> {
+    let n = v.iter().take(32).take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')).count();
+    if n == 0 || !v[0].is_ascii_alphabetic() || v.get(n) != Some(&b' ') {
+        return None;
+    }
+    let mut m = n;
+    while v.get(m) == Some(&b' ') {
+        m += 1;
+    }
+    (m < v.len() && v[m].is_ascii_graphic()).then_some((m, v[m..].contains(&b'=')))
 }
 
 /// Length of a scheme word and the spaces after it at the start of `v`, and whether its

@@ -174,6 +174,8 @@ pub struct KeyClass {
     pub password: bool,
     /// A cookie header: its value is a list of `name=value` pairs, judged one by one.
     pub cookie: bool,
+    /// An authorization header: its value is `<scheme> <credentials>`.
+    pub auth: bool,
 }
 
 /// How a key was judged, for `scrubd explain`.
@@ -318,6 +320,7 @@ impl Names {
             kind,
             password: Some(kind) == self.kind_password,
             cookie: words[at] == b"cookie" || words[at] == b"cookies",
+            auth: words[at] == b"authorization" || (words[at] == b"auth" && words.len() == 1),
         })
     }
 
