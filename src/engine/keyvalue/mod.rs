@@ -822,7 +822,9 @@ impl KvScanner {
                     Some((n, list)) => (v + n, list),
                     None => (v, false),
                 };
-                let ce = if list {
+                let ce = if let Some(t) = template_end(line, cs) {
+                    t
+                } else if list {
                     string_end(line, probe, cs)
                 } else if shape == Shape::Line {
                     line_value_end(line, cs)
@@ -1244,6 +1246,27 @@ impl KvScanner {
         });
         None
     }
+}
+
+/// A `<placeholder with spaces>` or `{template(...)}` at `cs`: its end (after the closer).
+fn template_end(line: &[u8], cs: usize) -> Option<usize> {
+    let (open, close) = match line.get(cs)? {
+        b'<' => (b'<', b'>'),
+        b'{' => (b'{', b'}'),
+        _ => return None,
+    };
+    let mut depth = 0usize;
+    for (i, &b) in line[cs..].iter().enumerate().take(256) {
+        if b == open {
+            depth += 1;
+        } else if b == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(cs + i + 1);
+            }
+        }
+    }
+    None
 }
 
 /// `<type> = ` at `p` (after spaces): where the value after the `=` starts.
@@ -2103,7 +2126,7 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
     if NON_VALUES.iter().any(|n| v.eq_ignore_ascii_case(n)) {
         return Err(Keep::NonValue);
     }
-    if matches!(next, Some(b'(')) || v.ends_with(b"()") {
+    if matches!(next, Some(b'(')) || v.ends_with(b"()") || is_code(v) {
         return Err(Keep::Code);
     }
     if v.iter().all(u8::is_ascii_digit) && v.len() < 6 {
@@ -2242,6 +2265,9 @@ pub fn is_placeholder(v: &[u8]) -> bool {
     if v.is_empty() {
         return false;
     }
+    if is_env_reference(v) || is_x_mask(v) {
+        return true;
+    }
     if v.starts_with(b"[REDACTED")
         || v.starts_with(b"***")
         || v.starts_with(b"\xe2\x80\xa2\xe2\x80\xa2")
@@ -2300,6 +2326,13 @@ fn is_variable_name(n: &[u8]) -> bool {
         && (n[0].is_ascii_alphabetic() || n[0] == b'_')
         && n.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
         && (n.iter().all(|b| !b.is_ascii_lowercase()) || n.iter().all(|b| !b.is_ascii_uppercase()))
+}
+
+/// `ghp_xxxxxxxxxxxxxxxx`, `AKIAXXXXXXXXXXXXXXXX`, `glpat-XXXX-XXXX`: a documentation mask.
+fn is_x_mask(v: &[u8]) -> bool {
+    let xs = v.iter().filter(|&&b| b == b'x' || b == b'X').count();
+    let run = v.split(|&b| b != b'x' && b != b'X').map(<[u8]>::len).max().unwrap_or(0);
+    v.len() >= 8 && (run >= 8 || xs * 2 >= v.len())
 }
 
 /// `DB_PASSWORD`, `API_TOKEN_NAME`: the name of a variable holding the secret, not the secret.
@@ -2393,6 +2426,12 @@ fn is_dotted_name(v: &[u8]) -> bool {
             .all(|seg| !seg.is_empty() && seg.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_'))
 }
 
+/// `new AWS.SharedIniFileCredentials(…)`, `os.environ.get("X")`, `await getToken()`: code.
+fn is_code(v: &[u8]) -> bool {
+    let v = v.strip_prefix(b"new ").or_else(|| v.strip_prefix(b"await ")).unwrap_or(v);
+    call_name_len(v).is_some_and(|n| n > 0 && v[..n].iter().any(|b| b.is_ascii_lowercase()) && v.ends_with(b")"))
+}
+
 /// `name=…`: an unquoted value that is itself the next assignment.
 fn is_assignment(v: &[u8]) -> bool {
     let n = v
@@ -2425,7 +2464,7 @@ pub fn looks_generated(w: &[u8]) -> bool {
         || is_dotted_name(w)
         || is_path(w)
         || starts_with_ignore_case(w, b"arn:")
-        || w.contains(&b':') && !w.ends_with(b"=")
+        || w.contains(&b':')
     {
         return false;
     }
