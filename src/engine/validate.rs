@@ -36,14 +36,8 @@ pub enum Validator {
 }
 
 impl Validator {
-    pub const NAMES: &'static [&'static str] = &[
-        "jwt",
-        "password",
-        "token",
-        "basic-auth",
-        "credential",
-        "credential-strict",
-    ];
+    pub const NAMES: &'static [&'static str] =
+        &["jwt", "basic-auth", "credential", "credential-strict"];
 
     pub fn from_name(name: &str) -> Option<Self> {
         Some(match name {
@@ -147,9 +141,6 @@ const NON_VALUES: &[&str] = &[
     "filtered",
     "removed",
     "sensitive",
-    "secret",
-    "password",
-    "token",
     "changeme!",
     "<nil>",
     "nan",

@@ -273,7 +273,7 @@ impl KvScanner {
                 KeyVerdict::Sensitive(c) => c,
                 KeyVerdict::NotSensitive => {
                     // `api key abc…` in prose: a qualifier one space before.
-                    if let Some(end) = self.prose_compound(&mut cx, &mut sc.lexer, ks2, ke2) {
+                    if let Some(end) = self.prose_compound(&mut cx, sc, ks2, ke2) {
                         taken_until = taken_until.max(end);
                     }
                     continue;
@@ -292,7 +292,9 @@ impl KvScanner {
             // `{"name": "DB_PASSWORD", "value": "…"}`, `<add key="ApiKey" value="…"/>`: the
             // sensitive name is a value; its secret is the sibling `value`.
             if let Some((from, field)) = name_field_string(line, ks2, ke2) {
-                let got = match value_field_after(line, from).or_else(|| value_field_before(line, field)) {
+                let got = match value_field_after(line, from)
+                    .or_else(|| value_field_before(line, field))
+                {
                     Some(Sibling::Key(vs, ve)) => {
                         let saved = std::mem::take(&mut sc.lexer);
                         sc.lexer.feed(line, vs);
@@ -302,7 +304,15 @@ impl KvScanner {
                     }
                     Some(Sibling::Content(cs)) => {
                         let ce = memchr::memchr(b'<', &line[cs..]).map_or(line.len(), |i| cs + i);
-                        Some(self.judge_push(&mut cx, (cs, ce), (ks2, ke2), class, Syntax::XmlElement, false, None))
+                        Some(self.judge_push(
+                            &mut cx,
+                            (cs, ce),
+                            (ks2, ke2),
+                            class,
+                            Syntax::XmlElement,
+                            false,
+                            None,
+                        ))
                     }
                     None => None,
                 };
@@ -533,7 +543,7 @@ impl KvScanner {
     fn prose_compound(
         &self,
         cx: &mut Ctx,
-        lexer: &mut Lexer,
+        sc: &mut KvScratch,
         ks: usize,
         ke: usize,
     ) -> Option<usize> {
@@ -550,6 +560,9 @@ impl KvScanner {
         }
         let mut joined = [0u8; names::MAX_KEY];
         let (a, b) = (&line[ps..ks - 1], &line[ks..ke]);
+        if matches!(self.names.classify(a), KeyVerdict::Sensitive(_)) {
+            return None; // the first word speaks for itself
+        }
         if a.len() + 1 + b.len() > joined.len() {
             return None;
         }
@@ -560,8 +573,17 @@ impl KvScanner {
         else {
             return None;
         };
-        lexer.feed(line, ke);
-        self.prose(cx, lexer, (ps, ke), class)
+        // `secret key: …`, `api key = …`: the two words are the key of an assignment.
+        let mut p = ke;
+        while line.get(p) == Some(&b' ') && p - ke < 2 {
+            p += 1;
+        }
+        if operator(&line[p..]).is_some_and(|o| !matches!(o, Op::Pair)) {
+            sc.lexer.feed(line, ps);
+            return self.key_value(cx, sc, (ps, ke), 0, class, false);
+        }
+        sc.lexer.feed(line, ke);
+        self.prose(cx, &mut sc.lexer, (ps, ke), class)
     }
 
     /// Read the syntax after a sensitive key and the value it introduces. Returns the end of
@@ -599,7 +621,10 @@ impl KvScanner {
         // `apikey[]= …`, `some_dict["secret"] = …`: a subscript around or after the key.
         if line[after_key..].starts_with(b"[]") {
             after_key += 2;
-        } else if line.get(after_key) == Some(&b']') && ks >= 2 && line[..ks].iter().rev().take(3).any(|&b| b == b'[') {
+        } else if line.get(after_key) == Some(&b']')
+            && ks >= 2
+            && line[..ks].iter().rev().take(3).any(|&b| b == b'[')
+        {
             after_key += 1;
         }
         let mut p = after_key;
@@ -818,7 +843,9 @@ impl KvScanner {
             }
             _ => {
                 // A scheme keeps its place: `Authorization: Bearer <credential>`.
-                let (cs, list) = match scheme_len(&line[v..]).or_else(|| class.auth.then(|| any_scheme_len(&line[v..])).flatten()) {
+                let (cs, list) = match scheme_len(&line[v..])
+                    .or_else(|| class.auth.then(|| any_scheme_len(&line[v..])).flatten())
+                {
                     Some((n, list)) => (v + n, list),
                     None => (v, false),
                 };
@@ -876,7 +903,9 @@ impl KvScanner {
         strict: bool,
     ) -> Option<usize> {
         let line = cx.line;
-        let cs = match scheme_len(&line[cs..ce]).or_else(|| class.auth.then(|| any_scheme_len(&line[cs..ce])).flatten()) {
+        let cs = match scheme_len(&line[cs..ce])
+            .or_else(|| class.auth.then(|| any_scheme_len(&line[cs..ce])).flatten())
+        {
             Some((n, _)) => cs + n,
             None => cs,
         };
@@ -914,7 +943,12 @@ impl KvScanner {
     ) -> Option<usize> {
         // A name in a list (`[..., "api_key", "value", ...]`) is as often a list of names.
         let verdict = if syntax == Syntax::Pair && strict {
-            if looks_generated(cx.line[s..e].trim_ascii()) {
+            let v = cx.line[s..e].trim_ascii();
+            let v = v
+                .strip_prefix(b"\"")
+                .and_then(|x| x.strip_suffix(b"\""))
+                .unwrap_or(v);
+            if looks_generated(v) {
                 Ok(())
             } else {
                 Err(Keep::NotGenerated)
@@ -1171,11 +1205,42 @@ impl KvScanner {
         let line = cx.line;
         let (ks, ke) = key;
         let explicit = class.password && preceded_by_word(line, ks, &[b"with", b"using", b"via"]);
+        if line.get(ke) != Some(&b' ') {
+            return None; // `set-password/`, `token.`: no word follows the key
+        }
         let mut i = ke;
         let mut last = None;
         for n in 0..4 {
             while i < line.len() && line[i] == b' ' {
                 i += 1;
+            }
+            if class.password && matches!(line.get(i), Some(b'"' | b'\'')) {
+                // `the password is 'Secret123'`, `password for user 'x' is "y"`: a quoted
+                // value after a linking word.
+                let q = line[i];
+                let Some(close) = memchr::memchr(q, &line[i + 1..]).map(|k| i + 1 + k) else {
+                    break;
+                };
+                let linked = preceded_by_word(line, i, &[b"is", b"was", b"be", b"to", b"as"]);
+                if linked && judge(&line[i + 1..close], true, false, None).is_ok() {
+                    cx.out.push(KvSpan {
+                        start: i + 1,
+                        end: close,
+                        kind: class.kind,
+                        key,
+                        syntax: Syntax::Prose,
+                    });
+                    cx.decide(Decision {
+                        key,
+                        verdict: KeyVerdict::Sensitive(class),
+                        syntax: Some(Syntax::Prose),
+                        value: Some((i + 1, close)),
+                        kept: None,
+                    });
+                    return Some(close);
+                }
+                i = close + 1;
+                continue;
             }
             if i >= line.len()
                 || !(line[i].is_ascii_graphic())
@@ -1200,9 +1265,14 @@ impl KvScanner {
             if n == 0 && self.is_benign_compound(&line[ks..ke], word) {
                 break; // `session name …`, `token count …`: not the credential
             }
+            let stop = STOPWORDS.iter().any(|s| word.eq_ignore_ascii_case(s));
             let take = if explicit && n == 0 {
-                !STOPWORDS.iter().any(|s| word.eq_ignore_ascii_case(s))
-                    && judge(word, true, false, None).is_ok()
+                !stop && judge(word, true, false, None).is_ok()
+            } else if class.password && n == 0 {
+                // `password pass123` (netrc, ftp): the next word, if it is not a plain word.
+                !stop
+                    && judge(word, true, true, None).is_ok()
+                    && !word.iter().all(u8::is_ascii_digit)
             } else {
                 looks_generated(word)
             };
@@ -1276,13 +1346,41 @@ fn typed_assignment(line: &[u8], p: usize) -> Option<usize> {
         i += 1;
     }
     let ts = i;
-    while i < line.len() && i - ts < 32 && (line[i].is_ascii_alphanumeric() || matches!(line[i], b'_' | b'[' | b']' | b'*' | b'&' | b'<' | b'>' | b'.' | b'?')) {
+    while i < line.len()
+        && i - ts < 32
+        && (line[i].is_ascii_alphanumeric()
+            || matches!(
+                line[i],
+                b'_' | b'[' | b']' | b'*' | b'&' | b'<' | b'>' | b'.' | b'?'
+            ))
+    {
         i += 1;
     }
     const TYPES: &[&[u8]] = &[
-        b"string", b"String", b"str", b"&str", b"&'static", b"[]byte", b"[]string", b"byte", b"bytes", b"text", b"char",
-        b"char*", b"*char", b"any", b"auto", b"Secret", b"SecretStr", b"SecretString", b"SecureString", b"Option<String>",
-        b"Option<&str>", b"string?", b"String?", b"Str",
+        b"string",
+        b"String",
+        b"str",
+        b"&str",
+        b"&'static",
+        b"[]byte",
+        b"[]string",
+        b"byte",
+        b"bytes",
+        b"text",
+        b"char",
+        b"char*",
+        b"*char",
+        b"any",
+        b"auto",
+        b"Secret",
+        b"SecretStr",
+        b"SecretString",
+        b"SecureString",
+        b"Option<String>",
+        b"Option<&str>",
+        b"string?",
+        b"String?",
+        b"Str",
     ];
     if !TYPES.contains(&&line[ts..i]) {
         return None;
@@ -1521,7 +1619,9 @@ fn key_open(line: &[u8], ks: usize, dashes: usize) -> Open {
         b'/' if ks >= 2 && pre[ks - 2] == b'<' => Open::CloseTag,
         // `${TOKEN}`, `${TOKEN:?required}`: a variable reference, not an assignment.
         b'{' if ks >= 2 && pre[ks - 2] == b'$' => Open::CloseTag,
-        b':' if ks < 2 || matches!(pre[ks - 2], b' ' | b'\t' | b'{' | b'(' | b'[' | b',') => Open::Symbol,
+        b':' if ks < 2 || matches!(pre[ks - 2], b' ' | b'\t' | b'{' | b'(' | b'[' | b',') => {
+            Open::Symbol
+        }
         b':' => {
             // `<wsse:Password …>`, `</ns0:clientSecret>`: a namespace prefix.
             let p = pre[..ks - 1]
@@ -1649,7 +1749,10 @@ fn bare_key_is_not_a_key(line: &[u8], (ks, ke): (usize, usize), op: Op) -> bool 
         return false;
     }
     // `/etc/secret:ro`, `arn:…:secret:x`: but `scope::key: value` (a space after) is a key.
-    if ks > 0 && matches!(line[ks - 1], b'/' | b'\\' | b':') && line.get(ke + 1).is_some_and(|b| !b.is_ascii_whitespace()) {
+    if ks > 0
+        && matches!(line[ks - 1], b'/' | b'\\' | b':')
+        && line.get(ke + 1).is_some_and(|b| !b.is_ascii_whitespace())
+    {
         return true;
     }
     // `k:v:w` with no space after the colon: a coordinate or a logger prefix, not `k: v`.
@@ -1888,7 +1991,10 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
         f -= 1;
     }
     let field = &line[f..f_end];
-    NAME_FIELDS.iter().any(|n| field.eq_ignore_ascii_case(n)).then_some((qe + 1, f))
+    NAME_FIELDS
+        .iter()
+        .any(|n| field.eq_ignore_ascii_case(n))
+        .then_some((qe + 1, f))
 }
 
 /// Where the value of a name/value pair is.
@@ -1920,7 +2026,9 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
                 return None;
             }
             b'}' | b']' | b')' | b'<' => return None,
-            _ if b.is_ascii_alphabetic() && (i == 0 || !(line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_')) => {
+            _ if b.is_ascii_alphabetic()
+                && (i == 0 || !(line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_')) =>
+            {
                 let mut e = i;
                 while e < end && (line[e].is_ascii_alphanumeric() || line[e] == b'_') {
                     e += 1;
@@ -1962,7 +2070,9 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
                 while line.get(k) == Some(&b' ') {
                     k += 1;
                 }
-                if matches!(line.get(k), Some(b'=' | b':')) && VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v)) {
+                if matches!(line.get(k), Some(b'=' | b':'))
+                    && VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
+                {
                     return Some(Sibling::Key(i, e));
                 }
             }
@@ -2019,7 +2129,11 @@ fn container_end(line: &[u8], probe: &Lexer, i: usize, base: usize) -> usize {
 /// An authorization value is `<scheme> <credentials>` (RFC 7235): any first word followed by a
 /// space and more (`Api-Token abc…`, `Klaviyo-API-Key abc…`) is a scheme.
 fn any_scheme_len(v: &[u8]) -> Option<(usize, bool)> {
-    let n = v.iter().take(32).take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')).count();
+    let n = v
+        .iter()
+        .take(32)
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        .count();
     if n == 0 || !v[0].is_ascii_alphabetic() || v.get(n) != Some(&b' ') {
         return None;
     }
@@ -2175,6 +2289,9 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
     if is_dotted_name(v) {
         return Err(Keep::DottedName);
     }
+    if is_slug(v) {
+        return Err(Keep::PlainWords);
+    }
     Ok(())
 }
 
@@ -2208,9 +2325,6 @@ const NON_VALUES: &[&[u8]] = &[
     b"filtered",
     b"removed",
     b"sensitive",
-    b"secret",
-    b"password",
-    b"token",
     b"changeme!",
     b"<nil>",
     b"nan",
@@ -2331,7 +2445,11 @@ fn is_variable_name(n: &[u8]) -> bool {
 /// `ghp_xxxxxxxxxxxxxxxx`, `AKIAXXXXXXXXXXXXXXXX`, `glpat-XXXX-XXXX`: a documentation mask.
 fn is_x_mask(v: &[u8]) -> bool {
     let xs = v.iter().filter(|&&b| b == b'x' || b == b'X').count();
-    let run = v.split(|&b| b != b'x' && b != b'X').map(<[u8]>::len).max().unwrap_or(0);
+    let run = v
+        .split(|&b| b != b'x' && b != b'X')
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0);
     v.len() >= 8 && (run >= 8 || xs * 2 >= v.len())
 }
 
@@ -2428,8 +2546,13 @@ fn is_dotted_name(v: &[u8]) -> bool {
 
 /// `new AWS.SharedIniFileCredentials(…)`, `os.environ.get("X")`, `await getToken()`: code.
 fn is_code(v: &[u8]) -> bool {
-    let v = v.strip_prefix(b"new ").or_else(|| v.strip_prefix(b"await ")).unwrap_or(v);
-    call_name_len(v).is_some_and(|n| n > 0 && v[..n].iter().any(|b| b.is_ascii_lowercase()) && v.ends_with(b")"))
+    let v = v
+        .strip_prefix(b"new ")
+        .or_else(|| v.strip_prefix(b"await "))
+        .unwrap_or(v);
+    call_name_len(v).is_some_and(|n| {
+        n > 0 && v[..n].iter().any(|b| b.is_ascii_lowercase()) && v.ends_with(b")")
+    })
 }
 
 /// `name=…`: an unquoted value that is itself the next assignment.
