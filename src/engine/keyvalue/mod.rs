@@ -1262,6 +1262,12 @@ impl KvScanner {
             {
                 break; // `key=value`: the next pair, not prose
             }
+            if [&b"for"[..], b"of", b"by", b"from", b"to", b"at", b"on"]
+                .iter()
+                .any(|w| word.eq_ignore_ascii_case(w))
+            {
+                break; // `token for <user>`: what follows is an owner, not the credential
+            }
             if n == 0 && self.is_benign_compound(&line[ks..ke], word) {
                 break; // `session name …`, `token count …`: not the credential
             }
@@ -1273,6 +1279,7 @@ impl KvScanner {
                 !stop
                     && judge(word, true, true, None).is_ok()
                     && !word.iter().all(u8::is_ascii_digit)
+                    && !is_sql_type(word)
             } else {
                 looks_generated(word)
             };
@@ -2466,6 +2473,10 @@ fn is_env_reference(v: &[u8]) -> bool {
 /// Lower-case words and phrases (`expired`, `invalid_token`, `not provided`); a capital
 /// first letter allowed (`Bearer`, `Incorrect`).
 pub fn is_wordy(v: &[u8]) -> bool {
+    // `AWSCURRENT`, `ACTIVE`, `VARCHAR`: constants and keywords.
+    if v.len() > 1 && v.iter().all(|&b| b.is_ascii_uppercase() || b == b'_') {
+        return true;
+    }
     v.iter()
         .all(|&b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'_' | b'-'))
         && v.iter().skip(1).all(|&b| !b.is_ascii_uppercase())
@@ -2570,6 +2581,15 @@ fn is_assignment(v: &[u8]) -> bool {
         Some(b':') => n + 1 == v.len(),
         _ => false,
     }
+}
+
+/// `VARCHAR(300)`, `TEXT`: a column type after a column name in DDL.
+fn is_sql_type(w: &[u8]) -> bool {
+    let n = w
+        .iter()
+        .take_while(|b| b.is_ascii_uppercase() || **b == b'_')
+        .count();
+    n >= 3 && (n == w.len() || w[n] == b'(' || w[n] == b',')
 }
 
 /// A word that looks machine-generated: long enough, letters and digits mixed, varied.

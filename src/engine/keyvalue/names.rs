@@ -320,7 +320,7 @@ impl Names {
             kind,
             password: Some(kind) == self.kind_password,
             cookie: words[at] == b"cookie" || words[at] == b"cookies",
-            auth: words[at] == b"authorization" || (words[at] == b"auth" && words.len() == 1),
+            auth: words[at] == b"authorization",
         })
     }
 
