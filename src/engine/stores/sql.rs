@@ -43,6 +43,8 @@ const CARRY_LINES: u8 = 64;
 pub struct SqlCarry {
     /// (0-based position among the statement's placeholders, or `$N` number, class).
     sensitive: Vec<(usize, KeyClass)>,
+    /// Sensitive named placeholders (`%(password)s`, `:token`).
+    named: Vec<(Vec<u8>, KeyClass)>,
     /// Positional placeholders seen so far in the statement (it may span lines).
     count: usize,
     lines: u8,
@@ -57,6 +59,7 @@ impl SqlCarry {
 
     fn clear(&mut self) {
         self.sensitive.clear();
+        self.named.clear();
         self.count = 0;
         self.lines = 0;
         self.active = false;
@@ -68,6 +71,8 @@ impl SqlCarry {
 pub(crate) struct Facts {
     /// Sensitive placeholders: (position among positional ones, or `$N` - 1), class.
     pub(crate) sensitive: Vec<(usize, KeyClass)>,
+    /// Sensitive named placeholders.
+    pub(crate) named: Vec<(Vec<u8>, KeyClass)>,
     /// Literal values in sensitive columns: (start, end, class), relative to the text.
     pub(crate) literals: Vec<(usize, usize, KeyClass)>,
     /// Positional placeholders seen.
@@ -130,7 +135,7 @@ pub(crate) fn scan(
         carry.lines += 1;
         match (stmt, marker) {
             (None, Some((_, after))) => {
-                apply_params(kv, line, after, &carry.sensitive, sc, out);
+                apply_params(kv, line, after, (&carry.sensitive, &carry.named), sc, out);
                 carry.clear();
                 return;
             }
@@ -138,6 +143,7 @@ pub(crate) fn scan(
                 let facts = analyze(kv, line, carry.count);
                 push_literals(line, 0, &facts, out);
                 carry.sensitive.extend(facts.sensitive);
+                carry.named.extend(facts.named);
                 carry.count = facts.count;
                 return;
             }
@@ -153,9 +159,12 @@ pub(crate) fn scan(
     let facts = analyze(kv, &line[start..end], 0);
     push_literals(line, start, &facts, out);
     match marker {
-        Some((m, after)) if m > start => apply_params(kv, line, after, &facts.sensitive, sc, out),
-        _ if !facts.sensitive.is_empty() => {
+        Some((m, after)) if m > start => {
+            apply_params(kv, line, after, (&facts.sensitive, &facts.named), sc, out)
+        }
+        _ if !facts.sensitive.is_empty() || !facts.named.is_empty() => {
             carry.sensitive = facts.sensitive;
+            carry.named = facts.named;
             carry.count = facts.count;
             carry.lines = 0;
             carry.active = true;
@@ -212,12 +221,29 @@ fn apply_params(
     kv: &KvScanner,
     line: &[u8],
     after: usize,
-    sensitive: &[(usize, KeyClass)],
+    (sensitive, named): (&[(usize, KeyClass)], &[(Vec<u8>, KeyClass)]),
     sc: &mut KvScratch,
     out: &mut Vec<KvSpan>,
 ) {
-    if sensitive.is_empty() {
+    if sensitive.is_empty() && named.is_empty() {
         return;
+    }
+    if !named.is_empty() {
+        // `{'password': '…'}`, `[{'key': '…'}, …]`: the named parameters as keys.
+        let mut keys = Vec::new();
+        for (name, class) in named {
+            for at in memchr::memmem::find_iter(&line[after..], name).map(|p| after + p) {
+                let end = at + name.len();
+                if at > 0
+                    && matches!(line[at - 1], b'\'' | b'"')
+                    && line.get(end) == Some(&line[at - 1])
+                {
+                    keys.push((at, end, *class));
+                }
+            }
+        }
+        keys.sort_unstable_by_key(|k| k.0);
+        kv.scan_keys(line, &keys, sc, out);
     }
     let mut p = after;
     // `[generated in 0.0002s] (…)`: skip to the end of the bracket.
@@ -370,6 +396,8 @@ enum Tok {
     Number,
     /// A positional placeholder (`?`, `%s`), or a numbered one (`$3` → Some(2)).
     Param(Option<usize>),
+    /// A named placeholder (`%(name)s`, `:name`, `@name`): the name's range.
+    Named(usize, usize),
     Punct(u8),
 }
 
@@ -420,9 +448,9 @@ fn tokens(sql: &[u8]) -> Vec<Tok> {
                 i += 2;
             }
             b'%' if sql.get(i + 1) == Some(&b'(') => {
-                let e = memchr::memchr(b')', &sql[i..]).map_or(sql.len(), |k| i + k + 2);
-                out.push(Tok::Param(None));
-                i = e;
+                let close = memchr::memchr(b')', &sql[i..]).map_or(sql.len(), |k| i + k);
+                out.push(Tok::Named(i + 2, close));
+                i = (close + 2).min(sql.len());
             }
             b'$' if sql.get(i + 1).is_some_and(u8::is_ascii_digit) => {
                 let mut e = i + 1;
@@ -454,7 +482,7 @@ fn tokens(sql: &[u8]) -> Vec<Tok> {
                 while e < sql.len() && (sql[e].is_ascii_alphanumeric() || sql[e] == b'_') {
                     e += 1;
                 }
-                out.push(Tok::Param(None));
+                out.push(Tok::Named(i + 1, e));
                 i = e;
             }
             b'0'..=b'9' => {
@@ -623,6 +651,16 @@ pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
                     item += 1;
                 } else if depth == 0 {
                     col = None;
+                }
+            }
+            Tok::Named(s, e) => {
+                let target = if in_values && depth >= 1 {
+                    insert_cols.get(item).copied()
+                } else {
+                    col
+                };
+                if let Some(c) = target.and_then(|c| column_class(kv, table, c)) {
+                    facts.named.push((sql[s..e].to_vec(), c));
                 }
             }
             Tok::Param(_) | Tok::Str(..) | Tok::Number => {
