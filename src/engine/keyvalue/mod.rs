@@ -517,7 +517,7 @@ impl KvScanner {
                         }
                         i = after;
                     } else {
-                        let end = unquoted_end(line, probe, i, false).max(i + 1);
+                        let end = unquoted_end_in(line, probe, i, false, true).max(i + 1);
                         if let Some(c) = classes(index) {
                             if judge(&line[i..end], c.password, false, line.get(end).copied())
                                 .is_ok()
@@ -823,7 +823,7 @@ impl KvScanner {
             _ if call_name_len(&line[v..]).is_some() => {
                 // `Binary(b'…')`, `SecretStr('…')`: judge the arguments; ids and dates stay.
                 let n = call_name_len(&line[v..]).unwrap_or(0);
-                if NON_SECRET_CALLS
+                if !SECRET_WRAPPERS
                     .iter()
                     .any(|c| line[v..v + n].eq_ignore_ascii_case(c))
                 {
@@ -1117,7 +1117,7 @@ impl KvScanner {
                         i = j + op.len();
                         continue;
                     }
-                    let end = unquoted_end(line, probe, i, false).max(we);
+                    let end = unquoted_end_in(line, probe, i, false, true).max(we);
                     if let Some(c) = effective {
                         if judge(&line[i..end], c.password, true, line.get(end).copied()).is_ok() {
                             cx.out.push(KvSpan {
@@ -1257,6 +1257,9 @@ impl KvScanner {
                 end -= 1;
             }
             let word = &line[i..end];
+            if !word.iter().any(u8::is_ascii_alphanumeric) {
+                break; // `\` (a continuation), `-`, `|`
+            }
             if memchr::memchr(b'=', word)
                 .is_some_and(|p| p > 0 && p + 1 < word.len() && word[p + 1] != b'=')
             {
@@ -1418,7 +1421,14 @@ fn starts_line(line: &[u8], ks: usize) -> bool {
 
 /// End of a line-long value: before trailing spaces and a ` #` comment.
 fn line_value_end(line: &[u8], cs: usize) -> usize {
-    let end = memchr::memmem::find(&line[cs..], b" #").map_or(line.len(), |i| cs + i);
+    let mut end = memchr::memmem::find(&line[cs..], b" #").map_or(line.len(), |i| cs + i);
+    // A plain YAML scalar cannot hold `: `: a second `key: value` starts at its last word.
+    if let Some(c) = memchr::memmem::find(&line[cs..end], b": ").map(|i| cs + i) {
+        end = line[cs..c]
+            .iter()
+            .rposition(|&b| b == b' ')
+            .map_or(cs, |p| cs + p);
+    }
     let mut e = end;
     while e > cs && line[e - 1].is_ascii_whitespace() {
         e -= 1;
@@ -1427,6 +1437,27 @@ fn line_value_end(line: &[u8], cs: usize) -> usize {
 }
 
 /// Constructors whose arguments are ids, numbers or dates, never a secret.
+/// Calls whose argument is the secret itself (`Binary(b'…')`, `SecretStr('…')`); any other
+/// call (`Buffer.from("x", "base64")`, `ObjectId('…')`, `os.getenv("X")`) is code.
+const SECRET_WRAPPERS: &[&[u8]] = &[
+    b"Binary",
+    b"bytes",
+    b"bytearray",
+    b"SecretStr",
+    b"SecretBytes",
+    b"Secret",
+    b"Sensitive",
+    b"Password",
+    b"str",
+    b"String",
+    b"new String",
+    b"Buffer",
+    b"b64decode",
+    b"base64.b64decode",
+    b"unhexlify",
+];
+
+#[allow(dead_code)]
 const NON_SECRET_CALLS: &[&[u8]] = &[
     b"ObjectId",
     b"UUID",
@@ -1862,6 +1893,12 @@ fn string_end(line: &[u8], probe: &Lexer, from: usize) -> usize {
 /// End of an unquoted value starting at `v`: whitespace, a quote or bracket closing an
 /// enclosing structure, `&` before another parameter, `,`/`;` between items, a closing tag.
 fn unquoted_end(line: &[u8], probe: &Lexer, v: usize, xml: bool) -> usize {
+    unquoted_end_in(line, probe, v, xml, false)
+}
+
+/// [`unquoted_end`]; `container`: a scalar inside a container also ends where a nested
+/// structure opens (`{`, `[`, `(`), so a span never swallows an opening bracket.
+fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: bool) -> usize {
     let brackets = probe.layer_brackets();
     let has = |open: u8| brackets.iter().any(|f| *f == lexer::Frame::Br { b: open });
     let in_brackets = !brackets.is_empty();
@@ -1882,11 +1919,14 @@ fn unquoted_end(line: &[u8], probe: &Lexer, v: usize, xml: bool) -> usize {
                 }
             }
             b'"' | b'\'' | b'`' => {
-                if probe.would_close(b, 0) {
+                // A quote closing an enclosing string, or opening one after the value started
+                // (`0{b'…'`): a span must not take half of a string's quotes.
+                if probe.would_close(b, 0) || (i > v && lexer::opens_string(line, i)) {
                     break;
                 }
                 i += 1;
             }
+            b'{' | b'[' | b'(' if container => break,
             b'}' if has(b'{') => break,
             b']' if has(b'[') => break,
             b')' if has(b'(') => break,
@@ -2269,6 +2309,12 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
         // PEM armour: the private-key rule owns the body.
         return Err(Keep::Placeholder);
     }
+    if starts_with_ignore_case(v, b"arn:") {
+        return Err(Keep::Arn);
+    }
+    if is_identifier_chain(v) {
+        return Err(Keep::Code);
+    }
     if password && !strict {
         return Ok(());
     }
@@ -2387,6 +2433,9 @@ pub fn is_placeholder(v: &[u8]) -> bool {
         return false;
     }
     if is_env_reference(v) || is_x_mask(v) {
+        return true;
+    }
+    if v.starts_with(b"&lt;") && v.ends_with(b"&gt;") {
         return true;
     }
     if v.starts_with(b"[REDACTED")
@@ -2563,6 +2612,41 @@ fn is_code(v: &[u8]) -> bool {
         .unwrap_or(v);
     call_name_len(v).is_some_and(|n| {
         n > 0 && v[..n].iter().any(|b| b.is_ascii_lowercase()) && v.ends_with(b")")
+    })
+}
+
+/// `this.apiKey`, `env.PERKEEP_TEST_PASSWORD`, `request.json_body['hey']`, `$_POST["password"]`:
+/// a reference to where the secret is, not the secret.
+fn is_identifier_chain(v: &[u8]) -> bool {
+    let v = v.strip_prefix(b"\\").unwrap_or(v);
+    if let Some(rest) = v.strip_prefix(b"$") {
+        let n = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        return n > 0
+            && is_variable_name(&rest[..n])
+            && n < rest.len()
+            && matches!(rest[n], b'.' | b'[' | b'-' | b'/');
+    }
+    let head = v
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+        .count();
+    let chain = &v[..head];
+    if head == 0 || !chain.contains(&b'.') || !v[0].is_ascii_alphabetic() {
+        return false;
+    }
+    // What follows the chain: nothing, a subscript or a call.
+    if head < v.len() && !matches!(v[head], b'[' | b'(') {
+        return false;
+    }
+    chain.split(|&b| b == b'.').all(|seg| {
+        !seg.is_empty()
+            && seg[0].is_ascii_alphabetic()
+            && seg.iter().any(|b| b"aeiouAEIOU".contains(b))
+            && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 2
+            && !(seg.len() > 12 && looks_generated(seg))
     })
 }
 
