@@ -83,6 +83,12 @@ pub struct Scratch {
     kv: KvScratch,
     kv_spans: Vec<KvSpan>,
     kv_hits: Vec<(usize, usize)>,
+    /// The redacted form of the current line, and its copied segments (out start, out end,
+    /// line start), for [`Scrubber::settle`].
+    settle_text: Vec<u8>,
+    settle_segs: Vec<(usize, usize, usize)>,
+    /// A multi-line block's end marker found on the line that opened it: (rule, range).
+    block_end: Option<(u32, usize, usize)>,
 }
 
 const GATE_UNKNOWN: u8 = 0;
@@ -165,6 +171,9 @@ impl Scrubber {
             kv: KvScratch::default(),
             kv_spans: Vec::new(),
             kv_hits: Vec::new(),
+            settle_text: Vec::new(),
+            settle_segs: Vec::new(),
+            block_end: None,
         }
     }
 
@@ -243,7 +252,10 @@ impl Scrubber {
             match continued {
                 Some(first) => self.write_line(line, line_no, !first, scratch, out, hits),
                 None => {
+                    scratch.block_end = None;
                     self.find_spans(line, Some(state), scratch);
+                    self.settle(line, scratch);
+                    self.keep_block_end(state, scratch);
                     self.write_line(line, line_no, false, scratch, out, hits);
                 }
             }
@@ -282,7 +294,10 @@ impl Scrubber {
             self.add_carry_rules(scratch);
         }
         self.end_candidates(scratch);
+        scratch.block_end = None;
         self.find_spans(line, Some(state), scratch);
+        self.settle(line, scratch);
+        self.keep_block_end(state, scratch);
         self.write_line(line, 0, false, scratch, out, hits);
     }
 
@@ -496,15 +511,19 @@ impl Scrubber {
                         .iter()
                         .find_map(|&g| locs.get(g))
                         .map_or(mt.end(), |(_, e)| e);
-                    if !block
-                        .end
-                        .as_ref()
-                        .is_some_and(|end| end.is_match(&line[after..]))
-                    {
-                        st.block = Some(OpenBlock {
-                            rule: ri as u32,
-                            lines: 0,
-                        });
+                    match block.end.as_ref().and_then(|end| end.find(&line[after..])) {
+                        // Closed on this line — unless another rule's span takes the end
+                        // marker (checked once all spans are known, see `keep_block_end`).
+                        Some(m) => {
+                            scratch.block_end =
+                                Some((ri as u32, after + m.start(), after + m.end()))
+                        }
+                        None => {
+                            st.block = Some(OpenBlock {
+                                rule: ri as u32,
+                                lines: 0,
+                            });
+                        }
                     }
                 }
                 let Some((s, e)) = m.secret_groups.iter().find_map(|&g| locs.get(g)) else {
@@ -559,7 +578,7 @@ impl Scrubber {
             None,
         );
         scratch.kv_hits = hits;
-        self.push_kv_spans(ri, scratch);
+        self.push_kv_spans(ri, line, scratch);
     }
 
     /// The `context-keys` scanner: rule `ri`'s keys read as sensitive on this line.
@@ -580,7 +599,7 @@ impl Scrubber {
             &mut scratch.kv_spans,
             None,
         );
-        self.push_kv_spans(ri, scratch);
+        self.push_kv_spans(ri, line, scratch);
     }
 
     /// The store grammars (DynamoDB expressions, SQL) for rule `ri`.
@@ -617,22 +636,17 @@ impl Scrubber {
             ),
             _ => {}
         }
-        self.push_kv_spans(ri, scratch);
+        self.push_kv_spans(ri, line, scratch);
     }
 
     /// Turn the scanner's spans into the line's spans (rule `ri`).
-    fn push_kv_spans(&self, ri: usize, scratch: &mut Scratch) {
+    fn push_kv_spans(&self, ri: usize, line: &[u8], scratch: &mut Scratch) {
         let priority = self.rules.rules()[ri].priority;
         for k in &scratch.kv_spans {
-            if k.start >= k.end
-                || scratch
-                    .placeholders
-                    .iter()
-                    .any(|&(ps, pe)| k.start < pe && ps < k.end)
-            {
+            if k.start >= k.end {
                 continue;
             }
-            scratch.spans.push(Span {
+            let span = Span {
                 start: k.start,
                 end: k.end,
                 rule: ri as u32,
@@ -640,7 +654,8 @@ impl Scrubber {
                 priority,
                 alg: None,
                 key: Some((k.key.0 as u32, k.key.1 as u32)),
-            });
+            };
+            push_clipped(line, span, &scratch.placeholders, &mut scratch.spans);
         }
     }
 
@@ -701,12 +716,10 @@ impl Scrubber {
         else {
             return;
         };
-        if line[s..e].starts_with(b"[REDACTED")
-            || placeholders.iter().any(|&(ps, pe)| s < pe && ps < e)
-        {
+        if line[s..e].starts_with(b"[REDACTED") {
             return;
         }
-        spans.push(Span {
+        let span = Span {
             start: s,
             end: e,
             rule: ri as u32,
@@ -714,7 +727,8 @@ impl Scrubber {
             priority: rule.priority,
             alg,
             key: None,
-        });
+        };
+        push_clipped(line, span, placeholders, spans);
     }
 
     /// A line following an open block: redact it as body, close the block, or both.
@@ -756,6 +770,88 @@ impl Scrubber {
         open.lines += 1;
         state.block = Some(open);
         Some(first)
+    }
+
+    /// Make the line's redaction a fixpoint: scrub its redacted form again and map what that
+    /// finds back onto the line, until nothing new is found (at most [`SETTLE_ROUNDS`] more
+    /// passes). One rule's redaction can change how another reads what remains — a quote,
+    /// bracket or `=` inside a removed span shifts the structure around it, a key glued to a
+    /// token is cut loose — and scrubbing scrubd's output must change nothing. Only lines with
+    /// a span pay for it (a rescan of that line).
+    fn settle(&self, line: &[u8], scratch: &mut Scratch) {
+        if scratch.spans.is_empty() {
+            return;
+        }
+        for _ in 0..SETTLE_ROUNDS {
+            let mut text = std::mem::take(&mut scratch.settle_text);
+            let mut segs = std::mem::take(&mut scratch.settle_segs);
+            text.clear();
+            segs.clear();
+            let spans = &mut scratch.spans;
+            spans.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+            let mut copied = 0;
+            let mut i = 0;
+            while i < spans.len() {
+                let (start, mut end, kind) = (spans[i].start, spans[i].end, spans[i].kind);
+                let mut j = i + 1;
+                while j < spans.len() && spans[j].start < end {
+                    end = end.max(spans[j].end);
+                    j += 1;
+                }
+                if start > copied {
+                    segs.push((text.len(), text.len() + start - copied, copied));
+                    text.extend_from_slice(&line[copied..start]);
+                }
+                self.mode.write_placeholder(
+                    self.rules.kind_name(kind),
+                    &line[start..end],
+                    &mut text,
+                );
+                copied = copied.max(end);
+                i = j;
+            }
+            segs.push((text.len(), text.len() + line.len() - copied, copied));
+            text.extend_from_slice(&line[copied..]);
+            let first = std::mem::take(&mut scratch.spans);
+            self.select_candidates(&text, scratch);
+            self.find_spans(&text, None, scratch);
+            let again = std::mem::replace(&mut scratch.spans, first);
+            let mut added = false;
+            for sp in again {
+                let Some(&(os, _, ls)) = segs
+                    .iter()
+                    .find(|&&(os, oe, _)| sp.start >= os && sp.end <= oe)
+                else {
+                    continue;
+                };
+                let (start, end) = (ls + sp.start - os, ls + sp.end - os);
+                if !scratch
+                    .spans
+                    .iter()
+                    .any(|s| s.start <= start && end <= s.end)
+                {
+                    scratch.spans.push(Span { start, end, ..sp });
+                    added = true;
+                }
+            }
+            scratch.settle_text = text;
+            scratch.settle_segs = segs;
+            if !added {
+                break;
+            }
+        }
+    }
+
+    /// A block whose end marker sits on its opening line stays closed only if the marker
+    /// survives redaction: a span over it (a JWT's last segment swallowing `-----END`) means
+    /// the output has no end marker, so the block is open — as it will be when scrubd's output
+    /// is scrubbed again.
+    fn keep_block_end(&self, state: &mut StreamState, scratch: &mut Scratch) {
+        if let Some((rule, s, e)) = scratch.block_end.take() {
+            if state.block.is_none() && scratch.spans.iter().any(|sp| sp.start < e && s < sp.end) {
+                state.block = Some(OpenBlock { rule, lines: 0 });
+            }
+        }
     }
 
     /// Merge `scratch.spans` and write `line` with placeholders into `out`.
@@ -811,6 +907,36 @@ impl Scrubber {
         out.extend_from_slice(&line[copied..]);
     }
 }
+
+/// Push `span`, minus any placeholder already in the line (scrubd's own, from an earlier pass
+/// or upstream): the parts around it that hold a letter or digit are redacted on their own,
+/// so a value that contains a placeholder is still redacted and the placeholder stays as is.
+fn push_clipped(line: &[u8], span: Span, placeholders: &[(usize, usize)], spans: &mut Vec<Span>) {
+    let mut from = span.start;
+    for &(ps, pe) in placeholders
+        .iter()
+        .filter(|&&(ps, pe)| ps < span.end && span.start < pe)
+    {
+        if ps > from && line[from..ps].iter().any(u8::is_ascii_alphanumeric) {
+            spans.push(Span {
+                start: from,
+                end: ps,
+                ..span
+            });
+        }
+        from = from.max(pe);
+    }
+    if from < span.end && line[from..span.end].iter().any(u8::is_ascii_alphanumeric) {
+        spans.push(Span {
+            start: from,
+            end: span.end,
+            ..span
+        });
+    }
+}
+
+/// How many extra passes [`Scrubber::settle`] may take to reach a fixpoint.
+const SETTLE_ROUNDS: usize = 3;
 
 /// A secret found once in a line is a secret wherever else it appears in that line: Django's
 /// `args=(…)` after the interpolated statement, a token echoed in a URL and a header. Each

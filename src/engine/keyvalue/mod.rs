@@ -251,7 +251,8 @@ impl KvScanner {
                 continue;
             }
             let (ks, ke) = ident_bounds(line, s, e);
-            if (ks, ke) == last_key || ke <= ks {
+            // A word glued to a placeholder is what is left of a token already redacted.
+            if (ks, ke) == last_key || ke <= ks || line[..ks].ends_with_placeholder() {
                 continue;
             }
             last_key = (ks, ke);
@@ -1097,6 +1098,11 @@ impl KvScanner {
                         i = after;
                         continue;
                     }
+                    // PEM armour is one unit; the private-key rule owns what follows it.
+                    if let Some(end) = pem_armour_end(line, i) {
+                        i = end;
+                        continue;
+                    }
                     // A bare word: a key (`password:`, `:token =>`) or a scalar leaf.
                     let ws = if b == b':' { i + 1 } else { i };
                     let mut we = ws;
@@ -1118,7 +1124,10 @@ impl KvScanner {
                         continue;
                     }
                     let end = unquoted_end_in(line, probe, i, false, true).max(we);
-                    if let Some(c) = effective {
+                    // Text glued to a placeholder is the rest of a token already redacted.
+                    let glued = placeholder_at(line, end)
+                        || (i > 0 && line[i - 1] == b']' && line[..i].ends_with_placeholder());
+                    if let (Some(c), false) = (effective, glued) {
                         if judge(&line[i..end], c.password, true, line.get(end).copied()).is_ok() {
                             cx.out.push(KvSpan {
                                 start: i,
@@ -1326,6 +1335,70 @@ impl KvScanner {
         });
         None
     }
+}
+
+trait TrimPunct {
+    fn trim_end_matches_punct(&self) -> &[u8];
+    fn trim_start_matches_punct(&self) -> &[u8];
+}
+impl TrimPunct for [u8] {
+    fn trim_end_matches_punct(&self) -> &[u8] {
+        let n = self
+            .iter()
+            .rposition(u8::is_ascii_alphanumeric)
+            .map_or(0, |p| p + 1);
+        &self[..n]
+    }
+    fn trim_start_matches_punct(&self) -> &[u8] {
+        let n = self
+            .iter()
+            .position(u8::is_ascii_alphanumeric)
+            .unwrap_or(self.len());
+        &self[n..]
+    }
+}
+
+/// Whether a whole scrubd placeholder (`[REDACTED:kind…]`) starts at `i`.
+fn placeholder_at(line: &[u8], i: usize) -> bool {
+    let Some(rest) = line[i..].strip_prefix(b"[REDACTED") else {
+        return false;
+    };
+    let n = rest
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b":_.=-".contains(&b))
+        .count();
+    rest.get(n) == Some(&b']')
+}
+
+trait EndsWithPlaceholder {
+    fn ends_with_placeholder(&self) -> bool;
+}
+impl EndsWithPlaceholder for [u8] {
+    /// Whether the bytes end with a whole scrubd placeholder.
+    fn ends_with_placeholder(&self) -> bool {
+        memchr::memmem::rfind(self, b"[REDACTED").is_some_and(|p| {
+            placeholder_at(self, p) && {
+                let rest = &self[p + 9..];
+                rest.iter()
+                    .take_while(|&&b| b.is_ascii_alphanumeric() || b":_.=-".contains(&b))
+                    .count()
+                    + 1
+                    == rest.len()
+            }
+        })
+    }
+}
+
+/// `-----BEGIN RSA PRIVATE KEY-----` (or END) at `i`: the end of the armour line.
+fn pem_armour_end(line: &[u8], i: usize) -> Option<usize> {
+    let rest = &line[i..];
+    let dashes = rest.iter().take_while(|&&b| b == b'-').count();
+    if dashes < 5 || !(rest[dashes..].starts_with(b"BEGIN") || rest[dashes..].starts_with(b"END")) {
+        return None;
+    }
+    let label = memchr::memmem::find(&rest[dashes..], b"-----").map_or(rest.len(), |p| dashes + p);
+    let end = label + rest[label..].iter().take_while(|&&b| b == b'-').count();
+    Some(i + end.min(rest.len()))
 }
 
 /// A `<placeholder with spaces>` or `{template(...)}` at `cs`: its end (after the closer).
@@ -1910,7 +1983,11 @@ fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: b
             b'\\' => {
                 let r = line[i..].iter().take_while(|&&c| c == b'\\').count();
                 match line.get(i + r) {
-                    Some(&q @ (b'"' | b'\'' | b'`')) if probe.would_close(q, r) => break,
+                    Some(&q @ (b'"' | b'\'' | b'`'))
+                        if probe.would_close(q, r) || (i > v && lexer::opens_string(line, i)) =>
+                    {
+                        break
+                    }
                     Some(b'n' | b't' | b'r') if probe.is_escaped_control(r) => break,
                     Some(_) => i += r + 1,
                     None => {
@@ -2136,7 +2213,8 @@ fn next_is_param(line: &[u8], p: usize, colon: bool) -> bool {
         q += 1;
     }
     if q == p {
-        return line[p..].starts_with(b"amp;");
+        // `&amp;`, or a placeholder where a parameter was (`a&[REDACTED:jwt]`).
+        return line[p..].starts_with(b"amp;") || placeholder_at(line, p);
     }
     match line.get(q) {
         None => !colon,
@@ -2281,6 +2359,30 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
     if v.is_empty() {
         return Err(Keep::Empty);
     }
+    // What is left around scrubd's placeholders is judged on its own.
+    if let Some(p) =
+        memchr::memmem::find(v, b"[REDACTED").filter(|&p| p > 0 && placeholder_at(v, p))
+    {
+        let end = p
+            + 9
+            + v[p + 9..]
+                .iter()
+                .take_while(|&&b| b.is_ascii_alphanumeric() || b":_.=-".contains(&b))
+                .count()
+            + 1;
+        let (before, after) = (&v[..p], &v[end.min(v.len())..]);
+        let before = before.trim_end_matches_punct();
+        let after = after.trim_start_matches_punct();
+        if before.is_empty() && after.is_empty() {
+            return Err(Keep::Placeholder);
+        }
+        let real = |part: &[u8]| !part.is_empty() && judge(part, password, strict, None).is_ok();
+        return if real(before) || real(after) {
+            Ok(())
+        } else {
+            Err(Keep::PlainWords)
+        };
+    }
     if is_placeholder(v) {
         return Err(Keep::Placeholder);
     }
@@ -2305,7 +2407,7 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
     if is_env_reference(v) {
         return Err(Keep::Placeholder);
     }
-    if v.starts_with(b"-----BEGIN ") || v.starts_with(b"-----END ") {
+    if memchr::memmem::find(v, b"-----").is_some() {
         // PEM armour: the private-key rule owns the body.
         return Err(Keep::Placeholder);
     }
@@ -2523,7 +2625,11 @@ fn is_env_reference(v: &[u8]) -> bool {
 /// first letter allowed (`Bearer`, `Incorrect`).
 pub fn is_wordy(v: &[u8]) -> bool {
     // `AWSCURRENT`, `ACTIVE`, `VARCHAR`: constants and keywords.
-    if v.len() > 1 && v.iter().all(|&b| b.is_ascii_uppercase() || b == b'_') {
+    if v.len() > 1
+        && v[0].is_ascii_uppercase()
+        && v.iter()
+            .all(|&b| b.is_ascii_uppercase() || b == b'_' || b == b'-')
+    {
         return true;
     }
     v.iter()
@@ -2695,7 +2801,11 @@ pub fn looks_generated(w: &[u8]) -> bool {
     {
         return false;
     }
-    if w.starts_with(b"0x") || w.starts_with(b"0X") || is_slug(w) {
+    if w.starts_with(b"0x")
+        || w.starts_with(b"0X")
+        || is_slug(w)
+        || memchr::memmem::find(w, b"-----").is_some()
+    {
         return false;
     }
     let digits = w.iter().filter(|b| b.is_ascii_digit()).count();
