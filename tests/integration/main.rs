@@ -1,6 +1,7 @@
 //! Whole-program tests: one binary (see Cargo.toml `autotests = false`), one module per area.
 
 mod cli;
+mod common;
 mod cloudwatch;
 mod corpus;
 mod daemon;
