@@ -9,5 +9,6 @@ mod evasion;
 mod faults;
 mod hygiene;
 mod invariants;
+mod reliability;
 mod scanners;
 mod service;
