@@ -1,5 +1,6 @@
 //! Durable positions: where each input was read up to, written only after the sink accepted
-//! everything before it (at-least-once). Stored in the state dir, written atomically.
+//! everything before it (at-least-once). Stored in the state dir, written atomically; the
+//! state dir is held by one scrubd at a time ([`lock_state_dir`]).
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -62,6 +63,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Name of the checkpoint document inside the state dir.
 pub const CHECKPOINT_FILE: &str = "checkpoints.json";
+/// The lock a running scrubd holds on its state dir (it holds its pid).
+pub const LOCK_FILE: &str = "scrubd.lock";
 /// The temp file a flush writes before renaming it over [`CHECKPOINT_FILE`].
 pub const CHECKPOINT_TMP_FILE: &str = "checkpoints.json.tmp";
 /// The document version this build reads and writes.
@@ -92,6 +95,65 @@ pub enum CheckpointError {
     UnsupportedVersion { path: PathBuf, version: u64 },
     #[error("checkpoint store {path}: cannot encode checkpoints: {reason}")]
     Encode { path: PathBuf, reason: String },
+    #[error(
+        "state dir {dir} is in use by another scrubd ({holder}, lock file {lock}); two \
+         instances on one state dir would deliver lines twice and overwrite each other's positions"
+    )]
+    Locked {
+        dir: PathBuf,
+        lock: PathBuf,
+        holder: String,
+    },
+}
+
+/// The exclusive lock on a state dir, held until dropped (or the process ends).
+#[derive(Debug)]
+pub struct StateLock {
+    _file: File,
+}
+
+/// Take the exclusive lock on `dir` (creating it if missing): `flock` on `dir/scrubd.lock`,
+/// which then holds our pid. Fails at once, naming the holder's pid, if another process holds it.
+pub fn lock_state_dir(dir: &Path) -> Result<StateLock, CheckpointError> {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    fs::create_dir_all(dir).map_err(io_err("create the state directory", dir))?;
+    let lock = dir.join(LOCK_FILE);
+    // Held read-only (flock needs no write access): a file open for writing would keep the
+    // state dir's file system from being remounted read-only.
+    if let Err(e) = OpenOptions::new().append(true).create(true).open(&lock) {
+        return Err(io_err("create", &lock)(e));
+    }
+    let mut f = File::open(&lock).map_err(io_err("open", &lock))?;
+    // SAFETY: flock on a file descriptor we own.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EWOULDBLOCK) {
+            return Err(io_err("lock", &lock)(e));
+        }
+        let mut pid = String::new();
+        let _ = f.read_to_string(&mut pid);
+        let holder = match pid.trim().parse::<u32>() {
+            Ok(p) => format!("pid {p}"),
+            Err(_) => "pid unknown".to_string(),
+        };
+        return Err(CheckpointError::Locked {
+            dir: dir.to_path_buf(),
+            lock,
+            holder,
+        });
+    }
+    // The pid is for the next instance's error message only: a full or read-only state dir
+    // does not stop this one.
+    let pid = OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&lock)
+        .and_then(|mut w| writeln!(w, "{}", std::process::id()));
+    if let Err(e) = pid {
+        tracing::warn!(lock = %lock.display(), error = %e, "cannot write our pid into the state dir lock");
+    }
+    Ok(StateLock { _file: f })
 }
 
 /// One stored entry: a [`FilePosition`] plus when it was last set, for pruning.
@@ -562,5 +624,18 @@ mod tests {
         s.flush().unwrap();
         let s = CheckpointStore::open(dir.path()).unwrap();
         assert_eq!(s.get("app"), vec![pos("app", 2, "new", 2)]);
+    }
+
+    #[test]
+    fn state_dir_lock_is_exclusive_and_names_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = lock_state_dir(dir.path()).unwrap();
+        let err = lock_state_dir(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("pid {}", std::process::id())),
+            "{err}"
+        );
+        drop(held);
+        lock_state_dir(dir.path()).unwrap();
     }
 }

@@ -13,6 +13,9 @@
 //!
 //! Signals: SIGTERM/SIGINT stop the sources; the pipeline drains and writes final checkpoints.
 //! SIGHUP reloads the rules (and redaction settings) and reopens sink files.
+//!
+//! One scrubd per state dir: the first thing `run` does after reading the config is to lock
+//! it ([`lock_state_dir`]).
 
 use anyhow::{Context, Result};
 use std::collections::HashMap;
@@ -24,7 +27,7 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use crate::aws::RateLimiter;
-use crate::checkpoint::{CheckpointStore, FilePosition, Position, SinkMark};
+use crate::checkpoint::{lock_state_dir, CheckpointStore, FilePosition, Position, SinkMark};
 use crate::config::{Config, SinkKind, SourceKind};
 use crate::engine::{validate::JWT_ALGS, Hit, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
 use crate::metrics::Metrics;
@@ -92,6 +95,7 @@ pub fn run(config_path: &Path) -> Result<()> {
 }
 
 async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Result<()> {
+    let _lock = lock_state_dir(&config.state_dir)?;
     let store = Arc::new(Mutex::new(
         CheckpointStore::open(&config.state_dir).with_context(|| format!("state dir {}", config.state_dir.display()))?,
     ));

@@ -4,6 +4,8 @@
 //! sections say what holds.
 
 use std::collections::BTreeMap;
+use std::io::Read;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::common::*;
@@ -43,6 +45,81 @@ fn settle(
             .all(|f| checkpointed(d, f) == size(&d.path(&format!("logs/{f}"))))
     });
     census(&d.output_lines())
+}
+
+/// Assert each `(tag, n)` came out exactly once: `0..n` all there, none twice.
+fn assert_exactly_once(seen: &BTreeMap<(String, usize), usize>, expect: &[(&str, usize)]) {
+    let report: Vec<String> = expect
+        .iter()
+        .map(|&(t, n)| {
+            let (lost, dup) = lost_and_duplicated(seen, t, n);
+            format!("{t}: {lost} of {n} lost, {dup} duplicated")
+        })
+        .collect();
+    let extra: Vec<&(String, usize)> = seen
+        .keys()
+        .filter(|(t, _)| !expect.iter().any(|(e, _)| e == t))
+        .take(5)
+        .collect();
+    let ok = expect
+        .iter()
+        .all(|&(t, n)| lost_and_duplicated(seen, t, n) == (0, 0))
+        && extra.is_empty();
+    assert!(ok, "{}; unexpected lines: {extra:?}", report.join("; "));
+}
+
+// 7. One instance per state dir.
+
+#[test]
+fn second_instance_on_the_same_state_dir_is_refused_naming_the_holder() {
+    let d = Scrubd::with_defaults();
+    append(&d.path("logs/app.log"), &numbered("i", 0, 50));
+    // A second config (its own metrics port) pointing at the same state and sink dirs.
+    let second = d.path("second.toml");
+    let text = std::fs::read_to_string(d.path("scrubd.toml"))
+        .unwrap()
+        .replace(&d.port.to_string(), &free_port().to_string());
+    std::fs::write(&second, text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scrubd"))
+        .args(["run", "--config"])
+        .arg(&second)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    append(&d.path("logs/app.log"), &numbered("i", 50, 100));
+    let seen = settle(&d, &[("i", 100)], &["app.log"]);
+    let (_, dup) = lost_and_duplicated(&seen, "i", 100);
+    assert!(
+        status.is_some_and(|s| s.code() == Some(2)),
+        "second instance: {status:?} after 10 s, {dup} lines written twice; stderr: {err}"
+    );
+    assert!(
+        err.contains(&format!("pid {}", d.pid())),
+        "the error names the holder: {err}"
+    );
+    assert_exactly_once(&seen, &[("i", 100)]);
 }
 
 // Smaller cases.
