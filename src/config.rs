@@ -32,6 +32,14 @@ struct RawConfig {
     sinks: Vec<Spanned<RawSink>>,
     #[serde(default)]
     cloudwatch: Option<RawCloudWatch>,
+    #[serde(default)]
+    shutdown: Option<RawShutdown>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShutdown {
+    drain_timeout: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,7 +168,13 @@ pub struct Config {
     pub sinks: Vec<Sink>,
     /// Read requests per second allowed to all CloudWatch sources together.
     pub cloudwatch_requests_per_second: f64,
+    /// How long SIGTERM waits for in-flight lines to be delivered before giving up.
+    pub drain_timeout: Duration,
 }
+
+/// Default of `[shutdown] drain_timeout`: well below systemd's `TimeoutStopSec=60s`, so scrubd
+/// exits on its own (logging what it could not deliver) before systemd kills it.
+pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Default of `[cloudwatch] max_requests_per_second`: FilterLogEvents' quota is 5 per second
 /// per account and region, shared with every other client of the account.
@@ -341,6 +355,14 @@ impl Config {
             Some(r) if r.get_ref().is_finite() && *r.get_ref() >= 0.01 && *r.get_ref() <= 1000.0 => *r.get_ref(),
             Some(r) => return Err(at(r.span(), "max_requests_per_second must be between 0.01 and 1000".into())),
         };
+        let drain_timeout = match raw.shutdown.as_ref().and_then(|s| s.drain_timeout.as_ref()) {
+            None => DEFAULT_DRAIN_TIMEOUT,
+            Some(t) => match humantime::parse_duration(t.get_ref()) {
+                Ok(d) if d >= Duration::from_millis(100) && d <= Duration::from_secs(3600) => d,
+                Ok(_) => return Err(at(t.span(), "drain_timeout must be between 100ms and 1h (keep it below systemd's TimeoutStopSec)".into())),
+                Err(e) => return Err(at(t.span(), format!("drain_timeout {:?}: {e} (write e.g. \"20s\")", t.get_ref()))),
+            },
+        };
         Ok(Config {
             path: path.to_path_buf(),
             state_dir: base.join(raw.state.dir),
@@ -354,6 +376,7 @@ impl Config {
             sources,
             sinks,
             cloudwatch_requests_per_second,
+            drain_timeout,
         })
     }
 }
@@ -597,6 +620,27 @@ create = true
         assert!(e.contains("unknown field `creat`"), "{e}");
         let e = err(&CLOUDWATCH.replace("poll_interval", "pol_interval"));
         assert!(e.contains("unknown field `pol_interval`"), "{e}");
+    }
+
+    #[test]
+    fn drain_timeout_defaults_below_systemds_stop_timeout() {
+        assert!(DEFAULT_DRAIN_TIMEOUT < Duration::from_secs(60));
+        assert_eq!(
+            Config::parse(Path::new("scrubd.toml"), GOOD)
+                .unwrap()
+                .drain_timeout,
+            DEFAULT_DRAIN_TIMEOUT
+        );
+        let c = Config::parse(
+            Path::new("scrubd.toml"),
+            &format!("{GOOD}\n[shutdown]\ndrain_timeout = \"2s\"\n"),
+        )
+        .unwrap();
+        assert_eq!(c.drain_timeout, Duration::from_secs(2));
+        let e = err(&format!("{GOOD}\n[shutdown]\ndrain_timeout = \"soon\"\n"));
+        assert!(e.contains("drain_timeout \"soon\""), "{e}");
+        let e = err(&format!("{GOOD}\n[shutdown]\ndrain_timeout = \"0s\"\n"));
+        assert!(e.contains("between 100ms and 1h"), "{e}");
     }
 
     #[test]

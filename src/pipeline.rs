@@ -11,8 +11,13 @@
 //! then records the positions of everything it wrote in the checkpoint store and flushes it.
 //! A kill -9 therefore re-emits at most about one second of lines, never loses one.
 //!
-//! Signals: SIGTERM/SIGINT stop the sources; the pipeline drains and writes final checkpoints.
-//! SIGHUP reloads the rules (and redaction settings) and reopens sink files.
+//! Signals: handlers are installed before anything else (before the config is read, rules
+//! are compiled or files are scanned), so a signal at any moment is handled, not fatal.
+//! SIGTERM/SIGINT stop the sources; the pipeline drains and writes final checkpoints, within
+//! `[shutdown] drain_timeout`: if a sink is stuck (a reader of stdout that stopped reading, a
+//! hung disk), scrubd exits with an error once the timeout passes, logging how many lines were
+//! read and not delivered; their positions were never checkpointed, so the next start reads
+//! them again. SIGHUP reloads the rules (and redaction settings) and reopens sink files.
 //!
 //! One scrubd per state dir: the first thing `run` does after reading the config is to lock
 //! it ([`lock_state_dir`]).
@@ -20,7 +25,7 @@
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -34,7 +39,7 @@ use crate::metrics::Metrics;
 use crate::service::{self, Liveness};
 use crate::sink::{cloudwatch::CloudWatchSink, file::FileSink, stdout::StdoutSink, Record, RecordKind, Sink};
 use crate::source::cloudwatch::{CloudWatchSource, EventChunk};
-use crate::source::file::{FileSource, FileSourceConfig};
+use crate::source::file::{FileSource, FileSourceConfig, FileSourceStats};
 use crate::source::Chunk;
 
 /// How often sinks sync and checkpoints are written.
@@ -63,6 +68,8 @@ struct Delivery {
     data: Vec<u8>,
     records: Vec<Record>,
     end: Position,
+    /// Input lines it carries.
+    lines: u64,
 }
 
 /// What a scrub thread takes in, from either kind of source.
@@ -86,19 +93,56 @@ impl From<EventChunk> for Input {
     }
 }
 
-/// Run the daemon until SIGTERM/SIGINT. Returns after draining and the final checkpoints.
-pub fn run(config_path: &Path) -> Result<()> {
-    let config = Config::load(config_path)?;
-    let scrubber = Arc::new(RwLock::new(Arc::new(build_scrubber(&config)?)));
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    runtime.block_on(run_async(config, scrubber))
+/// Lines read and lines delivered (synced and checkpointed), for the shutdown report.
+#[derive(Default)]
+struct Progress {
+    /// File sources count what they read themselves; these are CloudWatch lines, counted as
+    /// they reach the scrubber.
+    events_read: AtomicU64,
+    delivered: AtomicU64,
 }
 
-async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Result<()> {
+/// The signals the daemon handles, installed before anything slow happens.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Install the handlers (within a runtime context). From here on TERM, INT and HUP are
+    /// recorded and acted on once the daemon is up, never fatal.
+    fn install() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals { term: signal(SignalKind::terminate())?, int: signal(SignalKind::interrupt())?, hup: signal(SignalKind::hangup())? })
+    }
+}
+
+/// Run the daemon until SIGTERM/SIGINT. Returns after draining and the final checkpoints, or
+/// with an error when the drain did not finish within `[shutdown] drain_timeout`.
+pub fn run(config_path: &Path) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let signals = {
+        let _context = runtime.enter();
+        Signals::install().context("installing signal handlers")?
+    };
+    let result = (|| {
+        let config = Config::load(config_path)?;
+        let scrubber = Arc::new(RwLock::new(Arc::new(build_scrubber(&config)?)));
+        runtime.block_on(run_async(config, scrubber, signals))
+    })();
+    // Threads stuck in a sink after a drain timeout must not hold the exit up.
+    runtime.shutdown_background();
+    result
+}
+
+async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>, signals: Signals) -> Result<()> {
     let _lock = lock_state_dir(&config.state_dir)?;
     let store = Arc::new(Mutex::new(
         CheckpointStore::open(&config.state_dir).with_context(|| format!("state dir {}", config.state_dir.display()))?,
     ));
+    let progress = Arc::new(Progress::default());
+    let mut file_stats: Vec<Arc<FileSourceStats>> = Vec::new();
     let metrics = {
         let s = scrubber.read().expect("scrubber lock");
         let kinds: Vec<&str> = s.rules().kinds().iter().map(String::as_str).collect();
@@ -160,6 +204,7 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
             )),
         };
         let ctx = SinkCtx {
+            progress: Arc::clone(&progress),
             live: Arc::clone(&live),
             stage: live.stage(&format!("sink-{}", s.name)),
             name: s.name.clone(),
@@ -181,6 +226,7 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
             metrics: Arc::clone(&metrics),
             live: Arc::clone(&live),
             stage: live.stage(&format!("scrub-{}", src.name)),
+            progress: Arc::clone(&progress),
         };
         let source_errors = metrics.source_errors.with_label_values(&[&src.name]);
         match &src.kind {
@@ -202,6 +248,7 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
                 let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(CHANNEL_DEPTH);
                 let watched = metrics.files_watched.with_label_values(&[&src.name]);
                 let stats = source.stats();
+                file_stats.push(source.stats());
                 let c = cancel.clone();
                 let name = src.name.clone();
                 threads.push(std::thread::Builder::new().name(format!("source-{name}")).spawn(move || {
@@ -262,16 +309,34 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
         tokio::spawn(async move { supervise(live, metrics, c).await });
     }
 
-    wait_for_signals(&config, &scrubber, &reopen_flags, &cancel).await;
+    wait_for_signals(&config, &scrubber, &reopen_flags, &cancel, signals).await;
     service::stopping();
-    tracing::info!("stopping: draining in-flight lines and writing final checkpoints");
+    tracing::info!(timeout_ms = config.drain_timeout.as_millis() as u64, "stopping: draining in-flight lines and writing final checkpoints");
     ready.store(false, Ordering::SeqCst);
     let joined = tokio::task::spawn_blocking(move || {
         for t in threads {
             let _ = t.join();
         }
     });
-    joined.await?;
+    if tokio::time::timeout(config.drain_timeout, joined).await.is_err() {
+        let read: u64 = file_stats.iter().map(|s| s.lines_read.load(Ordering::Relaxed)).sum::<u64>()
+            + progress.events_read.load(Ordering::Relaxed);
+        let undelivered = read.saturating_sub(progress.delivered.load(Ordering::Relaxed));
+        // Whatever was acknowledged is persisted; nothing beyond it ever was.
+        if let Ok(mut store) = store.try_lock() {
+            if let Err(e) = store.flush() {
+                tracing::warn!(error = %e, "final checkpoint failed");
+            }
+        }
+        tracing::error!(
+            undelivered_lines = undelivered,
+            "drain timed out: {undelivered} lines read were not delivered (a sink is stuck); their positions were not checkpointed, so the next start reads them again"
+        );
+        anyhow::bail!(
+            "drain timed out after {:?}: {undelivered} lines read were not delivered; they are read again at the next start",
+            config.drain_timeout
+        );
+    }
     if let Some(h) = server {
         let _ = h.await;
     }
@@ -286,15 +351,9 @@ async fn wait_for_signals(
     scrubber: &RwLock<Arc<Scrubber>>,
     reopen: &[Arc<AtomicBool>],
     cancel: &CancellationToken,
+    signals: Signals,
 ) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
-        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
-    else {
-        tracing::error!("cannot install signal handlers; stopping");
-        cancel.cancel();
-        return;
-    };
+    let Signals { mut term, mut int, mut hup } = signals;
     loop {
         tokio::select! {
             _ = term.recv() => break,
@@ -389,6 +448,7 @@ struct ScrubCtx {
     metrics: Arc<Metrics>,
     live: Arc<Liveness>,
     stage: usize,
+    progress: Arc<Progress>,
 }
 
 /// Scrub one source's chunks in order and pass them to its sink. Multi-line state (an open PEM
@@ -399,6 +459,11 @@ fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: Scr
     let mut hits: Vec<Hit> = Vec::new();
     while let Some(chunk) = rx.blocking_recv() {
         let chunk: Input = chunk.into();
+        let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
+            + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
+        if chunk.records.is_some() {
+            ctx.progress.events_read.fetch_add(lines, Ordering::Relaxed);
+        }
         let busy = ctx.live.busy(ctx.stage);
         let current = Arc::clone(&ctx.scrubber.read().expect("scrubber lock"));
         if !scratch.as_ref().is_some_and(|(s, _)| Arc::ptr_eq(s, &current)) {
@@ -438,11 +503,9 @@ fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: Scr
             }
             (None, Position::Group(_)) => unreachable!("CloudWatch chunks always carry records"),
         };
-        let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
-            + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
         ctx.metrics.record_block(&ctx.source, lines, chunk.data.len() as u64, u64::from(chunk.oversize_lines), &hits, s.rules());
         drop(busy);
-        let d = Delivery { source: Arc::clone(&ctx.source), data: out, records, end: chunk.end };
+        let d = Delivery { source: Arc::clone(&ctx.source), data: out, records, end: chunk.end, lines };
         if ctx.sink.send(d).is_err() {
             return; // the sink thread is gone; shutdown is under way
         }
@@ -450,6 +513,7 @@ fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: Scr
 }
 
 struct SinkCtx {
+    progress: Arc<Progress>,
     live: Arc<Liveness>,
     stage: usize,
     name: String,
@@ -462,7 +526,7 @@ struct SinkCtx {
 /// Write deliveries until every sender is gone; sync and checkpoint every second and at the end.
 fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
     let errors = ctx.metrics.sink_errors.with_label_values(&[&ctx.name]);
-    let mut written: Vec<Position> = Vec::new();
+    let mut written: Vec<(Position, u64)> = Vec::new();
     let mut last_sync = Instant::now();
     // Files with a checkpoint. A file's first delivery is checkpointed at once, not within the
     // second: until then a crash would leave no record of it (a `start_at = "end"` restart
@@ -491,9 +555,9 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
                         if known.insert((Arc::clone(&d.source), end.fingerprint.clone())) {
                             last_sync = Instant::now() - CHECKPOINT_EVERY; // checkpoint this new file now
                         }
-                        written.push(Position::File(FilePosition { sink: mark, ..end }));
+                        written.push((Position::File(FilePosition { sink: mark, ..end }), d.lines));
                     }
-                    group => written.push(group),
+                    group => written.push((group, d.lines)),
                 }
                 false
             }
@@ -555,7 +619,7 @@ fn write_until_accepted(
 
 /// Sync the sink, then record and persist the positions of everything written. False if the
 /// sink could not sync (the positions stay in `written` for the next attempt).
-fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<Position>, ctx: &SinkCtx, errors: &prometheus::IntCounter) -> bool {
+fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<(Position, u64)>, ctx: &SinkCtx, errors: &prometheus::IntCounter) -> bool {
     if written.is_empty() {
         // Nothing new, but an earlier flush may have failed (state dir full or read-only):
         // retry it now rather than when the next line arrives.
@@ -578,8 +642,9 @@ fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<Position>, ctx: &SinkCtx, e
         return false;
     }
     let mut store = ctx.store.lock().expect("checkpoint lock");
-    for p in written.drain(..) {
+    for (p, lines) in written.drain(..) {
         store.set_position(p);
+        ctx.progress.delivered.fetch_add(lines, Ordering::Relaxed);
     }
     if let Err(e) = store.flush() {
         ctx.metrics.checkpoint_errors.inc();

@@ -122,6 +122,125 @@ fn second_instance_on_the_same_state_dir_is_refused_naming_the_holder() {
     assert_exactly_once(&seen, &[("i", 100)]);
 }
 
+// 8. Shutdown and start-up.
+
+#[test]
+fn sigterm_with_a_stuck_stdout_reader_exits_within_the_drain_timeout() {
+    let mut d = Scrubd::unstarted(
+        Opts {
+            stdout_pipe: true,
+            ..Opts::default()
+        },
+        |port, _| {
+            format!(
+                r#"
+[state]
+dir = "state"
+[metrics]
+listen = "127.0.0.1:{port}"
+[shutdown]
+drain_timeout = "2s"
+[[sources]]
+name = "app"
+type = "file"
+include = ["logs/*.log"]
+start_at = "beginning"
+sink = "console"
+[[sinks]]
+name = "console"
+type = "stdout"
+"#
+            )
+        },
+    );
+    let log = d.path("logs/app.log");
+    let input = numbered("t", 0, 100_000);
+    append(&log, &input);
+    d.start();
+    // Nobody reads scrubd's stdout: wait until the pipe is full (64 KiB on Linux).
+    let mut stdout = d.take_stdout();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&stdout);
+    wait_until(Duration::from_secs(20), "a full stdout pipe", || {
+        let mut n: libc::c_int = 0;
+        // SAFETY: FIONREAD into a valid int on our own pipe.
+        unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) };
+        n >= 65536
+    });
+    let t0 = Instant::now();
+    d.signal(libc::SIGTERM);
+    let status = d.wait_exit(Duration::from_secs(8));
+    let took = t0.elapsed();
+    assert!(
+        status.is_some(),
+        "still running {took:?} after SIGTERM (drain_timeout = 2s)"
+    );
+    let mut delivered = Vec::new();
+    stdout.read_to_end(&mut delivered).unwrap();
+    let lines_out = delivered.iter().filter(|&&b| b == b'\n').count();
+    // Input offset just after the last line delivered.
+    let delivered_to: u64 = input
+        .split_inclusive('\n')
+        .take(lines_out)
+        .map(|l| l.len() as u64)
+        .sum();
+    let cp = checkpointed(&d, "app.log");
+    let err = d.stderr();
+    assert!(
+        cp <= delivered_to,
+        "checkpoint {cp} beyond the {delivered_to} bytes delivered ({lines_out} lines)"
+    );
+    assert!(
+        err.contains("not delivered"),
+        "the undelivered count is logged:\n{}",
+        d.stderr_tail()
+    );
+    assert!(!err.contains(SECRET), "secret in scrubd's own log");
+    eprintln!("stuck stdout: exit {status:?} {took:?} after SIGTERM, {lines_out} lines delivered, checkpoint {cp} <= {delivered_to}");
+}
+
+/// Spawn with 1,000 files to scan, send `sig` as soon as scrubd handles it or after 50 ms,
+/// whichever is first; the daemon after that.
+fn early_signal(sig: i32) -> Scrubd {
+    let mut d = Scrubd::unstarted(Opts::default(), |port, o| o.config(port));
+    for f in 0..1000 {
+        append(&d.path(&format!("logs/f{f:04}.log")), "x\n");
+    }
+    d.spawn();
+    let t0 = Instant::now();
+    let status = format!("/proc/{}/status", d.pid());
+    let bit = 1u64 << (sig - 1);
+    poll_until(Duration::from_millis(50), || {
+        std::fs::read_to_string(&status)
+            .ok()
+            .and_then(|s| {
+                s.lines().find_map(|l| {
+                    l.strip_prefix("SigCgt:")
+                        .map(|v| u64::from_str_radix(v.trim(), 16).unwrap_or(0))
+                })
+            })
+            .is_some_and(|m| m & bit != 0)
+    });
+    d.signal(sig);
+    eprintln!("signal {sig} sent {:?} after spawn", t0.elapsed());
+    d
+}
+
+#[test]
+fn sigterm_and_sighup_right_after_start_are_handled() {
+    let mut d = early_signal(libc::SIGTERM);
+    let status = d
+        .wait_exit(Duration::from_secs(30))
+        .expect("exit after SIGTERM");
+    assert!(
+        status.success(),
+        "SIGTERM during start-up: {status}; stderr:\n{}",
+        d.stderr_tail()
+    );
+    let mut d = early_signal(libc::SIGHUP);
+    d.wait_ready();
+    d.stop();
+}
+
 // Smaller cases.
 
 #[test]

@@ -85,6 +85,8 @@ pub struct FileSourceStats {
     pub rotations: AtomicU64,
     pub deletions: AtomicU64,
     pub read_errors: AtomicU64,
+    /// Lines handed to the pipeline.
+    pub lines_read: AtomicU64,
 }
 
 /// A copy of [`FileSourceStats`] at one moment.
@@ -320,6 +322,9 @@ impl FileSource {
             self.poll(&mut out)?;
             let idle = out.is_empty() && !self.more;
             for chunk in out.drain(..) {
+                let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
+                    + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
+                self.stats.lines_read.fetch_add(lines, Ordering::Relaxed);
                 if tx.blocking_send(chunk).is_err() {
                     return Ok(());
                 }
