@@ -1,18 +1,24 @@
-//! The file sink: input `/var/log/app/x.log` of source `app` is appended to `<dir>/app/x.log`;
-//! a CloudWatch stream `2026/11/24/[$LATEST]ab12` of source `cw` to
+//! The file sink: lines of input `/var/log/app/x.log` of source `app` are appended to
+//! `<dir>/app/x.log`; a CloudWatch stream `2026/11/24/[$LATEST]ab12` of source `cw` to
 //! `<dir>/cw/2026_11_24_[$LATEST]ab12` (`/` becomes `_`).
+//!
+//! **Names, one-to-one.** A file's output mirrors its path below its source's root (the
+//! deepest directory holding every include glob's literal prefix): with
+//! `include = ["/var/log/*/app.log"]`, `/var/log/d1/app.log` goes to `<dir>/app/d1/app.log` and
+//! `/var/log/d2/app.log` to `<dir>/app/d2/app.log`. When all of a source's files are in one
+//! directory (the usual `/var/log/app/*.log`) that is just the file name, as before. Names are
+//! kept byte for byte, invalid UTF-8 included.
 //!
 //! Files stay open between writes; `reopen` (SIGHUP, logrotate's postrotate) closes them so the
 //! next write creates the file afresh at its path. `sync` fsyncs the files written since the
-//! last sync. Output names use the input's file name only: two inputs of one source with the
-//! same file name in different directories share an output file.
+//! last sync.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::{Record, Sink};
+use super::{path_of_stream, Record, RecordKind, Sink};
 use crate::checkpoint::SinkMark;
 
 /// Appends to mirrored files under `dir`.
@@ -30,8 +36,24 @@ impl FileSink {
         }
     }
 
-    /// Where lines of input stream `stream` read by `source` are written.
-    pub fn output_path(&self, source: &str, stream: &str) -> PathBuf {
+    /// Where lines of input stream `stream` read by `source` are written: a file's path
+    /// mirrored below `<dir>/<source>`, a CloudWatch stream flattened (`/` becomes `_`).
+    pub fn output_path(&self, source: &str, stream: &str, kind: RecordKind) -> PathBuf {
+        let base = self.dir.join(source);
+        if kind == RecordKind::Lines {
+            let mut out = base.clone();
+            for c in path_of_stream(stream).components() {
+                // A file's path below its root has only normal components; anything else
+                // (never produced by discovery) must not climb out of the output dir.
+                match c {
+                    std::path::Component::Normal(n) => out.push(n),
+                    _ => out.push("_"),
+                }
+            }
+            if out != base {
+                return out;
+            }
+        }
         let mut name: String = stream
             .chars()
             .map(|c| if c == '/' || c == '\0' { '_' } else { c })
@@ -39,7 +61,7 @@ impl FileSink {
         if name.is_empty() || name.starts_with('.') {
             name.insert(0, '_');
         }
-        self.dir.join(source).join(name)
+        base.join(name)
     }
 
     fn file(&mut self, path: PathBuf) -> io::Result<&mut (File, bool, u64)> {
@@ -138,7 +160,7 @@ impl Sink for FileSink {
                 end += records[at].len;
                 at += 1;
             }
-            let path = self.output_path(source, stream);
+            let path = self.output_path(source, stream, records[at - 1].kind);
             mark = Some(self.append(path, &data[start.min(data.len())..end.min(data.len())])?);
         }
         Ok(if records.len() == 1 { mark } else { None })
@@ -199,7 +221,41 @@ mod tests {
             b"a1\na2\n"
         );
         assert_eq!(std::fs::read(dir.path().join("cw/b")).unwrap(), b"b1\n");
-        assert_eq!(s.output_path("cw", "..").file_name().unwrap(), "_..");
+        let event = RecordKind::Event {
+            timestamp_ms: 1,
+            newline: true,
+        };
+        assert_eq!(s.output_path("cw", "..", event).file_name().unwrap(), "_..");
+    }
+
+    #[test]
+    fn file_outputs_mirror_the_path_below_the_root_byte_for_byte() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileSink::new(dir.path().to_path_buf());
+        s.write("app", b"one\n", &lines("d1/app.log", b"one\n"))
+            .unwrap();
+        s.write("app", b"two\n", &lines("d2/app.log", b"two\n"))
+            .unwrap();
+        s.write("app", b"three\n", &lines("bad\\xff.log", b"three\n"))
+            .unwrap();
+        s.write("app", b"four\n", &lines("bad\\xfe.log", b"four\n"))
+            .unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("app/d1/app.log")).unwrap(),
+            b"one\n"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("app/d2/app.log")).unwrap(),
+            b"two\n"
+        );
+        let bad = |b: &[u8]| dir.path().join("app").join(std::ffi::OsStr::from_bytes(b));
+        assert_eq!(std::fs::read(bad(b"bad\xff.log")).unwrap(), b"three\n");
+        assert_eq!(std::fs::read(bad(b"bad\xfe.log")).unwrap(), b"four\n");
+        assert_eq!(
+            s.output_path("app", "../../etc/x", RecordKind::Lines),
+            dir.path().join("app/_/_/etc/x")
+        );
     }
 
     #[test]

@@ -532,6 +532,9 @@ pub fn numbered(tag: &str, from: usize, to: usize) -> String {
         .collect()
 }
 
+/// How often each numbered line (tag, n) occurs.
+pub type Census = BTreeMap<(String, usize), usize>;
+
 /// How often each (tag, n) occurs in `lines`. Panics on an unredacted secret or a line that is
 /// not exactly one numbered line (e.g. a fragment glued to another line).
 pub fn census(lines: &[String]) -> BTreeMap<(String, usize), usize> {
