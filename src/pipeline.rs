@@ -32,7 +32,10 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use crate::aws::RateLimiter;
-use crate::checkpoint::{lock_state_dir, CheckpointStore, FilePosition, Position, SinkMark};
+use crate::checkpoint::{
+    lock_state_dir, CheckpointStore, FilePosition, Position, SinkMark, CHECKPOINT_FILE,
+    CHECKPOINT_TMP_FILE, LOCK_FILE,
+};
 use crate::config::{Config, SinkKind, SourceKind};
 use crate::engine::{validate::JWT_ALGS, Hit, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
 use crate::metrics::Metrics;
@@ -41,7 +44,7 @@ use crate::sink::{
     cloudwatch::CloudWatchSink, file::FileSink, stdout::StdoutSink, Record, RecordKind, Sink,
 };
 use crate::source::cloudwatch::{CloudWatchSource, EventChunk};
-use crate::source::file::{FileSource, FileSourceConfig, FileSourceStats};
+use crate::source::file::{Avoid, FileSource, FileSourceConfig, FileSourceStats};
 use crate::source::Chunk;
 
 /// How often sinks sync and checkpoints are written.
@@ -164,12 +167,31 @@ pub fn run(config_path: &Path) -> Result<()> {
     result
 }
 
+/// The paths scrubd writes: every file sink's `<dir>/<source>` for the sources it serves, and
+/// the state files. No source may follow them.
+pub fn own_paths(config: &Config) -> Avoid {
+    let mut dirs = Vec::new();
+    for src in &config.sources {
+        if let SinkKind::File { dir } = &config.sinks[src.sink].kind {
+            dirs.push(dir.join(&src.name));
+        }
+    }
+    let files = [CHECKPOINT_FILE, CHECKPOINT_TMP_FILE, LOCK_FILE]
+        .iter()
+        .map(|f| config.state_dir.join(f))
+        .collect();
+    Avoid { dirs, files }
+}
+
 async fn run_async(
     config: Config,
     scrubber: Arc<RwLock<Arc<Scrubber>>>,
     signals: Signals,
 ) -> Result<()> {
     let _lock = lock_state_dir(&config.state_dir)?;
+    for w in &config.warnings {
+        tracing::warn!("{w}");
+    }
     let store = Arc::new(Mutex::new(
         CheckpointStore::open(&config.state_dir)
             .with_context(|| format!("state dir {}", config.state_dir.display()))?,
@@ -307,6 +329,17 @@ async fn run_async(
                     let store = store.lock().expect("checkpoint lock");
                     (store.get(&src.name), store.has_started(&src.name))
                 };
+                let yield_to = config
+                    .sources
+                    .iter()
+                    .take_while(|s| s.name != src.name)
+                    .filter_map(|s| match &s.kind {
+                        SourceKind::File {
+                            include, exclude, ..
+                        } => Some((include.clone(), exclude.clone())),
+                        SourceKind::CloudWatch(_) => None,
+                    })
+                    .collect();
                 let mut source = FileSource::new(
                     FileSourceConfig {
                         name: src.name.clone(),
@@ -316,6 +349,8 @@ async fn run_async(
                         max_line_bytes: config.redact.max_line_bytes,
                         partial_flush: *partial_flush,
                         rescan_interval: *rescan_interval,
+                        avoid: own_paths(&config),
+                        yield_to,
                     },
                     positions,
                     started_before,

@@ -79,6 +79,15 @@ fn end_daemon(prepare: impl FnOnce(&mut Scrubd)) -> Scrubd {
     )
 }
 
+/// `scrubd check --config <root>/scrubd.toml`.
+fn check(d: &Scrubd) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_scrubd"))
+        .args(["check", "--config"])
+        .arg(d.path("scrubd.toml"))
+        .output()
+        .unwrap()
+}
+
 // 1. start_at = "end" applies to the files present at the first start only.
 
 #[test]
@@ -369,6 +378,135 @@ fn filter(input: &[u8]) -> String {
         .unwrap();
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
+}
+
+// 6. Loops and doubles.
+
+#[test]
+fn config_whose_globs_reach_the_sink_dir_or_the_state_dir_is_refused() {
+    for (what, sink_dir, state_dir) in [
+        ("sink", "logs/scrubbed", "state"),
+        ("state", "out", "logs/state"),
+    ] {
+        let mut d = Scrubd::unstarted(
+            Opts {
+                include: vec!["logs/**"],
+                out: sink_dir,
+                state: state_dir,
+                ..Opts::default()
+            },
+            |port, o| o.config(port),
+        );
+        append(&d.path("logs/app.log"), &numbered("l", 0, 10));
+        let out = check(&d);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "check accepted a {what} dir under the source's globs: {text}"
+        );
+        assert!(
+            text.contains("logs/**")
+                && text.contains(if what == "sink" { "scrubbed" } else { "state" }),
+            "{text}"
+        );
+        d.spawn();
+        let status = d.wait_exit(Duration::from_secs(10));
+        let grown = std::fs::read_dir(d.path(sink_dir)).map_or(0, |e| e.count());
+        assert!(
+            status.is_some_and(|s| s.code() == Some(2)),
+            "run with a {what} dir under the globs: {status:?}, {grown} entries in the sink dir"
+        );
+        assert!(d.stderr().contains("logs/**"), "{}", d.stderr_tail());
+    }
+}
+
+#[test]
+fn file_under_the_sink_dir_is_never_followed_even_through_a_symlink() {
+    let d = Scrubd::new(Opts::default(), |d| {
+        append(&d.path("logs/app.log"), &numbered("s", 0, 10));
+        std::fs::create_dir_all(d.path("out/app")).unwrap();
+        append(&d.path("out/app/app.log"), "");
+        std::os::unix::fs::symlink("../out/app/app.log", d.path("logs/loop.log")).unwrap();
+    });
+    let seen = settle(&d, &[("s", 10)], &["app.log"]);
+    let watched = d.metric("scrubd_files_watched{source=\"app\"}");
+    let names: Vec<_> = d.outputs().into_iter().map(|(p, b)| (p, b.len())).collect();
+    assert_eq!(watched, 1.0, "followed files; outputs {names:?}");
+    assert_exactly_once(&seen, &[("s", 10)]);
+    assert_eq!(names.len(), 1, "outputs: {names:?}");
+}
+
+#[test]
+fn file_matched_by_two_sources_is_followed_once() {
+    let d = Scrubd::with_config(|port| {
+        format!(
+            r#"
+[state]
+dir = "state"
+[metrics]
+listen = "127.0.0.1:{port}"
+[[sources]]
+name = "app"
+type = "file"
+include = ["logs/*.log"]
+start_at = "beginning"
+sink = "scrubbed"
+rescan_interval_ms = 200
+[[sources]]
+name = "all"
+type = "file"
+include = ["logs/*"]
+start_at = "beginning"
+sink = "scrubbed"
+rescan_interval_ms = 200
+[[sinks]]
+name = "scrubbed"
+type = "file"
+dir = "out"
+"#
+        )
+    });
+    append(&d.path("logs/app.log"), &numbered("a", 0, 20));
+    append(&d.path("logs/other.txt"), &numbered("o", 0, 5));
+    let lines = || -> Vec<String> {
+        let mut v = Vec::new();
+        for src in ["app", "all"] {
+            for e in std::fs::read_dir(d.path(&format!("out/{src}")))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                v.extend(
+                    String::from_utf8_lossy(&std::fs::read(e.path()).unwrap())
+                        .lines()
+                        .map(String::from),
+                );
+            }
+        }
+        v
+    };
+    poll_until(Duration::from_secs(8), || {
+        census_with_malformed(&lines()).0.len() >= 25
+    });
+    // Both sources have scanned and delivered what they follow (a first delivery is
+    // checkpointed at once): a second copy of app.log's lines would be out by now.
+    poll_until(Duration::from_secs(5), || {
+        d.metric("scrubd_files_watched{source=\"all\"}") >= 1.0
+            && checkpointed(&d, "app.log") == size(&d.path("logs/app.log"))
+            && checkpointed(&d, "other.txt") == size(&d.path("logs/other.txt"))
+    });
+    let seen = census(&lines());
+    assert_exactly_once(&seen, &[("a", 20), ("o", 5)]);
+    let out = check(&d);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success()
+            && text.contains("warning")
+            && text.contains("\"app\"")
+            && text.contains("\"all\""),
+        "{text}"
+    );
 }
 
 // 7. One instance per state dir.

@@ -58,7 +58,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::checkpoint::FilePosition;
 use crate::source::Chunk;
-pub use discovery::{Discovery, GlobError};
+pub use discovery::{Avoid, Discovery, GlobError};
 pub use fingerprint::{FileId, DEFAULT_FINGERPRINT_BYTES};
 pub use tailer::{FileTailer, StartHint, TailCounts, TailerConfig, Tracker};
 
@@ -89,6 +89,10 @@ pub struct FileSourceConfig {
     pub partial_flush: Duration,
     /// How often the globs are expanded again.
     pub rescan_interval: Duration,
+    /// Files scrubd writes, never followed.
+    pub avoid: Avoid,
+    /// Include/exclude globs of the file sources before this one: files they match are theirs.
+    pub yield_to: Vec<(Vec<String>, Vec<String>)>,
 }
 
 /// Counters of a running source, readable from any thread.
@@ -173,7 +177,9 @@ impl FileSource {
         started_before: bool,
     ) -> Result<Self, GlobError> {
         raise_fd_limit();
-        let discovery = Discovery::new(&cfg.include, &cfg.exclude)?;
+        let discovery = Discovery::new(&cfg.include, &cfg.exclude)?
+            .avoiding(cfg.avoid.clone())
+            .yielding_to(&cfg.yield_to)?;
         let root = discovery.common_root();
         let tailer_cfg = TailerConfig {
             max_line_bytes: cfg.max_line_bytes,

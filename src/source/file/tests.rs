@@ -22,6 +22,8 @@ fn config(include: &str, start_at: StartAt) -> FileSourceConfig {
         max_line_bytes: 1024,
         partial_flush: Duration::from_secs(5),
         rescan_interval: Duration::ZERO,
+        avoid: Avoid::default(),
+        yield_to: Vec::new(),
     }
 }
 
@@ -361,6 +363,25 @@ fn checkpoint_of_a_vanished_inode_passes_only_to_a_file_that_proves_its_offset()
     )
     .unwrap();
     assert_eq!(poll(&mut src), pairs(&[("copy.log", "old 3\n")]));
+}
+
+#[test]
+fn files_scrubd_writes_and_files_of_earlier_sources_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("logs")).unwrap();
+    fs::create_dir_all(dir.path().join("out/app")).unwrap();
+    append(&dir.path().join("logs/a.log"), b"a\n");
+    append(&dir.path().join("logs/b.txt"), b"b\n");
+    append(&dir.path().join("out/app/a.log"), b"scrubbed a\n");
+    std::os::unix::fs::symlink("../out/app/a.log", dir.path().join("logs/loop.log")).unwrap();
+    let mut cfg = config(&glob(dir.path(), "logs/*"), StartAt::Beginning);
+    cfg.avoid = Avoid {
+        dirs: vec![dir.path().join("out/app")],
+        files: vec![],
+    };
+    cfg.yield_to = vec![(vec![glob(dir.path(), "logs/*.txt")], vec![])];
+    let mut src = FileSource::new(cfg, vec![], false).unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("a.log", "a\n")]));
 }
 
 #[test]
