@@ -1,5 +1,6 @@
 //! Durable positions: where each input was read up to, written only after the sink accepted
-//! everything before it (at-least-once). Stored in the state dir, written atomically.
+//! everything before it (at-least-once). Stored in the state dir, written atomically; the
+//! state dir is held by one scrubd at a time ([`lock_state_dir`]).
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -9,14 +10,19 @@ use std::path::PathBuf;
 pub struct FilePosition {
     /// Source name from the config.
     pub source: String,
-    /// Path the file had when last read (it may have been rotated since).
+    /// Path the file had when last read (it may have been rotated since). Stored as a JSON
+    /// string when it is UTF-8, else as `{"base64": "…"}` of its bytes.
+    #[serde(with = "path_bytes")]
     pub path: PathBuf,
     pub dev: u64,
     pub ino: u64,
-    /// Hex digest of the file's first bytes: identity that survives inode reuse and renames.
+    /// Hex digest of the file's first bytes: tells an inode reused by a new file from the old.
     pub fingerprint: String,
     /// Byte offset just after the last line the sink accepted.
     pub offset: u64,
+    /// Proof of the bytes just before `offset` (absent in documents of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<Proof>,
     /// Where the sink had written up to when this position was checkpointed (file sinks): after a
     /// crash, output beyond it is what the restart will write a second time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,18 +46,68 @@ pub struct GroupPosition {
     pub seen: BTreeMap<String, i64>,
 }
 
+/// Evidence that a file holds the content a position was taken in: the SHA-256 of the `len`
+/// bytes just before the position's offset (see `source::file::fingerprint`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proof {
+    pub len: u32,
+    pub sha256: String,
+}
+
 /// A position of any source kind, as it travels from a source to the checkpoint store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Position {
     File(FilePosition),
     Group(GroupPosition),
+    /// The file (source, dev, ino, fingerprint) is gone: drop its checkpoint.
+    FileGone(FilePosition),
 }
 
 /// An output file and its length at a checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SinkMark {
+    #[serde(with = "path_bytes")]
     pub path: PathBuf,
     pub len: u64,
+}
+
+/// Paths as JSON without loss: a string when the path is UTF-8 (as older versions wrote
+/// every path), else `{"base64": "<the path's bytes>"}`. Both forms are read.
+mod path_bytes {
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    use std::path::{Path, PathBuf};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Text(String),
+        Bytes { base64: String },
+    }
+
+    pub fn serialize<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+        match path.to_str() {
+            Some(text) => Repr::Text(text.to_string()),
+            None => Repr::Bytes {
+                base64: base64::engine::general_purpose::STANDARD
+                    .encode(path.as_os_str().as_bytes()),
+            },
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+        Ok(match Repr::deserialize(d)? {
+            Repr::Text(text) => PathBuf::from(text),
+            Repr::Bytes { base64 } => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(base64)
+                    .map_err(serde::de::Error::custom)?;
+                PathBuf::from(std::ffi::OsString::from_vec(bytes))
+            }
+        })
+    }
 }
 
 use std::collections::BTreeMap;
@@ -62,6 +118,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Name of the checkpoint document inside the state dir.
 pub const CHECKPOINT_FILE: &str = "checkpoints.json";
+/// The lock a running scrubd holds on its state dir (it holds its pid).
+pub const LOCK_FILE: &str = "scrubd.lock";
 /// The temp file a flush writes before renaming it over [`CHECKPOINT_FILE`].
 pub const CHECKPOINT_TMP_FILE: &str = "checkpoints.json.tmp";
 /// The document version this build reads and writes.
@@ -92,6 +150,65 @@ pub enum CheckpointError {
     UnsupportedVersion { path: PathBuf, version: u64 },
     #[error("checkpoint store {path}: cannot encode checkpoints: {reason}")]
     Encode { path: PathBuf, reason: String },
+    #[error(
+        "state dir {dir} is in use by another scrubd ({holder}, lock file {lock}); two \
+         instances on one state dir would deliver lines twice and overwrite each other's positions"
+    )]
+    Locked {
+        dir: PathBuf,
+        lock: PathBuf,
+        holder: String,
+    },
+}
+
+/// The exclusive lock on a state dir, held until dropped (or the process ends).
+#[derive(Debug)]
+pub struct StateLock {
+    _file: File,
+}
+
+/// Take the exclusive lock on `dir` (creating it if missing): `flock` on `dir/scrubd.lock`,
+/// which then holds our pid. Fails at once, naming the holder's pid, if another process holds it.
+pub fn lock_state_dir(dir: &Path) -> Result<StateLock, CheckpointError> {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    fs::create_dir_all(dir).map_err(io_err("create the state directory", dir))?;
+    let lock = dir.join(LOCK_FILE);
+    // Held read-only (flock needs no write access): a file open for writing would keep the
+    // state dir's file system from being remounted read-only.
+    if let Err(e) = OpenOptions::new().append(true).create(true).open(&lock) {
+        return Err(io_err("create", &lock)(e));
+    }
+    let mut f = File::open(&lock).map_err(io_err("open", &lock))?;
+    // SAFETY: flock on a file descriptor we own.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EWOULDBLOCK) {
+            return Err(io_err("lock", &lock)(e));
+        }
+        let mut pid = String::new();
+        let _ = f.read_to_string(&mut pid);
+        let holder = match pid.trim().parse::<u32>() {
+            Ok(p) => format!("pid {p}"),
+            Err(_) => "pid unknown".to_string(),
+        };
+        return Err(CheckpointError::Locked {
+            dir: dir.to_path_buf(),
+            lock,
+            holder,
+        });
+    }
+    // The pid is for the next instance's error message only: a full or read-only state dir
+    // does not stop this one.
+    let pid = OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&lock)
+        .and_then(|mut w| writeln!(w, "{}", std::process::id()));
+    if let Err(e) = pid {
+        tracing::warn!(lock = %lock.display(), error = %e, "cannot write our pid into the state dir lock");
+    }
+    Ok(StateLock { _file: f })
 }
 
 /// One stored entry: a [`FilePosition`] plus when it was last set, for pruning.
@@ -113,14 +230,25 @@ struct GroupEntry {
     updated_unix_secs: u64,
 }
 
-/// Version 1 documents written before CloudWatch sources existed have no `groups`: it
-/// defaults to empty, so they read as they are.
+/// What the store knows of a source itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SourceEntry {
+    /// Unix seconds of the source's first start with this state dir: from then on, a file
+    /// without checkpoint is new and read from its beginning (`start_at` applied before).
+    first_start_unix_secs: u64,
+}
+
+/// Version 1 documents written before CloudWatch sources existed have no `groups`, and
+/// those written before sources were recorded have no `sources`: both default to empty, so
+/// they read as they are.
 #[derive(Serialize, Deserialize)]
 struct Document {
     version: u64,
     files: Vec<Entry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     groups: Vec<GroupEntry>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    sources: BTreeMap<String, SourceEntry>,
 }
 
 /// Only the version, read first so a newer document is reported as such, not as corrupt.
@@ -133,8 +261,12 @@ struct VersionProbe {
 ///
 /// ```json
 /// {"version": 1, "files": [{"source": "app", "path": "/var/log/app.log", "dev": 2049,
-///   "ino": 131, "fingerprint": "9f…", "offset": 4096, "updated_unix_secs": 1700000000}]}
+///   "ino": 131, "fingerprint": "9f…", "offset": 4096, "proof": {"len": 1024, "sha256": "…"},
+///   "updated_unix_secs": 1700000000}],
+///  "sources": {"app": {"first_start_unix_secs": 1700000000}}}
 /// ```
+///
+/// File entries are keyed by source, device and inode: two live files never share one.
 ///
 /// Changes stay in memory until [`flush`](Self::flush), which replaces the file atomically
 /// (temp file, fsync, rename, fsync of the directory): after a crash the file holds either
@@ -142,10 +274,11 @@ struct VersionProbe {
 #[derive(Debug)]
 pub struct CheckpointStore {
     dir: PathBuf,
-    /// Keyed by (source, fingerprint) so the document is written in a stable order.
-    entries: BTreeMap<(String, String), Entry>,
+    /// Keyed by (source, dev, ino) so the document is written in a stable order.
+    entries: BTreeMap<(String, u64, u64), Entry>,
     /// CloudWatch positions keyed by (source, group).
     groups: BTreeMap<(String, String), GroupEntry>,
+    sources: BTreeMap<String, SourceEntry>,
     dirty: bool,
 }
 
@@ -164,12 +297,14 @@ impl CheckpointStore {
         let path = dir.join(CHECKPOINT_FILE);
         let mut entries = BTreeMap::new();
         let mut groups = BTreeMap::new();
+        let mut sources = BTreeMap::new();
         match fs::read(&path) {
             Ok(bytes) => {
                 let doc = parse(&path, &bytes)?;
                 for e in doc.files {
-                    entries.insert((e.pos.source.clone(), e.pos.fingerprint.clone()), e);
+                    entries.insert((e.pos.source.clone(), e.pos.dev, e.pos.ino), e);
                 }
+                sources = doc.sources;
                 for g in doc.groups {
                     groups.insert((g.pos.source.clone(), g.pos.group.clone()), g);
                 }
@@ -181,8 +316,27 @@ impl CheckpointStore {
             dir: dir.to_path_buf(),
             entries,
             groups,
+            sources,
             dirty: false,
         })
+    }
+
+    /// Whether `source` has started with this state dir before.
+    pub fn has_started(&self, source: &str) -> bool {
+        self.sources.contains_key(source)
+    }
+
+    /// Record that `source` has started (its first start, if this is it).
+    pub fn mark_started(&mut self, source: &str) {
+        if !self.sources.contains_key(source) {
+            self.sources.insert(
+                source.to_string(),
+                SourceEntry {
+                    first_start_unix_secs: unix_secs(SystemTime::now()),
+                },
+            );
+            self.dirty = true;
+        }
     }
 
     /// Path of the checkpoint document.
@@ -190,7 +344,7 @@ impl CheckpointStore {
         self.dir.join(CHECKPOINT_FILE)
     }
 
-    /// Every stored position of `source`, in fingerprint order.
+    /// Every stored position of `source`, in (dev, ino) order.
     pub fn get(&self, source: &str) -> Vec<FilePosition> {
         self.entries
             .values()
@@ -201,7 +355,11 @@ impl CheckpointStore {
 
     /// Every stored CloudWatch position of `source`, in group order.
     pub fn get_groups(&self, source: &str) -> Vec<GroupPosition> {
-        self.groups.values().filter(|e| e.pos.source == source).map(|e| e.pos.clone()).collect()
+        self.groups
+            .values()
+            .filter(|e| e.pos.source == source)
+            .map(|e| e.pos.clone())
+            .collect()
     }
 
     /// Record a position of either kind.
@@ -209,6 +367,20 @@ impl CheckpointStore {
         match pos {
             Position::File(p) => self.set(p),
             Position::Group(g) => self.set_group(g),
+            Position::FileGone(p) => self.forget(&p),
+        }
+    }
+
+    /// Drop the entry of the file `pos` names (same source, dev, ino and fingerprint).
+    pub fn forget(&mut self, pos: &FilePosition) {
+        let key = (pos.source.clone(), pos.dev, pos.ino);
+        if self
+            .entries
+            .get(&key)
+            .is_some_and(|e| e.pos.fingerprint == pos.fingerprint)
+        {
+            self.entries.remove(&key);
+            self.dirty = true;
         }
     }
 
@@ -216,33 +388,37 @@ impl CheckpointStore {
     pub fn set_group(&mut self, pos: GroupPosition) {
         let updated_unix_secs = unix_secs(SystemTime::now());
         let key = (pos.source.clone(), pos.group.clone());
-        if self.groups.get(&key).is_some_and(|e| e.pos == pos && e.updated_unix_secs == updated_unix_secs) {
+        if self
+            .groups
+            .get(&key)
+            .is_some_and(|e| e.pos == pos && e.updated_unix_secs == updated_unix_secs)
+        {
             return;
         }
-        self.groups.insert(key, GroupEntry { pos, updated_unix_secs });
+        self.groups.insert(
+            key,
+            GroupEntry {
+                pos,
+                updated_unix_secs,
+            },
+        );
         self.dirty = true;
     }
 
-    /// Record `pos`, replacing the entry of the same file: same source and fingerprint (the file,
-    /// maybe renamed), or same source, dev and inode (that inode now holds a different file).
+    /// Record `pos`, replacing the entry of the same file: same source, dev and inode (the
+    /// file, maybe renamed; or a new file on a reused inode).
     pub fn set(&mut self, pos: FilePosition) {
         self.set_at(pos, SystemTime::now());
     }
 
     fn set_at(&mut self, pos: FilePosition, now: SystemTime) {
         let updated_unix_secs = unix_secs(now);
-        let key = (pos.source.clone(), pos.fingerprint.clone());
+        let key = (pos.source.clone(), pos.dev, pos.ino);
         if let Some(e) = self.entries.get(&key) {
             if e.pos == pos && e.updated_unix_secs == updated_unix_secs {
                 return;
             }
         }
-        self.entries.retain(|(source, fp), e| {
-            !(*source == pos.source
-                && *fp != pos.fingerprint
-                && e.pos.dev == pos.dev
-                && e.pos.ino == pos.ino)
-        });
         self.entries.insert(
             key,
             Entry {
@@ -251,6 +427,19 @@ impl CheckpointStore {
             },
         );
         self.dirty = true;
+    }
+
+    /// Drop the file entries of `source` not [`set`](Self::set) within `max_age` of `now` and
+    /// return how many. Call it after the source has `set` the files it found at start-up
+    /// (which refreshes them): what is left was not found (gone while scrubd was stopped).
+    pub fn prune_files(&mut self, source: &str, max_age: Duration, now: SystemTime) -> usize {
+        let cutoff = unix_secs(now).saturating_sub(max_age.as_secs());
+        let before = self.entries.len();
+        self.entries
+            .retain(|(s, _, _), e| s != source || e.updated_unix_secs >= cutoff);
+        let pruned = before - self.entries.len();
+        self.dirty |= pruned > 0;
+        pruned
     }
 
     /// Drop entries not [`set`](Self::set) within `max_age` of `now` and return how many.
@@ -286,6 +475,7 @@ impl CheckpointStore {
             version: FORMAT_VERSION.into(),
             files: self.entries.values().cloned().collect(),
             groups: self.groups.values().cloned().collect(),
+            sources: self.sources.clone(),
         };
         let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| CheckpointError::Encode {
             path: path.clone(),
@@ -361,6 +551,7 @@ mod tests {
             ino,
             fingerprint: fp.into(),
             offset,
+            proof: None,
             sink: None,
         }
     }
@@ -391,7 +582,11 @@ mod tests {
     fn group_positions_round_trip_beside_files_and_old_documents_still_read() {
         let dir = tempfile::tempdir().unwrap();
         // A document from before CloudWatch sources: no "groups".
-        fs::write(dir.path().join(CHECKPOINT_FILE), br#"{"version": 1, "files": []}"#).unwrap();
+        fs::write(
+            dir.path().join(CHECKPOINT_FILE),
+            br#"{"version": 1, "files": []}"#,
+        )
+        .unwrap();
         let mut s = CheckpointStore::open(dir.path()).unwrap();
         assert!(s.get_groups("cw").is_empty());
         let g = GroupPosition {
@@ -532,20 +727,85 @@ mod tests {
         s.set(pos("app", 1, "dd", 3));
         assert_eq!(
             s.get("app"),
-            vec![pos("app", 2, "bb", 20), pos("app", 1, "dd", 3)]
+            vec![pos("app", 1, "dd", 3), pos("app", 2, "bb", 20)]
         );
         assert_eq!(s.get("other"), vec![pos("other", 1, "cc", 7)]);
     }
 
     #[test]
-    fn same_fingerprint_after_rename_replaces_the_entry() {
+    fn files_sharing_a_fingerprint_keep_an_entry_each() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = CheckpointStore::open(dir.path()).unwrap();
-        s.set(pos("app", 1, "aa", 500));
-        let mut rotated = pos("app", 9, "aa", 600);
-        rotated.path = PathBuf::from("/var/log/app.log.1");
-        s.set(rotated.clone());
-        assert_eq!(s.get("app"), vec![rotated]);
+        s.set(pos("app", 1, "banner", 500));
+        s.set(pos("app", 2, "banner", 20));
+        let mut renamed = pos("app", 1, "banner", 600);
+        renamed.path = PathBuf::from("/var/log/app.log.1");
+        s.set(renamed.clone());
+        assert_eq!(s.get("app"), vec![renamed, pos("app", 2, "banner", 20)]);
+    }
+
+    #[test]
+    fn forget_drops_only_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = CheckpointStore::open(dir.path()).unwrap();
+        s.set(pos("app", 1, "aa", 5));
+        s.set_position(Position::FileGone(pos("app", 1, "other", 0)));
+        assert_eq!(s.get("app").len(), 1, "same inode, another file: kept");
+        s.set_position(Position::FileGone(pos("app", 1, "aa", 0)));
+        assert!(s.get("app").is_empty());
+    }
+
+    #[test]
+    fn non_utf8_paths_round_trip_and_old_text_paths_still_read() {
+        use std::os::unix::ffi::OsStringExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = CheckpointStore::open(dir.path()).unwrap();
+        let mut bad = pos("app", 1, "aa", 5);
+        bad.path = PathBuf::from(std::ffi::OsString::from_vec(
+            b"/var/log/bad\xff.log".to_vec(),
+        ));
+        bad.sink = Some(SinkMark {
+            path: PathBuf::from(std::ffi::OsString::from_vec(b"/out/bad\xfe.log".to_vec())),
+            len: 3,
+        });
+        let good = pos("app", 2, "bb", 6);
+        s.set(bad.clone());
+        s.set(good.clone());
+        s.flush().unwrap();
+        let text = fs::read_to_string(s.path()).unwrap();
+        assert!(
+            text.contains(r#""path": "/var/log/app-2.log""#),
+            "UTF-8 paths stay strings: {text}"
+        );
+        assert!(text.contains("base64"), "{text}");
+        assert_eq!(
+            CheckpointStore::open(dir.path()).unwrap().get("app"),
+            vec![bad, good]
+        );
+    }
+
+    #[test]
+    fn sources_started_are_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = CheckpointStore::open(dir.path()).unwrap();
+        assert!(!s.has_started("app"));
+        s.mark_started("app");
+        s.flush().unwrap();
+        let s = CheckpointStore::open(dir.path()).unwrap();
+        assert!(s.has_started("app") && !s.has_started("web"));
+    }
+
+    #[test]
+    fn state_dir_lock_is_exclusive_and_names_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = lock_state_dir(dir.path()).unwrap();
+        let err = lock_state_dir(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("pid {}", std::process::id())),
+            "{err}"
+        );
+        drop(held);
+        lock_state_dir(dir.path()).unwrap();
     }
 
     #[test]

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use toml::Spanned;
 
-use crate::engine::rule::line_col;
 use crate::aws::Endpoint;
+use crate::engine::rule::line_col;
 use crate::source::cloudwatch::{CloudWatchSourceConfig, GroupSelector, StartFrom};
 use crate::source::file::StartAt;
 
@@ -32,6 +32,14 @@ struct RawConfig {
     sinks: Vec<Spanned<RawSink>>,
     #[serde(default)]
     cloudwatch: Option<RawCloudWatch>,
+    #[serde(default)]
+    shutdown: Option<RawShutdown>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShutdown {
+    drain_timeout: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,7 +168,16 @@ pub struct Config {
     pub sinks: Vec<Sink>,
     /// Read requests per second allowed to all CloudWatch sources together.
     pub cloudwatch_requests_per_second: f64,
+    /// How long SIGTERM waits for in-flight lines to be delivered before giving up.
+    pub drain_timeout: Duration,
+    /// Things worth saying that do not make the config invalid (`check` prints them, `run`
+    /// logs them).
+    pub warnings: Vec<String>,
 }
+
+/// Default of `[shutdown] drain_timeout`: well below systemd's `TimeoutStopSec=60s`, so scrubd
+/// exits on its own (logging what it could not deliver) before systemd kills it.
+pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Default of `[cloudwatch] max_requests_per_second`: FilterLogEvents' quota is 5 per second
 /// per account and region, shared with every other client of the account.
@@ -187,7 +204,13 @@ pub struct Source {
 
 #[derive(Debug, Clone)]
 pub enum SourceKind {
-    File { include: Vec<String>, exclude: Vec<String>, start_at: StartAt, partial_flush: Duration, rescan_interval: Duration },
+    File {
+        include: Vec<String>,
+        exclude: Vec<String>,
+        start_at: StartAt,
+        partial_flush: Duration,
+        rescan_interval: Duration,
+    },
     CloudWatch(CloudWatchSourceConfig),
 }
 
@@ -201,10 +224,16 @@ pub struct Sink {
 #[derive(Debug, Clone)]
 pub enum SinkKind {
     /// Input `/var/log/app/x.log` of source `app` goes to `<dir>/app/x.log`.
-    File { dir: PathBuf },
+    File {
+        dir: PathBuf,
+    },
     Stdout,
     /// Events go to `group`, into streams named after the input's stream (or file name).
-    CloudWatch { group: String, create: bool, endpoint: Endpoint },
+    CloudWatch {
+        group: String,
+        create: bool,
+        endpoint: Endpoint,
+    },
 }
 
 /// A config error, already rendered as `FILE:LINE:COL: message` (or `FILE: message`).
@@ -255,23 +284,51 @@ impl Config {
         let mut sinks: Vec<Sink> = Vec::new();
         for s in &raw.sinks {
             let (name, kind) = match s.get_ref() {
-                RawSink::File(f) => (&f.name, SinkKind::File { dir: base.join(&f.dir) }),
+                RawSink::File(f) => (
+                    &f.name,
+                    SinkKind::File {
+                        dir: base.join(&f.dir),
+                    },
+                ),
                 RawSink::Stdout(f) => (&f.name, SinkKind::Stdout),
                 RawSink::Cloudwatch(c) => {
-                    check_log_group(&c.log_group).map_err(|m| at(within(s.span(), &c.log_group), m))?;
-                    let endpoint = Endpoint { region: c.region.clone(), endpoint_url: c.endpoint_url.clone() };
-                    (&c.name, SinkKind::CloudWatch { group: c.log_group.clone(), create: c.create, endpoint })
+                    check_log_group(&c.log_group)
+                        .map_err(|m| at(within(s.span(), &c.log_group), m))?;
+                    let endpoint = Endpoint {
+                        region: c.region.clone(),
+                        endpoint_url: c.endpoint_url.clone(),
+                    };
+                    (
+                        &c.name,
+                        SinkKind::CloudWatch {
+                            group: c.log_group.clone(),
+                            create: c.create,
+                            endpoint,
+                        },
+                    )
                 }
             };
             check_name(name).map_err(|m| at(within(s.span(), name), m))?;
             if sinks.iter().any(|x| x.name == *name) {
-                return Err(at(within(s.span(), name), format!("sink {name:?} is defined twice")));
+                return Err(at(
+                    within(s.span(), name),
+                    format!("sink {name:?} is defined twice"),
+                ));
             }
-            sinks.push(Sink { name: name.clone(), kind });
+            sinks.push(Sink {
+                name: name.clone(),
+                kind,
+            });
         }
-        let stdout_sinks = sinks.iter().filter(|s| matches!(s.kind, SinkKind::Stdout)).count();
+        let stdout_sinks = sinks
+            .iter()
+            .filter(|s| matches!(s.kind, SinkKind::Stdout))
+            .count();
         if stdout_sinks > 1 {
-            return Err(ConfigError(format!("{}: at most one stdout sink", path.display())));
+            return Err(ConfigError(format!(
+                "{}: at most one stdout sink",
+                path.display()
+            )));
         }
 
         let mut sources: Vec<Source> = Vec::new();
@@ -279,26 +336,44 @@ impl Config {
             let f = match s.get_ref() {
                 RawSource::File(f) => f,
                 RawSource::Cloudwatch(c) => {
-                    let source = cloudwatch_source(c, config_max_line(&raw), &|v: &str, m: String| at(within(s.span(), v), m))?;
+                    let source =
+                        cloudwatch_source(c, config_max_line(&raw), &|v: &str, m: String| {
+                            at(within(s.span(), v), m)
+                        })?;
                     check_name(&c.name).map_err(|m| at(within(s.span(), &c.name), m))?;
                     if sources.iter().any(|x| x.name == c.name) {
-                        return Err(at(within(s.span(), &c.name), format!("source {:?} is defined twice", c.name)));
+                        return Err(at(
+                            within(s.span(), &c.name),
+                            format!("source {:?} is defined twice", c.name),
+                        ));
                     }
-                    let sink = find_sink(&sinks, &c.sink).map_err(|m| at(within(s.span(), &c.sink), m))?;
-                    sources.push(Source { name: c.name.clone(), sink, kind: SourceKind::CloudWatch(source) });
+                    let sink =
+                        find_sink(&sinks, &c.sink).map_err(|m| at(within(s.span(), &c.sink), m))?;
+                    sources.push(Source {
+                        name: c.name.clone(),
+                        sink,
+                        kind: SourceKind::CloudWatch(source),
+                    });
                     continue;
                 }
             };
             check_name(&f.name).map_err(|m| at(within(s.span(), &f.name), m))?;
             if sources.iter().any(|x| x.name == f.name) {
-                return Err(at(within(s.span(), &f.name), format!("source {:?} is defined twice", f.name)));
+                return Err(at(
+                    within(s.span(), &f.name),
+                    format!("source {:?} is defined twice", f.name),
+                ));
             }
             let sink = find_sink(&sinks, &f.sink).map_err(|m| at(within(s.span(), &f.sink), m))?;
             if f.include.is_empty() {
-                return Err(at(s.span(), format!("source {:?}: include must name at least one glob", f.name)));
+                return Err(at(
+                    s.span(),
+                    format!("source {:?}: include must name at least one glob", f.name),
+                ));
             }
             for g in f.include.iter().chain(&f.exclude) {
-                globset::Glob::new(g).map_err(|e| at(within(s.span(), g), format!("bad glob: {e}")))?;
+                globset::Glob::new(g)
+                    .map_err(|e| at(within(s.span(), g), format!("bad glob: {e}")))?;
             }
             sources.push(Source {
                 name: f.name.clone(),
@@ -313,7 +388,10 @@ impl Config {
             });
         }
         if sources.is_empty() {
-            return Err(ConfigError(format!("{}: no [[sources]]: nothing to do", path.display())));
+            return Err(ConfigError(format!(
+                "{}: no [[sources]]: nothing to do",
+                path.display()
+            )));
         }
 
         let fingerprint_key_file = match raw.redact.mode.as_ref().map(|m| (m.get_ref().as_str(), m.span())) {
@@ -325,25 +403,60 @@ impl Config {
         };
         let metrics_listen = match &raw.metrics {
             None => None,
-            Some(m) => Some(
-                m.listen
-                    .get_ref()
-                    .parse::<SocketAddr>()
-                    .map_err(|e| at(m.listen.span(), format!("listen {:?}: {e}", m.listen.get_ref())))?,
-            ),
+            Some(m) => Some(m.listen.get_ref().parse::<SocketAddr>().map_err(|e| {
+                at(
+                    m.listen.span(),
+                    format!("listen {:?}: {e}", m.listen.get_ref()),
+                )
+            })?),
         };
         let max_line_bytes = config_max_line(&raw);
         if max_line_bytes == 0 {
-            return Err(ConfigError(format!("{}: redact.max_line_bytes must be at least 1", path.display())));
+            return Err(ConfigError(format!(
+                "{}: redact.max_line_bytes must be at least 1",
+                path.display()
+            )));
         }
-        let cloudwatch_requests_per_second = match raw.cloudwatch.as_ref().and_then(|c| c.max_requests_per_second.as_ref()) {
+        let cloudwatch_requests_per_second = match raw
+            .cloudwatch
+            .as_ref()
+            .and_then(|c| c.max_requests_per_second.as_ref())
+        {
             None => DEFAULT_CLOUDWATCH_RPS,
-            Some(r) if r.get_ref().is_finite() && *r.get_ref() >= 0.01 && *r.get_ref() <= 1000.0 => *r.get_ref(),
-            Some(r) => return Err(at(r.span(), "max_requests_per_second must be between 0.01 and 1000".into())),
+            Some(r)
+                if r.get_ref().is_finite() && *r.get_ref() >= 0.01 && *r.get_ref() <= 1000.0 =>
+            {
+                *r.get_ref()
+            }
+            Some(r) => {
+                return Err(at(
+                    r.span(),
+                    "max_requests_per_second must be between 0.01 and 1000".into(),
+                ))
+            }
         };
+        let drain_timeout = match raw.shutdown.as_ref().and_then(|s| s.drain_timeout.as_ref()) {
+            None => DEFAULT_DRAIN_TIMEOUT,
+            Some(t) => match humantime::parse_duration(t.get_ref()) {
+                Ok(d) if d >= Duration::from_millis(100) && d <= Duration::from_secs(3600) => d,
+                Ok(_) => return Err(at(t.span(), "drain_timeout must be between 100ms and 1h (keep it below systemd's TimeoutStopSec)".into())),
+                Err(e) => return Err(at(t.span(), format!("drain_timeout {:?}: {e} (write e.g. \"20s\")", t.get_ref()))),
+            },
+        };
+        let state_dir = base.join(&raw.state.dir);
+        let mut warnings = Vec::new();
+        check_own_files(
+            &raw,
+            &sources,
+            &sinks,
+            &state_dir,
+            &mut warnings,
+            &|span, m| at(span, m),
+            &within,
+        )?;
         Ok(Config {
             path: path.to_path_buf(),
-            state_dir: base.join(raw.state.dir),
+            state_dir,
             metrics_listen,
             redact: Redact {
                 fingerprint_key_file,
@@ -354,8 +467,109 @@ impl Config {
             sources,
             sinks,
             cloudwatch_requests_per_second,
+            drain_timeout,
+            warnings,
         })
     }
+}
+
+/// Refuse file sources whose globs reach what scrubd writes (its own output: a loop that
+/// grows without end; its state files), and warn about sources whose globs overlap (a file
+/// matched by two sources is followed by the first of them only).
+fn check_own_files(
+    raw: &RawConfig,
+    sources: &[Source],
+    sinks: &[Sink],
+    state_dir: &Path,
+    warnings: &mut Vec<String>,
+    at: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
+    within: &dyn Fn(std::ops::Range<usize>, &str) -> std::ops::Range<usize>,
+) -> Result<(), ConfigError> {
+    use crate::source::file::discovery::{overlap, reach_under, Discovery};
+    // The raw table of each source (for error positions), in the same order as `sources`.
+    let spans: Vec<std::ops::Range<usize>> = raw.sources.iter().map(|s| s.span()).collect();
+    let mut outputs: Vec<(PathBuf, String)> = Vec::new();
+    for src in sources {
+        if let SinkKind::File { dir } = &sinks[src.sink].kind {
+            outputs.push((
+                dir.join(&src.name),
+                format!(
+                    "the output of sink {:?} ({})",
+                    sinks[src.sink].name,
+                    dir.display()
+                ),
+            ));
+        }
+    }
+    let state_files: Vec<PathBuf> = [
+        crate::checkpoint::CHECKPOINT_FILE,
+        crate::checkpoint::CHECKPOINT_TMP_FILE,
+        crate::checkpoint::LOCK_FILE,
+    ]
+    .iter()
+    .map(|f| crate::source::file::discovery::lexical(&state_dir.join(f)))
+    .collect();
+    let mut file_sources: Vec<(&str, &[String])> = Vec::new();
+    for (i, src) in sources.iter().enumerate() {
+        let SourceKind::File {
+            include, exclude, ..
+        } = &src.kind
+        else {
+            continue;
+        };
+        let raw_include: &[String] = match raw.sources[i].get_ref() {
+            RawSource::File(f) => &f.include,
+            RawSource::Cloudwatch(_) => &[],
+        };
+        let located = |k: usize, msg: String| {
+            at(
+                within(
+                    spans[i].clone(),
+                    raw_include.get(k).map_or("", |g| g.as_str()),
+                ),
+                msg,
+            )
+        };
+        for (k, glob) in include.iter().enumerate() {
+            let one = std::slice::from_ref(glob);
+            for (dir, what) in &outputs {
+                let found =
+                    reach_under(one, exclude, dir).map_err(|e| located(k, e.to_string()))?;
+                if let Some(example) = found {
+                    return Err(located(
+                        k,
+                        format!(
+                            "source {:?}: include {glob:?} matches files scrubd writes, {what} (e.g. {}): scrubd would read its own output; narrow the glob, exclude that directory or move the sink",
+                            src.name,
+                            example.display()
+                        ),
+                    ));
+                }
+            }
+            let d = Discovery::new(one, exclude).map_err(|e| located(k, e.to_string()))?;
+            if let Some(f) = state_files.iter().find(|f| d.is_match(f)) {
+                return Err(located(
+                    k,
+                    format!(
+                        "source {:?}: include {glob:?} matches the state dir's {} : scrubd would ship its own checkpoints; move the state dir out of the globs",
+                        src.name,
+                        f.display()
+                    ),
+                ));
+            }
+        }
+        for (earlier, globs) in &file_sources {
+            if let Ok(Some(example)) = overlap(globs, include) {
+                warnings.push(format!(
+                    "sources {earlier:?} and {:?} can both match a file (e.g. {}): such a file is followed by {earlier:?} only, the first in the config",
+                    src.name,
+                    example.display()
+                ));
+            }
+        }
+        file_sources.push((&src.name, include));
+    }
+    Ok(())
 }
 
 fn config_max_line(raw: &RawConfig) -> usize {
@@ -381,28 +595,49 @@ fn cloudwatch_source(
             GroupSelector::Name(g.clone())
         }
         (None, Some(p)) => GroupSelector::Prefix(p.clone()),
-        _ => return Err(at(&c.name, format!("source {:?}: set exactly one of log_group and log_group_prefix", c.name))),
-    };
-    let duration = |v: &Option<String>, default: Duration, what: &str| -> Result<Duration, ConfigError> {
-        match v {
-            None => Ok(default),
-            Some(text) => humantime::parse_duration(text)
-                .map_err(|e| at(text, format!("{what} {text:?}: {e} (write e.g. \"2s\" or \"500ms\")"))),
+        _ => {
+            return Err(at(
+                &c.name,
+                format!(
+                    "source {:?}: set exactly one of log_group and log_group_prefix",
+                    c.name
+                ),
+            ))
         }
     };
+    let duration =
+        |v: &Option<String>, default: Duration, what: &str| -> Result<Duration, ConfigError> {
+            match v {
+                None => Ok(default),
+                Some(text) => humantime::parse_duration(text).map_err(|e| {
+                    at(
+                        text,
+                        format!("{what} {text:?}: {e} (write e.g. \"2s\" or \"500ms\")"),
+                    )
+                }),
+            }
+        };
     let poll_interval = duration(&c.poll_interval, Duration::from_secs(2), "poll_interval")?;
     if poll_interval < Duration::from_millis(100) {
-        return Err(at(c.poll_interval.as_deref().unwrap_or(""), "poll_interval must be at least 100ms".into()));
+        return Err(at(
+            c.poll_interval.as_deref().unwrap_or(""),
+            "poll_interval must be at least 100ms".into(),
+        ));
     }
     let overlap = duration(&c.overlap, Duration::from_secs(10), "overlap")?;
-    let group_rescan = duration(&c.group_rescan, Duration::from_secs(60), "group_rescan")?.max(Duration::from_secs(1));
+    let group_rescan = duration(&c.group_rescan, Duration::from_secs(60), "group_rescan")?
+        .max(Duration::from_secs(1));
     let start_at = match c.start_at.as_deref() {
         None | Some("now") => StartFrom::Now,
         Some("beginning") => StartFrom::Beginning,
-        Some(t) => StartFrom::Time(
-            humantime::parse_rfc3339_weak(t)
-                .map_err(|e| at(t, format!("start_at {t:?}: expected \"now\", \"beginning\" or an RFC 3339 time ({e})")))?,
-        ),
+        Some(t) => StartFrom::Time(humantime::parse_rfc3339_weak(t).map_err(|e| {
+            at(
+                t,
+                format!(
+                    "start_at {t:?}: expected \"now\", \"beginning\" or an RFC 3339 time ({e})"
+                ),
+            )
+        })?),
     };
     Ok(CloudWatchSourceConfig {
         name: c.name.clone(),
@@ -411,7 +646,10 @@ fn cloudwatch_source(
         start_at,
         poll_interval,
         overlap,
-        endpoint: Endpoint { region: c.region.clone(), endpoint_url: c.endpoint_url.clone() },
+        endpoint: Endpoint {
+            region: c.region.clone(),
+            endpoint_url: c.endpoint_url.clone(),
+        },
         max_line_bytes,
         group_rescan,
     })
@@ -421,11 +659,14 @@ fn cloudwatch_source(
 fn check_log_group(g: &str) -> Result<(), String> {
     let ok = !g.is_empty()
         && g.len() <= 512
-        && g.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-/.#".contains(&b));
+        && g.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-/.#".contains(&b));
     if ok {
         Ok(())
     } else {
-        Err(format!("log group {g:?}: CloudWatch allows 1-512 characters of [A-Za-z0-9_/.#-]"))
+        Err(format!(
+            "log group {g:?}: CloudWatch allows 1-512 characters of [A-Za-z0-9_/.#-]"
+        ))
     }
 }
 
@@ -433,12 +674,15 @@ fn check_log_group(g: &str) -> Result<(), String> {
 fn check_name(n: &str) -> Result<(), String> {
     let ok = !n.is_empty()
         && n.len() <= 64
-        && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
         && !n.starts_with('.');
     if ok {
         Ok(())
     } else {
-        Err(format!("name {n:?}: use 1-64 characters of [A-Za-z0-9._-], not starting with '.'"))
+        Err(format!(
+            "name {n:?}: use 1-64 characters of [A-Za-z0-9._-], not starting with '.'"
+        ))
     }
 }
 
@@ -477,7 +721,9 @@ type = "stdout"
 "#;
 
     fn err(text: &str) -> String {
-        Config::parse(Path::new("scrubd.toml"), text).unwrap_err().to_string()
+        Config::parse(Path::new("scrubd.toml"), text)
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
@@ -486,21 +732,36 @@ type = "stdout"
         assert_eq!(c.sources.len(), 1);
         assert_eq!(c.sources[0].sink, 0);
         assert_eq!(c.metrics_listen, Some("127.0.0.1:9898".parse().unwrap()));
-        assert!(matches!(&c.sources[0].kind, SourceKind::File { start_at: StartAt::Beginning, .. }));
+        assert!(matches!(
+            &c.sources[0].kind,
+            SourceKind::File {
+                start_at: StartAt::Beginning,
+                ..
+            }
+        ));
         assert!(matches!(c.sinks[1].kind, SinkKind::Stdout));
     }
 
     #[test]
     fn unknown_top_level_key_is_rejected_with_position() {
         let e = err(&format!("{GOOD}\n[extra]\nx = 1\n"));
-        assert!(e.starts_with("scrubd.toml:") && e.contains("unknown field `extra`"), "{e}");
+        assert!(
+            e.starts_with("scrubd.toml:") && e.contains("unknown field `extra`"),
+            "{e}"
+        );
     }
 
     #[test]
     fn unknown_key_in_each_source_and_sink_variant_is_rejected() {
-        let e = err(&GOOD.replace("start_at = \"beginning\"", "start_at = \"beginning\"\nstrat_at = 1"));
+        let e = err(&GOOD.replace(
+            "start_at = \"beginning\"",
+            "start_at = \"beginning\"\nstrat_at = 1",
+        ));
         assert!(e.contains("unknown field `strat_at`"), "{e}");
-        let e = err(&GOOD.replace("dir = \"/var/log/scrubbed\"", "dir = \"/var/log/scrubbed\"\ndri = \"x\""));
+        let e = err(&GOOD.replace(
+            "dir = \"/var/log/scrubbed\"",
+            "dir = \"/var/log/scrubbed\"\ndri = \"x\"",
+        ));
         assert!(e.contains("unknown field `dri`"), "{e}");
         let e = err(&GOOD.replace("type = \"stdout\"", "type = \"stdout\"\ncolor = true"));
         assert!(e.contains("unknown field `color`"), "{e}");
@@ -511,7 +772,10 @@ type = "stdout"
     #[test]
     fn unknown_sink_reference_names_line_and_known_sinks() {
         let e = err(&GOOD.replace("sink = \"scrubbed\"", "sink = \"scrubed\""));
-        assert!(e.starts_with("scrubd.toml:19:8: no sink named \"scrubed\" (sinks: scrubbed, console)"), "{e}");
+        assert!(
+            e.starts_with("scrubd.toml:19:8: no sink named \"scrubed\" (sinks: scrubbed, console)"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -522,19 +786,31 @@ type = "stdout"
 
     #[test]
     fn bad_values_are_located() {
-        assert!(err(&GOOD.replace("127.0.0.1:9898", "localhost")).starts_with("scrubd.toml:6:10: listen"));
-        assert!(err(&GOOD.replace("\"/var/log/app/*.log\"", "\"/var/log/app/[.log\"")).contains("bad glob"));
+        assert!(err(&GOOD.replace("127.0.0.1:9898", "localhost"))
+            .starts_with("scrubd.toml:6:10: listen"));
+        assert!(
+            err(&GOOD.replace("\"/var/log/app/*.log\"", "\"/var/log/app/[.log\""))
+                .contains("bad glob")
+        );
         assert!(err(&GOOD.replace("name = \"app\"", "name = \"a b\"")).contains("name \"a b\""));
-        assert!(err(&GOOD.replace("type = \"file\"\ninclude", "type = \"fil\"\ninclude")).contains("unknown variant `fil`"));
-        assert!(err(&GOOD.replace("mode = \"mask\"", "mode = \"blur\"")).contains("expected \"mask\" or \"hash\""));
+        assert!(
+            err(&GOOD.replace("type = \"file\"\ninclude", "type = \"fil\"\ninclude"))
+                .contains("unknown variant `fil`")
+        );
+        assert!(err(&GOOD.replace("mode = \"mask\"", "mode = \"blur\""))
+            .contains("expected \"mask\" or \"hash\""));
     }
 
     #[test]
     fn relative_paths_are_relative_to_the_config_file() {
-        let text = GOOD.replace("/var/log/app/*.log", "logs/*.log").replace("/var/lib/scrubd", "state");
+        let text = GOOD
+            .replace("/var/log/app/*.log", "logs/*.log")
+            .replace("/var/lib/scrubd", "state");
         let c = Config::parse(Path::new("/etc/scrubd/scrubd.toml"), &text).unwrap();
         assert_eq!(c.state_dir, Path::new("/etc/scrubd/state"));
-        let SourceKind::File { include, .. } = &c.sources[0].kind else { panic!("a file source") };
+        let SourceKind::File { include, .. } = &c.sources[0].kind else {
+            panic!("a file source")
+        };
         assert_eq!(include, &vec!["/etc/scrubd/logs/*.log".to_string()]);
     }
 
@@ -572,31 +848,110 @@ create = true
     fn cloudwatch_source_and_sink_parse() {
         let c = Config::parse(Path::new("scrubd.toml"), CLOUDWATCH).unwrap();
         assert_eq!(c.cloudwatch_requests_per_second, 2.5);
-        let SourceKind::CloudWatch(s) = &c.sources[0].kind else { panic!("a CloudWatch source") };
+        let SourceKind::CloudWatch(s) = &c.sources[0].kind else {
+            panic!("a CloudWatch source")
+        };
         assert_eq!(s.groups, GroupSelector::Name("/aws/lambda/orders".into()));
         assert_eq!(s.poll_interval, Duration::from_millis(500));
         assert_eq!(s.overlap, Duration::from_secs(10));
         assert_eq!(s.endpoint.region.as_deref(), Some("eu-west-1"));
         assert!(matches!(s.start_at, StartFrom::Time(_)));
-        assert!(matches!(&c.sinks[0].kind, SinkKind::CloudWatch { create: true, endpoint, .. } if endpoint.region.is_none()));
+        assert!(
+            matches!(&c.sinks[0].kind, SinkKind::CloudWatch { create: true, endpoint, .. } if endpoint.region.is_none())
+        );
     }
 
     #[test]
     fn cloudwatch_mistakes_are_located() {
         let e = err(&CLOUDWATCH.replace("poll_interval = \"500ms\"", "poll_interval = \"often\""));
-        assert!(e.starts_with("scrubd.toml:13:17: poll_interval \"often\""), "{e}");
+        assert!(
+            e.starts_with("scrubd.toml:13:17: poll_interval \"often\""),
+            "{e}"
+        );
         let e = err(&CLOUDWATCH.replace("2026-11-24T10:00:00Z", "yesterday"));
         assert!(e.contains("start_at \"yesterday\": expected"), "{e}");
-        let e = err(&CLOUDWATCH.replace("log_group = \"/aws/lambda/orders\"\n", "log_group = \"/aws/lambda/orders\"\nlog_group_prefix = \"/aws\"\n"));
-        assert!(e.contains("exactly one of log_group and log_group_prefix"), "{e}");
+        let e = err(&CLOUDWATCH.replace(
+            "log_group = \"/aws/lambda/orders\"\n",
+            "log_group = \"/aws/lambda/orders\"\nlog_group_prefix = \"/aws\"\n",
+        ));
+        assert!(
+            e.contains("exactly one of log_group and log_group_prefix"),
+            "{e}"
+        );
         let e = err(&CLOUDWATCH.replace("/aws/lambda/orders/scrubbed", "bad:name"));
         assert!(e.contains("log group \"bad:name\""), "{e}");
         let e = err(&CLOUDWATCH.replace("2.5", "0"));
-        assert!(e.starts_with("scrubd.toml:6:27: max_requests_per_second"), "{e}");
+        assert!(
+            e.starts_with("scrubd.toml:6:27: max_requests_per_second"),
+            "{e}"
+        );
         let e = err(&CLOUDWATCH.replace("create = true", "create = true\ncreat = 1"));
         assert!(e.contains("unknown field `creat`"), "{e}");
         let e = err(&CLOUDWATCH.replace("poll_interval", "pol_interval"));
         assert!(e.contains("unknown field `pol_interval`"), "{e}");
+    }
+
+    #[test]
+    fn globs_reaching_the_sink_output_or_the_state_files_are_refused() {
+        let e = err(&GOOD.replace("/var/log/app/*.log", "/var/log/**"));
+        assert!(e.starts_with("scrubd.toml:16:12: source \"app\": include \"/var/log/**\" matches files scrubd writes"), "{e}");
+        assert!(e.contains("/var/log/scrubbed/app/"), "an example path: {e}");
+        let e = err(&GOOD
+            .replace("/var/lib/scrubd", "/var/log/app")
+            .replace("/var/log/app/*.log", "/var/log/app/*"));
+        assert!(
+            e.contains("state dir") && e.contains("/var/log/app/"),
+            "{e}"
+        );
+        // Excluded by a full-path glob: fine.
+        let ok = GOOD
+            .replace("/var/log/app/*.log", "/var/log/**/*.log")
+            .replace(
+                "exclude = [\"*.gz\"]",
+                "exclude = [\"*.gz\", \"/var/log/scrubbed/**\"]",
+            );
+        Config::parse(Path::new("scrubd.toml"), &ok).unwrap();
+    }
+
+    #[test]
+    fn overlapping_sources_are_a_warning() {
+        let two = GOOD.replace(
+            "[[sinks]]\nname = \"scrubbed\"",
+            "[[sources]]\nname = \"all\"\ntype = \"file\"\ninclude = [\"/var/log/app/*\"]\nsink = \"scrubbed\"\n\n[[sinks]]\nname = \"scrubbed\"",
+        );
+        let c = Config::parse(Path::new("scrubd.toml"), &two).unwrap();
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert!(
+            c.warnings[0].contains("\"app\" and \"all\"")
+                && c.warnings[0].contains("followed by \"app\" only"),
+            "{:?}",
+            c.warnings
+        );
+        assert!(Config::parse(Path::new("scrubd.toml"), GOOD)
+            .unwrap()
+            .warnings
+            .is_empty());
+    }
+
+    #[test]
+    fn drain_timeout_defaults_below_systemds_stop_timeout() {
+        assert!(DEFAULT_DRAIN_TIMEOUT < Duration::from_secs(60));
+        assert_eq!(
+            Config::parse(Path::new("scrubd.toml"), GOOD)
+                .unwrap()
+                .drain_timeout,
+            DEFAULT_DRAIN_TIMEOUT
+        );
+        let c = Config::parse(
+            Path::new("scrubd.toml"),
+            &format!("{GOOD}\n[shutdown]\ndrain_timeout = \"2s\"\n"),
+        )
+        .unwrap();
+        assert_eq!(c.drain_timeout, Duration::from_secs(2));
+        let e = err(&format!("{GOOD}\n[shutdown]\ndrain_timeout = \"soon\"\n"));
+        assert!(e.contains("drain_timeout \"soon\""), "{e}");
+        let e = err(&format!("{GOOD}\n[shutdown]\ndrain_timeout = \"0s\"\n"));
+        assert!(e.contains("between 100ms and 1h"), "{e}");
     }
 
     #[test]

@@ -301,6 +301,9 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
         }
         a_rules.rules.extend(config.redact.rules_dirs.clone());
         a_rules.disable.extend(config.redact.disable.clone());
+        for w in &config.warnings {
+            println!("{}: warning: {w}", path.display());
+        }
         println!(
             "{}: config ok ({} sources, {} sinks)",
             path.display(),

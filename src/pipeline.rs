@@ -11,27 +11,40 @@
 //! then records the positions of everything it wrote in the checkpoint store and flushes it.
 //! A kill -9 therefore re-emits at most about one second of lines, never loses one.
 //!
-//! Signals: SIGTERM/SIGINT stop the sources; the pipeline drains and writes final checkpoints.
-//! SIGHUP reloads the rules (and redaction settings) and reopens sink files.
+//! Signals: handlers are installed before anything else (before the config is read, rules
+//! are compiled or files are scanned), so a signal at any moment is handled, not fatal.
+//! SIGTERM/SIGINT stop the sources; the pipeline drains and writes final checkpoints, within
+//! `[shutdown] drain_timeout`: if a sink is stuck (a reader of stdout that stopped reading, a
+//! hung disk), scrubd exits with an error once the timeout passes, logging how many lines were
+//! read and not delivered; their positions were never checkpointed, so the next start reads
+//! them again. SIGHUP reloads the rules (and redaction settings) and reopens sink files.
+//!
+//! One scrubd per state dir: the first thing `run` does after reading the config is to lock
+//! it ([`lock_state_dir`]).
 
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use crate::aws::RateLimiter;
-use crate::checkpoint::{CheckpointStore, FilePosition, Position, SinkMark};
+use crate::checkpoint::{
+    lock_state_dir, CheckpointStore, FilePosition, Position, SinkMark, CHECKPOINT_FILE,
+    CHECKPOINT_TMP_FILE, LOCK_FILE,
+};
 use crate::config::{Config, SinkKind, SourceKind};
 use crate::engine::{validate::JWT_ALGS, Hit, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
 use crate::metrics::Metrics;
 use crate::service::{self, Liveness};
-use crate::sink::{cloudwatch::CloudWatchSink, file::FileSink, stdout::StdoutSink, Record, RecordKind, Sink};
+use crate::sink::{
+    cloudwatch::CloudWatchSink, file::FileSink, stdout::StdoutSink, Record, RecordKind, Sink,
+};
 use crate::source::cloudwatch::{CloudWatchSource, EventChunk};
-use crate::source::file::{FileSource, FileSourceConfig};
+use crate::source::file::{Avoid, FileSource, FileSourceConfig, FileSourceStats};
 use crate::source::Chunk;
 
 /// How often sinks sync and checkpoints are written.
@@ -60,6 +73,8 @@ struct Delivery {
     data: Vec<u8>,
     records: Vec<Record>,
     end: Position,
+    /// Input lines it carries.
+    lines: u64,
 }
 
 /// What a scrub thread takes in, from either kind of source.
@@ -68,43 +83,139 @@ struct Input {
     oversize_lines: u32,
     /// Events with their streams (CloudWatch), or `None` for lines of one file.
     records: Option<Vec<Record>>,
+    /// The file's stream name (file chunks).
+    stream: Option<Arc<str>>,
     end: Position,
 }
 
 impl From<Chunk> for Input {
     fn from(c: Chunk) -> Input {
-        Input { data: c.data, oversize_lines: c.oversize_lines, records: None, end: Position::File(c.end) }
+        let end = if c.gone {
+            Position::FileGone(c.end)
+        } else {
+            Position::File(c.end)
+        };
+        Input {
+            data: c.data,
+            oversize_lines: c.oversize_lines,
+            records: None,
+            stream: Some(c.stream),
+            end,
+        }
     }
 }
 
 impl From<EventChunk> for Input {
     fn from(c: EventChunk) -> Input {
-        Input { data: c.data, oversize_lines: c.oversize_lines, records: Some(c.records), end: Position::Group(c.end) }
+        Input {
+            data: c.data,
+            oversize_lines: c.oversize_lines,
+            records: Some(c.records),
+            stream: None,
+            end: Position::Group(c.end),
+        }
     }
 }
 
-/// Run the daemon until SIGTERM/SIGINT. Returns after draining and the final checkpoints.
-pub fn run(config_path: &Path) -> Result<()> {
-    let config = Config::load(config_path)?;
-    let scrubber = Arc::new(RwLock::new(Arc::new(build_scrubber(&config)?)));
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    runtime.block_on(run_async(config, scrubber))
+/// Lines read and lines delivered (synced and checkpointed), for the shutdown report.
+#[derive(Default)]
+struct Progress {
+    /// File sources count what they read themselves; these are CloudWatch lines, counted as
+    /// they reach the scrubber.
+    events_read: AtomicU64,
+    delivered: AtomicU64,
 }
 
-async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Result<()> {
+/// The signals the daemon handles, installed before anything slow happens.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Install the handlers (within a runtime context). From here on TERM, INT and HUP are
+    /// recorded and acted on once the daemon is up, never fatal.
+    fn install() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+}
+
+/// Run the daemon until SIGTERM/SIGINT. Returns after draining and the final checkpoints, or
+/// with an error when the drain did not finish within `[shutdown] drain_timeout`.
+pub fn run(config_path: &Path) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let signals = {
+        let _context = runtime.enter();
+        Signals::install().context("installing signal handlers")?
+    };
+    let result = (|| {
+        let config = Config::load(config_path)?;
+        let scrubber = Arc::new(RwLock::new(Arc::new(build_scrubber(&config)?)));
+        runtime.block_on(run_async(config, scrubber, signals))
+    })();
+    // Threads stuck in a sink after a drain timeout must not hold the exit up.
+    runtime.shutdown_background();
+    result
+}
+
+/// The paths scrubd writes: every file sink's `<dir>/<source>` for the sources it serves, and
+/// the state files. No source may follow them.
+pub fn own_paths(config: &Config) -> Avoid {
+    let mut dirs = Vec::new();
+    for src in &config.sources {
+        if let SinkKind::File { dir } = &config.sinks[src.sink].kind {
+            dirs.push(dir.join(&src.name));
+        }
+    }
+    let files = [CHECKPOINT_FILE, CHECKPOINT_TMP_FILE, LOCK_FILE]
+        .iter()
+        .map(|f| config.state_dir.join(f))
+        .collect();
+    Avoid { dirs, files }
+}
+
+async fn run_async(
+    config: Config,
+    scrubber: Arc<RwLock<Arc<Scrubber>>>,
+    signals: Signals,
+) -> Result<()> {
+    let _lock = lock_state_dir(&config.state_dir)?;
+    for w in &config.warnings {
+        tracing::warn!("{w}");
+    }
     let store = Arc::new(Mutex::new(
-        CheckpointStore::open(&config.state_dir).with_context(|| format!("state dir {}", config.state_dir.display()))?,
+        CheckpointStore::open(&config.state_dir)
+            .with_context(|| format!("state dir {}", config.state_dir.display()))?,
     ));
+    let progress = Arc::new(Progress::default());
+    let mut file_stats: Vec<Arc<FileSourceStats>> = Vec::new();
     let metrics = {
         let s = scrubber.read().expect("scrubber lock");
         let kinds: Vec<&str> = s.rules().kinds().iter().map(String::as_str).collect();
         let sources: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
         let sinks: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
         let m = Metrics::new(&sources, &sinks, &kinds, JWT_ALGS);
-        let cw_sources: Vec<&str> =
-            config.sources.iter().filter(|s| matches!(s.kind, SourceKind::CloudWatch(_))).map(|s| s.name.as_str()).collect();
-        let cw_sinks: Vec<&str> =
-            config.sinks.iter().filter(|s| matches!(s.kind, SinkKind::CloudWatch { .. })).map(|s| s.name.as_str()).collect();
+        let cw_sources: Vec<&str> = config
+            .sources
+            .iter()
+            .filter(|s| matches!(s.kind, SourceKind::CloudWatch(_)))
+            .map(|s| s.name.as_str())
+            .collect();
+        let cw_sinks: Vec<&str> = config
+            .sinks
+            .iter()
+            .filter(|s| matches!(s.kind, SinkKind::CloudWatch { .. }))
+            .map(|s| s.name.as_str())
+            .collect();
         if !cw_sources.is_empty() || !cw_sinks.is_empty() {
             m.register_cloudwatch(&cw_sources, &cw_sinks);
         }
@@ -115,9 +226,14 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
     let ready = Arc::new(AtomicBool::new(false));
     let mut server = None;
     if let Some(addr) = config.metrics_listen {
-        let (handle, bound) = crate::metrics::serve(addr, Arc::clone(&metrics), Arc::clone(&ready), cancel.clone())
-            .await
-            .with_context(|| format!("metrics listener on {addr}"))?;
+        let (handle, bound) = crate::metrics::serve(
+            addr,
+            Arc::clone(&metrics),
+            Arc::clone(&ready),
+            cancel.clone(),
+        )
+        .await
+        .with_context(|| format!("metrics listener on {addr}"))?;
         tracing::info!(%bound, "metrics listening");
         server = Some(handle);
     }
@@ -127,17 +243,29 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
         let positions = store.lock().expect("checkpoint lock").get(&src.name);
         let lines = resent_lines(&positions);
         if lines > 0 {
-            metrics.duplicate_lines.with_label_values(&[&src.name]).inc_by(lines);
+            metrics
+                .duplicate_lines
+                .with_label_values(&[&src.name])
+                .inc_by(lines);
             tracing::warn!(source = %src.name, lines, "restart after an unclean stop: lines written after the last checkpoint will be written again");
         }
     }
 
     let live = Liveness::new(
-        config.sources.iter().map(|s| format!("scrub-{}", s.name)).chain(config.sinks.iter().map(|s| format!("sink-{}", s.name))).collect(),
+        config
+            .sources
+            .iter()
+            .map(|s| format!("scrub-{}", s.name))
+            .chain(config.sinks.iter().map(|s| format!("sink-{}", s.name)))
+            .collect(),
     );
 
     // Sinks: one thread each.
-    let reopen_flags: Vec<Arc<AtomicBool>> = config.sinks.iter().map(|_| Arc::new(AtomicBool::new(false))).collect();
+    let reopen_flags: Vec<Arc<AtomicBool>> = config
+        .sinks
+        .iter()
+        .map(|_| Arc::new(AtomicBool::new(false)))
+        .collect();
     let mut sink_txs = Vec::new();
     let mut threads = Vec::new();
     for (i, s) in config.sinks.iter().enumerate() {
@@ -146,7 +274,11 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
         let sink: Box<dyn Sink> = match &s.kind {
             SinkKind::File { dir } => Box::new(FileSink::new(dir.clone())),
             SinkKind::Stdout => Box::new(StdoutSink),
-            SinkKind::CloudWatch { group, create, endpoint } => Box::new(CloudWatchSink::new(
+            SinkKind::CloudWatch {
+                group,
+                create,
+                endpoint,
+            } => Box::new(CloudWatchSink::new(
                 &s.name,
                 group,
                 *create,
@@ -156,6 +288,7 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
             )),
         };
         let ctx = SinkCtx {
+            progress: Arc::clone(&progress),
             live: Arc::clone(&live),
             stage: live.stage(&format!("sink-{}", s.name)),
             name: s.name.clone(),
@@ -164,7 +297,11 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
             reopen: Arc::clone(&reopen_flags[i]),
             cancel: cancel.clone(),
         };
-        threads.push(std::thread::Builder::new().name(format!("sink-{}", s.name)).spawn(move || deliver(sink, rx, ctx))?);
+        threads.push(
+            std::thread::Builder::new()
+                .name(format!("sink-{}", s.name))
+                .spawn(move || deliver(sink, rx, ctx))?,
+        );
     }
 
     // Sources: a reader (thread for files, task for CloudWatch) and a scrub thread each.
@@ -177,12 +314,33 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
             metrics: Arc::clone(&metrics),
             live: Arc::clone(&live),
             stage: live.stage(&format!("scrub-{}", src.name)),
+            progress: Arc::clone(&progress),
         };
         let source_errors = metrics.source_errors.with_label_values(&[&src.name]);
         match &src.kind {
-            SourceKind::File { include, exclude, start_at, partial_flush, rescan_interval } => {
-                let positions = store.lock().expect("checkpoint lock").get(&src.name);
-                let source = FileSource::new(
+            SourceKind::File {
+                include,
+                exclude,
+                start_at,
+                partial_flush,
+                rescan_interval,
+            } => {
+                let (positions, started_before) = {
+                    let store = store.lock().expect("checkpoint lock");
+                    (store.get(&src.name), store.has_started(&src.name))
+                };
+                let yield_to = config
+                    .sources
+                    .iter()
+                    .take_while(|s| s.name != src.name)
+                    .filter_map(|s| match &s.kind {
+                        SourceKind::File {
+                            include, exclude, ..
+                        } => Some((include.clone(), exclude.clone())),
+                        SourceKind::CloudWatch(_) => None,
+                    })
+                    .collect();
+                let mut source = FileSource::new(
                     FileSourceConfig {
                         name: src.name.clone(),
                         include: include.clone(),
@@ -191,34 +349,66 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
                         max_line_bytes: config.redact.max_line_bytes,
                         partial_flush: *partial_flush,
                         rescan_interval: *rescan_interval,
+                        avoid: own_paths(&config),
+                        yield_to,
                     },
                     positions,
+                    started_before,
                 )
                 .with_context(|| format!("source {}", src.name))?;
+                {
+                    // Before anything is read: every file found now gets its checkpoint (an idle
+                    // one too), the source is recorded as started, and checkpoints of files gone
+                    // for longer than the retention are dropped — one atomic write.
+                    let mut store = store.lock().expect("checkpoint lock");
+                    for p in source.initial_positions() {
+                        store.set(p);
+                    }
+                    store.mark_started(&src.name);
+                    store.prune_files(
+                        &src.name,
+                        crate::checkpoint::DEFAULT_RETENTION,
+                        std::time::SystemTime::now(),
+                    );
+                    if let Err(e) = store.flush() {
+                        metrics.checkpoint_errors.inc();
+                        tracing::warn!(error = %e, "checkpoint write failed; will retry");
+                    }
+                }
                 let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(CHANNEL_DEPTH);
                 let watched = metrics.files_watched.with_label_values(&[&src.name]);
+                let duplicates = metrics.duplicate_lines.with_label_values(&[&src.name]);
                 let stats = source.stats();
+                file_stats.push(source.stats());
                 let c = cancel.clone();
                 let name = src.name.clone();
-                threads.push(std::thread::Builder::new().name(format!("source-{name}")).spawn(move || {
-                    if let Err(e) = source.run(tx, c) {
-                        tracing::error!(source = %name, error = %e, "source stopped");
-                    }
-                })?);
+                threads.push(
+                    std::thread::Builder::new()
+                        .name(format!("source-{name}"))
+                        .spawn(move || {
+                            if let Err(e) = source.run(tx, c) {
+                                tracing::error!(source = %name, error = %e, "source stopped");
+                            }
+                        })?,
+                );
                 // Mirror the source's own counters into metrics.
                 let c = cancel.clone();
                 tokio::spawn(async move {
-                    let mut errors_seen = 0;
+                    let (mut errors_seen, mut duplicates_seen) = (0, 0);
                     while !c.is_cancelled() {
                         let snap = stats.snapshot();
                         watched.set(snap.files_watched as i64);
                         source_errors.inc_by(snap.read_errors.saturating_sub(errors_seen));
                         errors_seen = snap.read_errors;
-                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        duplicates.inc_by(snap.duplicate_lines.saturating_sub(duplicates_seen));
+                        duplicates_seen = snap.duplicate_lines;
+                        tokio::time::sleep(Duration::from_millis(200)).await;
                     }
                 });
                 threads.push(
-                    std::thread::Builder::new().name(format!("scrub-{}", src.name)).spawn(move || scrub_source(rx, scrub))?,
+                    std::thread::Builder::new()
+                        .name(format!("scrub-{}", src.name))
+                        .spawn(move || scrub_source(rx, scrub))?,
                 );
             }
             SourceKind::CloudWatch(cw) => {
@@ -226,9 +416,16 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
                 let source = CloudWatchSource::new(cw.clone(), positions);
                 let (tx, rx) = tokio::sync::mpsc::channel::<EventChunk>(CHANNEL_DEPTH);
                 let stats = source.stats();
-                tokio::spawn(source.run(tx, cancel.clone(), Arc::clone(&limiter), Arc::clone(&metrics)));
+                tokio::spawn(source.run(
+                    tx,
+                    cancel.clone(),
+                    Arc::clone(&limiter),
+                    Arc::clone(&metrics),
+                ));
                 let lag = metrics.cloudwatch_lag.with_label_values(&[&src.name]);
-                let late = metrics.cloudwatch_late_events.with_label_values(&[&src.name]);
+                let late = metrics
+                    .cloudwatch_late_events
+                    .with_label_values(&[&src.name]);
                 let c = cancel.clone();
                 tokio::spawn(async move {
                     let (mut errors_seen, mut late_seen) = (0, 0);
@@ -244,30 +441,63 @@ async fn run_async(config: Config, scrubber: Arc<RwLock<Arc<Scrubber>>>) -> Resu
                     }
                 });
                 threads.push(
-                    std::thread::Builder::new().name(format!("scrub-{}", src.name)).spawn(move || scrub_source(rx, scrub))?,
+                    std::thread::Builder::new()
+                        .name(format!("scrub-{}", src.name))
+                        .spawn(move || scrub_source(rx, scrub))?,
                 );
             }
         }
     }
     drop(sink_txs);
     ready.store(true, Ordering::SeqCst);
-    tracing::info!(sources = config.sources.len(), sinks = config.sinks.len(), "scrubd running");
+    tracing::info!(
+        sources = config.sources.len(),
+        sinks = config.sinks.len(),
+        "scrubd running"
+    );
     service::ready(&status_line(&metrics));
     {
         let (live, metrics, c) = (Arc::clone(&live), Arc::clone(&metrics), cancel.clone());
         tokio::spawn(async move { supervise(live, metrics, c).await });
     }
 
-    wait_for_signals(&config, &scrubber, &reopen_flags, &cancel).await;
+    wait_for_signals(&config, &scrubber, &reopen_flags, &cancel, signals).await;
     service::stopping();
-    tracing::info!("stopping: draining in-flight lines and writing final checkpoints");
+    tracing::info!(
+        timeout_ms = config.drain_timeout.as_millis() as u64,
+        "stopping: draining in-flight lines and writing final checkpoints"
+    );
     ready.store(false, Ordering::SeqCst);
     let joined = tokio::task::spawn_blocking(move || {
         for t in threads {
             let _ = t.join();
         }
     });
-    joined.await?;
+    if tokio::time::timeout(config.drain_timeout, joined)
+        .await
+        .is_err()
+    {
+        let read: u64 = file_stats
+            .iter()
+            .map(|s| s.lines_read.load(Ordering::Relaxed))
+            .sum::<u64>()
+            + progress.events_read.load(Ordering::Relaxed);
+        let undelivered = read.saturating_sub(progress.delivered.load(Ordering::Relaxed));
+        // Whatever was acknowledged is persisted; nothing beyond it ever was.
+        if let Ok(mut store) = store.try_lock() {
+            if let Err(e) = store.flush() {
+                tracing::warn!(error = %e, "final checkpoint failed");
+            }
+        }
+        tracing::error!(
+            undelivered_lines = undelivered,
+            "drain timed out: {undelivered} lines read were not delivered (a sink is stuck); their positions were not checkpointed, so the next start reads them again"
+        );
+        anyhow::bail!(
+            "drain timed out after {:?}: {undelivered} lines read were not delivered; they are read again at the next start",
+            config.drain_timeout
+        );
+    }
     if let Some(h) = server {
         let _ = h.await;
     }
@@ -282,15 +512,13 @@ async fn wait_for_signals(
     scrubber: &RwLock<Arc<Scrubber>>,
     reopen: &[Arc<AtomicBool>],
     cancel: &CancellationToken,
+    signals: Signals,
 ) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
-        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
-    else {
-        tracing::error!("cannot install signal handlers; stopping");
-        cancel.cancel();
-        return;
-    };
+    let Signals {
+        mut term,
+        mut int,
+        mut hup,
+    } = signals;
     loop {
         tokio::select! {
             _ = term.recv() => break,
@@ -324,7 +552,9 @@ fn resent_lines(positions: &[FilePosition]) -> u64 {
     }
     let mut lines = 0;
     for (path, len) in marks {
-        let Ok(mut f) = std::fs::File::open(path) else { continue };
+        let Ok(mut f) = std::fs::File::open(path) else {
+            continue;
+        };
         if f.metadata().map_or(true, |m| m.len() <= len) || f.seek(SeekFrom::Start(len)).is_err() {
             continue;
         }
@@ -340,7 +570,9 @@ fn resent_lines(positions: &[FilePosition]) -> u64 {
 /// set) only while no pipeline stage is stuck on one item.
 async fn supervise(live: Arc<Liveness>, metrics: Arc<Metrics>, cancel: CancellationToken) {
     let watchdog = service::watchdog_interval();
-    let tick = watchdog.map_or(Duration::from_secs(5), |w| (w / 4).min(Duration::from_secs(5)));
+    let tick = watchdog.map_or(Duration::from_secs(5), |w| {
+        (w / 4).min(Duration::from_secs(5))
+    });
     let mut last_status = Instant::now();
     while !cancel.is_cancelled() {
         if let Some(interval) = watchdog {
@@ -363,11 +595,28 @@ async fn supervise(live: Arc<Liveness>, metrics: Arc<Metrics>, cancel: Cancellat
 fn status_line(metrics: &Metrics) -> String {
     let sum = |family: &prometheus::IntCounterVec| -> u64 {
         use prometheus::core::Collector;
-        family.collect().iter().flat_map(|mf| mf.get_metric().iter().map(|m| m.get_counter().get_value() as u64)).sum()
+        family
+            .collect()
+            .iter()
+            .flat_map(|mf| {
+                mf.get_metric()
+                    .iter()
+                    .map(|m| m.get_counter().get_value() as u64)
+            })
+            .sum()
     };
     let files: i64 = {
         use prometheus::core::Collector;
-        metrics.files_watched.collect().iter().flat_map(|mf| mf.get_metric().iter().map(|m| m.get_gauge().get_value() as i64)).sum()
+        metrics
+            .files_watched
+            .collect()
+            .iter()
+            .flat_map(|mf| {
+                mf.get_metric()
+                    .iter()
+                    .map(|m| m.get_gauge().get_value() as i64)
+            })
+            .sum()
     };
     format!(
         "{files} files, {} lines, {} redactions, {} sink errors",
@@ -385,6 +634,7 @@ struct ScrubCtx {
     metrics: Arc<Metrics>,
     live: Arc<Liveness>,
     stage: usize,
+    progress: Arc<Progress>,
 }
 
 /// Scrub one source's chunks in order and pass them to its sink. Multi-line state (an open PEM
@@ -395,9 +645,31 @@ fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: Scr
     let mut hits: Vec<Hit> = Vec::new();
     while let Some(chunk) = rx.blocking_recv() {
         let chunk: Input = chunk.into();
+        if chunk.data.is_empty() {
+            // A position without lines (a file gone): straight on, for the checkpoint store.
+            let d = Delivery {
+                source: Arc::clone(&ctx.source),
+                data: Vec::new(),
+                records: Vec::new(),
+                end: chunk.end,
+                lines: 0,
+            };
+            if ctx.sink.send(d).is_err() {
+                return;
+            }
+            continue;
+        }
+        let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
+            + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
+        if chunk.records.is_some() {
+            ctx.progress.events_read.fetch_add(lines, Ordering::Relaxed);
+        }
         let busy = ctx.live.busy(ctx.stage);
         let current = Arc::clone(&ctx.scrubber.read().expect("scrubber lock"));
-        if !scratch.as_ref().is_some_and(|(s, _)| Arc::ptr_eq(s, &current)) {
+        if !scratch
+            .as_ref()
+            .is_some_and(|(s, _)| Arc::ptr_eq(s, &current))
+        {
             scratch = Some((Arc::clone(&current), current.scratch()));
         }
         let (s, scr) = scratch.as_mut().expect("scratch set above");
@@ -405,10 +677,21 @@ fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: Scr
         hits.clear();
         let records = match (&chunk.records, &chunk.end) {
             (None, Position::File(end)) => {
-                let state = states.entry(end.fingerprint.clone()).or_default();
+                // Multi-line state per file (device + inode): files sharing a first line are
+                // still different streams.
+                let state = states
+                    .entry(format!("{}:{}", end.dev, end.ino))
+                    .or_default();
                 s.scrub_block(&chunk.data, state, scr, &mut out, &mut hits);
-                let name = end.path.file_name().map_or_else(|| "unnamed.log".into(), |n| n.to_string_lossy());
-                vec![Record { stream: Arc::from(&*name), len: out.len(), kind: RecordKind::Lines }]
+                if states.len() > 100_000 {
+                    states.retain(|_, st| *st != StreamState::default());
+                }
+                let stream = chunk.stream.clone().unwrap_or_else(|| "unnamed.log".into());
+                vec![Record {
+                    stream,
+                    len: out.len(),
+                    kind: RecordKind::Lines,
+                }]
             }
             (Some(records), _) => {
                 // Each event on its own, so a stream's block state follows that stream.
@@ -424,7 +707,11 @@ fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: Scr
                     }
                     lines_before += memchr::memchr_iter(b'\n', part).count();
                     from += part.len();
-                    scrubbed.push(Record { stream: Arc::clone(&r.stream), len: out.len() - out_at, kind: r.kind });
+                    scrubbed.push(Record {
+                        stream: Arc::clone(&r.stream),
+                        len: out.len() - out_at,
+                        kind: r.kind,
+                    });
                 }
                 debug_assert_eq!(from, chunk.data.len());
                 if states.len() > 100_000 {
@@ -432,13 +719,24 @@ fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: Scr
                 }
                 scrubbed
             }
-            (None, Position::Group(_)) => unreachable!("CloudWatch chunks always carry records"),
+            (None, _) => unreachable!("CloudWatch chunks always carry records; gone files no data"),
         };
-        let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
-            + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
-        ctx.metrics.record_block(&ctx.source, lines, chunk.data.len() as u64, u64::from(chunk.oversize_lines), &hits, s.rules());
+        ctx.metrics.record_block(
+            &ctx.source,
+            lines,
+            chunk.data.len() as u64,
+            u64::from(chunk.oversize_lines),
+            &hits,
+            s.rules(),
+        );
         drop(busy);
-        let d = Delivery { source: Arc::clone(&ctx.source), data: out, records, end: chunk.end };
+        let d = Delivery {
+            source: Arc::clone(&ctx.source),
+            data: out,
+            records,
+            end: chunk.end,
+            lines,
+        };
         if ctx.sink.send(d).is_err() {
             return; // the sink thread is gone; shutdown is under way
         }
@@ -446,6 +744,7 @@ fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: Scr
 }
 
 struct SinkCtx {
+    progress: Arc<Progress>,
     live: Arc<Liveness>,
     stage: usize,
     name: String,
@@ -458,12 +757,13 @@ struct SinkCtx {
 /// Write deliveries until every sender is gone; sync and checkpoint every second and at the end.
 fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
     let errors = ctx.metrics.sink_errors.with_label_values(&[&ctx.name]);
-    let mut written: Vec<Position> = Vec::new();
+    let mut written: Vec<(Position, u64)> = Vec::new();
     let mut last_sync = Instant::now();
     // Files with a checkpoint. A file's first delivery is checkpointed at once, not within the
     // second: until then a crash would leave no record of it (a `start_at = "end"` restart
     // would skip what it read, and re-sent output could not be counted).
-    let mut known: std::collections::HashSet<(Arc<str>, String)> = std::collections::HashSet::new();
+    let mut known: std::collections::HashSet<(Arc<str>, u64, u64)> =
+        std::collections::HashSet::new();
     let mut sources_loaded: std::collections::HashSet<Arc<str>> = std::collections::HashSet::new();
     loop {
         let next = rx.recv_timeout(CHECKPOINT_EVERY / 4);
@@ -475,21 +775,31 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
         }
         let done = match next {
             Ok(d) => {
-                let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx, &errors) else {
-                    break; // shut down while the sink refused: leave it unacknowledged
+                let mark = if d.data.is_empty() {
+                    None // a position alone (a file gone): nothing to write
+                } else {
+                    let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx, &errors) else {
+                        break; // shut down while the sink refused: leave it unacknowledged
+                    };
+                    mark
                 };
                 match d.end {
                     Position::File(end) => {
                         if sources_loaded.insert(Arc::clone(&d.source)) {
                             let store = ctx.store.lock().expect("checkpoint lock");
-                            known.extend(store.get(&d.source).into_iter().map(|p| (Arc::clone(&d.source), p.fingerprint)));
+                            known.extend(
+                                store
+                                    .get(&d.source)
+                                    .into_iter()
+                                    .map(|p| (Arc::clone(&d.source), p.dev, p.ino)),
+                            );
                         }
-                        if known.insert((Arc::clone(&d.source), end.fingerprint.clone())) {
+                        if known.insert((Arc::clone(&d.source), end.dev, end.ino)) {
                             last_sync = Instant::now() - CHECKPOINT_EVERY; // checkpoint this new file now
                         }
-                        written.push(Position::File(FilePosition { sink: mark, ..end }));
+                        written.push((Position::File(FilePosition { sink: mark, ..end }), d.lines));
                     }
-                    group => written.push(group),
+                    other => written.push((other, d.lines)),
                 }
                 false
             }
@@ -499,7 +809,9 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
         if done {
             // Last chance to get what the sink holds delivered (a remote sink may be down).
             let deadline = Instant::now() + Duration::from_secs(5);
-            while !checkpoint(sink.as_mut(), &mut written, &ctx, &errors) && Instant::now() < deadline {
+            while !checkpoint(sink.as_mut(), &mut written, &ctx, &errors)
+                && Instant::now() < deadline
+            {
                 std::thread::sleep(Duration::from_millis(250));
             }
             if !written.is_empty() {
@@ -551,7 +863,12 @@ fn write_until_accepted(
 
 /// Sync the sink, then record and persist the positions of everything written. False if the
 /// sink could not sync (the positions stay in `written` for the next attempt).
-fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<Position>, ctx: &SinkCtx, errors: &prometheus::IntCounter) -> bool {
+fn checkpoint(
+    sink: &mut dyn Sink,
+    written: &mut Vec<(Position, u64)>,
+    ctx: &SinkCtx,
+    errors: &prometheus::IntCounter,
+) -> bool {
     if written.is_empty() {
         // Nothing new, but an earlier flush may have failed (state dir full or read-only):
         // retry it now rather than when the next line arrives.
@@ -574,8 +891,9 @@ fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<Position>, ctx: &SinkCtx, e
         return false;
     }
     let mut store = ctx.store.lock().expect("checkpoint lock");
-    for p in written.drain(..) {
+    for (p, lines) in written.drain(..) {
         store.set_position(p);
+        ctx.progress.delivered.fetch_add(lines, Ordering::Relaxed);
     }
     if let Err(e) = store.flush() {
         ctx.metrics.checkpoint_errors.inc();

@@ -1,18 +1,24 @@
-//! The file sink: input `/var/log/app/x.log` of source `app` is appended to `<dir>/app/x.log`;
-//! a CloudWatch stream `2026/11/24/[$LATEST]ab12` of source `cw` to
+//! The file sink: lines of input `/var/log/app/x.log` of source `app` are appended to
+//! `<dir>/app/x.log`; a CloudWatch stream `2026/11/24/[$LATEST]ab12` of source `cw` to
 //! `<dir>/cw/2026_11_24_[$LATEST]ab12` (`/` becomes `_`).
+//!
+//! **Names, one-to-one.** A file's output mirrors its path below its source's root (the
+//! deepest directory holding every include glob's literal prefix): with
+//! `include = ["/var/log/*/app.log"]`, `/var/log/d1/app.log` goes to `<dir>/app/d1/app.log` and
+//! `/var/log/d2/app.log` to `<dir>/app/d2/app.log`. When all of a source's files are in one
+//! directory (the usual `/var/log/app/*.log`) that is just the file name, as before. Names are
+//! kept byte for byte, invalid UTF-8 included.
 //!
 //! Files stay open between writes; `reopen` (SIGHUP, logrotate's postrotate) closes them so the
 //! next write creates the file afresh at its path. `sync` fsyncs the files written since the
-//! last sync. Output names use the input's file name only: two inputs of one source with the
-//! same file name in different directories share an output file.
+//! last sync.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::{Record, Sink};
+use super::{path_of_stream, Record, RecordKind, Sink};
 use crate::checkpoint::SinkMark;
 
 /// Appends to mirrored files under `dir`.
@@ -24,30 +30,58 @@ pub struct FileSink {
 
 impl FileSink {
     pub fn new(dir: PathBuf) -> Self {
-        FileSink { dir, open: HashMap::new() }
+        FileSink {
+            dir,
+            open: HashMap::new(),
+        }
     }
 
-    /// Where lines of input stream `stream` read by `source` are written.
-    pub fn output_path(&self, source: &str, stream: &str) -> PathBuf {
-        let mut name: String = stream.chars().map(|c| if c == '/' || c == '\0' { '_' } else { c }).collect();
+    /// Where lines of input stream `stream` read by `source` are written: a file's path
+    /// mirrored below `<dir>/<source>`, a CloudWatch stream flattened (`/` becomes `_`).
+    pub fn output_path(&self, source: &str, stream: &str, kind: RecordKind) -> PathBuf {
+        let base = self.dir.join(source);
+        if kind == RecordKind::Lines {
+            let mut out = base.clone();
+            for c in path_of_stream(stream).components() {
+                // A file's path below its root has only normal components; anything else
+                // (never produced by discovery) must not climb out of the output dir.
+                match c {
+                    std::path::Component::Normal(n) => out.push(n),
+                    _ => out.push("_"),
+                }
+            }
+            if out != base {
+                return out;
+            }
+        }
+        let mut name: String = stream
+            .chars()
+            .map(|c| if c == '/' || c == '\0' { '_' } else { c })
+            .collect();
         if name.is_empty() || name.starts_with('.') {
             name.insert(0, '_');
         }
-        self.dir.join(source).join(name)
+        base.join(name)
     }
 
     fn file(&mut self, path: PathBuf) -> io::Result<&mut (File, bool, u64)> {
         if !self.open.contains_key(&path) {
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| io::Error::new(e.kind(), format!("creating {}: {e}", parent.display())))?;
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    io::Error::new(e.kind(), format!("creating {}: {e}", parent.display()))
+                })?;
             }
             let f = OpenOptions::new()
                 .create(true)
                 .append(true)
                 .open(&path)
-                .map_err(|e| io::Error::new(e.kind(), format!("opening {}: {e}", path.display())))?;
-            let len = f.metadata().map_err(|e| io::Error::new(e.kind(), format!("stat {}: {e}", path.display())))?.len();
+                .map_err(|e| {
+                    io::Error::new(e.kind(), format!("opening {}: {e}", path.display()))
+                })?;
+            let len = f
+                .metadata()
+                .map_err(|e| io::Error::new(e.kind(), format!("stat {}: {e}", path.display())))?
+                .len();
             self.open.insert(path.clone(), (f, false, len));
         }
         Ok(self.open.get_mut(&path).expect("just inserted"))
@@ -58,14 +92,35 @@ impl FileSink {
     fn append(&mut self, path: PathBuf, data: &[u8]) -> io::Result<SinkMark> {
         let result = self.file(path.clone()).and_then(|(f, dirty, len)| {
             *dirty = true;
-            if let Err(e) = f.write_all(data) {
-                // A failed append (ENOSPC) may have written part of `data`: cut it off, so the
-                // retry's whole write leaves no fragment and no duplicate lines.
-                let _ = f.set_len(*len);
-                return Err(io::Error::new(e.kind(), format!("writing {}: {e}", path.display())));
+            let mut written = 0;
+            while written < data.len() {
+                match f.write(&data[written..]) {
+                    Ok(0) => {
+                        let e = io::Error::new(io::ErrorKind::WriteZero, "wrote nothing");
+                        cut_partial_append(f, written);
+                        return Err(io::Error::new(
+                            e.kind(),
+                            format!("writing {}: {e}", path.display()),
+                        ));
+                    }
+                    Ok(n) => written += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        // A failed append (ENOSPC) may have written part of `data`: cut it off,
+                        // so the retry's whole write leaves no fragment and no duplicate lines.
+                        cut_partial_append(f, written);
+                        return Err(io::Error::new(
+                            e.kind(),
+                            format!("writing {}: {e}", path.display()),
+                        ));
+                    }
+                }
             }
             *len += data.len() as u64;
-            Ok(SinkMark { path: path.clone(), len: *len })
+            Ok(SinkMark {
+                path: path.clone(),
+                len: *len,
+            })
         });
         if result.is_err() {
             self.open.remove(&path); // reopen (and re-read its length) on the next attempt
@@ -74,8 +129,26 @@ impl FileSink {
     }
 }
 
+/// Remove the `written` bytes a failed append left at the end of `f`. Measured from the
+/// file's length now, not from the length we last knew: logrotate's copytruncate may have
+/// truncated the output meanwhile, and cutting back to the old length would extend the file
+/// with a run of NUL bytes.
+fn cut_partial_append(f: &File, written: usize) {
+    if written == 0 {
+        return;
+    }
+    if let Ok(m) = f.metadata() {
+        let _ = f.set_len(m.len().saturating_sub(written as u64));
+    }
+}
+
 impl Sink for FileSink {
-    fn write(&mut self, source: &str, data: &[u8], records: &[Record]) -> io::Result<Option<SinkMark>> {
+    fn write(
+        &mut self,
+        source: &str,
+        data: &[u8],
+        records: &[Record],
+    ) -> io::Result<Option<SinkMark>> {
         let mut mark = None;
         // Consecutive records of one stream go out in one write.
         let mut at = 0;
@@ -87,7 +160,7 @@ impl Sink for FileSink {
                 end += records[at].len;
                 at += 1;
             }
-            let path = self.output_path(source, stream);
+            let path = self.output_path(source, stream, records[at - 1].kind);
             mark = Some(self.append(path, &data[start.min(data.len())..end.min(data.len())])?);
         }
         Ok(if records.len() == 1 { mark } else { None })
@@ -96,7 +169,9 @@ impl Sink for FileSink {
     fn sync(&mut self) -> io::Result<()> {
         for (path, (f, dirty, _)) in self.open.iter_mut() {
             if *dirty {
-                f.sync_data().map_err(|e| io::Error::new(e.kind(), format!("syncing {}: {e}", path.display())))?;
+                f.sync_data().map_err(|e| {
+                    io::Error::new(e.kind(), format!("syncing {}: {e}", path.display()))
+                })?;
                 *dirty = false;
             }
         }
@@ -117,20 +192,70 @@ mod tests {
     use std::sync::Arc;
 
     fn lines(stream: &str, data: &[u8]) -> Vec<Record> {
-        vec![Record { stream: Arc::from(stream), len: data.len(), kind: RecordKind::Lines }]
+        vec![Record {
+            stream: Arc::from(stream),
+            len: data.len(),
+            kind: RecordKind::Lines,
+        }]
     }
 
     #[test]
     fn events_go_to_one_file_per_stream() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = FileSink::new(dir.path().to_path_buf());
-        let ev = |stream: &str, len| Record { stream: Arc::from(stream), len, kind: RecordKind::Event { timestamp_ms: 1, newline: true } };
+        let ev = |stream: &str, len| Record {
+            stream: Arc::from(stream),
+            len,
+            kind: RecordKind::Event {
+                timestamp_ms: 1,
+                newline: true,
+            },
+        };
         let data = b"a1\nb1\na2\n";
-        let mark = s.write("cw", data, &[ev("2026/a", 3), ev("b", 3), ev("2026/a", 3)]).unwrap();
+        let mark = s
+            .write("cw", data, &[ev("2026/a", 3), ev("b", 3), ev("2026/a", 3)])
+            .unwrap();
         assert_eq!(mark, None, "several outputs: no single mark");
-        assert_eq!(std::fs::read(dir.path().join("cw/2026_a")).unwrap(), b"a1\na2\n");
+        assert_eq!(
+            std::fs::read(dir.path().join("cw/2026_a")).unwrap(),
+            b"a1\na2\n"
+        );
         assert_eq!(std::fs::read(dir.path().join("cw/b")).unwrap(), b"b1\n");
-        assert_eq!(s.output_path("cw", "..").file_name().unwrap(), "_..");
+        let event = RecordKind::Event {
+            timestamp_ms: 1,
+            newline: true,
+        };
+        assert_eq!(s.output_path("cw", "..", event).file_name().unwrap(), "_..");
+    }
+
+    #[test]
+    fn file_outputs_mirror_the_path_below_the_root_byte_for_byte() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileSink::new(dir.path().to_path_buf());
+        s.write("app", b"one\n", &lines("d1/app.log", b"one\n"))
+            .unwrap();
+        s.write("app", b"two\n", &lines("d2/app.log", b"two\n"))
+            .unwrap();
+        s.write("app", b"three\n", &lines("bad\\xff.log", b"three\n"))
+            .unwrap();
+        s.write("app", b"four\n", &lines("bad\\xfe.log", b"four\n"))
+            .unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("app/d1/app.log")).unwrap(),
+            b"one\n"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("app/d2/app.log")).unwrap(),
+            b"two\n"
+        );
+        let bad = |b: &[u8]| dir.path().join("app").join(std::ffi::OsStr::from_bytes(b));
+        assert_eq!(std::fs::read(bad(b"bad\xff.log")).unwrap(), b"three\n");
+        assert_eq!(std::fs::read(bad(b"bad\xfe.log")).unwrap(), b"four\n");
+        assert_eq!(
+            s.output_path("app", "../../etc/x", RecordKind::Lines),
+            dir.path().join("app/_/_/etc/x")
+        );
     }
 
     #[test]
@@ -140,19 +265,30 @@ mod tests {
         s.write("app", b"one\n", &lines("x.log", b"one\n")).unwrap();
         s.write("app", b"two\n", &lines("x.log", b"two\n")).unwrap();
         s.sync().unwrap();
-        assert_eq!(std::fs::read(dir.path().join("app/x.log")).unwrap(), b"one\ntwo\n");
+        assert_eq!(
+            std::fs::read(dir.path().join("app/x.log")).unwrap(),
+            b"one\ntwo\n"
+        );
     }
 
     #[test]
     fn reopen_follows_a_rotated_output() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = FileSink::new(dir.path().to_path_buf());
-        s.write("app", b"before\n", &lines("a.log", b"before\n")).unwrap();
+        s.write("app", b"before\n", &lines("a.log", b"before\n"))
+            .unwrap();
         std::fs::rename(dir.path().join("app/a.log"), dir.path().join("app/a.log.1")).unwrap();
         s.reopen().unwrap();
-        s.write("app", b"after\n", &lines("a.log", b"after\n")).unwrap();
-        assert_eq!(std::fs::read(dir.path().join("app/a.log.1")).unwrap(), b"before\n");
-        assert_eq!(std::fs::read(dir.path().join("app/a.log")).unwrap(), b"after\n");
+        s.write("app", b"after\n", &lines("a.log", b"after\n"))
+            .unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("app/a.log.1")).unwrap(),
+            b"before\n"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("app/a.log")).unwrap(),
+            b"after\n"
+        );
     }
 
     #[test]

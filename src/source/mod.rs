@@ -4,6 +4,7 @@ pub mod cloudwatch;
 pub mod file;
 
 use crate::checkpoint::FilePosition;
+use std::sync::Arc;
 
 /// Whole lines read from one input, with the position just after them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,4 +17,8 @@ pub struct Chunk {
     pub oversize_lines: u32,
     /// Where `data` ends: checkpoint this once the sink accepted `data`.
     pub end: FilePosition,
+    /// The file's stream name (see [`crate::sink::Record::stream`]).
+    pub stream: Arc<str>,
+    /// `end`'s file is gone (`data` is empty): its checkpoint can be dropped.
+    pub gone: bool,
 }

@@ -20,7 +20,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
-use super::daemon::{append, free_port, sample, wait_until, Daemon};
+use super::common::{append, free_port, sample, wait_until, Scrubd};
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVz";
 
@@ -61,7 +61,7 @@ impl Moto {
         self.child = Some(child);
         let port = self.port;
         wait_until(Duration::from_secs(60), "moto server answering", || {
-            super::daemon::http_get(port, "/moto-api/").is_some()
+            super::common::http_get(port, "/moto-api/").is_some()
         });
     }
 
@@ -249,7 +249,7 @@ fn cloudwatch_group_to_group_exactly_once_across_pages_new_streams_and_restart()
         want.insert(s.to_string(), scrubbed(&m));
     }
 
-    let mut d = Daemon::with_config(|port| cw_config(port, &moto.url(), &moto.url(), ""));
+    let mut d = Scrubd::with_config(|port| cw_config(port, &moto.url(), &moto.url(), ""));
     wait_until(Duration::from_secs(120), "12,000 events in the target group", || {
         total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 12_000
     });
@@ -282,7 +282,7 @@ fn cloudwatch_group_to_group_exactly_once_across_pages_new_streams_and_restart()
     assert!(sample(&m, r#"scrubd_cloudwatch_requests_total{api="PutLogEvents",outcome="ok"}"#) >= 4.0, "{m}");
     assert!(sample(&m, r#"scrubd_cloudwatch_lag_seconds{source="orders"}"#) < 30.0, "{m}");
     assert!(sample(&m, r#"scrubd_redactions_total{kind="jwt",source="orders"}"#) >= 3_000.0, "{m}");
-    super::daemon::promtool_check_metrics(&m);
+    super::common::promtool_check_metrics(&m);
     assert!(!m.contains(JWT) && !d.stderr().contains("c2lnbmF0dXJl"), "no secret in metrics or scrubd's log");
 
     // Restart mid-stream: events written while scrubd is down arrive once, nothing is re-sent.
@@ -448,7 +448,7 @@ fn cloudwatch_throttling_5xx_slowness_and_an_outage_slow_scrubd_down_without_los
         f.throttle = 4;
         f.unavailable = 2;
     }
-    let d = Daemon::with_config(|port| cw_config(port, &proxy.url(), &proxy.url(), ""));
+    let d = Scrubd::with_config(|port| cw_config(port, &proxy.url(), &proxy.url(), ""));
     wait_until(Duration::from_secs(90), "2,000 events", || total(&rt.block_on(read_group(&c, "/scrubbed/orders"))) >= 2_000);
 
     // The API slow (every answer 1.5 s late) for 5 s, then gone while new events arrive: 4 s
@@ -491,7 +491,7 @@ fn cloudwatch_sink_survives_the_server_being_killed_and_restarted() {
     let rt = rt();
     let c = client(&moto.url());
     let url = moto.url();
-    let mut d = Daemon::with_config(|port| file_to_cloudwatch(port, &url));
+    let mut d = Scrubd::with_config(|port| file_to_cloudwatch(port, &url));
     let log = d.path("logs/app.log");
     let line = |i: usize| format!("line {i} Authorization: Bearer {JWT}\n");
     append(&log, &(0..500).map(line).collect::<String>());
@@ -552,7 +552,7 @@ fn cloudwatch_batches_respect_the_api_limits_after_redaction() {
     let url = proxy.url();
     // Every third call fails: later batches of a flush are retried, accepted ones never again.
     proxy.faults.lock().unwrap().fail_every_nth_put = 3;
-    let d = Daemon::with_config(|port| file_to_cloudwatch(port, &url));
+    let d = Scrubd::with_config(|port| file_to_cloudwatch(port, &url));
     // 25,000 short lines (> 10,000 events per call), eight 200 KB lines (> 1 MiB per call),
     // a 600 KB line (over the event limit), a line just under the limit that redaction makes
     // longer than it, and an empty line (CloudWatch refuses empty messages).
@@ -598,7 +598,7 @@ fn cloudwatch_groups_under_a_prefix_into_a_file_sink_including_a_group_created_l
     rt.block_on(put(&c, "/aws/ecs/api", "web/1", now_ms() - 5_000, &api));
     rt.block_on(put(&c, "/aws/ecs/worker", "web/1", now_ms() - 5_000, &worker));
     rt.block_on(put(&c, "/other/group", "web/1", now_ms() - 5_000, &messages("other", 5)));
-    let d = Daemon::with_config(|port| {
+    let d = Scrubd::with_config(|port| {
         format!(
             r#"
 [state]

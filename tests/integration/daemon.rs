@@ -2,190 +2,15 @@
 //! metrics scraped over HTTP, rotations, signals and kill -9.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use super::common::*;
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVz";
 
-pub(crate) struct Daemon {
-    child: Option<Child>,
-    root: tempfile::TempDir,
-    port: u16,
-    stderr_path: PathBuf,
-}
-
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-impl Daemon {
-    /// A daemon tailing `<root>/logs/*.log*` into `<root>/out/app/…`, state in `<root>/state`.
-    fn new(extra_redact: &str) -> Daemon {
-        Self::with_config(|port| {
-            format!(
-            r#"
-[state]
-dir = "state"
-
-[metrics]
-listen = "127.0.0.1:{port}"
-
-[redact]
-rules_dirs = ["rules"]
-{extra_redact}
-
-[[sources]]
-name = "app"
-type = "file"
-include = ["logs/*.log*"]
-start_at = "beginning"
-sink = "scrubbed"
-partial_flush_ms = 500
-rescan_interval_ms = 200
-
-[[sinks]]
-name = "scrubbed"
-type = "file"
-dir = "out"
-"#
-            )
-        })
-    }
-
-    /// A daemon running the config `config(metrics_port)` from a fresh root dir holding
-    /// `logs/`, `out/`, `state/` and `rules/`.
-    pub(crate) fn with_config(config: impl FnOnce(u16) -> String) -> Daemon {
-        let root = tempfile::tempdir().unwrap();
-        for d in ["logs", "out", "state", "rules"] {
-            std::fs::create_dir_all(root.path().join(d)).unwrap();
-        }
-        let port = free_port();
-        std::fs::write(root.path().join("scrubd.toml"), config(port)).unwrap();
-        let stderr_path = root.path().join("scrubd.stderr");
-        let mut d = Daemon { child: None, root, port, stderr_path };
-        d.start();
-        d
-    }
-
-    pub(crate) fn path(&self, p: &str) -> PathBuf {
-        self.root.path().join(p)
-    }
-
-    pub(crate) fn start(&mut self) {
-        let stderr = std::fs::OpenOptions::new().create(true).append(true).open(&self.stderr_path).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_scrubd"))
-            .args(["run", "--config"])
-            .arg(self.path("scrubd.toml"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(stderr)
-            // For CloudWatch tests (a local server, no account); harmless elsewhere.
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", self.root.path().join("no-aws-config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.root.path().join("no-aws-credentials"))
-            .spawn()
-            .unwrap();
-        self.child = Some(child);
-        self.wait_ready();
-    }
-
-    pub(crate) fn wait_ready(&self) {
-        wait_until(Duration::from_secs(30), "daemon ready", || {
-            http_get(self.port, "/healthz").is_some_and(|(code, _)| code == 200)
-        });
-    }
-
-    pub(crate) fn signal(&self, sig: i32) {
-        let pid = self.child.as_ref().unwrap().id() as i32;
-        // SAFETY: sending a signal to our own child process.
-        unsafe {
-            libc::kill(pid, sig);
-        }
-    }
-
-    /// SIGTERM and wait for a clean exit.
-    pub(crate) fn stop(&mut self) {
-        self.signal(libc::SIGTERM);
-        let status = self.child.take().unwrap().wait().unwrap();
-        assert!(status.success(), "scrubd exited with {status}; stderr:\n{}", self.stderr());
-    }
-
-    pub(crate) fn kill9(&mut self) {
-        let mut c = self.child.take().unwrap();
-        c.kill().unwrap();
-        c.wait().unwrap();
-    }
-
-    pub(crate) fn stderr(&self) -> String {
-        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
-    }
-
-    pub(crate) fn metrics(&self) -> String {
-        http_get(self.port, "/metrics").expect("metrics endpoint").1
-    }
-
-    /// All output lines of source `app`, from every output file.
-    fn output_lines(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        let dir = self.path("out/app");
-        let Ok(entries) = std::fs::read_dir(&dir) else { return lines };
-        let mut paths: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
-        paths.sort();
-        for p in paths {
-            lines.extend(std::fs::read_to_string(p).unwrap().lines().map(String::from));
-        }
-        lines
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-pub(crate) fn wait_until(timeout: Duration, what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-pub(crate) fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
-    let mut buf = String::new();
-    s.read_to_string(&mut buf).ok()?;
-    let code = buf.split_whitespace().nth(1)?.parse().ok()?;
-    let body = buf.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    Some((code, body))
-}
-
-/// The value of one sample (`name{labels}`) in a Prometheus exposition.
-pub(crate) fn sample(metrics: &str, series: &str) -> f64 {
-    metrics
-        .lines()
-        .find_map(|l| l.strip_prefix(series).and_then(|rest| rest.trim().parse().ok()))
-        .unwrap_or_else(|| panic!("no sample {series} in:\n{metrics}"))
-}
-
-pub(crate) fn append(path: &Path, text: &str) {
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
-    f.write_all(text.as_bytes()).unwrap();
-}
-
-pub(crate) fn numbered(from: usize, to: usize) -> String {
-    (from..to).map(|i| format!("line {i} token={i:08}Zq81KdPQm2\n")).collect()
+/// Lines `from..to`: `line <n> token=<n>Zq81KdPQm2\n`.
+fn numbered(from: usize, to: usize) -> String {
+    super::common::numbered("line", from, to)
 }
 
 /// Count of each line number in the output; every number in `0..n` must appear.
@@ -193,7 +18,11 @@ fn check_numbered(lines: &[String], n: usize) -> BTreeMap<usize, usize> {
     let mut seen = BTreeMap::new();
     for l in lines {
         assert!(!l.contains("Zq81KdPQm2"), "unredacted line: {l}");
-        if let Some(num) = l.strip_prefix("line ").and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok()) {
+        if let Some(num) = l
+            .strip_prefix("line ")
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok())
+        {
             *seen.entry(num).or_insert(0) += 1;
         }
     }
@@ -204,50 +33,77 @@ fn check_numbered(lines: &[String], n: usize) -> BTreeMap<usize, usize> {
 
 #[test]
 fn scrubs_appended_lines_and_counts_them_in_metrics() {
-    let d = Daemon::new("");
+    let d = Scrubd::with_defaults();
     let before = d.metrics();
     assert_eq!(sample(&before, "scrubd_lines_total{source=\"app\"}"), 0.0);
-    assert_eq!(sample(&before, "scrubd_redactions_total{kind=\"jwt\",source=\"app\"}"), 0.0);
-    append(&d.path("logs/app.log"), &format!("GET /health 200\nAuthorization: Bearer {JWT}\n{{\"password\": \"hunter2\"}}\n"));
-    wait_until(Duration::from_secs(20), "3 output lines", || d.output_lines().len() == 3);
+    assert_eq!(
+        sample(
+            &before,
+            "scrubd_redactions_total{kind=\"jwt\",source=\"app\"}"
+        ),
+        0.0
+    );
+    append(
+        &d.path("logs/app.log"),
+        &format!("GET /health 200\nAuthorization: Bearer {JWT}\n{{\"password\": \"hunter2\"}}\n"),
+    );
+    wait_until(Duration::from_secs(20), "3 output lines", || {
+        d.output_lines().len() == 3
+    });
     let out = d.output_lines();
-    assert_eq!(out, vec!["GET /health 200", "Authorization: Bearer [REDACTED:jwt]", "{\"password\": \"[REDACTED:password]\"}"]);
+    assert_eq!(
+        out,
+        vec![
+            "GET /health 200",
+            "Authorization: Bearer [REDACTED:jwt]",
+            "{\"password\": \"[REDACTED:password]\"}"
+        ]
+    );
     wait_until(Duration::from_secs(10), "metrics to count 3 lines", || {
         sample(&d.metrics(), "scrubd_lines_total{source=\"app\"}") == 3.0
     });
     let after = d.metrics();
-    assert_eq!(sample(&after, "scrubd_lines_redacted_total{source=\"app\"}"), 2.0);
-    assert_eq!(sample(&after, "scrubd_redactions_total{kind=\"jwt\",source=\"app\"}"), 1.0);
-    assert_eq!(sample(&after, "scrubd_redactions_total{kind=\"password\",source=\"app\"}"), 1.0);
-    assert_eq!(sample(&after, "scrubd_jwt_total{alg=\"HS256\",source=\"app\"}"), 1.0);
+    assert_eq!(
+        sample(&after, "scrubd_lines_redacted_total{source=\"app\"}"),
+        2.0
+    );
+    assert_eq!(
+        sample(
+            &after,
+            "scrubd_redactions_total{kind=\"jwt\",source=\"app\"}"
+        ),
+        1.0
+    );
+    assert_eq!(
+        sample(
+            &after,
+            "scrubd_redactions_total{kind=\"password\",source=\"app\"}"
+        ),
+        1.0
+    );
+    assert_eq!(
+        sample(&after, "scrubd_jwt_total{alg=\"HS256\",source=\"app\"}"),
+        1.0
+    );
     assert!(!after.contains("hunter2") && !after.contains("eyJ"));
-    assert!(!d.stderr().contains("hunter2"), "secret in scrubd's own log");
+    assert!(
+        !d.stderr().contains("hunter2"),
+        "secret in scrubd's own log"
+    );
     promtool_check_metrics(&after);
-}
-
-/// Prometheus' own parser and linter accept the exposition.
-pub(crate) fn promtool_check_metrics(exposition: &str) {
-    let mut promtool = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("promtool missing: scripts/test.sh installs it (apt-get install prometheus)");
-    promtool.stdin.take().unwrap().write_all(exposition.as_bytes()).unwrap();
-    let out = promtool.wait_with_output().unwrap();
-    assert!(out.status.success(), "promtool: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
 fn rename_rotation_loses_and_repeats_nothing() {
-    let d = Daemon::new("");
+    let d = Scrubd::with_defaults();
     let log = d.path("logs/app.log");
     append(&log, &numbered(0, 500));
     std::fs::rename(&log, d.path("logs/app.log.1")).unwrap();
     append(&d.path("logs/app.log.1"), &numbered(500, 600)); // the app still writes to the old handle
     append(&log, &numbered(600, 1000));
-    wait_until(Duration::from_secs(30), "1000 lines", || d.output_lines().len() >= 1000);
+    wait_until(Duration::from_secs(30), "1000 lines", || {
+        d.output_lines().len() >= 1000
+    });
     std::thread::sleep(Duration::from_millis(500));
     let seen = check_numbered(&d.output_lines(), 1000);
     assert!(seen.values().all(|&c| c == 1), "duplicates after rotation");
@@ -255,15 +111,23 @@ fn rename_rotation_loses_and_repeats_nothing() {
 
 #[test]
 fn copytruncate_starts_again_from_zero() {
-    let d = Daemon::new("");
+    let d = Scrubd::with_defaults();
     let log = d.path("logs/app.log");
     append(&log, &numbered(0, 100));
-    wait_until(Duration::from_secs(20), "first 100", || d.output_lines().len() == 100);
+    wait_until(Duration::from_secs(20), "first 100", || {
+        d.output_lines().len() == 100
+    });
     // Named so that `logs/*.log*` does not match it (a matched copy is the next test).
     std::fs::copy(&log, d.path("logs/app.copy")).unwrap();
-    std::fs::OpenOptions::new().write(true).truncate(true).open(&log).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&log)
+        .unwrap();
     append(&log, &numbered(100, 150));
-    wait_until(Duration::from_secs(20), "150 lines", || d.output_lines().len() >= 150);
+    wait_until(Duration::from_secs(20), "150 lines", || {
+        d.output_lines().len() >= 150
+    });
     check_numbered(&d.output_lines(), 150);
 }
 
@@ -272,10 +136,12 @@ fn copytruncate_copy_matched_by_the_globs_is_continued_not_read_again() {
     // logrotate's copytruncate with include covering the rotated name: the copy has the old
     // content; it must not be emitted a second time, and lines written after scrubd's last
     // read but before the truncation (only in the copy) must come out of the copy.
-    let d = Daemon::new("");
+    let d = Scrubd::with_defaults();
     let log = d.path("logs/app.log");
     append(&log, &numbered(0, 100));
-    wait_until(Duration::from_secs(20), "first 100", || d.output_lines().len() == 100);
+    wait_until(Duration::from_secs(20), "first 100", || {
+        d.output_lines().len() == 100
+    });
     // The copy holds lines 100..120 too: written after scrubd's last read, before the
     // truncation. (It is made under a name the globs do not match and renamed into place
     // once scrubd has seen the truncation; logrotate's order, copy then truncate, can also let
@@ -284,48 +150,75 @@ fn copytruncate_copy_matched_by_the_globs_is_continued_not_read_again() {
     let tmp = d.path("logs/copy.tmp");
     std::fs::copy(&log, &tmp).unwrap();
     append(&tmp, &numbered(100, 120));
-    std::fs::OpenOptions::new().write(true).truncate(true).open(&log).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&log)
+        .unwrap();
     append(&log, &numbered(120, 150));
-    wait_until(Duration::from_secs(20), "130 lines", || d.output_lines().len() >= 130);
+    wait_until(Duration::from_secs(20), "130 lines", || {
+        d.output_lines().len() >= 130
+    });
     std::fs::rename(&tmp, d.path("logs/app.log.1")).unwrap();
-    wait_until(Duration::from_secs(20), "150 lines", || d.output_lines().len() >= 150);
+    wait_until(Duration::from_secs(20), "150 lines", || {
+        d.output_lines().len() >= 150
+    });
     std::thread::sleep(Duration::from_millis(800)); // room for duplicates to show up
     let lines = d.output_lines();
     let counts = check_numbered(&lines, 150);
-    assert!(counts.values().all(|&n| n == 1), "each line once: {:?}", counts.iter().filter(|(_, &n)| n != 1).collect::<Vec<_>>());
+    assert!(
+        counts.values().all(|&n| n == 1),
+        "each line once: {:?}",
+        counts.iter().filter(|(_, &n)| n != 1).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn new_file_and_deleted_file_are_followed() {
-    let d = Daemon::new("");
+    let d = Scrubd::with_defaults();
     append(&d.path("logs/a.log"), &numbered(0, 10));
-    wait_until(Duration::from_secs(20), "a.log", || d.output_lines().len() == 10);
+    wait_until(Duration::from_secs(20), "a.log", || {
+        d.output_lines().len() == 10
+    });
     std::fs::remove_file(d.path("logs/a.log")).unwrap();
     append(&d.path("logs/b.log"), &numbered(10, 20));
-    wait_until(Duration::from_secs(20), "b.log", || d.output_lines().len() == 20);
+    wait_until(Duration::from_secs(20), "b.log", || {
+        d.output_lines().len() == 20
+    });
     check_numbered(&d.output_lines(), 20);
 }
 
 #[test]
 fn sigterm_drains_and_restart_resumes_without_duplicates() {
-    let mut d = Daemon::new("");
+    let mut d = Scrubd::with_defaults();
     append(&d.path("logs/app.log"), &numbered(0, 2000));
-    wait_until(Duration::from_secs(30), "2000 lines", || d.output_lines().len() == 2000);
+    wait_until(Duration::from_secs(30), "2000 lines", || {
+        d.output_lines().len() == 2000
+    });
     d.stop();
     let state = std::fs::read_to_string(d.path("state/checkpoints.json")).unwrap();
     let size = std::fs::metadata(d.path("logs/app.log")).unwrap().len();
-    assert!(state.contains(&format!("\"offset\": {size}")) || state.contains(&format!("\"offset\":{size}")), "{state}");
+    assert!(
+        state.contains(&format!("\"offset\": {size}"))
+            || state.contains(&format!("\"offset\":{size}")),
+        "{state}"
+    );
     append(&d.path("logs/app.log"), &numbered(2000, 2100));
     d.start();
-    wait_until(Duration::from_secs(30), "2100 lines", || d.output_lines().len() >= 2100);
+    wait_until(Duration::from_secs(30), "2100 lines", || {
+        d.output_lines().len() >= 2100
+    });
     std::thread::sleep(Duration::from_millis(500));
     let seen = check_numbered(&d.output_lines(), 2100);
-    assert!(seen.values().all(|&c| c == 1), "duplicates after a clean restart");
+    assert!(
+        seen.values().all(|&c| c == 1),
+        "duplicates after a clean restart"
+    );
 }
 
 #[test]
 fn kill9_during_writes_loses_nothing() {
-    let mut d = Daemon::new("");
+    let mut d = Scrubd::with_defaults();
     let log = d.path("logs/app.log");
     let total = 20_000;
     let writer = {
@@ -342,7 +235,9 @@ fn kill9_during_writes_loses_nothing() {
     std::thread::sleep(Duration::from_millis(200));
     d.start();
     writer.join().unwrap();
-    wait_until(Duration::from_secs(60), "all lines after kill -9", || d.output_lines().len() >= total);
+    wait_until(Duration::from_secs(60), "all lines after kill -9", || {
+        d.output_lines().len() >= total
+    });
     std::thread::sleep(Duration::from_millis(500));
     let seen = check_numbered(&d.output_lines(), total);
     let dups: usize = seen.values().map(|c| c - 1).sum();
@@ -350,29 +245,39 @@ fn kill9_during_writes_loses_nothing() {
     // and counted exactly.
     eprintln!("kill -9: {dups} duplicate lines");
     assert!(dups < total, "{dups} duplicates");
-    assert_eq!(sample(&d.metrics(), "scrubd_duplicate_lines_total{source=\"app\"}"), dups as f64);
+    assert_eq!(
+        sample(&d.metrics(), "scrubd_duplicate_lines_total{source=\"app\"}"),
+        dups as f64
+    );
 }
 
 #[test]
 fn unwritable_sink_dir_is_retried_and_loses_nothing() {
-    let d = Daemon::new("");
+    let d = Scrubd::with_defaults();
     // A regular file where the sink wants its directory: every write fails until it goes.
     std::fs::write(d.path("out/app"), b"").unwrap();
     append(&d.path("logs/app.log"), &numbered(0, 50));
     wait_until(Duration::from_secs(20), "sink errors counted", || {
         sample(&d.metrics(), "scrubd_sink_errors_total{sink=\"scrubbed\"}") >= 1.0
     });
-    assert!(!d.stderr().contains("Zq81KdPQm2"), "secret in scrubd's own log");
+    assert!(
+        !d.stderr().contains("Zq81KdPQm2"),
+        "secret in scrubd's own log"
+    );
     std::fs::remove_file(d.path("out/app")).unwrap();
-    wait_until(Duration::from_secs(30), "50 lines once writable", || d.output_lines().len() >= 50);
+    wait_until(Duration::from_secs(30), "50 lines once writable", || {
+        d.output_lines().len() >= 50
+    });
     check_numbered(&d.output_lines(), 50);
 }
 
 #[test]
 fn sighup_reloads_rules_and_keeps_positions() {
-    let d = Daemon::new("");
+    let d = Scrubd::with_defaults();
     append(&d.path("logs/app.log"), "key acme_abcdef123456\n");
-    wait_until(Duration::from_secs(20), "first line", || d.output_lines().len() == 1);
+    wait_until(Duration::from_secs(20), "first line", || {
+        d.output_lines().len() == 1
+    });
     assert_eq!(d.output_lines()[0], "key acme_abcdef123456");
     std::fs::write(
         d.path("rules/acme.toml"),
@@ -384,27 +289,49 @@ fn sighup_reloads_rules_and_keeps_positions() {
     )
     .unwrap();
     d.signal(libc::SIGHUP);
-    wait_until(Duration::from_secs(10), "reload logged", || d.stderr().contains("rules reloaded"));
+    wait_until(Duration::from_secs(10), "reload logged", || {
+        d.stderr().contains("rules reloaded")
+    });
     append(&d.path("logs/app.log"), "key acme_abcdef123456\n");
-    wait_until(Duration::from_secs(20), "second line", || d.output_lines().len() == 2);
-    assert_eq!(d.output_lines(), vec!["key acme_abcdef123456", "key [REDACTED:api-key]"]);
+    wait_until(Duration::from_secs(20), "second line", || {
+        d.output_lines().len() == 2
+    });
+    assert_eq!(
+        d.output_lines(),
+        vec!["key acme_abcdef123456", "key [REDACTED:api-key]"]
+    );
     // logrotate's create + postrotate: the output is moved away, SIGHUP reopens it.
     std::fs::rename(d.path("out/app/app.log"), d.path("rotated.log")).unwrap();
     d.signal(libc::SIGHUP);
-    wait_until(Duration::from_secs(10), "second reload", || d.stderr().matches("rules reloaded").count() == 2);
+    wait_until(Duration::from_secs(10), "second reload", || {
+        d.stderr().matches("rules reloaded").count() == 2
+    });
     append(&d.path("logs/app.log"), "after rotation\n");
-    wait_until(Duration::from_secs(20), "a new output file", || d.output_lines() == vec!["after rotation"]);
-    assert_eq!(std::fs::read_to_string(d.path("rotated.log")).unwrap().lines().count(), 2);
+    wait_until(Duration::from_secs(20), "a new output file", || {
+        d.output_lines() == vec!["after rotation"]
+    });
+    assert_eq!(
+        std::fs::read_to_string(d.path("rotated.log"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
 }
 
 #[test]
 fn hundreds_of_files_appearing_at_once_are_all_followed() {
-    let d = Daemon::new("");
+    let d = Scrubd::with_defaults();
     let files = 300;
     for f in 0..files {
-        append(&d.path(&format!("logs/m{f:03}.log")), &numbered(f * 10, f * 10 + 10));
+        append(
+            &d.path(&format!("logs/m{f:03}.log")),
+            &numbered(f * 10, f * 10 + 10),
+        );
     }
-    wait_until(Duration::from_secs(60), "lines of 300 files", || d.output_lines().len() >= files * 10);
+    wait_until(Duration::from_secs(60), "lines of 300 files", || {
+        d.output_lines().len() >= files * 10
+    });
     let seen = check_numbered(&d.output_lines(), files * 10);
     assert!(seen.values().all(|&c| c == 1));
     wait_until(Duration::from_secs(10), "files_watched gauge", || {
@@ -414,7 +341,7 @@ fn hundreds_of_files_appearing_at_once_are_all_followed() {
 
 #[test]
 fn sustained_100k_lines_per_second_into_20_files_for_10_seconds() {
-    let d = Daemon::new("");
+    let d = Scrubd::with_defaults();
     let (files, per_file, seconds) = (20, 50_000, 10);
     let writers: Vec<_> = (0..files)
         .map(|f| {
@@ -437,16 +364,27 @@ fn sustained_100k_lines_per_second_into_20_files_for_10_seconds() {
     wait_until(Duration::from_secs(120), "1M lines scrubbed", || {
         sample(&d.metrics(), "scrubd_lines_total{source=\"app\"}") >= total as f64
     });
-    wait_until(Duration::from_secs(60), "1M lines written", || d.output_lines().len() >= total);
+    wait_until(Duration::from_secs(60), "1M lines written", || {
+        d.output_lines().len() >= total
+    });
     let seen = check_numbered(&d.output_lines(), files * per_file);
     assert!(seen.values().all(|&c| c == 1));
     let m = d.metrics();
-    assert_eq!(sample(&m, "scrubd_files_watched{source=\"app\"}"), files as f64);
-    assert_eq!(sample(&m, "scrubd_lines_total{source=\"app\"}"), (files * per_file) as f64);
-    let rss_kib: u64 = std::fs::read_to_string(format!("/proc/{}/status", d.child.as_ref().unwrap().id()))
+    assert_eq!(
+        sample(&m, "scrubd_files_watched{source=\"app\"}"),
+        files as f64
+    );
+    assert_eq!(
+        sample(&m, "scrubd_lines_total{source=\"app\"}"),
+        (files * per_file) as f64
+    );
+    let rss_kib: u64 = std::fs::read_to_string(format!("/proc/{}/status", d.pid()))
         .unwrap()
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().trim_end_matches(" kB").parse().unwrap()))
+        .find_map(|l| {
+            l.strip_prefix("VmHWM:")
+                .map(|v| v.trim().trim_end_matches(" kB").parse().unwrap())
+        })
         .unwrap();
     assert!(rss_kib < 128 * 1024, "peak RSS {rss_kib} KiB");
 }

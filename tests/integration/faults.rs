@@ -5,287 +5,11 @@
 //!
 //! The long soak is `scripts/soak.sh` (see README, "Soak and fault scenarios").
 
-use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A secret in every numbered line; it must never reach the output.
-const SECRET: &str = "Zq81KdPQm2";
-
-struct Opts {
-    /// Output dir, relative to the root (may be a mount point made before start).
-    out: &'static str,
-    state: &'static str,
-    include: &'static str,
-    /// Extra environment (e.g. LD_PRELOAD of libfaketime).
-    env: Vec<(String, String)>,
-    /// RLIMIT_NOFILE (soft, hard) of the daemon.
-    nofile: Option<(u64, u64)>,
-}
-
-impl Default for Opts {
-    fn default() -> Self {
-        Opts { out: "out", state: "state", include: "logs/*.log*", env: Vec::new(), nofile: None }
-    }
-}
-
-/// One scrubd daemon in a temp dir; tmpfs mounts made through it are unmounted on drop.
-struct Scrubd {
-    child: Option<Child>,
-    root: tempfile::TempDir,
-    port: u16,
-    opts: Opts,
-    mounts: Vec<PathBuf>,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-impl Scrubd {
-    /// Set up the dirs and config; `prepare` runs before the first start (e.g. to mount).
-    fn new(opts: Opts, prepare: impl FnOnce(&mut Scrubd)) -> Scrubd {
-        let root = tempfile::tempdir().unwrap();
-        for d in ["logs", opts.out, opts.state] {
-            std::fs::create_dir_all(root.path().join(d)).unwrap();
-        }
-        let port = free_port();
-        let config = format!(
-            r#"
-[state]
-dir = "{state}"
-
-[metrics]
-listen = "127.0.0.1:{port}"
-
-[[sources]]
-name = "app"
-type = "file"
-include = ["{include}"]
-start_at = "beginning"
-sink = "scrubbed"
-partial_flush_ms = 500
-rescan_interval_ms = 200
-
-[[sinks]]
-name = "scrubbed"
-type = "file"
-dir = "{out}"
-"#,
-            state = opts.state,
-            include = opts.include,
-            out = opts.out,
-        );
-        std::fs::write(root.path().join("scrubd.toml"), config).unwrap();
-        let mut d = Scrubd { child: None, root, port, opts, mounts: Vec::new() };
-        prepare(&mut d);
-        d.start();
-        d
-    }
-
-    fn path(&self, p: &str) -> PathBuf {
-        self.root.path().join(p)
-    }
-
-    fn pid(&self) -> i32 {
-        self.child.as_ref().expect("running").id() as i32
-    }
-
-    fn start(&mut self) {
-        let stderr = std::fs::OpenOptions::new().create(true).append(true).open(self.path("scrubd.stderr")).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_scrubd"));
-        cmd.args(["run", "--config"])
-            .arg(self.path("scrubd.toml"))
-            .envs(self.opts.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(stderr);
-        if let Some((soft, hard)) = self.opts.nofile {
-            // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
-            unsafe {
-                cmd.pre_exec(move || {
-                    let lim = libc::rlimit { rlim_cur: soft, rlim_max: hard };
-                    if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    Ok(())
-                });
-            }
-        }
-        self.child = Some(cmd.spawn().unwrap());
-        wait_until(Duration::from_secs(30), "daemon ready", || {
-            if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
-                panic!("scrubd exited at start with {status}; stderr:\n{}", self.stderr());
-            }
-            http_get(self.port, "/healthz").is_some_and(|(code, _)| code == 200)
-        });
-    }
-
-    /// Mount a tmpfs of `size` (e.g. "1m") on `<root>/<dir>`. Fails the test if it cannot.
-    fn mount_tmpfs(&mut self, dir: &str, size: &str) {
-        let p = self.path(dir);
-        std::fs::create_dir_all(&p).unwrap();
-        run_ok(Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(&p));
-        self.mounts.push(p);
-    }
-
-    /// `mount -o remount,<opts>` of a tmpfs made by [`mount_tmpfs`], retried while busy.
-    fn remount(&self, dir: &str, opts: &str) {
-        let p = self.path(dir);
-        let start = Instant::now();
-        loop {
-            let out = Command::new("mount").args(["-o", &format!("remount,{opts}")]).arg(&p).output().unwrap();
-            if out.status.success() {
-                return;
-            }
-            // A flush may hold a file open for writing for a moment (EBUSY on remount,ro).
-            assert!(start.elapsed() < Duration::from_secs(10), "remount {opts} {}: {}", p.display(), String::from_utf8_lossy(&out.stderr));
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn alive(&mut self) -> bool {
-        self.child.as_mut().unwrap().try_wait().unwrap().is_none()
-    }
-
-    /// SIGTERM and wait for a clean exit.
-    fn stop(&mut self) {
-        // SAFETY: signalling our own child.
-        unsafe { libc::kill(self.pid(), libc::SIGTERM) };
-        let status = self.child.take().unwrap().wait().unwrap();
-        assert!(status.success(), "scrubd exited with {status}; stderr:\n{}", self.stderr());
-    }
-
-    fn kill9(&mut self) {
-        let mut c = self.child.take().unwrap();
-        c.kill().unwrap();
-        c.wait().unwrap();
-    }
-
-    fn stderr(&self) -> String {
-        let s = std::fs::read_to_string(self.path("scrubd.stderr")).unwrap_or_default();
-        let tail: Vec<&str> = s.lines().rev().take(40).collect();
-        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-    }
-
-    fn metrics(&self) -> String {
-        http_get(self.port, "/metrics").expect("metrics endpoint").1
-    }
-
-    fn metric(&self, series: &str) -> f64 {
-        sample(&self.metrics(), series)
-    }
-
-    /// Every output line of source `app`, from every output file.
-    fn output_lines(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        let Ok(entries) = std::fs::read_dir(self.path(self.opts.out).join("app")) else { return lines };
-        let mut paths: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
-        paths.sort();
-        for p in paths {
-            let bytes = std::fs::read(&p).unwrap();
-            lines.extend(String::from_utf8_lossy(&bytes).lines().map(String::from));
-        }
-        lines
-    }
-
-    fn open_fds(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.pid())).map_or(0, |d| d.count())
-    }
-}
-
-impl Drop for Scrubd {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        for m in self.mounts.iter().rev() {
-            let _ = Command::new("umount").arg("-l").arg(m).status();
-        }
-    }
-}
-
-fn run_ok(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}): {}{} — these tests need root and tmpfs mounts; they fail rather than skip",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn wait_until(timeout: Duration, what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
-    let mut buf = String::new();
-    s.read_to_string(&mut buf).ok()?;
-    let code = buf.split_whitespace().nth(1)?.parse().ok()?;
-    let body = buf.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    Some((code, body))
-}
-
-/// The value of one series (`name{labels}`) in a Prometheus exposition.
-fn sample(metrics: &str, series: &str) -> f64 {
-    metrics
-        .lines()
-        .find_map(|l| l.strip_prefix(series).and_then(|rest| rest.trim().parse().ok()))
-        .unwrap_or_else(|| panic!("no sample {series} in:\n{metrics}"))
-}
-
-fn append(path: &Path, text: &str) {
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
-    f.write_all(text.as_bytes()).unwrap();
-}
-
-/// Lines `from..to` of stream `tag`: `<tag> <n> token=<n>Zq81KdPQm2\n`.
-fn numbered(tag: &str, from: usize, to: usize) -> String {
-    (from..to).map(|i| format!("{tag} {i} token={i:08}{SECRET}\n")).collect()
-}
-
-/// How often each (tag, n) occurs in `lines`. Panics on an unredacted secret or a line that is
-/// not exactly one numbered line (e.g. a fragment glued to another line).
-fn census(lines: &[String]) -> BTreeMap<(String, usize), usize> {
-    let (seen, malformed) = census_with_malformed(lines);
-    assert!(malformed.is_empty(), "malformed output lines (first 5): {:?}", &malformed[..malformed.len().min(5)]);
-    seen
-}
-
-/// [`census`] that returns malformed lines instead of panicking on them (never on a secret).
-fn census_with_malformed(lines: &[String]) -> (BTreeMap<(String, usize), usize>, Vec<String>) {
-    let mut seen = BTreeMap::new();
-    let mut malformed = Vec::new();
-    for l in lines {
-        assert!(!l.contains(SECRET), "unredacted line: {l}");
-        let mut parts = l.split(' ');
-        match (parts.next(), parts.next().and_then(|n| n.parse::<usize>().ok()), parts.next(), parts.next()) {
-            (Some(tag), Some(n), Some("token=[REDACTED:token]"), None) => *seen.entry((tag.to_string(), n)).or_insert(0) += 1,
-            _ => malformed.push(l.clone()),
-        }
-    }
-    (seen, malformed)
-}
-
-/// Every line `0..n` of `tag` is in `seen`; returns the duplicates of `tag`.
-fn assert_complete(seen: &BTreeMap<(String, usize), usize>, tag: &str, n: usize) -> usize {
-    let missing: Vec<usize> = (0..n).filter(|&i| !seen.contains_key(&(tag.to_string(), i))).collect();
-    assert!(missing.is_empty(), "{tag}: {} lines missing (first 10: {:?})", missing.len(), &missing[..missing.len().min(10)]);
-    (0..n).map(|i| seen[&(tag.to_string(), i)] - 1).sum()
-}
+use super::common::*;
 
 /// A small deterministic PRNG (xorshift), seeded from the clock and printed so a failing run
 /// can be repeated with `SCRUBD_FAULT_SEED`.
@@ -293,9 +17,16 @@ struct Rng(u64);
 
 impl Rng {
     fn new() -> Rng {
-        let seed = std::env::var("SCRUBD_FAULT_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
-        });
+        let seed = std::env::var("SCRUBD_FAULT_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
         eprintln!("SCRUBD_FAULT_SEED={seed}");
         Rng(seed)
     }
@@ -319,7 +50,13 @@ fn spawn_rotating_writer(
 ) -> std::thread::JoinHandle<(usize, usize)> {
     std::thread::spawn(move || {
         let path = logs.join(format!("{tag}.log"));
-        let open = || std::fs::OpenOptions::new().create(true).append(true).open(&path).unwrap();
+        let open = || {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .unwrap()
+        };
         let mut f = open();
         let (mut n, mut rotations) = (0, 0);
         let mut batches = 0;
@@ -343,11 +80,18 @@ fn spawn_rotating_writer(
 /// that path is `kill9_after_a_straggler_write_*`.) Then: every line is in the output, and the
 /// duplicates in the output equal the sum of `scrubd_duplicate_lines_total` over the restarts.
 fn kill9_loop(kills: usize, min_ms: u64, max_ms: u64, rotate_every: usize) {
-    let mut d = Scrubd::new(Opts::default(), |_| {});
+    let mut d = Scrubd::with_defaults();
     let mut rng = Rng::new();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let writers: Vec<_> =
-        ["x", "y"].into_iter().map(|tag| (tag, spawn_rotating_writer(d.path("logs"), tag, 20, rotate_every, stop.clone()))).collect();
+    let writers: Vec<_> = ["x", "y"]
+        .into_iter()
+        .map(|tag| {
+            (
+                tag,
+                spawn_rotating_writer(d.path("logs"), tag, 20, rotate_every, stop.clone()),
+            )
+        })
+        .collect();
     let mut counted = 0.0;
     let started = Instant::now();
     for _ in 0..kills {
@@ -360,16 +104,25 @@ fn kill9_loop(kills: usize, min_ms: u64, max_ms: u64, rotate_every: usize) {
     }
     std::thread::sleep(Duration::from_millis(500));
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
-    let written: Vec<(&str, usize, usize)> = writers.into_iter().map(|(t, w)| (t, w.join().unwrap())).map(|(t, (n, r))| (t, n, r)).collect();
+    let written: Vec<(&str, usize, usize)> = writers
+        .into_iter()
+        .map(|(t, w)| (t, w.join().unwrap()))
+        .map(|(t, (n, r))| (t, n, r))
+        .collect();
     let total: usize = written.iter().map(|w| w.1).sum();
     wait_until(Duration::from_secs(60), "every line delivered", || {
         let seen = census(&d.output_lines());
-        written.iter().all(|&(t, n, _)| (0..n).all(|i| seen.contains_key(&(t.to_string(), i))))
+        written
+            .iter()
+            .all(|&(t, n, _)| (0..n).all(|i| seen.contains_key(&(t.to_string(), i))))
     });
     std::thread::sleep(Duration::from_millis(1500));
     let lines = d.output_lines();
     let seen = census(&lines);
-    let dups: usize = written.iter().map(|&(t, n, _)| assert_complete(&seen, t, n)).sum();
+    let dups: usize = written
+        .iter()
+        .map(|&(t, n, _)| assert_complete(&seen, t, n))
+        .sum();
     eprintln!(
         "kill -9 x{kills} over {:.1} s: {total} lines written ({} rotations), {} out, {dups} duplicates, {counted} counted by scrubd_duplicate_lines_total",
         started.elapsed().as_secs_f64(),
@@ -381,7 +134,10 @@ fn kill9_loop(kills: usize, min_ms: u64, max_ms: u64, rotate_every: usize) {
     // output (straggler writes of a rotated file) and restarts live past their first checkpoint;
     // those two known bugs have ignored tests of their own. Here: within 2 % of the truth.
     let off = (dups as f64 - counted).abs();
-    assert!(off <= (dups as f64 * 0.02).max(50.0), "duplicates in the output {dups} vs. scrubd_duplicate_lines_total {counted}");
+    assert!(
+        off <= (dups as f64 * 0.02).max(50.0),
+        "duplicates in the output {dups} vs. scrubd_duplicate_lines_total {counted}"
+    );
     d.stop();
 }
 
@@ -411,29 +167,43 @@ fn fill(path: &Path, leave: u64) {
 /// A tmpfs output dir fills up while lines arrive; space returns (a filler deleted), fills up
 /// again, returns (remounted bigger). Returns the output lines, with what `census_with_malformed`
 /// makes of them.
-fn sink_disk_full_scenario() -> (Vec<String>, BTreeMap<(String, usize), usize>, Vec<String>) {
+fn sink_disk_full_scenario() -> (Vec<String>, Census, Vec<String>) {
     let mut d = Scrubd::new(Opts::default(), |d| d.mount_tmpfs("out", "1m"));
     let log = d.path("logs/app.log");
     let errors = |d: &Scrubd| d.metric("scrubd_sink_errors_total{sink=\"scrubbed\"}");
     // Phase 1: a filler leaves 16 KiB; 6000 lines (~180 KiB scrubbed) do not fit.
     fill(&d.path("out/filler"), 16 << 10);
     append(&log, &numbered("d", 0, 6000));
-    wait_until(Duration::from_secs(30), "sink errors counted", || errors(&d) >= 3.0);
+    wait_until(Duration::from_secs(30), "sink errors counted", || {
+        errors(&d) >= 3.0
+    });
     std::thread::sleep(Duration::from_secs(1));
-    assert!(d.alive(), "scrubd died on a full disk; stderr:\n{}", d.stderr());
+    assert!(
+        d.alive(),
+        "scrubd died on a full disk; stderr:\n{}",
+        d.stderr_tail()
+    );
     assert_eq!(http_get(d.port, "/healthz").map(|r| r.0), Some(200));
     let stuck = d.output_lines().len();
     assert!(stuck < 6000, "all {stuck} lines fit: the disk was not full");
     assert!(!d.stderr().contains(SECRET), "secret in scrubd's own log");
     std::fs::remove_file(d.path("out/filler")).unwrap();
-    wait_until(Duration::from_secs(30), "6000 lines once space returns", || census_with_malformed(&d.output_lines()).0.len() >= 6000);
+    wait_until(
+        Duration::from_secs(30),
+        "6000 lines once space returns",
+        || census_with_malformed(&d.output_lines()).0.len() >= 6000,
+    );
     // Phase 2: full again, then the tmpfs is remounted bigger.
     fill(&d.path("out/filler"), 0);
     let before = errors(&d);
     append(&log, &numbered("d", 6000, 8000));
-    wait_until(Duration::from_secs(30), "more sink errors", || errors(&d) > before);
+    wait_until(Duration::from_secs(30), "more sink errors", || {
+        errors(&d) > before
+    });
     d.remount("out", "size=4m");
-    wait_until(Duration::from_secs(30), "8000 lines after remount", || census_with_malformed(&d.output_lines()).0.len() >= 8000);
+    wait_until(Duration::from_secs(30), "8000 lines after remount", || {
+        census_with_malformed(&d.output_lines()).0.len() >= 8000
+    });
     std::thread::sleep(Duration::from_millis(500));
     let lines = d.output_lines();
     let (seen, malformed) = census_with_malformed(&lines);
@@ -458,26 +228,15 @@ fn sink_disk_full_backs_off_loses_nothing_and_delivers_once_space_returns() {
 #[test]
 fn sink_disk_full_leaves_no_line_fragment_and_no_duplicate() {
     let (_, seen, malformed) = sink_disk_full_scenario();
-    assert!(malformed.is_empty(), "fragments glued to lines in the output: {malformed:?}");
-    assert_eq!(assert_complete(&seen, "d", 8000), 0, "duplicates after a full disk");
-}
-
-/// The checkpointed offset of `logs/<name>` in `<state>/checkpoints.json` (0 if none).
-fn checkpointed(d: &Scrubd, name: &str) -> u64 {
-    let Ok(text) = std::fs::read_to_string(d.path(d.opts.state).join("checkpoints.json")) else { return 0 };
-    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-    doc["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["path"].as_str().is_some_and(|p| p.ends_with(&format!("logs/{name}"))))
-        .map(|f| f["offset"].as_u64().unwrap())
-        .max()
-        .unwrap_or(0)
-}
-
-fn size(p: &Path) -> u64 {
-    std::fs::metadata(p).unwrap().len()
+    assert!(
+        malformed.is_empty(),
+        "fragments glued to lines in the output: {malformed:?}"
+    );
+    assert_eq!(
+        assert_complete(&seen, "d", 8000),
+        0,
+        "duplicates after a full disk"
+    );
 }
 
 #[test]
@@ -485,37 +244,67 @@ fn unwritable_state_dir_counts_checkpoint_errors_output_continues_checkpoints_re
     let mut d = Scrubd::new(Opts::default(), |d| d.mount_tmpfs("state", "256k"));
     let log = d.path("logs/app.log");
     append(&log, &numbered("s", 0, 100));
-    wait_until(Duration::from_secs(20), "first checkpoint", || checkpointed(&d, "app.log") == size(&log));
+    wait_until(Duration::from_secs(20), "first checkpoint", || {
+        checkpointed(&d, "app.log") == size(&log)
+    });
 
     // Read-only state dir (root ignores permission bits; a read-only mount it cannot).
     d.remount("state", "ro");
     let before = size(&log);
     append(&log, &numbered("s", 100, 300));
-    wait_until(Duration::from_secs(20), "output continues", || d.output_lines().len() >= 300);
-    wait_until(Duration::from_secs(20), "checkpoint errors counted", || d.metric("scrubd_checkpoint_errors_total") >= 1.0);
-    assert!(d.alive(), "scrubd died on a read-only state dir; stderr:\n{}", d.stderr());
-    assert_eq!(checkpointed(&d, "app.log"), before, "checkpoint moved on a read-only fs?");
+    wait_until(Duration::from_secs(20), "output continues", || {
+        d.output_lines().len() >= 300
+    });
+    wait_until(Duration::from_secs(20), "checkpoint errors counted", || {
+        d.metric("scrubd_checkpoint_errors_total") >= 1.0
+    });
+    assert!(
+        d.alive(),
+        "scrubd died on a read-only state dir; stderr:\n{}",
+        d.stderr_tail()
+    );
+    assert_eq!(
+        checkpointed(&d, "app.log"),
+        before,
+        "checkpoint moved on a read-only fs?"
+    );
     d.remount("state", "rw");
     append(&log, &numbered("s", 300, 310));
-    wait_until(Duration::from_secs(20), "checkpoints resume once writable", || checkpointed(&d, "app.log") == size(&log));
+    wait_until(
+        Duration::from_secs(20),
+        "checkpoints resume once writable",
+        || checkpointed(&d, "app.log") == size(&log),
+    );
 
     // Full state dir.
     fill(&d.path("state/filler"), 0);
     let errors = d.metric("scrubd_checkpoint_errors_total");
     let before = size(&log);
     append(&log, &numbered("s", 310, 500));
-    wait_until(Duration::from_secs(20), "output continues on a full state dir", || d.output_lines().len() >= 500);
-    wait_until(Duration::from_secs(20), "more checkpoint errors", || d.metric("scrubd_checkpoint_errors_total") > errors);
+    wait_until(
+        Duration::from_secs(20),
+        "output continues on a full state dir",
+        || d.output_lines().len() >= 500,
+    );
+    wait_until(Duration::from_secs(20), "more checkpoint errors", || {
+        d.metric("scrubd_checkpoint_errors_total") > errors
+    });
     assert_eq!(checkpointed(&d, "app.log"), before);
     std::fs::remove_file(d.path("state/filler")).unwrap();
     append(&log, &numbered("s", 500, 510));
-    wait_until(Duration::from_secs(20), "checkpoints resume once space returns", || checkpointed(&d, "app.log") == size(&log));
+    wait_until(
+        Duration::from_secs(20),
+        "checkpoints resume once space returns",
+        || checkpointed(&d, "app.log") == size(&log),
+    );
 
     // The checkpoints written after the faults are good ones: a kill -9 now loses nothing.
     d.kill9();
     append(&log, &numbered("s", 510, 600));
     d.start();
-    wait_until(Duration::from_secs(20), "600 lines after restart", || census(&d.output_lines()).len() >= 600);
+    wait_until(Duration::from_secs(20), "600 lines after restart", || {
+        census(&d.output_lines()).len() >= 600
+    });
     std::thread::sleep(Duration::from_millis(500));
     let seen = census(&d.output_lines());
     assert_complete(&seen, "s", 600);
@@ -528,14 +317,24 @@ fn checkpoints_resume_when_the_state_dir_is_writable_again_without_new_lines() {
     let d = Scrubd::new(Opts::default(), |d| d.mount_tmpfs("state", "256k"));
     let log = d.path("logs/app.log");
     append(&log, &numbered("q", 0, 100));
-    wait_until(Duration::from_secs(20), "first checkpoint", || checkpointed(&d, "app.log") == size(&log));
+    wait_until(Duration::from_secs(20), "first checkpoint", || {
+        checkpointed(&d, "app.log") == size(&log)
+    });
     d.remount("state", "ro");
     append(&log, &numbered("q", 100, 200));
-    wait_until(Duration::from_secs(20), "checkpoint errors counted", || d.metric("scrubd_checkpoint_errors_total") >= 1.0);
-    wait_until(Duration::from_secs(20), "output", || d.output_lines().len() >= 200);
+    wait_until(Duration::from_secs(20), "checkpoint errors counted", || {
+        d.metric("scrubd_checkpoint_errors_total") >= 1.0
+    });
+    wait_until(Duration::from_secs(20), "output", || {
+        d.output_lines().len() >= 200
+    });
     d.remount("state", "rw");
     // No new line: the pending checkpoint alone must be retried.
-    wait_until(Duration::from_secs(10), "checkpoint retried once writable", || checkpointed(&d, "app.log") == size(&log));
+    wait_until(
+        Duration::from_secs(10),
+        "checkpoint retried once writable",
+        || checkpointed(&d, "app.log") == size(&log),
+    );
 }
 
 /// libfaketime's thread-safe build, as Debian's `faketime` package installs it.
@@ -559,7 +358,11 @@ fn checkpoint_clock(d: &Scrubd, name: &str) -> u64 {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(&format!("logs/{name}"))))
+        .find(|f| {
+            f["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with(&format!("logs/{name}")))
+        })
         .and_then(|f| f["updated_unix_secs"].as_u64())
         .unwrap()
 }
@@ -588,7 +391,10 @@ fn jump_wall_clock(d: &Scrubd, offset: &str) {
 }
 
 fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 #[test]
@@ -607,19 +413,31 @@ fn wall_clock_jumps_back_and_forth_lose_nothing() {
         jump_wall_clock(&d, offset);
         append(&log, &numbered("t", n, n + 200));
         n += 200;
-        wait_until(Duration::from_secs(20), &format!("lines and checkpoint at {offset}"), || {
-            d.output_lines().len() >= n && checkpointed(&d, "app.log") == size(&log)
-        });
+        wait_until(
+            Duration::from_secs(20),
+            &format!("lines and checkpoint at {offset}"),
+            || d.output_lines().len() >= n && checkpointed(&d, "app.log") == size(&log),
+        );
         let t = checkpoint_clock(&d, "app.log");
-        assert!(clock_ok(t), "at {offset} the daemon's clock read {t} (real {}): is libfaketime in effect?", unix_now());
-        assert_eq!(http_get(d.port, "/healthz").map(|r| r.0), Some(200), "/healthz at {offset}");
+        assert!(
+            clock_ok(t),
+            "at {offset} the daemon's clock read {t} (real {}): is libfaketime in effect?",
+            unix_now()
+        );
+        assert_eq!(
+            http_get(d.port, "/healthz").map(|r| r.0),
+            Some(200),
+            "/healthz at {offset}"
+        );
         if offset == "-400d" {
             // A crash and a restart with the clock a year behind the checkpoints' times.
             d.kill9();
             append(&log, &numbered("t", n, n + 200));
             n += 200;
             d.start();
-            wait_until(Duration::from_secs(20), "lines after restart", || census(&d.output_lines()).len() >= n);
+            wait_until(Duration::from_secs(20), "lines after restart", || {
+                census(&d.output_lines()).len() >= n
+            });
         }
     }
     std::thread::sleep(Duration::from_millis(500));
@@ -634,7 +452,11 @@ fn metrics_endpoint_survives_a_wall_clock_before_1970_or_after_9999() {
     let mut d = daemon_with_fake_wall_clock();
     // A forward jump past 9999 while running (a backward jump only freezes hyper's cached Date).
     jump_wall_clock(&d, "+3000000d");
-    assert_eq!(http_get(d.port, "/healthz").map(|r| r.0), Some(200), "/healthz with the wall clock in year 10000+");
+    assert_eq!(
+        http_get(d.port, "/healthz").map(|r| r.0),
+        Some(200),
+        "/healthz with the wall clock in year 10000+"
+    );
     // A start with the wall clock before 1970.
     jump_wall_clock(&d, "-25000d");
     d.kill9();
@@ -643,20 +465,31 @@ fn metrics_endpoint_survives_a_wall_clock_before_1970_or_after_9999() {
 
 #[test]
 fn three_thousand_files_at_once_are_all_read() {
-    let d = Scrubd::new(Opts::default(), |_| {});
+    let d = Scrubd::with_defaults();
     let (files, per) = (3000, 3);
     let start = Instant::now();
     for f in 0..files {
-        append(&d.path(&format!("logs/burst{f:04}.log")), &numbered("m", f * per, f * per + per));
+        append(
+            &d.path(&format!("logs/burst{f:04}.log")),
+            &numbered("m", f * per, f * per + per),
+        );
     }
-    wait_until(Duration::from_secs(60), "lines of 3000 files", || d.output_lines().len() >= files * per);
+    wait_until(Duration::from_secs(60), "lines of 3000 files", || {
+        d.output_lines().len() >= files * per
+    });
     let took = start.elapsed();
     std::thread::sleep(Duration::from_millis(500));
     let seen = census(&d.output_lines());
     assert_eq!(assert_complete(&seen, "m", files * per), 0, "duplicates");
-    wait_until(Duration::from_secs(10), "files_watched", || d.metric("scrubd_files_watched{source=\"app\"}") == files as f64);
+    wait_until(Duration::from_secs(10), "files_watched", || {
+        d.metric("scrubd_files_watched{source=\"app\"}") == files as f64
+    });
     let fds = d.open_fds();
-    eprintln!("3000 files: all {} lines out in {:.1} s; {fds} open fds", files * per, took.as_secs_f64());
+    eprintln!(
+        "3000 files: all {} lines out in {:.1} s; {fds} open fds",
+        files * per,
+        took.as_secs_f64()
+    );
     // Documented: one fd per followed file and one per output file, plus a few.
     assert!(fds <= 2 * files + 64, "{fds} open fds for {files} files");
     assert_eq!(d.metric("scrubd_source_errors_total{source=\"app\"}"), 0.0);
@@ -665,19 +498,46 @@ fn three_thousand_files_at_once_are_all_read() {
 
 /// 400 files appear under an fd limit of `soft`/`hard`; every line must come out.
 fn files_beyond_fd_limit(soft: u64, hard: u64) {
-    let d = Scrubd::new(Opts { nofile: Some((soft, hard)), ..Opts::default() }, |_| {});
+    let d = Scrubd::new(
+        Opts {
+            nofile: Some((soft, hard)),
+            ..Opts::default()
+        },
+        |_| {},
+    );
     let (files, per) = (400, 3);
     for f in 0..files {
-        append(&d.path(&format!("logs/many{f:04}.log")), &numbered("l", f * per, f * per + per));
+        append(
+            &d.path(&format!("logs/many{f:04}.log")),
+            &numbered("l", f * per, f * per + per),
+        );
     }
     let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        wait_until(Duration::from_secs(30), "lines of 400 files", || d.output_lines().len() >= files * per)
+        wait_until(Duration::from_secs(30), "lines of 400 files", || {
+            d.output_lines().len() >= files * per
+        })
     }));
-    let status = format!("{} of {} lines out, {} fds open", d.output_lines().len(), files * per, d.open_fds());
+    let status = format!(
+        "{} of {} lines out, {} fds open",
+        d.output_lines().len(),
+        files * per,
+        d.open_fds()
+    );
     eprintln!("fd limit {soft}/{hard}, 400 files: {status}");
-    assert!(done.is_ok(), "fd limit {soft}/{hard}: stalled with {status}; stderr:\n{}", d.stderr());
-    assert_eq!(assert_complete(&census(&d.output_lines()), "l", files * per), 0);
-    assert_eq!(http_get(d.port, "/healthz").map(|r| r.0), Some(200), "metrics endpoint");
+    assert!(
+        done.is_ok(),
+        "fd limit {soft}/{hard}: stalled with {status}; stderr:\n{}",
+        d.stderr_tail()
+    );
+    assert_eq!(
+        assert_complete(&census(&d.output_lines()), "l", files * per),
+        0
+    );
+    assert_eq!(
+        http_get(d.port, "/healthz").map(|r| r.0),
+        Some(200),
+        "metrics endpoint"
+    );
 }
 
 #[test]
@@ -700,24 +560,34 @@ fn kill9_faster_than_checkpoints_counts_duplicates_exactly() {
 }
 
 #[test]
-#[ignore = "reason: bug in src/pipeline.rs / src/checkpoint.rs: checkpoints of files that are gone are never dropped (CheckpointStore::prune exists but nothing calls it), so checkpoints.json grows by one entry per rotated-and-deleted file for ever (soak: 3 -> 145 entries in 10 min) and every 1 s flush rewrites all of them"]
 fn checkpoints_of_deleted_files_are_dropped() {
+    // Was a known bug (issue 16): checkpoints of files that are gone were never dropped, so
+    // checkpoints.json grew by one entry per rotated-and-deleted file (soak: 3 -> 145 entries
+    // in 10 min). A finished file no longer at any path is now forgotten at the next rescan.
     // Logs on a tmpfs: its inode numbers are never reused, so no entry is replaced by accident.
     let d = Scrubd::new(Opts::default(), |d| d.mount_tmpfs("logs", "4m"));
     let log = d.path("logs/app.log");
     for i in 0..20 {
         append(&log, &numbered(&format!("g{i}"), 0, 5));
-        wait_until(Duration::from_secs(20), "delivered", || d.output_lines().len() >= 5 * (i + 1));
+        wait_until(Duration::from_secs(20), "delivered", || {
+            d.output_lines().len() >= 5 * (i + 1)
+        });
         std::thread::sleep(Duration::from_millis(300));
         std::fs::remove_file(&log).unwrap();
     }
     append(&log, &numbered("last", 0, 5));
-    wait_until(Duration::from_secs(20), "last file checkpointed", || checkpointed(&d, "app.log") == size(&log));
+    wait_until(Duration::from_secs(20), "last file checkpointed", || {
+        checkpointed(&d, "app.log") == size(&log)
+    });
     std::thread::sleep(Duration::from_millis(1500));
     let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(d.path("state/checkpoints.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(d.path("state/checkpoints.json")).unwrap())
+            .unwrap();
     let entries = doc["files"].as_array().unwrap().len();
-    assert!(entries <= 2, "{entries} checkpoint entries for one live file after 20 deleted ones");
+    assert!(
+        entries <= 2,
+        "{entries} checkpoint entries for one live file after 20 deleted ones"
+    );
 }
 
 /// A rotated file gets more lines from its application after the rename (a "straggler"), which
@@ -725,11 +595,13 @@ fn checkpoints_of_deleted_files_are_dropped() {
 /// the next checkpoint and restart. Returns (duplicates in the output, duplicates counted).
 fn kill9_after_a_straggler_write_scenario() -> (usize, f64) {
     for attempt in 0..5 {
-        let mut d = Scrubd::new(Opts::default(), |_| {});
+        let mut d = Scrubd::with_defaults();
         let log = d.path("logs/app.log");
         let rotated = d.path("logs/app.log.1");
         append(&log, &numbered("w", 0, 100));
-        wait_until(Duration::from_secs(20), "first checkpoint", || checkpointed(&d, "app.log") == size(&log));
+        wait_until(Duration::from_secs(20), "first checkpoint", || {
+            checkpointed(&d, "app.log") == size(&log)
+        });
         // Keep the sink checkpointing every second, so the next write does not trigger one.
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let ticker = {
@@ -748,7 +620,9 @@ fn kill9_after_a_straggler_write_scenario() -> (usize, f64) {
         std::thread::sleep(Duration::from_millis(700)); // app.log's tailer finished it; app.log.1's took it over
         append(&rotated, &numbered("w", 100, 150)); // the application's last lines to its old handle
         let out = d.path("out/app/app.log.1");
-        wait_until(Duration::from_secs(10), "straggler output", || std::fs::metadata(&out).is_ok_and(|m| m.len() > 0));
+        wait_until(Duration::from_secs(10), "straggler output", || {
+            std::fs::metadata(&out).is_ok_and(|m| m.len() > 0)
+        });
         d.kill9();
         let state = std::fs::read_to_string(d.path("state/checkpoints.json")).unwrap();
         if state.contains("out/app/app.log.1") {
@@ -763,7 +637,8 @@ fn kill9_after_a_straggler_write_scenario() -> (usize, f64) {
         let others = ticker.join().unwrap();
         wait_until(Duration::from_secs(20), "all lines", || {
             let seen = census_with_malformed(&d.output_lines()).0;
-            (0..150).all(|i| seen.contains_key(&("w".to_string(), i))) && (0..others).all(|i| seen.contains_key(&("o".to_string(), i)))
+            (0..150).all(|i| seen.contains_key(&("w".to_string(), i)))
+                && (0..others).all(|i| seen.contains_key(&("o".to_string(), i)))
         });
         std::thread::sleep(Duration::from_millis(1500));
         let seen = census(&d.output_lines());
@@ -784,5 +659,8 @@ fn kill9_after_a_straggler_write_loses_nothing() {
 #[ignore = "reason: bug in src/pipeline.rs resent_lines: output beyond the last checkpoint is counted only for output files that some checkpoint names (sink marks); lines a rotated file's straggler writes to a new output (app.log.1 -> out/app/app.log.1) before its first checkpoint are re-sent after a kill -9 but not counted (measured 64 duplicates, 14 counted). Fix: count every line of an output file of the source that no checkpoint names"]
 fn kill9_after_a_straggler_write_counts_its_duplicates() {
     let (dups, counted) = kill9_after_a_straggler_write_scenario();
-    assert_eq!(dups as f64, counted, "duplicates in the output vs. scrubd_duplicate_lines_total");
+    assert_eq!(
+        dups as f64, counted,
+        "duplicates in the output vs. scrubd_duplicate_lines_total"
+    );
 }

@@ -1,6 +1,7 @@
 //! Whole-program tests: one binary (see Cargo.toml `autotests = false`), one module per area.
 
 mod cli;
+mod common;
 mod cloudwatch;
 mod corpus;
 mod daemon;
@@ -8,5 +9,6 @@ mod evasion;
 mod faults;
 mod hygiene;
 mod invariants;
+mod reliability;
 mod scanners;
 mod service;

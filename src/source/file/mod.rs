@@ -9,12 +9,20 @@
 //! only hint that a rescan or a read is due sooner: inotify's queue overflows and some file
 //! systems send nothing, so polling is always the ground truth.
 //!
-//! **Resuming.** A checkpoint matches the discovered file with the same fingerprint; among
-//! several, the one with the checkpoint's dev + ino, else the one at the checkpoint's path.
-//! So a file rotated while scrubd was stopped (`app.log` → `app.log.1`) is finished from its
-//! checkpoint under its new name (Vector #22954) — **provided `include` also covers the rotated
-//! names** (e.g. `/var/log/app/app.log*`); otherwise its tail is lost. Files without a matching
-//! checkpoint start at `start_at`; files that appear after start are read from the beginning.
+//! **Resuming.** A checkpoint belongs to the discovered file with its device + inode (a
+//! rename keeps them), provided that file still has the checkpoint's fingerprint and proves
+//! its offset (the bytes before it are unchanged); otherwise the file changed while scrubd was
+//! down and is read from 0. A checkpoint whose inode is not found passes to a file with the
+//! same fingerprint only if that file proves the offset (a copy, a restore). So a file rotated
+//! while scrubd was stopped (`app.log` → `app.log.1`) is finished from its checkpoint under
+//! its new name (Vector #22954) — **provided `include` also covers the rotated names** (e.g.
+//! `/var/log/app/app.log*`); otherwise its tail is lost.
+//!
+//! **Where a file without checkpoint starts.** `start_at` applies to the files present at the
+//! source's *first* start with its state dir (the store records it); every file found then is
+//! checkpointed at once, idle or not ([`FileSource::initial_positions`]). Any file without a
+//! checkpoint after that — created while scrubd ran or while it was stopped — is new and read
+//! from its beginning.
 //!
 //! **File descriptors.** Every followed file stays open (that is how a renamed file is drained),
 //! and the file sink keeps one output open per input name: about two fds per file. A source
@@ -24,7 +32,12 @@
 //!
 //! **Ownership.** A [`Tracker`] shared by the tailers lets only one read a file at a time, and
 //! lets the tailer of `app.log.1` continue where the tailer of `app.log` stopped after a
-//! rotation: no byte is emitted twice in one run.
+//! rotation: no byte is emitted twice in one run. A finished file is remembered while it
+//! exists (a symlink may point back at it); once it is gone, a `gone` chunk tells the pipeline
+//! to drop its checkpoint.
+//!
+//! **Output names.** Each path's stream name is its path below the source's root
+//! ([`Discovery::common_root`]), so two files of one source never share an output.
 
 pub mod discovery;
 pub mod fingerprint;
@@ -34,7 +47,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc as std_mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -45,11 +58,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::checkpoint::FilePosition;
 use crate::source::Chunk;
-pub use discovery::{Discovery, GlobError};
+pub use discovery::{Avoid, Discovery, GlobError};
 pub use fingerprint::{FileId, DEFAULT_FINGERPRINT_BYTES};
-pub use tailer::{FileTailer, TailCounts, TailerConfig, Tracker};
+pub use tailer::{FileTailer, StartHint, TailCounts, TailerConfig, Tracker};
 
-/// Where a file without checkpoint found at start-up is read from.
+/// Where a file without checkpoint found at the source's first start is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StartAt {
@@ -71,10 +84,15 @@ pub struct FileSourceConfig {
     pub start_at: StartAt,
     /// Longest line emitted as is; longer ones are replaced and counted.
     pub max_line_bytes: usize,
-    /// How long a partial last line may stop growing before it is emitted without newline.
+    /// How long a finished file's partial last line may stop growing before it is emitted
+    /// without newline (a live file's partial line waits for its newline).
     pub partial_flush: Duration,
     /// How often the globs are expanded again.
     pub rescan_interval: Duration,
+    /// Files scrubd writes, never followed.
+    pub avoid: Avoid,
+    /// Include/exclude globs of the file sources before this one: files they match are theirs.
+    pub yield_to: Vec<(Vec<String>, Vec<String>)>,
 }
 
 /// Counters of a running source, readable from any thread.
@@ -85,6 +103,10 @@ pub struct FileSourceStats {
     pub rotations: AtomicU64,
     pub deletions: AtomicU64,
     pub read_errors: AtomicU64,
+    /// Lines read a second time because they are a copy of content already emitted.
+    pub duplicate_lines: AtomicU64,
+    /// Lines handed to the pipeline.
+    pub lines_read: AtomicU64,
 }
 
 /// A copy of [`FileSourceStats`] at one moment.
@@ -95,6 +117,8 @@ pub struct StatsSnapshot {
     pub rotations: u64,
     pub deletions: u64,
     pub read_errors: u64,
+    pub duplicate_lines: u64,
+    pub lines_read: u64,
 }
 
 impl FileSourceStats {
@@ -106,6 +130,8 @@ impl FileSourceStats {
             rotations: self.rotations.load(Ordering::Relaxed),
             deletions: self.deletions.load(Ordering::Relaxed),
             read_errors: self.read_errors.load(Ordering::Relaxed),
+            duplicate_lines: self.duplicate_lines.load(Ordering::Relaxed),
+            lines_read: self.lines_read.load(Ordering::Relaxed),
         }
     }
 }
@@ -132,14 +158,29 @@ pub struct FileSource {
     watcher: Option<notify::RecommendedWatcher>,
     watched: HashSet<PathBuf>,
     hints: std_mpsc::Receiver<bool>,
+    /// Output names are paths below this directory.
+    root: PathBuf,
+    /// Positions of the files found at start, to checkpoint before reading begins.
+    initial: Vec<FilePosition>,
+    /// Files forgotten at the last rescan, announced in the next poll's output.
+    gone: Vec<FilePosition>,
 }
 
 impl FileSource {
     /// Compile the globs, discover the files and match them with `checkpoints` (positions of
-    /// other sources are ignored). Nothing is read until the first poll.
-    pub fn new(cfg: FileSourceConfig, checkpoints: Vec<FilePosition>) -> Result<Self, GlobError> {
+    /// other sources are ignored). `started_before`: the source has started with this state
+    /// dir before, so files without checkpoint are new (read from 0) and `start_at` no longer
+    /// applies. Nothing is read until the first poll.
+    pub fn new(
+        cfg: FileSourceConfig,
+        checkpoints: Vec<FilePosition>,
+        started_before: bool,
+    ) -> Result<Self, GlobError> {
         raise_fd_limit();
-        let discovery = Discovery::new(&cfg.include, &cfg.exclude)?;
+        let discovery = Discovery::new(&cfg.include, &cfg.exclude)?
+            .avoiding(cfg.avoid.clone())
+            .yielding_to(&cfg.yield_to)?;
+        let root = discovery.common_root();
         let tailer_cfg = TailerConfig {
             max_line_bytes: cfg.max_line_bytes,
             partial_flush: cfg.partial_flush,
@@ -149,7 +190,10 @@ impl FileSource {
         let watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
             use notify::EventKind::{Create, Modify, Remove};
             let structural = match ev {
-                Ok(ev) => matches!(ev.kind, Create(_) | Remove(_) | Modify(notify::event::ModifyKind::Name(_))),
+                Ok(ev) => matches!(
+                    ev.kind,
+                    Create(_) | Remove(_) | Modify(notify::event::ModifyKind::Name(_))
+                ),
                 Err(_) => true, // e.g. queue overflow: rescan
             };
             let _ = tx.send(structural);
@@ -170,9 +214,31 @@ impl FileSource {
             watcher,
             watched: HashSet::new(),
             hints,
+            root,
+            initial: Vec::new(),
+            gone: Vec::new(),
         };
-        src.start(checkpoints, now);
+        src.start(checkpoints, started_before, now);
         Ok(src)
+    }
+
+    /// The positions of the files found at start (the checkpoint they resume from, or where
+    /// `start_at` puts them), once: record them before reading begins, so a file idle during
+    /// this run still has a checkpoint at the next start.
+    pub fn initial_positions(&mut self) -> Vec<FilePosition> {
+        std::mem::take(&mut self.initial)
+    }
+
+    fn tailer(&self, path: PathBuf, now: Instant) -> FileTailer {
+        let rel = path
+            .strip_prefix(&self.root)
+            .ok()
+            .filter(|r| !r.as_os_str().is_empty())
+            .map(Path::to_path_buf);
+        let rel =
+            rel.unwrap_or_else(|| PathBuf::from(path.file_name().unwrap_or(path.as_os_str())));
+        let stream: std::sync::Arc<str> = crate::sink::stream_of_path(&rel).into();
+        FileTailer::new(&self.cfg.name, path, self.tailer_cfg.clone(), now).with_stream(stream)
     }
 
     /// The live counters (share the `Arc` with a metrics exporter).
@@ -185,62 +251,159 @@ impl FileSource {
         self.tailers.keys().map(|p| p.as_path())
     }
 
-    fn start(&mut self, checkpoints: Vec<FilePosition>, now: Instant) {
+    fn start(&mut self, checkpoints: Vec<FilePosition>, started_before: bool, now: Instant) {
         struct Found {
             path: PathBuf,
             id: FileId,
-            fingerprint: Option<String>,
-            file: File,
             size: u64,
-            resume: Option<u64>,
+            /// `None` when it cannot be opened now (e.g. permissions): its checkpoint is kept
+            /// and checked when the tailer can open it.
+            file: Option<File>,
+            fingerprint: Option<String>,
+            hint: Option<StartHint>,
+            /// The checkpoint this file resumes from, as found (kept as its initial position).
+            resumes: Option<FilePosition>,
         }
         let mut found = Vec::new();
         for path in self.discovery.discover() {
-            let Ok(file) = File::open(&path) else { continue };
-            let Ok(meta) = file.metadata() else { continue };
-            let fingerprint = fingerprint::fingerprint(&file, self.tailer_cfg.fingerprint_bytes).ok().flatten();
-            found.push(Found { path, id: FileId::of(&meta), fingerprint, file, size: meta.len(), resume: None });
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            let file = File::open(&path).ok();
+            let fingerprint = file.as_ref().and_then(|f| {
+                fingerprint::fingerprint(f, self.tailer_cfg.fingerprint_bytes)
+                    .ok()
+                    .flatten()
+            });
+            found.push(Found {
+                path,
+                id: FileId::of(&meta),
+                size: meta.len(),
+                file,
+                fingerprint,
+                hint: None,
+                resumes: None,
+            });
         }
-        for cp in checkpoints.iter().filter(|c| c.source == self.cfg.name) {
-            let same_fp: Vec<usize> = (0..found.len())
-                .filter(|&i| found[i].resume.is_none() && found[i].fingerprint.as_deref() == Some(cp.fingerprint.as_str()))
-                .collect();
-            let pick = same_fp
+        let mine: Vec<FilePosition> = checkpoints
+            .into_iter()
+            .filter(|c| c.source == self.cfg.name)
+            .collect();
+        let hint_of = |cp: &FilePosition, id: FileId| StartHint {
+            id,
+            fingerprint: cp.fingerprint.clone(),
+            offset: cp.offset,
+            proof: cp.proof.clone(),
+        };
+        // Device + inode first: a file keeps its checkpoint across renames, and two live files
+        // never share one.
+        let mut unmatched = Vec::new();
+        for cp in mine {
+            let id = FileId {
+                dev: cp.dev,
+                ino: cp.ino,
+            };
+            match found.iter_mut().find(|f| f.id == id && f.hint.is_none()) {
+                Some(f) => {
+                    f.hint = Some(hint_of(&cp, id));
+                    f.resumes = Some(cp);
+                }
+                None => unmatched.push(cp),
+            }
+        }
+        // A checkpoint whose file is not found at its inode (copied, restored from a backup)
+        // passes to a file with its fingerprint only if that file proves the offset.
+        for cp in unmatched {
+            let Some(proof) = &cp.proof else { continue };
+            let proves = |f: &Found| {
+                f.hint.is_none()
+                    && f.fingerprint.as_deref() == Some(cp.fingerprint.as_str())
+                    && f.size >= cp.offset
+                    && f.file
+                        .as_ref()
+                        .is_some_and(|file| fingerprint::proof_holds(proof, file, cp.offset))
+            };
+            let pick = found
                 .iter()
-                .copied()
-                .find(|&i| found[i].id == FileId { dev: cp.dev, ino: cp.ino })
-                .or(if same_fp.len() == 1 { Some(same_fp[0]) } else { None })
-                .or_else(|| same_fp.iter().copied().find(|&i| found[i].path == cp.path));
+                .position(|f| proves(f) && f.path == cp.path)
+                .or_else(|| found.iter().position(proves));
             if let Some(i) = pick {
-                found[i].resume = Some(cp.offset);
+                let id = found[i].id;
+                found[i].hint = Some(hint_of(&cp, id));
+                found[i].resumes = Some(FilePosition {
+                    path: found[i].path.clone(),
+                    dev: id.dev,
+                    ino: id.ino,
+                    ..cp
+                });
             }
         }
         for f in found {
-            let mut t = FileTailer::new(&self.cfg.name, f.path.clone(), self.tailer_cfg.clone(), now);
-            if let Some(fp) = f.fingerprint {
-                let offset = match (f.resume, self.cfg.start_at) {
-                    (Some(off), _) => off,
-                    (None, StartAt::Beginning) => 0,
-                    (None, StartAt::End) => end_of_last_line(&f.file, f.size),
-                };
-                t = t.with_start(fp, offset);
+            let mut t = self.tailer(f.path.clone(), now);
+            let initial = match (f.resumes, &f.fingerprint, &f.file) {
+                (Some(cp), _, _) => Some(FilePosition {
+                    path: f.path.clone(),
+                    ..cp
+                }),
+                (None, Some(fp), Some(file)) => {
+                    let offset = match (started_before, self.cfg.start_at) {
+                        (false, StartAt::End) => end_of_last_line(file, f.size),
+                        _ => 0,
+                    };
+                    let proof = fingerprint::read_window(file, offset)
+                        .ok()
+                        .map(|w| fingerprint::proof_of(&w, b""));
+                    proof.map(|proof| FilePosition {
+                        source: self.cfg.name.clone(),
+                        path: f.path.clone(),
+                        dev: f.id.dev,
+                        ino: f.id.ino,
+                        fingerprint: fp.clone(),
+                        offset,
+                        proof: Some(proof),
+                        sink: None,
+                    })
+                }
+                // Not readable, or no complete first line yet: read from 0 once it can be.
+                _ => None,
+            };
+            match (f.hint, &initial) {
+                (Some(h), _) => t = t.with_start(h),
+                (None, Some(p)) if p.offset > 0 => {
+                    t = t.with_start(StartHint {
+                        id: f.id,
+                        fingerprint: p.fingerprint.clone(),
+                        offset: p.offset,
+                        proof: p.proof.clone(),
+                    })
+                }
+                _ => {}
             }
+            self.initial.extend(initial);
             self.tailers.insert(f.path, t);
         }
         self.watch_roots();
         self.next_rescan = now + self.cfg.rescan_interval;
-        self.stats.files_watched.store(self.tailers.len() as u64, Ordering::Relaxed);
+        self.stats
+            .files_watched
+            .store(self.tailers.len() as u64, Ordering::Relaxed);
     }
 
     /// Watch the discovery roots that exist (again: a root may appear after start).
     fn watch_roots(&mut self) {
         use notify::{RecursiveMode, Watcher};
-        let Some(w) = self.watcher.as_mut() else { return };
+        let Some(w) = self.watcher.as_mut() else {
+            return;
+        };
         for r in self.discovery.roots() {
             if self.watched.contains(&r.dir) || !r.dir.is_dir() {
                 continue;
             }
-            let mode = if r.depth == Some(1) { RecursiveMode::NonRecursive } else { RecursiveMode::Recursive };
+            let mode = if r.depth == Some(1) {
+                RecursiveMode::NonRecursive
+            } else {
+                RecursiveMode::Recursive
+            };
             if w.watch(&r.dir, mode).is_ok() {
                 self.watched.insert(r.dir.clone());
             }
@@ -257,15 +420,31 @@ impl FileSource {
                 ids.insert(FileId::of(&m));
             }
             if !self.tailers.contains_key(p) {
-                self.tailers.insert(p.clone(), FileTailer::new(&self.cfg.name, p.clone(), self.tailer_cfg.clone(), now));
+                let t = self.tailer(p.clone(), now);
+                self.tailers.insert(p.clone(), t);
             }
         }
         let listed: HashSet<&PathBuf> = paths.iter().collect();
-        self.tailers.retain(|p, t| t.is_open() || listed.contains(p));
+        self.tailers
+            .retain(|p, t| t.is_open() || listed.contains(p));
         self.tracker.retain_finished(|id| ids.contains(&id));
+        for (id, fingerprint) in self.tracker.take_gone() {
+            self.gone.push(FilePosition {
+                source: self.cfg.name.clone(),
+                path: PathBuf::new(),
+                dev: id.dev,
+                ino: id.ino,
+                fingerprint,
+                offset: 0,
+                proof: None,
+                sink: None,
+            });
+        }
         self.watch_roots();
         self.next_rescan = now + self.cfg.rescan_interval;
-        self.stats.files_watched.store(self.tailers.len() as u64, Ordering::Relaxed);
+        self.stats
+            .files_watched
+            .store(self.tailers.len() as u64, Ordering::Relaxed);
     }
 
     /// Read what is available from every file (at most a few MiB per call) into `out`.
@@ -282,12 +461,23 @@ impl FileSource {
             self.rescan_now = false;
             self.rescan(now);
         }
+        for end in self.gone.drain(..) {
+            out.push(Chunk {
+                data: Vec::new(),
+                oversize_lines: 0,
+                end,
+                stream: "".into(),
+                gone: true,
+            });
+        }
         let paths: Vec<PathBuf> = self.tailers.keys().cloned().collect();
         let n = paths.len();
         self.more = false;
         let mut bytes = 0;
         for k in 0..n {
-            let Some(t) = self.tailers.get_mut(&paths[(self.cursor + k) % n]) else { continue };
+            let Some(t) = self.tailers.get_mut(&paths[(self.cursor + k) % n]) else {
+                continue;
+            };
             let before = out.len();
             match t.poll(now, &mut self.tracker, out) {
                 Ok(more) => self.more |= more,
@@ -303,9 +493,14 @@ impl FileSource {
             }
         }
         let c = self.tracker.counts;
-        self.stats.truncations.store(c.truncations, Ordering::Relaxed);
+        self.stats
+            .truncations
+            .store(c.truncations, Ordering::Relaxed);
         self.stats.rotations.store(c.rotations, Ordering::Relaxed);
         self.stats.deletions.store(c.deletions, Ordering::Relaxed);
+        self.stats
+            .duplicate_lines
+            .store(c.duplicate_lines, Ordering::Relaxed);
         Ok(())
     }
 
@@ -320,6 +515,9 @@ impl FileSource {
             self.poll(&mut out)?;
             let idle = out.is_empty() && !self.more;
             for chunk in out.drain(..) {
+                let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
+                    + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
+                self.stats.lines_read.fetch_add(lines, Ordering::Relaxed);
                 if tx.blocking_send(chunk).is_err() {
                     return Ok(());
                 }
@@ -336,19 +534,30 @@ impl FileSource {
 
 /// Raise the soft limit on open files to the hard limit (once per process; see the module docs).
 /// Returns the soft limit in effect afterwards.
+#[allow(clippy::unnecessary_cast)] // `rlim_t` is not `u64` on every target
 pub fn raise_fd_limit() -> u64 {
     static LIMIT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     *LIMIT.get_or_init(|| {
-        let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
         // SAFETY: getrlimit/setrlimit with a valid pointer to an initialised struct.
         unsafe {
             if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
                 return 0;
             }
             if lim.rlim_cur < lim.rlim_max {
-                let raised = libc::rlimit { rlim_cur: lim.rlim_max, rlim_max: lim.rlim_max };
+                let raised = libc::rlimit {
+                    rlim_cur: lim.rlim_max,
+                    rlim_max: lim.rlim_max,
+                };
                 if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                    tracing::debug!(from = lim.rlim_cur, to = lim.rlim_max, "raised the open-files limit");
+                    tracing::debug!(
+                        from = lim.rlim_cur,
+                        to = lim.rlim_max,
+                        "raised the open-files limit"
+                    );
                     return lim.rlim_max as u64;
                 }
                 tracing::warn!(limit = lim.rlim_cur, "cannot raise the open-files limit");

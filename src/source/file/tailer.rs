@@ -3,47 +3,57 @@
 //! A [`FileTailer`] is synchronous and takes the time as an argument, so its behaviour under
 //! rotation, truncation and timeouts can be tested step by step on real files.
 //!
-//! **Each poll**, in this order: (1) check the open handle: a size below our offset, or a
-//! changed fingerprint, means the file was truncated or rewritten in place (copytruncate) and
-//! is read again from 0; (2) `stat` the path; (3) read the handle to EOF (bounded by a byte
-//! budget, in blocks); (4) if (2) showed the path gone or holding another file, the handle is
-//! now finished: its partial last line is emitted, the handle dropped, and the file now at the
-//! path (if any) is opened at offset 0. Stat-ing before reading makes (3) a complete drain of
-//! everything written to the old file before it was renamed away. A file that ends in a partial
-//! line is finished only once it stopped growing for `partial_flush` (the writer may be in the
-//! middle of that line, through its still-open handle); the new file at the path waits meanwhile.
+//! **Each poll**, in this order: (1) check the open handle: a size below our offset, a changed
+//! fingerprint, or changed bytes just before our offset mean the file was truncated or
+//! rewritten in place (copytruncate) and is read again from 0; (2) `stat` the path; (3) read
+//! the handle to EOF (bounded by a byte budget, in blocks); (4) if (2) showed the path gone or
+//! holding another file, the handle is now finished: its partial last line is emitted, the
+//! handle dropped, and the file now at the path (if any) is opened. Stat-ing before reading
+//! makes (3) a complete drain of everything written to the old file before it was renamed
+//! away. A file that ends in a partial line is finished only once it stopped growing for
+//! `partial_flush` (the writer may be in the middle of that line, through its still-open
+//! handle); the new file at the path waits meanwhile.
 //!
-//! **Lines.** Only whole lines are emitted. A partial last line is held until its `\n` arrives
-//! or until the file has not grown for `partial_flush`; then it is emitted without a newline,
-//! and bytes appended later start a *new* line (the writer paused mid-line for longer than we
-//! wait: we prefer delivering it to holding it forever). A line longer than `max_line_bytes`
-//! is never held whole: it is discarded as it streams by and replaced by
-//! `[REDACTED:line-too-long:bytes=N]` plus its original ending (`\n` or `\r\n`), and counted
-//! in [`Chunk::oversize_lines`].
+//! **Lines.** Only whole lines are emitted: a line is scrubbed whole or not at all, so a
+//! secret is never cut in two by a pause of its writer. A partial last line is held until its
+//! `\n` arrives, however long that takes, while its file is live; only a file that is finished
+//! (renamed away or deleted, and not grown for `partial_flush`) has its partial last line
+//! emitted without newline. At shutdown a held line is not emitted and not checkpointed: the
+//! next start reads it again. A line longer than `max_line_bytes` is never held whole: it is
+//! discarded as it streams by and replaced by `[REDACTED:line-too-long:bytes=N]` plus its
+//! original ending (`\n` or `\r\n`), and counted in [`Chunk::oversize_lines`].
+//!
+//! **Positions** carry a [`Proof`] of the bytes before their offset, kept as the tailer reads
+//! (the last [`PROOF_BYTES`] bytes read): see [`super::fingerprint`].
 //!
 //! **Windows where bytes can be lost** (inherent to following files by path):
 //! - copytruncate: bytes appended after our last read and before the truncation are only in
 //!   the copy. If `include` matches the copy's name, the [`Tracker`] remembers where the
-//!   truncated content was left (by fingerprint), and the copy, found after the truncation, is
-//!   continued from there: those bytes come out, nothing twice. A copy found *before* the
-//!   truncation was noticed is read from its start (duplicates, not loss).
+//!   truncated content was left (by fingerprint and proof), and the copy, found after the
+//!   truncation, is continued from there: those bytes come out, nothing twice. A copy found
+//!   *before* the truncation was noticed is read from its start (duplicates, not loss: they
+//!   are counted in [`TailCounts::duplicate_lines`]).
 //! - a writer that keeps appending to the renamed file *after* we switched to the new file at
 //!   the path: the [`Tracker`] remembers where we stopped, so a tailer for the rotated name
 //!   (when `include` covers it) continues from there.
 //! - a file created and rotated away again between two polls is never seen at this path; nor
 //!   one created and rotated away while the previous file's partial last line is waited for.
-//! - truncation followed by rewriting a first line identical to the old one, up to at least
-//!   the old offset, between two polls, is not detectable.
+//! - truncation followed by rewriting, between two polls, the same first line and the same
+//!   [`PROOF_BYTES`] bytes before the old offset, is not detectable.
 
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::fingerprint::{fingerprint, hex_sha256, read_head, FileId, DEFAULT_FINGERPRINT_BYTES};
-use crate::checkpoint::FilePosition;
+use super::fingerprint::{
+    fingerprint, hex_sha256, proof_holds, proof_of, read_head, read_window, FileId,
+    DEFAULT_FINGERPRINT_BYTES, PROOF_BYTES,
+};
+use crate::checkpoint::{FilePosition, Proof};
 use crate::engine::redact::write_oversize;
 use crate::source::Chunk;
 
@@ -52,7 +62,8 @@ use crate::source::Chunk;
 pub struct TailerConfig {
     /// Longest line emitted as is; longer ones are replaced (see the module docs).
     pub max_line_bytes: usize,
-    /// How long a partial last line may stop growing before it is emitted without a newline.
+    /// How long a finished file's partial last line may stop growing before it is emitted
+    /// without a newline.
     pub partial_flush: Duration,
     /// Leading bytes covered by the fingerprint.
     pub fingerprint_bytes: usize,
@@ -77,67 +88,151 @@ impl Default for TailerConfig {
 /// Counts of what tailers saw; shared by all tailers of a source through the [`Tracker`].
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct TailCounts {
-    /// Files read again from 0: truncated, rewritten in place, or a checkpoint beyond EOF.
+    /// Files read again from 0: truncated, rewritten in place, or a checkpoint its file no
+    /// longer proves.
     pub truncations: u64,
     /// Files finished because another file took their path (rename + create, replacement).
     pub rotations: u64,
     /// Files finished because their path disappeared.
     pub deletions: u64,
+    /// Lines read a second time: content of another file of this source (same fingerprint,
+    /// proven bytes) that was already emitted, e.g. a copy found before the truncation.
+    pub duplicate_lines: u64,
+}
+
+/// Where reading of one file stands: its fingerprint, offset and the proof at that offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known {
+    pub fingerprint: String,
+    pub offset: u64,
+    pub proof: Proof,
 }
 
 #[derive(Debug, Clone)]
 enum Claim {
-    /// A tailer holds this file open.
-    Reading,
-    /// A tailer finished this file at `offset` (rotated away or deleted).
-    Done { fingerprint: String, offset: u64 },
+    /// A tailer holds this file open and has emitted up to here.
+    Reading(Known),
+    /// A tailer finished this file here (rotated away or deleted); `real_path` is where the
+    /// file was last seen (a symlink's target), to tell whether it still exists.
+    Done { known: Known, real_path: PathBuf },
 }
+
+/// Most files whose truncated content is remembered.
+const TRUNCATED_CAP: usize = 4096;
+/// Most other files checked when counting a re-read as duplicates.
+const DUPLICATE_CANDIDATES: usize = 16;
 
 /// Who reads which file, shared by the tailers of one source: a file is read by at most one
 /// tailer at a time, and a file finished by one tailer (e.g. `app.log` renamed to `app.log.1`)
-/// is continued, not re-read, by another (the one following `app.log.1`).
+/// is continued, not re-read, by another (the one following `app.log.1`), or by the same
+/// tailer when a symlink points back at it.
 #[derive(Debug, Default)]
 pub struct Tracker {
     claims: HashMap<FileId, Claim>,
     /// Content a tailer stopped following because its file was truncated or rewritten in
-    /// place: fingerprint → offset read. A copy of it (copytruncate's `app.log.1`) found later
-    /// continues from there instead of being read again, and yields exactly the lines written
-    /// between the last read and the truncation.
-    truncated: HashMap<String, u64>,
+    /// place, by fingerprint. A copy of it (copytruncate's `app.log.1`) found later that proves
+    /// the offset continues from there instead of being read again, and yields exactly the
+    /// lines written between the last read and the truncation.
+    truncated: HashMap<String, Known>,
+    /// Finished files forgotten (no longer anywhere): their checkpoints can go.
+    gone: Vec<(FileId, String)>,
     /// What happened so far.
     pub counts: TailCounts,
 }
 
 impl Tracker {
     fn is_reading(&self, id: FileId) -> bool {
-        matches!(self.claims.get(&id), Some(Claim::Reading))
+        matches!(self.claims.get(&id), Some(Claim::Reading(_)))
     }
 
-    /// Mark `id` as being read; the offset where a previous reader stopped if it is the same file.
-    fn take(&mut self, id: FileId, fp: Option<&str>) -> Option<u64> {
-        let prev = self.claims.insert(id, Claim::Reading);
-        match (prev, fp) {
-            (Some(Claim::Done { fingerprint, offset }), Some(fp)) if fingerprint == fp => Some(offset),
+    /// Mark `id` (open as `file`) as being read; the offset where a previous reader stopped if
+    /// it is the same file (same fingerprint, and the file proves the offset).
+    fn take(&mut self, id: FileId, fp: Option<&str>, file: &File) -> Option<Known> {
+        let start = Known {
+            fingerprint: fp.unwrap_or_default().to_string(),
+            offset: 0,
+            proof: proof_of(b"", b""),
+        };
+        match self.claims.insert(id, Claim::Reading(start)) {
+            Some(Claim::Done { known, .. })
+                if Some(known.fingerprint.as_str()) == fp
+                    && proof_holds(&known.proof, file, known.offset) =>
+            {
+                Some(known)
+            }
             _ => None,
         }
     }
 
-    fn truncated_at(&mut self, fingerprint: String, offset: u64) {
-        if self.truncated.len() >= 4096 {
+    /// The reader of `id` has emitted up to `known`.
+    fn progress(&mut self, id: FileId, known: Known) {
+        self.claims.insert(id, Claim::Reading(known));
+    }
+
+    fn truncated_at(&mut self, known: Known) {
+        if self.truncated.len() >= TRUNCATED_CAP {
             self.truncated.clear(); // bounded; a copy found this late is read from 0
         }
-        let o = self.truncated.entry(fingerprint).or_insert(0);
-        *o = (*o).max(offset);
+        match self.truncated.get(&known.fingerprint) {
+            Some(k) if k.offset >= known.offset => {}
+            _ => {
+                self.truncated.insert(known.fingerprint.clone(), known);
+            }
+        }
     }
 
-    fn release(&mut self, id: FileId, fingerprint: String, offset: u64) {
-        self.claims.insert(id, Claim::Done { fingerprint, offset });
+    /// Truncated content that `file` (with fingerprint `fp`) proves to be a copy of.
+    fn truncated_copy(&self, fp: &str, file: &File) -> Option<Known> {
+        self.truncated
+            .get(fp)
+            .filter(|k| proof_holds(&k.proof, file, k.offset))
+            .cloned()
     }
 
-    /// Forget finished files for which `keep` is false (they are no longer at any discovered
-    /// path), so an inode reused later by a new file is not mistaken for them.
+    fn release(&mut self, id: FileId, known: Known, real_path: PathBuf) {
+        self.claims.insert(id, Claim::Done { known, real_path });
+    }
+
+    /// How far `file` (identity `id`, fingerprint `fp`) holds content this source already
+    /// emitted from *another* file: the largest offset of another file with the same
+    /// fingerprint whose proof `file` holds there.
+    fn already_emitted(&self, id: FileId, fp: &str, file: &File) -> u64 {
+        self.claims
+            .iter()
+            .filter_map(|(other, c)| {
+                let k = match c {
+                    Claim::Reading(k) | Claim::Done { known: k, .. } => k,
+                };
+                (*other != id && k.fingerprint == fp && k.offset > 0).then_some(k)
+            })
+            .take(DUPLICATE_CANDIDATES)
+            .filter(|k| proof_holds(&k.proof, file, k.offset))
+            .map(|k| k.offset)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Forget finished files that are no longer anywhere: not at a discovered path (`keep` is
+    /// false) and not at their last real path. So an inode reused later by a new file is not
+    /// mistaken for them, and their checkpoints can be dropped ([`take_gone`](Self::take_gone)).
     pub fn retain_finished(&mut self, keep: impl Fn(FileId) -> bool) {
-        self.claims.retain(|id, c| matches!(c, Claim::Reading) || keep(*id));
+        let gone = &mut self.gone;
+        self.claims.retain(|id, c| match c {
+            Claim::Reading(_) => true,
+            Claim::Done { known, real_path } => {
+                let exists = fs::metadata(&*real_path).is_ok_and(|m| FileId::of(&m) == *id);
+                if !(keep(*id) || exists) {
+                    gone.push((*id, known.fingerprint.clone()));
+                    return false;
+                }
+                true
+            }
+        });
+    }
+
+    /// Files forgotten since the last call: (identity, fingerprint).
+    pub fn take_gone(&mut self) -> Vec<(FileId, String)> {
+        std::mem::take(&mut self.gone)
     }
 }
 
@@ -153,7 +248,11 @@ struct Lines {
 
 impl Lines {
     fn new(max: usize) -> Self {
-        Lines { max: max.max(1), pending: Vec::new(), discarding: None }
+        Lines {
+            max: max.max(1),
+            pending: Vec::new(),
+            discarding: None,
+        }
     }
 
     fn is_holding(&self) -> bool {
@@ -173,7 +272,13 @@ impl Lines {
 
     /// Take `input`, read at file offset `at`: whole lines go to `data`. Returns the file
     /// offset just after the last line emitted, if any was.
-    fn push(&mut self, input: &[u8], at: u64, data: &mut Vec<u8>, oversize: &mut u32) -> Option<u64> {
+    fn push(
+        &mut self,
+        input: &[u8],
+        at: u64,
+        data: &mut Vec<u8>,
+        oversize: &mut u32,
+    ) -> Option<u64> {
         let mut done = None;
         let mut i = 0;
         while i < input.len() {
@@ -189,7 +294,8 @@ impl Lines {
                         done = Some(at + i as u64);
                     }
                     None => {
-                        self.discarding = Some((count + (input.len() - i) as u64, input[input.len() - 1]));
+                        self.discarding =
+                            Some((count + (input.len() - i) as u64, input[input.len() - 1]));
                         i = input.len();
                     }
                 }
@@ -197,7 +303,11 @@ impl Lines {
             }
             match nl {
                 Some(j) => {
-                    let before = if j > 0 { Some(input[i + j - 1]) } else { self.pending.last().copied() };
+                    let before = if j > 0 {
+                        Some(input[i + j - 1])
+                    } else {
+                        self.pending.last().copied()
+                    };
                     let crlf = before == Some(b'\r');
                     let content = self.pending.len() + j - usize::from(crlf);
                     if content > self.max {
@@ -251,6 +361,24 @@ struct Open {
     provisional: bool,
     /// Bytes read so far (emitted, held or discarded).
     offset: u64,
+    /// The last [`PROOF_BYTES`] bytes read (ending at `offset`): proofs of positions, and the
+    /// check that the bytes before `offset` are still there.
+    recent: Vec<u8>,
+    /// Bytes before this offset were already emitted from another file (a copy): the lines
+    /// read there are counted as duplicates.
+    dup_until: u64,
+    /// Where the file was found: the path, or a symlink's target.
+    real_path: PathBuf,
+}
+
+impl Open {
+    fn known(&self, offset: u64, proof: Proof) -> Known {
+        Known {
+            fingerprint: self.fingerprint.clone().unwrap_or_default(),
+            offset,
+            proof,
+        }
+    }
 }
 
 /// What the path points at compared with the open handle.
@@ -261,19 +389,34 @@ enum PathState {
     Replaced,
 }
 
+/// Where to start in the first file a tailer opens, if it is the expected one: a checkpoint,
+/// or the end of the file for `start_at = "end"`.
+#[derive(Debug, Clone)]
+pub struct StartHint {
+    /// The file expected at the path.
+    pub id: FileId,
+    pub fingerprint: String,
+    pub offset: u64,
+    /// `None` only for checkpoints written before proofs existed (trusted on the same inode).
+    pub proof: Option<Proof>,
+}
+
 /// Follows one path: reads the file there, survives rotation, truncation and deletion.
 #[derive(Debug)]
 pub struct FileTailer {
     source: String,
     path: PathBuf,
+    /// The name of this path's stream (see [`crate::sink::Record::stream`]).
+    stream: Arc<str>,
     cfg: TailerConfig,
     open: Option<Open>,
-    /// Where to start when the file first opened has this fingerprint (checkpoint or `end`).
-    start_hint: Option<(String, u64)>,
+    start_hint: Option<StartHint>,
     lines: Lines,
     block: Vec<u8>,
     /// When the open file last grew (or was opened): the partial-flush clock.
     last_growth: Instant,
+    /// The kind of the error the last poll failed with: logged once, until a poll succeeds.
+    failing: Option<io::ErrorKind>,
 }
 
 impl FileTailer {
@@ -281,14 +424,35 @@ impl FileTailer {
     /// (or where the [`Tracker`] says a previous reader of that same file stopped).
     pub fn new(source: &str, path: PathBuf, cfg: TailerConfig, now: Instant) -> Self {
         let lines = Lines::new(cfg.max_line_bytes);
-        FileTailer { source: source.into(), path, cfg, open: None, start_hint: None, lines, block: Vec::new(), last_growth: now }
+        let stream: Arc<str> =
+            crate::sink::stream_of_path(Path::new(path.file_name().unwrap_or(path.as_os_str())))
+                .into();
+        FileTailer {
+            source: source.into(),
+            path,
+            stream,
+            cfg,
+            open: None,
+            start_hint: None,
+            lines,
+            block: Vec::new(),
+            last_growth: now,
+            failing: None,
+        }
     }
 
-    /// Start at `offset` instead of 0 if the file first opened has `fingerprint` (a checkpoint,
-    /// or the end for `start_at = "end"`). An offset beyond the file's size restarts at 0 and is
-    /// counted as a truncation: the file changed while scrubd was down (Vector #23076).
-    pub fn with_start(mut self, fingerprint: String, offset: u64) -> Self {
-        self.start_hint = Some((fingerprint, offset));
+    /// Name this path's stream `stream` (the default is the file name).
+    pub fn with_stream(mut self, stream: Arc<str>) -> Self {
+        self.stream = stream;
+        self
+    }
+
+    /// Start where `hint` says if the first file opened is the one it names and that file
+    /// still has its fingerprint and proves the offset; else the file changed while scrubd was
+    /// down (rewritten in place, Vector #23076; or an inode reused): it is read from 0, and a
+    /// rewrite is counted as a truncation.
+    pub fn with_start(mut self, hint: StartHint) -> Self {
+        self.start_hint = Some(hint);
         self
     }
 
@@ -308,8 +472,36 @@ impl FileTailer {
     }
 
     /// Read what is available into `out`. Returns `true` when the byte budget ran out before
-    /// EOF (poll again soon). On error the state is kept and the next poll retries.
-    pub fn poll(&mut self, now: Instant, tracker: &mut Tracker, out: &mut Vec<Chunk>) -> io::Result<bool> {
+    /// EOF (poll again soon). On error the state is kept and the next poll retries; the error
+    /// is logged once (with the file's path), until a poll succeeds again.
+    pub fn poll(
+        &mut self,
+        now: Instant,
+        tracker: &mut Tracker,
+        out: &mut Vec<Chunk>,
+    ) -> io::Result<bool> {
+        let result = self.poll_inner(now, tracker, out);
+        match &result {
+            Err(e) if self.failing != Some(e.kind()) => {
+                self.failing = Some(e.kind());
+                tracing::warn!(source = %self.source, path = %self.path.display(), error = %e, "cannot read file; retrying (logged once until it can be read)");
+            }
+            Err(_) => {}
+            Ok(_) => {
+                if self.failing.take().is_some() {
+                    tracing::info!(source = %self.source, path = %self.path.display(), "file readable again");
+                }
+            }
+        }
+        result
+    }
+
+    fn poll_inner(
+        &mut self,
+        now: Instant,
+        tracker: &mut Tracker,
+        out: &mut Vec<Chunk>,
+    ) -> io::Result<bool> {
         let mut budget = self.cfg.poll_budget;
         // At most a few files per poll: the old one, then the new one at the path.
         for _ in 0..4 {
@@ -318,22 +510,21 @@ impl FileTailer {
             }
             self.check_truncation(now, tracker, out)?;
             let state = self.path_state();
-            if !self.read_available(now, state != PathState::Same, &mut budget, out)? {
+            if !self.read_available(now, state != PathState::Same, &mut budget, tracker, out)? {
                 return Ok(true);
             }
             let waited = now.saturating_duration_since(self.last_growth) >= self.cfg.partial_flush;
             match state {
-                PathState::Same => {
-                    if self.lines.is_holding() && waited {
-                        self.flush_held(out);
-                    }
-                    return Ok(false);
-                }
+                // A live file's partial last line waits for its newline, however long: emitting
+                // it now would scrub the line in two pieces, and a secret straddling the cut
+                // would pass in clear.
+                PathState::Same => return Ok(false),
                 // Renamed or deleted in the middle of a line: the writer may still be writing it
                 // through its open handle. Finish the file only once it stopped growing for
-                // `partial_flush`, like a live file's partial line; finishing now would cut the
-                // line in two (and a secret in it).
-                PathState::Gone | PathState::Replaced if self.lines.is_holding() && !waited => return Ok(false),
+                // `partial_flush`; finishing now would cut the line in two (and a secret in it).
+                PathState::Gone | PathState::Replaced if self.lines.is_holding() && !waited => {
+                    return Ok(false)
+                }
                 PathState::Gone => {
                     self.finish(tracker, out);
                     tracker.counts.deletions += 1;
@@ -362,43 +553,116 @@ impl FileTailer {
         }
         let fp = fingerprint(&file, self.cfg.fingerprint_bytes)?;
         let hint = self.start_hint.take();
-        let mut offset = match tracker.take(id, fp.as_deref()) {
-            Some(off) => off,
-            None => match (hint, &fp) {
-                (Some((hfp, off)), Some(fp)) if hfp == *fp => off,
-                (_, Some(fp)) => tracker.truncated.get(fp).copied().unwrap_or(0),
-                _ => 0,
-            },
-        };
-        if offset > meta.len() {
-            offset = 0;
-            tracker.counts.truncations += 1;
+        let resumed = tracker.take(id, fp.as_deref(), &file).map(|k| k.offset);
+        let mut offset = 0;
+        if let Some(fp) = &fp {
+            let mut hinted = || match hint.as_ref().filter(|h| h.id == id) {
+                Some(h)
+                    if h.fingerprint == *fp
+                        && h.offset <= meta.len()
+                        && h.proof
+                            .as_ref()
+                            .map_or(true, |p| proof_holds(p, &file, h.offset)) =>
+                {
+                    Some(h.offset)
+                }
+                Some(h) if h.fingerprint == *fp && h.offset > 0 => {
+                    tracker.counts.truncations += 1; // rewritten or truncated while scrubd was down
+                    Some(0)
+                }
+                _ => None,
+            };
+            offset = match resumed {
+                Some(off) => off,
+                None => match hinted() {
+                    Some(off) => off,
+                    None => tracker.truncated_copy(fp, &file).map_or(0, |k| k.offset),
+                },
+            };
         }
+        let recent = if offset > 0 {
+            read_window(&file, offset)?
+        } else {
+            Vec::new()
+        };
+        let dup_until = fp
+            .as_deref()
+            .map_or(0, |fp| tracker.already_emitted(id, fp, &file));
+        let real_path =
+            if fs::symlink_metadata(&self.path).is_ok_and(|m| m.file_type().is_symlink()) {
+                fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone())
+            } else {
+                self.path.clone()
+            };
         self.lines.reset();
         self.last_growth = now;
-        self.open = Some(Open { file, id, fingerprint: fp, provisional: false, offset });
+        let o = Open {
+            file,
+            id,
+            fingerprint: fp,
+            provisional: false,
+            offset,
+            recent,
+            dup_until,
+            real_path,
+        };
+        if o.fingerprint.is_some() {
+            tracker.progress(id, o.known(offset, proof_of(&o.recent, b"")));
+        }
+        self.open = Some(o);
         Ok(true)
     }
 
-    /// Truncated (size below our offset) or rewritten in place (fingerprint changed): emit
-    /// what is held, then read again from 0.
-    fn check_truncation(&mut self, now: Instant, tracker: &mut Tracker, out: &mut Vec<Chunk>) -> io::Result<()> {
+    /// Truncated (size below our offset), rewritten in place (fingerprint changed, or the
+    /// bytes just before our offset changed): emit what is held, then read again from 0.
+    fn check_truncation(
+        &mut self,
+        now: Instant,
+        tracker: &mut Tracker,
+        out: &mut Vec<Chunk>,
+    ) -> io::Result<()> {
         let o = self.open.as_mut().expect("open");
         let size = o.file.metadata()?.len();
         let fp = fingerprint(&o.file, self.cfg.fingerprint_bytes)?;
         let changed = !o.provisional && o.fingerprint.is_some() && fp != o.fingerprint;
-        let truncated = o.offset > 0 && (size < o.offset || changed);
+        // Only when there is something new to read: an idle file costs no extra read.
+        let rewritten = || {
+            size > o.offset && !o.recent.is_empty() && {
+                let mut buf = vec![0; o.recent.len()];
+                let at = o.offset - buf.len() as u64;
+                o.file
+                    .read_exact_at(&mut buf, at)
+                    .map_or(true, |()| buf != o.recent)
+            }
+        };
+        let truncated = o.offset > 0 && (size < o.offset || changed || rewritten());
         if truncated {
-            if let Some(old) = o.fingerprint.clone() {
-                tracker.truncated_at(old, o.offset);
+            if o.fingerprint.is_some() {
+                let known = o.known(o.offset, proof_of(&o.recent, b""));
+                tracker.truncated_at(known);
             }
             self.flush_held(out);
             let o = self.open.as_mut().expect("open");
             o.offset = 0;
+            o.recent.clear();
+            o.dup_until = 0;
             tracker.counts.truncations += 1;
             self.last_growth = now;
         }
         let o = self.open.as_mut().expect("open");
+        if o.fingerprint.is_none() && o.offset == 0 {
+            if let Some(fp) = &fp {
+                // Its first line just completed (the file was opened empty, e.g. while being
+                // copied): only now can it be recognised as a copy of content read before.
+                match tracker.truncated_copy(fp, &o.file) {
+                    Some(k) => {
+                        o.recent = read_window(&o.file, k.offset)?;
+                        o.offset = k.offset;
+                    }
+                    None => o.dup_until = tracker.already_emitted(o.id, fp, &o.file),
+                }
+            }
+        }
         if truncated || !o.provisional || fp.is_some() {
             o.fingerprint = fp;
             o.provisional = false;
@@ -419,7 +683,14 @@ impl FileTailer {
 
     /// Read to EOF within `budget`, one chunk per block. Returns whether EOF was reached. A
     /// file without fingerprint is not read unless it is being finished.
-    fn read_available(&mut self, now: Instant, finishing: bool, budget: &mut usize, out: &mut Vec<Chunk>) -> io::Result<bool> {
+    fn read_available(
+        &mut self,
+        now: Instant,
+        finishing: bool,
+        budget: &mut usize,
+        tracker: &mut Tracker,
+        out: &mut Vec<Chunk>,
+    ) -> io::Result<bool> {
         let o = self.open.as_mut().expect("open");
         if o.fingerprint.is_none() {
             if !finishing {
@@ -450,12 +721,43 @@ impl FileTailer {
             }
             *budget -= n;
             self.last_growth = now;
+            let read = &self.block[..n];
+            let start = o.offset;
+            if start < o.dup_until {
+                let upto = (o.dup_until - start).min(n as u64) as usize;
+                tracker.counts.duplicate_lines +=
+                    memchr::memchr_iter(b'\n', &read[..upto]).count() as u64;
+            }
             let mut data = Vec::new();
             let mut oversize = 0;
-            let end = self.lines.push(&self.block[..n], o.offset, &mut data, &mut oversize);
+            let end = self.lines.push(read, start, &mut data, &mut oversize);
             o.offset += n as u64;
-            if let Some(end) = end {
-                out.push(Chunk { data, oversize_lines: oversize, end: position(&self.source, &self.path, o, end) });
+            let end_proof = end.map(|end| {
+                // The bytes before `end`: the tail of `recent`, then the block up to `end`.
+                let k = (end - start) as usize;
+                let from_block = &read[k.saturating_sub(PROOF_BYTES)..k];
+                let from_recent = &o.recent
+                    [o.recent.len() - (PROOF_BYTES - from_block.len()).min(o.recent.len())..];
+                (end, proof_of(from_recent, from_block))
+            });
+            if n >= PROOF_BYTES {
+                o.recent.clear();
+                o.recent.extend_from_slice(&read[n - PROOF_BYTES..]);
+            } else {
+                let drop = (o.recent.len() + n).saturating_sub(PROOF_BYTES);
+                o.recent.drain(..drop);
+                o.recent.extend_from_slice(read);
+            }
+            if let Some((end, proof)) = end_proof {
+                tracker.progress(o.id, o.known(end, proof.clone()));
+                let pos = position(&self.source, &self.path, o, end, proof);
+                out.push(Chunk {
+                    data,
+                    oversize_lines: oversize,
+                    end: pos,
+                    stream: Arc::clone(&self.stream),
+                    gone: false,
+                });
             }
         }
     }
@@ -466,7 +768,20 @@ impl FileTailer {
         let mut oversize = 0;
         if self.lines.flush(&mut data, &mut oversize) {
             let o = self.open.as_ref().expect("open");
-            out.push(Chunk { data, oversize_lines: oversize, end: position(&self.source, &self.path, o, o.offset) });
+            let pos = position(
+                &self.source,
+                &self.path,
+                o,
+                o.offset,
+                proof_of(&o.recent, b""),
+            );
+            out.push(Chunk {
+                data,
+                oversize_lines: oversize,
+                end: pos,
+                stream: Arc::clone(&self.stream),
+                gone: false,
+            });
         }
     }
 
@@ -474,11 +789,12 @@ impl FileTailer {
     fn finish(&mut self, tracker: &mut Tracker, out: &mut Vec<Chunk>) {
         self.flush_held(out);
         let o = self.open.take().expect("open");
-        tracker.release(o.id, o.fingerprint.unwrap_or_default(), o.offset);
+        let known = o.known(o.offset, proof_of(&o.recent, b""));
+        tracker.release(o.id, known, o.real_path);
     }
 }
 
-fn position(source: &str, path: &Path, o: &Open, offset: u64) -> FilePosition {
+fn position(source: &str, path: &Path, o: &Open, offset: u64, proof: Proof) -> FilePosition {
     FilePosition {
         source: source.into(),
         path: path.to_path_buf(),
@@ -486,6 +802,7 @@ fn position(source: &str, path: &Path, o: &Open, offset: u64) -> FilePosition {
         ino: o.id.ino,
         fingerprint: o.fingerprint.clone().unwrap_or_default(),
         offset,
+        proof: Some(proof),
         sink: None,
     }
 }
@@ -496,7 +813,13 @@ mod tests {
     use std::io::Write;
 
     pub(crate) fn append(path: &Path, bytes: &[u8]) {
-        fs::OpenOptions::new().create(true).append(true).open(path).unwrap().write_all(bytes).unwrap();
+        fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap()
+            .write_all(bytes)
+            .unwrap();
     }
 
     struct Harness {
@@ -514,19 +837,35 @@ mod tests {
             let path = dir.path().join("app.log");
             let now = Instant::now();
             let tailer = FileTailer::new("app", path.clone(), cfg, now);
-            Harness { _dir: dir, path, tailer, tracker: Tracker::default(), now, chunks: Vec::new() }
+            Harness {
+                _dir: dir,
+                path,
+                tailer,
+                tracker: Tracker::default(),
+                now,
+                chunks: Vec::new(),
+            }
         }
 
         fn cfg() -> TailerConfig {
-            TailerConfig { partial_flush: Duration::from_secs(5), ..TailerConfig::default() }
+            TailerConfig {
+                partial_flush: Duration::from_secs(5),
+                ..TailerConfig::default()
+            }
         }
 
         /// Poll once; the bytes emitted.
         fn poll(&mut self) -> String {
             let before = self.chunks.len();
-            let more = self.tailer.poll(self.now, &mut self.tracker, &mut self.chunks).unwrap();
+            let more = self
+                .tailer
+                .poll(self.now, &mut self.tracker, &mut self.chunks)
+                .unwrap();
             assert!(!more);
-            self.chunks[before..].iter().map(|c| String::from_utf8(c.data.clone()).unwrap()).collect()
+            self.chunks[before..]
+                .iter()
+                .map(|c| String::from_utf8(c.data.clone()).unwrap())
+                .collect()
         }
 
         fn advance(&mut self, d: Duration) {
@@ -554,27 +893,33 @@ mod tests {
     }
 
     #[test]
-    fn partial_line_flushed_after_timeout_and_continuation_is_a_new_line() {
+    fn partial_line_of_a_live_file_waits_for_its_newline_however_long() {
+        // Issue 16: a writer pausing mid-line longer than partial_flush must not get the line
+        // scrubbed in two pieces (a secret straddling the cut would leak).
         let mut h = Harness::new(Harness::cfg());
-        h.write("one\ntw");
+        h.write("one\npassword=hun");
         assert_eq!(h.poll(), "one\n");
-        h.advance(Duration::from_secs(4));
-        assert_eq!(h.poll(), "", "not yet: it stopped growing 4 s ago");
-        h.advance(Duration::from_secs(1));
-        assert_eq!(h.poll(), "tw");
-        assert_eq!(h.last_end().offset, 6);
-        h.write("o\n");
-        assert_eq!(h.poll(), "o\n");
-        assert_eq!(h.last_end().offset, 8);
+        h.advance(Duration::from_secs(3600));
+        assert_eq!(h.poll(), "", "held, not flushed");
+        h.write("ter2 ok\n");
+        assert_eq!(h.poll(), "password=hunter2 ok\n");
+        assert_eq!(
+            h.chunks.last().unwrap().data,
+            b"password=hunter2 ok\n",
+            "one whole line in one chunk"
+        );
+        assert_eq!(h.last_end().offset, 24);
     }
 
     #[test]
-    fn growing_partial_line_restarts_the_flush_clock() {
+    fn growing_partial_line_of_a_finished_file_restarts_the_flush_clock() {
         let mut h = Harness::new(Harness::cfg());
         h.write("one\nt");
         h.poll();
+        let mut f = fs::OpenOptions::new().append(true).open(&h.path).unwrap();
+        fs::remove_file(&h.path).unwrap();
         h.advance(Duration::from_secs(4));
-        h.write("w");
+        f.write_all(b"w").unwrap();
         assert_eq!(h.poll(), "");
         h.advance(Duration::from_secs(4));
         assert_eq!(h.poll(), "", "grew 4 s ago");
@@ -593,7 +938,11 @@ mod tests {
 
     #[test]
     fn oversize_line_replaced_with_its_ending() {
-        let cfg = TailerConfig { max_line_bytes: 8, read_block: 5, ..Harness::cfg() };
+        let cfg = TailerConfig {
+            max_line_bytes: 8,
+            read_block: 5,
+            ..Harness::cfg()
+        };
         let mut h = Harness::new(cfg);
         h.write("ok\n0123456789abcdef\r\nfine\n0123456789\nx");
         assert_eq!(
@@ -615,13 +964,21 @@ mod tests {
 
     #[test]
     fn oversize_line_never_held_whole() {
-        let cfg = TailerConfig { max_line_bytes: 16, read_block: 64, ..Harness::cfg() };
+        let cfg = TailerConfig {
+            max_line_bytes: 16,
+            read_block: 64,
+            ..Harness::cfg()
+        };
         let mut h = Harness::new(cfg);
         h.write("first\n");
         h.poll();
         h.write(&"z".repeat(10_000));
         assert_eq!(h.poll(), "");
-        assert!(h.tailer.lines.pending.len() <= 17, "held {}", h.tailer.lines.pending.len());
+        assert!(
+            h.tailer.lines.pending.len() <= 17,
+            "held {}",
+            h.tailer.lines.pending.len()
+        );
         h.write("\n");
         assert_eq!(h.poll(), "[REDACTED:line-too-long:bytes=10000]\n");
     }
@@ -668,8 +1025,14 @@ mod tests {
         assert_eq!(h.poll(), "");
         h.advance(Duration::from_secs(2));
         append(&rotated, b"OiJIUzI1NiJ9.e30.c2ln\na2\n");
-        assert_eq!(h.poll(), "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln\na2\nb1\n");
-        assert_eq!(h.chunks[1].data, b"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln\na2\n", "one whole line");
+        assert_eq!(
+            h.poll(),
+            "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln\na2\nb1\n"
+        );
+        assert_eq!(
+            h.chunks[1].data, b"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln\na2\n",
+            "one whole line"
+        );
         assert_eq!(h.tracker.counts.rotations, 1);
         // Deleted mid-line: the same wait.
         h.write("b2 par");
@@ -688,7 +1051,12 @@ mod tests {
         h.write("old line 1\nold line 2\n");
         assert_eq!(h.poll(), "old line 1\nold line 2\n");
         fs::copy(&h.path, h.path.with_extension("log.1")).unwrap();
-        fs::OpenOptions::new().write(true).open(&h.path).unwrap().set_len(0).unwrap();
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&h.path)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
         h.write("new\n");
         assert_eq!(h.poll(), "new\n");
         assert_eq!(h.tracker.counts.truncations, 1);
@@ -735,12 +1103,23 @@ mod tests {
         assert_eq!(h.tracker.counts.rotations, 1);
     }
 
+    /// A start hint for the file now at the harness's path: `first_line`'s fingerprint,
+    /// `offset`, and the proof of `proven` (the bytes before the offset when it was taken).
+    fn hint_for(h: &Harness, first_line: &[u8], offset: u64, proven: &[u8]) -> StartHint {
+        StartHint {
+            id: FileId::of(&fs::metadata(&h.path).unwrap()),
+            fingerprint: super::super::fingerprint::fingerprint_of(first_line, 256).unwrap(),
+            offset,
+            proof: Some(proof_of(proven, b"")),
+        }
+    }
+
     #[test]
     fn checkpoint_beyond_eof_reads_from_zero() {
         let mut h = Harness::new(Harness::cfg());
         h.write("short\n");
-        let fp = super::super::fingerprint::fingerprint_of(b"short\n", 256).unwrap();
-        h.tailer = FileTailer::new("app", h.path.clone(), Harness::cfg(), h.now).with_start(fp, 1000);
+        let hint = hint_for(&h, b"short\n", 1000, b"short\n");
+        h.tailer = FileTailer::new("app", h.path.clone(), Harness::cfg(), h.now).with_start(hint);
         assert_eq!(h.poll(), "short\n");
         assert_eq!(h.tracker.counts.truncations, 1);
     }
@@ -749,18 +1128,128 @@ mod tests {
     fn resume_from_checkpoint_offset() {
         let mut h = Harness::new(Harness::cfg());
         h.write("one\ntwo\nthree\n");
-        let fp = super::super::fingerprint::fingerprint_of(b"one\n", 256).unwrap();
-        h.tailer = FileTailer::new("app", h.path.clone(), Harness::cfg(), h.now).with_start(fp, 4);
+        let hint = hint_for(&h, b"one\n", 4, b"one\n");
+        h.tailer = FileTailer::new("app", h.path.clone(), Harness::cfg(), h.now).with_start(hint);
         assert_eq!(h.poll(), "two\nthree\n");
         assert_eq!(h.last_end().offset, 14);
+        assert_eq!(
+            h.last_end().proof,
+            Some(proof_of(b"one\ntwo\nthree\n", b""))
+        );
+    }
+
+    #[test]
+    fn checkpoint_not_proven_by_the_file_reads_from_zero() {
+        // Issue 16: truncated and rewritten while scrubd was down, same first line, longer.
+        let mut h = Harness::new(Harness::cfg());
+        h.write("header\nnew 1\nnew 2\nnew 3\n");
+        let hint = hint_for(&h, b"header\n", 13, b"header\nold 1\n");
+        h.tailer = FileTailer::new("app", h.path.clone(), Harness::cfg(), h.now).with_start(hint);
+        assert_eq!(h.poll(), "header\nnew 1\nnew 2\nnew 3\n");
+        assert_eq!(h.tracker.counts.truncations, 1);
     }
 
     #[test]
     fn checkpoint_of_another_file_is_ignored() {
         let mut h = Harness::new(Harness::cfg());
         h.write("one\ntwo\n");
-        h.tailer = FileTailer::new("app", h.path.clone(), Harness::cfg(), h.now).with_start("00".into(), 4);
+        let mut hint = hint_for(&h, b"one\n", 4, b"one\n");
+        hint.fingerprint = "00".into();
+        h.tailer = FileTailer::new("app", h.path.clone(), Harness::cfg(), h.now).with_start(hint);
         assert_eq!(h.poll(), "one\ntwo\n");
+        let mut h = Harness::new(Harness::cfg());
+        h.write("one\ntwo\n");
+        let mut hint = hint_for(&h, b"one\n", 4, b"one\n");
+        hint.id.ino += 1; // another inode: not this file's checkpoint
+        h.tailer = FileTailer::new("app", h.path.clone(), Harness::cfg(), h.now).with_start(hint);
+        assert_eq!(h.poll(), "one\ntwo\n");
+    }
+
+    #[test]
+    fn rewrite_in_place_with_the_same_first_line_is_detected_by_the_bytes_before_the_offset() {
+        let mut h = Harness::new(Harness::cfg());
+        h.write("header\nold 1\n");
+        assert_eq!(h.poll(), "header\nold 1\n");
+        fs::write(&h.path, b"header\nnew 1\nnew 2\n").unwrap();
+        assert_eq!(h.poll(), "header\nnew 1\nnew 2\n");
+        assert_eq!(h.tracker.counts.truncations, 1);
+    }
+
+    #[test]
+    fn copy_of_a_followed_file_is_read_again_and_counted_as_duplicates() {
+        let mut h = Harness::new(Harness::cfg());
+        h.write("a1\na2\na3\n");
+        assert_eq!(h.poll(), "a1\na2\na3\n");
+        let copy = h.path.with_extension("log.1");
+        fs::copy(&h.path, &copy).unwrap();
+        append(&copy, b"a4\n");
+        let mut t = FileTailer::new("app", copy, Harness::cfg(), h.now);
+        let mut out = Vec::new();
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        assert_eq!(
+            out.iter().flat_map(|c| c.data.clone()).collect::<Vec<u8>>(),
+            b"a1\na2\na3\na4\n"
+        );
+        assert_eq!(h.tracker.counts.duplicate_lines, 3);
+        // A copy found while still empty (opened before it was filled) is recognised too.
+        let copy2 = h.path.with_extension("log.2");
+        File::create(&copy2).unwrap();
+        let mut t = FileTailer::new("app", copy2.clone(), Harness::cfg(), h.now);
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        assert!(t.is_open());
+        append(&copy2, b"a1\na2\na3\n");
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        assert_eq!(h.tracker.counts.duplicate_lines, 6);
+    }
+
+    #[test]
+    fn another_file_with_the_same_first_line_is_not_counted_as_duplicates() {
+        let mut h = Harness::new(Harness::cfg());
+        h.write("banner\na1\n");
+        assert_eq!(h.poll(), "banner\na1\n");
+        let other = h.path.with_extension("other");
+        fs::write(&other, b"banner\nb1\n").unwrap();
+        let mut t = FileTailer::new("app", other, Harness::cfg(), h.now);
+        let mut out = Vec::new();
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        assert_eq!(h.tracker.counts.duplicate_lines, 0);
+    }
+
+    #[test]
+    fn symlink_retargeted_back_continues_where_it_was() {
+        let mut h = Harness::new(Harness::cfg());
+        let dir = h.path.parent().unwrap().to_path_buf();
+        let (a, b, link) = (
+            dir.join("a.target"),
+            dir.join("b.target"),
+            dir.join("current.log"),
+        );
+        fs::write(&a, b"a1\n").unwrap();
+        fs::write(&b, b"b1\n").unwrap();
+        std::os::unix::fs::symlink(&a, &link).unwrap();
+        let mut t = FileTailer::new("app", link.clone(), Harness::cfg(), h.now);
+        let mut out = Vec::new();
+        let retarget = |to: &Path| {
+            let tmp = dir.join("tmp.link");
+            std::os::unix::fs::symlink(to, &tmp).unwrap();
+            fs::rename(&tmp, &link).unwrap();
+        };
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        retarget(&b);
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        // A rescan while the link points at b: a is not at any followed path, but it exists.
+        let b_id = FileId::of(&fs::metadata(&b).unwrap());
+        h.tracker.retain_finished(|id| id == b_id);
+        assert!(h.tracker.take_gone().is_empty());
+        retarget(&a);
+        append(&a, b"a2\n");
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        let all: Vec<u8> = out.iter().flat_map(|c| c.data.clone()).collect();
+        assert_eq!(String::from_utf8(all).unwrap(), "a1\nb1\na2\n");
+        // Deleted: forgotten at the next rescan, and announced.
+        fs::remove_file(&b).unwrap();
+        h.tracker.retain_finished(|_| false);
+        assert_eq!(h.tracker.take_gone().len(), 1);
     }
 
     #[test]
@@ -771,7 +1260,10 @@ mod tests {
         assert_eq!(h.poll(), "");
         h.write("\n");
         assert_eq!(h.poll(), "abc\n");
-        assert_eq!(h.last_end().fingerprint, super::super::fingerprint::hex_sha256(b"abc\n"));
+        assert_eq!(
+            h.last_end().fingerprint,
+            super::super::fingerprint::hex_sha256(b"abc\n")
+        );
     }
 
     #[test]
@@ -791,7 +1283,10 @@ mod tests {
         append(&rotated, b"a2\n");
         t1.poll(h.now, &mut h.tracker, &mut out).unwrap();
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].data, b"a2\n", "continues where app.log's tailer stopped");
+        assert_eq!(
+            out[0].data, b"a2\n",
+            "continues where app.log's tailer stopped"
+        );
     }
 }
 
@@ -801,7 +1296,7 @@ mod tests {
 /// Invariant: the emitted bytes, concatenated, equal the model's expected bytes: every byte
 /// written, in order, once — except the copytruncate window: bytes written to a file after our
 /// last poll of it and before it is truncated exist only in the copy, and the model drops
-/// exactly those. Lines carry a sequence number so a rewritten file never has its old
+/// exactly those. A live file's partial line is never flushed on a timeout. Lines carry a sequence number so a rewritten file never has its old
 /// fingerprint (the undetectable case in the module docs).
 #[cfg(test)]
 mod model {
@@ -842,6 +1337,8 @@ mod model {
         held: Option<usize>,
         /// The tailer holds a partial last line of `held`.
         holding: bool,
+        /// `partial_flush` passed since `held` last grew or was opened.
+        stale: bool,
         expected: Vec<u8>,
     }
 
@@ -865,12 +1362,16 @@ mod model {
 
         /// A poll; `wait`: `partial_flush` passed since the previous one.
         fn poll(&mut self, wait: bool) {
+            // `partial_flush` passed since the held file last grew (or was opened).
+            self.stale |= wait;
             if let Some(h) = self.held {
                 let finishing = self.at_path != Some(h);
-                let grew = self.read(h, finishing);
-                // A held partial line is flushed once the file stopped growing for a while; a
-                // renamed or deleted file is finished only then.
-                let flushed = self.holding && wait && !grew;
+                if self.read(h, finishing) {
+                    self.stale = false;
+                }
+                // A live file's partial line waits for its newline; a renamed or deleted file's
+                // is flushed once the file stopped growing for a while, and the file finished.
+                let flushed = finishing && self.holding && self.stale;
                 if flushed {
                     self.holding = false;
                 }
@@ -885,6 +1386,7 @@ mod model {
                 if let Some(p) = self.at_path {
                     self.held = Some(p);
                     self.holding = false;
+                    self.stale = false;
                     self.read(p, false);
                 }
             }
@@ -892,7 +1394,10 @@ mod model {
 
         fn write(&mut self, bytes: &[u8]) {
             let p = *self.at_path.get_or_insert_with(|| {
-                self.files.push(MFile { content: Vec::new(), read: 0 });
+                self.files.push(MFile {
+                    content: Vec::new(),
+                    read: 0,
+                });
                 self.files.len() - 1
             });
             self.files[p].content.extend_from_slice(bytes);
@@ -903,7 +1408,10 @@ mod model {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("app.log");
         let rotated = dir.path().join("app.log.1");
-        let cfg = TailerConfig { read_block: 64, ..TailerConfig::default() };
+        let cfg = TailerConfig {
+            read_block: 64,
+            ..TailerConfig::default()
+        };
         let flush = cfg.partial_flush;
         let mut now = Instant::now();
         let mut tailer = FileTailer::new("app", path.clone(), cfg, now);
@@ -911,7 +1419,11 @@ mod model {
         let mut chunks = Vec::new();
         let mut m = Model::default();
         let mut seq = 0;
-        let mut poll = |now: Instant, wait: bool, m: &mut Model, chunks: &mut Vec<Chunk>| -> Result<(), TestCaseError> {
+        let mut poll = |now: Instant,
+                        wait: bool,
+                        m: &mut Model,
+                        chunks: &mut Vec<Chunk>|
+         -> Result<(), TestCaseError> {
             let more = tailer.poll(now, &mut tracker, chunks).unwrap();
             prop_assert!(!more);
             m.poll(wait);
@@ -934,7 +1446,10 @@ mod model {
                     if m.at_path.is_some() {
                         fs::rename(&path, &rotated).unwrap();
                         File::create(&path).unwrap();
-                        m.files.push(MFile { content: Vec::new(), read: 0 });
+                        m.files.push(MFile {
+                            content: Vec::new(),
+                            read: 0,
+                        });
                         m.at_path = Some(m.files.len() - 1);
                     }
                 }
@@ -944,7 +1459,12 @@ mod model {
                         // already at the rotated name, which may be the one still being read).
                         let _ = fs::remove_file(&rotated);
                         fs::copy(&path, &rotated).unwrap();
-                        fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(0).unwrap();
+                        fs::OpenOptions::new()
+                            .write(true)
+                            .open(&path)
+                            .unwrap()
+                            .set_len(0)
+                            .unwrap();
                         m.files[p].content.clear();
                         m.files[p].read = 0;
                         if m.held == Some(p) {
@@ -973,7 +1493,10 @@ mod model {
         now += flush;
         poll(now, true, &mut m, &mut chunks)?;
         let got: Vec<u8> = chunks.iter().flat_map(|c| c.data.iter().copied()).collect();
-        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&m.expected));
+        prop_assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&m.expected)
+        );
         Ok(())
     }
 
@@ -988,6 +1511,14 @@ mod model {
     #[test]
     fn model_catches_a_lost_rotation_tail() {
         use Action::*;
-        run(&[WriteLine(1), Poll { wait: false }, WriteLine(2), RotateRename, WriteLine(3), Poll { wait: false }]).unwrap();
+        run(&[
+            WriteLine(1),
+            Poll { wait: false },
+            WriteLine(2),
+            RotateRename,
+            WriteLine(3),
+            Poll { wait: false },
+        ])
+        .unwrap();
     }
 }

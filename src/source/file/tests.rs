@@ -4,7 +4,13 @@ use std::io::Write;
 use std::path::Path;
 
 fn append(path: &Path, bytes: &[u8]) {
-    fs::OpenOptions::new().create(true).append(true).open(path).unwrap().write_all(bytes).unwrap();
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap()
+        .write_all(bytes)
+        .unwrap();
 }
 
 fn config(include: &str, start_at: StartAt) -> FileSourceConfig {
@@ -16,6 +22,8 @@ fn config(include: &str, start_at: StartAt) -> FileSourceConfig {
         max_line_bytes: 1024,
         partial_flush: Duration::from_secs(5),
         rescan_interval: Duration::ZERO,
+        avoid: Avoid::default(),
+        yield_to: Vec::new(),
     }
 }
 
@@ -24,19 +32,33 @@ fn poll(src: &mut FileSource) -> Vec<(String, String)> {
     let mut out = Vec::new();
     src.poll(&mut out).unwrap();
     let mut by_path: BTreeMap<String, String> = BTreeMap::new();
-    for c in out {
-        let name = c.end.path.file_name().unwrap().to_string_lossy().into_owned();
-        by_path.entry(name).or_default().push_str(&String::from_utf8(c.data).unwrap());
+    for c in out.into_iter().filter(|c| !c.gone) {
+        let name = c
+            .end
+            .path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        by_path
+            .entry(name)
+            .or_default()
+            .push_str(&String::from_utf8(c.data).unwrap());
     }
     by_path.into_iter().collect()
 }
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-    v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
+/// The checkpoint of the file at `path` now, at `offset` (with its proof when the file is that
+/// long).
 fn checkpoint(path: &Path, first_line: &[u8], offset: u64) -> FilePosition {
     let m = fs::metadata(path).unwrap();
+    let f = File::open(path).unwrap();
     FilePosition {
         source: "app".into(),
         path: path.to_path_buf(),
@@ -44,8 +66,15 @@ fn checkpoint(path: &Path, first_line: &[u8], offset: u64) -> FilePosition {
         ino: FileId::of(&m).ino,
         fingerprint: fingerprint::fingerprint_of(first_line, DEFAULT_FINGERPRINT_BYTES).unwrap(),
         offset,
+        proof: fingerprint::read_window(&f, offset)
+            .ok()
+            .map(|w| fingerprint::proof_of(&w, b"")),
         sink: None,
     }
+}
+
+fn glob(dir: &Path, pattern: &str) -> String {
+    format!("{}/{pattern}", dir.display())
 }
 
 #[test]
@@ -57,9 +86,15 @@ fn rotated_while_down_file_found_by_fingerprint() {
     // While scrubd is stopped: rotated, and a new file started.
     fs::rename(&log, dir.path().join("app.log.1")).unwrap();
     append(&log, b"b1\n");
-    let cfg = config(&format!("{}/app.log*", dir.path().display()), StartAt::Beginning);
-    let mut src = FileSource::new(cfg, vec![cp]).unwrap();
-    assert_eq!(poll(&mut src), pairs(&[("app.log", "b1\n"), ("app.log.1", "a2\na3\n")]));
+    let cfg = config(
+        &format!("{}/app.log*", dir.path().display()),
+        StartAt::Beginning,
+    );
+    let mut src = FileSource::new(cfg, vec![cp], true).unwrap();
+    assert_eq!(
+        poll(&mut src),
+        pairs(&[("app.log", "b1\n"), ("app.log.1", "a2\na3\n")])
+    );
 }
 
 #[test]
@@ -68,15 +103,24 @@ fn identical_first_lines_told_apart_by_dev_ino() {
     let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
     append(&a, b"header\nA1\nA2\n");
     append(&b, b"header\nB1\n");
-    let cps = vec![checkpoint(&a, b"header\n", 10), checkpoint(&b, b"header\n", 7)];
+    let cps = vec![
+        checkpoint(&a, b"header\n", 10),
+        checkpoint(&b, b"header\n", 7),
+    ];
     // Swap the names so the checkpoints' paths point at the wrong files.
     let tmp = dir.path().join("tmp");
     fs::rename(&a, &tmp).unwrap();
     fs::rename(&b, &a).unwrap();
     fs::rename(&tmp, &b).unwrap();
-    let cfg = config(&format!("{}/*.log", dir.path().display()), StartAt::Beginning);
-    let mut src = FileSource::new(cfg, cps).unwrap();
-    assert_eq!(poll(&mut src), pairs(&[("a.log", "B1\n"), ("b.log", "A2\n")]));
+    let cfg = config(
+        &format!("{}/*.log", dir.path().display()),
+        StartAt::Beginning,
+    );
+    let mut src = FileSource::new(cfg, cps, true).unwrap();
+    assert_eq!(
+        poll(&mut src),
+        pairs(&[("a.log", "B1\n"), ("b.log", "A2\n")])
+    );
 }
 
 #[test]
@@ -85,7 +129,12 @@ fn checkpoint_beyond_eof_at_startup_reads_from_zero() {
     let log = dir.path().join("app.log");
     append(&log, b"x1\n");
     let cp = checkpoint(&log, b"x1\n", 500);
-    let mut src = FileSource::new(config(&format!("{}/*.log", dir.path().display()), StartAt::End), vec![cp]).unwrap();
+    let mut src = FileSource::new(
+        config(&format!("{}/*.log", dir.path().display()), StartAt::End),
+        vec![cp],
+        true,
+    )
+    .unwrap();
     assert_eq!(poll(&mut src), pairs(&[("app.log", "x1\n")]));
     assert_eq!(src.stats().snapshot().truncations, 1);
 }
@@ -95,7 +144,12 @@ fn file_appearing_in_directory_created_after_start() {
     let dir = tempfile::tempdir().unwrap();
     let later = dir.path().join("later");
     // start_at = end applies to files found at start only: a new file is read whole.
-    let mut src = FileSource::new(config(&format!("{}/*.log", later.display()), StartAt::End), vec![]).unwrap();
+    let mut src = FileSource::new(
+        config(&format!("{}/*.log", later.display()), StartAt::End),
+        vec![],
+        false,
+    )
+    .unwrap();
     assert!(poll(&mut src).is_empty());
     fs::create_dir(&later).unwrap();
     append(&later.join("new.log"), b"hello\n");
@@ -108,7 +162,12 @@ fn start_at_end_begins_after_the_last_complete_line() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     append(&log, b"old\npart");
-    let mut src = FileSource::new(config(&format!("{}/*.log", dir.path().display()), StartAt::End), vec![]).unwrap();
+    let mut src = FileSource::new(
+        config(&format!("{}/*.log", dir.path().display()), StartAt::End),
+        vec![],
+        false,
+    )
+    .unwrap();
     assert!(poll(&mut src).is_empty());
     append(&log, b"ial\n");
     assert_eq!(poll(&mut src), pairs(&[("app.log", "partial\n")]));
@@ -119,9 +178,12 @@ fn rotation_with_globbed_rotated_name_emits_each_line_once() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     let rotated = dir.path().join("app.log.1");
-    let cfg = config(&format!("{}/app.log*", dir.path().display()), StartAt::Beginning);
+    let cfg = config(
+        &format!("{}/app.log*", dir.path().display()),
+        StartAt::Beginning,
+    );
     append(&log, b"a1\n");
-    let mut src = FileSource::new(cfg, vec![]).unwrap();
+    let mut src = FileSource::new(cfg, vec![], false).unwrap();
     let mut all = String::new();
     let mut drain = |src: &mut FileSource| {
         for (_, s) in poll(src) {
@@ -150,7 +212,7 @@ fn excluded_files_are_not_read() {
     append(&dir.path().join("b.log.gz"), b"b\n");
     let mut cfg = config(&format!("{}/*", dir.path().display()), StartAt::Beginning);
     cfg.exclude = vec!["*.gz".into()];
-    let mut src = FileSource::new(cfg, vec![]).unwrap();
+    let mut src = FileSource::new(cfg, vec![], false).unwrap();
     assert_eq!(poll(&mut src), pairs(&[("a.log", "a\n")]));
 }
 
@@ -160,8 +222,14 @@ fn start_at_deserializes_lowercase() {
     struct C {
         s: StartAt,
     }
-    assert_eq!(serde_json::from_str::<C>(r#"{"s":"beginning"}"#).unwrap().s, StartAt::Beginning);
-    assert_eq!(serde_json::from_str::<C>(r#"{"s":"end"}"#).unwrap().s, StartAt::End);
+    assert_eq!(
+        serde_json::from_str::<C>(r#"{"s":"beginning"}"#).unwrap().s,
+        StartAt::Beginning
+    );
+    assert_eq!(
+        serde_json::from_str::<C>(r#"{"s":"end"}"#).unwrap().s,
+        StartAt::End
+    );
     assert!(serde_json::from_str::<C>(r#"{"s":"End"}"#).is_err());
 }
 
@@ -170,9 +238,12 @@ fn run_sends_chunks_and_stops_on_shutdown() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     append(&log, b"one\n");
-    let mut cfg = config(&format!("{}/*.log", dir.path().display()), StartAt::Beginning);
+    let mut cfg = config(
+        &format!("{}/*.log", dir.path().display()),
+        StartAt::Beginning,
+    );
     cfg.rescan_interval = Duration::from_secs(60);
-    let src = FileSource::new(cfg, vec![]).unwrap();
+    let src = FileSource::new(cfg, vec![], false).unwrap();
     let (tx, mut rx) = mpsc::channel(1);
     let shutdown = CancellationToken::new();
     let stop = shutdown.clone();
@@ -182,4 +253,156 @@ fn run_sends_chunks_and_stops_on_shutdown() {
     assert_eq!(rx.blocking_recv().unwrap().data, b"two\n");
     shutdown.cancel();
     th.join().unwrap().unwrap();
+}
+
+#[test]
+fn files_found_at_the_first_start_are_checkpointed_at_once_even_idle() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    append(&a, b"a1\na2\n");
+    append(&b, b"b1\npart");
+    let mut src = FileSource::new(
+        config(&glob(dir.path(), "*.log"), StartAt::End),
+        vec![],
+        false,
+    )
+    .unwrap();
+    let initial = src.initial_positions();
+    let offsets: Vec<(String, u64)> = initial
+        .iter()
+        .map(|p| {
+            (
+                p.path.file_name().unwrap().to_string_lossy().into_owned(),
+                p.offset,
+            )
+        })
+        .collect();
+    assert_eq!(
+        offsets,
+        vec![("a.log".to_string(), 6), ("b.log".to_string(), 3)]
+    );
+    assert_eq!(
+        initial[0].proof,
+        Some(fingerprint::proof_of(b"a1\na2\n", b""))
+    );
+    assert!(src.initial_positions().is_empty(), "handed out once");
+    // Restarted later with those checkpoints: what was appended in between comes out.
+    append(&a, b"a3\n");
+    let mut src = FileSource::new(
+        config(&glob(dir.path(), "*.log"), StartAt::End),
+        initial,
+        true,
+    )
+    .unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("a.log", "a3\n")]));
+}
+
+#[test]
+fn after_the_first_start_a_file_without_checkpoint_is_read_from_its_beginning() {
+    let dir = tempfile::tempdir().unwrap();
+    append(&dir.path().join("new.log"), b"n1\nn2\n");
+    let mut src = FileSource::new(
+        config(&glob(dir.path(), "*.log"), StartAt::End),
+        vec![],
+        true,
+    )
+    .unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("new.log", "n1\nn2\n")]));
+    assert_eq!(src.initial_positions()[0].offset, 0);
+}
+
+#[test]
+fn files_sharing_a_first_line_resume_each_from_its_own_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["x.log", "y.log", "z.log"];
+    let mut cps = Vec::new();
+    for (k, n) in names.iter().enumerate() {
+        let p = dir.path().join(n);
+        append(&p, format!("=== banner ===\n{k}a\n").as_bytes());
+        cps.push(checkpoint(&p, b"=== banner ===\n", 18));
+        append(&p, format!("{k}b\n").as_bytes());
+    }
+    let mut src =
+        FileSource::new(config(&glob(dir.path(), "*.log"), StartAt::End), cps, true).unwrap();
+    assert_eq!(
+        poll(&mut src),
+        pairs(&[("x.log", "0b\n"), ("y.log", "1b\n"), ("z.log", "2b\n")])
+    );
+}
+
+#[test]
+fn checkpoint_of_a_vanished_inode_passes_only_to_a_file_that_proves_its_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, b"header\nold 1\nold 2\n");
+    let cp = checkpoint(&log, b"header\n", 19);
+    assert!(cp.proof.is_some());
+    // While stopped: moved out of the globs; a new file with the same header takes the name.
+    fs::create_dir(dir.path().join("archive")).unwrap();
+    fs::rename(&log, dir.path().join("archive/app.log")).unwrap();
+    append(&log, b"header\nnew 1\nnew 2\nnew 3\n");
+    let mut src = FileSource::new(
+        config(&glob(dir.path(), "*.log"), StartAt::Beginning),
+        vec![cp.clone()],
+        true,
+    )
+    .unwrap();
+    assert_eq!(
+        poll(&mut src),
+        pairs(&[("app.log", "header\nnew 1\nnew 2\nnew 3\n")])
+    );
+    // A copy proves it: continued after the offset.
+    let copy = dir.path().join("copy.log");
+    fs::copy(dir.path().join("archive/app.log"), &copy).unwrap();
+    append(&copy, b"old 3\n");
+    fs::remove_file(&log).unwrap();
+    let mut src = FileSource::new(
+        config(&glob(dir.path(), "*.log"), StartAt::Beginning),
+        vec![cp],
+        true,
+    )
+    .unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("copy.log", "old 3\n")]));
+}
+
+#[test]
+fn files_scrubd_writes_and_files_of_earlier_sources_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("logs")).unwrap();
+    fs::create_dir_all(dir.path().join("out/app")).unwrap();
+    append(&dir.path().join("logs/a.log"), b"a\n");
+    append(&dir.path().join("logs/b.txt"), b"b\n");
+    append(&dir.path().join("out/app/a.log"), b"scrubbed a\n");
+    std::os::unix::fs::symlink("../out/app/a.log", dir.path().join("logs/loop.log")).unwrap();
+    let mut cfg = config(&glob(dir.path(), "logs/*"), StartAt::Beginning);
+    cfg.avoid = Avoid {
+        dirs: vec![dir.path().join("out/app")],
+        files: vec![],
+    };
+    cfg.yield_to = vec![(vec![glob(dir.path(), "logs/*.txt")], vec![])];
+    let mut src = FileSource::new(cfg, vec![], false).unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("a.log", "a\n")]));
+}
+
+#[test]
+fn streams_are_paths_below_the_sources_root() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["d1", "d2"] {
+        fs::create_dir(dir.path().join(d)).unwrap();
+        append(
+            &dir.path().join(d).join("app.log"),
+            format!("{d}\n").as_bytes(),
+        );
+    }
+    let mut src = FileSource::new(
+        config(&glob(dir.path(), "*/app.log"), StartAt::Beginning),
+        vec![],
+        false,
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    src.poll(&mut out).unwrap();
+    let mut streams: Vec<&str> = out.iter().map(|c| &*c.stream).collect();
+    streams.sort();
+    assert_eq!(streams, ["d1/app.log", "d2/app.log"]);
 }
