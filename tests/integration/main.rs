@@ -8,5 +8,6 @@ mod evasion;
 mod faults;
 mod hygiene;
 mod invariants;
+mod lambda;
 mod scanners;
 mod service;
