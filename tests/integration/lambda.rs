@@ -568,7 +568,7 @@ fn lambda_firehose_records_of_every_kind_are_answered_in_order() {
         want_lines,
         "sanitized messages, each ending in a newline"
     );
-    let want_text = scrubbed(&[text.clone()]).concat();
+    let want_text = scrubbed(std::slice::from_ref(&text)).concat();
     assert!(want_text.contains("\r\n"));
     assert_eq!(
         String::from_utf8(got[2].2.clone()).unwrap(),

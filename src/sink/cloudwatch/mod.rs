@@ -111,8 +111,7 @@ impl CloudWatchSink {
     fn flush(&mut self) -> io::Result<()> {
         let streams: Vec<String> = self.queue.keys().cloned().collect();
         for stream in streams {
-            loop {
-                let Some(q) = self.queue.get(&stream) else { break };
+            while let Some(q) = self.queue.get(&stream) {
                 let n = batch_len(q.iter().map(|e| (e.timestamp_ms, e.message.len())));
                 if n == 0 {
                     self.queue.remove(&stream);
