@@ -683,14 +683,14 @@ fn lambda_firehose_response_stays_within_6_mb() {
     let rt = rt();
     let api = RuntimeApi::start(&rt);
     let f = Function::start(&api, None, &[]);
-    // Subscription payloads that compress ~25:1: 2.2 MB of messages from ~90 KB of gzip each.
+    // Subscription payloads that compress ~10:1: 2.2 MB of messages from ~200 KB of gzip each.
     let msgs: Vec<String> = (0..22_000)
         .map(|i| format!("{i:08} GET /orders/{} 200 token={JWT}", "a".repeat(20)))
         .collect();
     let scrubbed_len: usize = scrubbed(&msgs).iter().map(|m| m.len() + 1).sum();
     let record =
         gzip(subscription_payload("/big", "s", "DATA_MESSAGE", now_ms(), &msgs).as_bytes());
-    assert!(record.len() < 200_000, "{}", record.len());
+    assert!(record.len() < 400_000, "{}", record.len());
     // How many such records fit in 6 MiB once base64-encoded.
     let per = scrubbed_len.div_ceil(3) * 4 + 60;
     let fit = (6 << 20) / per;
