@@ -206,6 +206,28 @@ mod tests {
     }
 
     #[test]
+    fn the_cloudwatch_envelope_keeps_fields_it_does_not_know() {
+        // Account-level subscription policies add `policyLevel`; events may carry more too.
+        let json = r#"{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"/g","logStream":"s","subscriptionFilters":["f"],"policyLevel":"ACCOUNT_LEVEL_POLICY","logEvents":[{"id":"1","timestamp":5,"message":"token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVz","extractedFields":{"a":"b"}}]}"#;
+        let mut c = core();
+        let out = transform(
+            &mut c,
+            &[rec("r", &decode::gzip(json.as_bytes()))],
+            FirehoseOutput::CloudWatch,
+            "t",
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let data = base64::engine::general_purpose::STANDARD
+            .decode(v["records"][0]["data"].as_str().unwrap())
+            .unwrap();
+        let env: serde_json::Value =
+            serde_json::from_slice(&decode::gunzip(&data).unwrap()).unwrap();
+        assert_eq!(env["policyLevel"], "ACCOUNT_LEVEL_POLICY");
+        assert_eq!(env["logEvents"][0]["extractedFields"]["a"], "b");
+        assert_eq!(env["logEvents"][0]["message"], "token=[REDACTED:jwt]");
+    }
+
+    #[test]
     fn entry_lengths_are_exact() {
         for (result, data) in [
             ("Ok", Some(&b"abcd"[..])),
