@@ -768,7 +768,7 @@ fn lambda_destination_failures_fail_the_invocation_and_the_retry_sends_only_the_
     // The stream is new: PutLogEvents (not found), CreateLogStream, PutLogEvents (the first
     // batch) go through; every PutLogEvents after those fails until the deadline.
     failing.lock().unwrap().put_budget = Some(2);
-    let id = api.push(&ev, Duration::from_secs(4));
+    let id = api.push(&ev, Duration::from_secs(6));
     match api.wait(&id) {
         Answer::Error(_, body) => {
             let v: serde_json::Value = serde_json::from_str(&body).unwrap();
