@@ -31,7 +31,18 @@ fi
 target/moto-venv/bin/python -c 'import moto; print("moto", moto.__version__)'
 export SCRUBD_MOTO_SERVER="$PWD/target/moto-venv/bin/moto_server"
 
-step "unit, property, corpus, CLI, daemon and CloudWatch tests"
+step "cfn-lint (PyPI) on the AWS deployment template"
+# Pinned, into a venv under target/ like moto; a template that does not lint fails the suite.
+if ! target/cfn-venv/bin/cfn-lint --version >/dev/null 2>&1; then
+    rm -rf target/cfn-venv
+    python3 -m venv target/cfn-venv
+    target/cfn-venv/bin/pip install --quiet --disable-pip-version-check 'cfn-lint==1.58.0'
+fi
+target/cfn-venv/bin/cfn-lint --version
+target/cfn-venv/bin/cfn-lint deploy/aws/scrubd.yaml
+bash -n deploy/aws/build.sh
+
+step "unit, property, corpus, CLI, daemon, CloudWatch and Lambda tests"
 mkdir -p target
 cargo test --locked --all-targets --no-fail-fast 2>&1 | tee target/test.log
 grep -q "test result: ok" target/test.log
@@ -71,6 +82,12 @@ grep -q "in 2000 / out 2000 / leaked 0" target/daemon-smoke.md
 grep -q "in 20000 / out 20000 / leaked 0" target/daemon-smoke.md
 target/moto-venv/bin/python benches/cloudwatch_bench.py --idle-seconds 5 --seconds 3 --rate 100 --burst 2000 | tee target/cloudwatch-smoke.md
 grep -Eq "in ([0-9]+) / out \1 / leaked 0" target/cloudwatch-smoke.md
+# The release binary as Lambda starts it (named bootstrap, no arguments) against the bench's
+# Runtime API: init, Firehose invocations, cold start.
+mkdir -p target/bootstrap-smoke && ln -sf ../release/scrubd target/bootstrap-smoke/bootstrap
+python3 benches/lambda_bench.py --scrubd target/bootstrap-smoke/bootstrap --no-cgroup --memory 1024 \
+    --invocations 2 --events 1000 --cold-starts 2 | tee target/lambda-smoke.md
+grep -q "^| 1024 MB" target/lambda-smoke.md
 
 passed=$(grep -Eo "test result: ok. [0-9]+ passed" target/test.log | awk '{s+=$4} END {print s}')
 echo

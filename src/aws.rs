@@ -102,13 +102,10 @@ impl std::fmt::Display for CallError {
 }
 
 /// Sort an SDK error into an [`Outcome`] with a loggable summary.
-pub fn classify<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug>(
+pub fn classify<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug + HttpStatus>(
     api: &str,
     err: &SdkError<E, R>,
-) -> CallError
-where
-    R: HttpStatus,
-{
+) -> CallError {
     let code = match err {
         SdkError::ServiceError(s) => s.err().code().map(str::to_string),
         _ => None,

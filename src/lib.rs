@@ -6,6 +6,7 @@
 pub mod aws;
 pub mod engine;
 pub mod filter;
+pub mod lambda;
 pub mod checkpoint;
 pub mod source;
 pub mod metrics;

@@ -1,4 +1,4 @@
-//! The scrubd command line: `filter`, `check`, `rules`, `explain`. Parsing and wiring only;
+//! The scrubd command line: `filter`, `run`, `lambda`, `check`, `rules`, `explain`. Parsing and wiring only;
 //! the work happens in the library.
 
 use anyhow::{bail, Context, Result};
@@ -30,6 +30,10 @@ enum Command {
     Check(CheckArgs),
     /// Run the daemon: tail the config's sources through the engine into its sinks.
     Run(RunArgs),
+    /// Run inside AWS Lambda (as `bootstrap` on provided.al2023): scrub CloudWatch Logs
+    /// subscription events into SCRUBD_DESTINATION_LOG_GROUP and Firehose transformation
+    /// records. Settings come from SCRUBD_* environment variables (see README).
+    Lambda,
     /// List the rules in effect.
     Rules(RuleArgs),
     /// Show, for each line of stdin, which rule matched which byte range (values masked).
@@ -103,11 +107,17 @@ struct FilterArgs {
 
 fn main() {
     harden_process();
-    let cli = Cli::parse();
+    // Deployed to Lambda as `bootstrap`, which the runtime starts without arguments.
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.len() == 1 && std::path::Path::new(&args[0]).file_name().is_some_and(|n| n == "bootstrap") {
+        args.push("lambda".into());
+    }
+    let cli = Cli::parse_from(args);
     let result = match cli.command {
         Command::Filter(a) => cmd_filter(a),
         Command::Check(a) => cmd_check(a),
         Command::Run(a) => cmd_run(a),
+        Command::Lambda => scrubd::lambda::run(),
         Command::Rules(a) => cmd_rules(a),
         Command::Explain(a) => cmd_explain(a),
     };

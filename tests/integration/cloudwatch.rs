@@ -25,9 +25,9 @@ use super::common::{append, free_port, sample, wait_until, Scrubd};
 const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVz";
 
 /// A moto server process on 127.0.0.1.
-struct Moto {
+pub(crate) struct Moto {
     child: Option<Child>,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 fn moto_server_path() -> PathBuf {
@@ -44,7 +44,7 @@ fn moto_server_path() -> PathBuf {
 }
 
 impl Moto {
-    fn start() -> Moto {
+    pub(crate) fn start() -> Moto {
         let mut m = Moto { child: None, port: free_port() };
         m.spawn();
         m
@@ -72,7 +72,7 @@ impl Moto {
         }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 }
@@ -83,11 +83,11 @@ impl Drop for Moto {
     }
 }
 
-fn rt() -> tokio::runtime::Runtime {
+pub(crate) fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
 }
 
-fn client(url: &str) -> Client {
+pub(crate) fn client(url: &str) -> Client {
     let conf = aws_sdk_cloudwatchlogs::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
@@ -116,7 +116,7 @@ async fn put(c: &Client, group: &str, stream: &str, ts0: i64, messages: &[String
 }
 
 /// Every event of `group`, per stream, in stream order.
-async fn read_group(c: &Client, group: &str) -> BTreeMap<String, Vec<String>> {
+pub(crate) async fn read_group(c: &Client, group: &str) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut token: Option<String> = None;
     loop {
@@ -140,14 +140,14 @@ fn total(g: &BTreeMap<String, Vec<String>>) -> usize {
 }
 
 /// What `scrubd filter` makes of `text`: the oracle for what the daemon must send.
-fn filtered(text: &str) -> String {
+pub(crate) fn filtered(text: &str) -> String {
     let out = assert_cmd::Command::cargo_bin("scrubd").unwrap().arg("filter").write_stdin(text.to_string()).output().unwrap();
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }
 
 /// Leaky and clean messages, some multi-line, some ending in a newline (as Lambda's do).
-fn messages(tag: &str, n: usize) -> Vec<String> {
+pub(crate) fn messages(tag: &str, n: usize) -> Vec<String> {
     (0..n)
         .map(|i| match i % 4 {
             0 => format!("{tag} {i} GET /orders Authorization: Bearer {JWT}\n"),
@@ -160,7 +160,7 @@ fn messages(tag: &str, n: usize) -> Vec<String> {
 
 /// The scrubbed form of each message, as the sink must write it back: all messages through
 /// one `scrubd filter` run, line by line, then put back together.
-fn scrubbed(msgs: &[String]) -> Vec<String> {
+pub(crate) fn scrubbed(msgs: &[String]) -> Vec<String> {
     let mut text = String::new();
     let mut shape = Vec::new();
     for m in msgs {
@@ -305,30 +305,32 @@ fn cloudwatch_group_to_group_exactly_once_across_pages_new_streams_and_restart()
 
 /// Shared state of the fault-injecting proxy.
 #[derive(Default)]
-struct Faults {
+pub(crate) struct Faults {
     /// Answer this many coming requests with ThrottlingException.
-    throttle: u32,
+    pub(crate) throttle: u32,
     /// Answer this many coming requests with 503 ServiceUnavailableException.
-    unavailable: u32,
+    pub(crate) unavailable: u32,
     /// Drop connections without answering until then.
-    down_until: Option<Instant>,
+    pub(crate) down_until: Option<Instant>,
     /// Hold every answer this long, until the instant given.
-    slow: Option<(Duration, Instant)>,
+    pub(crate) slow: Option<(Duration, Instant)>,
     /// Answer every n-th PutLogEvents with 503 (0: never).
-    fail_every_nth_put: usize,
+    pub(crate) fail_every_nth_put: usize,
+    /// Let this many more PutLogEvents through, then answer every further one with 503.
+    pub(crate) put_budget: Option<usize>,
     /// Every PutLogEvents seen: (events, bytes counted as the API does).
-    puts: Vec<(usize, usize)>,
+    pub(crate) puts: Vec<(usize, usize)>,
     /// PutLogEvents requests that broke an API limit.
-    violations: Vec<String>,
+    pub(crate) violations: Vec<String>,
 }
 
-struct Proxy {
+pub(crate) struct Proxy {
     port: u16,
-    faults: Arc<Mutex<Faults>>,
+    pub(crate) faults: Arc<Mutex<Faults>>,
 }
 
 impl Proxy {
-    fn start(rt: &tokio::runtime::Runtime, upstream: u16) -> Proxy {
+    pub(crate) fn start(rt: &tokio::runtime::Runtime, upstream: u16) -> Proxy {
         let faults: Arc<Mutex<Faults>> = Arc::default();
         let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -348,7 +350,7 @@ impl Proxy {
         Proxy { port, faults }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 }
@@ -396,6 +398,11 @@ async fn handle(
             f.puts.push((events.len(), bytes));
             if f.fail_every_nth_put > 0 && f.puts.len() % f.fail_every_nth_put == 0 {
                 return Ok(aws_error(503, "ServiceUnavailableException"));
+            }
+            match &mut f.put_budget {
+                Some(0) => return Ok(aws_error(503, "ServiceUnavailableException")),
+                Some(n) => *n -= 1,
+                None => {}
             }
             let mut why = Vec::new();
             if events.is_empty() || events.len() > 10_000 {

@@ -9,6 +9,7 @@ mod evasion;
 mod faults;
 mod hygiene;
 mod invariants;
+mod lambda;
 mod reliability;
 mod scanners;
 mod service;

@@ -1,0 +1,235 @@
+//! Metrics the Lambda way: one invocation's counts, written to stdout as CloudWatch Embedded
+//! Metric Format (EMF) JSON lines, which CloudWatch turns into metrics without any API call.
+//! The same alerts as the daemon's Prometheus rules become CloudWatch alarms on them.
+//!
+//! Dimension values are the function name, rule kinds, JWT algs, API names, outcomes and fixed
+//! reasons: never anything taken from log content.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::engine::{Hit, RuleSet};
+
+/// One invocation's counts.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Counts {
+    pub lines: u64,
+    pub bytes: u64,
+    pub lines_redacted: u64,
+    /// Lines over the length limit, replaced whole.
+    pub oversize_lines: u64,
+    pub redactions: BTreeMap<String, u64>,
+    pub jwt: BTreeMap<&'static str, u64>,
+    /// Subscription events: received, accepted by PutLogEvents, refused by it (too old, too
+    /// new, expired), split because longer than one event may be, skipped (already accepted
+    /// by an earlier attempt at the same event, or from scrubd's own output group).
+    pub events_in: u64,
+    pub events_delivered: u64,
+    pub events_rejected: u64,
+    pub events_split: u64,
+    pub events_skipped: BTreeMap<&'static str, u64>,
+    /// Firehose records by result, and the failed ones by reason.
+    pub records_ok: u64,
+    pub records_dropped: u64,
+    pub records_failed: BTreeMap<&'static str, u64>,
+    /// CloudWatch Logs API attempts by (api, outcome).
+    pub requests: BTreeMap<(&'static str, &'static str), u64>,
+}
+
+impl Counts {
+    /// Count a scrubbed block: `lines` lines of `bytes` bytes, `oversize` replaced, `hits`.
+    pub fn record_block(
+        &mut self,
+        lines: u64,
+        bytes: u64,
+        oversize: u64,
+        hits: &[Hit],
+        rules: &RuleSet,
+    ) {
+        self.lines += lines;
+        self.bytes += bytes;
+        self.oversize_lines += oversize;
+        let mut last_line = None;
+        for h in hits {
+            if last_line != Some(h.line) {
+                self.lines_redacted += 1;
+                last_line = Some(h.line);
+            }
+            if !h.continued {
+                *self
+                    .redactions
+                    .entry(rules.kind_name(h.kind).to_string())
+                    .or_default() += 1;
+            }
+            if let Some(alg) = h.alg {
+                *self.jwt.entry(alg).or_default() += 1;
+            }
+        }
+    }
+
+    pub fn records_failed_total(&self) -> u64 {
+        self.records_failed.values().sum()
+    }
+
+    /// The EMF lines for these counts (each ends in `\n`). The first carries the totals under
+    /// the `FunctionName` dimension; the others one metric under one more dimension each,
+    /// only for values seen.
+    pub fn emf(&self, namespace: &str, function: &str, shape: &str, timestamp_ms: u64) -> String {
+        let mut out = String::new();
+        let totals: [(&str, u64); 13] = [
+            ("Lines", self.lines),
+            ("Bytes", self.bytes),
+            ("RedactedLines", self.lines_redacted),
+            ("Redactions", self.redactions.values().sum()),
+            ("OversizeLines", self.oversize_lines),
+            ("EventsIn", self.events_in),
+            ("EventsDelivered", self.events_delivered),
+            ("EventsRejected", self.events_rejected),
+            ("EventsSplit", self.events_split),
+            ("EventsSkipped", self.events_skipped.values().sum()),
+            ("RecordsOk", self.records_ok),
+            ("RecordsDropped", self.records_dropped),
+            ("RecordsFailed", self.records_failed_total()),
+        ];
+        line(
+            &mut out,
+            namespace,
+            timestamp_ms,
+            &[("FunctionName", function)],
+            &[("Shape", shape)],
+            &totals,
+        );
+        for (kind, n) in &self.redactions {
+            line(
+                &mut out,
+                namespace,
+                timestamp_ms,
+                &[("FunctionName", function), ("Kind", kind)],
+                &[],
+                &[("Redactions", *n)],
+            );
+        }
+        for (alg, n) in &self.jwt {
+            line(
+                &mut out,
+                namespace,
+                timestamp_ms,
+                &[("FunctionName", function), ("Alg", alg)],
+                &[],
+                &[("Jwts", *n)],
+            );
+        }
+        for (reason, n) in &self.records_failed {
+            line(
+                &mut out,
+                namespace,
+                timestamp_ms,
+                &[("FunctionName", function), ("Reason", reason)],
+                &[],
+                &[("RecordsFailed", *n)],
+            );
+        }
+        for (reason, n) in &self.events_skipped {
+            line(
+                &mut out,
+                namespace,
+                timestamp_ms,
+                &[("FunctionName", function), ("Reason", reason)],
+                &[],
+                &[("EventsSkipped", *n)],
+            );
+        }
+        for ((api, outcome), n) in &self.requests {
+            line(
+                &mut out,
+                namespace,
+                timestamp_ms,
+                &[
+                    ("FunctionName", function),
+                    ("Api", api),
+                    ("Outcome", outcome),
+                ],
+                &[],
+                &[("Requests", *n)],
+            );
+        }
+        out
+    }
+}
+
+/// One EMF document: `dims` are dimensions (one dimension set), `props` plain properties.
+fn line(
+    out: &mut String,
+    namespace: &str,
+    ts: u64,
+    dims: &[(&str, &str)],
+    props: &[(&str, &str)],
+    metrics: &[(&str, u64)],
+) {
+    let q = |s: &str| serde_json::to_string(s).expect("a string serialises");
+    let dim_names: Vec<String> = dims.iter().map(|(k, _)| q(k)).collect();
+    let defs: Vec<String> = metrics
+        .iter()
+        .map(|(m, _)| format!(r#"{{"Name":{},"Unit":"Count"}}"#, q(m)))
+        .collect();
+    let _ = write!(
+        out,
+        r#"{{"_aws":{{"Timestamp":{ts},"CloudWatchMetrics":[{{"Namespace":{},"Dimensions":[[{}]],"Metrics":[{}]}}]}}"#,
+        q(namespace),
+        dim_names.join(","),
+        defs.join(",")
+    );
+    for (k, v) in dims.iter().chain(props) {
+        let _ = write!(out, ",{}:{}", q(k), q(v));
+    }
+    for (m, v) in metrics {
+        let _ = write!(out, ",{}:{v}", q(m));
+    }
+    out.push_str("}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emf_lines_are_json_with_declared_metrics() {
+        let mut c = Counts {
+            lines: 10,
+            records_ok: 2,
+            ..Counts::default()
+        };
+        c.redactions.insert("jwt".into(), 3);
+        c.jwt.insert("none", 1);
+        c.records_failed.insert("gzip", 1);
+        c.requests.insert(("PutLogEvents", "throttled"), 2);
+        let text = c.emf("scrubd", "fn", "firehose", 1_700_000_000_000);
+        let docs: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(docs.len(), 5);
+        for d in &docs {
+            let m = &d["_aws"]["CloudWatchMetrics"][0];
+            assert_eq!(m["Namespace"], "scrubd");
+            for dim in m["Dimensions"][0].as_array().unwrap() {
+                assert!(
+                    d[dim.as_str().unwrap()].is_string(),
+                    "dimension value present: {d}"
+                );
+            }
+            for metric in m["Metrics"].as_array().unwrap() {
+                assert!(
+                    d[metric["Name"].as_str().unwrap()].is_u64(),
+                    "metric value present: {d}"
+                );
+            }
+        }
+        assert_eq!(docs[0]["Lines"], 10);
+        assert_eq!(docs[0]["Redactions"], 3);
+        assert_eq!(docs[0]["RecordsFailed"], 1);
+        assert_eq!(docs[1]["Kind"], "jwt");
+        assert_eq!(docs[2]["Alg"], "none");
+        assert_eq!(docs[4]["Outcome"], "throttled");
+    }
+}

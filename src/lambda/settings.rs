@@ -1,0 +1,254 @@
+//! `scrubd lambda`'s settings: environment variables that mirror the daemon's `[redact]`
+//! table, read and validated once at init. A bad value is an init error naming the variable
+//! (reported to the Runtime API's `/init/error`), never a failure of every event.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Every variable `scrubd lambda` reads. Any other `SCRUBD_*` variable is refused, so a typo
+/// (`SCRUBD_MODEE=hash`) cannot silently leave the default in force.
+pub const VARIABLES: &[(&str, &str)] = &[
+    ("SCRUBD_DESTINATION_LOG_GROUP", "log group that receives scrubbed subscription events (required for subscription events)"),
+    ("SCRUBD_MODE", "mask (default) or hash"),
+    ("SCRUBD_FINGERPRINT_KEY_FILE", "file holding the hash-mode key (at least 16 bytes), e.g. in a layer under /opt"),
+    ("SCRUBD_RULES_DIRS", "extra rule directories, separated by ':' (e.g. /opt/scrubd/rules.d from a layer)"),
+    ("SCRUBD_DISABLE", "rule ids to leave out, separated by ','"),
+    ("SCRUBD_MAX_LINE_BYTES", "longest line scanned; longer lines are replaced whole (default 1048576)"),
+    ("SCRUBD_FIREHOSE_OUTPUT", "lines (default: sanitized messages, one per line) or cloudwatch (the JSON envelope, gzipped)"),
+    ("SCRUBD_METRICS_NAMESPACE", "CloudWatch namespace of the Embedded Metric Format lines (default scrubd)"),
+    ("SCRUBD_LOG", "log filter for scrubd's own logs on stderr (default info)"),
+];
+
+/// What Firehose records holding CloudWatch Logs payloads become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirehoseOutput {
+    /// The sanitized messages, each ending in `\n` (what AWS's CloudWatch Logs processor
+    /// blueprint emits).
+    Lines,
+    /// The subscription JSON envelope with sanitized messages, gzipped again.
+    CloudWatch,
+}
+
+/// Validated settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub destination_group: Option<String>,
+    /// Hash mode's key file; `None` is mask mode.
+    pub fingerprint_key_file: Option<PathBuf>,
+    pub rules_dirs: Vec<PathBuf>,
+    pub disable: Vec<String>,
+    pub max_line_bytes: usize,
+    pub firehose_output: FirehoseOutput,
+    pub namespace: String,
+}
+
+/// A bad setting: the variable, and what is wrong with it (never a secret: key material is
+/// read from a file whose name, not content, is reported).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var}: {reason}")]
+pub struct SettingError {
+    pub var: String,
+    pub reason: String,
+}
+
+fn err(var: &str, reason: impl Into<String>) -> SettingError {
+    SettingError {
+        var: var.to_string(),
+        reason: reason.into(),
+    }
+}
+
+impl Settings {
+    /// Read the settings from `env` (name → value; pass `std::env::vars()`).
+    pub fn from_env(
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, SettingError> {
+        let env: BTreeMap<String, String> = env.into_iter().collect();
+        for name in env.keys().filter(|k| k.starts_with("SCRUBD_")) {
+            if !VARIABLES.iter().any(|(v, _)| v == name) {
+                let known: Vec<&str> = VARIABLES.iter().map(|(v, _)| *v).collect();
+                return Err(err(
+                    name,
+                    format!("unknown setting (known: {})", known.join(", ")),
+                ));
+            }
+        }
+        let get = |name: &str| env.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+
+        let destination_group = get("SCRUBD_DESTINATION_LOG_GROUP").map(str::to_string);
+        if let Some(g) = &destination_group {
+            let legal = |c: char| c.is_ascii_alphanumeric() || "_-/.#".contains(c);
+            if g.len() > 512 || !g.chars().all(legal) {
+                return Err(err(
+                    "SCRUBD_DESTINATION_LOG_GROUP",
+                    "not a log group name (1-512 characters: letters, digits, '_', '-', '/', '.', '#')",
+                ));
+            }
+        }
+        let key_file = get("SCRUBD_FINGERPRINT_KEY_FILE").map(PathBuf::from);
+        let fingerprint_key_file = match get("SCRUBD_MODE").unwrap_or("mask") {
+            "mask" => {
+                if key_file.is_some() {
+                    return Err(err(
+                        "SCRUBD_FINGERPRINT_KEY_FILE",
+                        "set, but SCRUBD_MODE is mask (set SCRUBD_MODE=hash to use it)",
+                    ));
+                }
+                None
+            }
+            "hash" => match key_file {
+                Some(k) => Some(k),
+                None => {
+                    return Err(err(
+                        "SCRUBD_MODE",
+                        "hash needs SCRUBD_FINGERPRINT_KEY_FILE (a key of at least 16 bytes)",
+                    ))
+                }
+            },
+            other => {
+                return Err(err(
+                    "SCRUBD_MODE",
+                    format!("{other:?}: expected mask or hash"),
+                ))
+            }
+        };
+        let rules_dirs = get("SCRUBD_RULES_DIRS")
+            .map(|v| {
+                v.split(':')
+                    .filter(|d| !d.is_empty())
+                    .map(PathBuf::from)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let disable = get("SCRUBD_DISABLE")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let max_line_bytes = match get("SCRUBD_MAX_LINE_BYTES") {
+            None => 1 << 20,
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    return Err(err(
+                        "SCRUBD_MAX_LINE_BYTES",
+                        format!("{v:?}: expected a whole number of bytes, at least 1"),
+                    ))
+                }
+            },
+        };
+        let firehose_output = match get("SCRUBD_FIREHOSE_OUTPUT").unwrap_or("lines") {
+            "lines" => FirehoseOutput::Lines,
+            "cloudwatch" => FirehoseOutput::CloudWatch,
+            other => {
+                return Err(err(
+                    "SCRUBD_FIREHOSE_OUTPUT",
+                    format!("{other:?}: expected lines or cloudwatch"),
+                ))
+            }
+        };
+        let namespace = get("SCRUBD_METRICS_NAMESPACE")
+            .unwrap_or("scrubd")
+            .to_string();
+        if namespace.len() > 255
+            || namespace.starts_with(':')
+            || namespace.chars().any(|c| c.is_control())
+        {
+            return Err(err(
+                "SCRUBD_METRICS_NAMESPACE",
+                "not a CloudWatch namespace (1-255 printable characters)",
+            ));
+        }
+        Ok(Settings {
+            destination_group,
+            fingerprint_key_file,
+            rules_dirs,
+            disable,
+            max_line_bytes,
+            firehose_output,
+            namespace,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let s = Settings::from_env(env(&[("PATH", "/bin")])).unwrap();
+        assert_eq!(s.destination_group, None);
+        assert_eq!(s.fingerprint_key_file, None);
+        assert_eq!(s.max_line_bytes, 1 << 20);
+        assert_eq!(s.firehose_output, FirehoseOutput::Lines);
+        assert_eq!(s.namespace, "scrubd");
+    }
+
+    #[test]
+    fn every_setting_is_read() {
+        let s = Settings::from_env(env(&[
+            ("SCRUBD_DESTINATION_LOG_GROUP", "/scrubbed/all"),
+            ("SCRUBD_MODE", "hash"),
+            ("SCRUBD_FINGERPRINT_KEY_FILE", "/opt/scrubd/fp.key"),
+            ("SCRUBD_RULES_DIRS", "/opt/a:/opt/b"),
+            ("SCRUBD_DISABLE", "jwt, aws-access-key-id"),
+            ("SCRUBD_MAX_LINE_BYTES", "4096"),
+            ("SCRUBD_FIREHOSE_OUTPUT", "cloudwatch"),
+        ]))
+        .unwrap();
+        assert_eq!(s.destination_group.as_deref(), Some("/scrubbed/all"));
+        assert_eq!(
+            s.fingerprint_key_file,
+            Some(PathBuf::from("/opt/scrubd/fp.key"))
+        );
+        assert_eq!(
+            s.rules_dirs,
+            vec![PathBuf::from("/opt/a"), PathBuf::from("/opt/b")]
+        );
+        assert_eq!(
+            s.disable,
+            vec!["jwt".to_string(), "aws-access-key-id".to_string()]
+        );
+        assert_eq!(s.max_line_bytes, 4096);
+        assert_eq!(s.firehose_output, FirehoseOutput::CloudWatch);
+    }
+
+    #[test]
+    fn bad_settings_name_the_variable() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("SCRUBD_MODE", "hashh")], "SCRUBD_MODE"),
+            (&[("SCRUBD_MODE", "hash")], "SCRUBD_MODE"),
+            (
+                &[("SCRUBD_FINGERPRINT_KEY_FILE", "/k")],
+                "SCRUBD_FINGERPRINT_KEY_FILE",
+            ),
+            (&[("SCRUBD_MAX_LINE_BYTES", "0")], "SCRUBD_MAX_LINE_BYTES"),
+            (&[("SCRUBD_MAX_LINE_BYTES", "1MB")], "SCRUBD_MAX_LINE_BYTES"),
+            (
+                &[("SCRUBD_FIREHOSE_OUTPUT", "json")],
+                "SCRUBD_FIREHOSE_OUTPUT",
+            ),
+            (
+                &[("SCRUBD_DESTINATION_LOG_GROUP", "bad group")],
+                "SCRUBD_DESTINATION_LOG_GROUP",
+            ),
+            (&[("SCRUBD_MODEE", "hash")], "SCRUBD_MODEE"),
+        ];
+        for (pairs, var) in cases {
+            let e = Settings::from_env(env(pairs)).unwrap_err();
+            assert_eq!(e.var, *var, "{pairs:?}: {e}");
+        }
+    }
+}
