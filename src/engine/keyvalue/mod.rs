@@ -1337,25 +1337,19 @@ impl KvScanner {
     }
 }
 
-trait TrimPunct {
-    fn trim_end_matches_punct(&self) -> &[u8];
-    fn trim_start_matches_punct(&self) -> &[u8];
-}
-impl TrimPunct for [u8] {
-    fn trim_end_matches_punct(&self) -> &[u8] {
-        let n = self
-            .iter()
-            .rposition(u8::is_ascii_alphanumeric)
-            .map_or(0, |p| p + 1);
-        &self[..n]
-    }
-    fn trim_start_matches_punct(&self) -> &[u8] {
-        let n = self
-            .iter()
-            .position(u8::is_ascii_alphanumeric)
-            .unwrap_or(self.len());
-        &self[n..]
-    }
+/// A value with a placeholder or another tool's mask inside it.
+fn is_masked(v: &[u8]) -> bool {
+    let has = |needle: &[u8]| {
+        v.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    (0..v.len()).any(|i| placeholder_at(v, i))
+        || has(b"[redacted")
+        || has(b"[filtered")
+        || has(b"[masked")
+        || has(b"***")
+        || v.ends_with(b"...")
+        || v.ends_with("\u{2026}".as_bytes())
 }
 
 /// Whether a whole scrubd placeholder (`[REDACTED:kind…]`) starts at `i`.
@@ -2359,29 +2353,10 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
     if v.is_empty() {
         return Err(Keep::Empty);
     }
-    // What is left around scrubd's placeholders is judged on its own.
-    if let Some(p) =
-        memchr::memmem::find(v, b"[REDACTED").filter(|&p| p > 0 && placeholder_at(v, p))
-    {
-        let end = p
-            + 9
-            + v[p + 9..]
-                .iter()
-                .take_while(|&&b| b.is_ascii_alphanumeric() || b":_.=-".contains(&b))
-                .count()
-            + 1;
-        let (before, after) = (&v[..p], &v[end.min(v.len())..]);
-        let before = before.trim_end_matches_punct();
-        let after = after.trim_start_matches_punct();
-        if before.is_empty() && after.is_empty() {
-            return Err(Keep::Placeholder);
-        }
-        let real = |part: &[u8]| !part.is_empty() && judge(part, password, strict, None).is_ok();
-        return if real(before) || real(after) {
-            Ok(())
-        } else {
-            Err(Keep::PlainWords)
-        };
+    // A value holding a placeholder was scrubbed already (here or upstream), or masked by
+    // another tool (`ops_eyJ…..[Redacted]`, `abcd…wxyz`): what is left is not judged again.
+    if is_masked(v) {
+        return Err(Keep::Placeholder);
     }
     if is_placeholder(v) {
         return Err(Keep::Placeholder);
