@@ -407,6 +407,15 @@ fn cmd_explain(a: RuleArgs) -> Result<i32> {
                 .key
                 .map(|(s, e)| format!(" key={:?}", String::from_utf8_lossy(&content[s..e])))
                 .unwrap_or_default();
+            let text = |(s, e): (usize, usize)| String::from_utf8_lossy(&content[s..e]).into_owned();
+            let key = match f.note {
+                scrubd::engine::keyvalue::Note::Bound { placeholder, name, expr } => {
+                    format!(" (`{}` bound to `{}` in {})", text(placeholder), text(name), text(expr))
+                }
+                scrubd::engine::keyvalue::Note::Column => format!("{key} (in a sensitive column of an SQL statement)"),
+                scrubd::engine::keyvalue::Note::Context => format!("{key} (a key that holds a secret in this store's context)"),
+                scrubd::engine::keyvalue::Note::None => key,
+            };
             writeln!(
                 out,
                 "  {}..{} rule={} kind={} ({} bytes){key}{alg}",

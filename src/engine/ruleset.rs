@@ -55,8 +55,9 @@ pub struct RuleSet {
     /// The key/value scanner over the name table (used by the key-value rule, if present,
     /// and by the store scanners).
     kv: KvScanner,
-    /// Whether a rule uses the key/value scanner.
+    /// Whether a rule uses the key/value scanner, and which.
     kv_rule: bool,
+    kv_rule_index: Option<u32>,
     /// Rules that must run on every line while a stream carries SQL parameters.
     carry_rules: Vec<u32>,
 }
@@ -409,6 +410,7 @@ impl RuleSet {
             patterns,
             kv,
             kv_rule,
+            kv_rule_index: kv_rules.first().map(|&i| i as u32),
             carry_rules,
         })
     }
@@ -430,6 +432,11 @@ impl RuleSet {
             .kinds()
             .get(kind as usize)
             .map_or("rule kind", String::as_str)
+    }
+
+    /// Index of the key-value rule, if present.
+    pub(crate) fn kv_rule(&self) -> Option<u32> {
+        self.kv_rule_index
     }
 
     pub(crate) fn carry_rules(&self) -> &[u32] {

@@ -47,6 +47,8 @@ pub struct Hit {
 pub struct StreamState {
     block: Option<OpenBlock>,
     pub(crate) sql: super::stores::sql::SqlCarry,
+    /// A sensitive name whose value a following line prints (YAML lists).
+    lines: Option<super::keyvalue::lines::LineCarry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +61,7 @@ impl StreamState {
     /// Whether state is carried to the next line (an open block, pending SQL parameters):
     /// the next lines must be scrubbed in order with this state.
     pub fn in_block(&self) -> bool {
-        self.block.is_some() || self.sql.active()
+        self.block.is_some() || self.sql.active() || self.lines.is_some()
     }
 }
 
@@ -105,6 +107,8 @@ struct Span {
     alg: Option<&'static str>,
     /// For the key/value scanner: the key the value sits under.
     key: Option<(u32, u32)>,
+    /// For the store grammars: what made the value secret.
+    note: super::keyvalue::Note,
 }
 
 /// A validated match of one rule, before merging; what `scrubd explain` shows.
@@ -117,6 +121,8 @@ pub struct Finding {
     pub alg: Option<&'static str>,
     /// The key the secret sits under, when a scanner read one.
     pub key: Option<(usize, usize)>,
+    /// What made the value secret beyond its key (store grammars).
+    pub note: super::keyvalue::Note,
 }
 
 /// Scrubs lines with a shared [`RuleSet`]. Cheap to clone; one per worker thread.
@@ -339,6 +345,7 @@ impl Scrubber {
                 end: s.end,
                 alg: s.alg,
                 key: s.key.map(|(a, b)| (a as usize, b as usize)),
+                note: s.note,
             })
             .collect()
     }
@@ -439,11 +446,41 @@ impl Scrubber {
 
     /// Run the chosen rules over `line`, pushing validated spans. With a `state`, a rule with a
     /// `block` whose end is not on this line opens the block.
-    fn find_spans(&self, line: &[u8], state: Option<&mut StreamState>, scratch: &mut Scratch) {
+    fn find_spans(&self, line: &[u8], mut state: Option<&mut StreamState>, scratch: &mut Scratch) {
+        // A value the line before announced (`- --api-key` then `- <value>`).
+        if let (Some(st), Some(kv_rule)) = (state.as_deref_mut(), self.rules.kv_rule()) {
+            if let Some(carry) = st.lines.take() {
+                let (value, waiting) = carry.apply(line);
+                st.lines = waiting;
+                if let Some((s, e, class)) = value {
+                    let span = Span {
+                        start: s,
+                        end: e,
+                        rule: kv_rule,
+                        kind: self.rules.scanner_kind_id(kv_rule as usize, class.kind),
+                        priority: self.rules.rules()[kv_rule as usize].priority,
+                        alg: None,
+                        key: None,
+                        note: Default::default(),
+                    };
+                    push_clipped(line, span, &[], &mut scratch.spans);
+                }
+            }
+        }
         if scratch.chosen.is_empty() {
             return;
         }
-        self.run_rules(line, state, scratch);
+        let announce = state.is_some()
+            && self
+                .rules
+                .kv_rule()
+                .is_some_and(|r| scratch.chosen.contains(&r));
+        self.run_rules(line, state.as_deref_mut(), scratch);
+        if announce {
+            if let (Some(st), Some(kv)) = (state, self.rules.kv()) {
+                st.lines = super::keyvalue::lines::LineCarry::detect(kv.names(), line);
+            }
+        }
         if !scratch.spans.is_empty() {
             propagate(line, &mut scratch.spans, &scratch.placeholders);
         }
@@ -654,6 +691,7 @@ impl Scrubber {
                 priority,
                 alg: None,
                 key: Some((k.key.0 as u32, k.key.1 as u32)),
+                note: k.note,
             };
             push_clipped(line, span, &scratch.placeholders, &mut scratch.spans);
         }
@@ -727,6 +765,7 @@ impl Scrubber {
             priority: rule.priority,
             alg,
             key: None,
+            note: Default::default(),
         };
         push_clipped(line, span, placeholders, spans);
     }
@@ -764,6 +803,7 @@ impl Scrubber {
                 priority: rule.priority,
                 alg: None,
                 key: None,
+                note: Default::default(),
             });
         }
         let first = open.lines == 0;

@@ -21,6 +21,7 @@
 //! Nothing here allocates per line: the scratch ([`KvScratch`]) is reused.
 
 pub mod lexer;
+pub mod lines;
 pub mod names;
 
 use lexer::{Lexer, Quote};
@@ -140,6 +141,26 @@ pub struct KvSpan {
     /// The key it sits under (byte range in the line).
     pub key: (usize, usize),
     pub syntax: Syntax,
+    /// What made the value secret beyond its key, for `scrubd explain`.
+    pub note: Note,
+}
+
+/// Why a store grammar read a value as secret (byte ranges in the line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Note {
+    #[default]
+    None,
+    /// Expression placeholder `placeholder` bound to attribute `name` in the expression
+    /// under key `expr`.
+    Bound {
+        placeholder: (usize, usize),
+        name: (usize, usize),
+        expr: (usize, usize),
+    },
+    /// A statement parameter or literal in a sensitive column.
+    Column,
+    /// A key that holds a secret in this store's context (SSM SecureString, …).
+    Context,
 }
 
 /// What the scanner decided about one key, for `scrubd explain`.
@@ -359,6 +380,7 @@ impl KvScanner {
         }
         sc.occurrences.sort_unstable();
         sc.lexer.reset();
+        let before = cx.out.len();
         let class = KeyClass {
             kind: RULE_KIND,
             password: false,
@@ -377,6 +399,9 @@ impl KvScanner {
             }
         }
         sc.occurrences = occurrences;
+        for sp in &mut cx.out[before..] {
+            sp.note = Note::Context;
+        }
     }
 
     /// Read given keys (byte ranges of `line`, in order) as sensitive keys of the given classes
@@ -385,7 +410,7 @@ impl KvScanner {
     pub(crate) fn scan_keys(
         &self,
         line: &[u8],
-        keys: &[(usize, usize, KeyClass)],
+        keys: &[(usize, usize, KeyClass, Note)],
         sc: &mut KvScratch,
         out: &mut Vec<KvSpan>,
     ) {
@@ -396,13 +421,17 @@ impl KvScanner {
         };
         sc.lexer.reset();
         let mut taken_until = 0;
-        for &(ks, ke, class) in keys {
+        for &(ks, ke, class, note) in keys {
             if ks < taken_until || ks < sc.lexer.pos() {
                 continue;
             }
             sc.lexer.feed(line, ks);
+            let before = cx.out.len();
             if let Some(end) = self.key_value(&mut cx, sc, (ks, ke), 0, class, false) {
                 taken_until = taken_until.max(end);
+            }
+            for sp in &mut cx.out[before..] {
+                sp.note = note;
             }
         }
     }
@@ -513,6 +542,7 @@ impl KvScanner {
                                     kind: c.kind,
                                     key: (at, at),
                                     syntax: Syntax::Container,
+                                    note: Note::None,
                                 });
                             }
                         }
@@ -529,6 +559,7 @@ impl KvScanner {
                                     kind: c.kind,
                                     key: (at, at),
                                     syntax: Syntax::Container,
+                                    note: Note::None,
                                 });
                             }
                         }
@@ -973,6 +1004,7 @@ impl KvScanner {
             kind: class.kind,
             key,
             syntax,
+            note: Note::None,
         });
         Some(e)
     }
@@ -1011,6 +1043,7 @@ impl KvScanner {
                             kind: c.kind,
                             key: inner_key,
                             syntax: Syntax::Container,
+                            note: Note::None,
                         });
                         return Some(end);
                     }
@@ -1053,6 +1086,7 @@ impl KvScanner {
                                 kind: c.kind,
                                 key: inner_key,
                                 syntax: Syntax::Container,
+                                note: Note::None,
                             });
                         }
                         i = end;
@@ -1091,6 +1125,7 @@ impl KvScanner {
                                     kind: c.kind,
                                     key: inner_key,
                                     syntax: Syntax::Container,
+                                    note: Note::None,
                                 });
                             }
                         }
@@ -1135,6 +1170,7 @@ impl KvScanner {
                                 kind: c.kind,
                                 key: inner_key,
                                 syntax: Syntax::Container,
+                                note: Note::None,
                             });
                         }
                     }
@@ -1238,6 +1274,7 @@ impl KvScanner {
                         kind: class.kind,
                         key,
                         syntax: Syntax::Prose,
+                        note: Note::None,
                     });
                     cx.decide(Decision {
                         key,
@@ -1302,6 +1339,7 @@ impl KvScanner {
                     kind: class.kind,
                     key,
                     syntax: Syntax::Prose,
+                    note: Note::None,
                 });
                 cx.decide(Decision {
                     key,
@@ -2134,8 +2172,19 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
             b'>' => {
                 // The start tag ended: a `<value>` child, or the element's text.
                 let rest = &line[i + 1..];
-                if rest.starts_with(b"<value>") {
-                    return Some(Sibling::Key(i + 2, i + 7));
+                // `<value>` or a namespaced `<ns0:value>` child
+                if let Some(v) = rest.strip_prefix(b"<") {
+                    let n = v
+                        .iter()
+                        .take(24)
+                        .take_while(|b| {
+                            b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-')
+                        })
+                        .count();
+                    let local = v[..n].rsplit(|&b| b == b':').next().unwrap_or(&v[..n]);
+                    if local.eq_ignore_ascii_case(b"value") && v.get(n) == Some(&b'>') {
+                        return Some(Sibling::Key(i + 2 + n - local.len(), i + 2 + n));
+                    }
                 }
                 let self_closing = i > 0 && line[i - 1] == b'/';
                 if !self_closing && rest.first().is_some_and(|&c| c != b'<') {
