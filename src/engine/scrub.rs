@@ -470,15 +470,16 @@ impl Scrubber {
         if scratch.chosen.is_empty() {
             return;
         }
-        let announce = state.is_some()
-            && self
-                .rules
-                .kv_rule()
-                .is_some_and(|r| scratch.chosen.contains(&r));
+        // Any keyword line may announce a carry (`- mysqladmin` names no key, only a command).
+        let announce = state.is_some();
         self.run_rules(line, state.as_deref_mut(), scratch);
         if announce {
             if let (Some(st), Some(kv)) = (state, self.rules.kv()) {
-                st.lines = super::keyvalue::lines::LineCarry::detect(kv.names(), line);
+                // A new announcement replaces a pending one; a keyword line that announces
+                // nothing (`- -uroot` among the items) leaves it waiting.
+                if let Some(carry) = super::keyvalue::lines::LineCarry::detect(kv.names(), line) {
+                    st.lines = Some(carry);
+                }
             }
         }
         if !scratch.spans.is_empty() {
@@ -754,6 +755,11 @@ impl Scrubber {
         else {
             return;
         };
+        if rule.validator == super::validate::Validator::None
+            && super::validate::is_elided(&line[s..e])
+        {
+            return;
+        }
         if line[s..e].starts_with(b"[REDACTED") {
             return;
         }

@@ -34,6 +34,27 @@ enum Shape {
     FlagItem,
     /// `- name: PUSH_TOKEN`: the next `value:` key of the item is the value.
     NameItem,
+    /// `++ jq -r .refresh_token` (bash -x of a command substitution): the `+ VAR=value` that
+    /// follows assigns its output.
+    Substitution,
+    /// `- mysqladmin`: a command's arguments as list items; `-p<password>` among them.
+    MysqlItems,
+}
+
+/// Where the text after an xtrace marker (`+ `, `++ `) starts, allowing a leading timestamp
+/// token (a CI runner's prefix).
+fn xtrace_at(line: &[u8], marker: &[u8]) -> Option<usize> {
+    if line.starts_with(marker) {
+        return Some(marker.len());
+    }
+    let sp = memchr::memchr(b' ', line)?;
+    let after = &line[sp + 1..];
+    (sp > 8
+        && line[..sp]
+            .iter()
+            .all(|b| b.is_ascii_digit() || b":-.TZ".contains(b))
+        && after.starts_with(marker))
+    .then_some(sp + 1 + marker.len())
 }
 
 fn indent(line: &[u8]) -> usize {
@@ -52,12 +73,33 @@ fn unquote(v: &[u8]) -> (usize, usize) {
 impl LineCarry {
     /// The carry `line` announces, if any.
     pub fn detect(names: &Names, line: &[u8]) -> Option<LineCarry> {
+        if let Some(c) = Self::substitution(names, line) {
+            return Some(c);
+        }
         let ind = indent(line);
         let rest = line[ind..].strip_prefix(b"- ")?.trim_ascii_end();
         let sensitive = |name: &[u8]| match names.classify(name) {
             Verdict::Sensitive(c) => Some(c),
             _ => None,
         };
+        if rest.starts_with(b"mysql") || rest.starts_with(b"mariadb") {
+            let class = KeyClass {
+                kind: 0,
+                password: true,
+                cookie: false,
+                auth: false,
+            };
+            let class = match names.classify(b"password") {
+                Verdict::Sensitive(c) => c,
+                _ => class,
+            };
+            return Some(LineCarry {
+                class,
+                shape: Shape::MysqlItems,
+                indent: ind,
+                lines: 0,
+            });
+        }
         if let Some(flag) = rest.strip_prefix(b"--").or_else(|| rest.strip_prefix(b"-")) {
             if !flag.is_empty()
                 && flag
@@ -87,9 +129,68 @@ impl LineCarry {
         })
     }
 
+    /// `[timestamp ]++ … <credential name> …`: bash -x printing a command substitution.
+    fn substitution(names: &Names, line: &[u8]) -> Option<LineCarry> {
+        let at = xtrace_at(line, b"++ ")?;
+        let text = &line[at..];
+        let mut i = 0;
+        while i < text.len() {
+            if text[i].is_ascii_alphabetic() {
+                let s = i;
+                while i < text.len() && (text[i].is_ascii_alphanumeric() || text[i] == b'_') {
+                    i += 1;
+                }
+                if let Verdict::Sensitive(class) = names.classify(&text[s..i]) {
+                    return Some(LineCarry {
+                        class,
+                        shape: Shape::Substitution,
+                        indent: 0,
+                        lines: 0,
+                    });
+                }
+            } else {
+                i += 1;
+            }
+        }
+        None
+    }
+
     /// The value this carry finds on `line` (byte range), and whether to keep waiting.
     pub fn apply(mut self, line: &[u8]) -> (Option<(usize, usize, KeyClass)>, Option<LineCarry>) {
+        if self.shape == Shape::Substitution {
+            // More `++` lines of the same substitution keep it; `+ VAR=value` ends it.
+            if xtrace_at(line, b"++ ").is_some() {
+                return (None, Some(self));
+            }
+            let found = xtrace_at(line, b"+ ").and_then(|at| {
+                let n = line[at..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count();
+                (n > 0 && line.get(at + n) == Some(&b'=')).then_some(at + n + 1)
+            });
+            let value = found.and_then(|s| {
+                let (qs, qe) = unquote(&line[s..]);
+                let (s, e) = (s + qs, s + qe);
+                (s < e && judge(&line[s..e], self.class.password, false, None).is_ok())
+                    .then_some((s, e, self.class))
+            });
+            return (value, None);
+        }
         let ind = indent(line);
+        if self.shape == Shape::MysqlItems {
+            if ind != self.indent || !line[ind..].starts_with(b"- ") {
+                return (None, None);
+            }
+            let item = &line[ind + 2..];
+            let value = item
+                .strip_prefix(b"-p")
+                .filter(|v| !v.is_empty() && !v.starts_with(b" "))
+                .map(|v| (line.len() - v.len(), line.len(), self.class))
+                .filter(|&(s, e, _)| judge(&line[s..e], true, false, None).is_ok());
+            self.lines += 1;
+            return (value, (self.lines < 16).then_some(self));
+        }
         let found = match self.shape {
             Shape::FlagItem if ind == self.indent => {
                 line[ind..].strip_prefix(b"- ").map(|v| (ind + 2, v))

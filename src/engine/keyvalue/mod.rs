@@ -911,6 +911,13 @@ impl KvScanner {
                     });
                     return None;
                 }
+                // `login_password: battery winter 63 (from form)`: a pass phrase in prose
+                // position runs over a few words, unless the first is the prose's own.
+                let ce = if class.password && strict && shape == Shape::Word {
+                    phrase_end(line, cs, ce)
+                } else {
+                    ce
+                };
                 self.judge_push(
                     cx,
                     (cs, ce),
@@ -985,6 +992,8 @@ impl KvScanner {
             } else {
                 Err(Keep::NotGenerated)
             }
+        } else if names_itself(&cx.line[s..e], &cx.line[key.0..key.1]) {
+            Err(Keep::Code)
         } else {
             judge(&cx.line[s..e], class.password, strict, next)
         };
@@ -1505,6 +1514,49 @@ fn typed_assignment(line: &[u8], p: usize) -> Option<usize> {
     }
     let op = operator(&line[i..])?;
     matches!(op, Op::Equals | Op::Walrus).then_some(i + op.len())
+}
+
+/// End of a pass phrase starting with the word `cs..ce`: up to five words, stopping at `(`,
+/// `,`, `;`, ` - ` or the line's end, when the first word is not a prose word (`changed`,
+/// `too`, `reset`…) and the phrase is not plain words.
+fn phrase_end(line: &[u8], cs: usize, ce: usize) -> usize {
+    let first = &line[cs..ce];
+    if !is_wordy(first)
+        || STOPWORDS.iter().any(|s| first.eq_ignore_ascii_case(s))
+        || NON_VALUES.iter().any(|s| first.eq_ignore_ascii_case(s))
+    {
+        return ce;
+    }
+    let mut end = ce;
+    let mut i = ce;
+    for _ in 0..4 {
+        if line.get(i) != Some(&b' ') {
+            break;
+        }
+        let ws = i + 1;
+        let we = line[ws..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(line.len(), |p| ws + p);
+        let w = &line[ws..we];
+        if w.is_empty()
+            || w.iter()
+                .any(|b| matches!(b, b'(' | b',' | b';' | b'"' | b'\'' | b'=' | b':'))
+            || w == b"-"
+        {
+            break;
+        }
+        end = we;
+        i = we;
+    }
+    let phrase = &line[cs..end];
+    let stops_cleanly =
+        end == line.len() || line[end..].starts_with(b" (") || line[end..].starts_with(b" -");
+    if stops_cleanly && !is_wordy(phrase) && phrase.iter().any(u8::is_ascii_digit) {
+        end
+    } else {
+        ce
+    }
 }
 
 /// Where an unquoted value can end.
@@ -2681,6 +2733,9 @@ fn is_url_without_userinfo(v: &[u8]) -> bool {
 }
 
 fn is_path(v: &[u8]) -> bool {
+    if is_relative_word_path(v) {
+        return true;
+    }
     let starts = v.starts_with(b"/")
         || v.starts_with(b"./")
         || v.starts_with(b"~/")
@@ -2697,6 +2752,22 @@ fn is_path(v: &[u8]) -> bool {
     }
     !v.split(|&b| b == b'/' || b == b'\\')
         .any(|seg| seg.len() >= 16 && looks_generated(seg))
+}
+
+/// `some/dir/a/file.pem`, `certs/prod/client-key.pem`: a relative path of plain lowercase
+/// names (a generated token with slashes mixes case and digits).
+fn is_relative_word_path(v: &[u8]) -> bool {
+    v.iter().filter(|&&b| b == b'/').count() >= 2
+        && v.split(|&b| b == b'/').all(|seg| {
+            !seg.is_empty()
+                && seg.len() <= 32
+                && seg.iter().any(u8::is_ascii_lowercase)
+                && seg.iter().all(|&b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+                })
+                && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 4
+                && !looks_generated(seg)
+        })
 }
 
 fn is_email(v: &[u8]) -> bool {
@@ -2734,12 +2805,46 @@ fn is_dotted_name(v: &[u8]) -> bool {
             .all(|seg| !seg.is_empty() && seg.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_'))
 }
 
+/// `apiKey: this.apiKey,`, `password = settings.PASSWORD`, `BlindKeySignatures =
+/// Ed25519.BlindKeySignatures`: a member access whose last name is the key itself refers to
+/// where the value lives (code, config templates), it is not the value.
+fn names_itself(value: &[u8], key: &[u8]) -> bool {
+    let v = value.trim_ascii();
+    let v = v
+        .strip_suffix(b",")
+        .or_else(|| v.strip_suffix(b";"))
+        .unwrap_or(v);
+    let Some(dot) = memchr::memrchr(b'.', v) else {
+        return false;
+    };
+    let chain_ok = dot > 0
+        && dot + 1 < v.len()
+        && !v[0].is_ascii_digit()
+        && v.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
+        && memchr::memmem::find(v, b"..").is_none();
+    let canon = |s: &[u8]| -> Vec<u8> {
+        s.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+            .collect()
+    };
+    let key = key.rsplit(|&b| b == b'.').next().unwrap_or(key);
+    chain_ok && !key.is_empty() && canon(&v[dot + 1..]) == canon(key)
+}
+
 /// `new AWS.SharedIniFileCredentials(…)`, `os.environ.get("X")`, `await getToken()`: code.
 fn is_code(v: &[u8]) -> bool {
     let v = v
-        .strip_prefix(b"new ")
-        .or_else(|| v.strip_prefix(b"await "))
+        .strip_suffix(b",")
+        .or_else(|| v.strip_suffix(b";"))
         .unwrap_or(v);
+    if let Some(call) = v.strip_prefix(b"new ") {
+        // A constructor call, whatever follows its `(` (the value may stop at a space inside).
+        return call_name_len(call)
+            .is_some_and(|n| n > 0 && (call[0].is_ascii_uppercase() || call[..n].contains(&b'.')));
+    }
+    let v = v.strip_prefix(b"await ").unwrap_or(v);
     call_name_len(v).is_some_and(|n| {
         n > 0 && v[..n].iter().any(|b| b.is_ascii_lowercase()) && v.ends_with(b")")
     })
@@ -2749,6 +2854,10 @@ fn is_code(v: &[u8]) -> bool {
 /// a reference to where the secret is, not the secret.
 fn is_identifier_chain(v: &[u8]) -> bool {
     let v = v.strip_prefix(b"\\").unwrap_or(v);
+    let v = v
+        .strip_suffix(b",")
+        .or_else(|| v.strip_suffix(b";"))
+        .unwrap_or(v);
     if let Some(rest) = v.strip_prefix(b"$") {
         let n = rest
             .iter()
