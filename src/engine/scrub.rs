@@ -14,6 +14,7 @@
 
 use regex::bytes::CaptureLocations;
 
+use super::jwt::{JwtCache, Report};
 use super::keyvalue::{Decision, KvScratch, KvSpan};
 use super::redact::Mode;
 use super::rule::{Matcher, Scanner};
@@ -35,6 +36,8 @@ pub struct Hit {
     pub end: usize,
     /// For JWTs, the header's normalised `alg`.
     pub alg: Option<&'static str>,
+    /// For JWTs, what the token says about its issuer's configuration (no token text).
+    pub jwt: Option<Report>,
     /// In hash mode, the fingerprint written into the placeholder.
     pub fingerprint: Option<[u8; 12]>,
     /// A continuation line of a multi-line block (a PEM body line after the first).
@@ -89,6 +92,21 @@ pub struct Scratch {
     settle_segs: Vec<(usize, usize, usize)>,
     /// A multi-line block's end marker found on the line that opened it: (rule, range).
     block_end: Option<(u32, usize, usize)>,
+    /// Recent JWT analyses, and when the lines being scrubbed were seen.
+    jwt: JwtCache,
+}
+
+impl Scratch {
+    /// When the lines scrubbed next were read or logged (Unix seconds), which JWTs' `expired`
+    /// and `long_lifetime` are judged against; `None` (the default): the wall clock.
+    pub fn set_seen_at(&mut self, unix_secs: Option<i64>) {
+        self.jwt.set_seen_at(unix_secs);
+    }
+
+    /// This worker's cache of JWT analyses.
+    pub fn jwt_cache(&self) -> &JwtCache {
+        &self.jwt
+    }
 }
 
 const GATE_UNKNOWN: u8 = 0;
@@ -103,6 +121,7 @@ struct Span {
     kind: u16,
     priority: i32,
     alg: Option<&'static str>,
+    jwt: Option<Report>,
     /// For the key/value scanner: the key the value sits under.
     key: Option<(u32, u32)>,
 }
@@ -115,6 +134,7 @@ pub struct Finding {
     pub start: usize,
     pub end: usize,
     pub alg: Option<&'static str>,
+    pub jwt: Option<Report>,
     /// The key the secret sits under, when a scanner read one.
     pub key: Option<(usize, usize)>,
 }
@@ -174,6 +194,7 @@ impl Scrubber {
             settle_text: Vec::new(),
             settle_segs: Vec::new(),
             block_end: None,
+            jwt: self.rules.jwt().cache(),
         }
     }
 
@@ -338,6 +359,7 @@ impl Scrubber {
                 start: s.start,
                 end: s.end,
                 alg: s.alg,
+                jwt: s.jwt,
                 key: s.key.map(|(a, b)| (a as usize, b as usize)),
             })
             .collect()
@@ -540,7 +562,7 @@ impl Scrubber {
                         (s, e),
                         key,
                         ri,
-                        (&mut scratch.spans, &scratch.placeholders),
+                        (&mut scratch.spans, &scratch.placeholders, &mut scratch.jwt),
                     ),
                     Some((values, groups)) => {
                         for caps in values.captures_iter(&line[s..e]) {
@@ -551,7 +573,7 @@ impl Scrubber {
                                     span,
                                     key,
                                     ri,
-                                    (&mut scratch.spans, &scratch.placeholders),
+                                    (&mut scratch.spans, &scratch.placeholders, &mut scratch.jwt),
                                 );
                             }
                         }
@@ -653,6 +675,7 @@ impl Scrubber {
                 kind: self.rules.scanner_kind_id(ri, k.kind),
                 priority,
                 alg: None,
+                jwt: None,
                 key: Some((k.key.0 as u32, k.key.1 as u32)),
             };
             push_clipped(line, span, &scratch.placeholders, &mut scratch.spans);
@@ -706,7 +729,7 @@ impl Scrubber {
         (s, e): (usize, usize),
         key: Option<&[u8]>,
         ri: usize,
-        (spans, placeholders): (&mut Vec<Span>, &[(usize, usize)]),
+        (spans, placeholders, jwt): (&mut Vec<Span>, &[(usize, usize)], &mut JwtCache),
     ) {
         if s == e {
             return;
@@ -719,6 +742,10 @@ impl Scrubber {
         if line[s..e].starts_with(b"[REDACTED") {
             return;
         }
+        let names = self.rules.kv_or_builtin().map(|kv| kv.names());
+        let jwt = alg
+            .zip(names)
+            .map(|(alg, names)| self.rules.jwt().analyze(&line[s..e], alg, names, jwt));
         let span = Span {
             start: s,
             end: e,
@@ -726,6 +753,7 @@ impl Scrubber {
             kind: self.rules.kind_id(ri, key),
             priority: rule.priority,
             alg,
+            jwt,
             key: None,
         };
         push_clipped(line, span, placeholders, spans);
@@ -763,6 +791,7 @@ impl Scrubber {
                 kind: self.rules.kind_id(ri, None),
                 priority: rule.priority,
                 alg: None,
+                jwt: None,
                 key: None,
             });
         }
@@ -884,6 +913,7 @@ impl Scrubber {
                     merged.priority = s.priority;
                 }
                 merged.alg = merged.alg.or(s.alg);
+                merged.jwt = merged.jwt.or(s.jwt);
                 j += 1;
             }
             out.extend_from_slice(&line[copied..merged.start]);
@@ -899,6 +929,7 @@ impl Scrubber {
                 start: merged.start,
                 end: merged.end,
                 alg: merged.alg,
+                jwt: merged.jwt,
                 fingerprint,
                 continued,
             });
