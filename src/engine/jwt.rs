@@ -320,7 +320,29 @@ impl Policy {
                     None => "not a weak-key file".into(),
                 })
             })?;
-            for k in raw.key {
+            for (n, k) in raw.key.into_iter().enumerate() {
+                // Entries are named by position until their id is known not to spell the key
+                // (reports name a key by its id: such an id would reveal it).
+                let entry = format!("[[key]] number {}", n + 1);
+                let secret = match (&k.secret, &k.secret_hex) {
+                    (Some(s), None) => s.as_bytes().to_vec(),
+                    (None, Some(h)) => decode_hex(h)
+                        .ok_or_else(|| bad(format!("{entry}: secret_hex is not hex")))?,
+                    _ => {
+                        return Err(bad(format!(
+                            "{entry}: give exactly one of secret, secret_hex"
+                        )))
+                    }
+                };
+                let lower = k.id.to_ascii_lowercase();
+                let spelled = lower.as_bytes() == secret.to_ascii_lowercase()
+                    || (secret.len() >= 8
+                        && lower.contains(&String::from_utf8_lossy(&secret).to_ascii_lowercase()));
+                if spelled {
+                    return Err(bad(format!(
+                        "{entry}: its id spells its key; name the entry after where the key comes from"
+                    )));
+                }
                 let id_ok = !k.id.is_empty()
                     && k.id.len() <= 64
                     && k.id.bytes().all(|b| {
@@ -335,18 +357,6 @@ impl Policy {
                 if keys.iter().any(|w| w.id == k.id) {
                     return Err(bad(format!("weak key id {:?} defined twice", k.id)));
                 }
-                let secret = match (&k.secret, &k.secret_hex) {
-                    (Some(s), None) => s.as_bytes().to_vec(),
-                    (None, Some(h)) => decode_hex(h).ok_or_else(|| {
-                        bad(format!("weak key {:?}: secret_hex is not hex", k.id))
-                    })?,
-                    _ => {
-                        return Err(bad(format!(
-                            "weak key {:?}: give exactly one of secret, secret_hex",
-                            k.id
-                        )))
-                    }
-                };
                 keys.push(WeakKey {
                     hs256: Hmac::new_from_slice(&secret).expect("HMAC takes any key length"),
                     hs384: Hmac::new_from_slice(&secret).expect("HMAC takes any key length"),

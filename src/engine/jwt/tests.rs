@@ -173,12 +173,12 @@ fn expired_is_judged_against_the_time_seen() {
 fn weak_hmac_keys_of_each_size_are_found_and_named_by_id() {
     let p = Policy::builtin();
     for (alg, key, id) in [
-        ("HS256", &b"secret"[..], "secret"),
+        ("HS256", &b"secret"[..], "readme-pyjwt-jose-node"),
         ("HS384", b"super-secret", "flask-jwt-extended-docs"),
         ("HS512", b"shhhhh", "jsonwebtoken-readme"),
         ("HS256", b"your-256-bit-secret", "jwtio-hs256"),
         ("HS256", b"_5#y2L\"F4Q8z\n\xec]/", "flask-docs-secret-key"),
-        ("HS256", b"", "empty"),
+        ("HS256", b"", "empty-key"),
     ] {
         let t = mint(
             &format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#),
@@ -219,9 +219,19 @@ fn weak_key_file_errors_name_the_file_and_entry_never_the_key() {
         .unwrap_err()
         .to_string()
     };
-    let e = bad("[[key]]\nid = \"secret\"\nsecret = \"hunter2hunter2\"\n");
+    let e = bad("[[key]]\nid = \"empty-key\"\nsecret = \"hunter2hunter2\"\n");
     assert!(
         e.contains("/etc/scrubd/k.toml") && e.contains("defined twice"),
+        "{e}"
+    );
+    let e = bad("[[key]]\nid = \"staging-hunter2hunter2\"\nsecret = \"Hunter2Hunter2\"\n");
+    assert!(
+        e.contains("spells its key") && !e.to_lowercase().contains("hunter2"),
+        "{e}"
+    );
+    let e = bad("[[key]]\nid = \"letmein\"\nsecret = \"letmein\"\n");
+    assert!(
+        e.contains("spells its key") && !e.contains("letmein"),
         "{e}"
     );
     let e = bad("[[key]]\nid = \"Bad Id\"\nsecret = \"hunter2hunter2\"\n");
