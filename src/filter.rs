@@ -50,6 +50,8 @@ pub struct Stats {
     pub by_kind: BTreeMap<String, u64>,
     /// JWTs per header alg.
     pub jwt_by_alg: BTreeMap<&'static str, u64>,
+    /// JWT misconfiguration findings, per finding name (every occurrence, like `jwt_by_alg`).
+    pub jwt_findings: BTreeMap<&'static str, u64>,
 }
 
 /// One piece of input: whole lines, or one line too long to keep.
@@ -376,6 +378,9 @@ impl<'a, W: Write> Writer<'a, W> {
             if let Some(alg) = h.alg {
                 *self.stats.jwt_by_alg.entry(alg).or_default() += 1;
             }
+            for f in h.jwt.iter().flat_map(|r| r.findings.iter()) {
+                *self.stats.jwt_findings.entry(f.name()).or_default() += 1;
+            }
             if let Some(a) = self.audit.as_mut() {
                 let rules = self.scrubber.rules();
                 let rule = &rules.rules()[h.rule as usize];
@@ -390,6 +395,16 @@ impl<'a, W: Write> Writer<'a, W> {
                 )?;
                 if let Some(alg) = h.alg {
                     write!(a, r#","alg":"{alg}""#)?;
+                }
+                if let Some(r) = &h.jwt {
+                    // Finding names, the weak key's dictionary id, an allowlisted issuer (from
+                    // the config, JSON-escaped) or `other`: nothing of the token.
+                    let names: Vec<&str> = r.findings.iter().map(|f| f.name()).collect();
+                    write!(a, r#","jwt_findings":{}"#, serde_json::json!(names))?;
+                    if let Some(k) = r.weak_key {
+                        write!(a, r#","weak_key":{}"#, serde_json::json!(rules.jwt().weak_key_id(k)))?;
+                    }
+                    write!(a, r#","issuer":{}"#, serde_json::json!(rules.jwt().issuer_label(r.issuer)))?;
                 }
                 if let Some(fp) = h.fingerprint {
                     write!(a, r#","fingerprint":"{}""#, std::str::from_utf8(&fp).unwrap_or(""))?;

@@ -14,3 +14,4 @@ pub mod config;
 pub mod pipeline;
 pub mod sink;
 pub mod service;
+pub mod jwt_settings;

@@ -52,7 +52,7 @@ const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// Chunks in flight between stages, per channel.
 const CHANNEL_DEPTH: usize = 8;
 
-/// Build the scrubber the config asks for (rules, mode).
+/// Build the scrubber the config asks for (rules, mode, JWT policy).
 pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
     let rules = RuleSet::load(&LoadOptions {
         no_builtin: false,
@@ -64,7 +64,8 @@ pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
         None => Mode::Mask,
         Some(path) => Mode::from_key_file(path).map_err(anyhow::Error::msg)?,
     };
-    Ok(Scrubber::new(Arc::new(rules), mode))
+    let jwt = config.jwt.policy().map_err(anyhow::Error::msg)?;
+    Ok(Scrubber::new(Arc::new(rules.with_jwt_policy(jwt)), mode))
 }
 
 /// A scrubbed chunk on its way to a sink.
@@ -204,6 +205,7 @@ async fn run_async(
         let sources: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
         let sinks: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
         let m = Metrics::new(&sources, &sinks, &kinds, JWT_ALGS);
+        m.register_jwt_issuers(&sources, config.jwt.issuers.iter().map(String::as_str));
         let cw_sources: Vec<&str> = config
             .sources
             .iter()
@@ -701,6 +703,13 @@ fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: Scr
                 for (r, part) in crate::sink::split(&chunk.data, records) {
                     let state = states.entry(r.stream.to_string()).or_default();
                     let (out_at, hits_at) = (out.len(), hits.len());
+                    // A JWT in an event is judged (expired, lifetime) at the event's time.
+                    scr.set_seen_at(match r.kind {
+                        RecordKind::Event { timestamp_ms, .. } => {
+                            Some(timestamp_ms.div_euclid(1000))
+                        }
+                        RecordKind::Lines => None,
+                    });
                     s.scrub_block(part, state, scr, &mut out, &mut hits);
                     for h in &mut hits[hits_at..] {
                         h.line += lines_before;

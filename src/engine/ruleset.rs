@@ -10,6 +10,7 @@ use regex_automata::hybrid::dfa::DFA as LazyDfa;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::syntax;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::keyvalue::{self, KvScanner, Names, RawNames};
 use super::rule::{self, Rule, Scanner};
@@ -60,6 +61,8 @@ pub struct RuleSet {
     kv_rule_index: Option<u32>,
     /// Rules that must run on every line while a stream carries SQL parameters.
     carry_rules: Vec<u32>,
+    /// How JWTs are judged (weak-key dictionary, bounds, issuer allowlist).
+    jwt: Arc<super::jwt::Policy>,
 }
 
 /// Finds every keyword occurrence of a block — what the overlapping, ASCII-case-insensitive
@@ -412,7 +415,19 @@ impl RuleSet {
             kv_rule,
             kv_rule_index: kv_rules.first().map(|&i| i as u32),
             carry_rules,
+            jwt: super::jwt::Policy::builtin(),
         })
+    }
+
+    /// The same rules, judging JWTs by `policy` instead of the built-in one.
+    pub fn with_jwt_policy(mut self, policy: Arc<super::jwt::Policy>) -> Self {
+        self.jwt = policy;
+        self
+    }
+
+    /// How JWTs are judged.
+    pub fn jwt(&self) -> &super::jwt::Policy {
+        &self.jwt
     }
 
     /// The key/value scanner, if a rule uses it.

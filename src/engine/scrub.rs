@@ -14,6 +14,7 @@
 
 use regex::bytes::CaptureLocations;
 
+use super::jwt::{JwtCache, Report};
 use super::keyvalue::{Decision, KvScratch, KvSpan};
 use super::redact::Mode;
 use super::rule::{Matcher, Scanner};
@@ -35,6 +36,8 @@ pub struct Hit {
     pub end: usize,
     /// For JWTs, the header's normalised `alg`.
     pub alg: Option<&'static str>,
+    /// For JWTs, what the token says about its issuer's configuration (no token text).
+    pub jwt: Option<Report>,
     /// In hash mode, the fingerprint written into the placeholder.
     pub fingerprint: Option<[u8; 12]>,
     /// A continuation line of a multi-line block (a PEM body line after the first).
@@ -91,6 +94,21 @@ pub struct Scratch {
     settle_segs: Vec<(usize, usize, usize)>,
     /// A multi-line block's end marker found on the line that opened it: (rule, range).
     block_end: Option<(u32, usize, usize)>,
+    /// Recent JWT analyses, and when the lines being scrubbed were seen.
+    jwt: JwtCache,
+}
+
+impl Scratch {
+    /// When the lines scrubbed next were read or logged (Unix seconds), which JWTs' `expired`
+    /// and `long_lifetime` are judged against; `None` (the default): the wall clock.
+    pub fn set_seen_at(&mut self, unix_secs: Option<i64>) {
+        self.jwt.set_seen_at(unix_secs);
+    }
+
+    /// This worker's cache of JWT analyses.
+    pub fn jwt_cache(&self) -> &JwtCache {
+        &self.jwt
+    }
 }
 
 const GATE_UNKNOWN: u8 = 0;
@@ -105,6 +123,7 @@ struct Span {
     kind: u16,
     priority: i32,
     alg: Option<&'static str>,
+    jwt: Option<Report>,
     /// For the key/value scanner: the key the value sits under.
     key: Option<(u32, u32)>,
     /// For the store grammars: what made the value secret.
@@ -119,6 +138,7 @@ pub struct Finding {
     pub start: usize,
     pub end: usize,
     pub alg: Option<&'static str>,
+    pub jwt: Option<Report>,
     /// The key the secret sits under, when a scanner read one.
     pub key: Option<(usize, usize)>,
     /// What made the value secret beyond its key (store grammars).
@@ -180,6 +200,7 @@ impl Scrubber {
             settle_text: Vec::new(),
             settle_segs: Vec::new(),
             block_end: None,
+            jwt: self.rules.jwt().cache(),
         }
     }
 
@@ -344,6 +365,7 @@ impl Scrubber {
                 start: s.start,
                 end: s.end,
                 alg: s.alg,
+                jwt: s.jwt,
                 key: s.key.map(|(a, b)| (a as usize, b as usize)),
                 note: s.note,
             })
@@ -460,6 +482,7 @@ impl Scrubber {
                         kind: self.rules.scanner_kind_id(kv_rule as usize, class.kind),
                         priority: self.rules.rules()[kv_rule as usize].priority,
                         alg: None,
+                        jwt: None,
                         key: None,
                         note: Default::default(),
                     };
@@ -578,7 +601,7 @@ impl Scrubber {
                         (s, e),
                         key,
                         ri,
-                        (&mut scratch.spans, &scratch.placeholders),
+                        (&mut scratch.spans, &scratch.placeholders, &mut scratch.jwt),
                     ),
                     Some((values, groups)) => {
                         for caps in values.captures_iter(&line[s..e]) {
@@ -589,7 +612,7 @@ impl Scrubber {
                                     span,
                                     key,
                                     ri,
-                                    (&mut scratch.spans, &scratch.placeholders),
+                                    (&mut scratch.spans, &scratch.placeholders, &mut scratch.jwt),
                                 );
                             }
                         }
@@ -691,6 +714,7 @@ impl Scrubber {
                 kind: self.rules.scanner_kind_id(ri, k.kind),
                 priority,
                 alg: None,
+                jwt: None,
                 key: Some((k.key.0 as u32, k.key.1 as u32)),
                 note: k.note,
             };
@@ -745,7 +769,7 @@ impl Scrubber {
         (s, e): (usize, usize),
         key: Option<&[u8]>,
         ri: usize,
-        (spans, placeholders): (&mut Vec<Span>, &[(usize, usize)]),
+        (spans, placeholders, jwt): (&mut Vec<Span>, &[(usize, usize)], &mut JwtCache),
     ) {
         if s == e {
             return;
@@ -763,6 +787,10 @@ impl Scrubber {
         if line[s..e].starts_with(b"[REDACTED") {
             return;
         }
+        let names = self.rules.kv_or_builtin().map(|kv| kv.names());
+        let jwt = alg
+            .zip(names)
+            .map(|(alg, names)| self.rules.jwt().analyze(&line[s..e], alg, names, jwt));
         let span = Span {
             start: s,
             end: e,
@@ -770,6 +798,7 @@ impl Scrubber {
             kind: self.rules.kind_id(ri, key),
             priority: rule.priority,
             alg,
+            jwt,
             key: None,
             note: Default::default(),
         };
@@ -808,6 +837,7 @@ impl Scrubber {
                 kind: self.rules.kind_id(ri, None),
                 priority: rule.priority,
                 alg: None,
+                jwt: None,
                 key: None,
                 note: Default::default(),
             });
@@ -930,6 +960,7 @@ impl Scrubber {
                     merged.priority = s.priority;
                 }
                 merged.alg = merged.alg.or(s.alg);
+                merged.jwt = merged.jwt.or(s.jwt);
                 j += 1;
             }
             out.extend_from_slice(&line[copied..merged.start]);
@@ -945,6 +976,7 @@ impl Scrubber {
                 start: merged.start,
                 end: merged.end,
                 alg: merged.alg,
+                jwt: merged.jwt,
                 fingerprint,
                 continued,
             });
