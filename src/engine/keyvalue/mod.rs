@@ -900,8 +900,9 @@ impl KvScanner {
                     });
                     return None;
                 }
-                if !list && is_assignment(&line[cs..ce]) {
-                    // `auth: token_count=5`: the value is the next key/value pair.
+                if !list && line[v - 1] != b'=' && is_assignment(&line[cs..ce]) {
+                    // `auth: token_count=5`: the value is the next key/value pair (after
+                    // `k=`, glued, `x=y` is the value itself: `api_key=Aa00=x`).
                     cx.decide(Decision {
                         key,
                         verdict,
@@ -1648,7 +1649,7 @@ fn call_name_len(v: &[u8]) -> Option<usize> {
         .iter()
         .take(64)
         .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'.'))?;
-    (v.get(n) == Some(&b'(')).then_some(n)
+    (v.get(n) == Some(&b'(') && name_like(&v[..n])).then_some(n)
 }
 
 /// Words that follow a credential noun in prose without being the credential.
@@ -2465,7 +2466,10 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
     if NON_VALUES.iter().any(|n| v.eq_ignore_ascii_case(n)) {
         return Err(Keep::NonValue);
     }
-    if matches!(next, Some(b'(')) || v.ends_with(b"()") || is_code(v) {
+    if matches!(next, Some(b'('))
+        || (v.ends_with(b"()") && call_name_len(v) == Some(v.len() - 2))
+        || is_code(v)
+    {
         return Err(Keep::Code);
     }
     if v.iter().all(u8::is_ascii_digit) && v.len() < 6 {
@@ -2722,7 +2726,11 @@ fn is_url_without_userinfo(v: &[u8]) -> bool {
         || !v[..i]
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+        || !name_like(&v[..i])
+        || !(v[..i].iter().all(|b| !b.is_ascii_lowercase())
+            || v[..i].iter().all(|b| !b.is_ascii_uppercase()))
     {
+        // Schemes are words in one case (`https`, `mongodb+srv`, `S3`).
         return false;
     }
     let authority_end = v[i + 3..]
@@ -2782,6 +2790,12 @@ fn is_email(v: &[u8]) -> bool {
         && v[at + 1..]
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+        && v[at + 1..]
+            .split(|&b| b == b'.')
+            .all(|label| !label.is_empty())
+        && v.rsplit(|&b| b == b'.')
+            .next()
+            .is_some_and(|tld| tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic))
 }
 
 fn is_date(v: &[u8]) -> bool {
@@ -2876,17 +2890,18 @@ fn is_identifier_chain(v: &[u8]) -> bool {
     if head == 0 || !chain.contains(&b'.') || !v[0].is_ascii_alphabetic() {
         return false;
     }
-    // What follows the chain: nothing, a subscript or a call.
+    // What follows the chain: nothing, a subscript or a call (the value may stop inside).
     if head < v.len() && !matches!(v[head], b'[' | b'(') {
         return false;
     }
-    chain.split(|&b| b == b'.').all(|seg| {
-        !seg.is_empty()
-            && seg[0].is_ascii_alphabetic()
-            && seg.iter().any(|b| b"aeiouAEIOU".contains(b))
-            && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 2
-            && !(seg.len() > 12 && looks_generated(seg))
-    })
+    name_like(chain)
+        && chain.split(|&b| b == b'.').all(|seg| {
+            !seg.is_empty()
+                && seg[0].is_ascii_alphabetic()
+                && seg.iter().any(|b| b"aeiouAEIOU".contains(b))
+                && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 2
+                && !(seg.len() > 12 && looks_generated(seg))
+        })
 }
 
 /// `name=…`: an unquoted value that is itself the next assignment.
@@ -2895,7 +2910,7 @@ fn is_assignment(v: &[u8]) -> bool {
         .iter()
         .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
         .count();
-    if n == 0 || !v[0].is_ascii_alphabetic() {
+    if n == 0 || !v[0].is_ascii_alphabetic() || !name_like(&v[..n]) {
         return false;
     }
     // `name=…` (not base64 padding `abc==`), or `name:` ending the value (`session: session:`).
@@ -2904,6 +2919,18 @@ fn is_assignment(v: &[u8]) -> bool {
         Some(b':') => n + 1 == v.len(),
         _ => false,
     }
+}
+
+/// `token_count`, `userId`, `X-Request-Id`, `sha256`: spelled like a name. `Aa0AAAaa` or
+/// `Aa000000` (the head of a generated value with `=` inside) is not: in names a digit ends a
+/// word, it is not followed by a letter, and letters outnumber digits.
+fn name_like(w: &[u8]) -> bool {
+    let digits = w.iter().filter(|b| b.is_ascii_digit()).count();
+    let letters = w.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    letters > digits
+        && !w
+            .windows(2)
+            .any(|p| p[0].is_ascii_digit() && p[1].is_ascii_alphabetic())
 }
 
 /// `VARCHAR(300)`, `TEXT`: a column type after a column name in DDL.
@@ -2993,5 +3020,7 @@ fn entropy(w: &[u8]) -> f64 {
         .sum()
 }
 
+#[cfg(test)]
+mod props;
 #[cfg(test)]
 mod tests;
