@@ -314,9 +314,13 @@ impl KvScanner {
             // `{"name": "DB_PASSWORD", "value": "…"}`, `<add key="ApiKey" value="…"/>`: the
             // sensitive name is a value; its secret is the sibling `value`.
             if let Some((from, field)) = name_field_string(line, ks2, ke2) {
-                let got = match value_field_after(line, from)
-                    .or_else(|| value_field_before(line, field))
-                {
+                // A value attribute wins over the element's text (`<x value="…" name="pw">t</x>`).
+                let after = value_field_after(line, from);
+                let sibling = match after {
+                    Some(Sibling::Content(_)) | None => value_field_before(line, field).or(after),
+                    key => key,
+                };
+                let got = match sibling {
                     Some(Sibling::Key(vs, ve)) => {
                         let saved = std::mem::take(&mut sc.lexer);
                         sc.lexer.feed(line, vs);
@@ -1965,8 +1969,8 @@ fn bare_key_is_not_a_key(line: &[u8], (ks, ke): (usize, usize), op: Op) -> bool 
     false
 }
 
-/// A quote token at `v`: a quote character (after optional backslashes and a Python string
-/// prefix), or an opaque spelling.
+/// A quote token at `v`: a quote character (after optional backslashes and a string prefix:
+/// Python `b r u f`, C# `@` verbatim and `$` interpolated), or an opaque spelling.
 #[derive(Debug, Clone, Copy)]
 enum QuoteTok {
     /// The raw quote character is at `at`.
@@ -1985,9 +1989,12 @@ fn quote_at(line: &[u8], v: usize) -> Option<QuoteTok> {
     }
     let mut p = 0;
     while p < 2
-        && rest
-            .get(p)
-            .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'b' | b'u' | b'r' | b'f'))
+        && rest.get(p).is_some_and(|b| {
+            matches!(
+                b.to_ascii_lowercase(),
+                b'b' | b'u' | b'r' | b'f' | b'@' | b'$'
+            )
+        })
     {
         p += 1;
     }
@@ -2245,6 +2252,10 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
                 }
                 return None;
             }
+            b'"' | b'\'' => match memchr::memchr(b, &line[i + 1..end]) {
+                Some(q) => i += q + 2,
+                None => return None,
+            },
             b'}' | b']' | b')' | b'<' => return None,
             _ if b.is_ascii_alphabetic()
                 && (i == 0 || !(line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_')) =>
@@ -2275,6 +2286,11 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
     while i > start {
         let b = line[i - 1];
         match b {
+            // A quoted string is skipped whole: brackets inside a value do not end the tag.
+            b'"' | b'\'' => match memchr::memrchr(b, &line[start..i - 1]) {
+                Some(q) => i = start + q,
+                None => return None,
+            },
             b'{' | b'[' | b'(' | b'<' | b'>' | b'}' => return None,
             _ if b.is_ascii_alphanumeric() || b == b'_' => {
                 let e = i;

@@ -244,3 +244,12 @@ fn carried_values_across_lines() {
     check("      test:\n      - mysqladmin\n      - ping\n      - -uroot\n      - -p«4^*Uhl56V^Af#jp»\n      interval: 10s");
     check("      - mysqladmin\n      - ping\n    other:\n      - -p1");
 }
+
+#[test]
+fn string_prefixes_and_attribute_pairs() {
+    check(r#"apikey = @"«Zk3pQ9xLm2Wd8rT5»";"#);
+    check(r#"var pw = $"«Zk3pQ9xLm2Wd8rT5»";"#.replace("var pw", "password").as_str());
+    // A bracket inside the value does not end the tag; a value attribute wins over the text.
+    check(r#"<x value="«m{{h}o)p${e]nob(ody»" name="the_password"/>"#);
+    check(r#"<x value="«m{{h}o)p${e]nob(ody»" name="the_password_attribute">text</x>"#);
+}
