@@ -791,7 +791,13 @@ impl KvScanner {
         let xml = shape == Shape::Xml;
         let verdict = KeyVerdict::Sensitive(class);
         // Colour codes (`\x1b[33m1\x1b[39m` from util.inspect, mongoose) are not the value.
-        let v = skip_sgr(line, v);
+        let mut v = skip_sgr(line, v);
+        // URL-encoded (`%3A%20%22v%22`): encoded spaces after the operator are not the value.
+        if percent_encoded(line, v) {
+            while line[v..].starts_with(b"%20") || line[v..].starts_with(b"+") {
+                v += if line[v] == b'+' { 1 } else { 3 };
+            }
+        }
         if v >= line.len() {
             return None;
         }
@@ -1892,6 +1898,8 @@ fn operator(rest: &[u8]) -> Option<Op> {
         [b':', b':', b'=', ..] => Some(Op::Long(3)),
         [b'|', b'|', b'=', ..] => Some(Op::Long(3)),
         [b'?' | b'.' | b'+', b'=', ..] => Some(Op::Long(2)),
+        // URL-encoded JSON or form (`%22k%22%3A%22v%22`, `k%3Dv`).
+        [b'%', b'3', b'A' | b'a' | b'D' | b'd', ..] => Some(Op::Long(3)),
         [b'=', b'=' | b'~', ..] => None,
         [b'=', ..] => Some(Op::Equals),
         [b':', b':', ..] => None,
@@ -2057,6 +2065,28 @@ fn string_end(line: &[u8], probe: &Lexer, from: usize) -> usize {
 
 /// End of an unquoted value starting at `v`: whitespace, a quote or bracket closing an
 /// enclosing structure, `&` before another parameter, `,`/`;` between items, a closing tag.
+/// The value at `v` follows a percent-encoded operator or space (`%3D`, `%3A`, `%20`).
+fn percent_encoded(line: &[u8], v: usize) -> bool {
+    v >= 3
+        && line[v - 3] == b'%'
+        && matches!(
+            (line[v - 2], line[v - 1].to_ascii_uppercase()),
+            (b'3', b'A' | b'D') | (b'2', b'0')
+        )
+}
+
+/// `%26` `%20` `%22` `%27` `%2C` `%3B` `%7D` `%5D` `%29` at the start of `s`: a delimiter.
+fn encoded_delimiter(s: &[u8]) -> bool {
+    s.len() >= 3
+        && matches!(
+            (s[1], s[2].to_ascii_uppercase()),
+            (b'2', b'6' | b'0' | b'2' | b'7' | b'C' | b'9')
+                | (b'3', b'B')
+                | (b'7', b'D')
+                | (b'5', b'D')
+        )
+}
+
 fn unquoted_end(line: &[u8], probe: &Lexer, v: usize, xml: bool) -> usize {
     unquoted_end_in(line, probe, v, xml, false)
 }
@@ -2064,6 +2094,7 @@ fn unquoted_end(line: &[u8], probe: &Lexer, v: usize, xml: bool) -> usize {
 /// [`unquoted_end`]; `container`: a scalar inside a container also ends where a nested
 /// structure opens (`{`, `[`, `(`), so a span never swallows an opening bracket.
 fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: bool) -> usize {
+    let encoded = percent_encoded(line, v);
     let brackets = probe.layer_brackets();
     let has = |open: u8| brackets.iter().any(|f| *f == lexer::Frame::Br { b: open });
     let in_brackets = !brackets.is_empty();
@@ -2095,6 +2126,8 @@ fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: b
                 }
                 i += 1;
             }
+            // In URL-encoded text an encoded delimiter ends the value (`%26` is `&`).
+            b'%' if encoded && encoded_delimiter(&line[i..]) => break,
             b'{' | b'[' | b'(' if container => break,
             b'}' if has(b'{') => break,
             b']' if has(b'[') => break,
@@ -2443,6 +2476,14 @@ fn ident_bounds(line: &[u8], s: usize, e: usize) -> (usize, usize) {
         if ks + skip <= s {
             ks += skip;
         }
+    }
+    // A percent-escape right before (`%22password`, `%3Fapi_key`): its hex digits are not the key's.
+    if ks > 0
+        && line[ks - 1] == b'%'
+        && ks + 2 <= s
+        && line[ks..ks + 2].iter().all(u8::is_ascii_hexdigit)
+    {
+        ks += 2;
     }
     let mut ke = e;
     while ke < line.len() && is_ident(line[ke]) && ke - e < names::MAX_KEY {

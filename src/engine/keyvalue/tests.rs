@@ -253,3 +253,10 @@ fn string_prefixes_and_attribute_pairs() {
     check(r#"<x value="«m{{h}o)p${e]nob(ody»" name="the_password"/>"#);
     check(r#"<x value="«m{{h}o)p${e]nob(ody»" name="the_password_attribute">text</x>"#);
 }
+
+#[test]
+fn url_encoded_keys_and_json() {
+    check("q=%22password%22%3A%22«Zk3pQ9xLm2Wd8rT5»%22&x=1");
+    check("GET /login?next=%2Fcb%3Fapi_key%3D«Zk3pQ9xLm2Wd8rT5»%26x%3D1 HTTP/1.1");
+    check("data=%7B%22token%22%3A%20%22«Zk3pQ9%2FxLm2Wd8rT5%3D»%22%7D");
+}
