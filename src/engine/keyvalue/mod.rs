@@ -719,6 +719,11 @@ impl KvScanner {
                     (Open::Quote { .. } | Open::Token(_) | Open::Flag, Some(op)) => {
                         (Syntax::Quoted, p + op.len(), false)
                     }
+                    (Open::Bare, None)
+                        if !spaced && rest.first() == Some(&b'(') && is_constructor(line, ks) =>
+                    {
+                        return self.constructor_args(cx, (ks, ke), p + 1, class);
+                    }
                     (Open::Bare | Open::Flag, None) if prose => {
                         // SQL's `PASSWORD 'x'` / `IDENTIFIED BY 'x'`: a quoted value right after.
                         if spaced && quote_at(line, p).is_some() {
@@ -772,6 +777,72 @@ impl KvScanner {
                 Shape::Word
             },
         )
+    }
+
+    /// `new NetworkCredential("bob", "pw")`, `HTTPBasicAuth('bob', 'pw')`: a credential class
+    /// built from string literals. With two or more, the first is the user and the others are
+    /// secrets (password-like); a lone argument is judged as a machine credential.
+    fn constructor_args(
+        &self,
+        cx: &mut Ctx,
+        key: (usize, usize),
+        from: usize,
+        class: KeyClass,
+    ) -> Option<usize> {
+        let line = cx.line;
+        let mut args: [(usize, usize); 4] = [(0, 0); 4];
+        let mut n = 0;
+        let mut i = from;
+        while i < line.len() && n < args.len() {
+            while line.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            let q = *line.get(i)?;
+            if !matches!(q, b'"' | b'\'') {
+                return None;
+            }
+            let s = i + 1;
+            let mut e = s;
+            while e < line.len() && line[e] != q {
+                e += if line[e] == b'\\' { 2 } else { 1 };
+            }
+            if e >= line.len() {
+                return None;
+            }
+            args[n] = (s, e);
+            n += 1;
+            i = e + 1;
+            while line.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            match line.get(i) {
+                Some(b',') => i += 1,
+                Some(b')') => break,
+                _ => return None,
+            }
+        }
+        let secret_args = if n == 1 { &args[..1] } else { &args[1..n] };
+        let class = KeyClass {
+            password: n > 1,
+            ..class
+        };
+        let mut end = None;
+        for &(s, e) in secret_args {
+            if s < e {
+                end = self
+                    .judge_push(
+                        cx,
+                        (s, e),
+                        key,
+                        class,
+                        Syntax::Quoted,
+                        false,
+                        line.get(e + 1).copied(),
+                    )
+                    .or(end);
+            }
+        }
+        end
     }
 
     /// Read and judge the value starting at `v` (the probe lexer is at `v`).
@@ -2902,6 +2973,37 @@ fn names_itself(value: &[u8], key: &[u8]) -> bool {
     };
     let key = key.rsplit(|&b| b == b'.').next().unwrap_or(key);
     chain_ok && !key.is_empty() && canon(&v[dot + 1..]) == canon(key)
+}
+
+/// The identifier at `ks` names a class being built: after `new ` / `New-Object `, or spelled
+/// in PascalCase (`HTTPBasicAuth(`, `UsernamePasswordCredentials(`).
+fn is_constructor(line: &[u8], ks: usize) -> bool {
+    let mut t = ks;
+    while t > 0
+        && (line[t - 1].is_ascii_alphanumeric() || line[t - 1] == b'.' || line[t - 1] == b'_')
+    {
+        t -= 1;
+    }
+    let before = line[..t].trim_ascii_end();
+    let word_start = before
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
+        .map_or(0, |p| p + 1);
+    let word = &before[word_start..];
+    let after_new = t > before.len()
+        && (word.eq_ignore_ascii_case(b"new") || word.eq_ignore_ascii_case(b"new-object"));
+    // The class name: the last segment of a dotted path (`System.Net.NetworkCredential`).
+    let name = line[t..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'.')
+        .count();
+    let last = line[t..t + name]
+        .rsplit(|&b| b == b'.')
+        .next()
+        .unwrap_or(&[]);
+    let pascal =
+        last.first().is_some_and(u8::is_ascii_uppercase) && last.iter().any(u8::is_ascii_lowercase);
+    after_new || pascal
 }
 
 /// `new AWS.SharedIniFileCredentials(…)`, `os.environ.get("X")`, `await getToken()`: code.

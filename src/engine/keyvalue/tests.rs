@@ -260,3 +260,15 @@ fn url_encoded_keys_and_json() {
     check("GET /login?next=%2Fcb%3Fapi_key%3D«Zk3pQ9xLm2Wd8rT5»%26x%3D1 HTTP/1.1");
     check("data=%7B%22token%22%3A%20%22«Zk3pQ9%2FxLm2Wd8rT5%3D»%22%7D");
 }
+
+#[test]
+fn credential_constructors() {
+    check(
+        r#"sender.Credentials = new NetworkCredential("bob@example.com", "«vzihlaquknriqlht»");"#,
+    );
+    check(r#"$c = New-Object System.Net.NetworkCredential("ci", "«AP7JaG9ToerxBc6gWP5LcU2CNpb»")"#);
+    check("r = requests.get(url, auth=HTTPBasicAuth('bob', '«hunter2!x»'))");
+    check("new NetworkCredential(user, pass)");
+    check(r#"log.info("password reset for", user)"#);
+    check(r#"validate_password("abc", policy)"#);
+}
