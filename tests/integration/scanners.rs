@@ -22,7 +22,7 @@ use std::sync::Arc;
 const THRESHOLDS: &[(&str, f64, f64)] = &[
     ("detect_secrets", 0.94, 0.01),
     ("gitleaks", 0.99, 0.01),
-    ("noseyparker", 0.97, 0.01),
+    ("noseyparker", 0.96, 0.01),
     ("secretlint", 0.97, 0.01),
 ];
 
