@@ -164,6 +164,54 @@ mod tests {
     }
 
     #[test]
+    fn jwt_findings_are_counted_by_finding_and_issuer() {
+        use crate::engine::jwt::{Policy, PolicyOptions};
+        use base64::Engine as _;
+        let policy = Policy::new(&PolicyOptions {
+            issuers: vec!["https://auth.example.com/".into()],
+            ..PolicyOptions::default()
+        })
+        .unwrap();
+        let rules = RuleSet::builtin()
+            .unwrap()
+            .with_jwt_policy(Arc::new(policy));
+        let mut c = Core::new(Scrubber::new(Arc::new(rules), Mode::Mask), 1 << 20);
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let none = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64(r#"{"sub":"42"}"#));
+        let listed = format!(
+            "{}.{}.",
+            b64(r#"{"alg":"none"}"#),
+            b64(r#"{"iss":"https://auth.example.com/"}"#)
+        );
+        let mut out = Vec::new();
+        c.message(
+            "s",
+            format!("a={none}\nb={none} c={listed}\n").as_bytes(),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            b"a=[REDACTED:jwt]\nb=[REDACTED:jwt] c=[REDACTED:jwt]\n"
+        );
+        let got: Vec<(&str, &str, u64)> = c
+            .counts
+            .jwt_findings
+            .iter()
+            .map(|((f, i), n)| (*f, i.as_str(), *n))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("alg_none", "https://auth.example.com/", 1),
+                ("alg_none", "other", 2),
+                ("no_exp", "https://auth.example.com/", 1),
+                ("no_exp", "other", 2),
+            ]
+        );
+        assert!(c.counts.jwt_issuers);
+    }
+
+    #[test]
     fn text_keeps_crlf_and_a_missing_last_newline() {
         let mut c = core(1 << 20);
         let mut out = Vec::new();

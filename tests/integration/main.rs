@@ -9,6 +9,7 @@ mod evasion;
 mod faults;
 mod hygiene;
 mod invariants;
+mod jwt;
 mod lambda;
 mod reliability;
 mod scanners;
