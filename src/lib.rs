@@ -12,5 +12,6 @@ pub mod source;
 pub mod metrics;
 pub mod config;
 pub mod pipeline;
+pub mod rulefiles;
 pub mod sink;
 pub mod service;

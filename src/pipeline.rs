@@ -37,7 +37,7 @@ use crate::checkpoint::{
     CHECKPOINT_TMP_FILE, LOCK_FILE,
 };
 use crate::config::{Config, SinkKind, SourceKind};
-use crate::engine::{validate::JWT_ALGS, Hit, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
+use crate::engine::{validate::JWT_ALGS, Hit, Mode, Scrubber, StreamState};
 use crate::metrics::Metrics;
 use crate::service::{self, Liveness};
 use crate::sink::{
@@ -54,15 +54,15 @@ const CHANNEL_DEPTH: usize = 8;
 
 /// Build the scrubber the config asks for (rules, mode).
 pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
-    let rules = RuleSet::load(&LoadOptions {
-        no_builtin: false,
-        dirs: config.redact.rules_dirs.clone(),
-        disable: config.redact.disable.clone(),
-        skip_coverage_proof: false,
-    })?;
+    let rules = crate::rulefiles::load_rules(
+        false,
+        &config.redact.rules_dirs,
+        &config.redact.disable,
+        false,
+    )?;
     let mode = match &config.redact.fingerprint_key_file {
         None => Mode::Mask,
-        Some(path) => Mode::from_key_file(path).map_err(anyhow::Error::msg)?,
+        Some(path) => crate::rulefiles::key_file_mode(path)?,
     };
     Ok(Scrubber::new(Arc::new(rules), mode))
 }
