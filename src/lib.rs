@@ -4,6 +4,7 @@
 //! [`filter`] runs it over a byte stream (stdin → stdout) on every core, keeping order.
 
 pub mod aws;
+pub mod batch;
 pub mod engine;
 pub mod filter;
 pub mod lambda;

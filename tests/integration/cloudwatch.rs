@@ -538,7 +538,7 @@ type = "file"
 include = ["logs/*.log"]
 start_at = "beginning"
 sink = "cw"
-rescan_interval_ms = 200
+rescan_interval = "200ms"
 
 [[sinks]]
 name = "cw"

@@ -452,14 +452,14 @@ type = "file"
 include = ["logs/*.log"]
 start_at = "beginning"
 sink = "scrubbed"
-rescan_interval_ms = 200
+rescan_interval = "200ms"
 [[sources]]
 name = "all"
 type = "file"
 include = ["logs/*"]
 start_at = "beginning"
 sink = "scrubbed"
-rescan_interval_ms = 200
+rescan_interval = "200ms"
 [[sinks]]
 name = "scrubbed"
 type = "file"
