@@ -218,4 +218,4 @@ macro_rules! kinds {
     };
 }
 
-kinds!(file, cloudwatch);
+kinds!(file, cloudwatch, journald);
