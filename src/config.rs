@@ -35,6 +35,18 @@ struct RawConfig {
     cloudwatch: Option<RawCloudWatch>,
     #[serde(default)]
     shutdown: Option<RawShutdown>,
+    #[serde(default)]
+    jwt: Option<RawJwt>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJwt {
+    max_lifetime: Option<Spanned<String>>,
+    #[serde(default)]
+    issuers: Vec<Spanned<String>>,
+    #[serde(default)]
+    weak_keys_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +101,8 @@ pub struct Config {
     pub cloudwatch_requests_per_second: f64,
     /// How long SIGTERM waits for in-flight lines to be delivered before giving up.
     pub drain_timeout: Duration,
+    /// How JWT findings are judged (`[jwt]`).
+    pub jwt: crate::jwt_settings::JwtSettings,
     /// Things worth saying that do not make the config invalid (`check` prints them, `run`
     /// logs them).
     pub warnings: Vec<String>,
@@ -294,6 +308,26 @@ impl Config {
                 Err(e) => return Err(at(t.span(), format!("drain_timeout {:?}: {e} (write e.g. \"20s\")", t.get_ref()))),
             },
         };
+        let mut jwt = crate::jwt_settings::JwtSettings::default();
+        if let Some(j) = &raw.jwt {
+            if let Some(t) = &j.max_lifetime {
+                jwt.max_lifetime = crate::jwt_settings::parse_max_lifetime(t.get_ref())
+                    .map_err(|e| at(t.span(), format!("max_lifetime {e}")))?;
+            }
+            for iss in &j.issuers {
+                if iss.get_ref().is_empty() || jwt.issuers.contains(iss.get_ref()) {
+                    return Err(at(iss.span(), "issuer is empty or listed twice".into()));
+                }
+                jwt.issuers.push(iss.get_ref().clone());
+            }
+            if jwt.issuers.len() > 64 {
+                return Err(at(
+                    j.issuers[64].span(),
+                    "at most 64 issuers (each one is a label value of every source)".into(),
+                ));
+            }
+            jwt.weak_keys_files = j.weak_keys_files.iter().map(|f| base.join(f)).collect();
+        }
         let state_dir = base.join(&raw.state.dir);
         check_sources(
             &raw,
@@ -317,6 +351,7 @@ impl Config {
             sinks,
             cloudwatch_requests_per_second,
             drain_timeout,
+            jwt,
             warnings,
         })
     }

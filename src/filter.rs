@@ -390,6 +390,24 @@ impl<'a, W: Write> Writer<'a, W> {
                     if let Some(alg) = h.alg {
                         write!(a, r#","alg":"{alg}""#)?;
                     }
+                    if let Some(r) = &h.jwt {
+                        // Finding names, the weak key's dictionary id, an allowlisted issuer
+                        // (from the config, JSON-escaped) or `other`: nothing of the token.
+                        let names: Vec<&str> = r.findings.iter().map(|f| f.name()).collect();
+                        write!(a, r#","jwt_findings":{}"#, serde_json::json!(names))?;
+                        if let Some(k) = r.weak_key {
+                            write!(
+                                a,
+                                r#","weak_key":{}"#,
+                                serde_json::json!(rules.jwt().weak_key_id(k))
+                            )?;
+                        }
+                        write!(
+                            a,
+                            r#","issuer":{}"#,
+                            serde_json::json!(rules.jwt().issuer_label(r.issuer))
+                        )?;
+                    }
                     if let Some(fp) = h.fingerprint {
                         write!(
                             a,
@@ -418,6 +436,7 @@ impl<'a, W: Write> Writer<'a, W> {
             "stdin",
             self.scrubber.rules().kinds(),
             crate::engine::validate::JWT_ALGS,
+            self.scrubber.rules().jwt().issuers(),
         )
     }
 }

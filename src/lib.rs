@@ -16,3 +16,4 @@ pub mod pipeline;
 pub mod rulefiles;
 pub mod sink;
 pub mod service;
+pub mod jwt_settings;

@@ -37,8 +37,42 @@ enum Command {
     Lambda,
     /// List the rules in effect.
     Rules(RuleArgs),
-    /// Show, for each line of stdin, which rule matched which byte range (values masked).
-    Explain(RuleArgs),
+    /// Show, for each line of stdin, which rule matched which byte range (values masked), and
+    /// what each JWT says about its issuer's configuration.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Clone)]
+struct ExplainArgs {
+    #[command(flatten)]
+    rules: RuleArgs,
+    #[command(flatten)]
+    jwt: JwtArgs,
+}
+
+/// How JWT findings are judged (see README, "JWT findings").
+#[derive(Args, Clone)]
+struct JwtArgs {
+    /// A JWT whose lifetime (exp - iat, or exp - now) is above this is a long_lifetime finding.
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = scrubd::jwt_settings::parse_max_lifetime)]
+    jwt_max_lifetime: std::time::Duration,
+    /// An `iss` value that becomes an `issuer` label value (repeatable); other issuers are `other`.
+    #[arg(long = "jwt-issuer", value_name = "ISS")]
+    jwt_issuers: Vec<String>,
+    /// A file of weak HMAC keys added to the built-in dictionary (repeatable; the shape of
+    /// patterns/jwt-weak-keys.toml).
+    #[arg(long = "jwt-weak-keys", value_name = "FILE")]
+    jwt_weak_keys: Vec<PathBuf>,
+}
+
+impl JwtArgs {
+    fn settings(&self) -> scrubd::jwt_settings::JwtSettings {
+        scrubd::jwt_settings::JwtSettings {
+            max_lifetime: self.jwt_max_lifetime,
+            issuers: self.jwt_issuers.clone(),
+            weak_keys_files: self.jwt_weak_keys.clone(),
+        }
+    }
 }
 
 #[derive(Args, Clone)]
@@ -104,6 +138,8 @@ struct FilterArgs {
     /// Serve Prometheus metrics (GET /metrics, /healthz) on ADDR while filtering (source `stdin`).
     #[arg(long, value_name = "ADDR")]
     metrics_listen: Option<std::net::SocketAddr>,
+    #[command(flatten)]
+    jwt: JwtArgs,
 }
 
 fn main() {
@@ -163,7 +199,8 @@ fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
 }
 
 fn cmd_filter(a: FilterArgs) -> Result<i32> {
-    let rules = load_rules(&a.rules)?;
+    let policy = a.jwt.settings().policy().map_err(anyhow::Error::msg)?;
+    let rules = load_rules(&a.rules)?.with_jwt_policy(policy);
     let mode = match (a.mode, &a.fingerprint_key_file) {
         (ModeArg::Mask, _) => Mode::Mask,
         (ModeArg::Hash, None) => bail!(
@@ -210,6 +247,11 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
         for (alg, n) in &stats.jwt_by_alg {
             writeln!(err, "scrubd: jwt alg={alg} count={n}")?;
         }
+        // Every finding, zero included: a fixed set, so scripts see a stable shape.
+        for name in scrubd::engine::jwt::Finding::NAMES {
+            let n = stats.jwt_findings.get(name).copied().unwrap_or(0);
+            writeln!(err, "scrubd: jwt finding={name} count={n}")?;
+        }
     }
     Ok(0)
 }
@@ -227,6 +269,7 @@ fn serve_filter_metrics(
         &kinds,
         scrubd::engine::validate::JWT_ALGS,
     ));
+    metrics.register_jwt_issuers(&["stdin"], rules.jwt().issuers().iter().map(String::as_str));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -305,6 +348,10 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
                 return Ok(1);
             }
         }
+        if let Err(e) = config.jwt.policy() {
+            println!("{}: [jwt]: {e}", path.display());
+            return Ok(1);
+        }
         a_rules.rules.extend(config.redact.rules_dirs.clone());
         a_rules.disable.extend(config.redact.disable.clone());
         for w in &config.warnings {
@@ -365,8 +412,24 @@ fn cmd_rules(a: RuleArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn cmd_explain(a: RuleArgs) -> Result<i32> {
-    let scrubber = Scrubber::new(Arc::new(load_rules(&a)?), Mode::Mask);
+/// A JWT's findings for `explain`: names, the weak key's dictionary id, the issuer label.
+fn explain_jwt(r: &scrubd::engine::jwt::Report, rules: &RuleSet) -> String {
+    let names: Vec<&str> = r.findings.iter().map(|f| f.name()).collect();
+    let mut s = format!(
+        " jwt_findings={}",
+        if names.is_empty() { "none".to_string() } else { names.join(",") }
+    );
+    if let Some(k) = r.weak_key {
+        s.push_str(&format!(" weak_key={}", rules.jwt().weak_key_id(k)));
+    }
+    s.push_str(&format!(" issuer={}", rules.jwt().issuer_label(r.issuer)));
+    s
+}
+
+fn cmd_explain(a: ExplainArgs) -> Result<i32> {
+    let policy = a.jwt.settings().policy().map_err(anyhow::Error::msg)?;
+    let rules = load_rules(&a.rules)?.with_jwt_policy(policy);
+    let scrubber = Scrubber::new(Arc::new(rules), Mode::Mask);
     let mut scratch = scrubber.scratch();
     let mut state = StreamState::default();
     let mut out = io::stdout().lock();
@@ -395,13 +458,23 @@ fn cmd_explain(a: RuleArgs) -> Result<i32> {
         let rules = scrubber.rules();
         for f in &findings {
             let alg = f.alg.map(|a| format!(" alg={a}")).unwrap_or_default();
+            let jwt = f.jwt.map(|r| explain_jwt(&r, rules)).unwrap_or_default();
             let key = f
                 .key
                 .map(|(s, e)| format!(" key={:?}", String::from_utf8_lossy(&content[s..e])))
                 .unwrap_or_default();
+            let text = |(s, e): (usize, usize)| String::from_utf8_lossy(&content[s..e]).into_owned();
+            let key = match f.note {
+                scrubd::engine::keyvalue::Note::Bound { placeholder, name, expr } => {
+                    format!(" (`{}` bound to `{}` in {})", text(placeholder), text(name), text(expr))
+                }
+                scrubd::engine::keyvalue::Note::Column => format!("{key} (in a sensitive column of an SQL statement)"),
+                scrubd::engine::keyvalue::Note::Context => format!("{key} (a key that holds a secret in this store's context)"),
+                scrubd::engine::keyvalue::Note::None => key,
+            };
             writeln!(
                 out,
-                "  {}..{} rule={} kind={} ({} bytes){key}{alg}",
+                "  {}..{} rule={} kind={} ({} bytes){key}{alg}{jwt}",
                 f.start,
                 f.end,
                 rules.rules()[f.rule as usize].id,

@@ -5,10 +5,12 @@
 //! the logic, so every path counts the same way and none can forget a counter.
 //!
 //! Metric and label names are an interface operators script alerts against: change them only
-//! deliberately. Label values come only from the config (source and sink names), rule kinds,
-//! JWT `alg` names and [`DROP_REASONS`] — never from log content — and every combination is
-//! registered at 0 up front so alerts see each series before its first increment.
+//! deliberately. Label values come only from the config (source and sink names, allowlisted JWT
+//! issuers), rule kinds, JWT `alg` names, JWT finding names and [`DROP_REASONS`] — never from
+//! log content — and every combination is registered at 0 up front so alerts see each series
+//! before its first increment.
 
+use crate::engine::jwt::{Finding, OTHER_ISSUER};
 use crate::engine::{Hit, RuleSet};
 use std::convert::Infallible;
 use std::io;
@@ -158,6 +160,9 @@ pub struct Totals {
     pub by_kind: std::collections::BTreeMap<String, u64>,
     /// JWTs per header alg (algs with none left out).
     pub jwt_by_alg: std::collections::BTreeMap<String, u64>,
+    /// JWT misconfiguration findings per finding name, all issuers together (every
+    /// occurrence, like `jwt_by_alg`; findings with none left out).
+    pub jwt_findings: std::collections::BTreeMap<&'static str, u64>,
 }
 
 /// Every scrubd metric, in a registry of its own (not the process-global default).
@@ -173,6 +178,8 @@ pub struct Metrics {
     pub redactions: IntCounterVec,
     /// Redacted JWTs, per source and header `alg`.
     pub jwt: IntCounterVec,
+    /// JWT misconfiguration findings, per source, finding and allowlisted issuer (`other`).
+    pub jwt_findings: IntCounterVec,
     /// Lines not passed through as read because a documented policy said so, per source and reason.
     pub dropped_lines: IntCounterVec,
     /// Read errors, per source.
@@ -235,6 +242,11 @@ impl Metrics {
                 &["source", "kind"],
             ),
             jwt: counter("scrubd_jwt_total", "JWTs redacted, by the alg of their header.", &["source", "alg"]),
+            jwt_findings: counter(
+                "scrubd_jwt_findings_total",
+                "Misconfiguration findings of redacted JWTs, by finding and by issuer (allowlisted iss values, else other).",
+                &["source", "finding", "issuer"],
+            ),
             dropped_lines: counter(
                 "scrubd_dropped_lines_total",
                 "Lines not passed through as read because a documented policy replaced or dropped them.",
@@ -309,6 +321,10 @@ impl Metrics {
             for &alg in jwt_algs {
                 m.jwt.with_label_values(&[source, alg]);
             }
+            for finding in Finding::NAMES {
+                m.jwt_findings
+                    .with_label_values(&[source, finding, OTHER_ISSUER]);
+            }
             for &reason in DROP_REASONS {
                 m.dropped_lines.with_label_values(&[source, reason]);
             }
@@ -338,14 +354,32 @@ impl Metrics {
         }
     }
 
+    /// Register the JWT finding series of these allowlisted issuers at 0 (the `other` issuer's
+    /// are registered by [`Metrics::new`]).
+    pub fn register_jwt_issuers<'a>(
+        &self,
+        sources: &[&str],
+        issuers: impl IntoIterator<Item = &'a str>,
+    ) {
+        for issuer in issuers {
+            for &source in sources {
+                for finding in Finding::NAMES {
+                    self.jwt_findings
+                        .with_label_values(&[source, finding, issuer]);
+                }
+            }
+        }
+    }
+
     /// The registry, e.g. to add a component's own collector.
     pub fn registry(&self) -> &Registry {
         &self.registry
     }
 
     /// Count one scrubbed block of `source`: its lines and bytes, the lines replaced for being
-    /// too long, and its hits (lines redacted, redactions per kind, JWTs per alg). The one place
-    /// both `filter` and `run` count, so neither path can forget a counter.
+    /// too long, and its hits (lines redacted, redactions per kind, JWTs per alg, JWT findings per
+    /// finding and issuer). The one place both `filter` and `run` count, so neither path can
+    /// forget a counter.
     fn record_block(
         &self,
         source: &str,
@@ -376,11 +410,25 @@ impl Metrics {
             if let Some(alg) = h.alg {
                 self.jwt.with_label_values(&[source, alg]).inc();
             }
+            if let Some(r) = &h.jwt {
+                let issuer = rules.jwt().issuer_label(r.issuer);
+                for f in r.findings.iter() {
+                    self.jwt_findings
+                        .with_label_values(&[source, f.name(), issuer])
+                        .inc();
+                }
+            }
         }
     }
 
     /// The totals of `source` so far, over the rule kinds `kinds` and the JWT algs `algs`.
-    pub fn totals(&self, source: &str, kinds: &[String], algs: &[&str]) -> Totals {
+    pub fn totals(
+        &self,
+        source: &str,
+        kinds: &[String],
+        algs: &[&str],
+        issuers: &[String],
+    ) -> Totals {
         let mut t = Totals {
             lines: self.lines.with_label_values(&[source]).get(),
             bytes: self.bytes.with_label_values(&[source]).get(),
@@ -402,6 +450,19 @@ impl Metrics {
             let n = self.jwt.with_label_values(&[source, a]).get();
             if n > 0 {
                 t.jwt_by_alg.insert(a.to_string(), n);
+            }
+        }
+        for finding in Finding::NAMES {
+            let n: u64 = std::iter::once(OTHER_ISSUER)
+                .chain(issuers.iter().map(String::as_str))
+                .map(|issuer| {
+                    self.jwt_findings
+                        .with_label_values(&[source, finding, issuer])
+                        .get()
+                })
+                .sum();
+            if n > 0 {
+                t.jwt_findings.insert(finding, n);
             }
         }
         t
@@ -563,6 +624,7 @@ mod tests {
             "scrubd_lines_redacted_total",
             "scrubd_redactions_total",
             "scrubd_jwt_total",
+            "scrubd_jwt_findings_total",
             "scrubd_dropped_lines_total",
             "scrubd_source_errors_total",
             "scrubd_sink_errors_total",
@@ -580,6 +642,8 @@ mod tests {
             r#"scrubd_lines_total{source="web"} 0"#,
             r#"scrubd_redactions_total{kind="aws_access_key",source="app"} 0"#,
             r#"scrubd_jwt_total{alg="other",source="web"} 0"#,
+            r#"scrubd_jwt_findings_total{finding="alg_none",issuer="other",source="app"} 0"#,
+            r#"scrubd_jwt_findings_total{finding="malformed",issuer="other",source="web"} 0"#,
             r#"scrubd_dropped_lines_total{reason="line_too_long",source="app"} 0"#,
             r#"scrubd_sink_errors_total{sink="out"} 0"#,
             r#"scrubd_files_watched{source="app"} 0"#,

@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
-use crate::batch::{split, Batch, FilePosition, Position, Record};
+use crate::batch::{split, Batch, FilePosition, Position, Record, RecordKind};
 use crate::checkpoint::{
     lock_state_dir, CheckpointStore, SinkMark, CHECKPOINT_FILE, CHECKPOINT_TMP_FILE, LOCK_FILE,
 };
@@ -47,7 +47,7 @@ const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// Chunks in flight between stages, per channel.
 const CHANNEL_DEPTH: usize = 8;
 
-/// Build the scrubber the config asks for (rules, mode).
+/// Build the scrubber the config asks for (rules, mode, JWT policy).
 pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
     let rules = crate::rulefiles::load_rules(
         false,
@@ -59,7 +59,8 @@ pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
         None => Mode::Mask,
         Some(path) => crate::rulefiles::key_file_mode(path)?,
     };
-    Ok(Scrubber::new(Arc::new(rules), mode))
+    let jwt = config.jwt.policy().map_err(anyhow::Error::msg)?;
+    Ok(Scrubber::new(Arc::new(rules.with_jwt_policy(jwt)), mode))
 }
 
 /// A scrubbed chunk on its way to a sink.
@@ -156,6 +157,7 @@ async fn run_async(
         let sources: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
         let sinks: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
         let m = Metrics::new(&sources, &sinks, &kinds, JWT_ALGS);
+        m.register_jwt_issuers(&sources, config.jwt.issuers.iter().map(String::as_str));
         for src in &config.sources {
             src.spec.register(&src.name, &m);
         }
@@ -518,6 +520,11 @@ fn scrub_source(mut rx: tokio::sync::mpsc::Receiver<Batch>, ctx: ScrubCtx) {
                 None => states.entry(Arc::clone(key)).or_default(),
             };
             let (out_at, hits_at) = (out.len(), hits.len());
+            // A JWT in an event is judged (expired, lifetime) at the event's time.
+            scr.set_seen_at(match r.kind {
+                RecordKind::Event { timestamp_ms, .. } => Some(timestamp_ms.div_euclid(1000)),
+                RecordKind::Lines => None,
+            });
             s.scrub_block(part, state, scr, &mut out, &mut hits);
             for h in &mut hits[hits_at..] {
                 h.line += lines_before;

@@ -12,6 +12,7 @@
 
 pub mod coverage;
 pub mod examples;
+pub mod jwt;
 pub mod keyvalue;
 pub mod redact;
 pub mod rule;

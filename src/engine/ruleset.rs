@@ -9,6 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::hybrid::dfa::DFA as LazyDfa;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::syntax;
+use std::sync::Arc;
 
 use super::keyvalue::{self, KvScanner, Names, RawNames};
 use super::rule::{self, Rule, Scanner};
@@ -55,10 +56,13 @@ pub struct RuleSet {
     /// The key/value scanner over the name table (used by the key-value rule, if present,
     /// and by the store scanners).
     kv: KvScanner,
-    /// Whether a rule uses the key/value scanner.
+    /// Whether a rule uses the key/value scanner, and which.
     kv_rule: bool,
+    kv_rule_index: Option<u32>,
     /// Rules that must run on every line while a stream carries SQL parameters.
     carry_rules: Vec<u32>,
+    /// How JWTs are judged (weak-key dictionary, bounds, issuer allowlist).
+    jwt: Arc<super::jwt::Policy>,
 }
 
 /// Finds every keyword occurrence of a block — what the overlapping, ASCII-case-insensitive
@@ -407,8 +411,21 @@ impl RuleSet {
             patterns,
             kv,
             kv_rule,
+            kv_rule_index: kv_rules.first().map(|&i| i as u32),
             carry_rules,
+            jwt: super::jwt::Policy::builtin(),
         })
+    }
+
+    /// The same rules, judging JWTs by `policy` instead of the built-in one.
+    pub fn with_jwt_policy(mut self, policy: Arc<super::jwt::Policy>) -> Self {
+        self.jwt = policy;
+        self
+    }
+
+    /// How JWTs are judged.
+    pub fn jwt(&self) -> &super::jwt::Policy {
+        &self.jwt
     }
 
     /// The key/value scanner, if a rule uses it.
@@ -428,6 +445,11 @@ impl RuleSet {
             .kinds()
             .get(kind as usize)
             .map_or("rule kind", String::as_str)
+    }
+
+    /// Index of the key-value rule, if present.
+    pub(crate) fn kv_rule(&self) -> Option<u32> {
+        self.kv_rule_index
     }
 
     pub(crate) fn carry_rules(&self) -> &[u32] {

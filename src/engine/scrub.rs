@@ -14,6 +14,7 @@
 
 use regex::bytes::CaptureLocations;
 
+use super::jwt::{JwtCache, Report};
 use super::keyvalue::{Decision, KvScratch, KvSpan};
 use super::redact::Mode;
 use super::rule::{Matcher, Scanner};
@@ -35,6 +36,8 @@ pub struct Hit {
     pub end: usize,
     /// For JWTs, the header's normalised `alg`.
     pub alg: Option<&'static str>,
+    /// For JWTs, what the token says about its issuer's configuration (no token text).
+    pub jwt: Option<Report>,
     /// In hash mode, the fingerprint written into the placeholder.
     pub fingerprint: Option<[u8; 12]>,
     /// A continuation line of a multi-line block (a PEM body line after the first).
@@ -47,6 +50,8 @@ pub struct Hit {
 pub struct StreamState {
     block: Option<OpenBlock>,
     pub(crate) sql: super::stores::sql::SqlCarry,
+    /// A sensitive name whose value a following line prints (YAML lists).
+    lines: Option<super::keyvalue::lines::LineCarry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +64,7 @@ impl StreamState {
     /// Whether state is carried to the next line (an open block, pending SQL parameters):
     /// the next lines must be scrubbed in order with this state.
     pub fn in_block(&self) -> bool {
-        self.block.is_some() || self.sql.active()
+        self.block.is_some() || self.sql.active() || self.lines.is_some()
     }
 }
 
@@ -89,6 +94,21 @@ pub struct Scratch {
     settle_segs: Vec<(usize, usize, usize)>,
     /// A multi-line block's end marker found on the line that opened it: (rule, range).
     block_end: Option<(u32, usize, usize)>,
+    /// Recent JWT analyses, and when the lines being scrubbed were seen.
+    jwt: JwtCache,
+}
+
+impl Scratch {
+    /// When the lines scrubbed next were read or logged (Unix seconds), which JWTs' `expired`
+    /// and `long_lifetime` are judged against; `None` (the default): the wall clock.
+    pub fn set_seen_at(&mut self, unix_secs: Option<i64>) {
+        self.jwt.set_seen_at(unix_secs);
+    }
+
+    /// This worker's cache of JWT analyses.
+    pub fn jwt_cache(&self) -> &JwtCache {
+        &self.jwt
+    }
 }
 
 const GATE_UNKNOWN: u8 = 0;
@@ -103,8 +123,11 @@ struct Span {
     kind: u16,
     priority: i32,
     alg: Option<&'static str>,
+    jwt: Option<Report>,
     /// For the key/value scanner: the key the value sits under.
     key: Option<(u32, u32)>,
+    /// For the store grammars: what made the value secret.
+    note: super::keyvalue::Note,
 }
 
 /// A validated match of one rule, before merging; what `scrubd explain` shows.
@@ -115,8 +138,11 @@ pub struct Finding {
     pub start: usize,
     pub end: usize,
     pub alg: Option<&'static str>,
+    pub jwt: Option<Report>,
     /// The key the secret sits under, when a scanner read one.
     pub key: Option<(usize, usize)>,
+    /// What made the value secret beyond its key (store grammars).
+    pub note: super::keyvalue::Note,
 }
 
 /// Scrubs lines with a shared [`RuleSet`]. Cheap to clone; one per worker thread.
@@ -174,6 +200,7 @@ impl Scrubber {
             settle_text: Vec::new(),
             settle_segs: Vec::new(),
             block_end: None,
+            jwt: self.rules.jwt().cache(),
         }
     }
 
@@ -338,7 +365,9 @@ impl Scrubber {
                 start: s.start,
                 end: s.end,
                 alg: s.alg,
+                jwt: s.jwt,
                 key: s.key.map(|(a, b)| (a as usize, b as usize)),
+                note: s.note,
             })
             .collect()
     }
@@ -439,11 +468,43 @@ impl Scrubber {
 
     /// Run the chosen rules over `line`, pushing validated spans. With a `state`, a rule with a
     /// `block` whose end is not on this line opens the block.
-    fn find_spans(&self, line: &[u8], state: Option<&mut StreamState>, scratch: &mut Scratch) {
+    fn find_spans(&self, line: &[u8], mut state: Option<&mut StreamState>, scratch: &mut Scratch) {
+        // A value the line before announced (`- --api-key` then `- <value>`).
+        if let (Some(st), Some(kv_rule)) = (state.as_deref_mut(), self.rules.kv_rule()) {
+            if let Some(carry) = st.lines.take() {
+                let (value, waiting) = carry.apply(line);
+                st.lines = waiting;
+                if let Some((s, e, class)) = value {
+                    let span = Span {
+                        start: s,
+                        end: e,
+                        rule: kv_rule,
+                        kind: self.rules.scanner_kind_id(kv_rule as usize, class.kind),
+                        priority: self.rules.rules()[kv_rule as usize].priority,
+                        alg: None,
+                        jwt: None,
+                        key: None,
+                        note: Default::default(),
+                    };
+                    push_clipped(line, span, &[], &mut scratch.spans);
+                }
+            }
+        }
         if scratch.chosen.is_empty() {
             return;
         }
-        self.run_rules(line, state, scratch);
+        // Any keyword line may announce a carry (`- mysqladmin` names no key, only a command).
+        let announce = state.is_some();
+        self.run_rules(line, state.as_deref_mut(), scratch);
+        if announce {
+            if let (Some(st), Some(kv)) = (state, self.rules.kv()) {
+                // A new announcement replaces a pending one; a keyword line that announces
+                // nothing (`- -uroot` among the items) leaves it waiting.
+                if let Some(carry) = super::keyvalue::lines::LineCarry::detect(kv.names(), line) {
+                    st.lines = Some(carry);
+                }
+            }
+        }
         if !scratch.spans.is_empty() {
             propagate(line, &mut scratch.spans, &scratch.placeholders);
         }
@@ -540,7 +601,7 @@ impl Scrubber {
                         (s, e),
                         key,
                         ri,
-                        (&mut scratch.spans, &scratch.placeholders),
+                        (&mut scratch.spans, &scratch.placeholders, &mut scratch.jwt),
                     ),
                     Some((values, groups)) => {
                         for caps in values.captures_iter(&line[s..e]) {
@@ -551,7 +612,7 @@ impl Scrubber {
                                     span,
                                     key,
                                     ri,
-                                    (&mut scratch.spans, &scratch.placeholders),
+                                    (&mut scratch.spans, &scratch.placeholders, &mut scratch.jwt),
                                 );
                             }
                         }
@@ -653,7 +714,9 @@ impl Scrubber {
                 kind: self.rules.scanner_kind_id(ri, k.kind),
                 priority,
                 alg: None,
+                jwt: None,
                 key: Some((k.key.0 as u32, k.key.1 as u32)),
+                note: k.note,
             };
             push_clipped(line, span, &scratch.placeholders, &mut scratch.spans);
         }
@@ -706,7 +769,7 @@ impl Scrubber {
         (s, e): (usize, usize),
         key: Option<&[u8]>,
         ri: usize,
-        (spans, placeholders): (&mut Vec<Span>, &[(usize, usize)]),
+        (spans, placeholders, jwt): (&mut Vec<Span>, &[(usize, usize)], &mut JwtCache),
     ) {
         if s == e {
             return;
@@ -716,9 +779,18 @@ impl Scrubber {
         else {
             return;
         };
+        if rule.validator == super::validate::Validator::None
+            && super::validate::is_elided(&line[s..e])
+        {
+            return;
+        }
         if line[s..e].starts_with(b"[REDACTED") {
             return;
         }
+        let names = self.rules.kv_or_builtin().map(|kv| kv.names());
+        let jwt = alg
+            .zip(names)
+            .map(|(alg, names)| self.rules.jwt().analyze(&line[s..e], alg, names, jwt));
         let span = Span {
             start: s,
             end: e,
@@ -726,7 +798,9 @@ impl Scrubber {
             kind: self.rules.kind_id(ri, key),
             priority: rule.priority,
             alg,
+            jwt,
             key: None,
+            note: Default::default(),
         };
         push_clipped(line, span, placeholders, spans);
     }
@@ -763,7 +837,9 @@ impl Scrubber {
                 kind: self.rules.kind_id(ri, None),
                 priority: rule.priority,
                 alg: None,
+                jwt: None,
                 key: None,
+                note: Default::default(),
             });
         }
         let first = open.lines == 0;
@@ -884,6 +960,7 @@ impl Scrubber {
                     merged.priority = s.priority;
                 }
                 merged.alg = merged.alg.or(s.alg);
+                merged.jwt = merged.jwt.or(s.jwt);
                 j += 1;
             }
             out.extend_from_slice(&line[copied..merged.start]);
@@ -899,6 +976,7 @@ impl Scrubber {
                 start: merged.start,
                 end: merged.end,
                 alg: merged.alg,
+                jwt: merged.jwt,
                 fingerprint,
                 continued,
             });

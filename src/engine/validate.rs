@@ -85,6 +85,33 @@ impl Validator {
     }
 }
 
+/// A token-format match that is a documentation stand-in, not a credential:
+/// `AKIAXXXXXXXXXXXXXXXX`, `sk_live_****************`, a PEM body of `\n...\n`. Either a run
+/// of 8+ filler characters (`X`, `x`, `*`, `.`, `#`, `0`), or fewer than 4 letters and digits
+/// once escape letters are set aside. A generated credential has neither.
+pub fn is_elided(v: &[u8]) -> bool {
+    let mut run = 0;
+    let mut prev = 0u8;
+    for &b in v {
+        run = if b == prev { run + 1 } else { 1 };
+        prev = b;
+        if run >= 8 && matches!(b, b'X' | b'x' | b'*' | b'.' | b'#' | b'0') {
+            return true;
+        }
+    }
+    let mut alnum = 0;
+    let mut i = 0;
+    while i < v.len() {
+        if v[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        alnum += usize::from(v[i].is_ascii_alphanumeric());
+        i += 1;
+    }
+    alnum < 4
+}
+
 /// The JWT `alg` values counted by name; anything else is `other`.
 pub const JWT_ALGS: &[&str] = &[
     "none", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
@@ -332,5 +359,29 @@ mod tests {
     fn basic_auth_needs_colon() {
         assert!(basic_auth(b"dXNlcjpwYXNz")); // user:pass
         assert!(!basic_auth(b"authentication"));
+    }
+}
+
+#[cfg(test)]
+mod elided_tests {
+    use super::is_elided;
+
+    #[test]
+    fn stand_ins_are_elided_credentials_are_not() {
+        for v in [
+            "AKIAXXXXXXXXXXXXXXXX",
+            "sk_live_****************",
+            "\\n...\\n",
+            "...",
+        ] {
+            assert!(is_elided(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "\\nMIIEvQIBADANBgkqhkiG9w0B\\n",
+            "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+        ] {
+            assert!(!is_elided(v.as_bytes()), "{v}");
+        }
     }
 }

@@ -2,8 +2,9 @@
 //! Metric Format (EMF) JSON lines, which CloudWatch turns into metrics without any API call.
 //! The same alerts as the daemon's Prometheus rules become CloudWatch alarms on them.
 //!
-//! Dimension values are the function name, rule kinds, JWT algs, API names, outcomes and fixed
-//! reasons: never anything taken from log content.
+//! Dimension values are the function name, rule kinds, JWT algs, JWT finding names, allowlisted
+//! JWT issuers (from the settings), API names, outcomes and fixed reasons: never anything taken
+//! from log content.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,6 +21,10 @@ pub struct Counts {
     pub oversize_lines: u64,
     pub redactions: BTreeMap<String, u64>,
     pub jwt: BTreeMap<&'static str, u64>,
+    /// JWT findings by (finding, issuer label: an allowlisted `iss` or `other`).
+    pub jwt_findings: BTreeMap<(&'static str, String), u64>,
+    /// Whether an issuer allowlist is configured (then findings also go out by issuer).
+    pub jwt_issuers: bool,
     /// Subscription events: received, accepted by PutLogEvents, refused by it (too old, too
     /// new, expired), split because longer than one event may be, skipped (already accepted
     /// by an earlier attempt at the same event, or from scrubd's own output group).
@@ -64,7 +69,17 @@ impl Counts {
             if let Some(alg) = h.alg {
                 *self.jwt.entry(alg).or_default() += 1;
             }
+            if let Some(r) = &h.jwt {
+                let issuer = rules.jwt().issuer_label(r.issuer);
+                for f in r.findings.iter() {
+                    *self
+                        .jwt_findings
+                        .entry((f.name(), issuer.to_string()))
+                        .or_default() += 1;
+                }
+            }
         }
+        self.jwt_issuers = !rules.jwt().issuers().is_empty();
     }
 
     pub fn records_failed_total(&self) -> u64 {
@@ -117,6 +132,34 @@ impl Counts {
                 &[("FunctionName", function), ("Alg", alg)],
                 &[],
                 &[("Jwts", *n)],
+            );
+        }
+        let mut by_finding: BTreeMap<&str, u64> = BTreeMap::new();
+        for ((finding, _), n) in &self.jwt_findings {
+            *by_finding.entry(finding).or_default() += n;
+        }
+        for (finding, n) in &by_finding {
+            line(
+                &mut out,
+                namespace,
+                timestamp_ms,
+                &[("FunctionName", function), ("Finding", finding)],
+                &[],
+                &[("JwtFindings", *n)],
+            );
+        }
+        for ((finding, issuer), n) in self.jwt_findings.iter().filter(|_| self.jwt_issuers) {
+            line(
+                &mut out,
+                namespace,
+                timestamp_ms,
+                &[
+                    ("FunctionName", function),
+                    ("Finding", finding),
+                    ("Issuer", issuer),
+                ],
+                &[],
+                &[("JwtFindings", *n)],
             );
         }
         for (reason, n) in &self.records_failed {
@@ -231,5 +274,31 @@ mod tests {
         assert_eq!(docs[1]["Kind"], "jwt");
         assert_eq!(docs[2]["Alg"], "none");
         assert_eq!(docs[4]["Outcome"], "throttled");
+    }
+
+    #[test]
+    fn jwt_findings_go_out_by_finding_and_with_an_allowlist_by_issuer() {
+        let mut c = Counts::default();
+        c.jwt_findings.insert(("alg_none", "other".into()), 2);
+        c.jwt_findings
+            .insert(("alg_none", "https://auth.example.com/".into()), 1);
+        let docs = |c: &Counts| -> Vec<serde_json::Value> {
+            c.emf("scrubd", "fn", "subscription", 1)
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .filter(|d: &serde_json::Value| d.get("JwtFindings").is_some())
+                .collect()
+        };
+        let d = docs(&c);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0]["Finding"].as_str(), d[0]["JwtFindings"].as_u64()),
+            (Some("alg_none"), Some(3))
+        );
+        c.jwt_issuers = true;
+        let d = docs(&c);
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert_eq!(d[1]["Issuer"], "https://auth.example.com/");
+        assert_eq!(d[2]["Issuer"], "other");
     }
 }

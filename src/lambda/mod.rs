@@ -112,8 +112,12 @@ async fn init() -> Result<Handler> {
         std::env::var("AWS_LAMBDA_LOG_GROUP_NAME")
             .unwrap_or_else(|_| format!("/aws/lambda/{function}")),
     );
+    let jwt = settings
+        .jwt
+        .policy()
+        .map_err(|e| anyhow::anyhow!("SCRUBD_JWT_*: {e}"))?;
     let core = Core::new(
-        Scrubber::new(Arc::new(rules), mode),
+        Scrubber::new(Arc::new(rules.with_jwt_policy(jwt)), mode),
         settings.max_line_bytes,
     );
     tracing_init();

@@ -17,6 +17,9 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("SCRUBD_FIREHOSE_OUTPUT", "lines (default: sanitized messages, one per line) or cloudwatch (the JSON envelope, gzipped)"),
     ("SCRUBD_METRICS_NAMESPACE", "CloudWatch namespace of the Embedded Metric Format lines (default scrubd)"),
     ("SCRUBD_LOG", "log filter for scrubd's own logs on stderr (default info)"),
+    ("SCRUBD_JWT_MAX_LIFETIME", "JWT lifetime above which a token is a long_lifetime finding (default 24h)"),
+    ("SCRUBD_JWT_ISSUERS", "JWT iss values that become Issuer dimension values, separated by ','"),
+    ("SCRUBD_JWT_WEAK_KEYS_FILES", "weak HMAC key files added to the built-in dictionary, separated by ':'"),
 ];
 
 /// What Firehose records holding CloudWatch Logs payloads become.
@@ -40,6 +43,7 @@ pub struct Settings {
     pub max_line_bytes: usize,
     pub firehose_output: FirehoseOutput,
     pub namespace: String,
+    pub jwt: crate::jwt_settings::JwtSettings,
 }
 
 /// A bad setting: the variable, and what is wrong with it (never a secret: key material is
@@ -163,6 +167,32 @@ impl Settings {
                 "not a CloudWatch namespace (1-255 printable characters)",
             ));
         }
+        let mut jwt = crate::jwt_settings::JwtSettings::default();
+        if let Some(v) = get("SCRUBD_JWT_MAX_LIFETIME") {
+            jwt.max_lifetime = crate::jwt_settings::parse_max_lifetime(v)
+                .map_err(|e| err("SCRUBD_JWT_MAX_LIFETIME", e))?;
+        }
+        for iss in get("SCRUBD_JWT_ISSUERS")
+            .into_iter()
+            .flat_map(|v| v.split(','))
+        {
+            let iss = iss.trim();
+            if iss.is_empty() || jwt.issuers.iter().any(|i| i == iss) {
+                return Err(err(
+                    "SCRUBD_JWT_ISSUERS",
+                    "an issuer is empty or listed twice",
+                ));
+            }
+            jwt.issuers.push(iss.to_string());
+        }
+        jwt.weak_keys_files = get("SCRUBD_JWT_WEAK_KEYS_FILES")
+            .map(|v| {
+                v.split(':')
+                    .filter(|f| !f.is_empty())
+                    .map(PathBuf::from)
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Settings {
             destination_group,
             fingerprint_key_file,
@@ -171,6 +201,7 @@ impl Settings {
             max_line_bytes,
             firehose_output,
             namespace,
+            jwt,
         })
     }
 }
@@ -184,6 +215,26 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn jwt_settings_are_read() {
+        let s = Settings::from_env(env(&[
+            ("SCRUBD_JWT_MAX_LIFETIME", "2h"),
+            ("SCRUBD_JWT_ISSUERS", "https://auth.example.com/, orders"),
+            (
+                "SCRUBD_JWT_WEAK_KEYS_FILES",
+                "/opt/scrubd/a.toml:/opt/scrubd/b.toml",
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(s.jwt.max_lifetime, std::time::Duration::from_secs(7200));
+        assert_eq!(s.jwt.issuers, ["https://auth.example.com/", "orders"]);
+        assert_eq!(s.jwt.weak_keys_files.len(), 2);
+        let e = Settings::from_env(env(&[("SCRUBD_JWT_MAX_LIFETIME", "soon")])).unwrap_err();
+        assert_eq!(e.var, "SCRUBD_JWT_MAX_LIFETIME");
+        let e = Settings::from_env(env(&[("SCRUBD_JWT_ISSUERS", "a,a")])).unwrap_err();
+        assert_eq!(e.var, "SCRUBD_JWT_ISSUERS");
     }
 
     #[test]

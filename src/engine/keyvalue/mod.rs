@@ -21,6 +21,7 @@
 //! Nothing here allocates per line: the scratch ([`KvScratch`]) is reused.
 
 pub mod lexer;
+pub mod lines;
 pub mod names;
 
 use lexer::{Lexer, Quote};
@@ -140,6 +141,26 @@ pub struct KvSpan {
     /// The key it sits under (byte range in the line).
     pub key: (usize, usize),
     pub syntax: Syntax,
+    /// What made the value secret beyond its key, for `scrubd explain`.
+    pub note: Note,
+}
+
+/// Why a store grammar read a value as secret (byte ranges in the line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Note {
+    #[default]
+    None,
+    /// Expression placeholder `placeholder` bound to attribute `name` in the expression
+    /// under key `expr`.
+    Bound {
+        placeholder: (usize, usize),
+        name: (usize, usize),
+        expr: (usize, usize),
+    },
+    /// A statement parameter or literal in a sensitive column.
+    Column,
+    /// A key that holds a secret in this store's context (SSM SecureString, …).
+    Context,
 }
 
 /// What the scanner decided about one key, for `scrubd explain`.
@@ -293,9 +314,13 @@ impl KvScanner {
             // `{"name": "DB_PASSWORD", "value": "…"}`, `<add key="ApiKey" value="…"/>`: the
             // sensitive name is a value; its secret is the sibling `value`.
             if let Some((from, field)) = name_field_string(line, ks2, ke2) {
-                let got = match value_field_after(line, from)
-                    .or_else(|| value_field_before(line, field))
-                {
+                // A value attribute wins over the element's text (`<x value="…" name="pw">t</x>`).
+                let after = value_field_after(line, from);
+                let sibling = match after {
+                    Some(Sibling::Content(_)) | None => value_field_before(line, field).or(after),
+                    key => key,
+                };
+                let got = match sibling {
                     Some(Sibling::Key(vs, ve)) => {
                         let saved = std::mem::take(&mut sc.lexer);
                         sc.lexer.feed(line, vs);
@@ -359,6 +384,7 @@ impl KvScanner {
         }
         sc.occurrences.sort_unstable();
         sc.lexer.reset();
+        let before = cx.out.len();
         let class = KeyClass {
             kind: RULE_KIND,
             password: false,
@@ -377,6 +403,9 @@ impl KvScanner {
             }
         }
         sc.occurrences = occurrences;
+        for sp in &mut cx.out[before..] {
+            sp.note = Note::Context;
+        }
     }
 
     /// Read given keys (byte ranges of `line`, in order) as sensitive keys of the given classes
@@ -385,7 +414,7 @@ impl KvScanner {
     pub(crate) fn scan_keys(
         &self,
         line: &[u8],
-        keys: &[(usize, usize, KeyClass)],
+        keys: &[(usize, usize, KeyClass, Note)],
         sc: &mut KvScratch,
         out: &mut Vec<KvSpan>,
     ) {
@@ -396,13 +425,17 @@ impl KvScanner {
         };
         sc.lexer.reset();
         let mut taken_until = 0;
-        for &(ks, ke, class) in keys {
+        for &(ks, ke, class, note) in keys {
             if ks < taken_until || ks < sc.lexer.pos() {
                 continue;
             }
             sc.lexer.feed(line, ks);
+            let before = cx.out.len();
             if let Some(end) = self.key_value(&mut cx, sc, (ks, ke), 0, class, false) {
                 taken_until = taken_until.max(end);
+            }
+            for sp in &mut cx.out[before..] {
+                sp.note = note;
             }
         }
     }
@@ -513,6 +546,7 @@ impl KvScanner {
                                     kind: c.kind,
                                     key: (at, at),
                                     syntax: Syntax::Container,
+                                    note: Note::None,
                                 });
                             }
                         }
@@ -529,6 +563,7 @@ impl KvScanner {
                                     kind: c.kind,
                                     key: (at, at),
                                     syntax: Syntax::Container,
+                                    note: Note::None,
                                 });
                             }
                         }
@@ -869,8 +904,9 @@ impl KvScanner {
                     });
                     return None;
                 }
-                if !list && is_assignment(&line[cs..ce]) {
-                    // `auth: token_count=5`: the value is the next key/value pair.
+                if !list && line[v - 1] != b'=' && is_assignment(&line[cs..ce]) {
+                    // `auth: token_count=5`: the value is the next key/value pair (after
+                    // `k=`, glued, `x=y` is the value itself: `api_key=Aa00=x`).
                     cx.decide(Decision {
                         key,
                         verdict,
@@ -880,6 +916,13 @@ impl KvScanner {
                     });
                     return None;
                 }
+                // `login_password: battery winter 63 (from form)`: a pass phrase in prose
+                // position runs over a few words, unless the first is the prose's own.
+                let ce = if class.password && strict && shape == Shape::Word {
+                    phrase_end(line, cs, ce)
+                } else {
+                    ce
+                };
                 self.judge_push(
                     cx,
                     (cs, ce),
@@ -954,6 +997,8 @@ impl KvScanner {
             } else {
                 Err(Keep::NotGenerated)
             }
+        } else if names_itself(&cx.line[s..e], &cx.line[key.0..key.1]) {
+            Err(Keep::Code)
         } else {
             judge(&cx.line[s..e], class.password, strict, next)
         };
@@ -973,6 +1018,7 @@ impl KvScanner {
             kind: class.kind,
             key,
             syntax,
+            note: Note::None,
         });
         Some(e)
     }
@@ -1011,6 +1057,7 @@ impl KvScanner {
                             kind: c.kind,
                             key: inner_key,
                             syntax: Syntax::Container,
+                            note: Note::None,
                         });
                         return Some(end);
                     }
@@ -1053,6 +1100,7 @@ impl KvScanner {
                                 kind: c.kind,
                                 key: inner_key,
                                 syntax: Syntax::Container,
+                                note: Note::None,
                             });
                         }
                         i = end;
@@ -1091,6 +1139,7 @@ impl KvScanner {
                                     kind: c.kind,
                                     key: inner_key,
                                     syntax: Syntax::Container,
+                                    note: Note::None,
                                 });
                             }
                         }
@@ -1135,6 +1184,7 @@ impl KvScanner {
                                 kind: c.kind,
                                 key: inner_key,
                                 syntax: Syntax::Container,
+                                note: Note::None,
                             });
                         }
                     }
@@ -1238,6 +1288,7 @@ impl KvScanner {
                         kind: class.kind,
                         key,
                         syntax: Syntax::Prose,
+                        note: Note::None,
                     });
                     cx.decide(Decision {
                         key,
@@ -1302,6 +1353,7 @@ impl KvScanner {
                     kind: class.kind,
                     key,
                     syntax: Syntax::Prose,
+                    note: Note::None,
                 });
                 cx.decide(Decision {
                     key,
@@ -1469,6 +1521,49 @@ fn typed_assignment(line: &[u8], p: usize) -> Option<usize> {
     matches!(op, Op::Equals | Op::Walrus).then_some(i + op.len())
 }
 
+/// End of a pass phrase starting with the word `cs..ce`: up to five words, stopping at `(`,
+/// `,`, `;`, ` - ` or the line's end, when the first word is not a prose word (`changed`,
+/// `too`, `reset`…) and the phrase is not plain words.
+fn phrase_end(line: &[u8], cs: usize, ce: usize) -> usize {
+    let first = &line[cs..ce];
+    if !is_wordy(first)
+        || STOPWORDS.iter().any(|s| first.eq_ignore_ascii_case(s))
+        || NON_VALUES.iter().any(|s| first.eq_ignore_ascii_case(s))
+    {
+        return ce;
+    }
+    let mut end = ce;
+    let mut i = ce;
+    for _ in 0..4 {
+        if line.get(i) != Some(&b' ') {
+            break;
+        }
+        let ws = i + 1;
+        let we = line[ws..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(line.len(), |p| ws + p);
+        let w = &line[ws..we];
+        if w.is_empty()
+            || w.iter()
+                .any(|b| matches!(b, b'(' | b',' | b';' | b'"' | b'\'' | b'=' | b':'))
+            || w == b"-"
+        {
+            break;
+        }
+        end = we;
+        i = we;
+    }
+    let phrase = &line[cs..end];
+    let stops_cleanly =
+        end == line.len() || line[end..].starts_with(b" (") || line[end..].starts_with(b" -");
+    if stops_cleanly && !is_wordy(phrase) && phrase.iter().any(u8::is_ascii_digit) {
+        end
+    } else {
+        ce
+    }
+}
+
 /// Where an unquoted value can end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {
@@ -1558,7 +1653,7 @@ fn call_name_len(v: &[u8]) -> Option<usize> {
         .iter()
         .take(64)
         .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'.'))?;
-    (v.get(n) == Some(&b'(')).then_some(n)
+    (v.get(n) == Some(&b'(') && name_like(&v[..n])).then_some(n)
 }
 
 /// Words that follow a credential noun in prose without being the credential.
@@ -1874,8 +1969,8 @@ fn bare_key_is_not_a_key(line: &[u8], (ks, ke): (usize, usize), op: Op) -> bool 
     false
 }
 
-/// A quote token at `v`: a quote character (after optional backslashes and a Python string
-/// prefix), or an opaque spelling.
+/// A quote token at `v`: a quote character (after optional backslashes and a string prefix:
+/// Python `b r u f`, C# `@` verbatim and `$` interpolated), or an opaque spelling.
 #[derive(Debug, Clone, Copy)]
 enum QuoteTok {
     /// The raw quote character is at `at`.
@@ -1894,9 +1989,12 @@ fn quote_at(line: &[u8], v: usize) -> Option<QuoteTok> {
     }
     let mut p = 0;
     while p < 2
-        && rest
-            .get(p)
-            .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'b' | b'u' | b'r' | b'f'))
+        && rest.get(p).is_some_and(|b| {
+            matches!(
+                b.to_ascii_lowercase(),
+                b'b' | b'u' | b'r' | b'f' | b'@' | b'$'
+            )
+        })
     {
         p += 1;
     }
@@ -2134,8 +2232,19 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
             b'>' => {
                 // The start tag ended: a `<value>` child, or the element's text.
                 let rest = &line[i + 1..];
-                if rest.starts_with(b"<value>") {
-                    return Some(Sibling::Key(i + 2, i + 7));
+                // `<value>` or a namespaced `<ns0:value>` child
+                if let Some(v) = rest.strip_prefix(b"<") {
+                    let n = v
+                        .iter()
+                        .take(24)
+                        .take_while(|b| {
+                            b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-')
+                        })
+                        .count();
+                    let local = v[..n].rsplit(|&b| b == b':').next().unwrap_or(&v[..n]);
+                    if local.eq_ignore_ascii_case(b"value") && v.get(n) == Some(&b'>') {
+                        return Some(Sibling::Key(i + 2 + n - local.len(), i + 2 + n));
+                    }
                 }
                 let self_closing = i > 0 && line[i - 1] == b'/';
                 if !self_closing && rest.first().is_some_and(|&c| c != b'<') {
@@ -2143,6 +2252,10 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
                 }
                 return None;
             }
+            b'"' | b'\'' => match memchr::memchr(b, &line[i + 1..end]) {
+                Some(q) => i += q + 2,
+                None => return None,
+            },
             b'}' | b']' | b')' | b'<' => return None,
             _ if b.is_ascii_alphabetic()
                 && (i == 0 || !(line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_')) =>
@@ -2173,6 +2286,11 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
     while i > start {
         let b = line[i - 1];
         match b {
+            // A quoted string is skipped whole: brackets inside a value do not end the tag.
+            b'"' | b'\'' => match memchr::memrchr(b, &line[start..i - 1]) {
+                Some(q) => i = start + q,
+                None => return None,
+            },
             b'{' | b'[' | b'(' | b'<' | b'>' | b'}' => return None,
             _ if b.is_ascii_alphanumeric() || b == b'_' => {
                 let e = i;
@@ -2364,7 +2482,10 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
     if NON_VALUES.iter().any(|n| v.eq_ignore_ascii_case(n)) {
         return Err(Keep::NonValue);
     }
-    if matches!(next, Some(b'(')) || v.ends_with(b"()") || is_code(v) {
+    if matches!(next, Some(b'('))
+        || (v.ends_with(b"()") && call_name_len(v) == Some(v.len() - 2))
+        || is_code(v)
+    {
         return Err(Keep::Code);
     }
     if v.iter().all(u8::is_ascii_digit) && v.len() < 6 {
@@ -2621,7 +2742,11 @@ fn is_url_without_userinfo(v: &[u8]) -> bool {
         || !v[..i]
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+        || !name_like(&v[..i])
+        || !(v[..i].iter().all(|b| !b.is_ascii_lowercase())
+            || v[..i].iter().all(|b| !b.is_ascii_uppercase()))
     {
+        // Schemes are words in one case (`https`, `mongodb+srv`, `S3`).
         return false;
     }
     let authority_end = v[i + 3..]
@@ -2632,6 +2757,9 @@ fn is_url_without_userinfo(v: &[u8]) -> bool {
 }
 
 fn is_path(v: &[u8]) -> bool {
+    if is_relative_word_path(v) {
+        return true;
+    }
     let starts = v.starts_with(b"/")
         || v.starts_with(b"./")
         || v.starts_with(b"~/")
@@ -2650,6 +2778,22 @@ fn is_path(v: &[u8]) -> bool {
         .any(|seg| seg.len() >= 16 && looks_generated(seg))
 }
 
+/// `some/dir/a/file.pem`, `certs/prod/client-key.pem`: a relative path of plain lowercase
+/// names (a generated token with slashes mixes case and digits).
+fn is_relative_word_path(v: &[u8]) -> bool {
+    v.iter().filter(|&&b| b == b'/').count() >= 2
+        && v.split(|&b| b == b'/').all(|seg| {
+            !seg.is_empty()
+                && seg.len() <= 32
+                && seg.iter().any(u8::is_ascii_lowercase)
+                && seg.iter().all(|&b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+                })
+                && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 4
+                && !looks_generated(seg)
+        })
+}
+
 fn is_email(v: &[u8]) -> bool {
     let Some(at) = memchr::memchr(b'@', v) else {
         return false;
@@ -2662,6 +2806,12 @@ fn is_email(v: &[u8]) -> bool {
         && v[at + 1..]
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+        && v[at + 1..]
+            .split(|&b| b == b'.')
+            .all(|label| !label.is_empty())
+        && v.rsplit(|&b| b == b'.')
+            .next()
+            .is_some_and(|tld| tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic))
 }
 
 fn is_date(v: &[u8]) -> bool {
@@ -2685,12 +2835,46 @@ fn is_dotted_name(v: &[u8]) -> bool {
             .all(|seg| !seg.is_empty() && seg.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_'))
 }
 
+/// `apiKey: this.apiKey,`, `password = settings.PASSWORD`, `BlindKeySignatures =
+/// Ed25519.BlindKeySignatures`: a member access whose last name is the key itself refers to
+/// where the value lives (code, config templates), it is not the value.
+fn names_itself(value: &[u8], key: &[u8]) -> bool {
+    let v = value.trim_ascii();
+    let v = v
+        .strip_suffix(b",")
+        .or_else(|| v.strip_suffix(b";"))
+        .unwrap_or(v);
+    let Some(dot) = memchr::memrchr(b'.', v) else {
+        return false;
+    };
+    let chain_ok = dot > 0
+        && dot + 1 < v.len()
+        && !v[0].is_ascii_digit()
+        && v.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
+        && memchr::memmem::find(v, b"..").is_none();
+    let canon = |s: &[u8]| -> Vec<u8> {
+        s.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+            .collect()
+    };
+    let key = key.rsplit(|&b| b == b'.').next().unwrap_or(key);
+    chain_ok && !key.is_empty() && canon(&v[dot + 1..]) == canon(key)
+}
+
 /// `new AWS.SharedIniFileCredentials(…)`, `os.environ.get("X")`, `await getToken()`: code.
 fn is_code(v: &[u8]) -> bool {
     let v = v
-        .strip_prefix(b"new ")
-        .or_else(|| v.strip_prefix(b"await "))
+        .strip_suffix(b",")
+        .or_else(|| v.strip_suffix(b";"))
         .unwrap_or(v);
+    if let Some(call) = v.strip_prefix(b"new ") {
+        // A constructor call, whatever follows its `(` (the value may stop at a space inside).
+        return call_name_len(call)
+            .is_some_and(|n| n > 0 && (call[0].is_ascii_uppercase() || call[..n].contains(&b'.')));
+    }
+    let v = v.strip_prefix(b"await ").unwrap_or(v);
     call_name_len(v).is_some_and(|n| {
         n > 0 && v[..n].iter().any(|b| b.is_ascii_lowercase()) && v.ends_with(b")")
     })
@@ -2700,6 +2884,10 @@ fn is_code(v: &[u8]) -> bool {
 /// a reference to where the secret is, not the secret.
 fn is_identifier_chain(v: &[u8]) -> bool {
     let v = v.strip_prefix(b"\\").unwrap_or(v);
+    let v = v
+        .strip_suffix(b",")
+        .or_else(|| v.strip_suffix(b";"))
+        .unwrap_or(v);
     if let Some(rest) = v.strip_prefix(b"$") {
         let n = rest
             .iter()
@@ -2718,17 +2906,18 @@ fn is_identifier_chain(v: &[u8]) -> bool {
     if head == 0 || !chain.contains(&b'.') || !v[0].is_ascii_alphabetic() {
         return false;
     }
-    // What follows the chain: nothing, a subscript or a call.
+    // What follows the chain: nothing, a subscript or a call (the value may stop inside).
     if head < v.len() && !matches!(v[head], b'[' | b'(') {
         return false;
     }
-    chain.split(|&b| b == b'.').all(|seg| {
-        !seg.is_empty()
-            && seg[0].is_ascii_alphabetic()
-            && seg.iter().any(|b| b"aeiouAEIOU".contains(b))
-            && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 2
-            && !(seg.len() > 12 && looks_generated(seg))
-    })
+    name_like(chain)
+        && chain.split(|&b| b == b'.').all(|seg| {
+            !seg.is_empty()
+                && seg[0].is_ascii_alphabetic()
+                && seg.iter().any(|b| b"aeiouAEIOU".contains(b))
+                && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 2
+                && !(seg.len() > 12 && looks_generated(seg))
+        })
 }
 
 /// `name=…`: an unquoted value that is itself the next assignment.
@@ -2737,7 +2926,7 @@ fn is_assignment(v: &[u8]) -> bool {
         .iter()
         .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
         .count();
-    if n == 0 || !v[0].is_ascii_alphabetic() {
+    if n == 0 || !v[0].is_ascii_alphabetic() || !name_like(&v[..n]) {
         return false;
     }
     // `name=…` (not base64 padding `abc==`), or `name:` ending the value (`session: session:`).
@@ -2746,6 +2935,18 @@ fn is_assignment(v: &[u8]) -> bool {
         Some(b':') => n + 1 == v.len(),
         _ => false,
     }
+}
+
+/// `token_count`, `userId`, `X-Request-Id`, `sha256`: spelled like a name. `Aa0AAAaa` or
+/// `Aa000000` (the head of a generated value with `=` inside) is not: in names a digit ends a
+/// word, it is not followed by a letter, and letters outnumber digits.
+fn name_like(w: &[u8]) -> bool {
+    let digits = w.iter().filter(|b| b.is_ascii_digit()).count();
+    let letters = w.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    letters > digits
+        && !w
+            .windows(2)
+            .any(|p| p[0].is_ascii_digit() && p[1].is_ascii_alphabetic())
 }
 
 /// `VARCHAR(300)`, `TEXT`: a column type after a column name in DDL.
@@ -2835,5 +3036,7 @@ fn entropy(w: &[u8]) -> f64 {
         .sum()
 }
 
+#[cfg(test)]
+mod props;
 #[cfg(test)]
 mod tests;

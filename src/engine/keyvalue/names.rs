@@ -354,6 +354,13 @@ impl Names {
                 if let Some(&k) = self.key_qualifiers.get(q) {
                     return Some(k);
                 }
+                // Glued after more words (`PARTNERAPIKEY`, `stripesecretkey`): a qualifier of
+                // three letters or more ending the glued part.
+                for j in 1..q.len().saturating_sub(2) {
+                    if let Some(&k) = self.key_qualifiers.get(&q[j..]) {
+                        return Some(k);
+                    }
+                }
             }
         }
         None

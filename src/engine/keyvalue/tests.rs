@@ -219,3 +219,37 @@ fn consecutive_keys() {
     check("password:«a1» password:«b2»");
     check("token=«Zk3pQ9xLm2Wd8rT5» secret=«Qw8rT5Zk3pQ9xLm2»");
 }
+
+#[test]
+fn references_to_the_value_stay() {
+    // A member access naming the key itself, a constructor call, a relative path of words.
+    for line in [
+        "apiKey: this.apiKey,",
+        "BlindKeySignatures = Ed25519.BlindKeySignatures",
+        "password = settings.PASSWORD;",
+        "  credentials: new AWS.SharedIniFileCredentials({ profile: 'dev' })",
+        r#"private_key "some/dir/aint/a/secret";"#,
+        "tls_key: certs/prod/client-key.pem",
+    ] {
+        check(line);
+    }
+    // …but a value that only resembles one is still judged.
+    check("apiKey: «this.Zk3pQ9xLm2Wd8rT5,»");
+    check("private_key: «k3/pQ9xLm2W/d8rT5aB»");
+}
+
+#[test]
+fn carried_values_across_lines() {
+    check("+ curl -s https://auth/token\n++ jq -r .refresh_token\n+ RT=«rt_8fK2mQ9xLp3Zv7Wd»\n+ echo done");
+    check("      test:\n      - mysqladmin\n      - ping\n      - -uroot\n      - -p«4^*Uhl56V^Af#jp»\n      interval: 10s");
+    check("      - mysqladmin\n      - ping\n    other:\n      - -p1");
+}
+
+#[test]
+fn string_prefixes_and_attribute_pairs() {
+    check(r#"apikey = @"«Zk3pQ9xLm2Wd8rT5»";"#);
+    check(r#"var pw = $"«Zk3pQ9xLm2Wd8rT5»";"#.replace("var pw", "password").as_str());
+    // A bracket inside the value does not end the tag; a value attribute wins over the text.
+    check(r#"<x value="«m{{h}o)p${e]nob(ody»" name="the_password"/>"#);
+    check(r#"<x value="«m{{h}o)p${e]nob(ody»" name="the_password_attribute">text</x>"#);
+}

@@ -5,7 +5,7 @@
 //! after the expression, typed or plain, in a repr, a JSON body or one escaped inside a JSON
 //! log). PartiQL statements (`Statement` + positional `Parameters`) go through the SQL reader.
 
-use super::super::keyvalue::{KeyClass, KvScanner, KvScratch, KvSpan};
+use super::super::keyvalue::{KeyClass, KvScanner, KvScratch, KvSpan, Note};
 use super::{path_class, sql};
 
 /// Keys whose string value is an expression.
@@ -22,7 +22,8 @@ const MAX_BINDINGS: usize = 64;
 /// Scan `line`: find the expressions, bind placeholders to attributes, resolve `#names`, and
 /// read the sensitive placeholders' values; then PartiQL statements and their parameters.
 pub(crate) fn scan(kv: &KvScanner, line: &[u8], sc: &mut KvScratch, out: &mut Vec<KvSpan>) {
-    let mut bindings: Vec<(Vec<u8>, Target)> = Vec::new();
+    // (placeholder, what it is bound to, where that is in the line, the expression's key)
+    let mut bindings: Vec<(Vec<u8>, Target, (usize, usize), (usize, usize))> = Vec::new();
     for key in EXPRESSION_KEYS {
         for at in memchr::memmem::find_iter(line, key) {
             if at > 0 && line[at - 1].is_ascii_alphanumeric() {
@@ -31,21 +32,26 @@ pub(crate) fn scan(kv: &KvScanner, line: &[u8], sc: &mut KvScratch, out: &mut Ve
             let Some((cs, ce)) = kv.string_value(line, (at, at + key.len()), sc) else {
                 continue;
             };
-            bind(&line[cs..ce], &mut bindings);
+            let mut found = Vec::new();
+            bind(&line[cs..ce], &mut found);
+            for (p, t, (s, e)) in found {
+                bindings.push((p, t, (cs + s, cs + e), (at, at + key.len())));
+            }
         }
     }
     if !bindings.is_empty() {
         let names = attribute_names(kv, line, sc);
-        let mut keys: Vec<(usize, usize, KeyClass)> = Vec::new();
-        for (placeholder, target) in &bindings {
-            let class = match target {
-                Target::Path(p) => path_class(kv, p),
-                Target::Name(n) => names
-                    .iter()
-                    .find(|(k, _)| k == n)
-                    .and_then(|(_, v)| path_class(kv, v)),
+        let mut keys: Vec<(usize, usize, KeyClass, Note)> = Vec::new();
+        for (placeholder, target, range, expr) in &bindings {
+            let (class, name) = match target {
+                Target::Path(p) => (path_class(kv, p), *range),
+                Target::Name(n) => match names.iter().find(|(k, _, _)| k == n) {
+                    Some((_, v, r)) => (path_class(kv, v), *r),
+                    None => (None, *range),
+                },
             };
             let Some(class) = class else { continue };
+
             // Every place the placeholder is a key: `':rt':`, `":rt":`, `\":rt\":`.
             for at in memchr::memmem::find_iter(line, placeholder) {
                 let end = at + placeholder.len();
@@ -53,7 +59,16 @@ pub(crate) fn scan(kv: &KvScanner, line: &[u8], sc: &mut KvScratch, out: &mut Ve
                     && matches!(line[at - 1], b'"' | b'\'')
                     && matches!(line.get(end), Some(b'"' | b'\'' | b'\\'));
                 if quoted && !keys.iter().any(|k| k.0 == at) {
-                    keys.push((at, end, class));
+                    keys.push((
+                        at,
+                        end,
+                        class,
+                        Note::Bound {
+                            placeholder: (at, end),
+                            name,
+                            expr: *expr,
+                        },
+                    ));
                 }
             }
         }
@@ -76,8 +91,8 @@ enum Target {
 /// the nearest attribute in the same clause (`a = :v`, `:v = a`, `begins_with(a, :v)`,
 /// `a BETWEEN :x AND :y`, `a IN (:x, :y)`, `if_not_exists(a, :v)`). Clauses end at `,` outside
 /// parentheses and at the clause keywords.
-fn bind(expr: &[u8], out: &mut Vec<(Vec<u8>, Target)>) {
-    let mut attr: Option<Target> = None;
+fn bind(expr: &[u8], out: &mut Vec<(Vec<u8>, Target, (usize, usize))>) {
+    let mut attr: Option<(Target, (usize, usize))> = None;
     let mut waiting: Vec<Vec<u8>> = Vec::new();
     let mut depth = 0usize;
     let mut between = false;
@@ -99,7 +114,7 @@ fn bind(expr: &[u8], out: &mut Vec<(Vec<u8>, Target)>) {
             if tok[0] == b':' {
                 if tok.len() > 1 {
                     match &attr {
-                        Some(t) => out.push((tok.to_vec(), t.clone())),
+                        Some((t, r)) => out.push((tok.to_vec(), t.clone(), *r)),
                         None => waiting.push(tok.to_vec()),
                     }
                 }
@@ -126,12 +141,13 @@ fn bind(expr: &[u8], out: &mut Vec<(Vec<u8>, Target)>) {
                     } else {
                         Target::Path(tok.to_vec())
                     };
+                    let r = (start, i);
                     for w in waiting.drain(..) {
-                        out.push((w, target.clone()));
+                        out.push((w, target.clone(), r));
                     }
                     // Inside a function's arguments the first attribute is the bound one.
                     if attr.is_none() || depth == 0 {
-                        attr = Some(target);
+                        attr = Some((target, r));
                     }
                 }
             }
@@ -151,7 +167,11 @@ fn bind(expr: &[u8], out: &mut Vec<(Vec<u8>, Target)>) {
 }
 
 /// `"#t": "api_key"` pairs anywhere in the line (any quoting depth).
-fn attribute_names(kv: &KvScanner, line: &[u8], sc: &mut KvScratch) -> Vec<(Vec<u8>, Vec<u8>)> {
+fn attribute_names(
+    kv: &KvScanner,
+    line: &[u8],
+    sc: &mut KvScratch,
+) -> Vec<(Vec<u8>, Vec<u8>, (usize, usize))> {
     let mut names = Vec::new();
     let mut from = 0;
     while let Some(i) = memchr::memchr(b'#', &line[from..]) {
@@ -168,7 +188,7 @@ fn attribute_names(kv: &KvScanner, line: &[u8], sc: &mut KvScratch) -> Vec<(Vec<
             continue;
         }
         if let Some((cs, ce)) = kv.string_value(line, (at, end), sc) {
-            names.push((line[at..end].to_vec(), line[cs..ce].to_vec()));
+            names.push((line[at..end].to_vec(), line[cs..ce].to_vec(), (cs, ce)));
         }
     }
     names
@@ -208,7 +228,11 @@ fn partiql(kv: &KvScanner, line: &[u8], sc: &mut KvScratch, out: &mut Vec<KvSpan
                 .find(|(idx, _)| *idx == i)
                 .map(|(_, c)| *c)
         };
+        let before = out.len();
         kv.scan_items(line, open, &classes, sc, out);
+        for sp in &mut out[before..] {
+            sp.note = Note::Column;
+        }
     }
 }
 
@@ -220,7 +244,7 @@ mod tests {
         let mut out = Vec::new();
         bind(expr.as_bytes(), &mut out);
         out.into_iter()
-            .map(|(p, t)| {
+            .map(|(p, t, _)| {
                 let t = match t {
                     Target::Path(p) | Target::Name(p) => p,
                 };

@@ -8,7 +8,7 @@
 //!
 //! `col = 'literal'` itself is the key/value scanner's (a quoted key, `=`, a quoted value).
 
-use super::super::keyvalue::{KeyClass, KvScanner, KvScratch, KvSpan};
+use super::super::keyvalue::{KeyClass, KvScanner, KvScratch, KvSpan, Note};
 use super::{name_class, path_class};
 
 /// Columns that hold the secret of a credential table (`api_keys.key`, `sessions.token`).
@@ -191,6 +191,7 @@ fn push_literals(line: &[u8], base: usize, facts: &Facts, out: &mut Vec<KvSpan>)
                 kind: class.kind,
                 key: (base + s, base + s),
                 syntax: super::super::keyvalue::Syntax::Container,
+                note: Note::Column,
             });
         }
     }
@@ -238,7 +239,7 @@ fn apply_params(
                     && matches!(line[at - 1], b'\'' | b'"')
                     && line.get(end) == Some(&line[at - 1])
                 {
-                    keys.push((at, end, *class));
+                    keys.push((at, end, *class, Note::Column));
                 }
             }
         }
@@ -261,7 +262,11 @@ fn apply_params(
     match line.get(p) {
         Some(b'(' | b'[') => {
             let classes = |i: usize| sensitive.iter().find(|(idx, _)| *idx == i).map(|(_, c)| *c);
+            let before = out.len();
             kv.scan_items(line, p, &classes, sc, out);
+            for sp in &mut out[before..] {
+                sp.note = Note::Column;
+            }
         }
         Some(b'$') => {
             // `$1 = 'x', $2 = 'y'`
@@ -278,7 +283,7 @@ fn apply_params(
                     .parse::<usize>()
                 {
                     if let Some((_, c)) = sensitive.iter().find(|(idx, _)| *idx + 1 == n) {
-                        keys.push((at, e, *c));
+                        keys.push((at, e, *c, Note::Column));
                     }
                 }
                 i = e.max(at + 1);
@@ -324,6 +329,7 @@ fn key_detail(kv: &KvScanner, line: &[u8], out: &mut Vec<KvSpan>) {
                         kind: c.kind,
                         key: (cols_start, ce),
                         syntax: super::super::keyvalue::Syntax::Container,
+                        note: Note::Column,
                     });
                 }
             }
