@@ -431,4 +431,23 @@ mod tests {
         assert_eq!(p.oversize, 1);
         assert_eq!(p.cursor.as_deref(), Some("s=3"));
     }
+
+    fn config(extra: &str) -> Result<crate::config::Config, String> {
+        let text = format!(
+            "[state]\ndir = \"state\"\n[[sources]]\nname = \"j\"\ntype = \"journald\"\nsink = \"out\"\nunits = [\"app.service\"]\n{extra}\n\
+             [[sinks]]\nname = \"out\"\ntype = \"stdout\"\n"
+        );
+        crate::config::Config::parse(std::path::Path::new("scrubd.toml"), &text)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn config_dispatches_journald_and_rejects_unknown_keys_and_bad_start_at() {
+        config("").unwrap();
+        config("start_at = \"beginning\"").unwrap();
+        let e = config("unit = [\"x\"]").unwrap_err();
+        assert!(e.contains("unknown field `unit`"), "{e}");
+        let e = config("start_at = \"begining\"").unwrap_err();
+        assert!(e.contains("start_at \"begining\""), "{e}");
+    }
 }
