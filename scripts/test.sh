@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls exactly this). Needs only a Rust toolchain;
 # everything else it uses is installed here.
+#
+# Tiers: plain `cargo test` is the fast tier (only Rust needed: no root, moto, promtool,
+# systemd-analyze or faketime). This script is the full tier: it installs those tools and runs
+# the tests that need them with `--features external-tests`, where a missing tool fails the
+# test (never skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+
+step "format and lints: cargo fmt --check, cargo clippy -D warnings"
+cargo fmt --check
+cargo clippy --locked --all-targets --features external-tests -- -D warnings
 
 step "tools the tests use: promtool and prometheus (Prometheus' own checker and server), systemd-analyze, faketime"
 missing=()
@@ -44,7 +53,7 @@ bash -n deploy/aws/build.sh
 
 step "unit, property, corpus, CLI, daemon, CloudWatch and Lambda tests"
 mkdir -p target
-cargo test --locked --all-targets --no-fail-fast 2>&1 | tee target/test.log
+cargo test --locked --all-targets --features external-tests --no-fail-fast 2>&1 | tee target/test.log
 grep -q "test result: ok" target/test.log
 if grep -q "test result: FAILED" target/test.log; then exit 1; fi
 

@@ -17,16 +17,86 @@ use tokio::time::Instant;
 /// Longest a single API call may take, connection included, before it counts as a timeout.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Where a client connects: both optional, the provider chain fills what is missing.
+/// Where a client connects and as whom: all optional, the standard provider chain fills what
+/// is missing. Per source or sink, so one scrubd can read log groups of several accounts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Endpoint {
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// A named profile of the shared config and credentials files.
+    pub profile: Option<String>,
+    /// A role to assume (with STS) using the credentials found, e.g. in another account.
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy asks for.
+    pub external_id: Option<String>,
+}
+
+impl Endpoint {
+    /// The endpoint a source or sink table describes; `external_id` needs `role_arn`.
+    pub(crate) fn new(
+        region: Option<String>,
+        endpoint_url: Option<String>,
+        profile: Option<String>,
+        role_arn: Option<String>,
+        external_id: Option<String>,
+    ) -> Result<Endpoint, crate::source::TableError> {
+        if let (Some(x), None) = (&external_id, &role_arn) {
+            return Err(crate::source::TableError::at(
+                x,
+                "external_id is used when assuming a role: set role_arn too",
+            ));
+        }
+        if let Some(arn) = &role_arn {
+            if !arn.starts_with("arn:") || arn.split(':').count() < 6 || !arn.contains(":role/") {
+                return Err(crate::source::TableError::at(
+                    arn,
+                    format!("role_arn {arn:?}: expected arn:aws:iam::<account>:role/<name>"),
+                ));
+            }
+        }
+        Ok(Endpoint {
+            region,
+            endpoint_url,
+            profile,
+            role_arn,
+            external_id,
+        })
+    }
+}
+
+/// CloudWatch's rule for log group names: 1-512 of [A-Za-z0-9_/.#-].
+pub(crate) fn check_log_group(g: &str) -> Result<(), String> {
+    let ok = !g.is_empty()
+        && g.len() <= 512
+        && g.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-/.#".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "log group {g:?}: CloudWatch allows 1-512 characters of [A-Za-z0-9_/.#-]"
+        ))
+    }
 }
 
 /// A CloudWatch Logs client with credentials and region from the standard chain (environment,
-/// profile, SSO, web identity, IMDS), no SDK retries, and bounded call times.
+/// profile, SSO, web identity, IMDS) or the endpoint's profile, then the endpoint's role
+/// assumed if it names one; no SDK retries, and bounded call times.
 pub async fn client(endpoint: &Endpoint) -> aws_sdk_cloudwatchlogs::Client {
+    let mut config = loader(endpoint).load().await;
+    if let Some(arn) = &endpoint.role_arn {
+        let mut role =
+            aws_config::sts::AssumeRoleProvider::builder(arn.clone()).session_name("scrubd");
+        if let Some(x) = &endpoint.external_id {
+            role = role.external_id(x.clone());
+        }
+        let provider = role.configure(&config).build().await;
+        config = loader(endpoint).credentials_provider(provider).load().await;
+    }
+    aws_sdk_cloudwatchlogs::Client::new(&config)
+}
+
+fn loader(endpoint: &Endpoint) -> aws_config::ConfigLoader {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::disabled())
         .timeout_config(
@@ -42,7 +112,10 @@ pub async fn client(endpoint: &Endpoint) -> aws_sdk_cloudwatchlogs::Client {
     if let Some(u) = &endpoint.endpoint_url {
         loader = loader.endpoint_url(u.clone());
     }
-    aws_sdk_cloudwatchlogs::Client::new(&loader.load().await)
+    if let Some(p) = &endpoint.profile {
+        loader = loader.profile_name(p);
+    }
+    loader
 }
 
 /// How one API call ended: the `outcome` label of `scrubd_cloudwatch_requests_total`.
@@ -62,10 +135,22 @@ pub enum Outcome {
 }
 
 /// Every outcome label, registered at 0 up front.
-pub const OUTCOMES: &[&str] = &["ok", "throttled", "server_error", "not_found", "client_error", "network"];
+pub const OUTCOMES: &[&str] = &[
+    "ok",
+    "throttled",
+    "server_error",
+    "not_found",
+    "client_error",
+    "network",
+];
 /// Every `api` label.
-pub const APIS: &[&str] =
-    &["FilterLogEvents", "DescribeLogGroups", "PutLogEvents", "CreateLogGroup", "CreateLogStream"];
+pub const APIS: &[&str] = &[
+    "FilterLogEvents",
+    "DescribeLogGroups",
+    "PutLogEvents",
+    "CreateLogGroup",
+    "CreateLogStream",
+];
 
 impl Outcome {
     pub fn label(self) -> &'static str {
@@ -81,7 +166,10 @@ impl Outcome {
 
     /// Whether trying the same request again later can succeed.
     pub fn retryable(self) -> bool {
-        matches!(self, Outcome::Throttled | Outcome::ServerError | Outcome::Network)
+        matches!(
+            self,
+            Outcome::Throttled | Outcome::ServerError | Outcome::Network
+        )
     }
 }
 
@@ -102,7 +190,10 @@ impl std::fmt::Display for CallError {
 }
 
 /// Sort an SDK error into an [`Outcome`] with a loggable summary.
-pub fn classify<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug + HttpStatus>(
+pub fn classify<
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + HttpStatus,
+>(
     api: &str,
     err: &SdkError<E, R>,
 ) -> CallError {
@@ -124,16 +215,28 @@ pub fn classify<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::f
         }
         SdkError::ResponseError(r) => {
             let status = r.raw().status_code();
-            let outcome = if status >= 500 { Outcome::ServerError } else { Outcome::Network };
-            (outcome, format!("{api}: unreadable response (HTTP {status})"))
+            let outcome = if status >= 500 {
+                Outcome::ServerError
+            } else {
+                Outcome::Network
+            };
+            (
+                outcome,
+                format!("{api}: unreadable response (HTTP {status})"),
+            )
         }
         SdkError::ServiceError(s) => {
             let code = s.err().code().unwrap_or("unknown");
             let status = s.raw().status_code();
             let outcome = match code {
-                "ThrottlingException" | "TooManyRequestsException" | "RequestLimitExceeded" | "Throttling"
+                "ThrottlingException"
+                | "TooManyRequestsException"
+                | "RequestLimitExceeded"
+                | "Throttling"
                 | "LimitExceededException" => Outcome::Throttled,
-                "ServiceUnavailableException" | "InternalFailure" | "InternalServerError" => Outcome::ServerError,
+                "ServiceUnavailableException" | "InternalFailure" | "InternalServerError" => {
+                    Outcome::ServerError
+                }
                 "ResourceNotFoundException" => Outcome::NotFound,
                 _ if status == 429 => Outcome::Throttled,
                 _ if status >= 500 => Outcome::ServerError,
@@ -141,9 +244,16 @@ pub fn classify<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::f
             };
             (outcome, format!("{api}: {code} (HTTP {status})"))
         }
-        _ => (Outcome::ClientError, format!("{api}: request could not be built")),
+        _ => (
+            Outcome::ClientError,
+            format!("{api}: request could not be built"),
+        ),
     };
-    CallError { outcome, code, summary }
+    CallError {
+        outcome,
+        code,
+        summary,
+    }
 }
 
 /// The HTTP status of a raw response, whatever the SDK's response type.
@@ -163,6 +273,13 @@ pub fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
     let cap = base.saturating_mul(1u32 << attempt.min(16)).min(max);
     let lo = cap / 2;
     lo + cap.mul_f64(rand::random::<f64>() * 0.5)
+}
+
+/// The process's one [`RateLimiter`] for CloudWatch reads (`per_second` of the first caller:
+/// every source is handed the same `[cloudwatch]` setting).
+pub fn shared_limiter(per_second: f64) -> std::sync::Arc<RateLimiter> {
+    static LIMITER: std::sync::OnceLock<std::sync::Arc<RateLimiter>> = std::sync::OnceLock::new();
+    std::sync::Arc::clone(LIMITER.get_or_init(|| std::sync::Arc::new(RateLimiter::new(per_second))))
 }
 
 /// One limiter for every CloudWatch read request of the process (the quotas are per account
@@ -185,7 +302,13 @@ impl RateLimiter {
     /// At most `per_second` requests per second (at least one every 100 s).
     pub fn new(per_second: f64) -> Self {
         let base = Duration::from_secs_f64(1.0 / per_second.max(0.01));
-        RateLimiter { state: Mutex::new(LimiterState { base, interval: base, next: Instant::now() }) }
+        RateLimiter {
+            state: Mutex::new(LimiterState {
+                base,
+                interval: base,
+                next: Instant::now(),
+            }),
+        }
     }
 
     /// Wait for this caller's turn.
@@ -227,7 +350,11 @@ mod tests {
         for attempt in 0..40 {
             let b = backoff(attempt, base, max);
             let cap = base.saturating_mul(1 << attempt.min(16)).min(max);
-            assert!(b >= cap / 2 && b <= cap, "attempt {attempt}: {b:?} outside [{:?}, {cap:?}]", cap / 2);
+            assert!(
+                b >= cap / 2 && b <= cap,
+                "attempt {attempt}: {b:?} outside [{:?}, {cap:?}]",
+                cap / 2
+            );
         }
     }
 

@@ -54,6 +54,18 @@ pub struct Proof {
     pub sha256: String,
 }
 
+/// How far one input of a source that resumes from an opaque text cursor (the journal's
+/// `__CURSOR`) has been delivered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CursorPosition {
+    /// Source name from the config.
+    pub source: String,
+    /// Which input of the source (one source may follow several).
+    pub key: String,
+    /// Resume after this cursor.
+    pub cursor: String,
+}
+
 /// A position of any source kind, as it travels from a source to the checkpoint store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Position {
@@ -61,6 +73,28 @@ pub enum Position {
     Group(GroupPosition),
     /// The file (source, dev, ino, fingerprint) is gone: drop its checkpoint.
     FileGone(FilePosition),
+    Cursor(CursorPosition),
+    /// Nothing to checkpoint (stdin).
+    None,
+}
+
+impl Position {
+    /// The input this position belongs to when it is a file (source, dev, ino): a file's first
+    /// delivery is checkpointed at once.
+    pub fn file_identity(&self) -> Option<(&str, u64, u64)> {
+        match self {
+            Position::File(p) => Some((&p.source, p.dev, p.ino)),
+            _ => None,
+        }
+    }
+
+    /// This position with the sink's output mark at the moment it was written.
+    pub fn with_sink_mark(self, mark: Option<SinkMark>) -> Position {
+        match self {
+            Position::File(p) => Position::File(FilePosition { sink: mark, ..p }),
+            other => other,
+        }
+    }
 }
 
 /// An output file and its length at a checkpoint.
@@ -230,6 +264,15 @@ struct GroupEntry {
     updated_unix_secs: u64,
 }
 
+/// One stored cursor entry, as [`Entry`] for files.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CursorEntry {
+    #[serde(flatten)]
+    pos: CursorPosition,
+    #[serde(default)]
+    updated_unix_secs: u64,
+}
+
 /// What the store knows of a source itself.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SourceEntry {
@@ -249,6 +292,8 @@ struct Document {
     groups: Vec<GroupEntry>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     sources: BTreeMap<String, SourceEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    cursors: Vec<CursorEntry>,
 }
 
 /// Only the version, read first so a newer document is reported as such, not as corrupt.
@@ -278,6 +323,8 @@ pub struct CheckpointStore {
     entries: BTreeMap<(String, u64, u64), Entry>,
     /// CloudWatch positions keyed by (source, group).
     groups: BTreeMap<(String, String), GroupEntry>,
+    /// Cursor positions keyed by (source, key).
+    cursors: BTreeMap<(String, String), CursorEntry>,
     sources: BTreeMap<String, SourceEntry>,
     dirty: bool,
 }
@@ -298,6 +345,7 @@ impl CheckpointStore {
         let mut entries = BTreeMap::new();
         let mut groups = BTreeMap::new();
         let mut sources = BTreeMap::new();
+        let mut cursors = BTreeMap::new();
         match fs::read(&path) {
             Ok(bytes) => {
                 let doc = parse(&path, &bytes)?;
@@ -308,6 +356,9 @@ impl CheckpointStore {
                 for g in doc.groups {
                     groups.insert((g.pos.source.clone(), g.pos.group.clone()), g);
                 }
+                for c in doc.cursors {
+                    cursors.insert((c.pos.source.clone(), c.pos.key.clone()), c);
+                }
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_err("read", &path)(e)),
@@ -316,6 +367,7 @@ impl CheckpointStore {
             dir: dir.to_path_buf(),
             entries,
             groups,
+            cursors,
             sources,
             dirty: false,
         })
@@ -362,13 +414,45 @@ impl CheckpointStore {
             .collect()
     }
 
-    /// Record a position of either kind.
+    /// Every stored cursor position of `source`, in key order.
+    pub fn get_cursors(&self, source: &str) -> Vec<CursorPosition> {
+        self.cursors
+            .values()
+            .filter(|e| e.pos.source == source)
+            .map(|e| e.pos.clone())
+            .collect()
+    }
+
+    /// Record a position of any kind.
     pub fn set_position(&mut self, pos: Position) {
         match pos {
             Position::File(p) => self.set(p),
             Position::Group(g) => self.set_group(g),
             Position::FileGone(p) => self.forget(&p),
+            Position::Cursor(c) => self.set_cursor(c),
+            Position::None => {}
         }
+    }
+
+    /// Record a cursor position, replacing the previous one of its (source, key).
+    pub fn set_cursor(&mut self, pos: CursorPosition) {
+        let updated_unix_secs = unix_secs(SystemTime::now());
+        let key = (pos.source.clone(), pos.key.clone());
+        if self
+            .cursors
+            .get(&key)
+            .is_some_and(|e| e.pos == pos && e.updated_unix_secs == updated_unix_secs)
+        {
+            return;
+        }
+        self.cursors.insert(
+            key,
+            CursorEntry {
+                pos,
+                updated_unix_secs,
+            },
+        );
+        self.dirty = true;
     }
 
     /// Drop the entry of the file `pos` names (same source, dev, ino and fingerprint).
@@ -476,6 +560,7 @@ impl CheckpointStore {
             files: self.entries.values().cloned().collect(),
             groups: self.groups.values().cloned().collect(),
             sources: self.sources.clone(),
+            cursors: self.cursors.values().cloned().collect(),
         };
         let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| CheckpointError::Encode {
             path: path.clone(),

@@ -1,11 +1,13 @@
 //! The daemon's TOML config: a raw serde model, then one validating step that checks names,
 //! references, globs and the rule set, and reports `FILE:LINE:COL: message`.
 //!
-//! Unknown keys are rejected everywhere. Sources and sinks are internally tagged enums
-//! (`type = "file"`); serde ignores `deny_unknown_fields` on such an enum (serde-rs/serde#2123),
-//! so it sits on each variant's struct instead, and a test checks every variant. Inside such a
-//! variant toml's `Spanned` cannot be used (serde buffers the table), so errors about a source
-//! or sink field are located by finding the offending value inside that table's span.
+//! Sources and sinks are plugins: this module reads each `[[sources]]` / `[[sinks]]` table's
+//! `name`, `type` and (sources) `sink`, and hands the rest of the table to the kind `type` names
+//! ([`crate::source::parse`], [`crate::sink::parse`]), which owns its config type. Unknown keys
+//! are rejected everywhere: each kind's struct has `deny_unknown_fields` (not an internally
+//! tagged enum, where serde ignores it: serde-rs/serde#2123), and a test checks every kind.
+//! Inside a table toml's `Spanned` cannot be used, so errors about a source or sink field are
+//! located by finding the offending value inside that table's span.
 
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -13,10 +15,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use toml::Spanned;
 
-use crate::aws::Endpoint;
 use crate::engine::rule::line_col;
-use crate::source::cloudwatch::{CloudWatchSourceConfig, GroupSelector, StartFrom};
-use crate::source::file::StartAt;
+use crate::sink::SinkSpec;
+use crate::source::{SourceSpec, TableError};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,9 +28,9 @@ struct RawConfig {
     #[serde(default)]
     redact: RawRedact,
     #[serde(default)]
-    sources: Vec<Spanned<RawSource>>,
+    sources: Vec<Spanned<toml::Table>>,
     #[serde(default)]
-    sinks: Vec<Spanned<RawSink>>,
+    sinks: Vec<Spanned<toml::Table>>,
     #[serde(default)]
     cloudwatch: Option<RawCloudWatch>,
     #[serde(default)]
@@ -87,88 +88,6 @@ struct RawRedact {
     max_line_bytes: Option<usize>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum RawSource {
-    File(RawFileSource),
-    Cloudwatch(RawCloudWatchSource),
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCloudWatchSource {
-    name: String,
-    #[serde(default)]
-    log_group: Option<String>,
-    #[serde(default)]
-    log_group_prefix: Option<String>,
-    #[serde(default)]
-    stream_prefix: Option<String>,
-    #[serde(default)]
-    start_at: Option<String>,
-    #[serde(default)]
-    poll_interval: Option<String>,
-    #[serde(default)]
-    overlap: Option<String>,
-    #[serde(default)]
-    group_rescan: Option<String>,
-    #[serde(default)]
-    region: Option<String>,
-    #[serde(default)]
-    endpoint_url: Option<String>,
-    sink: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFileSource {
-    name: String,
-    include: Vec<String>,
-    #[serde(default)]
-    exclude: Vec<String>,
-    #[serde(default)]
-    start_at: Option<StartAt>,
-    sink: String,
-    #[serde(default)]
-    partial_flush_ms: Option<u64>,
-    #[serde(default)]
-    rescan_interval_ms: Option<u64>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum RawSink {
-    File(RawFileSink),
-    Stdout(RawStdoutSink),
-    Cloudwatch(RawCloudWatchSink),
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCloudWatchSink {
-    name: String,
-    log_group: String,
-    #[serde(default)]
-    create: bool,
-    #[serde(default)]
-    region: Option<String>,
-    #[serde(default)]
-    endpoint_url: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFileSink {
-    name: String,
-    dir: PathBuf,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawStdoutSink {
-    name: String,
-}
-
 /// A validated config.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -207,47 +126,20 @@ pub struct Redact {
     pub max_line_bytes: usize,
 }
 
-/// A validated source.
+/// A validated source: its name, the sink it feeds, and its kind's own validated config.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
     /// Index into [`Config::sinks`].
     pub sink: usize,
-    pub kind: SourceKind,
-}
-
-#[derive(Debug, Clone)]
-pub enum SourceKind {
-    File {
-        include: Vec<String>,
-        exclude: Vec<String>,
-        start_at: StartAt,
-        partial_flush: Duration,
-        rescan_interval: Duration,
-    },
-    CloudWatch(CloudWatchSourceConfig),
+    pub(crate) spec: std::sync::Arc<dyn SourceSpec>,
 }
 
 /// A validated sink.
 #[derive(Debug, Clone)]
 pub struct Sink {
     pub name: String,
-    pub kind: SinkKind,
-}
-
-#[derive(Debug, Clone)]
-pub enum SinkKind {
-    /// Input `/var/log/app/x.log` of source `app` goes to `<dir>/app/x.log`.
-    File {
-        dir: PathBuf,
-    },
-    Stdout,
-    /// Events go to `group`, into streams named after the input's stream (or file name).
-    CloudWatch {
-        group: String,
-        create: bool,
-        endpoint: Endpoint,
-    },
+    pub(crate) spec: std::sync::Arc<dyn SinkSpec>,
 }
 
 /// A config error, already rendered as `FILE:LINE:COL: message` (or `FILE: message`).
@@ -288,117 +180,95 @@ impl Config {
         };
         // Relative paths are relative to the config file's directory.
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let resolve = |p: &str| -> String {
-            if Path::new(p).is_absolute() {
-                p.to_string()
-            } else {
-                base.join(p).to_string_lossy().into_owned()
+        let table_err = |span: std::ops::Range<usize>, e: TableError| match e.value {
+            Some(v) => at(within(span, &v), e.message),
+            None => at(span, e.message),
+        };
+        let max_line_bytes = config_max_line(&raw);
+        let cloudwatch_requests_per_second = match raw
+            .cloudwatch
+            .as_ref()
+            .and_then(|c| c.max_requests_per_second.as_ref())
+        {
+            None => DEFAULT_CLOUDWATCH_RPS,
+            Some(r)
+                if r.get_ref().is_finite() && *r.get_ref() >= 0.01 && *r.get_ref() <= 1000.0 =>
+            {
+                *r.get_ref()
+            }
+            Some(r) => {
+                return Err(at(
+                    r.span(),
+                    "max_requests_per_second must be between 0.01 and 1000".into(),
+                ))
             }
         };
+        let mut warnings = Vec::new();
         let mut sinks: Vec<Sink> = Vec::new();
         for s in &raw.sinks {
-            let (name, kind) = match s.get_ref() {
-                RawSink::File(f) => (
-                    &f.name,
-                    SinkKind::File {
-                        dir: base.join(&f.dir),
-                    },
-                ),
-                RawSink::Stdout(f) => (&f.name, SinkKind::Stdout),
-                RawSink::Cloudwatch(c) => {
-                    check_log_group(&c.log_group)
-                        .map_err(|m| at(within(s.span(), &c.log_group), m))?;
-                    let endpoint = Endpoint {
-                        region: c.region.clone(),
-                        endpoint_url: c.endpoint_url.clone(),
-                    };
-                    (
-                        &c.name,
-                        SinkKind::CloudWatch {
-                            group: c.log_group.clone(),
-                            create: c.create,
-                            endpoint,
-                        },
-                    )
-                }
-            };
-            check_name(name).map_err(|m| at(within(s.span(), name), m))?;
-            if sinks.iter().any(|x| x.name == *name) {
+            let mut table = s.get_ref().clone();
+            let (name, kind) = common(&mut table, "sink", crate::sink::KINDS)
+                .map_err(|e| table_err(s.span(), e))?;
+            check_name(&name).map_err(|m| at(within(s.span(), &name), m))?;
+            if sinks.iter().any(|x| x.name == name) {
                 return Err(at(
-                    within(s.span(), name),
+                    within(s.span(), &name),
                     format!("sink {name:?} is defined twice"),
                 ));
             }
+            let ctx = crate::sink::ParseCtx { base: &base };
+            let spec = crate::sink::parse(&kind, table, &ctx)
+                .expect("kind checked by common()")
+                .map_err(|e| table_err(s.span(), e))?;
+            if spec.single() && sinks.iter().any(|x| x.spec.single()) {
+                return Err(ConfigError(format!(
+                    "{}: at most one {kind} sink",
+                    path.display()
+                )));
+            }
             sinks.push(Sink {
-                name: name.clone(),
-                kind,
+                name,
+                spec: spec.into(),
             });
-        }
-        let stdout_sinks = sinks
-            .iter()
-            .filter(|s| matches!(s.kind, SinkKind::Stdout))
-            .count();
-        if stdout_sinks > 1 {
-            return Err(ConfigError(format!(
-                "{}: at most one stdout sink",
-                path.display()
-            )));
         }
 
         let mut sources: Vec<Source> = Vec::new();
         for s in &raw.sources {
-            let f = match s.get_ref() {
-                RawSource::File(f) => f,
-                RawSource::Cloudwatch(c) => {
-                    let source =
-                        cloudwatch_source(c, config_max_line(&raw), &|v: &str, m: String| {
-                            at(within(s.span(), v), m)
-                        })?;
-                    check_name(&c.name).map_err(|m| at(within(s.span(), &c.name), m))?;
-                    if sources.iter().any(|x| x.name == c.name) {
-                        return Err(at(
-                            within(s.span(), &c.name),
-                            format!("source {:?} is defined twice", c.name),
-                        ));
-                    }
-                    let sink =
-                        find_sink(&sinks, &c.sink).map_err(|m| at(within(s.span(), &c.sink), m))?;
-                    sources.push(Source {
-                        name: c.name.clone(),
-                        sink,
-                        kind: SourceKind::CloudWatch(source),
-                    });
-                    continue;
+            let mut table = s.get_ref().clone();
+            let (name, kind) = common(&mut table, "source", crate::source::KINDS)
+                .map_err(|e| table_err(s.span(), e))?;
+            let sink_name = match table.remove("sink") {
+                Some(toml::Value::String(v)) => v,
+                _ => {
+                    return Err(at(
+                        s.span(),
+                        format!("source {name:?}: missing field `sink`"),
+                    ))
                 }
             };
-            check_name(&f.name).map_err(|m| at(within(s.span(), &f.name), m))?;
-            if sources.iter().any(|x| x.name == f.name) {
+            check_name(&name).map_err(|m| at(within(s.span(), &name), m))?;
+            if sources.iter().any(|x| x.name == name) {
                 return Err(at(
-                    within(s.span(), &f.name),
-                    format!("source {:?} is defined twice", f.name),
+                    within(s.span(), &name),
+                    format!("source {name:?} is defined twice"),
                 ));
             }
-            let sink = find_sink(&sinks, &f.sink).map_err(|m| at(within(s.span(), &f.sink), m))?;
-            if f.include.is_empty() {
-                return Err(at(
-                    s.span(),
-                    format!("source {:?}: include must name at least one glob", f.name),
-                ));
-            }
-            for g in f.include.iter().chain(&f.exclude) {
-                globset::Glob::new(g)
-                    .map_err(|e| at(within(s.span(), g), format!("bad glob: {e}")))?;
-            }
+            let sink =
+                find_sink(&sinks, &sink_name).map_err(|m| at(within(s.span(), &sink_name), m))?;
+            let mut ctx = crate::source::ParseCtx {
+                name: &name,
+                base: &base,
+                max_line_bytes,
+                cloudwatch_requests_per_second,
+                warnings: &mut warnings,
+            };
+            let spec = crate::source::parse(&kind, table, &mut ctx)
+                .expect("kind checked by common()")
+                .map_err(|e| table_err(s.span(), e))?;
             sources.push(Source {
-                name: f.name.clone(),
+                name,
                 sink,
-                kind: SourceKind::File {
-                    include: f.include.iter().map(|g| resolve(g)).collect(),
-                    exclude: f.exclude.clone(),
-                    start_at: f.start_at.unwrap_or(StartAt::End),
-                    partial_flush: Duration::from_millis(f.partial_flush_ms.unwrap_or(5_000)),
-                    rescan_interval: Duration::from_millis(f.rescan_interval_ms.unwrap_or(1_000)),
-                },
+                spec: spec.into(),
             });
         }
         if sources.is_empty() {
@@ -424,31 +294,12 @@ impl Config {
                 )
             })?),
         };
-        let max_line_bytes = config_max_line(&raw);
         if max_line_bytes == 0 {
             return Err(ConfigError(format!(
                 "{}: redact.max_line_bytes must be at least 1",
                 path.display()
             )));
         }
-        let cloudwatch_requests_per_second = match raw
-            .cloudwatch
-            .as_ref()
-            .and_then(|c| c.max_requests_per_second.as_ref())
-        {
-            None => DEFAULT_CLOUDWATCH_RPS,
-            Some(r)
-                if r.get_ref().is_finite() && *r.get_ref() >= 0.01 && *r.get_ref() <= 1000.0 =>
-            {
-                *r.get_ref()
-            }
-            Some(r) => {
-                return Err(at(
-                    r.span(),
-                    "max_requests_per_second must be between 0.01 and 1000".into(),
-                ))
-            }
-        };
         let drain_timeout = match raw.shutdown.as_ref().and_then(|s| s.drain_timeout.as_ref()) {
             None => DEFAULT_DRAIN_TIMEOUT,
             Some(t) => match humantime::parse_duration(t.get_ref()) {
@@ -478,15 +329,13 @@ impl Config {
             jwt.weak_keys_files = j.weak_keys_files.iter().map(|f| base.join(f)).collect();
         }
         let state_dir = base.join(&raw.state.dir);
-        let mut warnings = Vec::new();
-        check_own_files(
+        check_sources(
             &raw,
             &sources,
             &sinks,
             &state_dir,
             &mut warnings,
-            &|span, m| at(span, m),
-            &within,
+            &table_err,
         )?;
         Ok(Config {
             path: path.to_path_buf(),
@@ -508,31 +357,24 @@ impl Config {
     }
 }
 
-/// Refuse file sources whose globs reach what scrubd writes (its own output: a loop that
-/// grows without end; its state files), and warn about sources whose globs overlap (a file
-/// matched by two sources is followed by the first of them only).
-fn check_own_files(
+/// Check every source against the rest of the config (a file source's globs must not reach
+/// what scrubd writes: its sink's output, its state files), collecting warnings.
+fn check_sources(
     raw: &RawConfig,
     sources: &[Source],
     sinks: &[Sink],
     state_dir: &Path,
     warnings: &mut Vec<String>,
-    at: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
-    within: &dyn Fn(std::ops::Range<usize>, &str) -> std::ops::Range<usize>,
+    table_err: &dyn Fn(std::ops::Range<usize>, TableError) -> ConfigError,
 ) -> Result<(), ConfigError> {
-    use crate::source::file::discovery::{overlap, reach_under, Discovery};
-    // The raw table of each source (for error positions), in the same order as `sources`.
-    let spans: Vec<std::ops::Range<usize>> = raw.sources.iter().map(|s| s.span()).collect();
     let mut outputs: Vec<(PathBuf, String)> = Vec::new();
     for src in sources {
-        if let SinkKind::File { dir } = &sinks[src.sink].kind {
+        let sink = &sinks[src.sink];
+        if let Some(dir) = sink.spec.output_dir(&src.name) {
+            let shown = dir.parent().map_or(dir.clone(), Path::to_path_buf);
             outputs.push((
-                dir.join(&src.name),
-                format!(
-                    "the output of sink {:?} ({})",
-                    sinks[src.sink].name,
-                    dir.display()
-                ),
+                dir,
+                format!("the output of sink {:?} ({})", sink.name, shown.display()),
             ));
         }
     }
@@ -544,67 +386,60 @@ fn check_own_files(
     .iter()
     .map(|f| crate::source::file::discovery::lexical(&state_dir.join(f)))
     .collect();
-    let mut file_sources: Vec<(&str, &[String])> = Vec::new();
+    let mut earlier: Vec<(&str, Vec<String>, Vec<String>)> = Vec::new();
     for (i, src) in sources.iter().enumerate() {
-        let SourceKind::File {
-            include, exclude, ..
-        } = &src.kind
-        else {
-            continue;
+        let ctx = crate::source::CheckCtx {
+            name: &src.name,
+            outputs: &outputs,
+            state_files: &state_files,
+            earlier: &earlier,
         };
-        let raw_include: &[String] = match raw.sources[i].get_ref() {
-            RawSource::File(f) => &f.include,
-            RawSource::Cloudwatch(_) => &[],
-        };
-        let located = |k: usize, msg: String| {
-            at(
-                within(
-                    spans[i].clone(),
-                    raw_include.get(k).map_or("", |g| g.as_str()),
-                ),
-                msg,
-            )
-        };
-        for (k, glob) in include.iter().enumerate() {
-            let one = std::slice::from_ref(glob);
-            for (dir, what) in &outputs {
-                let found =
-                    reach_under(one, exclude, dir).map_err(|e| located(k, e.to_string()))?;
-                if let Some(example) = found {
-                    return Err(located(
-                        k,
-                        format!(
-                            "source {:?}: include {glob:?} matches files scrubd writes, {what} (e.g. {}): scrubd would read its own output; narrow the glob, exclude that directory or move the sink",
-                            src.name,
-                            example.display()
-                        ),
-                    ));
-                }
-            }
-            let d = Discovery::new(one, exclude).map_err(|e| located(k, e.to_string()))?;
-            if let Some(f) = state_files.iter().find(|f| d.is_match(f)) {
-                return Err(located(
-                    k,
-                    format!(
-                        "source {:?}: include {glob:?} matches the state dir's {} : scrubd would ship its own checkpoints; move the state dir out of the globs",
-                        src.name,
-                        f.display()
-                    ),
-                ));
-            }
+        let found = src
+            .spec
+            .check(&ctx)
+            .map_err(|e| table_err(raw.sources[i].span(), e))?;
+        warnings.extend(found);
+        if let Some((include, exclude)) = src.spec.local_globs() {
+            earlier.push((&src.name, include, exclude));
         }
-        for (earlier, globs) in &file_sources {
-            if let Ok(Some(example)) = overlap(globs, include) {
-                warnings.push(format!(
-                    "sources {earlier:?} and {:?} can both match a file (e.g. {}): such a file is followed by {earlier:?} only, the first in the config",
-                    src.name,
-                    example.display()
-                ));
-            }
-        }
-        file_sources.push((&src.name, include));
     }
     Ok(())
+}
+
+/// Take the fields every source or sink table has: `name` and `type` (one of `kinds`).
+fn common(
+    table: &mut toml::Table,
+    what: &str,
+    kinds: &[&str],
+) -> Result<(String, String), TableError> {
+    let name = match table.remove("name") {
+        Some(toml::Value::String(n)) => n,
+        Some(_) => return Err(TableError::table(format!("{what} name must be a string"))),
+        None => return Err(TableError::table(format!("{what}: missing field `name`"))),
+    };
+    let kind = match table.remove("type") {
+        Some(toml::Value::String(t)) => t,
+        _ => {
+            return Err(TableError::table(format!(
+                "{what} {name:?}: missing field `type` (one of {})",
+                kinds.join(", ")
+            )))
+        }
+    };
+    if !kinds.contains(&kind.as_str()) {
+        return Err(TableError::at(
+            &kind,
+            format!(
+                "unknown variant `{kind}`, expected one of {}",
+                kinds
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    Ok((name, kind))
 }
 
 fn config_max_line(raw: &RawConfig) -> usize {
@@ -616,93 +451,6 @@ fn find_sink(sinks: &[Sink], name: &str) -> Result<usize, String> {
         let known: Vec<&str> = sinks.iter().map(|k| k.name.as_str()).collect();
         format!("no sink named {name:?} (sinks: {})", known.join(", "))
     })
-}
-
-/// Validate a CloudWatch source table; `at(value, msg)` locates an error at `value`.
-fn cloudwatch_source(
-    c: &RawCloudWatchSource,
-    max_line_bytes: usize,
-    at: &dyn Fn(&str, String) -> ConfigError,
-) -> Result<CloudWatchSourceConfig, ConfigError> {
-    let groups = match (&c.log_group, &c.log_group_prefix) {
-        (Some(g), None) => {
-            check_log_group(g).map_err(|m| at(g, m))?;
-            GroupSelector::Name(g.clone())
-        }
-        (None, Some(p)) => GroupSelector::Prefix(p.clone()),
-        _ => {
-            return Err(at(
-                &c.name,
-                format!(
-                    "source {:?}: set exactly one of log_group and log_group_prefix",
-                    c.name
-                ),
-            ))
-        }
-    };
-    let duration =
-        |v: &Option<String>, default: Duration, what: &str| -> Result<Duration, ConfigError> {
-            match v {
-                None => Ok(default),
-                Some(text) => humantime::parse_duration(text).map_err(|e| {
-                    at(
-                        text,
-                        format!("{what} {text:?}: {e} (write e.g. \"2s\" or \"500ms\")"),
-                    )
-                }),
-            }
-        };
-    let poll_interval = duration(&c.poll_interval, Duration::from_secs(2), "poll_interval")?;
-    if poll_interval < Duration::from_millis(100) {
-        return Err(at(
-            c.poll_interval.as_deref().unwrap_or(""),
-            "poll_interval must be at least 100ms".into(),
-        ));
-    }
-    let overlap = duration(&c.overlap, Duration::from_secs(10), "overlap")?;
-    let group_rescan = duration(&c.group_rescan, Duration::from_secs(60), "group_rescan")?
-        .max(Duration::from_secs(1));
-    let start_at = match c.start_at.as_deref() {
-        None | Some("now") => StartFrom::Now,
-        Some("beginning") => StartFrom::Beginning,
-        Some(t) => StartFrom::Time(humantime::parse_rfc3339_weak(t).map_err(|e| {
-            at(
-                t,
-                format!(
-                    "start_at {t:?}: expected \"now\", \"beginning\" or an RFC 3339 time ({e})"
-                ),
-            )
-        })?),
-    };
-    Ok(CloudWatchSourceConfig {
-        name: c.name.clone(),
-        groups,
-        stream_prefix: c.stream_prefix.clone().filter(|p| !p.is_empty()),
-        start_at,
-        poll_interval,
-        overlap,
-        endpoint: Endpoint {
-            region: c.region.clone(),
-            endpoint_url: c.endpoint_url.clone(),
-        },
-        max_line_bytes,
-        group_rescan,
-    })
-}
-
-/// CloudWatch's rule for log group names: 1-512 of [A-Za-z0-9_/.#-].
-fn check_log_group(g: &str) -> Result<(), String> {
-    let ok = !g.is_empty()
-        && g.len() <= 512
-        && g.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_-/.#".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "log group {g:?}: CloudWatch allows 1-512 characters of [A-Za-z0-9_/.#-]"
-        ))
-    }
 }
 
 /// Names become metric label values and directory names: keep them short and plain.
@@ -767,14 +515,9 @@ type = "stdout"
         assert_eq!(c.sources.len(), 1);
         assert_eq!(c.sources[0].sink, 0);
         assert_eq!(c.metrics_listen, Some("127.0.0.1:9898".parse().unwrap()));
-        assert!(matches!(
-            &c.sources[0].kind,
-            SourceKind::File {
-                start_at: StartAt::Beginning,
-                ..
-            }
-        ));
-        assert!(matches!(c.sinks[1].kind, SinkKind::Stdout));
+        let spec = format!("{:?}", c.sources[0].spec);
+        assert!(spec.contains("start_at: Beginning"), "{spec}");
+        assert!(c.sinks[1].spec.single());
     }
 
     #[test]
@@ -843,10 +586,8 @@ type = "stdout"
             .replace("/var/lib/scrubd", "state");
         let c = Config::parse(Path::new("/etc/scrubd/scrubd.toml"), &text).unwrap();
         assert_eq!(c.state_dir, Path::new("/etc/scrubd/state"));
-        let SourceKind::File { include, .. } = &c.sources[0].kind else {
-            panic!("a file source")
-        };
-        assert_eq!(include, &vec!["/etc/scrubd/logs/*.log".to_string()]);
+        let (include, _) = c.sources[0].spec.local_globs().expect("a file source");
+        assert_eq!(include, vec!["/etc/scrubd/logs/*.log".to_string()]);
     }
 
     #[test]
@@ -883,16 +624,20 @@ create = true
     fn cloudwatch_source_and_sink_parse() {
         let c = Config::parse(Path::new("scrubd.toml"), CLOUDWATCH).unwrap();
         assert_eq!(c.cloudwatch_requests_per_second, 2.5);
-        let SourceKind::CloudWatch(s) = &c.sources[0].kind else {
-            panic!("a CloudWatch source")
-        };
-        assert_eq!(s.groups, GroupSelector::Name("/aws/lambda/orders".into()));
-        assert_eq!(s.poll_interval, Duration::from_millis(500));
-        assert_eq!(s.overlap, Duration::from_secs(10));
-        assert_eq!(s.endpoint.region.as_deref(), Some("eu-west-1"));
-        assert!(matches!(s.start_at, StartFrom::Time(_)));
+        let spec = format!("{:?}", c.sources[0].spec);
+        for want in [
+            "groups: Name(\"/aws/lambda/orders\")",
+            "poll_interval: 500ms",
+            "overlap: 10s",
+            "region: Some(\"eu-west-1\")",
+            "start_at: Time(",
+        ] {
+            assert!(spec.contains(want), "{want}: {spec}");
+        }
+        let sink = format!("{:?}", c.sinks[0].spec);
         assert!(
-            matches!(&c.sinks[0].kind, SinkKind::CloudWatch { create: true, endpoint, .. } if endpoint.region.is_none())
+            sink.contains("create: true") && sink.contains("region: None"),
+            "{sink}"
         );
     }
 

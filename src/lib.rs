@@ -4,6 +4,7 @@
 //! [`filter`] runs it over a byte stream (stdin → stdout) on every core, keeping order.
 
 pub mod aws;
+pub mod batch;
 pub mod engine;
 pub mod filter;
 pub mod lambda;
@@ -12,6 +13,7 @@ pub mod source;
 pub mod metrics;
 pub mod config;
 pub mod pipeline;
+pub mod rulefiles;
 pub mod sink;
 pub mod service;
 pub mod jwt_settings;

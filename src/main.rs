@@ -7,7 +7,8 @@ use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use scrubd::engine::{coverage, examples, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
+use scrubd::engine::{coverage, examples, Mode, RuleSet, Scrubber, StreamState};
+use scrubd::rulefiles::{key_file_mode, load_rules as load_rule_files};
 use scrubd::filter;
 
 #[derive(Parser)]
@@ -194,12 +195,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
-    Ok(RuleSet::load(&LoadOptions {
-        no_builtin: a.no_builtin,
-        dirs: a.rules.clone(),
-        disable: a.disable.clone(),
-        skip_coverage_proof: false,
-    })?)
+    Ok(load_rule_files(a.no_builtin, &a.rules, &a.disable, false)?)
 }
 
 fn cmd_filter(a: FilterArgs) -> Result<i32> {
@@ -210,7 +206,7 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
         (ModeArg::Hash, None) => bail!(
             "--mode hash needs --fingerprint-key-file FILE (a secret key of at least 16 bytes)"
         ),
-        (ModeArg::Hash, Some(path)) => Mode::from_key_file(path).map_err(anyhow::Error::msg)?,
+        (ModeArg::Hash, Some(path)) => key_file_mode(path)?,
     };
     if a.max_line_bytes == 0 {
         bail!("--max-line-bytes must be at least 1");
@@ -347,7 +343,7 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
             }
         };
         if let Some(key) = &config.redact.fingerprint_key_file {
-            if let Err(e) = Mode::from_key_file(key) {
+            if let Err(e) = key_file_mode(key) {
                 println!("{}: {e}", path.display());
                 return Ok(1);
             }
@@ -369,12 +365,8 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
         );
     }
     let a = a_rules;
-    let loaded = RuleSet::load(&LoadOptions {
-        no_builtin: a.no_builtin,
-        dirs: a.rules.clone(),
-        disable: a.disable.clone(),
-        skip_coverage_proof: true, // proved below, rule by rule, with the other checks
-    });
+    // Proved below, rule by rule, with the other checks.
+    let loaded = load_rule_files(a.no_builtin, &a.rules, &a.disable, true);
     let rules = match loaded {
         Ok(r) => r,
         Err(e) => {

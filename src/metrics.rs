@@ -1,4 +1,8 @@
-//! The Prometheus registry and its HTTP endpoint (`/metrics`, `/healthz`).
+//! Counting: the one [`Emit`] interface every stage reports through (sources, the scrub
+//! stage, sinks, the checkpoint writer, `filter`), and [`Metrics`], its Prometheus
+//! implementation, with the HTTP endpoint (`/metrics`, `/healthz`). After Vector's internal
+//! events: a stage says what happened ([`Event`]); how that is counted lives here, apart from
+//! the logic, so every path counts the same way and none can forget a counter.
 //!
 //! Metric and label names are an interface operators script alerts against: change them only
 //! deliberately. Label values come only from the config (source and sink names, allowlisted JWT
@@ -22,7 +26,9 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use prometheus::{Encoder, GaugeVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, GaugeVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -32,6 +38,132 @@ use tokio_util::sync::CancellationToken;
 pub const DROP_REASONS: &[&str] = &["line_too_long", "empty_line", "cloudwatch_rejected"];
 /// Values of the `reason` label of `scrubd_cloudwatch_events_rejected_total`.
 pub const REJECT_REASONS: &[&str] = &["too_old", "too_new", "expired"];
+
+/// Something a stage reports. Label values come from the config (source and sink names),
+/// rule kinds, JWT algs and fixed lists, never from log content.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// A block of `source` went through the scrubber: its lines and bytes as read, the lines
+    /// replaced for being too long, and what the engine found.
+    Scrubbed {
+        source: &'a str,
+        lines: u64,
+        bytes: u64,
+        oversize: u64,
+        hits: &'a [Hit],
+        rules: &'a RuleSet,
+    },
+    /// A read from `source` failed (it is retried).
+    SourceError { source: &'a str },
+    /// `source` follows this many files now.
+    FilesWatched { source: &'a str, files: u64 },
+    /// Lines `source` emits a second time.
+    DuplicateLines { source: &'a str, lines: u64 },
+    /// Lines of `source` a documented policy dropped (`reason` is one of [`DROP_REASONS`]).
+    Dropped {
+        source: &'a str,
+        reason: &'static str,
+        lines: u64,
+    },
+    /// A write or sync of `sink` failed (it is retried).
+    SinkError { sink: &'a str },
+    /// Writing the checkpoints failed (retried at the next flush).
+    CheckpointError,
+    /// One CloudWatch Logs API call ended so.
+    CloudWatchRequest { api: &'a str, outcome: &'static str },
+    /// How far behind live a CloudWatch source is.
+    CloudWatchLag { source: &'a str, seconds: f64 },
+    /// An event caught thanks to the read overlap.
+    CloudWatchLateEvent { source: &'a str },
+    /// PutLogEvents did not store an event (`reason` is one of [`REJECT_REASONS`]).
+    CloudWatchRejected { sink: &'a str, reason: &'static str },
+    /// Extra events made by splitting an over-long event.
+    CloudWatchSplit { sink: &'a str, extra: u64 },
+}
+
+/// Where stages report what happened.
+pub trait Emit: Send + Sync {
+    fn emit(&self, event: Event<'_>);
+}
+
+/// Reports nothing (tests, tools that do not count).
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Emit for Discard {
+    fn emit(&self, _: Event<'_>) {}
+}
+
+impl Emit for Metrics {
+    fn emit(&self, event: Event<'_>) {
+        match event {
+            Event::Scrubbed {
+                source,
+                lines,
+                bytes,
+                oversize,
+                hits,
+                rules,
+            } => self.record_block(source, lines, bytes, oversize, hits, rules),
+            Event::SourceError { source } => self.source_errors.with_label_values(&[source]).inc(),
+            Event::FilesWatched { source, files } => self
+                .files_watched
+                .with_label_values(&[source])
+                .set(files as i64),
+            Event::DuplicateLines { source, lines } => self
+                .duplicate_lines
+                .with_label_values(&[source])
+                .inc_by(lines),
+            Event::Dropped {
+                source,
+                reason,
+                lines,
+            } => self
+                .dropped_lines
+                .with_label_values(&[source, reason])
+                .inc_by(lines),
+            Event::SinkError { sink } => self.sink_errors.with_label_values(&[sink]).inc(),
+            Event::CheckpointError => self.checkpoint_errors.inc(),
+            Event::CloudWatchRequest { api, outcome } => self
+                .cloudwatch_requests
+                .with_label_values(&[api, outcome])
+                .inc(),
+            Event::CloudWatchLag { source, seconds } => self
+                .cloudwatch_lag
+                .with_label_values(&[source])
+                .set(seconds),
+            Event::CloudWatchLateEvent { source } => self
+                .cloudwatch_late_events
+                .with_label_values(&[source])
+                .inc(),
+            Event::CloudWatchRejected { sink, reason } => self
+                .cloudwatch_events_rejected
+                .with_label_values(&[sink, reason])
+                .inc(),
+            Event::CloudWatchSplit { sink, extra } => self
+                .cloudwatch_events_split
+                .with_label_values(&[sink])
+                .inc_by(extra),
+        }
+    }
+}
+
+/// What went through one source so far, read back from the counters (`filter --stats`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Totals {
+    pub lines: u64,
+    pub bytes: u64,
+    pub lines_redacted: u64,
+    pub redactions: u64,
+    pub oversize_lines: u64,
+    /// Redactions per kind name (kinds with none left out).
+    pub by_kind: std::collections::BTreeMap<String, u64>,
+    /// JWTs per header alg (algs with none left out).
+    pub jwt_by_alg: std::collections::BTreeMap<String, u64>,
+    /// JWT misconfiguration findings per finding name, all issuers together (every
+    /// occurrence, like `jwt_by_alg`; findings with none left out).
+    pub jwt_findings: std::collections::BTreeMap<&'static str, u64>,
+}
 
 /// Every scrubd metric, in a registry of its own (not the process-global default).
 pub struct Metrics {
@@ -190,7 +322,8 @@ impl Metrics {
                 m.jwt.with_label_values(&[source, alg]);
             }
             for finding in Finding::NAMES {
-                m.jwt_findings.with_label_values(&[source, finding, OTHER_ISSUER]);
+                m.jwt_findings
+                    .with_label_values(&[source, finding, OTHER_ISSUER]);
             }
             for &reason in DROP_REASONS {
                 m.dropped_lines.with_label_values(&[source, reason]);
@@ -223,11 +356,16 @@ impl Metrics {
 
     /// Register the JWT finding series of these allowlisted issuers at 0 (the `other` issuer's
     /// are registered by [`Metrics::new`]).
-    pub fn register_jwt_issuers<'a>(&self, sources: &[&str], issuers: impl IntoIterator<Item = &'a str>) {
+    pub fn register_jwt_issuers<'a>(
+        &self,
+        sources: &[&str],
+        issuers: impl IntoIterator<Item = &'a str>,
+    ) {
         for issuer in issuers {
             for &source in sources {
                 for finding in Finding::NAMES {
-                    self.jwt_findings.with_label_values(&[source, finding, issuer]);
+                    self.jwt_findings
+                        .with_label_values(&[source, finding, issuer]);
                 }
             }
         }
@@ -242,11 +380,21 @@ impl Metrics {
     /// too long, and its hits (lines redacted, redactions per kind, JWTs per alg, JWT findings per
     /// finding and issuer). The one place both `filter` and `run` count, so neither path can
     /// forget a counter.
-    pub fn record_block(&self, source: &str, lines: u64, bytes: u64, oversize: u64, hits: &[Hit], rules: &RuleSet) {
+    fn record_block(
+        &self,
+        source: &str,
+        lines: u64,
+        bytes: u64,
+        oversize: u64,
+        hits: &[Hit],
+        rules: &RuleSet,
+    ) {
         self.lines.with_label_values(&[source]).inc_by(lines);
         self.bytes.with_label_values(&[source]).inc_by(bytes);
         if oversize > 0 {
-            self.dropped_lines.with_label_values(&[source, "line_too_long"]).inc_by(oversize);
+            self.dropped_lines
+                .with_label_values(&[source, "line_too_long"])
+                .inc_by(oversize);
         }
         let mut last_line = None;
         for h in hits {
@@ -255,7 +403,9 @@ impl Metrics {
                 last_line = Some(h.line);
             }
             if !h.continued {
-                self.redactions.with_label_values(&[source, rules.kind_name(h.kind)]).inc();
+                self.redactions
+                    .with_label_values(&[source, rules.kind_name(h.kind)])
+                    .inc();
             }
             if let Some(alg) = h.alg {
                 self.jwt.with_label_values(&[source, alg]).inc();
@@ -263,10 +413,59 @@ impl Metrics {
             if let Some(r) = &h.jwt {
                 let issuer = rules.jwt().issuer_label(r.issuer);
                 for f in r.findings.iter() {
-                    self.jwt_findings.with_label_values(&[source, f.name(), issuer]).inc();
+                    self.jwt_findings
+                        .with_label_values(&[source, f.name(), issuer])
+                        .inc();
                 }
             }
         }
+    }
+
+    /// The totals of `source` so far, over the rule kinds `kinds` and the JWT algs `algs`.
+    pub fn totals(
+        &self,
+        source: &str,
+        kinds: &[String],
+        algs: &[&str],
+        issuers: &[String],
+    ) -> Totals {
+        let mut t = Totals {
+            lines: self.lines.with_label_values(&[source]).get(),
+            bytes: self.bytes.with_label_values(&[source]).get(),
+            lines_redacted: self.lines_redacted.with_label_values(&[source]).get(),
+            oversize_lines: self
+                .dropped_lines
+                .with_label_values(&[source, "line_too_long"])
+                .get(),
+            ..Totals::default()
+        };
+        for k in kinds {
+            let n = self.redactions.with_label_values(&[source, k]).get();
+            if n > 0 {
+                t.redactions += n;
+                t.by_kind.insert(k.clone(), n);
+            }
+        }
+        for a in algs {
+            let n = self.jwt.with_label_values(&[source, a]).get();
+            if n > 0 {
+                t.jwt_by_alg.insert(a.to_string(), n);
+            }
+        }
+        for finding in Finding::NAMES {
+            let n: u64 = std::iter::once(OTHER_ISSUER)
+                .chain(issuers.iter().map(String::as_str))
+                .map(|issuer| {
+                    self.jwt_findings
+                        .with_label_values(&[source, finding, issuer])
+                        .get()
+                })
+                .sum();
+            if n > 0 {
+                t.jwt_findings.insert(finding, n);
+            }
+        }
+        t
     }
 
     /// The current values in Prometheus' text exposition format.

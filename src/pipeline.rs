@@ -31,21 +31,16 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
-use crate::aws::RateLimiter;
+use crate::batch::{split, Batch, FilePosition, Position, Record, RecordKind};
 use crate::checkpoint::{
-    lock_state_dir, CheckpointStore, FilePosition, Position, SinkMark, CHECKPOINT_FILE,
-    CHECKPOINT_TMP_FILE, LOCK_FILE,
+    lock_state_dir, CheckpointStore, SinkMark, CHECKPOINT_FILE, CHECKPOINT_TMP_FILE, LOCK_FILE,
 };
-use crate::config::{Config, SinkKind, SourceKind};
-use crate::engine::{validate::JWT_ALGS, Hit, LoadOptions, Mode, RuleSet, Scrubber, StreamState};
-use crate::metrics::Metrics;
+use crate::config::Config;
+use crate::engine::{validate::JWT_ALGS, Hit, Mode, Scrubber, StreamState};
+use crate::metrics::{Emit, Event, Metrics};
 use crate::service::{self, Liveness};
-use crate::sink::{
-    cloudwatch::CloudWatchSink, file::FileSink, stdout::StdoutSink, Record, RecordKind, Sink,
-};
-use crate::source::cloudwatch::{CloudWatchSource, EventChunk};
-use crate::source::file::{Avoid, FileSource, FileSourceConfig, FileSourceStats};
-use crate::source::Chunk;
+use crate::sink::Sink;
+use crate::source::SourceIo;
 
 /// How often sinks sync and checkpoints are written.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
@@ -54,15 +49,15 @@ const CHANNEL_DEPTH: usize = 8;
 
 /// Build the scrubber the config asks for (rules, mode, JWT policy).
 pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
-    let rules = RuleSet::load(&LoadOptions {
-        no_builtin: false,
-        dirs: config.redact.rules_dirs.clone(),
-        disable: config.redact.disable.clone(),
-        skip_coverage_proof: false,
-    })?;
+    let rules = crate::rulefiles::load_rules(
+        false,
+        &config.redact.rules_dirs,
+        &config.redact.disable,
+        false,
+    )?;
     let mode = match &config.redact.fingerprint_key_file {
         None => Mode::Mask,
-        Some(path) => Mode::from_key_file(path).map_err(anyhow::Error::msg)?,
+        Some(path) => crate::rulefiles::key_file_mode(path)?,
     };
     let jwt = config.jwt.policy().map_err(anyhow::Error::msg)?;
     Ok(Scrubber::new(Arc::new(rules.with_jwt_policy(jwt)), mode))
@@ -78,52 +73,11 @@ struct Delivery {
     lines: u64,
 }
 
-/// What a scrub thread takes in, from either kind of source.
-struct Input {
-    data: Vec<u8>,
-    oversize_lines: u32,
-    /// Events with their streams (CloudWatch), or `None` for lines of one file.
-    records: Option<Vec<Record>>,
-    /// The file's stream name (file chunks).
-    stream: Option<Arc<str>>,
-    end: Position,
-}
-
-impl From<Chunk> for Input {
-    fn from(c: Chunk) -> Input {
-        let end = if c.gone {
-            Position::FileGone(c.end)
-        } else {
-            Position::File(c.end)
-        };
-        Input {
-            data: c.data,
-            oversize_lines: c.oversize_lines,
-            records: None,
-            stream: Some(c.stream),
-            end,
-        }
-    }
-}
-
-impl From<EventChunk> for Input {
-    fn from(c: EventChunk) -> Input {
-        Input {
-            data: c.data,
-            oversize_lines: c.oversize_lines,
-            records: Some(c.records),
-            stream: None,
-            end: Position::Group(c.end),
-        }
-    }
-}
-
 /// Lines read and lines delivered (synced and checkpointed), for the shutdown report.
 #[derive(Default)]
 struct Progress {
-    /// File sources count what they read themselves; these are CloudWatch lines, counted as
-    /// they reach the scrubber.
-    events_read: AtomicU64,
+    /// Lines sources handed to the pipeline.
+    read: Arc<AtomicU64>,
     delivered: AtomicU64,
 }
 
@@ -168,20 +122,19 @@ pub fn run(config_path: &Path) -> Result<()> {
     result
 }
 
-/// The paths scrubd writes: every file sink's `<dir>/<source>` for the sources it serves, and
-/// the state files. No source may follow them.
-pub fn own_paths(config: &Config) -> Avoid {
-    let mut dirs = Vec::new();
-    for src in &config.sources {
-        if let SinkKind::File { dir } = &config.sinks[src.sink].kind {
-            dirs.push(dir.join(&src.name));
-        }
-    }
+/// The paths scrubd writes: every sink's local output dir for the sources it serves
+/// (`<dir>/<source>`), and the state files. No source may read them.
+pub(crate) fn own_paths(config: &Config) -> (Vec<std::path::PathBuf>, Vec<std::path::PathBuf>) {
+    let dirs = config
+        .sources
+        .iter()
+        .filter_map(|src| config.sinks[src.sink].spec.output_dir(&src.name))
+        .collect();
     let files = [CHECKPOINT_FILE, CHECKPOINT_TMP_FILE, LOCK_FILE]
         .iter()
         .map(|f| config.state_dir.join(f))
         .collect();
-    Avoid { dirs, files }
+    (dirs, files)
 }
 
 async fn run_async(
@@ -198,7 +151,6 @@ async fn run_async(
             .with_context(|| format!("state dir {}", config.state_dir.display()))?,
     ));
     let progress = Arc::new(Progress::default());
-    let mut file_stats: Vec<Arc<FileSourceStats>> = Vec::new();
     let metrics = {
         let s = scrubber.read().expect("scrubber lock");
         let kinds: Vec<&str> = s.rules().kinds().iter().map(String::as_str).collect();
@@ -206,24 +158,15 @@ async fn run_async(
         let sinks: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
         let m = Metrics::new(&sources, &sinks, &kinds, JWT_ALGS);
         m.register_jwt_issuers(&sources, config.jwt.issuers.iter().map(String::as_str));
-        let cw_sources: Vec<&str> = config
-            .sources
-            .iter()
-            .filter(|s| matches!(s.kind, SourceKind::CloudWatch(_)))
-            .map(|s| s.name.as_str())
-            .collect();
-        let cw_sinks: Vec<&str> = config
-            .sinks
-            .iter()
-            .filter(|s| matches!(s.kind, SinkKind::CloudWatch { .. }))
-            .map(|s| s.name.as_str())
-            .collect();
-        if !cw_sources.is_empty() || !cw_sinks.is_empty() {
-            m.register_cloudwatch(&cw_sources, &cw_sinks);
+        for src in &config.sources {
+            src.spec.register(&src.name, &m);
+        }
+        for sink in &config.sinks {
+            sink.spec.register(&sink.name, &m);
         }
         Arc::new(m)
     };
-    let limiter = Arc::new(RateLimiter::new(config.cloudwatch_requests_per_second));
+    let emit: Arc<dyn Emit> = Arc::clone(&metrics) as Arc<dyn Emit>;
     let cancel = CancellationToken::new();
     let ready = Arc::new(AtomicBool::new(false));
     let mut server = None;
@@ -245,10 +188,10 @@ async fn run_async(
         let positions = store.lock().expect("checkpoint lock").get(&src.name);
         let lines = resent_lines(&positions);
         if lines > 0 {
-            metrics
-                .duplicate_lines
-                .with_label_values(&[&src.name])
-                .inc_by(lines);
+            emit.emit(Event::DuplicateLines {
+                source: &src.name,
+                lines,
+            });
             tracing::warn!(source = %src.name, lines, "restart after an unclean stop: lines written after the last checkpoint will be written again");
         }
     }
@@ -273,29 +216,18 @@ async fn run_async(
     for (i, s) in config.sinks.iter().enumerate() {
         let (tx, rx) = sync_channel::<Delivery>(CHANNEL_DEPTH);
         sink_txs.push(tx);
-        let sink: Box<dyn Sink> = match &s.kind {
-            SinkKind::File { dir } => Box::new(FileSink::new(dir.clone())),
-            SinkKind::Stdout => Box::new(StdoutSink),
-            SinkKind::CloudWatch {
-                group,
-                create,
-                endpoint,
-            } => Box::new(CloudWatchSink::new(
-                &s.name,
-                group,
-                *create,
-                crate::aws::client(endpoint).await,
-                tokio::runtime::Handle::current(),
-                Arc::clone(&metrics),
-            )),
-        };
+        let sink = s.spec.build(crate::sink::BuildCtx {
+            name: &s.name,
+            emit: Arc::clone(&emit),
+            runtime: tokio::runtime::Handle::current(),
+        });
         let ctx = SinkCtx {
             progress: Arc::clone(&progress),
             live: Arc::clone(&live),
             stage: live.stage(&format!("sink-{}", s.name)),
             name: s.name.clone(),
             store: Arc::clone(&store),
-            metrics: Arc::clone(&metrics),
+            emit: Arc::clone(&emit),
             reopen: Arc::clone(&reopen_flags[i]),
             cancel: cancel.clone(),
         };
@@ -306,149 +238,60 @@ async fn run_async(
         );
     }
 
-    // Sources: a reader (thread for files, task for CloudWatch) and a scrub thread each.
+    // Sources: a reader thread and a scrub thread each.
+    let (own_dirs, own_files) = own_paths(&config);
+    let mut earlier: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for src in &config.sources {
-        let sink_tx = sink_txs[src.sink].clone();
+        let source = {
+            let mut store = store.lock().expect("checkpoint lock");
+            let source = src
+                .spec
+                .build(crate::source::BuildCtx {
+                    name: &src.name,
+                    store: &mut store,
+                    own_dirs: own_dirs.clone(),
+                    own_files: own_files.clone(),
+                    earlier: earlier.clone(),
+                })
+                .with_context(|| format!("source {}", src.name))?;
+            // What the source recorded before reading (first start, initial positions), in
+            // one atomic write.
+            if let Err(e) = store.flush() {
+                emit.emit(Event::CheckpointError);
+                tracing::warn!(error = %e, "checkpoint write failed; will retry");
+            }
+            source
+        };
+        if let Some(globs) = src.spec.local_globs() {
+            earlier.push(globs);
+        }
+        let (tx, rx) = tokio::sync::mpsc::channel::<Batch>(CHANNEL_DEPTH);
+        let io = SourceIo::new(
+            src.name.as_str().into(),
+            tx,
+            cancel.clone(),
+            Arc::clone(&emit),
+            tokio::runtime::Handle::current(),
+            Arc::clone(&progress.read),
+        );
+        threads.push(
+            std::thread::Builder::new()
+                .name(format!("source-{}", src.name))
+                .spawn(move || source.run(io))?,
+        );
         let scrub = ScrubCtx {
             source: src.name.as_str().into(),
-            sink: sink_tx,
+            sink: sink_txs[src.sink].clone(),
             scrubber: Arc::clone(&scrubber),
-            metrics: Arc::clone(&metrics),
+            emit: Arc::clone(&emit),
             live: Arc::clone(&live),
             stage: live.stage(&format!("scrub-{}", src.name)),
-            progress: Arc::clone(&progress),
         };
-        let source_errors = metrics.source_errors.with_label_values(&[&src.name]);
-        match &src.kind {
-            SourceKind::File {
-                include,
-                exclude,
-                start_at,
-                partial_flush,
-                rescan_interval,
-            } => {
-                let (positions, started_before) = {
-                    let store = store.lock().expect("checkpoint lock");
-                    (store.get(&src.name), store.has_started(&src.name))
-                };
-                let yield_to = config
-                    .sources
-                    .iter()
-                    .take_while(|s| s.name != src.name)
-                    .filter_map(|s| match &s.kind {
-                        SourceKind::File {
-                            include, exclude, ..
-                        } => Some((include.clone(), exclude.clone())),
-                        SourceKind::CloudWatch(_) => None,
-                    })
-                    .collect();
-                let mut source = FileSource::new(
-                    FileSourceConfig {
-                        name: src.name.clone(),
-                        include: include.clone(),
-                        exclude: exclude.clone(),
-                        start_at: *start_at,
-                        max_line_bytes: config.redact.max_line_bytes,
-                        partial_flush: *partial_flush,
-                        rescan_interval: *rescan_interval,
-                        avoid: own_paths(&config),
-                        yield_to,
-                    },
-                    positions,
-                    started_before,
-                )
-                .with_context(|| format!("source {}", src.name))?;
-                {
-                    // Before anything is read: every file found now gets its checkpoint (an idle
-                    // one too), the source is recorded as started, and checkpoints of files gone
-                    // for longer than the retention are dropped — one atomic write.
-                    let mut store = store.lock().expect("checkpoint lock");
-                    for p in source.initial_positions() {
-                        store.set(p);
-                    }
-                    store.mark_started(&src.name);
-                    store.prune_files(
-                        &src.name,
-                        crate::checkpoint::DEFAULT_RETENTION,
-                        std::time::SystemTime::now(),
-                    );
-                    if let Err(e) = store.flush() {
-                        metrics.checkpoint_errors.inc();
-                        tracing::warn!(error = %e, "checkpoint write failed; will retry");
-                    }
-                }
-                let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(CHANNEL_DEPTH);
-                let watched = metrics.files_watched.with_label_values(&[&src.name]);
-                let duplicates = metrics.duplicate_lines.with_label_values(&[&src.name]);
-                let stats = source.stats();
-                file_stats.push(source.stats());
-                let c = cancel.clone();
-                let name = src.name.clone();
-                threads.push(
-                    std::thread::Builder::new()
-                        .name(format!("source-{name}"))
-                        .spawn(move || {
-                            if let Err(e) = source.run(tx, c) {
-                                tracing::error!(source = %name, error = %e, "source stopped");
-                            }
-                        })?,
-                );
-                // Mirror the source's own counters into metrics.
-                let c = cancel.clone();
-                tokio::spawn(async move {
-                    let (mut errors_seen, mut duplicates_seen) = (0, 0);
-                    while !c.is_cancelled() {
-                        let snap = stats.snapshot();
-                        watched.set(snap.files_watched as i64);
-                        source_errors.inc_by(snap.read_errors.saturating_sub(errors_seen));
-                        errors_seen = snap.read_errors;
-                        duplicates.inc_by(snap.duplicate_lines.saturating_sub(duplicates_seen));
-                        duplicates_seen = snap.duplicate_lines;
-                        tokio::time::sleep(Duration::from_millis(200)).await;
-                    }
-                });
-                threads.push(
-                    std::thread::Builder::new()
-                        .name(format!("scrub-{}", src.name))
-                        .spawn(move || scrub_source(rx, scrub))?,
-                );
-            }
-            SourceKind::CloudWatch(cw) => {
-                let positions = store.lock().expect("checkpoint lock").get_groups(&src.name);
-                let source = CloudWatchSource::new(cw.clone(), positions);
-                let (tx, rx) = tokio::sync::mpsc::channel::<EventChunk>(CHANNEL_DEPTH);
-                let stats = source.stats();
-                tokio::spawn(source.run(
-                    tx,
-                    cancel.clone(),
-                    Arc::clone(&limiter),
-                    Arc::clone(&metrics),
-                ));
-                let lag = metrics.cloudwatch_lag.with_label_values(&[&src.name]);
-                let late = metrics
-                    .cloudwatch_late_events
-                    .with_label_values(&[&src.name]);
-                let c = cancel.clone();
-                tokio::spawn(async move {
-                    let (mut errors_seen, mut late_seen) = (0, 0);
-                    while !c.is_cancelled() {
-                        lag.set(stats.lag_seconds());
-                        let errors = stats.errors.load(Ordering::Relaxed);
-                        source_errors.inc_by(errors.saturating_sub(errors_seen));
-                        errors_seen = errors;
-                        let l = stats.late_events.load(Ordering::Relaxed);
-                        late.inc_by(l.saturating_sub(late_seen));
-                        late_seen = l;
-                        tokio::time::sleep(Duration::from_millis(500)).await;
-                    }
-                });
-                threads.push(
-                    std::thread::Builder::new()
-                        .name(format!("scrub-{}", src.name))
-                        .spawn(move || scrub_source(rx, scrub))?,
-                );
-            }
-        }
+        threads.push(
+            std::thread::Builder::new()
+                .name(format!("scrub-{}", src.name))
+                .spawn(move || scrub_source(rx, scrub))?,
+        );
     }
     drop(sink_txs);
     ready.store(true, Ordering::SeqCst);
@@ -479,11 +322,7 @@ async fn run_async(
         .await
         .is_err()
     {
-        let read: u64 = file_stats
-            .iter()
-            .map(|s| s.lines_read.load(Ordering::Relaxed))
-            .sum::<u64>()
-            + progress.events_read.load(Ordering::Relaxed);
+        let read = progress.read.load(Ordering::Relaxed);
         let undelivered = read.saturating_sub(progress.delivered.load(Ordering::Relaxed));
         // Whatever was acknowledged is persisted; nothing beyond it ever was.
         if let Ok(mut store) = store.try_lock() {
@@ -633,38 +472,33 @@ struct ScrubCtx {
     source: Arc<str>,
     sink: SyncSender<Delivery>,
     scrubber: Arc<RwLock<Arc<Scrubber>>>,
-    metrics: Arc<Metrics>,
+    emit: Arc<dyn Emit>,
     live: Arc<Liveness>,
     stage: usize,
-    progress: Arc<Progress>,
 }
 
-/// Scrub one source's chunks in order and pass them to its sink. Multi-line state (an open PEM
-/// block) is kept per file, or per CloudWatch stream.
-fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: ScrubCtx) {
-    let mut states: HashMap<String, StreamState> = HashMap::new();
+/// Scrub one source's batches in order and pass them to its sink. Multi-line state (an open
+/// PEM block) is kept per stream (a batch's `state_key`, else each record's stream), and each
+/// record is scrubbed on its own, so a stream's block state follows that stream.
+fn scrub_source(mut rx: tokio::sync::mpsc::Receiver<Batch>, ctx: ScrubCtx) {
+    let mut states: HashMap<Arc<str>, StreamState> = HashMap::new();
     let mut scratch: Option<(Arc<Scrubber>, crate::engine::Scratch)> = None;
     let mut hits: Vec<Hit> = Vec::new();
-    while let Some(chunk) = rx.blocking_recv() {
-        let chunk: Input = chunk.into();
-        if chunk.data.is_empty() {
+    while let Some(batch) = rx.blocking_recv() {
+        let lines = batch.line_count();
+        if batch.data.is_empty() {
             // A position without lines (a file gone): straight on, for the checkpoint store.
             let d = Delivery {
                 source: Arc::clone(&ctx.source),
                 data: Vec::new(),
                 records: Vec::new(),
-                end: chunk.end,
+                end: batch.ack,
                 lines: 0,
             };
             if ctx.sink.send(d).is_err() {
                 return;
             }
             continue;
-        }
-        let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
-            + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
-        if chunk.records.is_some() {
-            ctx.progress.events_read.fetch_add(lines, Ordering::Relaxed);
         }
         let busy = ctx.live.busy(ctx.stage);
         let current = Arc::clone(&ctx.scrubber.read().expect("scrubber lock"));
@@ -675,75 +509,50 @@ fn scrub_source<T: Into<Input>>(mut rx: tokio::sync::mpsc::Receiver<T>, ctx: Scr
             scratch = Some((Arc::clone(&current), current.scratch()));
         }
         let (s, scr) = scratch.as_mut().expect("scratch set above");
-        let mut out = Vec::with_capacity(chunk.data.len() + chunk.data.len() / 8);
+        let mut out = Vec::with_capacity(batch.data.len() + batch.data.len() / 8);
         hits.clear();
-        let records = match (&chunk.records, &chunk.end) {
-            (None, Position::File(end)) => {
-                // Multi-line state per file (device + inode): files sharing a first line are
-                // still different streams.
-                let state = states
-                    .entry(format!("{}:{}", end.dev, end.ino))
-                    .or_default();
-                s.scrub_block(&chunk.data, state, scr, &mut out, &mut hits);
-                if states.len() > 100_000 {
-                    states.retain(|_, st| *st != StreamState::default());
-                }
-                let stream = chunk.stream.clone().unwrap_or_else(|| "unnamed.log".into());
-                vec![Record {
-                    stream,
-                    len: out.len(),
-                    kind: RecordKind::Lines,
-                }]
+        let mut records = Vec::with_capacity(batch.records.len());
+        let mut lines_before = 0;
+        for (r, part) in split(&batch.data, &batch.records) {
+            let key = batch.state_key.as_ref().unwrap_or(&r.stream);
+            let state = match states.get_mut(key) {
+                Some(st) => st,
+                None => states.entry(Arc::clone(key)).or_default(),
+            };
+            let (out_at, hits_at) = (out.len(), hits.len());
+            // A JWT in an event is judged (expired, lifetime) at the event's time.
+            scr.set_seen_at(match r.kind {
+                RecordKind::Event { timestamp_ms, .. } => Some(timestamp_ms.div_euclid(1000)),
+                RecordKind::Lines => None,
+            });
+            s.scrub_block(part, state, scr, &mut out, &mut hits);
+            for h in &mut hits[hits_at..] {
+                h.line += lines_before;
             }
-            (Some(records), _) => {
-                // Each event on its own, so a stream's block state follows that stream.
-                let mut scrubbed = Vec::with_capacity(records.len());
-                let mut lines_before = 0;
-                let mut from = 0;
-                for (r, part) in crate::sink::split(&chunk.data, records) {
-                    let state = states.entry(r.stream.to_string()).or_default();
-                    let (out_at, hits_at) = (out.len(), hits.len());
-                    // A JWT in an event is judged (expired, lifetime) at the event's time.
-                    scr.set_seen_at(match r.kind {
-                        RecordKind::Event { timestamp_ms, .. } => {
-                            Some(timestamp_ms.div_euclid(1000))
-                        }
-                        RecordKind::Lines => None,
-                    });
-                    s.scrub_block(part, state, scr, &mut out, &mut hits);
-                    for h in &mut hits[hits_at..] {
-                        h.line += lines_before;
-                    }
-                    lines_before += memchr::memchr_iter(b'\n', part).count();
-                    from += part.len();
-                    scrubbed.push(Record {
-                        stream: Arc::clone(&r.stream),
-                        len: out.len() - out_at,
-                        kind: r.kind,
-                    });
-                }
-                debug_assert_eq!(from, chunk.data.len());
-                if states.len() > 100_000 {
-                    states.retain(|_, st| *st != StreamState::default());
-                }
-                scrubbed
-            }
-            (None, _) => unreachable!("CloudWatch chunks always carry records; gone files no data"),
-        };
-        ctx.metrics.record_block(
-            &ctx.source,
+            lines_before += memchr::memchr_iter(b'\n', part).count();
+            records.push(Record {
+                stream: Arc::clone(&r.stream),
+                len: out.len() - out_at,
+                kind: r.kind,
+            });
+        }
+        if states.len() > 100_000 {
+            states.retain(|_, st| *st != StreamState::default());
+        }
+        ctx.emit.emit(Event::Scrubbed {
+            source: &ctx.source,
             lines,
-            chunk.data.len() as u64,
-            u64::from(chunk.oversize_lines),
-            &hits,
-            s.rules(),
-        );
+            bytes: batch.data.len() as u64,
+            oversize: u64::from(batch.oversize_lines),
+            hits: &hits,
+            rules: s.rules(),
+        });
         drop(busy);
         let d = Delivery {
             source: Arc::clone(&ctx.source),
             data: out,
             records,
-            end: chunk.end,
+            end: batch.ack,
             lines,
         };
         if ctx.sink.send(d).is_err() {
@@ -758,14 +567,13 @@ struct SinkCtx {
     stage: usize,
     name: String,
     store: Arc<Mutex<CheckpointStore>>,
-    metrics: Arc<Metrics>,
+    emit: Arc<dyn Emit>,
     reopen: Arc<AtomicBool>,
     cancel: CancellationToken,
 }
 
 /// Write deliveries until every sender is gone; sync and checkpoint every second and at the end.
 fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
-    let errors = ctx.metrics.sink_errors.with_label_values(&[&ctx.name]);
     let mut written: Vec<(Position, u64)> = Vec::new();
     let mut last_sync = Instant::now();
     // Files with a checkpoint. A file's first delivery is checkpointed at once, not within the
@@ -778,7 +586,7 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
         let next = rx.recv_timeout(CHECKPOINT_EVERY / 4);
         if ctx.reopen.swap(false, Ordering::SeqCst) {
             if let Err(e) = sink.reopen() {
-                errors.inc();
+                ctx.emit.emit(Event::SinkError { sink: &ctx.name });
                 tracing::warn!(sink = %ctx.name, error = %e, "reopen failed");
             }
         }
@@ -787,29 +595,26 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
                 let mark = if d.data.is_empty() {
                     None // a position alone (a file gone): nothing to write
                 } else {
-                    let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx, &errors) else {
+                    let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx) else {
                         break; // shut down while the sink refused: leave it unacknowledged
                     };
                     mark
                 };
-                match d.end {
-                    Position::File(end) => {
-                        if sources_loaded.insert(Arc::clone(&d.source)) {
-                            let store = ctx.store.lock().expect("checkpoint lock");
-                            known.extend(
-                                store
-                                    .get(&d.source)
-                                    .into_iter()
-                                    .map(|p| (Arc::clone(&d.source), p.dev, p.ino)),
-                            );
-                        }
-                        if known.insert((Arc::clone(&d.source), end.dev, end.ino)) {
-                            last_sync = Instant::now() - CHECKPOINT_EVERY; // checkpoint this new file now
-                        }
-                        written.push((Position::File(FilePosition { sink: mark, ..end }), d.lines));
+                if let Some((_, dev, ino)) = d.end.file_identity() {
+                    if sources_loaded.insert(Arc::clone(&d.source)) {
+                        let store = ctx.store.lock().expect("checkpoint lock");
+                        known.extend(
+                            store
+                                .get(&d.source)
+                                .into_iter()
+                                .map(|p| (Arc::clone(&d.source), p.dev, p.ino)),
+                        );
                     }
-                    other => written.push((other, d.lines)),
+                    if known.insert((Arc::clone(&d.source), dev, ino)) {
+                        last_sync = Instant::now() - CHECKPOINT_EVERY; // checkpoint this new file now
+                    }
                 }
+                written.push((d.end.with_sink_mark(mark), d.lines));
                 false
             }
             Err(RecvTimeoutError::Timeout) => false,
@@ -818,9 +623,7 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
         if done {
             // Last chance to get what the sink holds delivered (a remote sink may be down).
             let deadline = Instant::now() + Duration::from_secs(5);
-            while !checkpoint(sink.as_mut(), &mut written, &ctx, &errors)
-                && Instant::now() < deadline
-            {
+            while !checkpoint(sink.as_mut(), &mut written, &ctx) && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(250));
             }
             if !written.is_empty() {
@@ -830,7 +633,7 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
         }
         let unflushed = written.is_empty() && ctx.store.lock().expect("checkpoint lock").is_dirty();
         if (!written.is_empty() || unflushed) && last_sync.elapsed() >= CHECKPOINT_EVERY {
-            checkpoint(sink.as_mut(), &mut written, &ctx, &errors);
+            checkpoint(sink.as_mut(), &mut written, &ctx);
             last_sync = Instant::now();
         }
     }
@@ -842,7 +645,6 @@ fn write_until_accepted(
     sink: &mut dyn Sink,
     d: &Delivery,
     ctx: &SinkCtx,
-    errors: &prometheus::IntCounter,
 ) -> Option<Option<SinkMark>> {
     let mut backoff = Duration::from_millis(100);
     let mut gave_up_at: Option<Instant> = None;
@@ -854,7 +656,7 @@ fn write_until_accepted(
         match written {
             Ok(mark) => return Some(mark),
             Err(e) => {
-                errors.inc();
+                ctx.emit.emit(Event::SinkError { sink: &ctx.name });
                 tracing::warn!(sink = %ctx.name, error = %e, retry_in_ms = backoff.as_millis() as u64, "sink write failed");
             }
         }
@@ -872,19 +674,14 @@ fn write_until_accepted(
 
 /// Sync the sink, then record and persist the positions of everything written. False if the
 /// sink could not sync (the positions stay in `written` for the next attempt).
-fn checkpoint(
-    sink: &mut dyn Sink,
-    written: &mut Vec<(Position, u64)>,
-    ctx: &SinkCtx,
-    errors: &prometheus::IntCounter,
-) -> bool {
+fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<(Position, u64)>, ctx: &SinkCtx) -> bool {
     if written.is_empty() {
         // Nothing new, but an earlier flush may have failed (state dir full or read-only):
         // retry it now rather than when the next line arrives.
         let mut store = ctx.store.lock().expect("checkpoint lock");
         if store.is_dirty() {
             if let Err(e) = store.flush() {
-                ctx.metrics.checkpoint_errors.inc();
+                ctx.emit.emit(Event::CheckpointError);
                 tracing::warn!(error = %e, "checkpoint write failed; will retry");
             }
         }
@@ -895,7 +692,7 @@ fn checkpoint(
         sink.sync()
     };
     if let Err(e) = synced {
-        errors.inc();
+        ctx.emit.emit(Event::SinkError { sink: &ctx.name });
         tracing::warn!(sink = %ctx.name, error = %e, "sink sync failed; checkpoints held back");
         return false;
     }
@@ -905,7 +702,7 @@ fn checkpoint(
         ctx.progress.delivered.fetch_add(lines, Ordering::Relaxed);
     }
     if let Err(e) = store.flush() {
-        ctx.metrics.checkpoint_errors.inc();
+        ctx.emit.emit(Event::CheckpointError);
         tracing::warn!(error = %e, "checkpoint write failed; will retry");
     }
     true

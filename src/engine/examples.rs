@@ -3,28 +3,7 @@
 
 use super::scrub::{Scrubber, StreamState};
 
-/// Strip `«`/`»` marks from an example, returning the text and the marked byte ranges.
-/// `None` if the marks are unbalanced, nested or absent.
-pub fn unmark(marked: &str) -> Option<(String, Vec<(usize, usize)>)> {
-    let mut text = String::with_capacity(marked.len());
-    let mut ranges = Vec::new();
-    let mut open = None;
-    for c in marked.chars() {
-        match c {
-            '«' if open.is_none() => open = Some(text.len()),
-            '»' => {
-                let s = open.take()?;
-                if s == text.len() {
-                    return None;
-                }
-                ranges.push((s, text.len()));
-            }
-            '«' => return None,
-            c => text.push(c),
-        }
-    }
-    (open.is_none() && !ranges.is_empty()).then_some((text, ranges))
-}
+pub use super::rule::unmark;
 
 /// Check one rule's examples against the scrubber's rule set; returns the failures.
 ///

@@ -1,4 +1,4 @@
-//! The pattern engine: pure, synchronous, no I/O beyond reading rule files.
+//! The pattern engine: pure, synchronous, no I/O: callers hand it rule texts and key bytes.
 //!
 //! Data flow: rule files ([`rule`]) compile into a [`RuleSet`] with one keyword prefilter
 //! ([`ruleset`]); a [`Scrubber`] ([`scrub`]) runs that prefilter over a block of lines, runs
@@ -26,7 +26,8 @@ pub use rule::Rule;
 pub use ruleset::{LoadOptions, RuleSet};
 pub use scrub::{Hit, Scratch, Scrubber, StreamState};
 
-/// Errors from loading rules. They name the file and rule, never log content.
+/// The engine's one error type: loading rules, keying hash mode. Errors name the file and
+/// rule, never log content or key bytes.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{origin}: {reason}")]
@@ -37,8 +38,9 @@ pub enum Error {
         rule: String,
         reason: String,
     },
-    #[error("{path}: {reason}")]
-    Io { path: String, reason: String },
+    /// A fingerprint key that cannot be used (the message never quotes the key).
+    #[error("{0}")]
+    Key(String),
     #[error("rule id {id:?} defined twice: in {first} and in {second}")]
     DuplicateId {
         id: String,

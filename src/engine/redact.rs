@@ -8,6 +8,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::io::Write as _;
 
+use super::Error;
+
 /// How secrets are replaced.
 #[derive(Clone)]
 pub enum Mode {
@@ -31,25 +33,18 @@ impl std::fmt::Debug for Mode {
 pub const MIN_KEY_BYTES: usize = 16;
 
 impl Mode {
-    /// Hash mode keyed with `key` (at least [`MIN_KEY_BYTES`] bytes).
-    pub fn hash(key: &[u8]) -> Result<Self, String> {
+    /// Hash mode keyed with `key` (at least [`MIN_KEY_BYTES`] bytes; a trailing newline, as a
+    /// key file usually ends, is ignored). The error never quotes the key.
+    pub fn hash(key: &[u8]) -> Result<Self, Error> {
+        let key = key.strip_suffix(b"\n").unwrap_or(key);
         if key.len() < MIN_KEY_BYTES {
-            return Err(format!(
+            return Err(Error::Key(format!(
                 "fingerprint key is {} bytes; at least {MIN_KEY_BYTES} are required",
                 key.len()
-            ));
+            )));
         }
-        let mac = Hmac::<Sha256>::new_from_slice(key).map_err(|e| e.to_string())?;
+        let mac = Hmac::<Sha256>::new_from_slice(key).map_err(|e| Error::Key(e.to_string()))?;
         Ok(Mode::Hash(Box::new(mac)))
-    }
-
-    /// Hash mode keyed from the file at `path` (a trailing newline is ignored). The error
-    /// names the file, never the key.
-    pub fn from_key_file(path: &std::path::Path) -> Result<Self, String> {
-        let key = std::fs::read(path)
-            .map_err(|e| format!("reading fingerprint key {}: {e}", path.display()))?;
-        let key = key.strip_suffix(b"\n").unwrap_or(&key);
-        Self::hash(key).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// The 12-hex fingerprint of `secret` in hash mode, `None` in mask mode.

@@ -7,7 +7,6 @@
 
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
 
 use super::keyvalue::RawNames;
 use super::validate::Validator;
@@ -410,7 +409,7 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
     };
     if let Some(s) = scanner {
         for ex in &r.examples.redact {
-            if super::examples::unmark(ex).is_none() {
+            if unmark(ex).is_none() {
                 return Err(fail(format!(
                     "examples.redact entry has no well-formed «secret» marks: {:?}",
                     truncate(ex)
@@ -513,7 +512,7 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
         }
     };
     for ex in &r.examples.redact {
-        if super::examples::unmark(ex).is_none() {
+        if unmark(ex).is_none() {
             return Err(fail(format!(
                 "examples.redact entry has no well-formed «secret» marks: {:?}",
                 truncate(ex)
@@ -601,26 +600,25 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("cli.toml", include_str!("../../patterns/cli.toml")),
 ];
 
-/// Every `*.toml` file in `dir`, sorted by name, with its text.
-pub fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, Error> {
-    let io = |e: std::io::Error| Error::Io {
-        path: dir.display().to_string(),
-        reason: e.to_string(),
-    };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).map_err(|e| Error::Io {
-                path: p.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            Ok((p, text))
-        })
-        .collect()
+/// Strip `«`/`»` marks from an example, returning the text and the marked byte ranges.
+/// `None` if the marks are unbalanced, nested or absent.
+pub fn unmark(marked: &str) -> Option<(String, Vec<(usize, usize)>)> {
+    let mut text = String::with_capacity(marked.len());
+    let mut ranges = Vec::new();
+    let mut open = None;
+    for c in marked.chars() {
+        match c {
+            '«' if open.is_none() => open = Some(text.len()),
+            '»' => {
+                let s = open.take()?;
+                if s == text.len() {
+                    return None;
+                }
+                ranges.push((s, text.len()));
+            }
+            '«' => return None,
+            c => text.push(c),
+        }
+    }
+    (open.is_none() && !ranges.is_empty()).then_some((text, ranges))
 }

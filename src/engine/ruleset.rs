@@ -9,7 +9,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::hybrid::dfa::DFA as LazyDfa;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::syntax;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::keyvalue::{self, KvScanner, Names, RawNames};
@@ -21,11 +20,12 @@ use super::Error;
 pub struct LoadOptions {
     /// Leave out the rules compiled into the binary.
     pub no_builtin: bool,
-    /// Extra directories of `*.toml` rule files, in order.
-    pub dirs: Vec<PathBuf>,
+    /// Extra rule files, in order: `(origin, text)`, where `origin` names the file in errors.
+    /// The caller reads them (the engine does no I/O).
+    pub files: Vec<(String, String)>,
     /// Rule ids to leave out.
     pub disable: Vec<String>,
-    /// Load `dirs` rules even when their keywords cannot be proved to cover their regex
+    /// Load `files` rules even when their keywords cannot be proved to cover their regex
     /// (`scrubd check` does, to report every problem of a file at once).
     pub skip_coverage_proof: bool,
 }
@@ -241,25 +241,23 @@ impl RuleSet {
                 }
             }
         }
-        for dir in &opts.dirs {
-            for (path, text) in rule::read_dir(dir)? {
-                let (file_rules, file_names) = rule::parse(&path.display().to_string(), &text)?;
-                if let Some(n) = file_names {
-                    names.extend(&n);
-                }
-                // Fail closed: a user rule whose keywords miss a spelling its regex accepts would
-                // be skipped on exactly those lines. Built-in rules are proved by the test suite.
-                for r in file_rules.iter().filter(|_| !opts.skip_coverage_proof) {
-                    if let Err(gap) = super::coverage::prove(r) {
-                        return Err(Error::Rule {
-                            origin: r.origin.clone(),
-                            rule: r.id.clone(),
-                            reason: gap.to_string(),
-                        });
-                    }
-                }
-                rules.extend(file_rules);
+        for (origin, text) in &opts.files {
+            let (file_rules, file_names) = rule::parse(origin, text)?;
+            if let Some(n) = file_names {
+                names.extend(&n);
             }
+            // Fail closed: a user rule whose keywords miss a spelling its regex accepts would
+            // be skipped on exactly those lines. Built-in rules are proved by the test suite.
+            for r in file_rules.iter().filter(|_| !opts.skip_coverage_proof) {
+                if let Err(gap) = super::coverage::prove(r) {
+                    return Err(Error::Rule {
+                        origin: r.origin.clone(),
+                        rule: r.id.clone(),
+                        reason: gap.to_string(),
+                    });
+                }
+            }
+            rules.extend(file_rules);
         }
         for id in &opts.disable {
             if !rules.iter().any(|r| &r.id == id) {

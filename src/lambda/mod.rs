@@ -37,7 +37,7 @@ use serde_json::value::RawValue;
 
 use self::core::Core;
 use self::settings::Settings;
-use crate::engine::{LoadOptions, Mode, RuleSet, Scrubber};
+use crate::engine::{Mode, Scrubber};
 
 /// Environment variables the Lambda runtime sets, which lambda_runtime needs.
 const RUNTIME_VARS: &[&str] = &[
@@ -95,16 +95,11 @@ async fn init() -> Result<Handler> {
         }
     }
     let settings = Settings::from_env(std::env::vars())?;
-    let rules = RuleSet::load(&LoadOptions {
-        no_builtin: false,
-        dirs: settings.rules_dirs.clone(),
-        disable: settings.disable.clone(),
-        skip_coverage_proof: false,
-    })
+    let rules = crate::rulefiles::load_rules(false, &settings.rules_dirs, &settings.disable, false)
     .context("loading rules (SCRUBD_RULES_DIRS, SCRUBD_DISABLE)")?;
     let mode = match &settings.fingerprint_key_file {
         None => Mode::Mask,
-        Some(path) => Mode::from_key_file(path)
+        Some(path) => crate::rulefiles::key_file_mode(path)
             .map_err(|e| anyhow::anyhow!("SCRUBD_FINGERPRINT_KEY_FILE: {e}"))?,
     };
     let client = match &settings.destination_group {

@@ -18,8 +18,44 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::{path_of_stream, Record, RecordKind, Sink};
+use super::{BuildCtx, ParseCtx, Sink, SinkSpec, TableError};
+use crate::batch::{path_of_stream, Record, RecordKind};
 use crate::checkpoint::SinkMark;
+
+/// `[[sinks]] type = "file"`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFileSink {
+    /// Outputs of source `s` go under `<dir>/<s>/`.
+    dir: PathBuf,
+}
+
+/// Parse a file sink's table.
+pub(crate) fn parse(
+    table: toml::Table,
+    ctx: &ParseCtx<'_>,
+) -> Result<Box<dyn SinkSpec>, TableError> {
+    let raw: RawFileSink = super::from_table(table)?;
+    Ok(Box::new(FileSinkSpec {
+        dir: ctx.base.join(raw.dir),
+    }))
+}
+
+/// A validated file sink.
+#[derive(Debug)]
+pub(crate) struct FileSinkSpec {
+    pub dir: PathBuf,
+}
+
+impl SinkSpec for FileSinkSpec {
+    fn output_dir(&self, source: &str) -> Option<PathBuf> {
+        Some(self.dir.join(source))
+    }
+
+    fn build(&self, _ctx: BuildCtx<'_>) -> Box<dyn Sink> {
+        Box::new(FileSink::new(self.dir.clone()))
+    }
+}
 
 /// Appends to mirrored files under `dir`.
 pub struct FileSink {
@@ -188,7 +224,7 @@ impl Sink for FileSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sink::RecordKind;
+    use crate::batch::RecordKind;
     use std::sync::Arc;
 
     fn lines(stream: &str, data: &[u8]) -> Vec<Record> {

@@ -236,6 +236,7 @@ fn assert_streams_equal(got: &BTreeMap<String, Vec<String>>, want: &BTreeMap<Str
 }
 
 #[test]
+#[cfg_attr(not(feature = "external-tests"), ignore = "needs moto: scripts/test.sh runs it")]
 fn cloudwatch_group_to_group_exactly_once_across_pages_new_streams_and_restart() {
     let moto = Moto::start();
     let rt = rt();
@@ -439,6 +440,7 @@ async fn handle(
 }
 
 #[test]
+#[cfg_attr(not(feature = "external-tests"), ignore = "needs moto: scripts/test.sh runs it")]
 fn cloudwatch_throttling_5xx_slowness_and_an_outage_slow_scrubd_down_without_loss() {
     let moto = Moto::start();
     let rt = rt();
@@ -493,6 +495,7 @@ fn cloudwatch_throttling_5xx_slowness_and_an_outage_slow_scrubd_down_without_los
 }
 
 #[test]
+#[cfg_attr(not(feature = "external-tests"), ignore = "needs moto: scripts/test.sh runs it")]
 fn cloudwatch_sink_survives_the_server_being_killed_and_restarted() {
     let mut moto = Moto::start();
     let rt = rt();
@@ -538,7 +541,7 @@ type = "file"
 include = ["logs/*.log"]
 start_at = "beginning"
 sink = "cw"
-rescan_interval_ms = 200
+rescan_interval = "200ms"
 
 [[sinks]]
 name = "cw"
@@ -551,6 +554,7 @@ endpoint_url = "{url}"
 }
 
 #[test]
+#[cfg_attr(not(feature = "external-tests"), ignore = "needs moto: scripts/test.sh runs it")]
 fn cloudwatch_batches_respect_the_api_limits_after_redaction() {
     let moto = Moto::start();
     let rt = rt();
@@ -595,6 +599,7 @@ fn cloudwatch_batches_respect_the_api_limits_after_redaction() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "external-tests"), ignore = "needs moto: scripts/test.sh runs it")]
 fn cloudwatch_groups_under_a_prefix_into_a_file_sink_including_a_group_created_later() {
     let moto = Moto::start();
     let rt = rt();

@@ -32,6 +32,10 @@ fn check_numbered(lines: &[String], n: usize) -> BTreeMap<usize, usize> {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs promtool: scripts/test.sh runs it"
+)]
 fn scrubs_appended_lines_and_counts_them_in_metrics() {
     let d = Scrubd::with_defaults();
     let before = d.metrics();

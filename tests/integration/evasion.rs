@@ -71,6 +71,10 @@ fn oversized_user_regex_is_refused_with_the_rule_named() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs GNU time (/usr/bin/time): scripts/test.sh runs it"
+)]
 fn a_100_mib_line_without_newline_keeps_memory_bounded() {
     // Peak RSS of the filter on one 100 MiB line, measured by GNU time around the process.
     let dir = tempfile::tempdir().unwrap();

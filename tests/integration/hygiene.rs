@@ -128,7 +128,7 @@ fn daemon_logs_metrics_state_and_output_hold_no_secret_even_when_the_sink_fails(
         root.path().join("scrubd.toml"),
         format!(
             "[state]\ndir = \"state\"\n[metrics]\nlisten = \"127.0.0.1:{port}\"\n[[sources]]\nname = \"app\"\ntype = \"file\"\n\
-             include = [\"logs/*.log\"]\nstart_at = \"beginning\"\nsink = \"s\"\nrescan_interval_ms = 100\n\
+             include = [\"logs/*.log\"]\nstart_at = \"beginning\"\nsink = \"s\"\nrescan_interval = \"100ms\"\n\
              [[sinks]]\nname = \"s\"\ntype = \"file\"\ndir = \"out\"\n"
         ),
     )

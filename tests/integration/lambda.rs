@@ -332,6 +332,10 @@ const AWS_SAMPLE_SUBSCRIPTION: &str = r#"{"awslogs":{"data":"H4sIAAAAAAAAAHWPwQq
 const AWS_SAMPLE_FIREHOSE: &str = r#"{"invocationId":"invoked123","deliveryStreamArn":"aws:lambda:events","sourceKinesisStreamArn":"arn:aws:kinesis:us-east-1:123456789012:stream/test","region":"us-west-2","records":[{"data":"SGVsbG8gV29ybGQ=","recordId":"record1","approximateArrivalTimestamp":1507217624302,"kinesisRecordMetadata":{"shardId":"shardId-000000000000","partitionKey":"4d1ad2b9-24f8-4b9d-a088-76e9947c317a","approximateArrivalTimestamp":1507217624302,"sequenceNumber":"49546986683135544286507457936321625675700192471156785154","subsequenceNumber":123456}},{"data":"SGVsbG8gV29ybGQ=","recordId":"record2","approximateArrivalTimestamp":1507217624302,"kinesisRecordMetadata":{"shardId":"shardId-000000000001","partitionKey":"4d1ad2b9-24f8-4b9d-a088-76e9947c318a","approximateArrivalTimestamp":1507217624302,"sequenceNumber":"49546986683135544286507457936321625675700192471156785155","subsequenceNumber":123457}}]}"#;
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs moto: scripts/test.sh runs it"
+)]
 fn lambda_subscription_events_reach_the_destination_scrubbed_and_byte_exact() {
     let moto = Moto::start();
     let rt = rt();
@@ -734,6 +738,10 @@ fn lambda_firehose_response_stays_within_6_mb() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs moto: scripts/test.sh runs it"
+)]
 fn lambda_destination_failures_fail_the_invocation_and_the_retry_sends_only_the_rest() {
     let moto = Moto::start();
     let rt = rt();

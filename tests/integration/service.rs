@@ -139,7 +139,7 @@ fn sd_notify_ready_status_and_watchdog_that_stops_when_a_sink_hangs() {
     std::fs::write(
         root.path().join("scrubd.toml"),
         "[state]\ndir = \"state\"\n[[sources]]\nname = \"app\"\ntype = \"file\"\ninclude = [\"logs/*.log\"]\n\
-         start_at = \"beginning\"\nsink = \"s\"\nrescan_interval_ms = 100\n[[sinks]]\nname = \"s\"\ntype = \"file\"\ndir = \"out\"\n",
+         start_at = \"beginning\"\nsink = \"s\"\nrescan_interval = \"100ms\"\n[[sinks]]\nname = \"s\"\ntype = \"file\"\ndir = \"out\"\n",
     )
     .unwrap();
     let sock_path = root.path().join("notify.sock");

@@ -1,5 +1,5 @@
 //! CloudWatch Logs source: follows one log group, or every group under a prefix, and turns
-//! its events into [`EventChunk`]s for the scrubber.
+//! its events into [`Batch`]es for the scrubber.
 //!
 //! **API.** FilterLogEvents over a whole group, as `aws logs tail --follow` does, not
 //! GetLogEvents per stream: one request per poll covers every stream of the group (and new
@@ -30,15 +30,119 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_cloudwatchlogs::Client;
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::{BuildCtx, ParseCtx, Source, SourceIo, SourceSpec, TableError};
 use crate::aws::{backoff, classify, Endpoint, Outcome, RateLimiter};
-use crate::checkpoint::GroupPosition;
-use crate::engine::redact::write_oversize;
-use crate::metrics::Metrics;
-use crate::sink::{Record, RecordKind};
+use crate::batch::{now_ms, Batch, Framer, GroupPosition, Position, Record, RecordKind};
+use crate::metrics::{Emit, Event, Metrics};
 pub use window::Window;
+
+/// `[[sources]] type = "cloudwatch"`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCloudWatchSource {
+    log_group: Option<String>,
+    log_group_prefix: Option<String>,
+    stream_prefix: Option<String>,
+    start_at: Option<String>,
+    poll_interval: Option<String>,
+    overlap: Option<String>,
+    group_rescan: Option<String>,
+    region: Option<String>,
+    endpoint_url: Option<String>,
+    profile: Option<String>,
+    role_arn: Option<String>,
+    external_id: Option<String>,
+}
+
+/// Parse and validate a CloudWatch source's table.
+pub(crate) fn parse(
+    table: toml::Table,
+    ctx: &mut ParseCtx<'_>,
+) -> Result<Box<dyn SourceSpec>, TableError> {
+    let c: RawCloudWatchSource = super::from_table(table)?;
+    let name = ctx.name;
+    let groups = match (&c.log_group, &c.log_group_prefix) {
+        (Some(g), None) => {
+            crate::aws::check_log_group(g).map_err(|m| TableError::at(g, m))?;
+            GroupSelector::Name(g.clone())
+        }
+        (None, Some(p)) => GroupSelector::Prefix(p.clone()),
+        _ => {
+            return Err(TableError::at(
+                name,
+                format!("source {name:?}: set exactly one of log_group and log_group_prefix"),
+            ))
+        }
+    };
+    let duration =
+        |v: &Option<String>, default: Duration, what: &str| -> Result<Duration, TableError> {
+            match v {
+                None => Ok(default),
+                Some(text) => super::parse_duration(text, what),
+            }
+        };
+    let poll_interval = duration(&c.poll_interval, Duration::from_secs(2), "poll_interval")?;
+    if poll_interval < Duration::from_millis(100) {
+        return Err(TableError::at(
+            c.poll_interval.as_deref().unwrap_or(""),
+            "poll_interval must be at least 100ms",
+        ));
+    }
+    let overlap = duration(&c.overlap, Duration::from_secs(10), "overlap")?;
+    let group_rescan = duration(&c.group_rescan, Duration::from_secs(60), "group_rescan")?
+        .max(Duration::from_secs(1));
+    let start_at = match c.start_at.as_deref() {
+        None | Some("now") => StartFrom::Now,
+        Some("beginning") => StartFrom::Beginning,
+        Some(t) => StartFrom::Time(humantime::parse_rfc3339_weak(t).map_err(|e| {
+            TableError::at(
+                t,
+                format!(
+                    "start_at {t:?}: expected \"now\", \"beginning\" or an RFC 3339 time ({e})"
+                ),
+            )
+        })?),
+    };
+    Ok(Box::new(CloudWatchSourceConfig {
+        name: name.to_string(),
+        groups,
+        stream_prefix: c.stream_prefix.clone().filter(|p| !p.is_empty()),
+        start_at,
+        poll_interval,
+        overlap,
+        endpoint: Endpoint::new(
+            c.region,
+            c.endpoint_url,
+            c.profile,
+            c.role_arn,
+            c.external_id,
+        )?,
+        max_line_bytes: ctx.max_line_bytes,
+        group_rescan,
+        requests_per_second: ctx.cloudwatch_requests_per_second,
+    }))
+}
+
+impl SourceSpec for CloudWatchSourceConfig {
+    fn register(&self, name: &str, metrics: &Metrics) {
+        metrics.register_cloudwatch(&[name], &[]);
+    }
+
+    fn build(&self, ctx: BuildCtx<'_>) -> anyhow::Result<Box<dyn Source>> {
+        let positions = ctx.store.get_groups(ctx.name);
+        Ok(Box::new(CloudWatchSource::new(self.clone(), positions)))
+    }
+}
+
+impl Source for CloudWatchSource {
+    fn run(self: Box<Self>, io: SourceIo) {
+        let runtime = io.runtime.clone();
+        let limiter = crate::aws::shared_limiter(self.cfg.requests_per_second);
+        runtime.block_on((*self).run_async(Arc::new(io), limiter));
+    }
+}
 
 /// Which log groups a source reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,17 +176,8 @@ pub struct CloudWatchSourceConfig {
     pub max_line_bytes: usize,
     /// How often groups under a prefix are listed again.
     pub group_rescan: Duration,
-}
-
-/// Events of one log group, as lines, with the group's position after them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventChunk {
-    pub data: Vec<u8>,
-    /// One per event, in order, covering `data`.
-    pub records: Vec<Record>,
-    /// Lines replaced because they were longer than `max_line_bytes`.
-    pub oversize_lines: u32,
-    pub end: GroupPosition,
+    /// Read requests per second allowed to all CloudWatch sources together (`[cloudwatch]`).
+    pub requests_per_second: f64,
 }
 
 /// Most events in one chunk (a FilterLogEvents page holds up to 10,000).
@@ -105,21 +200,21 @@ pub struct CloudWatchStats {
     /// Per group: the event time up to which it has been read completely.
     read_until: Mutex<BTreeMap<String, i64>>,
     pub groups: AtomicU64,
-    pub errors: AtomicU64,
-    pub late_events: AtomicU64,
 }
 
 impl CloudWatchStats {
     /// Seconds between now and the oldest read-until time of the source's groups: how far
     /// behind live the source is (0 with no groups yet).
     pub fn lag_seconds(&self) -> f64 {
-        let oldest = self.read_until.lock().expect("stats lock").values().min().copied();
+        let oldest = self
+            .read_until
+            .lock()
+            .expect("stats lock")
+            .values()
+            .min()
+            .copied();
         oldest.map_or(0.0, |t| ((now_ms() - t).max(0)) as f64 / 1000.0)
     }
-}
-
-pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// One CloudWatch source: a task per log group.
@@ -131,22 +226,42 @@ pub struct CloudWatchSource {
 
 impl CloudWatchSource {
     pub fn new(cfg: CloudWatchSourceConfig, positions: Vec<GroupPosition>) -> Self {
-        let positions = positions.into_iter().map(|p| (p.group.clone(), p)).collect();
-        CloudWatchSource { cfg, positions, stats: Arc::default() }
+        let positions = positions
+            .into_iter()
+            .map(|p| (p.group.clone(), p))
+            .collect();
+        CloudWatchSource {
+            cfg,
+            positions,
+            stats: Arc::default(),
+        }
     }
 
-    pub fn stats(&self) -> Arc<CloudWatchStats> {
-        Arc::clone(&self.stats)
-    }
-
-    /// Read until `cancel`; chunks go to `tx` in order per group.
-    pub async fn run(
-        self,
-        tx: mpsc::Sender<EventChunk>,
-        cancel: CancellationToken,
-        limiter: Arc<RateLimiter>,
-        metrics: Arc<Metrics>,
-    ) {
+    /// Read until `io.cancel`; batches go out in order per group.
+    async fn run_async(self, io: Arc<SourceIo>, limiter: Arc<RateLimiter>) {
+        let cancel = io.cancel.clone();
+        let emit = Arc::clone(&io.emit);
+        // How far behind live the source is, refreshed while it runs.
+        let lag = {
+            let (stats, emit, name, cancel) = (
+                Arc::clone(&self.stats),
+                Arc::clone(&emit),
+                Arc::clone(&io.name),
+                cancel.clone(),
+            );
+            tokio::spawn(async move {
+                while !cancel.is_cancelled() {
+                    emit.emit(Event::CloudWatchLag {
+                        source: &name,
+                        seconds: stats.lag_seconds(),
+                    });
+                    tokio::select! {
+                        _ = cancel.cancelled() => {}
+                        _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    }
+                }
+            })
+        };
         let client = crate::aws::client(&self.cfg.endpoint).await;
         let cfg = Arc::new(self.cfg);
         let mut tasks = tokio::task::JoinSet::new();
@@ -157,7 +272,7 @@ impl CloudWatchSource {
             let groups = match &cfg.groups {
                 GroupSelector::Name(g) => vec![g.clone()],
                 GroupSelector::Prefix(p) => {
-                    match list_groups(&client, p, &limiter, &metrics, &cancel).await {
+                    match list_groups(&client, p, &limiter, emit.as_ref(), &cancel).await {
                         Some(g) => g,
                         None => return, // cancelled
                     }
@@ -170,15 +285,20 @@ impl CloudWatchSource {
                         client: client.clone(),
                         start: positions.remove(&g),
                         // A group found by a later listing was created after start: read it all.
-                        start_at: if first_listing { cfg.start_at } else { StartFrom::Beginning },
+                        start_at: if first_listing {
+                            cfg.start_at
+                        } else {
+                            StartFrom::Beginning
+                        },
                         group: g,
                         limiter: Arc::clone(&limiter),
-                        metrics: Arc::clone(&metrics),
                         stats: Arc::clone(&self.stats),
-                        tx: tx.clone(),
+                        io: Arc::clone(&io),
                         cancel: cancel.clone(),
                     };
-                    self.stats.groups.store(started.len() as u64, Ordering::Relaxed);
+                    self.stats
+                        .groups
+                        .store(started.len() as u64, Ordering::Relaxed);
                     tasks.spawn(reader.run());
                 }
             }
@@ -192,6 +312,7 @@ impl CloudWatchSource {
             }
         }
         while tasks.join_next().await.is_some() {}
+        lag.abort();
     }
 }
 
@@ -200,7 +321,7 @@ async fn list_groups(
     client: &Client,
     prefix: &str,
     limiter: &RateLimiter,
-    metrics: &Metrics,
+    emit: &dyn Emit,
     cancel: &CancellationToken,
 ) -> Option<Vec<String>> {
     let mut attempt = 0;
@@ -218,8 +339,12 @@ async fn list_groups(
             }
             match req.send().await {
                 Ok(out) => {
-                    count(metrics, limiter, "DescribeLogGroups", Outcome::Ok);
-                    names.extend(out.log_groups().iter().filter_map(|g| g.log_group_name().map(str::to_string)));
+                    count(emit, limiter, "DescribeLogGroups", Outcome::Ok);
+                    names.extend(
+                        out.log_groups()
+                            .iter()
+                            .filter_map(|g| g.log_group_name().map(str::to_string)),
+                    );
                     token = out.next_token().map(str::to_string);
                     if token.is_none() {
                         return Some(names);
@@ -227,7 +352,7 @@ async fn list_groups(
                 }
                 Err(e) => {
                     let e = classify("DescribeLogGroups", &e);
-                    count(metrics, limiter, "DescribeLogGroups", e.outcome);
+                    count(emit, limiter, "DescribeLogGroups", e.outcome);
                     tracing::warn!(error = %e, "listing log groups failed; retrying");
                     let wait = backoff(attempt, Duration::from_millis(500), MAX_BACKOFF);
                     attempt += 1;
@@ -241,8 +366,11 @@ async fn list_groups(
     }
 }
 
-fn count(metrics: &Metrics, limiter: &RateLimiter, api: &str, outcome: Outcome) {
-    metrics.cloudwatch_requests.with_label_values(&[api, outcome.label()]).inc();
+fn count(emit: &dyn Emit, limiter: &RateLimiter, api: &str, outcome: Outcome) {
+    emit.emit(Event::CloudWatchRequest {
+        api,
+        outcome: outcome.label(),
+    });
     limiter.record(outcome);
 }
 
@@ -255,9 +383,8 @@ struct GroupReader {
     /// Where to start without a checkpoint.
     start_at: StartFrom,
     limiter: Arc<RateLimiter>,
-    metrics: Arc<Metrics>,
     stats: Arc<CloudWatchStats>,
-    tx: mpsc::Sender<EventChunk>,
+    io: Arc<SourceIo>,
     cancel: CancellationToken,
 }
 
@@ -270,7 +397,9 @@ impl GroupReader {
                 match self.start_at {
                     StartFrom::Now => now_ms(),
                     StartFrom::Beginning => 0,
-                    StartFrom::Time(t) => t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64),
+                    StartFrom::Time(t) => t
+                        .duration_since(UNIX_EPOCH)
+                        .map_or(0, |d| d.as_millis() as i64),
                 },
                 overlap_ms,
             ),
@@ -303,12 +432,17 @@ impl GroupReader {
                 self.pause(self.cfg.poll_interval).await;
                 continue;
             }
-            let Some(new_events) = self.read_window(&mut window, start, end, &mut chunk).await else {
+            let Some(new_events) = self.read_window(&mut window, start, end, &mut chunk).await
+            else {
                 return; // cancelled mid-read: nothing of the partial read was checkpointed
             };
             probe = new_events == 0;
             window.complete(end);
-            self.stats.read_until.lock().expect("stats lock").insert(self.group.clone(), window.read_until_ms());
+            self.stats
+                .read_until
+                .lock()
+                .expect("stats lock")
+                .insert(self.group.clone(), window.read_until_ms());
             let moved = window.start_ms() != sent_start;
             if !chunk.is_empty() || first || (moved && last_sent.elapsed() >= IDLE_CHECKPOINT) {
                 if !self.send(&mut chunk, &window).await {
@@ -322,7 +456,11 @@ impl GroupReader {
             if !caught_up {
                 continue; // far behind: read the next span at once (the limiter paces us)
             }
-            idle_polls = if new_events > 0 { 0 } else { idle_polls.saturating_add(1) };
+            idle_polls = if new_events > 0 {
+                0
+            } else {
+                idle_polls.saturating_add(1)
+            };
             // After every 5 empty polls the pause doubles, up to IDLE_SLOWDOWN × poll_interval.
             let factor = (1u32 << (idle_polls / 5).min(5)).min(IDLE_SLOWDOWN);
             self.pause(self.cfg.poll_interval * factor).await;
@@ -338,7 +476,13 @@ impl GroupReader {
 
     /// Read `[start, end]` through all its pages into `chunk`, sending full chunks on the way.
     /// Returns the number of new events, or `None` once cancelled.
-    async fn read_window(&self, window: &mut Window, start: i64, end: i64, chunk: &mut ChunkBuilder) -> Option<usize> {
+    async fn read_window(
+        &self,
+        window: &mut Window,
+        start: i64,
+        end: i64,
+        chunk: &mut ChunkBuilder,
+    ) -> Option<usize> {
         let mut token: Option<String> = None;
         let mut attempt = 0;
         let mut new_events = 0;
@@ -361,20 +505,34 @@ impl GroupReader {
             }
             match req.send().await {
                 Ok(out) => {
-                    count(&self.metrics, &self.limiter, "FilterLogEvents", Outcome::Ok);
+                    count(
+                        self.io.emit.as_ref(),
+                        &self.limiter,
+                        "FilterLogEvents",
+                        Outcome::Ok,
+                    );
                     attempt = 0;
                     for ev in out.events() {
-                        let (Some(id), Some(ts), Some(stream)) = (ev.event_id(), ev.timestamp(), ev.log_stream_name()) else {
+                        let (Some(id), Some(ts), Some(stream)) =
+                            (ev.event_id(), ev.timestamp(), ev.log_stream_name())
+                        else {
                             continue;
                         };
-                        if self.cfg.stream_prefix.as_deref().is_some_and(|p| !stream.starts_with(p)) {
+                        if self
+                            .cfg
+                            .stream_prefix
+                            .as_deref()
+                            .is_some_and(|p| !stream.starts_with(p))
+                        {
                             continue; // the server ignored the prefix (some implementations do)
                         }
                         match window.admit(id, ts) {
                             None => continue,
                             Some(late) => {
                                 if late {
-                                    self.stats.late_events.fetch_add(1, Ordering::Relaxed);
+                                    self.io.emit.emit(Event::CloudWatchLateEvent {
+                                        source: &self.io.name,
+                                    });
                                 }
                             }
                         }
@@ -391,8 +549,15 @@ impl GroupReader {
                 }
                 Err(e) => {
                     let e = classify("FilterLogEvents", &e);
-                    count(&self.metrics, &self.limiter, "FilterLogEvents", e.outcome);
-                    self.stats.errors.fetch_add(1, Ordering::Relaxed);
+                    count(
+                        self.io.emit.as_ref(),
+                        &self.limiter,
+                        "FilterLogEvents",
+                        e.outcome,
+                    );
+                    self.io.emit.emit(Event::SourceError {
+                        source: &self.io.name,
+                    });
                     if e.outcome == Outcome::NotFound {
                         tracing::warn!(group = %self.group, error = %e, "log group not found; retrying at the poll interval");
                         self.pause(self.cfg.poll_interval).await;
@@ -419,19 +584,37 @@ impl GroupReader {
             // `interleaved` is deprecated because the service always interleaves now; other
             // implementations (moto) still need it to sort across streams.
             #[allow(deprecated)]
-            let mut req = self.client.filter_log_events().log_group_name(&self.group).start_time(from).limit(1).interleaved(true);
+            let mut req = self
+                .client
+                .filter_log_events()
+                .log_group_name(&self.group)
+                .start_time(from)
+                .limit(1)
+                .interleaved(true);
             if let Some(p) = &self.cfg.stream_prefix {
                 req = req.log_stream_name_prefix(p);
             }
             match req.send().await {
                 Ok(out) => {
-                    count(&self.metrics, &self.limiter, "FilterLogEvents", Outcome::Ok);
+                    count(
+                        self.io.emit.as_ref(),
+                        &self.limiter,
+                        "FilterLogEvents",
+                        Outcome::Ok,
+                    );
                     return Some(out.events().first().and_then(|e| e.timestamp()));
                 }
                 Err(e) => {
                     let e = classify("FilterLogEvents", &e);
-                    count(&self.metrics, &self.limiter, "FilterLogEvents", e.outcome);
-                    self.stats.errors.fetch_add(1, Ordering::Relaxed);
+                    count(
+                        self.io.emit.as_ref(),
+                        &self.limiter,
+                        "FilterLogEvents",
+                        e.outcome,
+                    );
+                    self.io.emit.emit(Event::SourceError {
+                        source: &self.io.name,
+                    });
                     let wait = if e.outcome == Outcome::NotFound {
                         self.cfg.poll_interval
                     } else {
@@ -448,13 +631,13 @@ impl GroupReader {
     /// Send what `chunk` holds with the window's position; false once the pipeline is gone.
     async fn send(&self, chunk: &mut ChunkBuilder, window: &Window) -> bool {
         let c = chunk.take(window.position(&self.cfg.name, &self.group));
-        self.tx.send(c).await.is_ok()
+        self.io.send(c).await
     }
 }
 
 /// Accumulates events as lines.
 struct ChunkBuilder {
-    max_line_bytes: usize,
+    framer: Framer,
     data: Vec<u8>,
     records: Vec<Record>,
     oversize: u32,
@@ -466,7 +649,7 @@ struct ChunkBuilder {
 impl ChunkBuilder {
     fn new(max_line_bytes: usize) -> Self {
         ChunkBuilder {
-            max_line_bytes,
+            framer: Framer::new(max_line_bytes),
             data: Vec::new(),
             records: Vec::new(),
             oversize: 0,
@@ -489,15 +672,8 @@ impl ChunkBuilder {
             Some(b) => (b, true),
             None => (message, false),
         };
-        for line in body.as_bytes().split(|&b| b == b'\n') {
-            if line.len() > self.max_line_bytes {
-                write_oversize(line.len() as u64, &mut self.data);
-                self.oversize += 1;
-            } else {
-                self.data.extend_from_slice(line);
-            }
-            self.data.push(b'\n');
-        }
+        self.framer
+            .frame_message(body.as_bytes(), &mut self.data, &mut self.oversize);
         let stream = match self.streams.get(stream) {
             Some(s) => Arc::clone(s),
             None => {
@@ -506,20 +682,38 @@ impl ChunkBuilder {
                 s
             }
         };
-        self.records.push(Record { stream, len: self.data.len() - before, kind: RecordKind::Event { timestamp_ms, newline } });
+        self.records.push(Record {
+            stream,
+            len: self.data.len() - before,
+            kind: RecordKind::Event {
+                timestamp_ms,
+                newline,
+            },
+        });
     }
 
-    fn take(&mut self, end: GroupPosition) -> EventChunk {
+    fn take(&mut self, end: GroupPosition) -> Batch {
         if self.streams.len() > 10_000 {
             self.streams.clear();
         }
-        EventChunk {
+        Batch {
             data: std::mem::take(&mut self.data),
             records: std::mem::take(&mut self.records),
             oversize_lines: std::mem::take(&mut self.oversize),
-            end,
+            ack: Position::Group(end),
+            state_key: None,
         }
     }
+}
+
+/// Frame `messages` as this source does (tests of the one line rule across sources).
+#[cfg(test)]
+pub(crate) fn frame_events(max_line_bytes: usize, messages: &[&str]) -> Vec<u8> {
+    let mut b = ChunkBuilder::new(max_line_bytes);
+    for m in messages {
+        b.push("s", 0, m);
+    }
+    b.data
 }
 
 #[cfg(test)]
@@ -532,18 +726,48 @@ mod tests {
         b.push("s1", 5, "one\n");
         b.push("s2", 6, "two\nlines");
         b.push("s1", 7, &format!("{}\nshort\n", "x".repeat(17)));
-        let c = b.take(GroupPosition { source: "cw".into(), group: "g".into(), start_ms: 0, seen: Default::default() });
+        let c = b.take(GroupPosition {
+            source: "cw".into(),
+            group: "g".into(),
+            start_ms: 0,
+            seen: Default::default(),
+        });
         assert_eq!(
             String::from_utf8(c.data).unwrap(),
             "one\ntwo\nlines\n[REDACTED:line-too-long:bytes=17]\nshort\n"
         );
-        let kinds: Vec<_> = c.records.iter().map(|r| (&*r.stream, r.len, r.kind)).collect();
+        let kinds: Vec<_> = c
+            .records
+            .iter()
+            .map(|r| (&*r.stream, r.len, r.kind))
+            .collect();
         assert_eq!(
             kinds,
             vec![
-                ("s1", 4, RecordKind::Event { timestamp_ms: 5, newline: true }),
-                ("s2", 10, RecordKind::Event { timestamp_ms: 6, newline: false }),
-                ("s1", 40, RecordKind::Event { timestamp_ms: 7, newline: true }),
+                (
+                    "s1",
+                    4,
+                    RecordKind::Event {
+                        timestamp_ms: 5,
+                        newline: true
+                    }
+                ),
+                (
+                    "s2",
+                    10,
+                    RecordKind::Event {
+                        timestamp_ms: 6,
+                        newline: false
+                    }
+                ),
+                (
+                    "s1",
+                    40,
+                    RecordKind::Event {
+                        timestamp_ms: 7,
+                        newline: true
+                    }
+                ),
             ]
         );
         assert_eq!(c.oversize_lines, 1);
@@ -553,7 +777,12 @@ mod tests {
     fn an_empty_message_is_one_empty_line() {
         let mut b = ChunkBuilder::new(16);
         b.push("s", 1, "");
-        let c = b.take(GroupPosition { source: "cw".into(), group: "g".into(), start_ms: 0, seen: Default::default() });
+        let c = b.take(GroupPosition {
+            source: "cw".into(),
+            group: "g".into(),
+            start_ms: 0,
+            seen: Default::default(),
+        });
         assert_eq!(c.data, b"\n");
     }
 }

@@ -26,12 +26,22 @@ pub struct Window {
 impl Window {
     /// A window starting at `start_ms`.
     pub fn new(start_ms: i64, overlap_ms: i64) -> Self {
-        Window { start_ms, seen: BTreeMap::new(), overlap_ms, read_until_ms: start_ms }
+        Window {
+            start_ms,
+            seen: BTreeMap::new(),
+            overlap_ms,
+            read_until_ms: start_ms,
+        }
     }
 
     /// The window a checkpoint left.
     pub fn resume(pos: &GroupPosition, overlap_ms: i64) -> Self {
-        Window { start_ms: pos.start_ms, seen: pos.seen.clone(), overlap_ms, read_until_ms: pos.start_ms }
+        Window {
+            start_ms: pos.start_ms,
+            seen: pos.seen.clone(),
+            overlap_ms,
+            read_until_ms: pos.start_ms,
+        }
     }
 
     pub fn start_ms(&self) -> i64 {
@@ -77,10 +87,16 @@ impl Window {
 
     /// The checkpoint of this window.
     pub fn position(&self, source: &str, group: &str) -> GroupPosition {
-        GroupPosition { source: source.to_string(), group: group.to_string(), start_ms: self.start_ms, seen: self.seen.clone() }
+        GroupPosition {
+            source: source.to_string(),
+            group: group.to_string(),
+            start_ms: self.start_ms,
+            seen: self.seen.clone(),
+        }
     }
 
     /// How many delivered ids are remembered.
+    #[cfg(test)]
     pub fn remembered(&self) -> usize {
         self.seen.len()
     }
@@ -99,7 +115,11 @@ mod tests {
         w.complete(2_000);
         assert_eq!(w.start_ms(), 1_500);
         assert_eq!(w.remembered(), 0, "a at 1100 is before the new start");
-        assert_eq!(w.admit("b", 1_900), Some(true), "late: stamped inside the last read");
+        assert_eq!(
+            w.admit("b", 1_900),
+            Some(true),
+            "late: stamped inside the last read"
+        );
         assert_eq!(w.admit("c", 2_100), Some(false));
         w.complete(3_000);
         assert_eq!(w.admit("c", 2_100), None, "c re-read from the overlap");

@@ -53,14 +53,180 @@ use std::sync::{mpsc as std_mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
-use crate::checkpoint::FilePosition;
-use crate::source::Chunk;
+use super::{BuildCtx, CheckCtx, ParseCtx, Source, SourceIo, SourceSpec, TableError};
+use crate::batch::{Batch, FilePosition, Position};
+use crate::metrics::Event;
+
+/// `[[sources]] type = "file"`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFileSource {
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    start_at: Option<StartAt>,
+    partial_flush: Option<String>,
+    rescan_interval: Option<String>,
+    /// Deprecated spellings of the two durations (integer milliseconds).
+    partial_flush_ms: Option<u64>,
+    rescan_interval_ms: Option<u64>,
+}
+
+/// Parse and validate a file source's table.
+pub(crate) fn parse(
+    table: toml::Table,
+    ctx: &mut ParseCtx<'_>,
+) -> Result<Box<dyn SourceSpec>, TableError> {
+    let f: RawFileSource = super::from_table(table)?;
+    if f.include.is_empty() {
+        return Err(TableError::table(format!(
+            "source {:?}: include must name at least one glob",
+            ctx.name
+        )));
+    }
+    for g in f.include.iter().chain(&f.exclude) {
+        globset::Glob::new(g).map_err(|e| TableError::at(g, format!("bad glob: {e}")))?;
+    }
+    // Relative globs are relative to the config file's directory.
+    let resolve = |p: &str| -> String {
+        if Path::new(p).is_absolute() {
+            p.to_string()
+        } else {
+            ctx.base.join(p).to_string_lossy().into_owned()
+        }
+    };
+    let include: Vec<String> = f.include.iter().map(|g| resolve(g)).collect();
+    let partial_flush = super::duration_or_ms(
+        f.partial_flush.as_deref(),
+        f.partial_flush_ms,
+        "partial_flush",
+        Duration::from_secs(5),
+        ctx,
+    )?;
+    let rescan_interval = super::duration_or_ms(
+        f.rescan_interval.as_deref(),
+        f.rescan_interval_ms,
+        "rescan_interval",
+        Duration::from_secs(1),
+        ctx,
+    )?;
+    Ok(Box::new(FileSpec {
+        raw_include: f.include,
+        cfg: FileSourceConfig {
+            name: ctx.name.to_string(),
+            include,
+            exclude: f.exclude,
+            start_at: f.start_at.unwrap_or(StartAt::End),
+            max_line_bytes: ctx.max_line_bytes,
+            partial_flush,
+            rescan_interval,
+            avoid: Avoid::default(),
+            yield_to: Vec::new(),
+        },
+    }))
+}
+
+/// A validated file source.
+#[derive(Debug, Clone)]
+pub(crate) struct FileSpec {
+    /// The include globs as written (errors point at them).
+    raw_include: Vec<String>,
+    pub(crate) cfg: FileSourceConfig,
+}
+
+impl SourceSpec for FileSpec {
+    fn local_globs(&self) -> Option<(Vec<String>, Vec<String>)> {
+        Some((self.cfg.include.clone(), self.cfg.exclude.clone()))
+    }
+
+    /// Refuse globs that reach what scrubd writes (its own output: a loop that grows without
+    /// end; its state files); warn when an earlier source's globs overlap (a file matched by two
+    /// sources is followed by the first of them only).
+    fn check(&self, ctx: &CheckCtx<'_>) -> Result<Vec<String>, TableError> {
+        use discovery::{overlap, reach_under};
+        let (include, exclude) = (&self.cfg.include, &self.cfg.exclude);
+        let located = |k: usize, msg: String| {
+            TableError::at(self.raw_include.get(k).map_or("", |g| g.as_str()), msg)
+        };
+        for (k, glob) in include.iter().enumerate() {
+            let one = std::slice::from_ref(glob);
+            for (dir, what) in ctx.outputs {
+                let found =
+                    reach_under(one, exclude, dir).map_err(|e| located(k, e.to_string()))?;
+                if let Some(example) = found {
+                    return Err(located(
+                        k,
+                        format!(
+                            "source {:?}: include {glob:?} matches files scrubd writes, {what} (e.g. {}): scrubd would read its own output; narrow the glob, exclude that directory or move the sink",
+                            ctx.name,
+                            example.display()
+                        ),
+                    ));
+                }
+            }
+            let d = Discovery::new(one, exclude).map_err(|e| located(k, e.to_string()))?;
+            if let Some(f) = ctx.state_files.iter().find(|f| d.is_match(f)) {
+                return Err(located(
+                    k,
+                    format!(
+                        "source {:?}: include {glob:?} matches the state dir's {} : scrubd would ship its own checkpoints; move the state dir out of the globs",
+                        ctx.name,
+                        f.display()
+                    ),
+                ));
+            }
+        }
+        let mut warnings = Vec::new();
+        for (earlier, globs, _) in ctx.earlier {
+            if let Ok(Some(example)) = overlap(globs, include) {
+                warnings.push(format!(
+                    "sources {earlier:?} and {:?} can both match a file (e.g. {}): such a file is followed by {earlier:?} only, the first in the config",
+                    ctx.name,
+                    example.display()
+                ));
+            }
+        }
+        Ok(warnings)
+    }
+
+    fn build(&self, ctx: BuildCtx<'_>) -> anyhow::Result<Box<dyn Source>> {
+        let mut cfg = self.cfg.clone();
+        cfg.avoid = Avoid {
+            dirs: ctx.own_dirs,
+            files: ctx.own_files,
+        };
+        cfg.yield_to = ctx.earlier;
+        let store = ctx.store;
+        let mut source = FileSource::new(cfg, store.get(ctx.name), store.has_started(ctx.name))
+            .map_err(|e| anyhow::anyhow!("source {}: {e}", ctx.name))?;
+        // Before anything is read: every file found now gets its checkpoint (an idle one too),
+        // the source is recorded as started, and checkpoints of files gone for longer than the
+        // retention are dropped; the pipeline flushes them in one atomic write.
+        for p in source.initial_positions() {
+            store.set(p);
+        }
+        store.mark_started(ctx.name);
+        store.prune_files(
+            ctx.name,
+            crate::checkpoint::DEFAULT_RETENTION,
+            std::time::SystemTime::now(),
+        );
+        Ok(Box::new(source))
+    }
+}
+
+impl Source for FileSource {
+    fn run(self: Box<Self>, io: SourceIo) {
+        let name = Arc::clone(&io.name);
+        if let Err(e) = (*self).run_with(io) {
+            tracing::error!(source = %name, error = %e, "source stopped");
+        }
+    }
+}
 pub use discovery::{Avoid, Discovery, GlobError};
-pub use fingerprint::{FileId, DEFAULT_FINGERPRINT_BYTES};
-pub use tailer::{FileTailer, StartHint, TailCounts, TailerConfig, Tracker};
+pub use fingerprint::FileId;
+pub use tailer::{FileTailer, StartHint, TailerConfig, Tracker};
 
 /// Where a file without checkpoint found at the source's first start is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -105,8 +271,6 @@ pub struct FileSourceStats {
     pub read_errors: AtomicU64,
     /// Lines read a second time because they are a copy of content already emitted.
     pub duplicate_lines: AtomicU64,
-    /// Lines handed to the pipeline.
-    pub lines_read: AtomicU64,
 }
 
 /// A copy of [`FileSourceStats`] at one moment.
@@ -118,7 +282,6 @@ pub struct StatsSnapshot {
     pub deletions: u64,
     pub read_errors: u64,
     pub duplicate_lines: u64,
-    pub lines_read: u64,
 }
 
 impl FileSourceStats {
@@ -131,7 +294,6 @@ impl FileSourceStats {
             deletions: self.deletions.load(Ordering::Relaxed),
             read_errors: self.read_errors.load(Ordering::Relaxed),
             duplicate_lines: self.duplicate_lines.load(Ordering::Relaxed),
-            lines_read: self.lines_read.load(Ordering::Relaxed),
         }
     }
 }
@@ -237,18 +399,14 @@ impl FileSource {
             .map(Path::to_path_buf);
         let rel =
             rel.unwrap_or_else(|| PathBuf::from(path.file_name().unwrap_or(path.as_os_str())));
-        let stream: std::sync::Arc<str> = crate::sink::stream_of_path(&rel).into();
+        let stream: std::sync::Arc<str> = crate::batch::stream_of_path(&rel).into();
         FileTailer::new(&self.cfg.name, path, self.tailer_cfg.clone(), now).with_stream(stream)
     }
 
-    /// The live counters (share the `Arc` with a metrics exporter).
+    /// The live counters.
+    #[cfg(test)]
     pub fn stats(&self) -> Arc<FileSourceStats> {
         Arc::clone(&self.stats)
-    }
-
-    /// The paths currently followed.
-    pub fn paths(&self) -> impl Iterator<Item = &std::path::Path> {
-        self.tailers.keys().map(|p| p.as_path())
     }
 
     fn start(&mut self, checkpoints: Vec<FilePosition>, started_before: bool, now: Instant) {
@@ -448,12 +606,12 @@ impl FileSource {
     }
 
     /// Read what is available from every file (at most a few MiB per call) into `out`.
-    pub fn poll(&mut self, out: &mut Vec<Chunk>) -> io::Result<()> {
+    pub fn poll(&mut self, out: &mut Vec<Batch>) -> io::Result<()> {
         self.poll_at(Instant::now(), out)
     }
 
     /// [`poll`](Self::poll) at a given time (tests drive the partial-flush clock with it).
-    pub fn poll_at(&mut self, now: Instant, out: &mut Vec<Chunk>) -> io::Result<()> {
+    pub fn poll_at(&mut self, now: Instant, out: &mut Vec<Batch>) -> io::Result<()> {
         while let Ok(structural) = self.hints.try_recv() {
             self.rescan_now |= structural;
         }
@@ -462,13 +620,12 @@ impl FileSource {
             self.rescan(now);
         }
         for end in self.gone.drain(..) {
-            out.push(Chunk {
-                data: Vec::new(),
-                oversize_lines: 0,
-                end,
-                stream: "".into(),
-                gone: true,
-            });
+            out.push(Batch::lines(
+                Vec::new(),
+                "".into(),
+                0,
+                Position::FileGone(end),
+            ));
         }
         let paths: Vec<PathBuf> = self.tailers.keys().cloned().collect();
         let n = paths.len();
@@ -504,21 +661,34 @@ impl FileSource {
         Ok(())
     }
 
-    /// Poll until `shutdown`, sending chunks with `blocking_send` (a slow sink slows reading).
-    /// Meant for a dedicated std thread. Returns when shutdown is requested or the receiver is
-    /// dropped; a send blocked on a full channel is not interrupted by `shutdown`, so the
-    /// pipeline should keep draining (or drop the receiver) while shutting down.
-    pub fn run(mut self, tx: mpsc::Sender<Chunk>, shutdown: CancellationToken) -> io::Result<()> {
+    /// Poll until `io.cancel`, sending batches as they come (a slow sink slows reading), and
+    /// reporting the source's counts. Returns when cancelled or the pipeline is gone.
+    fn run_with(mut self, io: SourceIo) -> io::Result<()> {
         let mut out = Vec::new();
         let tick = IDLE_TICK.min(self.cfg.partial_flush.max(Duration::from_millis(10)));
-        while !shutdown.is_cancelled() {
+        let mut reported = StatsSnapshot::default();
+        while !io.cancel.is_cancelled() {
             self.poll(&mut out)?;
+            let now = self.stats.snapshot();
+            if now.files_watched != reported.files_watched {
+                io.emit.emit(Event::FilesWatched {
+                    source: &io.name,
+                    files: now.files_watched,
+                });
+            }
+            for _ in reported.read_errors..now.read_errors {
+                io.emit.emit(Event::SourceError { source: &io.name });
+            }
+            if now.duplicate_lines > reported.duplicate_lines {
+                io.emit.emit(Event::DuplicateLines {
+                    source: &io.name,
+                    lines: now.duplicate_lines - reported.duplicate_lines,
+                });
+            }
+            reported = now;
             let idle = out.is_empty() && !self.more;
-            for chunk in out.drain(..) {
-                let lines = memchr::memchr_iter(b'\n', &chunk.data).count() as u64
-                    + u64::from(chunk.data.last().is_some_and(|&b| b != b'\n'));
-                self.stats.lines_read.fetch_add(lines, Ordering::Relaxed);
-                if tx.blocking_send(chunk).is_err() {
+            for batch in out.drain(..) {
+                if !io.send_blocking(batch) {
                     return Ok(());
                 }
             }

@@ -21,7 +21,8 @@
 //! emitted without newline. At shutdown a held line is not emitted and not checkpointed: the
 //! next start reads it again. A line longer than `max_line_bytes` is never held whole: it is
 //! discarded as it streams by and replaced by `[REDACTED:line-too-long:bytes=N]` plus its
-//! original ending (`\n` or `\r\n`), and counted in [`Chunk::oversize_lines`].
+//! original ending (`\n` or `\r\n`), and counted in [`Batch::oversize_lines`] (the one rule of
+//! [`Framer`]).
 //!
 //! **Positions** carry a [`Proof`] of the bytes before their offset, kept as the tailer reads
 //! (the last [`PROOF_BYTES`] bytes read): see [`super::fingerprint`].
@@ -53,9 +54,8 @@ use super::fingerprint::{
     fingerprint, hex_sha256, proof_holds, proof_of, read_head, read_window, FileId,
     DEFAULT_FINGERPRINT_BYTES, PROOF_BYTES,
 };
+use crate::batch::{Batch, Framer, Position};
 use crate::checkpoint::{FilePosition, Proof};
-use crate::engine::redact::write_oversize;
-use crate::source::Chunk;
 
 /// Settings of one tailer.
 #[derive(Debug, Clone)]
@@ -236,120 +236,6 @@ impl Tracker {
     }
 }
 
-/// Splits bytes into whole lines in bounded memory.
-#[derive(Debug)]
-struct Lines {
-    max: usize,
-    /// The partial last line, at most `max + 1` bytes (`+1`: a `\r` waiting for its `\n`).
-    pending: Vec<u8>,
-    /// An overlong line being skipped: bytes skipped so far and the last of them.
-    discarding: Option<(u64, u8)>,
-}
-
-impl Lines {
-    fn new(max: usize) -> Self {
-        Lines {
-            max: max.max(1),
-            pending: Vec::new(),
-            discarding: None,
-        }
-    }
-
-    fn is_holding(&self) -> bool {
-        !self.pending.is_empty() || self.discarding.is_some()
-    }
-
-    fn reset(&mut self) {
-        self.pending.clear();
-        self.discarding = None;
-    }
-
-    fn oversize(len: u64, crlf: bool, data: &mut Vec<u8>, oversize: &mut u32) {
-        write_oversize(len, data);
-        data.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
-        *oversize += 1;
-    }
-
-    /// Take `input`, read at file offset `at`: whole lines go to `data`. Returns the file
-    /// offset just after the last line emitted, if any was.
-    fn push(
-        &mut self,
-        input: &[u8],
-        at: u64,
-        data: &mut Vec<u8>,
-        oversize: &mut u32,
-    ) -> Option<u64> {
-        let mut done = None;
-        let mut i = 0;
-        while i < input.len() {
-            let nl = memchr::memchr(b'\n', &input[i..]);
-            if let Some((count, last)) = self.discarding {
-                match nl {
-                    Some(j) => {
-                        let before = if j > 0 { input[i + j - 1] } else { last };
-                        let crlf = before == b'\r';
-                        Self::oversize(count + j as u64 - u64::from(crlf), crlf, data, oversize);
-                        self.discarding = None;
-                        i += j + 1;
-                        done = Some(at + i as u64);
-                    }
-                    None => {
-                        self.discarding =
-                            Some((count + (input.len() - i) as u64, input[input.len() - 1]));
-                        i = input.len();
-                    }
-                }
-                continue;
-            }
-            match nl {
-                Some(j) => {
-                    let before = if j > 0 {
-                        Some(input[i + j - 1])
-                    } else {
-                        self.pending.last().copied()
-                    };
-                    let crlf = before == Some(b'\r');
-                    let content = self.pending.len() + j - usize::from(crlf);
-                    if content > self.max {
-                        Self::oversize(content as u64, crlf, data, oversize);
-                    } else {
-                        data.extend_from_slice(&self.pending);
-                        data.extend_from_slice(&input[i..=i + j]);
-                    }
-                    self.pending.clear();
-                    i += j + 1;
-                    done = Some(at + i as u64);
-                }
-                None => {
-                    self.pending.extend_from_slice(&input[i..]);
-                    i = input.len();
-                    let p = &self.pending;
-                    let waits_for_lf = p.len() == self.max + 1 && p.last() == Some(&b'\r');
-                    if p.len() > self.max && !waits_for_lf {
-                        self.discarding = Some((p.len() as u64, p[p.len() - 1]));
-                        self.pending.clear();
-                    }
-                }
-            }
-        }
-        done
-    }
-
-    /// Emit what is held as a line without ending; whether anything was.
-    fn flush(&mut self, data: &mut Vec<u8>, oversize: &mut u32) -> bool {
-        if let Some((count, _)) = self.discarding.take() {
-            write_oversize(count, data);
-            *oversize += 1;
-            true
-        } else if !self.pending.is_empty() {
-            data.append(&mut self.pending);
-            true
-        } else {
-            false
-        }
-    }
-}
-
 #[derive(Debug)]
 struct Open {
     file: File,
@@ -406,12 +292,12 @@ pub struct StartHint {
 pub struct FileTailer {
     source: String,
     path: PathBuf,
-    /// The name of this path's stream (see [`crate::sink::Record::stream`]).
+    /// The name of this path's stream (see [`crate::batch::Record::stream`]).
     stream: Arc<str>,
     cfg: TailerConfig,
     open: Option<Open>,
     start_hint: Option<StartHint>,
-    lines: Lines,
+    lines: Framer,
     block: Vec<u8>,
     /// When the open file last grew (or was opened): the partial-flush clock.
     last_growth: Instant,
@@ -423,9 +309,9 @@ impl FileTailer {
     /// A tailer for `path`, nothing opened yet: the first poll opens the file there at offset 0
     /// (or where the [`Tracker`] says a previous reader of that same file stopped).
     pub fn new(source: &str, path: PathBuf, cfg: TailerConfig, now: Instant) -> Self {
-        let lines = Lines::new(cfg.max_line_bytes);
+        let lines = Framer::new(cfg.max_line_bytes);
         let stream: Arc<str> =
-            crate::sink::stream_of_path(Path::new(path.file_name().unwrap_or(path.as_os_str())))
+            crate::batch::stream_of_path(Path::new(path.file_name().unwrap_or(path.as_os_str())))
                 .into();
         FileTailer {
             source: source.into(),
@@ -456,19 +342,9 @@ impl FileTailer {
         self
     }
 
-    /// The path followed.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Whether a file is open (being read or waiting for data).
     pub fn is_open(&self) -> bool {
         self.open.is_some()
-    }
-
-    /// The identity of the open file, if any.
-    pub fn file_id(&self) -> Option<FileId> {
-        self.open.as_ref().map(|o| o.id)
     }
 
     /// Read what is available into `out`. Returns `true` when the byte budget ran out before
@@ -478,7 +354,7 @@ impl FileTailer {
         &mut self,
         now: Instant,
         tracker: &mut Tracker,
-        out: &mut Vec<Chunk>,
+        out: &mut Vec<Batch>,
     ) -> io::Result<bool> {
         let result = self.poll_inner(now, tracker, out);
         match &result {
@@ -500,7 +376,7 @@ impl FileTailer {
         &mut self,
         now: Instant,
         tracker: &mut Tracker,
-        out: &mut Vec<Chunk>,
+        out: &mut Vec<Batch>,
     ) -> io::Result<bool> {
         let mut budget = self.cfg.poll_budget;
         // At most a few files per poll: the old one, then the new one at the path.
@@ -619,7 +495,7 @@ impl FileTailer {
         &mut self,
         now: Instant,
         tracker: &mut Tracker,
-        out: &mut Vec<Chunk>,
+        out: &mut Vec<Batch>,
     ) -> io::Result<()> {
         let o = self.open.as_mut().expect("open");
         let size = o.file.metadata()?.len();
@@ -689,7 +565,7 @@ impl FileTailer {
         finishing: bool,
         budget: &mut usize,
         tracker: &mut Tracker,
-        out: &mut Vec<Chunk>,
+        out: &mut Vec<Batch>,
     ) -> io::Result<bool> {
         let o = self.open.as_mut().expect("open");
         if o.fingerprint.is_none() {
@@ -730,7 +606,10 @@ impl FileTailer {
             }
             let mut data = Vec::new();
             let mut oversize = 0;
-            let end = self.lines.push(read, start, &mut data, &mut oversize);
+            let end = self
+                .lines
+                .push(read, &mut data, &mut oversize)
+                .map(|i| start + i as u64);
             o.offset += n as u64;
             let end_proof = end.map(|end| {
                 // The bytes before `end`: the tail of `recent`, then the block up to `end`.
@@ -751,22 +630,16 @@ impl FileTailer {
             if let Some((end, proof)) = end_proof {
                 tracker.progress(o.id, o.known(end, proof.clone()));
                 let pos = position(&self.source, &self.path, o, end, proof);
-                out.push(Chunk {
-                    data,
-                    oversize_lines: oversize,
-                    end: pos,
-                    stream: Arc::clone(&self.stream),
-                    gone: false,
-                });
+                out.push(batch(data, &self.stream, oversize, pos));
             }
         }
     }
 
     /// Emit the held partial line (or overlong-line placeholder) without a line ending.
-    fn flush_held(&mut self, out: &mut Vec<Chunk>) {
+    fn flush_held(&mut self, out: &mut Vec<Batch>) {
         let mut data = Vec::new();
         let mut oversize = 0;
-        if self.lines.flush(&mut data, &mut oversize) {
+        if self.lines.finish(&mut data, &mut oversize) {
             let o = self.open.as_ref().expect("open");
             let pos = position(
                 &self.source,
@@ -775,23 +648,26 @@ impl FileTailer {
                 o.offset,
                 proof_of(&o.recent, b""),
             );
-            out.push(Chunk {
-                data,
-                oversize_lines: oversize,
-                end: pos,
-                stream: Arc::clone(&self.stream),
-                gone: false,
-            });
+            out.push(batch(data, &self.stream, oversize, pos));
         }
     }
 
     /// The open file was read to EOF and is no longer at the path: emit, release, drop.
-    fn finish(&mut self, tracker: &mut Tracker, out: &mut Vec<Chunk>) {
+    fn finish(&mut self, tracker: &mut Tracker, out: &mut Vec<Batch>) {
         self.flush_held(out);
         let o = self.open.take().expect("open");
         let known = o.known(o.offset, proof_of(&o.recent, b""));
         tracker.release(o.id, known, o.real_path);
     }
+}
+
+/// A batch of one file's lines: its multi-line scrub state is the file's (device + inode), not
+/// its path's, since a path can hold other files later.
+fn batch(data: Vec<u8>, stream: &Arc<str>, oversize: u32, pos: FilePosition) -> Batch {
+    let key: Arc<str> = format!("{}:{}", pos.dev, pos.ino).into();
+    let mut b = Batch::lines(data, Arc::clone(stream), oversize, Position::File(pos));
+    b.state_key = Some(key);
+    b
 }
 
 fn position(source: &str, path: &Path, o: &Open, offset: u64, proof: Proof) -> FilePosition {
@@ -828,7 +704,7 @@ mod tests {
         tailer: FileTailer,
         tracker: Tracker,
         now: Instant,
-        chunks: Vec<Chunk>,
+        chunks: Vec<Batch>,
     }
 
     impl Harness {
@@ -877,7 +753,10 @@ mod tests {
         }
 
         fn last_end(&self) -> &FilePosition {
-            &self.chunks.last().unwrap().end
+            match &self.chunks.last().unwrap().ack {
+                Position::File(p) => p,
+                other => panic!("not a file position: {other:?}"),
+            }
         }
     }
 
@@ -975,9 +854,9 @@ mod tests {
         h.write(&"z".repeat(10_000));
         assert_eq!(h.poll(), "");
         assert!(
-            h.tailer.lines.pending.len() <= 17,
+            h.tailer.lines.held_bytes() <= 17,
             "held {}",
-            h.tailer.lines.pending.len()
+            h.tailer.lines.held_bytes()
         );
         h.write("\n");
         assert_eq!(h.poll(), "[REDACTED:line-too-long:bytes=10000]\n");
@@ -1422,7 +1301,7 @@ mod model {
         let mut poll = |now: Instant,
                         wait: bool,
                         m: &mut Model,
-                        chunks: &mut Vec<Chunk>|
+                        chunks: &mut Vec<Batch>|
          -> Result<(), TestCaseError> {
             let more = tailer.poll(now, &mut tracker, chunks).unwrap();
             prop_assert!(!more);
@@ -1521,4 +1400,24 @@ mod model {
         ])
         .unwrap();
     }
+}
+
+/// What a tailer emits for a file holding `content` (tests of the one line rule across
+/// sources).
+#[cfg(test)]
+pub(crate) fn frame_file(max_line_bytes: usize, content: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.log");
+    std::fs::write(&path, content).unwrap();
+    let now = Instant::now();
+    let cfg = TailerConfig {
+        max_line_bytes,
+        ..TailerConfig::default()
+    };
+    let mut t = FileTailer::new("app", path, cfg, now);
+    let (mut tracker, mut out) = (Tracker::default(), Vec::new());
+    t.poll(now, &mut tracker, &mut out).unwrap();
+    out.iter()
+        .map(|b| String::from_utf8(b.data.clone()).unwrap())
+        .collect()
 }

@@ -1,3 +1,4 @@
+use super::fingerprint::DEFAULT_FINGERPRINT_BYTES;
 use super::*;
 use std::fs;
 use std::io::Write;
@@ -32,14 +33,11 @@ fn poll(src: &mut FileSource) -> Vec<(String, String)> {
     let mut out = Vec::new();
     src.poll(&mut out).unwrap();
     let mut by_path: BTreeMap<String, String> = BTreeMap::new();
-    for c in out.into_iter().filter(|c| !c.gone) {
-        let name = c
-            .end
-            .path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+    for c in out.into_iter() {
+        let crate::batch::Position::File(end) = &c.ack else {
+            continue;
+        };
+        let name = end.path.file_name().unwrap().to_string_lossy().into_owned();
         by_path
             .entry(name)
             .or_default()
@@ -244,15 +242,27 @@ fn run_sends_chunks_and_stops_on_shutdown() {
     );
     cfg.rescan_interval = Duration::from_secs(60);
     let src = FileSource::new(cfg, vec![], false).unwrap();
-    let (tx, mut rx) = mpsc::channel(1);
-    let shutdown = CancellationToken::new();
-    let stop = shutdown.clone();
-    let th = std::thread::spawn(move || src.run(tx, stop));
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let read = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let io = SourceIo::new(
+        "app".into(),
+        tx,
+        shutdown.clone(),
+        Arc::new(crate::metrics::Discard),
+        runtime.handle().clone(),
+        Arc::clone(&read),
+    );
+    let th = std::thread::spawn(move || src.run_with(io));
     assert_eq!(rx.blocking_recv().unwrap().data, b"one\n");
     append(&log, b"two\n");
     assert_eq!(rx.blocking_recv().unwrap().data, b"two\n");
     shutdown.cancel();
     th.join().unwrap().unwrap();
+    assert_eq!(read.load(std::sync::atomic::Ordering::Relaxed), 2);
 }
 
 #[test]
@@ -402,7 +412,7 @@ fn streams_are_paths_below_the_sources_root() {
     .unwrap();
     let mut out = Vec::new();
     src.poll(&mut out).unwrap();
-    let mut streams: Vec<&str> = out.iter().map(|c| &*c.stream).collect();
+    let mut streams: Vec<&str> = out.iter().map(|c| &*c.records[0].stream).collect();
     streams.sort();
     assert_eq!(streams, ["d1/app.log", "d2/app.log"]);
 }

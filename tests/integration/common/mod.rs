@@ -77,8 +77,8 @@ type = "file"
 include = [{include}]
 start_at = "{start_at}"
 sink = "scrubbed"
-partial_flush_ms = {flush}
-rescan_interval_ms = 200
+partial_flush = "{flush}ms"
+rescan_interval = "200ms"
 
 [[sinks]]
 name = "scrubbed"
