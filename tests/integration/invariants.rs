@@ -242,3 +242,14 @@ fn regression_fuzz_consumed_delimiter_hid_the_next_key() {
     let (plain, _) = scrub(b"password: hunter2xyzQ password: s3cr3tPassw0rdQ\n");
     assert_eq!(String::from_utf8_lossy(&plain), "password: [REDACTED:password] password: [REDACTED:password]\n");
 }
+
+#[test]
+fn regression_fuzz_placeholder_in_an_insert_column_list_kept_positions() {
+    // The redacted `passwd=s` inside the column list split into three "columns" on the second
+    // pass, moving the sensitive position from $2 to $3.
+    let input = b"LOG:  execute _pg3_2: INSERT INTO orders (user_id, referencepasswd=s, total_cents) VALUES ($1::INTEGER, $2::VARCHAR, $3::VARCHAR, $4::INTEGER)\nDETAIL:  parameters: $1 = '2', $2 = 'ORD-2024-11-00101', $3 = 'new', $4 = '1000'\n";
+    let (once, _) = scrub(input);
+    let (twice, hits) = scrub(&once);
+    assert!(hits.is_empty(), "{hits:?}");
+    assert_eq!(String::from_utf8_lossy(&once), String::from_utf8_lossy(&twice));
+}

@@ -597,6 +597,9 @@ pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
     // INSERT: the column list and where we are in VALUES.
     let mut insert_cols: Vec<&[u8]> = Vec::new();
     let mut in_cols = false;
+    // In the column list, only the first word of each comma-separated item names a column
+    // (`referencepasswd=[REDACTED:password]` stays one item whatever it holds).
+    let mut col_item_named = false;
     let mut in_values = false;
     let mut depth = 0usize;
     let mut item = 0usize;
@@ -628,7 +631,10 @@ pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
                 } else if matches!(toks.get(i + 1), Some(Tok::Punct(b'('))) && !in_cols {
                     // a function name
                 } else if in_cols {
-                    insert_cols.push(w);
+                    if !col_item_named {
+                        insert_cols.push(w);
+                        col_item_named = true;
+                    }
                 } else {
                     col = Some(w);
                 }
@@ -646,6 +652,7 @@ pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
                     && word(&toks[i - 1]) == table
                 {
                     in_cols = true;
+                    col_item_named = false;
                 }
             }
             Tok::Punct(b')') => {
@@ -653,6 +660,9 @@ pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
                 in_cols = false;
             }
             Tok::Punct(b',') => {
+                if in_cols {
+                    col_item_named = false;
+                }
                 if in_values && depth == 1 {
                     item += 1;
                 } else if depth == 0 {
