@@ -111,8 +111,8 @@ impl ShortKeywords {
             match patterns[i].as_bytes() {
                 [a] => one[a.to_ascii_lowercase() as usize] = tag,
                 [a, b] => {
-                    two[(a.to_ascii_lowercase() as usize) << 8 | b.to_ascii_lowercase() as usize] =
-                        tag
+                    two[((a.to_ascii_lowercase() as usize) << 8)
+                        | b.to_ascii_lowercase() as usize] = tag
                 }
                 _ => return None,
             }
@@ -137,7 +137,7 @@ impl ShortKeywords {
         }
         let two = &self.two[..];
         for (i, w) in lower.windows(2).enumerate() {
-            let t = two[(w[0] as usize) << 8 | w[1] as usize];
+            let t = two[((w[0] as usize) << 8) | w[1] as usize];
             if t != 0 {
                 out.push((self.ids[t as usize - 1], i, i + 2));
             }

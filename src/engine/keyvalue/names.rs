@@ -375,7 +375,7 @@ impl Names {
         }
         for (root, k) in &self.roots {
             // Words are short: a plain window compare beats building a memmem searcher per call.
-            if w.len() >= root.len() && w.windows(root.len()).any(|x| x == &root[..]) {
+            if root.is_empty() || w.windows(root.len()).any(|x| x == &root[..]) {
                 return Some(*k);
             }
         }
