@@ -26,8 +26,18 @@ fn bench(c: &mut Criterion) {
         ],
         1 << 20,
     );
-    let leaky = block(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/leaky.log")).unwrap().lines().collect::<Vec<_>>(), 1 << 20);
-    let long_line = format!("{} password=hunter2hunter2 {}", "a".repeat(500_000), "b ".repeat(250_000));
+    let leaky = block(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/leaky.log"))
+            .unwrap()
+            .lines()
+            .collect::<Vec<_>>(),
+        1 << 20,
+    );
+    let long_line = format!(
+        "{} password=hunter2hunter2 {}",
+        "a".repeat(500_000),
+        "b ".repeat(250_000)
+    );
     let long = block(&[&long_line], 1 << 20);
 
     let mut g = c.benchmark_group("scrub_block");
@@ -39,7 +49,13 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 out.clear();
                 hits.clear();
-                s.scrub_block(input, &mut StreamState::default(), &mut scratch, &mut out, &mut hits);
+                s.scrub_block(
+                    input,
+                    &mut StreamState::default(),
+                    &mut scratch,
+                    &mut out,
+                    &mut hits,
+                );
                 out.len()
             })
         });

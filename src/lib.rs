@@ -5,15 +5,15 @@
 
 pub mod aws;
 pub mod batch;
+pub mod checkpoint;
+pub mod config;
 pub mod engine;
 pub mod filter;
+pub mod jwt_settings;
 pub mod lambda;
-pub mod checkpoint;
-pub mod source;
 pub mod metrics;
-pub mod config;
 pub mod pipeline;
 pub mod rulefiles;
-pub mod sink;
 pub mod service;
-pub mod jwt_settings;
+pub mod sink;
+pub mod source;

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use scrubd::engine::{coverage, examples, Mode, RuleSet, Scrubber, StreamState};
-use scrubd::rulefiles::{key_file_mode, load_rules as load_rule_files};
 use scrubd::filter;
+use scrubd::rulefiles::{key_file_mode, load_rules as load_rule_files};
 
 #[derive(Parser)]
 #[command(
@@ -146,7 +146,11 @@ fn main() {
     harden_process();
     // Deployed to Lambda as `bootstrap`, which the runtime starts without arguments.
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if args.len() == 1 && std::path::Path::new(&args[0]).file_name().is_some_and(|n| n == "bootstrap") {
+    if args.len() == 1
+        && std::path::Path::new(&args[0])
+            .file_name()
+            .is_some_and(|n| n == "bootstrap")
+    {
         args.push("lambda".into());
     }
     let cli = Cli::parse_from(args);
@@ -417,7 +421,11 @@ fn explain_jwt(r: &scrubd::engine::jwt::Report, rules: &RuleSet) -> String {
     let names: Vec<&str> = r.findings.iter().map(|f| f.name()).collect();
     let mut s = format!(
         " jwt_findings={}",
-        if names.is_empty() { "none".to_string() } else { names.join(",") }
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(",")
+        }
     );
     if let Some(k) = r.weak_key {
         s.push_str(&format!(" weak_key={}", rules.jwt().weak_key_id(k)));
@@ -463,13 +471,27 @@ fn cmd_explain(a: ExplainArgs) -> Result<i32> {
                 .key
                 .map(|(s, e)| format!(" key={:?}", String::from_utf8_lossy(&content[s..e])))
                 .unwrap_or_default();
-            let text = |(s, e): (usize, usize)| String::from_utf8_lossy(&content[s..e]).into_owned();
+            let text =
+                |(s, e): (usize, usize)| String::from_utf8_lossy(&content[s..e]).into_owned();
             let key = match f.note {
-                scrubd::engine::keyvalue::Note::Bound { placeholder, name, expr } => {
-                    format!(" (`{}` bound to `{}` in {})", text(placeholder), text(name), text(expr))
+                scrubd::engine::keyvalue::Note::Bound {
+                    placeholder,
+                    name,
+                    expr,
+                } => {
+                    format!(
+                        " (`{}` bound to `{}` in {})",
+                        text(placeholder),
+                        text(name),
+                        text(expr)
+                    )
                 }
-                scrubd::engine::keyvalue::Note::Column => format!("{key} (in a sensitive column of an SQL statement)"),
-                scrubd::engine::keyvalue::Note::Context => format!("{key} (a key that holds a secret in this store's context)"),
+                scrubd::engine::keyvalue::Note::Column => {
+                    format!("{key} (in a sensitive column of an SQL statement)")
+                }
+                scrubd::engine::keyvalue::Note::Context => {
+                    format!("{key} (a key that holds a secret in this store's context)")
+                }
                 scrubd::engine::keyvalue::Note::None => key,
             };
             writeln!(

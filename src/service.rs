@@ -31,19 +31,30 @@ impl Drop for Busy<'_> {
 
 impl Liveness {
     pub fn new(stage_names: Vec<String>) -> Arc<Self> {
-        Arc::new(Liveness { start: Instant::now(), stages: stage_names.into_iter().map(|n| (n, AtomicU64::new(0))).collect() })
+        Arc::new(Liveness {
+            start: Instant::now(),
+            stages: stage_names
+                .into_iter()
+                .map(|n| (n, AtomicU64::new(0)))
+                .collect(),
+        })
     }
 
     /// Index of the stage called `name`.
     pub fn stage(&self, name: &str) -> usize {
-        self.stages.iter().position(|(n, _)| n == name).expect("stage registered at start")
+        self.stages
+            .iter()
+            .position(|(n, _)| n == name)
+            .expect("stage registered at start")
     }
 
     /// Mark stage `i` busy for the lifetime of the returned guard.
     pub fn busy(&self, i: usize) -> Busy<'_> {
         let now = self.start.elapsed().as_millis() as u64 + 1;
         self.stages[i].1.store(now, Ordering::Relaxed);
-        Busy { slot: &self.stages[i].1 }
+        Busy {
+            slot: &self.stages[i].1,
+        }
     }
 
     /// A stage busy on one item for longer than `limit`, if any.
@@ -59,7 +70,10 @@ impl Liveness {
 
 /// Tell systemd startup is complete.
 pub fn ready(status: &str) {
-    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready, sd_notify::NotifyState::Status(status)]);
+    let _ = sd_notify::notify(&[
+        sd_notify::NotifyState::Ready,
+        sd_notify::NotifyState::Status(status),
+    ]);
 }
 
 /// Update the one-line status `systemctl status` shows.
@@ -84,7 +98,10 @@ pub fn watchdog_ping(live: &Liveness, interval: Duration) -> Result<(), String> 
             let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
             Ok(())
         }
-        Some((stage, busy)) => Err(format!("{stage} busy on one item for {:.1}s", busy.as_secs_f64())),
+        Some((stage, busy)) => Err(format!(
+            "{stage} busy on one item for {:.1}s",
+            busy.as_secs_f64()
+        )),
     }
 }
 
@@ -103,7 +120,10 @@ mod tests {
         let l = Liveness::new(vec!["scrub-app".into()]);
         let g = l.busy(l.stage("scrub-app"));
         std::thread::sleep(Duration::from_millis(30));
-        assert_eq!(l.stuck(Duration::from_millis(10)).map(|(n, _)| n), Some("scrub-app"));
+        assert_eq!(
+            l.stuck(Duration::from_millis(10)).map(|(n, _)| n),
+            Some("scrub-app")
+        );
         assert_eq!(l.stuck(Duration::from_secs(10)), None);
         drop(g);
         assert_eq!(l.stuck(Duration::ZERO), None);

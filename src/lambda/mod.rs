@@ -96,7 +96,7 @@ async fn init() -> Result<Handler> {
     }
     let settings = Settings::from_env(std::env::vars())?;
     let rules = crate::rulefiles::load_rules(false, &settings.rules_dirs, &settings.disable, false)
-    .context("loading rules (SCRUBD_RULES_DIRS, SCRUBD_DISABLE)")?;
+        .context("loading rules (SCRUBD_RULES_DIRS, SCRUBD_DISABLE)")?;
     let mode = match &settings.fingerprint_key_file {
         None => Mode::Mask,
         Some(path) => crate::rulefiles::key_file_mode(path)

@@ -28,7 +28,11 @@ fn labelled_secrets() -> Vec<String> {
 
 fn stdout_of(cmd: &mut Command, input: &[u8]) -> Vec<u8> {
     let out = cmd.write_stdin(input).output().unwrap();
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -37,11 +41,25 @@ fn filter_example_log_leaks_nothing_and_keeps_line_count() {
     let input = std::fs::read(LEAKY).unwrap();
     let out = stdout_of(scrubd().arg("filter"), &input);
     let text = String::from_utf8(out).unwrap();
-    assert_eq!(text.lines().count(), String::from_utf8_lossy(&input).lines().count());
-    let secrets: Vec<String> = labelled_secrets().into_iter().filter(|s| input.windows(s.len()).any(|w| w == s.as_bytes())).collect();
-    assert!(secrets.len() >= 20, "example log should carry many known secrets, has {}", secrets.len());
+    assert_eq!(
+        text.lines().count(),
+        String::from_utf8_lossy(&input).lines().count()
+    );
+    let secrets: Vec<String> = labelled_secrets()
+        .into_iter()
+        .filter(|s| input.windows(s.len()).any(|w| w == s.as_bytes()))
+        .collect();
+    assert!(
+        secrets.len() >= 20,
+        "example log should carry many known secrets, has {}",
+        secrets.len()
+    );
     for s in &secrets {
-        assert!(!text.contains(s.as_str()), "secret of {} bytes survived", s.len());
+        assert!(
+            !text.contains(s.as_str()),
+            "secret of {} bytes survived",
+            s.len()
+        );
     }
     assert!(text.contains("[REDACTED:jwt]") && text.contains("[REDACTED:password]"));
 }
@@ -52,25 +70,39 @@ fn filter_output_is_the_same_on_one_thread_and_many() {
     let one = stdout_of(scrubd().args(["filter", "--threads", "1"]), &input);
     let many = stdout_of(scrubd().args(["filter", "--threads", "4"]), &input);
     assert!(one == many);
-    assert_eq!(one.iter().filter(|&&b| b == b'\n').count(), input.iter().filter(|&&b| b == b'\n').count());
+    assert_eq!(
+        one.iter().filter(|&&b| b == b'\n').count(),
+        input.iter().filter(|&&b| b == b'\n').count()
+    );
 }
 
 #[test]
 fn stats_count_kinds_and_jwt_algs_without_values() {
     let input = format!("Authorization: Bearer {JWT}\n{{\"password\": \"hunter2\"}}\nclean\n");
-    let out = scrubd().args(["filter", "--stats"]).write_stdin(input).output().unwrap();
+    let out = scrubd()
+        .args(["filter", "--stats"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("lines=3 "), "{err}");
     assert!(err.contains("lines_redacted=2 redactions=2"), "{err}");
-    assert!(err.contains("kind=jwt redactions=1") && err.contains("kind=password redactions=1"), "{err}");
+    assert!(
+        err.contains("kind=jwt redactions=1") && err.contains("kind=password redactions=1"),
+        "{err}"
+    );
     assert!(err.contains("jwt alg=HS256 count=1"), "{err}");
     assert!(!err.contains("hunter2") && !err.contains(JWT));
 }
 
 #[test]
 fn hash_mode_needs_a_key_file() {
-    let out = scrubd().args(["filter", "--mode", "hash"]).write_stdin("x\n").output().unwrap();
+    let out = scrubd()
+        .args(["filter", "--mode", "hash"])
+        .write_stdin("x\n")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--fingerprint-key-file"));
 }
@@ -80,10 +112,18 @@ fn hash_mode_rejects_a_short_key() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("k");
     std::fs::write(&key, "short\n").unwrap();
-    let out = scrubd().args(["filter", "--mode", "hash", "--fingerprint-key-file"]).arg(&key).write_stdin("x\n").output().unwrap();
+    let out = scrubd()
+        .args(["filter", "--mode", "hash", "--fingerprint-key-file"])
+        .arg(&key)
+        .write_stdin("x\n")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("at least 16") && err.contains(&*key.to_string_lossy()), "{err}");
+    assert!(
+        err.contains("at least 16") && err.contains(&*key.to_string_lossy()),
+        "{err}"
+    );
 }
 
 #[test]
@@ -92,10 +132,20 @@ fn hash_mode_correlates_equal_secrets_only() {
     let key = dir.path().join("k");
     std::fs::write(&key, "0123456789abcdef0123456789abcdef\n").unwrap();
     let input = "password=hunter2hunter2\npassword=hunter2hunter2\npassword=other-secret-9\n";
-    let out = stdout_of(scrubd().args(["filter", "--mode", "hash", "--fingerprint-key-file"]).arg(&key), input.as_bytes());
+    let out = stdout_of(
+        scrubd()
+            .args(["filter", "--mode", "hash", "--fingerprint-key-file"])
+            .arg(&key),
+        input.as_bytes(),
+    );
     let out = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[0].starts_with("password=[REDACTED:password:") && lines[0].len() == "password=[REDACTED:password:]".len() + 12, "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("password=[REDACTED:password:")
+            && lines[0].len() == "password=[REDACTED:password:]".len() + 12,
+        "{}",
+        lines[0]
+    );
     assert_eq!(lines[0], lines[1]);
     assert_ne!(lines[0], lines[2]);
 }
@@ -105,30 +155,49 @@ fn audit_passes_input_through_and_reports_without_values() {
     let dir = tempfile::tempdir().unwrap();
     let audit = dir.path().join("audit.jsonl");
     let input = format!("clean\ntoken: {JWT}\n");
-    let out = stdout_of(scrubd().args(["filter", "--audit"]).arg(&audit), input.as_bytes());
+    let out = stdout_of(
+        scrubd().args(["filter", "--audit"]).arg(&audit),
+        input.as_bytes(),
+    );
     assert_eq!(out, input.as_bytes());
     let report = std::fs::read_to_string(&audit).unwrap();
     let rec: serde_json::Value = serde_json::from_str(report.lines().next().unwrap()).unwrap();
     assert_eq!(rec["line"], 2);
     assert_eq!(rec["kind"], "jwt");
     assert_eq!(rec["alg"], "HS256");
-    assert_eq!((rec["start"].as_u64(), rec["end"].as_u64()), (Some(7), Some(7 + JWT.len() as u64)));
+    assert_eq!(
+        (rec["start"].as_u64(), rec["end"].as_u64()),
+        (Some(7), Some(7 + JWT.len() as u64))
+    );
     assert!(!report.contains("eyJ"));
 }
 
 #[test]
 fn overlong_lines_follow_the_documented_policy() {
     let input = format!("ok\n{}\nok\n", "x".repeat(300));
-    let out = scrubd().args(["filter", "--max-line-bytes", "100", "--stats"]).write_stdin(input).output().unwrap();
+    let out = scrubd()
+        .args(["filter", "--max-line-bytes", "100", "--stats"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "ok\n[REDACTED:line-too-long:bytes=300]\nok\n");
-    assert!(String::from_utf8(out.stderr).unwrap().contains("oversize_lines=1"));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "ok\n[REDACTED:line-too-long:bytes=300]\nok\n"
+    );
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("oversize_lines=1"));
 }
 
 #[test]
 fn check_passes_on_builtin_rules() {
     let out = scrubd().arg("check").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(String::from_utf8(out.stdout).unwrap().contains(" rules ok"));
 }
 
@@ -141,7 +210,11 @@ fn rules_dir(text: &str) -> tempfile::TempDir {
 #[test]
 fn check_names_file_and_rule_of_a_bad_regex() {
     let dir = rules_dir("[[rule]]\nid = \"broken\"\nkind = \"x\"\ndescription = \"d\"\nkeywords = [\"k\"]\nregex = '''k(?P<secret>['''\n");
-    let out = scrubd().args(["check", "--rules"]).arg(dir.path()).output().unwrap();
+    let out = scrubd()
+        .args(["check", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("custom.toml:broken: bad regex"), "{text}");
@@ -150,10 +223,17 @@ fn check_names_file_and_rule_of_a_bad_regex() {
 #[test]
 fn check_reports_line_and_column_of_a_toml_error_and_unknown_keys() {
     let dir = rules_dir("[[rule]]\nid = \"x\"\nkind = \"x\"\ndescription = \"d\"\nregex = '''(?P<secret>x)'''\nkeywordz = [\"x\"]\n");
-    let out = scrubd().args(["check", "--rules"]).arg(dir.path()).output().unwrap();
+    let out = scrubd()
+        .args(["check", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("custom.toml: 6:1: unknown field `keywordz`"), "{text}");
+    assert!(
+        text.contains("custom.toml: 6:1: unknown field `keywordz`"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -163,12 +243,26 @@ fn check_reports_failing_examples_and_keyword_gaps() {
         "regex = '''(?i)\\bacme[_-](?P<secret>[a-z0-9]{8,})'''\n",
         "examples.redact = ['key «acme_abcdef123»']\nexamples.keep = ['acme_abcdefgh999']\n",
     ));
-    let out = scrubd().args(["check", "--no-builtin", "--rules"]).arg(dir.path()).output().unwrap();
+    let out = scrubd()
+        .args(["check", "--no-builtin", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("custom.toml:acme: redact example: rule found"), "{text}");
-    assert!(text.contains("custom.toml:acme: keep example: rule matched"), "{text}");
-    assert!(text.to_lowercase().contains("custom.toml:acme: regex can match \"acme-"), "{text}");
+    assert!(
+        text.contains("custom.toml:acme: redact example: rule found"),
+        "{text}"
+    );
+    assert!(
+        text.contains("custom.toml:acme: keep example: rule matched"),
+        "{text}"
+    );
+    assert!(
+        text.to_lowercase()
+            .contains("custom.toml:acme: regex can match \"acme-"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -178,17 +272,32 @@ fn custom_rules_dir_adds_rules_and_disable_removes_them() {
         "regex = '''\\b(?P<secret>acme_[a-z0-9]{8,})'''\n",
         "examples.redact = ['key «acme_abcdef123»']\nexamples.keep = ['acme_short']\n",
     ));
-    let out = stdout_of(scrubd().args(["filter", "--rules"]).arg(dir.path()), b"key acme_abcdef123\n");
+    let out = stdout_of(
+        scrubd().args(["filter", "--rules"]).arg(dir.path()),
+        b"key acme_abcdef123\n",
+    );
     assert_eq!(out, b"key [REDACTED:api-key]\n");
-    let out = stdout_of(scrubd().args(["filter", "--disable", "acme", "--rules"]).arg(dir.path()), b"key acme_abcdef123\n");
+    let out = stdout_of(
+        scrubd()
+            .args(["filter", "--disable", "acme", "--rules"])
+            .arg(dir.path()),
+        b"key acme_abcdef123\n",
+    );
     assert_eq!(out, b"key acme_abcdef123\n");
     let listed = stdout_of(scrubd().args(["rules", "--rules"]).arg(dir.path()), b"");
-    assert!(String::from_utf8(listed).unwrap().lines().any(|l| l.starts_with("acme\tapi-key\t")));
+    assert!(String::from_utf8(listed)
+        .unwrap()
+        .lines()
+        .any(|l| l.starts_with("acme\tapi-key\t")));
 }
 
 #[test]
 fn unknown_disable_is_refused() {
-    let out = scrubd().args(["filter", "--disable", "no-such-rule"]).write_stdin("x\n").output().unwrap();
+    let out = scrubd()
+        .args(["filter", "--disable", "no-such-rule"])
+        .write_stdin("x\n")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-rule"));
 }
@@ -197,8 +306,16 @@ fn unknown_disable_is_refused() {
 fn explain_shows_rules_and_ranges_but_no_values() {
     let input = format!("clean\nAuthorization: Bearer {JWT}\n");
     let out = String::from_utf8(stdout_of(scrubd().arg("explain"), input.as_bytes())).unwrap();
-    assert!(out.contains("line 2: Authorization: Bearer [REDACTED:jwt]"), "{out}");
-    assert!(out.contains("rule=jwt kind=jwt") && out.contains("alg=HS256") && out.contains("rule=bearer"), "{out}");
+    assert!(
+        out.contains("line 2: Authorization: Bearer [REDACTED:jwt]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rule=jwt kind=jwt")
+            && out.contains("alg=HS256")
+            && out.contains("rule=bearer"),
+        "{out}"
+    );
     assert!(!out.contains("eyJ") && !out.contains("line 1"), "{out}");
 }
 
@@ -215,13 +332,20 @@ fn core_dumps_are_disabled() {
         .output()
         .unwrap();
     let limits = String::from_utf8(out.stdout).unwrap();
-    assert!(limits.split_whitespace().filter(|w| *w == "0").count() >= 2, "{limits}");
+    assert!(
+        limits.split_whitespace().filter(|w| *w == "0").count() >= 2,
+        "{limits}"
+    );
 }
 
 #[test]
 fn filter_serves_live_metrics_while_the_stream_is_open() {
     use std::io::{Read, Write};
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scrubd"))
         .args(["filter", "--metrics-listen", &format!("127.0.0.1:{port}")])
         .stdin(std::process::Stdio::piped())
@@ -233,7 +357,11 @@ fn filter_serves_live_metrics_while_the_stream_is_open() {
     stdin.flush().unwrap();
     let scrape = || -> Option<String> {
         let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        write!(s, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ok()?;
+        write!(
+            s,
+            "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
         let mut body = String::new();
         s.read_to_string(&mut body).ok()?;
         Some(body)
@@ -243,14 +371,27 @@ fn filter_serves_live_metrics_while_the_stream_is_open() {
         if let Some(b) = scrape().filter(|b| b.contains("scrubd_lines_total{source=\"stdin\"} 2")) {
             break b;
         }
-        assert!(start.elapsed() < std::time::Duration::from_secs(20), "metrics never showed 2 lines: {:?}", scrape());
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "metrics never showed 2 lines: {:?}",
+            scrape()
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
-    assert!(body.contains("scrubd_redactions_total{kind=\"jwt\",source=\"stdin\"} 1"), "{body}");
-    assert!(body.contains("scrubd_jwt_total{alg=\"HS256\",source=\"stdin\"} 1"), "{body}");
+    assert!(
+        body.contains("scrubd_redactions_total{kind=\"jwt\",source=\"stdin\"} 1"),
+        "{body}"
+    );
+    assert!(
+        body.contains("scrubd_jwt_total{alg=\"HS256\",source=\"stdin\"} 1"),
+        "{body}"
+    );
     assert!(!body.contains("eyJ"));
     drop(stdin);
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "Authorization: Bearer [REDACTED:jwt]\nclean line\n");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Authorization: Bearer [REDACTED:jwt]\nclean line\n"
+    );
 }

@@ -6,18 +6,45 @@ use std::path::Path;
 use std::sync::Arc;
 
 const STACKS: &[&str] = &[
-    "boto3_dynamodb", "pymongo", "django", "flask", "express", "jwt", "pem_env",
+    "boto3_dynamodb",
+    "pymongo",
+    "django",
+    "flask",
+    "express",
+    "jwt",
+    "pem_env",
     // issue 10: syntaxes, escaping, containers, look-alikes
-    "rails", "shell_ci", "xml", "yaml", "dynamodb_nested", "json_nested", "logger_prefixes",
+    "rails",
+    "shell_ci",
+    "xml",
+    "yaml",
+    "dynamodb_nested",
+    "json_nested",
+    "logger_prefixes",
     // issue 11: data stores, prose, URL paths
-    "ddb_expressions", "ddb_keys", "awssdk_js_dynamodb", "boto3_aws_responses", "django_sql", "sqlalchemy", "postgres",
-    "pymongo_errors", "mongoose", "access_paths", "prose",
+    "ddb_expressions",
+    "ddb_keys",
+    "awssdk_js_dynamodb",
+    "boto3_aws_responses",
+    "django_sql",
+    "sqlalchemy",
+    "postgres",
+    "pymongo_errors",
+    "mongoose",
+    "access_paths",
+    "prose",
 ];
 
 fn scrub(input: &[u8]) -> Vec<u8> {
     let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
     let (mut out, mut hits) = (Vec::new(), Vec::new());
-    s.scrub_block(input, &mut StreamState::default(), &mut s.scratch(), &mut out, &mut hits);
+    s.scrub_block(
+        input,
+        &mut StreamState::default(),
+        &mut s.scratch(),
+        &mut out,
+        &mut hits,
+    );
     out
 }
 
@@ -33,15 +60,26 @@ fn check_stack(name: &str) -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let input = std::fs::read(dir.join(format!("{name}.log"))).unwrap();
     let labels = std::fs::read_to_string(dir.join(format!("{name}.labels.jsonl"))).unwrap();
-    let labels: Vec<Vec<String>> = labels.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let labels: Vec<Vec<String>> = labels
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let output = scrub(&input);
     let (inl, outl) = (split_lines(&input), split_lines(&output));
-    assert_eq!(inl.len(), labels.len(), "{name}: labels file out of step with the log");
+    assert_eq!(
+        inl.len(),
+        labels.len(),
+        "{name}: labels file out of step with the log"
+    );
     assert_eq!(inl.len(), outl.len(), "{name}: line count changed");
     let mut problems = Vec::new();
     for (i, ((a, b), secrets)) in inl.iter().zip(&outl).zip(&labels).enumerate() {
         let n = i + 1;
-        assert_eq!(a.ends_with(b"\n"), b.ends_with(b"\n"), "{name}:{n}: line ending changed");
+        assert_eq!(
+            a.ends_with(b"\n"),
+            b.ends_with(b"\n"),
+            "{name}:{n}: line ending changed"
+        );
         if secrets.is_empty() {
             if a != b {
                 problems.push(format!(
@@ -54,12 +92,19 @@ fn check_stack(name: &str) -> Vec<String> {
         }
         for s in secrets {
             if memchr::memmem::find(b, s.as_bytes()).is_some() {
-                problems.push(format!("{name}:{n}: secret survives ({} bytes): {}", s.len(), String::from_utf8_lossy(b).trim_end()));
+                problems.push(format!(
+                    "{name}:{n}: secret survives ({} bytes): {}",
+                    s.len(),
+                    String::from_utf8_lossy(b).trim_end()
+                ));
             }
         }
         if serde_json::from_slice::<serde_json::Value>(a).is_ok() {
             if let Err(e) = serde_json::from_slice::<serde_json::Value>(b) {
-                problems.push(format!("{name}:{n}: JSON broken ({e}): {}", String::from_utf8_lossy(b).trim_end()));
+                problems.push(format!(
+                    "{name}:{n}: JSON broken ({e}): {}",
+                    String::from_utf8_lossy(b).trim_end()
+                ));
             }
         }
     }
@@ -77,10 +122,31 @@ macro_rules! corpus_test {
 }
 
 corpus_test!(
-    boto3_dynamodb, pymongo, django, flask, express, jwt, pem_env,
-    rails, shell_ci, xml, yaml, dynamodb_nested, json_nested, logger_prefixes,
-    ddb_expressions, ddb_keys, awssdk_js_dynamodb, boto3_aws_responses, django_sql, sqlalchemy, postgres,
-    pymongo_errors, mongoose, access_paths, prose
+    boto3_dynamodb,
+    pymongo,
+    django,
+    flask,
+    express,
+    jwt,
+    pem_env,
+    rails,
+    shell_ci,
+    xml,
+    yaml,
+    dynamodb_nested,
+    json_nested,
+    logger_prefixes,
+    ddb_expressions,
+    ddb_keys,
+    awssdk_js_dynamodb,
+    boto3_aws_responses,
+    django_sql,
+    sqlalchemy,
+    postgres,
+    pymongo_errors,
+    mongoose,
+    access_paths,
+    prose
 );
 
 #[test]
@@ -88,7 +154,13 @@ fn corpus_lists_every_stack() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let mut found: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".log").map(String::from))
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".log")
+                .map(String::from)
+        })
         .collect();
     found.sort();
     let mut want: Vec<String> = STACKS.iter().map(|s| s.to_string()).collect();
@@ -102,8 +174,15 @@ fn corpus_has_real_leaks_and_clean_lines() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let (mut leaky, mut clean) = (0, 0);
     for s in STACKS {
-        for l in std::fs::read_to_string(dir.join(format!("{s}.labels.jsonl"))).unwrap().lines() {
-            if l == "[]" { clean += 1 } else { leaky += 1 }
+        for l in std::fs::read_to_string(dir.join(format!("{s}.labels.jsonl")))
+            .unwrap()
+            .lines()
+        {
+            if l == "[]" {
+                clean += 1
+            } else {
+                leaky += 1
+            }
         }
     }
     assert!(leaky >= 500 && clean >= 3000, "leaky={leaky} clean={clean}");

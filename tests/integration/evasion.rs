@@ -5,8 +5,18 @@ use assert_cmd::Command;
 use std::time::{Duration, Instant};
 
 fn filter(args: &[&str], input: &[u8]) -> Vec<u8> {
-    let out = Command::cargo_bin("scrubd").unwrap().arg("filter").args(args).write_stdin(input).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::cargo_bin("scrubd")
+        .unwrap()
+        .arg("filter")
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -23,7 +33,10 @@ fn secret_straddling_the_read_block_boundary_is_redacted() {
     }
     for threads in ["1", "2"] {
         let out = String::from_utf8(filter(&["--threads", threads], &input)).unwrap();
-        assert!(!out.contains(token), "token survived a block boundary with {threads} thread(s)");
+        assert!(
+            !out.contains(token),
+            "token survived a block boundary with {threads} thread(s)"
+        );
         assert_eq!(out.matches("[REDACTED:api-key]").count(), 3);
     }
 }
@@ -32,7 +45,11 @@ fn secret_straddling_the_read_block_boundary_is_redacted() {
 fn json_escaped_and_url_encoded_values_are_redacted_whole() {
     let out = String::from_utf8(filter(&[], br#"{"password": "a\/b\u002ec\"d", "n": 1}"#)).unwrap();
     assert_eq!(out, r#"{"password": "[REDACTED:password]", "n": 1}"#);
-    let out = String::from_utf8(filter(&[], b"GET /cb?access_token=ya29%2EA0ARrdaM8Tq%2Fx%3D&x=1 HTTP/1.1\n")).unwrap();
+    let out = String::from_utf8(filter(
+        &[],
+        b"GET /cb?access_token=ya29%2EA0ARrdaM8Tq%2Fx%3D&x=1 HTTP/1.1\n",
+    ))
+    .unwrap();
     assert_eq!(out, "GET /cb?access_token=[REDACTED:token]&x=1 HTTP/1.1\n");
 }
 
@@ -50,10 +67,17 @@ fn catastrophic_backtracking_shapes_run_in_linear_time() {
     .unwrap();
     let line = format!("{}\n", "a".repeat(500_000)).repeat(4);
     let start = Instant::now();
-    let out = filter(&["--no-builtin", "--rules", dir.path().to_str().unwrap()], line.as_bytes());
+    let out = filter(
+        &["--no-builtin", "--rules", dir.path().to_str().unwrap()],
+        line.as_bytes(),
+    );
     assert_eq!(out.len(), line.len());
     // A backtracking engine would not finish this in our lifetime; the regex crate is linear.
-    assert!(start.elapsed() < Duration::from_secs(30), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -64,10 +88,18 @@ fn oversized_user_regex_is_refused_with_the_rule_named() {
         "[[rule]]\nid = \"huge\"\nkind = \"x\"\ndescription = \"d\"\nkeywords = [\"k\"]\nregex = '''k(?P<secret>\\w{1000}){1000}'''\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("scrubd").unwrap().args(["check", "--rules"]).arg(dir.path()).output().unwrap();
+    let out = Command::cargo_bin("scrubd")
+        .unwrap()
+        .args(["check", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("huge.toml:huge: bad regex") && text.contains("size limit"), "{text}");
+    assert!(
+        text.contains("huge.toml:huge: bad regex") && text.contains("size limit"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -92,7 +124,10 @@ fn a_100_mib_line_without_newline_keeps_memory_bounded() {
     assert_eq!(out.stdout, b"[REDACTED:line-too-long:bytes=104857600]");
     let stderr = String::from_utf8(out.stderr).unwrap();
     let rss_kib: u64 = stderr.lines().last().unwrap().trim().parse().unwrap();
-    assert!(rss_kib < 64 * 1024, "peak RSS {rss_kib} KiB for a 100 MiB line");
+    assert!(
+        rss_kib < 64 * 1024,
+        "peak RSS {rss_kib} KiB for a 100 MiB line"
+    );
     assert!(stderr.contains("oversize_lines=1"), "{stderr}");
 }
 
@@ -107,9 +142,18 @@ fn a_user_rule_whose_keywords_miss_a_spelling_is_refused_not_silently_skipped() 
         ),
     )
     .unwrap();
-    let out = Command::cargo_bin("scrubd").unwrap().args(["filter", "--rules"]).arg(dir.path()).write_stdin("apikey=abcdefgh123\n").output().unwrap();
+    let out = Command::cargo_bin("scrubd")
+        .unwrap()
+        .args(["filter", "--rules"])
+        .arg(dir.path())
+        .write_stdin("apikey=abcdefgh123\n")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("gap.toml:gap:") && err.contains("contains none of its keywords"), "{err}");
+    assert!(
+        err.contains("gap.toml:gap:") && err.contains("contains none of its keywords"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty(), "nothing may be emitted unscanned");
 }

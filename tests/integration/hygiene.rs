@@ -12,31 +12,67 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 fn corpus() -> (Vec<u8>, Vec<String>) {
     let dir = Path::new(ROOT).join("tests/corpus");
     let (mut input, mut secrets) = (Vec::new(), Vec::new());
-    for stack in ["boto3_dynamodb", "pymongo", "django", "flask", "express", "jwt", "pem_env"] {
+    for stack in [
+        "boto3_dynamodb",
+        "pymongo",
+        "django",
+        "flask",
+        "express",
+        "jwt",
+        "pem_env",
+    ] {
         input.extend(std::fs::read(dir.join(format!("{stack}.log"))).unwrap());
-        for l in std::fs::read_to_string(dir.join(format!("{stack}.labels.jsonl"))).unwrap().lines() {
-            secrets.extend(serde_json::from_str::<Vec<String>>(l).unwrap().into_iter().filter(|s| s.len() >= 8));
+        for l in std::fs::read_to_string(dir.join(format!("{stack}.labels.jsonl")))
+            .unwrap()
+            .lines()
+        {
+            secrets.extend(
+                serde_json::from_str::<Vec<String>>(l)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|s| s.len() >= 8),
+            );
         }
     }
     secrets.sort();
     secrets.dedup();
-    assert!(secrets.len() > 300, "too few secrets to mean anything: {}", secrets.len());
+    assert!(
+        secrets.len() > 300,
+        "too few secrets to mean anything: {}",
+        secrets.len()
+    );
     (input, secrets)
 }
 
 fn assert_clean(what: &str, bytes: &[u8], secrets: &[String]) {
     let text = String::from_utf8_lossy(bytes);
-    let leaked: Vec<&String> = secrets.iter().filter(|s| text.contains(s.as_str())).collect();
-    assert!(leaked.is_empty(), "{what}: {} known secrets leaked, e.g. one of {} bytes", leaked.len(), leaked[0].len());
+    let leaked: Vec<&String> = secrets
+        .iter()
+        .filter(|s| text.contains(s.as_str()))
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "{what}: {} known secrets leaked, e.g. one of {} bytes",
+        leaked.len(),
+        leaked[0].len()
+    );
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn get(port: u16, path: &str) -> Option<Vec<u8>> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).ok()?;
     Some(buf)
@@ -49,7 +85,13 @@ fn filter_stats_audit_and_metrics_hold_no_secret() {
     let audit = dir.path().join("audit.jsonl");
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_scrubd"))
-        .args(["filter", "--stats", "--metrics-listen", &format!("127.0.0.1:{port}"), "--audit"])
+        .args([
+            "filter",
+            "--stats",
+            "--metrics-listen",
+            &format!("127.0.0.1:{port}"),
+            "--audit",
+        ])
         .arg(&audit)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -61,7 +103,9 @@ fn filter_stats_audit_and_metrics_hold_no_secret() {
     // Scrape while the stream is still open.
     let start = Instant::now();
     let metrics = loop {
-        if let Some(m) = get(port, "/metrics").filter(|m| String::from_utf8_lossy(m).contains("scrubd_redactions_total{kind=\"jwt\"")) {
+        if let Some(m) = get(port, "/metrics")
+            .filter(|m| String::from_utf8_lossy(m).contains("scrubd_redactions_total{kind=\"jwt\""))
+        {
             break m;
         }
         assert!(start.elapsed() < Duration::from_secs(20), "no metrics");
@@ -85,7 +129,11 @@ fn filter_stats_audit_and_metrics_hold_no_secret() {
     let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = c.wait_with_output().unwrap();
     writer.join().unwrap().unwrap();
-    assert_clean("filter output with a small line limit", &out.stdout, &secrets);
+    assert_clean(
+        "filter output with a small line limit",
+        &out.stdout,
+        &secrets,
+    );
 }
 
 #[test]
@@ -112,7 +160,13 @@ fn explain_and_hash_mode_hold_no_secret() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("fp.key");
     std::fs::write(&key, "0123456789abcdef0123456789abcdef").unwrap();
-    let out = run(&["filter", "--mode", "hash", "--fingerprint-key-file", key.to_str().unwrap()]);
+    let out = run(&[
+        "filter",
+        "--mode",
+        "hash",
+        "--fingerprint-key-file",
+        key.to_str().unwrap(),
+    ]);
     assert_clean("hash-mode output", &out.stdout, &secrets);
 }
 
@@ -147,10 +201,15 @@ fn daemon_logs_metrics_state_and_output_hold_no_secret_even_when_the_sink_fails(
         .unwrap();
     let start = Instant::now();
     let failing = loop {
-        if let Some(m) = get(port, "/metrics").filter(|m| !String::from_utf8_lossy(m).contains("scrubd_sink_errors_total{sink=\"s\"} 0")) {
+        if let Some(m) = get(port, "/metrics").filter(|m| {
+            !String::from_utf8_lossy(m).contains("scrubd_sink_errors_total{sink=\"s\"} 0")
+        }) {
             break m;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "sink never failed");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "sink never failed"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     std::fs::remove_file(root.path().join("out/app")).unwrap();
@@ -158,7 +217,10 @@ fn daemon_logs_metrics_state_and_output_hold_no_secret_even_when_the_sink_fails(
     let out_file = root.path().join("out/app/all.log");
     let start = Instant::now();
     while std::fs::read(&out_file).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) < want {
-        assert!(start.elapsed() < Duration::from_secs(60), "output incomplete");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "output incomplete"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let metrics = get(port, "/metrics").unwrap();
@@ -167,12 +229,24 @@ fn daemon_logs_metrics_state_and_output_hold_no_secret_even_when_the_sink_fails(
         libc::kill(child.id() as i32, libc::SIGTERM);
     }
     assert!(child.wait().unwrap().success());
-    assert_clean("daemon output", &std::fs::read(&out_file).unwrap(), &secrets);
-    assert_clean("daemon stderr (debug level)", &std::fs::read(&stderr_path).unwrap(), &secrets);
+    assert_clean(
+        "daemon output",
+        &std::fs::read(&out_file).unwrap(),
+        &secrets,
+    );
+    assert_clean(
+        "daemon stderr (debug level)",
+        &std::fs::read(&stderr_path).unwrap(),
+        &secrets,
+    );
     assert_clean("metrics while failing", &failing, &secrets);
     assert_clean("metrics after", &metrics, &secrets);
     for e in std::fs::read_dir(root.path().join("state")).unwrap() {
         let p = e.unwrap().path();
-        assert_clean(&p.display().to_string(), &std::fs::read(&p).unwrap(), &secrets);
+        assert_clean(
+            &p.display().to_string(),
+            &std::fs::read(&p).unwrap(),
+            &secrets,
+        );
     }
 }

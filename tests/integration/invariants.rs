@@ -15,19 +15,62 @@ fn scrubber() -> &'static Scrubber {
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
     let s = scrubber();
     let (mut out, mut hits) = (Vec::new(), Vec::new());
-    s.scrub_block(input, &mut StreamState::default(), &mut s.scratch(), &mut out, &mut hits);
+    s.scrub_block(
+        input,
+        &mut StreamState::default(),
+        &mut s.scratch(),
+        &mut out,
+        &mut hits,
+    );
     (out, hits)
 }
 
 /// Pieces that make rules fire, nearly fire, and collide: keys, quotes, escapes, secrets,
 /// placeholders, line breaks.
 const FRAGMENTS: &[&str] = &[
-    "password", "token", "api_key", "secret", "Authorization", "Bearer ", "Basic ", "Cookie: ", "sessionid=",
-    "\"", "'", "\\\"", "\\", ": ", "=", "&", "?", "{", "}", "[", "]", ",", " ", "\n", "\r\n", "b'",
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.sig_x", "eyJhbGciOiJub25lIn0.e30.",
-    "AKIAIOSFODNN7EXAMPLE", "hunter2hunter2", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "mongodb://u:p4ss@h/db",
-    "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "MIIEowIBAAKCAQEAu1SU1LfVLPH",
-    "[REDACTED:token]", "[REDACTED", "{\"S\": ", "Signature=", "null", "${X}", "\u{e9}", "\u{1F511}",
+    "password",
+    "token",
+    "api_key",
+    "secret",
+    "Authorization",
+    "Bearer ",
+    "Basic ",
+    "Cookie: ",
+    "sessionid=",
+    "\"",
+    "'",
+    "\\\"",
+    "\\",
+    ": ",
+    "=",
+    "&",
+    "?",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    " ",
+    "\n",
+    "\r\n",
+    "b'",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.sig_x",
+    "eyJhbGciOiJub25lIn0.e30.",
+    "AKIAIOSFODNN7EXAMPLE",
+    "hunter2hunter2",
+    "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+    "mongodb://u:p4ss@h/db",
+    "-----BEGIN RSA PRIVATE KEY-----",
+    "-----END RSA PRIVATE KEY-----",
+    "MIIEowIBAAKCAQEAu1SU1LfVLPH",
+    "[REDACTED:token]",
+    "[REDACTED",
+    "{\"S\": ",
+    "Signature=",
+    "null",
+    "${X}",
+    "\u{e9}",
+    "\u{1F511}",
 ];
 
 fn line_soup() -> impl Strategy<Value = Vec<u8>> {
@@ -56,12 +99,20 @@ fn expected_from_hits(input: &[u8], hits: &[Hit]) -> Vec<u8> {
     let s = scrubber();
     let mut out = Vec::new();
     for (i, line) in lines(input).iter().enumerate() {
-        let ending = if line.ends_with(b"\r\n") { 2 } else { usize::from(line.ends_with(b"\n")) };
+        let ending = if line.ends_with(b"\r\n") {
+            2
+        } else {
+            usize::from(line.ends_with(b"\n"))
+        };
         let content = &line[..line.len() - ending];
         let mut at = 0;
         for h in hits.iter().filter(|h| h.line == i) {
             out.extend_from_slice(&content[at..h.start]);
-            s.mode().write_placeholder(s.rules().kind_name(h.kind), &content[h.start..h.end], &mut out);
+            s.mode().write_placeholder(
+                s.rules().kind_name(h.kind),
+                &content[h.start..h.end],
+                &mut out,
+            );
             at = h.end;
         }
         out.extend_from_slice(&content[at..]);
@@ -129,7 +180,8 @@ proptest! {
 
 #[test]
 fn placeholders_use_only_the_allowed_alphabet() {
-    let input = b"{\"password\": \"hunter2\"} Authorization: Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc\n";
+    let input =
+        b"{\"password\": \"hunter2\"} Authorization: Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc\n";
     let (out, hits) = scrub(input);
     assert_eq!(hits.len(), 2);
     let s = String::from_utf8(out).unwrap();
@@ -144,22 +196,30 @@ fn secret_at_line_start_and_end_and_file_end_without_newline() {
     let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
     let input = format!("{jwt} middle {jwt}\r\n{jwt}");
     let (out, _) = scrub(input.as_bytes());
-    assert_eq!(String::from_utf8(out).unwrap(), "[REDACTED:jwt] middle [REDACTED:jwt]\r\n[REDACTED:jwt]");
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "[REDACTED:jwt] middle [REDACTED:jwt]\r\n[REDACTED:jwt]"
+    );
 }
 
 #[test]
 fn escaped_quote_inside_json_value_is_not_a_boundary() {
     let (out, _) = scrub(br#"{"password": "ab\"cd\\\"ef", "user": "bob"}"#);
-    assert_eq!(out, br#"{"password": "[REDACTED:password]", "user": "bob"}"#);
+    assert_eq!(
+        out,
+        br#"{"password": "[REDACTED:password]", "user": "bob"}"#
+    );
 }
 
 #[test]
 fn escaped_json_inside_json_stays_valid_json() {
-    let input = br#"{"command": "{\"$set\": {\"password\": \"p\\\"w0rd!x\", \"n\": 1}}", "ok": true}"#;
+    let input =
+        br#"{"command": "{\"$set\": {\"password\": \"p\\\"w0rd!x\", \"n\": 1}}", "ok": true}"#;
     let (out, hits) = scrub(input);
     assert_eq!(hits.len(), 1);
     let v: serde_json::Value = serde_json::from_slice(&out).expect("still JSON");
-    let inner: serde_json::Value = serde_json::from_str(v["command"].as_str().unwrap()).expect("inner still JSON");
+    let inner: serde_json::Value =
+        serde_json::from_str(v["command"].as_str().unwrap()).expect("inner still JSON");
     assert_eq!(inner["$set"]["password"], "[REDACTED:password]");
     assert_eq!(inner["$set"]["n"], 1);
 }
@@ -174,19 +234,35 @@ fn non_utf8_bytes_pass_through_and_secrets_next_to_them_go() {
 #[test]
 fn pem_block_over_many_lines_and_unterminated_block_is_bounded() {
     let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n";
-    let input = format!("log: -----BEGIN PRIVATE KEY-----\n{body}{body}-----END PRIVATE KEY-----\nafter\n");
+    let input =
+        format!("log: -----BEGIN PRIVATE KEY-----\n{body}{body}-----END PRIVATE KEY-----\nafter\n");
     let (out, _) = scrub(input.as_bytes());
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "log: -----BEGIN PRIVATE KEY-----\n[REDACTED:private-key]\n[REDACTED:private-key]\n-----END PRIVATE KEY-----\nafter\n"
     );
     // No END: body lines are redacted up to the 200-line bound, and a normal line ends it.
-    let input = format!("-----BEGIN PRIVATE KEY-----\n{}next request ok\n", body.repeat(3));
+    let input = format!(
+        "-----BEGIN PRIVATE KEY-----\n{}next request ok\n",
+        body.repeat(3)
+    );
     let (out, _) = scrub(input.as_bytes());
-    assert_eq!(String::from_utf8(out).unwrap().matches("[REDACTED:private-key]").count(), 3);
+    assert_eq!(
+        String::from_utf8(out)
+            .unwrap()
+            .matches("[REDACTED:private-key]")
+            .count(),
+        3
+    );
     let input = format!("-----BEGIN PRIVATE KEY-----\n{}", body.repeat(205));
     let (out, _) = scrub(input.as_bytes());
-    assert_eq!(String::from_utf8(out).unwrap().matches("[REDACTED:private-key]").count(), 200);
+    assert_eq!(
+        String::from_utf8(out)
+            .unwrap()
+            .matches("[REDACTED:private-key]")
+            .count(),
+        200
+    );
 }
 
 #[test]
@@ -194,12 +270,22 @@ fn pem_block_split_across_filter_pieces_is_still_redacted() {
     // Clean filler pushes the key across the 256 KiB piece boundary of the parallel filter.
     let filler = "GET /health 200 ok\n".repeat((256 << 10) / 19 - 2);
     let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n".repeat(20);
-    let input = format!("{filler}-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n{filler}");
+    let input = format!(
+        "{filler}-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n{filler}"
+    );
     let mut out = Vec::new();
-    let opts = filter::Options { max_line_bytes: 1 << 20, threads: 2, audit_only: false, metrics: None };
+    let opts = filter::Options {
+        max_line_bytes: 1 << 20,
+        threads: 2,
+        audit_only: false,
+        metrics: None,
+    };
     filter::run(scrubber(), input.as_bytes(), &mut out, None, &opts).unwrap();
     let out = String::from_utf8(out).unwrap();
-    assert!(!out.contains("MIIEowIBAAKCAQEA"), "key body leaked across a piece boundary");
+    assert!(
+        !out.contains("MIIEowIBAAKCAQEA"),
+        "key body leaked across a piece boundary"
+    );
     assert_eq!(out.matches("[REDACTED:private-key]").count(), 20);
 }
 
@@ -209,7 +295,12 @@ fn overlong_line_is_replaced_whole_and_counted() {
     input.extend(std::iter::repeat_n(b'a', 5000));
     input.extend_from_slice(b" password=hunter2hunter2\r\nlast\n");
     let mut out = Vec::new();
-    let opts = filter::Options { max_line_bytes: 1000, threads: 1, audit_only: false, metrics: None };
+    let opts = filter::Options {
+        max_line_bytes: 1000,
+        threads: 1,
+        audit_only: false,
+        metrics: None,
+    };
     let stats = filter::run(scrubber(), &input[..], &mut out, None, &opts).unwrap();
     assert_eq!(
         String::from_utf8(out).unwrap(),
@@ -233,14 +324,22 @@ fn regression_fuzz_placeholder_bracket_closes_a_list() {
 fn regression_fuzz_consumed_delimiter_hid_the_next_key() {
     // kv-colon consumes the delimiter after a value; the search went on after it, so the next
     // key lacked its leading boundary and its value leaked (found by `cargo fuzz run engine`).
-    let input = b"{ user: 'alice', password:\x1eFEC\0\0 password:\x1eFECuOItfVOTHIZ!0X', retries: 3 }\n";
+    let input =
+        b"{ user: 'alice', password:\x1eFEC\0\0 password:\x1eFECuOItfVOTHIZ!0X', retries: 3 }\n";
     let (once, _) = scrub(input);
-    assert!(!once.windows(8).any(|w| w == b"uOItfVOT"), "{}", String::from_utf8_lossy(&once));
+    assert!(
+        !once.windows(8).any(|w| w == b"uOItfVOT"),
+        "{}",
+        String::from_utf8_lossy(&once)
+    );
     let (twice, hits) = scrub(&once);
     assert!(hits.is_empty(), "{hits:?}");
     assert_eq!(once, twice);
     let (plain, _) = scrub(b"password: hunter2xyzQ password: s3cr3tPassw0rdQ\n");
-    assert_eq!(String::from_utf8_lossy(&plain), "password: [REDACTED:password] password: [REDACTED:password]\n");
+    assert_eq!(
+        String::from_utf8_lossy(&plain),
+        "password: [REDACTED:password] password: [REDACTED:password]\n"
+    );
 }
 
 #[test]
@@ -251,5 +350,8 @@ fn regression_fuzz_placeholder_in_an_insert_column_list_kept_positions() {
     let (once, _) = scrub(input);
     let (twice, hits) = scrub(&once);
     assert!(hits.is_empty(), "{hits:?}");
-    assert_eq!(String::from_utf8_lossy(&once), String::from_utf8_lossy(&twice));
+    assert_eq!(
+        String::from_utf8_lossy(&once),
+        String::from_utf8_lossy(&twice)
+    );
 }

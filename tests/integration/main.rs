@@ -5,8 +5,8 @@
 //! scripts/test.sh sets; there a missing tool fails the test.
 
 mod cli;
-mod common;
 mod cloudwatch;
+mod common;
 mod corpus;
 mod daemon;
 mod evasion;

@@ -14,7 +14,11 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 fn unit_copy(dir: &Path) -> std::path::PathBuf {
     let unit = std::fs::read_to_string(Path::new(ROOT).join("systemd/scrubd.service")).unwrap();
     let path = dir.join("scrubd.service");
-    std::fs::write(&path, unit.replace("/usr/local/bin/scrubd", env!("CARGO_BIN_EXE_scrubd"))).unwrap();
+    std::fs::write(
+        &path,
+        unit.replace("/usr/local/bin/scrubd", env!("CARGO_BIN_EXE_scrubd")),
+    )
+    .unwrap();
     path
 }
 
@@ -30,8 +34,15 @@ fn unit_passes_systemd_analyze_verify() {
     let dir = tempfile::tempdir().unwrap();
     let unit = unit_copy(dir.path());
     let out = systemd_analyze(&["verify", unit.to_str().unwrap()]);
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success() && !text.contains("scrubd.service:"), "{text}");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && !text.contains("scrubd.service:"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -42,14 +53,28 @@ fn unit_exposure_score_is_at_most_2() {
     let text = String::from_utf8_lossy(&out.stdout);
     let score: f64 = text
         .lines()
-        .find_map(|l| l.split("Overall exposure level for scrubd.service: ").nth(1))
+        .find_map(|l| {
+            l.split("Overall exposure level for scrubd.service: ")
+                .nth(1)
+        })
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no score in:\n{text}"));
     assert!(score <= 2.0, "exposure {score}:\n{text}");
     // The settings the brief names explicitly are really there.
     let unit = std::fs::read_to_string(unit).unwrap();
-    for line in ["Type=notify", "LimitCORE=0", "DynamicUser=yes", "ProtectSystem=strict", "CapabilityBoundingSet=\n", "NoNewPrivileges=yes", "SystemCallFilter=@system-service", "MemoryMax=", "WatchdogSec=", "ExecReload=/bin/kill -HUP $MAINPID"] {
+    for line in [
+        "Type=notify",
+        "LimitCORE=0",
+        "DynamicUser=yes",
+        "ProtectSystem=strict",
+        "CapabilityBoundingSet=\n",
+        "NoNewPrivileges=yes",
+        "SystemCallFilter=@system-service",
+        "MemoryMax=",
+        "WatchdogSec=",
+        "ExecReload=/bin/kill -HUP $MAINPID",
+    ] {
         assert!(unit.contains(line), "unit lacks {line:?}");
     }
 }
@@ -61,14 +86,24 @@ fn packaged_config_is_valid() {
         .arg(Path::new(ROOT).join("systemd/scrubd.toml"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
 fn version_names_the_commit() {
-    let out = Command::new(env!("CARGO_BIN_EXE_scrubd")).arg("--version").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_scrubd"))
+        .arg("--version")
+        .output()
+        .unwrap();
     let v = String::from_utf8(out.stdout).unwrap();
-    assert!(v.starts_with(&format!("scrubd {} (commit ", env!("CARGO_PKG_VERSION"))), "{v}");
+    assert!(
+        v.starts_with(&format!("scrubd {} (commit ", env!("CARGO_PKG_VERSION"))),
+        "{v}"
+    );
 }
 
 /// A child process killed if the test fails before stopping it.
@@ -92,9 +127,17 @@ impl Notify {
         let end = Instant::now() + d;
         let mut buf = [0u8; 4096];
         while Instant::now() < end {
-            self.sock.set_read_timeout(Some(end.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)))).unwrap();
+            self.sock
+                .set_read_timeout(Some(
+                    end.saturating_duration_since(Instant::now())
+                        .max(Duration::from_millis(1)),
+                ))
+                .unwrap();
             if let Ok(n) = self.sock.recv(&mut buf) {
-                self.seen.push((Instant::now(), String::from_utf8_lossy(&buf[..n]).into_owned()));
+                self.seen.push((
+                    Instant::now(),
+                    String::from_utf8_lossy(&buf[..n]).into_owned(),
+                ));
             }
         }
     }
@@ -104,7 +147,10 @@ impl Notify {
         self.sock.set_nonblocking(true).unwrap();
         let mut buf = [0u8; 4096];
         while let Ok(n) = self.sock.recv(&mut buf) {
-            self.seen.push((Instant::now(), String::from_utf8_lossy(&buf[..n]).into_owned()));
+            self.seen.push((
+                Instant::now(),
+                String::from_utf8_lossy(&buf[..n]).into_owned(),
+            ));
         }
         self.sock.set_nonblocking(false).unwrap();
     }
@@ -121,7 +167,10 @@ impl Notify {
     }
 
     fn pings_since(&self, t: Instant) -> usize {
-        self.seen.iter().filter(|(at, m)| *at >= t && m.contains("WATCHDOG=1")).count()
+        self.seen
+            .iter()
+            .filter(|(at, m)| *at >= t && m.contains("WATCHDOG=1"))
+            .count()
     }
 }
 
@@ -143,7 +192,10 @@ fn sd_notify_ready_status_and_watchdog_that_stops_when_a_sink_hangs() {
     )
     .unwrap();
     let sock_path = root.path().join("notify.sock");
-    let mut notify = Notify { sock: UnixDatagram::bind(&sock_path).unwrap(), seen: Vec::new() };
+    let mut notify = Notify {
+        sock: UnixDatagram::bind(&sock_path).unwrap(),
+        seen: Vec::new(),
+    };
     let mut child = KillOnDrop(
         Command::new(env!("CARGO_BIN_EXE_scrubd"))
             .args(["run", "--config"])
@@ -159,22 +211,39 @@ fn sd_notify_ready_status_and_watchdog_that_stops_when_a_sink_hangs() {
     notify.wait_for("STATUS=", Duration::from_secs(10));
     let t = Instant::now();
     notify.recv_for(Duration::from_millis(1500));
-    assert!(notify.pings_since(t) >= 3, "watchdog pings while healthy: {:?}", notify.seen);
+    assert!(
+        notify.pings_since(t) >= 3,
+        "watchdog pings while healthy: {:?}",
+        notify.seen
+    );
 
     // A line arrives; the sink hangs opening its output; the pings must stop.
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(root.path().join("logs/app.log")).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(root.path().join("logs/app.log"))
+        .unwrap();
     f.write_all(b"hello\n").unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     notify.drain();
     let t = Instant::now();
     notify.recv_for(Duration::from_millis(1500));
-    assert_eq!(notify.pings_since(t), 0, "pinged while the sink was stuck: {:?}", notify.seen);
+    assert_eq!(
+        notify.pings_since(t),
+        0,
+        "pinged while the sink was stuck: {:?}",
+        notify.seen
+    );
 
     // The mount "comes back": a reader appears, the write completes, the pings resume.
     let reader = std::thread::spawn(move || std::fs::read(fifo).unwrap());
     let t = Instant::now();
     notify.recv_for(Duration::from_millis(1500));
-    assert!(notify.pings_since(t) >= 2, "pings did not resume: {:?}", notify.seen);
+    assert!(
+        notify.pings_since(t) >= 2,
+        "pings did not resume: {:?}",
+        notify.seen
+    );
 
     // SIGTERM: STOPPING=1, clean exit.
     // SAFETY: signalling our own child.
