@@ -384,7 +384,7 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
                     "values, block, window, requires and kind_from_key are for regex rules".into(),
                 ));
             }
-            if (s == Scanner::ContextKeys) != !r.context_keys.is_empty() {
+            if (s == Scanner::ContextKeys) == r.context_keys.is_empty() {
                 return Err(fail("context_keys is required by, and only allowed with, scanner = \"context-keys\"".into()));
             }
             if r.context_keys.iter().any(|k| {

@@ -676,7 +676,7 @@ impl Scrubber {
         };
         let rule = &self.rules.rules()[ri];
         scratch.kv_spans.clear();
-        let mut carry = state.map(|s| &mut s.sql);
+        let carry = state.map(|s| &mut s.sql);
         if !scratch.gated && !carry.as_deref().is_some_and(|c| c.active()) {
             // Run alone (explain, examples): only where its keywords are, as when gated.
             self.kv_hits_for(ri, line, scratch);
@@ -688,13 +688,9 @@ impl Scrubber {
             Some(Scanner::DynamoDbExpression) => {
                 super::stores::dynamodb::scan(kv, line, &mut scratch.kv, &mut scratch.kv_spans)
             }
-            Some(Scanner::Sql) => super::stores::sql::scan(
-                kv,
-                line,
-                carry.as_deref_mut(),
-                &mut scratch.kv,
-                &mut scratch.kv_spans,
-            ),
+            Some(Scanner::Sql) => {
+                super::stores::sql::scan(kv, line, carry, &mut scratch.kv, &mut scratch.kv_spans)
+            }
             _ => {}
         }
         self.push_kv_spans(ri, line, scratch);

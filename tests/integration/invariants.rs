@@ -313,7 +313,7 @@ fn overlong_line_is_replaced_whole_and_counted() {
 /// second pass, so scrubbing was not idempotent. List regions now exclude brackets.
 #[test]
 fn regression_fuzz_placeholder_bracket_closes_a_list() {
-    let input = b"\0\0\026-11- {'token': ['('116'ok-Secret': 'whsec_(X11; 'X-";
+    let input = b"\0\0\x0026-11- {'token': ['('116'ok-Secret': 'whsec_(X11; 'X-";
     let (once, _) = scrub(input);
     let (twice, hits) = scrub(&once);
     assert!(hits.is_empty(), "{hits:?}");

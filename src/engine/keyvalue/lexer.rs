@@ -97,10 +97,8 @@ impl Lexer {
                 }
             }
             b'"' | b'\'' | b'`' => what = self.quote(line, i, b, self.run),
-            b'{' | b'[' | b'(' => {
-                if self.frames.len() < MAX_FRAMES {
-                    self.frames.push(Frame::Br { b });
-                }
+            b'{' | b'[' | b'(' if self.frames.len() < MAX_FRAMES => {
+                self.frames.push(Frame::Br { b })
             }
             b'}' | b']' | b')' => self.close_bracket(b),
             _ => {}

@@ -374,7 +374,7 @@ impl KvScanner {
             for at in memchr::memmem::find_iter(line, k) {
                 let end = at + k.len();
                 let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-                if (at == 0 || !word(line[at - 1])) && line.get(end).is_none_or(|&b| !word(b)) {
+                if (at == 0 || !word(line[at - 1])) && line.get(end).map_or(true, |&b| !word(b)) {
                     sc.occurrences.push((at, end));
                 }
             }
@@ -2167,7 +2167,7 @@ fn unquoted_end(line: &[u8], probe: &Lexer, v: usize, xml: bool) -> usize {
 fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: bool) -> usize {
     let encoded = percent_encoded(line, v);
     let brackets = probe.layer_brackets();
-    let has = |open: u8| brackets.iter().any(|f| *f == lexer::Frame::Br { b: open });
+    let has = |open: u8| brackets.contains(&lexer::Frame::Br { b: open });
     let in_brackets = !brackets.is_empty();
     let mut i = v;
     while i < line.len() {
@@ -2205,7 +2205,7 @@ fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: b
             b')' if has(b'(') => break,
             b',' | b';' => {
                 if in_brackets
-                    || line.get(i + 1).is_none_or(|c| c.is_ascii_whitespace())
+                    || line.get(i + 1).map_or(true, |c| c.is_ascii_whitespace())
                     || next_is_param(line, i + 1, true)
                 {
                     break;
@@ -3136,7 +3136,7 @@ pub fn looks_generated(w: &[u8]) -> bool {
     let lower = w.iter().any(|b| b.is_ascii_lowercase());
     // Hex (request ids, digests) counts only when long: session ids and tokens are often hex.
     let hex = w.iter().all(|b| b.is_ascii_hexdigit() || *b == b'-');
-    if !(upper && lower) && !(hex && w.len() >= 20) && digits * 4 < w.len() {
+    if !(upper && lower || hex && w.len() >= 20) && digits * 4 < w.len() {
         return false;
     }
     entropy(w) >= 3.0

@@ -344,7 +344,7 @@ impl Names {
             return Verdict::Benign(Benign::Modifier);
         }
         for ([a, b], k) in &self.compounds {
-            let has = |x: &[u8]| words.iter().any(|w| *w == x);
+            let has = |x: &[u8]| words.contains(&x);
             if has(a) && has(b) {
                 kind = *k;
                 break;

@@ -19,11 +19,15 @@ const EXPRESSION_KEYS: &[&[u8]] = &[
 /// Most placeholders remembered per line.
 const MAX_BINDINGS: usize = 64;
 
+/// A placeholder (`:rt`), what it is bound to, where that is in the line, the expression's key.
+type Binding = (Vec<u8>, Target, (usize, usize), (usize, usize));
+/// An `ExpressionAttributeNames` entry: `#name`, the attribute, where the attribute is.
+type AttributeName = (Vec<u8>, Vec<u8>, (usize, usize));
+
 /// Scan `line`: find the expressions, bind placeholders to attributes, resolve `#names`, and
 /// read the sensitive placeholders' values; then PartiQL statements and their parameters.
 pub(crate) fn scan(kv: &KvScanner, line: &[u8], sc: &mut KvScratch, out: &mut Vec<KvSpan>) {
-    // (placeholder, what it is bound to, where that is in the line, the expression's key)
-    let mut bindings: Vec<(Vec<u8>, Target, (usize, usize), (usize, usize))> = Vec::new();
+    let mut bindings: Vec<Binding> = Vec::new();
     for key in EXPRESSION_KEYS {
         for at in memchr::memmem::find_iter(line, key) {
             if at > 0 && line[at - 1].is_ascii_alphanumeric() {
@@ -167,11 +171,7 @@ fn bind(expr: &[u8], out: &mut Vec<(Vec<u8>, Target, (usize, usize))>) {
 }
 
 /// `"#t": "api_key"` pairs anywhere in the line (any quoting depth).
-fn attribute_names(
-    kv: &KvScanner,
-    line: &[u8],
-    sc: &mut KvScratch,
-) -> Vec<(Vec<u8>, Vec<u8>, (usize, usize))> {
+fn attribute_names(kv: &KvScanner, line: &[u8], sc: &mut KvScratch) -> Vec<AttributeName> {
     let mut names = Vec::new();
     let mut from = 0;
     while let Some(i) = memchr::memchr(b'#', &line[from..]) {

@@ -218,6 +218,7 @@ fn find_word(line: &[u8], word: &[u8]) -> Option<usize> {
 
 /// Redact the parameters printed after a marker: a tuple or list (by position, also a list of
 /// tuples), or PostgreSQL's `$1 = '…', $2 = '…'`.
+#[allow(clippy::type_complexity)] // (positions, names) of the sensitive parameters, as stored
 fn apply_params(
     kv: &KvScanner,
     line: &[u8],
