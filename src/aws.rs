@@ -83,6 +83,12 @@ pub(crate) fn check_log_group(g: &str) -> Result<(), String> {
 /// profile, SSO, web identity, IMDS) or the endpoint's profile, then the endpoint's role
 /// assumed if it names one; no SDK retries, and bounded call times.
 pub async fn client(endpoint: &Endpoint) -> aws_sdk_cloudwatchlogs::Client {
+    aws_sdk_cloudwatchlogs::Client::new(&sdk_config(endpoint).await)
+}
+
+/// The shared SDK configuration [`client`] builds its client from (other services' clients,
+/// such as `scrubd lambda`'s key fetch, are built from it too).
+pub async fn sdk_config(endpoint: &Endpoint) -> aws_config::SdkConfig {
     let mut config = loader(endpoint).load().await;
     if let Some(arn) = &endpoint.role_arn {
         let mut role =
@@ -93,7 +99,7 @@ pub async fn client(endpoint: &Endpoint) -> aws_sdk_cloudwatchlogs::Client {
         let provider = role.configure(&config).build().await;
         config = loader(endpoint).credentials_provider(provider).load().await;
     }
-    aws_sdk_cloudwatchlogs::Client::new(&config)
+    config
 }
 
 fn loader(endpoint: &Endpoint) -> aws_config::ConfigLoader {

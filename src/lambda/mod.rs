@@ -9,8 +9,9 @@
 //!   [`firehose`].
 //!
 //! Settings come from environment variables ([`settings`]) and are validated at init, with the
-//! rules and the hash key: a bad one is reported to the Runtime API's `/init/error` and the
-//! process exits, so the problem shows as an init failure with a clear message. Each
+//! rules and the hash key (from a file, SSM Parameter Store or Secrets Manager: [`key`]): a
+//! bad one is reported to the Runtime API's `/init/error` and the process exits, so the
+//! problem shows as an init failure with a clear message. Each
 //! invocation ends with its counts as Embedded Metric Format lines on stdout ([`emf`]).
 //!
 //! Nothing from an event reaches a log line, an error or a metric dimension: the payload is
@@ -21,6 +22,7 @@ pub mod core;
 pub mod decode;
 pub mod emf;
 pub mod firehose;
+pub mod key;
 pub mod settings;
 pub mod subscription;
 
@@ -36,7 +38,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use self::core::Core;
-use self::settings::Settings;
+use self::settings::{KeySource, Settings};
 use crate::engine::{Mode, Scrubber};
 
 /// Environment variables the Lambda runtime sets, which lambda_runtime needs.
@@ -97,10 +99,17 @@ async fn init() -> Result<Handler> {
     let settings = Settings::from_env(std::env::vars())?;
     let rules = crate::rulefiles::load_rules(false, &settings.rules_dirs, &settings.disable, false)
         .context("loading rules (SCRUBD_RULES_DIRS, SCRUBD_DISABLE)")?;
-    let mode = match &settings.fingerprint_key_file {
+    let mode = match &settings.fingerprint_key {
         None => Mode::Mask,
-        Some(path) => crate::rulefiles::key_file_mode(path)
+        Some(KeySource::File(path)) => crate::rulefiles::key_file_mode(path)
             .map_err(|e| anyhow::anyhow!("SCRUBD_FINGERPRINT_KEY_FILE: {e}"))?,
+        Some(source) => {
+            let key = key::fetch(source)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", source.var()))?;
+            Mode::hash(&key)
+                .map_err(|e| anyhow::anyhow!("{}: {}: {e}", source.var(), source.describe()))?
+        }
     };
     let client = match &settings.destination_group {
         Some(_) => Some(crate::aws::client(&crate::aws::Endpoint::default()).await),

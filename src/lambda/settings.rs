@@ -11,6 +11,8 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("SCRUBD_DESTINATION_LOG_GROUP", "log group that receives scrubbed subscription events (required for subscription events)"),
     ("SCRUBD_MODE", "mask (default) or hash"),
     ("SCRUBD_FINGERPRINT_KEY_FILE", "file holding the hash-mode key (at least 16 bytes), e.g. in a layer under /opt"),
+    ("SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER", "SSM parameter (name or ARN; a SecureString, read with decryption) holding the hash-mode key"),
+    ("SCRUBD_FINGERPRINT_KEY_SECRET", "Secrets Manager secret (name or ARN; SecretString or SecretBinary) holding the hash-mode key"),
     ("SCRUBD_RULES_DIRS", "extra rule directories, separated by ':' (e.g. /opt/scrubd/rules.d from a layer)"),
     ("SCRUBD_DISABLE", "rule ids to leave out, separated by ','"),
     ("SCRUBD_MAX_LINE_BYTES", "longest line scanned; longer lines are replaced whole (default 1048576)"),
@@ -32,12 +34,50 @@ pub enum FirehoseOutput {
     CloudWatch,
 }
 
+/// Where hash mode's key comes from: exactly one source, read once at init.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// `SCRUBD_FINGERPRINT_KEY_FILE`
+    File(PathBuf),
+    /// `SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER`: a parameter name or ARN.
+    SsmParameter(String),
+    /// `SCRUBD_FINGERPRINT_KEY_SECRET`: a secret name or ARN.
+    Secret(String),
+}
+
+impl KeySource {
+    /// The setting that names this source.
+    pub fn var(&self) -> &'static str {
+        match self {
+            KeySource::File(_) => "SCRUBD_FINGERPRINT_KEY_FILE",
+            KeySource::SsmParameter(_) => "SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER",
+            KeySource::Secret(_) => "SCRUBD_FINGERPRINT_KEY_SECRET",
+        }
+    }
+
+    /// What the source is, for messages: its name, never its content.
+    pub fn describe(&self) -> String {
+        match self {
+            KeySource::File(path) => format!("file {}", path.display()),
+            KeySource::SsmParameter(name) => format!("SSM parameter {name:?}"),
+            KeySource::Secret(id) => format!("Secrets Manager secret {id:?}"),
+        }
+    }
+}
+
+/// The key settings, in the order they are reported.
+const KEY_VARS: [&str; 3] = [
+    "SCRUBD_FINGERPRINT_KEY_FILE",
+    "SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER",
+    "SCRUBD_FINGERPRINT_KEY_SECRET",
+];
+
 /// Validated settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub destination_group: Option<String>,
-    /// Hash mode's key file; `None` is mask mode.
-    pub fingerprint_key_file: Option<PathBuf>,
+    /// Where hash mode's key comes from; `None` is mask mode.
+    pub fingerprint_key: Option<KeySource>,
     pub rules_dirs: Vec<PathBuf>,
     pub disable: Vec<String>,
     pub max_line_bytes: usize,
@@ -47,7 +87,7 @@ pub struct Settings {
 }
 
 /// A bad setting: the variable, and what is wrong with it (never a secret: key material is
-/// read from a file whose name, not content, is reported).
+/// read from a file, parameter or secret whose name, not content, is reported).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{var}: {reason}")]
 pub struct SettingError {
@@ -89,23 +129,32 @@ impl Settings {
                 ));
             }
         }
-        let key_file = get("SCRUBD_FINGERPRINT_KEY_FILE").map(PathBuf::from);
-        let fingerprint_key_file = match get("SCRUBD_MODE").unwrap_or("mask") {
+        let key_sources: Vec<&str> = KEY_VARS.into_iter().filter(|&v| get(v).is_some()).collect();
+        let fingerprint_key = match get("SCRUBD_MODE").unwrap_or("mask") {
             "mask" => {
-                if key_file.is_some() {
+                if let Some(var) = key_sources.first() {
                     return Err(err(
-                        "SCRUBD_FINGERPRINT_KEY_FILE",
+                        var,
                         "set, but SCRUBD_MODE is mask (set SCRUBD_MODE=hash to use it)",
                     ));
                 }
                 None
             }
-            "hash" => match key_file {
-                Some(k) => Some(k),
-                None => {
+            "hash" => match key_sources[..] {
+                [] => {
                     return Err(err(
                         "SCRUBD_MODE",
-                        "hash needs SCRUBD_FINGERPRINT_KEY_FILE (a key of at least 16 bytes)",
+                        format!(
+                            "hash needs a key of at least 16 bytes from one of {}",
+                            KEY_VARS.join(", ")
+                        ),
+                    ))
+                }
+                [var] => Some(key_source(var, get(var).unwrap_or_default())?),
+                [first, second, ..] => {
+                    return Err(err(
+                        second,
+                        format!("set together with {first}: set exactly one key source"),
                     ))
                 }
             },
@@ -195,7 +244,7 @@ impl Settings {
             .unwrap_or_default();
         Ok(Settings {
             destination_group,
-            fingerprint_key_file,
+            fingerprint_key,
             rules_dirs,
             disable,
             max_line_bytes,
@@ -204,6 +253,31 @@ impl Settings {
             jwt,
         })
     }
+}
+
+/// The key source `var` names, its value checked for shape (the names AWS accepts).
+fn key_source(var: &str, value: &str) -> Result<KeySource, SettingError> {
+    let aws_name = |extra: &str, what: &str| {
+        let legal = |c: char| c.is_ascii_alphanumeric() || extra.contains(c);
+        if value.len() > 2048 || !value.chars().all(legal) {
+            Err(err(
+                var,
+                format!("not {what} (up to 2048 characters: letters, digits and {extra:?})"),
+            ))
+        } else {
+            Ok(value.to_string())
+        }
+    };
+    Ok(match var {
+        "SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER" => {
+            KeySource::SsmParameter(aws_name("_.-/:", "an SSM parameter name or ARN")?)
+        }
+        "SCRUBD_FINGERPRINT_KEY_SECRET" => KeySource::Secret(aws_name(
+            "/_+=.@-:",
+            "a Secrets Manager secret name or ARN",
+        )?),
+        _ => KeySource::File(PathBuf::from(value)),
+    })
 }
 
 #[cfg(test)]
@@ -241,7 +315,7 @@ mod tests {
     fn defaults_need_nothing() {
         let s = Settings::from_env(env(&[("PATH", "/bin")])).unwrap();
         assert_eq!(s.destination_group, None);
-        assert_eq!(s.fingerprint_key_file, None);
+        assert_eq!(s.fingerprint_key, None);
         assert_eq!(s.max_line_bytes, 1 << 20);
         assert_eq!(s.firehose_output, FirehoseOutput::Lines);
         assert_eq!(s.namespace, "scrubd");
@@ -261,8 +335,8 @@ mod tests {
         .unwrap();
         assert_eq!(s.destination_group.as_deref(), Some("/scrubbed/all"));
         assert_eq!(
-            s.fingerprint_key_file,
-            Some(PathBuf::from("/opt/scrubd/fp.key"))
+            s.fingerprint_key,
+            Some(KeySource::File(PathBuf::from("/opt/scrubd/fp.key")))
         );
         assert_eq!(
             s.rules_dirs,
@@ -274,6 +348,64 @@ mod tests {
         );
         assert_eq!(s.max_line_bytes, 4096);
         assert_eq!(s.firehose_output, FirehoseOutput::CloudWatch);
+    }
+
+    #[test]
+    fn the_key_comes_from_ssm_or_secrets_manager() {
+        let s = Settings::from_env(env(&[
+            ("SCRUBD_MODE", "hash"),
+            (
+                "SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER",
+                "arn:aws:ssm:eu-west-1:123456789012:parameter/scrubd/fingerprint-key",
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(
+            s.fingerprint_key,
+            Some(KeySource::SsmParameter(
+                "arn:aws:ssm:eu-west-1:123456789012:parameter/scrubd/fingerprint-key".into()
+            ))
+        );
+        let s = Settings::from_env(env(&[
+            ("SCRUBD_MODE", "hash"),
+            ("SCRUBD_FINGERPRINT_KEY_SECRET", " prod/scrubd/key+v2 "),
+        ]))
+        .unwrap();
+        assert_eq!(
+            s.fingerprint_key,
+            Some(KeySource::Secret("prod/scrubd/key+v2".into()))
+        );
+        assert_eq!(
+            s.fingerprint_key.unwrap().var(),
+            "SCRUBD_FINGERPRINT_KEY_SECRET"
+        );
+        // An empty value is unset, as for every setting.
+        let s = Settings::from_env(env(&[
+            ("SCRUBD_MODE", "hash"),
+            ("SCRUBD_FINGERPRINT_KEY_FILE", ""),
+            ("SCRUBD_FINGERPRINT_KEY_SECRET", "k"),
+        ]))
+        .unwrap();
+        assert_eq!(s.fingerprint_key, Some(KeySource::Secret("k".into())));
+    }
+
+    #[test]
+    fn two_key_sources_are_refused_by_name() {
+        let e = Settings::from_env(env(&[
+            ("SCRUBD_MODE", "hash"),
+            ("SCRUBD_FINGERPRINT_KEY_FILE", "/k"),
+            ("SCRUBD_FINGERPRINT_KEY_SECRET", "s"),
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "SCRUBD_FINGERPRINT_KEY_SECRET: set together with SCRUBD_FINGERPRINT_KEY_FILE: set exactly one key source"
+        );
+        let e = Settings::from_env(env(&[("SCRUBD_MODE", "hash")])).unwrap_err();
+        assert!(
+            e.reason.contains("SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -296,6 +428,48 @@ mod tests {
                 "SCRUBD_DESTINATION_LOG_GROUP",
             ),
             (&[("SCRUBD_MODEE", "hash")], "SCRUBD_MODEE"),
+            (
+                &[("SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER", "/scrubd/key")],
+                "SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER",
+            ),
+            (
+                &[("SCRUBD_FINGERPRINT_KEY_SECRET", "scrubd-key")],
+                "SCRUBD_FINGERPRINT_KEY_SECRET",
+            ),
+            (
+                &[
+                    ("SCRUBD_MODE", "hash"),
+                    ("SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER", "/scrubd/key"),
+                    ("SCRUBD_FINGERPRINT_KEY_SECRET", "scrubd-key"),
+                ],
+                "SCRUBD_FINGERPRINT_KEY_SECRET",
+            ),
+            (
+                &[
+                    ("SCRUBD_MODE", "hash"),
+                    ("SCRUBD_FINGERPRINT_KEY_FILE", "/k"),
+                    ("SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER", "/scrubd/key"),
+                ],
+                "SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER",
+            ),
+            (
+                &[
+                    ("SCRUBD_MODE", "hash"),
+                    ("SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER", "/scrubd/my key"),
+                ],
+                "SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER",
+            ),
+            (
+                &[
+                    ("SCRUBD_MODE", "hash"),
+                    ("SCRUBD_FINGERPRINT_KEY_SECRET", "scrubd key!"),
+                ],
+                "SCRUBD_FINGERPRINT_KEY_SECRET",
+            ),
+            (
+                &[("SCRUBD_FINGERPRINT_KEY_SSM", "/k")],
+                "SCRUBD_FINGERPRINT_KEY_SSM",
+            ),
         ];
         for (pairs, var) in cases {
             let e = Settings::from_env(env(pairs)).unwrap_err();

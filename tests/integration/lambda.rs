@@ -883,3 +883,165 @@ fn lambda_bad_settings_fail_init_with_a_clear_message() {
         assert!(!f.path("stderr").as_os_str().is_empty());
     }
 }
+
+/// Hash mode's key as the key-source tests store it in moto (and in a file, for the oracle).
+const FP_KEY: &str = "ssm-and-secrets-manager-key-0123456789";
+
+/// `line` through `scrubd filter --mode hash --fingerprint-key-file key`.
+fn hash_filtered(line: &str, key: &std::path::Path) -> String {
+    let out = assert_cmd::Command::cargo_bin("scrubd")
+        .unwrap()
+        .args(["filter", "--mode", "hash", "--fingerprint-key-file"])
+        .arg(key)
+        .write_stdin(line.to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs moto: scripts/test.sh runs it"
+)]
+fn lambda_hash_key_from_ssm_or_secrets_manager_gives_the_key_files_placeholders() {
+    use aws_sdk_secretsmanager::primitives::Blob;
+    use aws_sdk_ssm::types::ParameterType;
+
+    let moto = Moto::start();
+    let rt = rt();
+    let creds = aws_sdk_ssm::config::Credentials::new("testing", "testing", None, None, "test");
+    let ssm = aws_sdk_ssm::Client::from_conf(
+        aws_sdk_ssm::Config::builder()
+            .behavior_version(aws_sdk_ssm::config::BehaviorVersion::latest())
+            .credentials_provider(creds.clone())
+            .region(aws_sdk_ssm::config::Region::new("us-east-1"))
+            .endpoint_url(moto.url())
+            .build(),
+    );
+    let sm = aws_sdk_secretsmanager::Client::from_conf(
+        aws_sdk_secretsmanager::Config::builder()
+            .behavior_version(aws_sdk_secretsmanager::config::BehaviorVersion::latest())
+            .credentials_provider(creds)
+            .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
+            .endpoint_url(moto.url())
+            .build(),
+    );
+    for (name, value) in [
+        ("/scrubd/fingerprint-key", FP_KEY),
+        ("/scrubd/short", "tooshort"),
+    ] {
+        rt.block_on(
+            ssm.put_parameter()
+                .name(name)
+                .value(value)
+                .r#type(ParameterType::SecureString)
+                .send(),
+        )
+        .unwrap();
+    }
+    rt.block_on(
+        sm.create_secret()
+            .name("scrubd/fingerprint-key")
+            .secret_string(FP_KEY)
+            .send(),
+    )
+    .unwrap();
+    rt.block_on(
+        sm.create_secret()
+            .name("scrubd/binary-key")
+            .secret_binary(Blob::new(FP_KEY.as_bytes()))
+            .send(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("fp.key");
+    std::fs::write(&key_file, FP_KEY).unwrap();
+
+    let line = format!("login user=alice password=hunter2hunter2 token {JWT}\n");
+    let want = hash_filtered(&line, &key_file);
+    assert!(!want.contains(JWT) && !want.contains("hunter2"), "{want}");
+    let mut other_key = FP_KEY.to_string();
+    other_key.push('!');
+    std::fs::write(dir.path().join("other.key"), other_key).unwrap();
+    assert_ne!(
+        want,
+        hash_filtered(&line, &dir.path().join("other.key")),
+        "placeholders depend on the key"
+    );
+
+    let key_path = key_file.display().to_string();
+    let sources = [
+        ("SCRUBD_FINGERPRINT_KEY_FILE", key_path.as_str()),
+        (
+            "SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER",
+            "/scrubd/fingerprint-key",
+        ),
+        ("SCRUBD_FINGERPRINT_KEY_SECRET", "scrubd/fingerprint-key"),
+        ("SCRUBD_FINGERPRINT_KEY_SECRET", "scrubd/binary-key"),
+    ];
+    for (var, value) in sources {
+        let api = RuntimeApi::start(&rt);
+        let f = Function::start(
+            &api,
+            Some(&moto.url()),
+            &[("SCRUBD_MODE", "hash"), (var, value)],
+        );
+        let event = firehose_event(&[("r1".to_string(), line.as_bytes().to_vec())]);
+        let got = firehose_answer(&api.invoke(&event));
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            String::from_utf8_lossy(&got[0].2),
+            want,
+            "{var}={value}: the same placeholders as the key file"
+        );
+        for out in ["stdout", "stderr"] {
+            assert!(!f.file(out).contains(FP_KEY), "{var}: key in {out}");
+        }
+    }
+
+    // A missing parameter or secret, or a short key, fails the init, naming the setting and
+    // what AWS answered, never the key.
+    let cases = [
+        (
+            "SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER",
+            "/scrubd/missing",
+            "ParameterNotFound",
+        ),
+        (
+            "SCRUBD_FINGERPRINT_KEY_SECRET",
+            "scrubd/missing",
+            "ResourceNotFoundException",
+        ),
+        (
+            "SCRUBD_FINGERPRINT_KEY_SSM_PARAMETER",
+            "/scrubd/short",
+            "at least 16",
+        ),
+    ];
+    for (var, value, expect) in cases {
+        let api = RuntimeApi::start(&rt);
+        let mut f = Function::start(
+            &api,
+            Some(&moto.url()),
+            &[("SCRUBD_MODE", "hash"), (var, value)],
+        );
+        let status = f.child.wait().unwrap();
+        assert!(!status.success(), "{var}={value}: exits");
+        let st = api.state.lock().unwrap();
+        let (kind, body) = st.init_error.clone().unwrap_or_else(|| {
+            panic!("{var}={value}: no init error; stderr: {}", f.file("stderr"))
+        });
+        assert_eq!(kind, "Scrubd.InvalidSetting");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let message = v["errorMessage"].as_str().unwrap();
+        assert!(
+            message.starts_with(var) && message.contains(value) && message.contains(expect),
+            "{var}={value}: {message}"
+        );
+        assert!(!message.contains("tooshort"), "{message}");
+        assert_eq!(st.polls, 0, "{var}={value}: no event is asked for");
+        assert!(!f.file("stderr").contains(FP_KEY));
+    }
+}
