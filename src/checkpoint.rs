@@ -279,6 +279,11 @@ struct SourceEntry {
     /// Unix seconds of the source's first start with this state dir: from then on, a file
     /// without checkpoint is new and read from its beginning (`start_at` applied before).
     first_start_unix_secs: u64,
+    /// Output lengths up to which an earlier start already counted the lines beyond a
+    /// checkpoint's sink mark as re-sent (`scrubd_duplicate_lines_total`): a start that comes
+    /// before the next checkpoint counts only beyond them, so no re-sent line is counted twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    resent_counted: Vec<SinkMark>,
 }
 
 /// Version 1 documents written before CloudWatch sources existed have no `groups`, and
@@ -385,8 +390,29 @@ impl CheckpointStore {
                 source.to_string(),
                 SourceEntry {
                     first_start_unix_secs: unix_secs(SystemTime::now()),
+                    resent_counted: Vec::new(),
                 },
             );
+            self.dirty = true;
+        }
+    }
+
+    /// The output lengths up to which re-sent lines of `source` were counted at an earlier
+    /// start (see [`set_resent_counted`](Self::set_resent_counted)).
+    pub fn resent_counted(&self, source: &str) -> Vec<SinkMark> {
+        self.sources
+            .get(source)
+            .map(|s| s.resent_counted.clone())
+            .unwrap_or_default()
+    }
+
+    /// Record the output lengths up to which this start counted re-sent lines of `source`.
+    pub fn set_resent_counted(&mut self, source: &str, marks: Vec<SinkMark>) {
+        let Some(entry) = self.sources.get_mut(source) else {
+            return; // a source that never started has no checkpoints, so nothing re-sent
+        };
+        if entry.resent_counted != marks {
+            entry.resent_counted = marks;
             self.dirty = true;
         }
     }

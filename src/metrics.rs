@@ -12,24 +12,17 @@
 
 use crate::engine::jwt::{Finding, OTHER_ISSUER};
 use crate::engine::{Hit, RuleSet};
-use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderValue, CONTENT_TYPE};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
 use prometheus::{
     Encoder, GaugeVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
-use tokio::net::TcpListener;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -478,7 +471,13 @@ impl Metrics {
 
 /// Serve `GET /metrics` and `GET /healthz` (200 `ok` once `ready` is set, 503 before) on
 /// `addr` until `shutdown` is cancelled. Returns the serving task and the bound address (bind
-/// port 0 to let the OS pick). Open connections are closed gracefully on cancellation.
+/// port 0 to let the OS pick).
+///
+/// The responder is our own, a few lines of HTTP/1.1 (one request per connection, answered with
+/// `Connection: close`), because hyper's server renders a `Date` header from the wall clock on
+/// every request, even with the header turned off, and panics for a clock before 1970 or after
+/// 9999 (hyperium/headers#230): a host whose clock jumps would lose its metrics endpoint and
+/// its health check. Nothing here reads the wall clock.
 pub async fn serve(
     addr: SocketAddr,
     metrics: Arc<Metrics>,
@@ -501,26 +500,17 @@ pub async fn serve(
                     }
                 },
             };
-            let (metrics, ready, shutdown) = (metrics.clone(), ready.clone(), shutdown.clone());
+            let (metrics, ready) = (metrics.clone(), ready.clone());
             tokio::spawn(async move {
-                let service = service_fn(move |req| {
-                    let response = respond(&req, &metrics, &ready);
-                    async move { Ok::<_, Infallible>(response) }
-                });
-                let conn = http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(Duration::from_secs(10))
-                    .serve_connection(TokioIo::new(stream), service);
-                tokio::pin!(conn);
-                let result = tokio::select! {
-                    r = conn.as_mut() => r,
-                    _ = shutdown.cancelled() => {
-                        conn.as_mut().graceful_shutdown();
-                        conn.await
+                let answered =
+                    tokio::time::timeout(CONNECTION_TIMEOUT, answer(stream, &metrics, &ready))
+                        .await;
+                match answered {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => {
+                        tracing::debug!(error = %e, "metrics endpoint: connection ended with an error")
                     }
-                };
-                if let Err(e) = result {
-                    tracing::debug!(error = %e, "metrics endpoint: connection ended with an error");
+                    Err(_) => tracing::debug!("metrics endpoint: connection timed out"),
                 }
             });
         }
@@ -528,42 +518,121 @@ pub async fn serve(
     Ok((task, local))
 }
 
-fn respond(
-    req: &Request<Incoming>,
-    metrics: &Metrics,
-    ready: &AtomicBool,
-) -> Response<Full<Bytes>> {
-    let text = |status: StatusCode, body: &'static str| {
-        let mut r = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
-        *r.status_mut() = status;
-        r.headers_mut().insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
-        r
-    };
-    if req.method() != Method::GET {
-        return text(StatusCode::NOT_FOUND, "not found\n");
-    }
-    match req.uri().path() {
-        "/metrics" => match metrics.encode() {
-            Ok(body) => {
-                let mut r = Response::new(Full::new(Bytes::from(body)));
-                r.headers_mut().insert(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static(prometheus::TEXT_FORMAT),
-                );
-                r
+/// How long one connection may take to send its request and read the answer.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest request head read; a longer one is answered 431.
+const MAX_HEAD: usize = 8 * 1024;
+
+/// Read one request head from `stream` and write the answer.
+async fn answer(mut stream: TcpStream, metrics: &Metrics, ready: &AtomicBool) -> io::Result<()> {
+    let mut head = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    let complete = loop {
+        if head.windows(4).any(|w| w == b"\r\n\r\n") || head.windows(2).any(|w| w == b"\n\n") {
+            break true;
+        }
+        if head.len() > MAX_HEAD {
+            break false;
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            if head.is_empty() {
+                return Ok(()); // connected and closed: a port probe
             }
+            break false;
+        }
+        head.extend_from_slice(&chunk[..n]);
+    };
+    let response = if complete {
+        respond(&head, metrics, ready)
+    } else if head.len() > MAX_HEAD {
+        Response::text(
+            431,
+            "Request Header Fields Too Large",
+            "request head too large\n",
+        )
+    } else {
+        Response::text(400, "Bad Request", "incomplete request\n")
+    };
+    stream.write_all(&response.to_bytes()).await?;
+    stream.shutdown().await
+}
+
+/// One answer: status, content type and body.
+struct Response {
+    status: u16,
+    reason: &'static str,
+    content_type: &'static str,
+    body: Vec<u8>,
+    /// A HEAD request: the headers of the GET answer without its body.
+    head_only: bool,
+}
+
+impl Response {
+    fn text(status: u16, reason: &'static str, body: &'static str) -> Self {
+        Response {
+            status,
+            reason,
+            content_type: "text/plain; charset=utf-8",
+            body: body.as_bytes().to_vec(),
+            head_only: false,
+        }
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = format!(
+            "HTTP/1.1 {} {}\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            self.status,
+            self.reason,
+            self.content_type,
+            self.body.len()
+        )
+        .into_bytes();
+        if !self.head_only {
+            out.extend_from_slice(&self.body);
+        }
+        out
+    }
+}
+
+/// The answer to the request whose head is `head` (request line first).
+fn respond(head: &[u8], metrics: &Metrics, ready: &AtomicBool) -> Response {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut parts = line.split(|&b| b == b' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Response::text(400, "Bad Request", "bad request line\n");
+    };
+    if !version.starts_with(b"HTTP/1.") {
+        return Response::text(505, "HTTP Version Not Supported", "HTTP/1.x only\n");
+    }
+    let head_only = method == b"HEAD";
+    if method != b"GET" && !head_only {
+        return Response::text(404, "Not Found", "not found\n");
+    }
+    let path = target.split(|&b| b == b'?').next().unwrap_or_default();
+    let mut response = match path {
+        b"/metrics" => match metrics.encode() {
+            Ok(body) => Response {
+                status: 200,
+                reason: "OK",
+                content_type: prometheus::TEXT_FORMAT,
+                body,
+                head_only: false,
+            },
             Err(e) => {
                 tracing::error!(error = %e, "metrics endpoint: encoding failed");
-                text(StatusCode::INTERNAL_SERVER_ERROR, "encoding failed\n")
+                Response::text(500, "Internal Server Error", "encoding failed\n")
             }
         },
-        "/healthz" if ready.load(Ordering::Acquire) => text(StatusCode::OK, "ok\n"),
-        "/healthz" => text(StatusCode::SERVICE_UNAVAILABLE, "not ready\n"),
-        _ => text(StatusCode::NOT_FOUND, "not found\n"),
-    }
+        b"/healthz" if ready.load(Ordering::Acquire) => Response::text(200, "OK", "ok\n"),
+        b"/healthz" => Response::text(503, "Service Unavailable", "not ready\n"),
+        _ => Response::text(404, "Not Found", "not found\n"),
+    };
+    response.head_only = head_only;
+    response
 }
 
 #[cfg(test)]
@@ -571,7 +640,6 @@ mod tests {
     use super::*;
     use std::io::Write as _;
     use std::process::{Command, Stdio};
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     fn sample() -> Metrics {
         Metrics::new(
@@ -702,6 +770,48 @@ mod tests {
         assert_eq!(get(addr, "GET", "/").await.0, 404);
         assert_eq!(get(addr, "GET", "/metricsx").await.0, 404);
         assert_eq!(get(addr, "POST", "/metrics").await.0, 404);
+        token.cancel();
+    }
+
+    /// The raw answer to `request` sent as is on a fresh connection (then half-closed).
+    async fn raw(addr: SocketAddr, request: &[u8]) -> String {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(request).await.unwrap();
+        s.shutdown().await.unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).await.unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[tokio::test]
+    async fn head_query_strings_and_malformed_requests() {
+        let (addr, ready, token, _task) = start(sample()).await;
+        ready.store(true, Ordering::Release);
+        let head = raw(addr, b"HEAD /healthz HTTP/1.1\r\n\r\n").await;
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+        assert!(
+            head.contains("content-length: 3\r\n") && head.ends_with("\r\n\r\n"),
+            "{head}"
+        );
+        let query = raw(addr, b"GET /metrics?x=1 HTTP/1.0\r\nAccept: */*\r\n\r\n").await;
+        assert!(query.starts_with("HTTP/1.1 200 OK\r\n") && query.contains("scrubd_lines_total"));
+        for (request, status) in [
+            (&b"GET /metrics\r\n\r\n"[..], "400"),
+            (b"GET /metrics HTTP/2\r\n\r\n", "505"),
+            (b"GET /metrics HTTP/1.1\r\nHost: x", "400"),
+        ] {
+            let answer = raw(addr, request).await;
+            assert!(
+                answer.starts_with(&format!("HTTP/1.1 {status} ")),
+                "{answer}"
+            );
+        }
+        let mut big = b"GET /metrics HTTP/1.1\r\n".to_vec();
+        big.resize(MAX_HEAD + 100, b'a');
+        assert!(raw(addr, &big).await.starts_with("HTTP/1.1 431 "));
+        // A probe that connects and closes is no error and leaves the listener serving.
+        drop(tokio::net::TcpStream::connect(addr).await.unwrap());
+        assert_eq!(get(addr, "GET", "/healthz").await.0, 200);
         token.cancel();
     }
 

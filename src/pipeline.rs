@@ -23,7 +23,7 @@
 //! it ([`lock_state_dir`]).
 
 use anyhow::{Context, Result};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
@@ -183,10 +183,18 @@ async fn run_async(
         server = Some(handle);
     }
 
-    // Output a crash left beyond the last checkpoint will be written again: count it now.
+    // Output a crash left beyond the last checkpoint will be written again: count it now, and
+    // record how far it was counted (persisted at once) so that a start before the next
+    // checkpoint does not count it again.
     for src in &config.sources {
-        let positions = store.lock().expect("checkpoint lock").get(&src.name);
-        let lines = resent_lines(&positions);
+        let mut store = store.lock().expect("checkpoint lock");
+        let (lines, counted) =
+            resent_lines(&store.get(&src.name), &store.resent_counted(&src.name));
+        store.set_resent_counted(&src.name, counted);
+        if let Err(e) = store.flush() {
+            tracing::warn!(error = %e, "cannot record the re-sent lines counted; a restart before the next checkpoint counts them again");
+        }
+        drop(store);
         if lines > 0 {
             emit.emit(Event::DuplicateLines {
                 source: &src.name,
@@ -383,20 +391,40 @@ async fn wait_for_signals(
 
 /// Lines in the sink's output files beyond the lengths recorded at the checkpoints: written
 /// after the last checkpoint, so the restart, reading from the checkpoint, writes them again.
-/// An output that shrank (rotated) since counts nothing.
-fn resent_lines(positions: &[FilePosition]) -> u64 {
+/// Lines an earlier start already counted (`counted`: output lengths at that start) are not
+/// counted again: they are the earlier restart's own re-sends, each of which this restart
+/// duplicates once more only beyond them. An output that shrank (rotated) since counts nothing.
+/// Returns the count and the output lengths it was counted up to.
+fn resent_lines(positions: &[FilePosition], counted: &[SinkMark]) -> (u64, Vec<SinkMark>) {
     use std::io::{Read, Seek, SeekFrom};
-    let mut marks: HashMap<&Path, u64> = HashMap::new();
+    let mut marks: BTreeMap<&Path, u64> = BTreeMap::new();
     for m in positions.iter().filter_map(|p| p.sink.as_ref()) {
         let len = marks.entry(m.path.as_path()).or_insert(0);
         *len = (*len).max(m.len);
     }
-    let mut lines = 0;
-    for (path, len) in marks {
+    let (mut lines, mut now_counted) = (0, Vec::new());
+    for (path, mark) in marks {
         let Ok(mut f) = std::fs::File::open(path) else {
             continue;
         };
-        if f.metadata().map_or(true, |m| m.len() <= len) || f.seek(SeekFrom::Start(len)).is_err() {
+        let Ok(len) = f.metadata().map(|m| m.len()) else {
+            continue;
+        };
+        if len <= mark {
+            continue;
+        }
+        now_counted.push(SinkMark {
+            path: path.to_path_buf(),
+            len,
+        });
+        let before = counted
+            .iter()
+            .filter(|c| c.path == path)
+            .map(|c| c.len)
+            .max()
+            .unwrap_or(0);
+        let from = mark.max(before);
+        if len <= from || f.seek(SeekFrom::Start(from)).is_err() {
             continue;
         }
         let mut buf = vec![0u8; 64 << 10];
@@ -404,7 +432,7 @@ fn resent_lines(positions: &[FilePosition]) -> u64 {
             lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
         }
     }
-    lines
+    (lines, now_counted)
 }
 
 /// Every few seconds: refresh systemd's STATUS line; ping its watchdog (when `WatchdogSec=` is
