@@ -340,6 +340,7 @@ impl RateLimiter {
     }
 
     /// The current spacing between requests.
+    #[cfg(test)]
     pub fn interval(&self) -> Duration {
         self.state.lock().expect("limiter lock").interval
     }

@@ -74,8 +74,6 @@ pub enum Position {
     /// The file (source, dev, ino, fingerprint) is gone: drop its checkpoint.
     FileGone(FilePosition),
     Cursor(CursorPosition),
-    /// Nothing to checkpoint (stdin).
-    None,
 }
 
 impl Position {
@@ -456,7 +454,6 @@ impl CheckpointStore {
             Position::Group(g) => self.set_group(g),
             Position::FileGone(p) => self.forget(&p),
             Position::Cursor(c) => self.set_cursor(c),
-            Position::None => {}
         }
     }
 
@@ -548,21 +545,6 @@ impl CheckpointStore {
         self.entries
             .retain(|(s, _, _), e| s != source || e.updated_unix_secs >= cutoff);
         let pruned = before - self.entries.len();
-        self.dirty |= pruned > 0;
-        pruned
-    }
-
-    /// Drop entries not [`set`](Self::set) within `max_age` of `now` and return how many.
-    ///
-    /// The rule is deliberately simple: a file that still exists but was idle for `max_age` is
-    /// pruned too, so call this after the sources have `set` the files they found at start-up
-    /// (which refreshes them), and pick `max_age` longer than any rotation keeps a file around.
-    pub fn prune(&mut self, max_age: Duration, now: SystemTime) -> usize {
-        let cutoff = unix_secs(now).saturating_sub(max_age.as_secs());
-        let before = self.entries.len() + self.groups.len();
-        self.entries.retain(|_, e| e.updated_unix_secs >= cutoff);
-        self.groups.retain(|_, e| e.updated_unix_secs >= cutoff);
-        let pruned = before - self.entries.len() - self.groups.len();
         self.dirty |= pruned > 0;
         pruned
     }
@@ -920,18 +902,24 @@ mod tests {
     }
 
     #[test]
-    fn prune_drops_entries_not_set_within_max_age() {
+    fn prune_files_drops_entries_of_the_source_not_set_within_max_age() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = CheckpointStore::open(dir.path()).unwrap();
         let day = Duration::from_secs(24 * 3600);
         let now = SystemTime::now();
         s.set_at(pos("app", 1, "old", 1), now - 10 * day);
         s.set_at(pos("app", 2, "new", 2), now - day);
+        s.set_at(pos("web", 3, "old", 3), now - 10 * day);
         s.flush().unwrap();
-        assert_eq!(s.prune(DEFAULT_RETENTION, now), 1);
+        assert_eq!(s.prune_files("app", DEFAULT_RETENTION, now), 1);
         assert!(s.is_dirty());
         s.flush().unwrap();
         let s = CheckpointStore::open(dir.path()).unwrap();
         assert_eq!(s.get("app"), vec![pos("app", 2, "new", 2)]);
+        assert_eq!(
+            s.get("web"),
+            vec![pos("web", 3, "old", 3)],
+            "other sources untouched"
+        );
     }
 }

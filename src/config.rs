@@ -17,7 +17,8 @@ use toml::Spanned;
 
 use crate::engine::rule::line_col;
 use crate::sink::SinkSpec;
-use crate::source::{SourceSpec, TableError};
+use crate::source::SourceSpec;
+use crate::table::TableError;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,17 +3,25 @@
 //! The [`engine`] is the library's heart and can be embedded or benchmarked on its own;
 //! [`filter`] runs it over a byte stream (stdin → stdout) on every core, keeping order.
 
-pub mod aws;
-pub mod batch;
-pub mod checkpoint;
-pub mod config;
+pub(crate) mod aws;
+pub(crate) mod batch;
+pub(crate) mod checkpoint;
+pub(crate) mod config;
 pub mod engine;
 pub mod filter;
 pub mod jwt_settings;
-pub mod lambda;
-pub mod metrics;
-pub mod pipeline;
+pub(crate) mod lambda;
+pub(crate) mod metrics;
+pub(crate) mod pipeline;
 pub mod rulefiles;
-pub mod service;
-pub mod sink;
-pub mod source;
+pub(crate) mod service;
+pub(crate) mod sink;
+pub(crate) mod source;
+pub(crate) mod table;
+
+// What the binary starts; everything else outside the engine, `filter` and the rule files is
+// crate-private, so the compiler finds dead code.
+pub use config::Config;
+pub use lambda::run as run_lambda;
+pub use metrics::{serve as serve_metrics, Metrics};
+pub use pipeline::run as run_daemon;

@@ -158,7 +158,7 @@ fn main() {
         Command::Filter(a) => cmd_filter(a),
         Command::Check(a) => cmd_check(a),
         Command::Run(a) => cmd_run(a),
-        Command::Lambda => scrubd::lambda::run(),
+        Command::Lambda => scrubd::run_lambda(),
         Command::Rules(a) => cmd_rules(a),
         Command::Explain(a) => cmd_explain(a),
     };
@@ -265,9 +265,9 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
 fn serve_filter_metrics(
     addr: std::net::SocketAddr,
     rules: &RuleSet,
-) -> Result<Arc<scrubd::metrics::Metrics>> {
+) -> Result<Arc<scrubd::Metrics>> {
     let kinds: Vec<&str> = rules.kinds().iter().map(String::as_str).collect();
-    let metrics = Arc::new(scrubd::metrics::Metrics::new(
+    let metrics = Arc::new(scrubd::Metrics::new(
         &["stdin"],
         &["stdout"],
         &kinds,
@@ -285,7 +285,7 @@ fn serve_filter_metrics(
         .name("metrics".into())
         .spawn(move || {
             runtime.block_on(async move {
-                match scrubd::metrics::serve(addr, m, ready, token).await {
+                match scrubd::serve_metrics(addr, m, ready, token).await {
                     Ok((handle, _)) => {
                         let _ = bound_tx.send(Ok(()));
                         let _ = handle.await;
@@ -332,14 +332,14 @@ fn cmd_run(a: RunArgs) -> Result<i32> {
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&io::stderr()))
         .init();
-    scrubd::pipeline::run(&a.config)?;
+    scrubd::run_daemon(&a.config)?;
     Ok(0)
 }
 
 fn cmd_check(a: CheckArgs) -> Result<i32> {
     let mut a_rules = a.rules;
     if let Some(path) = &a.config {
-        let config = match scrubd::config::Config::load(path) {
+        let config = match scrubd::Config::load(path) {
             Ok(c) => c,
             Err(e) => {
                 println!("{e}");

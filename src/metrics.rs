@@ -67,7 +67,7 @@ pub enum Event<'a> {
     /// How far behind live a CloudWatch source is.
     CloudWatchLag { source: &'a str, seconds: f64 },
     /// An event caught thanks to the read overlap.
-    CloudWatchLateEvent { source: &'a str },
+    CloudWatchLateCaught { source: &'a str },
     /// PutLogEvents did not store an event (`reason` is one of [`REJECT_REASONS`]).
     CloudWatchRejected { sink: &'a str, reason: &'static str },
     /// Extra events made by splitting an over-long event.
@@ -79,10 +79,12 @@ pub trait Emit: Send + Sync {
     fn emit(&self, event: Event<'_>);
 }
 
-/// Reports nothing (tests, tools that do not count).
+/// Reports nothing (tests that do not count).
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub struct Discard;
 
+#[cfg(test)]
 impl Emit for Discard {
     fn emit(&self, _: Event<'_>) {}
 }
@@ -125,7 +127,7 @@ impl Emit for Metrics {
                 .cloudwatch_lag
                 .with_label_values(&[source])
                 .set(seconds),
-            Event::CloudWatchLateEvent { source } => self
+            Event::CloudWatchLateCaught { source } => self
                 .cloudwatch_late_events
                 .with_label_values(&[source])
                 .inc(),

@@ -40,10 +40,6 @@ impl Core {
         }
     }
 
-    pub fn scrubber(&self) -> &Scrubber {
-        &self.scrubber
-    }
-
     /// The state of `stream` (an open PEM block, or none).
     pub fn state(&self, stream: &str) -> StreamState {
         self.states.get(stream).cloned().unwrap_or_default()

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::batch::Record;
 use crate::checkpoint::SinkMark;
 use crate::metrics::{Emit, Metrics};
-pub(crate) use crate::source::{from_table, TableError};
+pub(crate) use crate::table::{from_table, TableError};
 
 /// What a kind's `parse` gets besides its own table.
 pub(crate) struct ParseCtx<'a> {

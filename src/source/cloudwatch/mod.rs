@@ -530,7 +530,7 @@ impl GroupReader {
                             None => continue,
                             Some(late) => {
                                 if late {
-                                    self.io.emit.emit(Event::CloudWatchLateEvent {
+                                    self.io.emit.emit(Event::CloudWatchLateCaught {
                                         source: &self.io.name,
                                     });
                                 }
