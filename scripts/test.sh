@@ -22,12 +22,13 @@ step "format and lints: cargo fmt --check, cargo clippy -D warnings"
 cargo fmt --check
 cargo clippy --locked --all-targets --features external-tests -- -D warnings
 
-step "tools the tests use: promtool and prometheus (Prometheus' own checker and server), systemd-analyze, faketime"
+step "tools the tests use: promtool and prometheus (Prometheus' own checker and server), systemd-analyze, systemd-journal-remote, faketime"
 missing=()
 command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v mkfifo >/dev/null 2>&1 || missing+=(coreutils)
 [ -x /usr/bin/time ] || missing+=(time)
+[ -x /lib/systemd/systemd-journal-remote ] || missing+=(systemd-journal-remote)
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)

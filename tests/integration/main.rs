@@ -14,6 +14,8 @@ mod evasion;
 mod faults;
 mod hygiene;
 mod invariants;
+#[cfg(feature = "external-tests")]
+mod journald;
 mod jwt;
 mod lambda;
 mod reliability;
