@@ -1,10 +1,12 @@
 //! Secret hygiene: every command and failure path, fed the whole labelled corpus, must leave no
 //! known secret anywhere scrubd writes — output, stderr, audit file, metrics, state files.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::common::{free_port, http_get};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -58,24 +60,9 @@ fn assert_clean(what: &str, bytes: &[u8], secrets: &[String]) {
     );
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
+/// The body of `GET path` on the local `port`.
 fn get(port: u16, path: &str) -> Option<Vec<u8>> {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).ok()?;
-    Some(buf)
+    http_get(port, path).map(|(_, body)| body.into_bytes())
 }
 
 #[test]
