@@ -197,7 +197,23 @@ pub struct Names {
     benign_modifiers: HashSet<Box<[u8]>>,
     benign_keys: Vec<Vec<Box<[u8]>>>,
     kind_password: Option<u16>,
+    /// Tells this table's cached verdicts from another's (see [`VERDICTS`]).
+    id: u64,
 }
+
+thread_local! {
+    /// Verdicts of the keys last judged on this thread, and the [`Names::id`] they were judged
+    /// by. A log names the same few dozen keys on line after line, so most keys are judged
+    /// once; judging one means splitting it into words and trying every root, suffix and
+    /// benign phrase.
+    static VERDICTS: std::cell::RefCell<(u64, HashMap<Box<[u8]>, Verdict>)> =
+        std::cell::RefCell::new((0, HashMap::default()));
+}
+/// Longer keys are judged every time (they are rare and would crowd the cache).
+const CACHED_KEY_MAX: usize = 64;
+/// The cache is emptied when it holds this many keys (a log whose keys never repeat).
+const CACHED_KEYS: usize = 4096;
+static NEXT_NAMES_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// What a key names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,7 +264,10 @@ fn bytes(s: &str) -> Box<[u8]> {
 
 impl Names {
     pub fn compile(raw: &RawNames) -> Names {
-        let mut n = Names::default();
+        let mut n = Names {
+            id: NEXT_NAMES_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ..Names::default()
+        };
         let intern = |kinds: &mut Vec<String>, k: &str| -> u16 {
             match kinds.iter().position(|x| x == k) {
                 Some(i) => i as u16,
@@ -310,6 +329,35 @@ impl Names {
 
     /// Judge `key` (raw bytes of the identifier).
     pub fn classify(&self, key: &[u8]) -> Verdict {
+        if key.len() > CACHED_KEY_MAX {
+            return self.judge(key);
+        }
+        let cached = VERDICTS.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 != self.id {
+                c.0 = self.id;
+                c.1.clear();
+            }
+            c.1.get(key).copied()
+        });
+        if let Some(v) = cached {
+            return v;
+        }
+        let v = self.judge(key);
+        VERDICTS.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 == self.id {
+                if c.1.len() >= CACHED_KEYS {
+                    c.1.clear();
+                }
+                c.1.insert(key.into(), v);
+            }
+        });
+        v
+    }
+
+    /// [`classify`](Self::classify) without the cache.
+    fn judge(&self, key: &[u8]) -> Verdict {
         let mut buf = Words::default();
         if !split(key, &mut buf) {
             return Verdict::NotSensitive;
