@@ -206,9 +206,11 @@ thread_local! {
     /// by. A log names the same few dozen keys on line after line, so most keys are judged
     /// once; judging one means splitting it into words and trying every root, suffix and
     /// benign phrase.
-    static VERDICTS: std::cell::RefCell<(u64, HashMap<Box<[u8]>, Verdict>)> =
+    static VERDICTS: std::cell::RefCell<(u64, VerdictCache)> =
         std::cell::RefCell::new((0, HashMap::default()));
 }
+/// Key bytes → verdict.
+type VerdictCache = HashMap<Box<[u8]>, Verdict>;
 /// Longer keys are judged every time (they are rare and would crowd the cache).
 const CACHED_KEY_MAX: usize = 64;
 /// The cache is emptied when it holds this many keys (a log whose keys never repeat).
