@@ -1499,6 +1499,11 @@ trait EndsWithPlaceholder {
 impl EndsWithPlaceholder for [u8] {
     /// Whether the bytes end with a whole scrubd placeholder.
     fn ends_with_placeholder(&self) -> bool {
+        // Every placeholder ends in `]`: most keys are not preceded by one, and the reverse
+        // search below would scan the whole line before them.
+        if self.last() != Some(&b']') {
+            return false;
+        }
         memchr::memmem::rfind(self, b"[REDACTED").is_some_and(|p| {
             placeholder_at(self, p) && {
                 let rest = &self[p + 9..];
