@@ -275,8 +275,15 @@ impl AnchorSearch {
                 for &(p, off) in &self.verify[first + m.pattern().as_usize()] {
                     let pat = patterns[p as usize].as_bytes();
                     if let Some(s) = at.checked_sub(off) {
-                        if lower.get(s..s + pat.len()) == Some(pat) {
-                            out.push((p, s, s + pat.len()));
+                        // First and last byte before the whole compare: most candidates fail
+                        // there, and a memcmp call costs more than the few bytes it compares.
+                        let end = s + pat.len();
+                        if end <= lower.len()
+                            && lower[s] == pat[0]
+                            && lower[end - 1] == pat[pat.len() - 1]
+                            && lower[s..end] == *pat
+                        {
+                            out.push((p, s, end));
                         }
                     }
                 }
