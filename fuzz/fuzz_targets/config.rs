@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let _ = scrubd::config::Config::parse(std::path::Path::new("fuzz.toml"), text);
+    let _ = scrubd::Config::parse(std::path::Path::new("fuzz.toml"), text);
 });
