@@ -297,6 +297,8 @@ struct Document {
     sources: BTreeMap<String, SourceEntry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     cursors: Vec<CursorEntry>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    outputs: BTreeMap<String, Vec<SinkMark>>,
 }
 
 /// Only the version, read first so a newer document is reported as such, not as corrupt.
@@ -329,6 +331,10 @@ pub struct CheckpointStore {
     /// Cursor positions keyed by (source, key).
     cursors: BTreeMap<(String, String), CursorEntry>,
     sources: BTreeMap<String, SourceEntry>,
+    /// Per source, the sink outputs written since the checkpoint before the last one, with
+    /// their lengths at the last checkpoint (or, for an output not yet checkpointed, before its
+    /// first write): output beyond them is what a restart writes again. Keyed by path.
+    outputs: BTreeMap<String, BTreeMap<PathBuf, u64>>,
     dirty: bool,
 }
 
@@ -349,6 +355,7 @@ impl CheckpointStore {
         let mut groups = BTreeMap::new();
         let mut sources = BTreeMap::new();
         let mut cursors = BTreeMap::new();
+        let mut outputs = BTreeMap::new();
         match fs::read(&path) {
             Ok(bytes) => {
                 let doc = parse(&path, &bytes)?;
@@ -362,6 +369,10 @@ impl CheckpointStore {
                 for c in doc.cursors {
                     cursors.insert((c.pos.source.clone(), c.pos.key.clone()), c);
                 }
+                for (source, marks) in doc.outputs {
+                    let marks = marks.into_iter().map(|m| (m.path, m.len)).collect();
+                    outputs.insert(source, marks);
+                }
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_err("read", &path)(e)),
@@ -372,6 +383,7 @@ impl CheckpointStore {
             groups,
             cursors,
             sources,
+            outputs,
             dirty: false,
         })
     }
@@ -411,6 +423,47 @@ impl CheckpointStore {
         };
         if entry.resent_counted != marks {
             entry.resent_counted = marks;
+            self.dirty = true;
+        }
+    }
+
+    /// The outputs of `source` a restart may write again beyond the recorded lengths (see
+    /// [`register_outputs`](Self::register_outputs) and [`set_outputs`](Self::set_outputs)).
+    pub fn outputs(&self, source: &str) -> Vec<SinkMark> {
+        self.outputs
+            .get(source)
+            .into_iter()
+            .flatten()
+            .map(|(path, &len)| SinkMark {
+                path: path.clone(),
+                len,
+            })
+            .collect()
+    }
+
+    /// Record outputs `source` is about to write to for the first time since the last
+    /// checkpoint, with their lengths before that write: everything after is not yet covered
+    /// by a checkpoint. Paths already recorded keep their (lower or equal) length. True if
+    /// anything was added (the caller flushes before writing).
+    pub fn register_outputs(&mut self, source: &str, marks: &[SinkMark]) -> bool {
+        let known = self.outputs.entry(source.to_string()).or_default();
+        let mut added = false;
+        for m in marks {
+            if !known.contains_key(&m.path) {
+                known.insert(m.path.clone(), m.len);
+                added = true;
+            }
+        }
+        self.dirty |= added;
+        added
+    }
+
+    /// At a checkpoint: the outputs `source` wrote since the last one, with their lengths
+    /// now. They replace the source's list, so outputs it no longer writes are forgotten.
+    pub fn set_outputs(&mut self, source: &str, marks: Vec<SinkMark>) {
+        let marks: BTreeMap<PathBuf, u64> = marks.into_iter().map(|m| (m.path, m.len)).collect();
+        if self.outputs.get(source) != Some(&marks) {
+            self.outputs.insert(source.to_string(), marks);
             self.dirty = true;
         }
     }
@@ -569,6 +622,21 @@ impl CheckpointStore {
             groups: self.groups.values().cloned().collect(),
             sources: self.sources.clone(),
             cursors: self.cursors.values().cloned().collect(),
+            outputs: self
+                .outputs
+                .iter()
+                .filter(|(_, marks)| !marks.is_empty())
+                .map(|(source, marks)| {
+                    let marks = marks
+                        .iter()
+                        .map(|(path, &len)| SinkMark {
+                            path: path.clone(),
+                            len,
+                        })
+                        .collect();
+                    (source.clone(), marks)
+                })
+                .collect(),
         };
         let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| CheckpointError::Encode {
             path: path.clone(),
@@ -703,6 +771,29 @@ mod tests {
         let nested = dir.path().join("a/b");
         CheckpointStore::open(&nested).unwrap();
         assert!(nested.is_dir());
+    }
+
+    #[test]
+    fn outputs_keep_their_first_length_until_a_checkpoint_sets_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mark = |path: &str, len| SinkMark {
+            path: PathBuf::from(path),
+            len,
+        };
+        let mut s = CheckpointStore::open(dir.path()).unwrap();
+        assert!(s.register_outputs("app", &[mark("/o/a", 10)]));
+        // Registered again before a checkpoint: the length before the first write stays.
+        assert!(!s.register_outputs("app", &[mark("/o/a", 50)]));
+        assert!(s.register_outputs("app", &[mark("/o/a", 60), mark("/o/b", 0)]));
+        s.flush().unwrap();
+        let s2 = CheckpointStore::open(dir.path()).unwrap();
+        assert_eq!(s2.outputs("app"), vec![mark("/o/a", 10), mark("/o/b", 0)]);
+        assert!(s2.outputs("other").is_empty());
+        // A checkpoint replaces the list: outputs not written since are forgotten.
+        s.set_outputs("app", vec![mark("/o/b", 70)]);
+        s.flush().unwrap();
+        let s3 = CheckpointStore::open(dir.path()).unwrap();
+        assert_eq!(s3.outputs("app"), vec![mark("/o/b", 70)]);
     }
 
     #[test]

@@ -24,7 +24,7 @@
 
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex, RwLock};
@@ -188,8 +188,11 @@ async fn run_async(
     // checkpoint does not count it again.
     for src in &config.sources {
         let mut store = store.lock().expect("checkpoint lock");
-        let (lines, counted) =
-            resent_lines(&store.get(&src.name), &store.resent_counted(&src.name));
+        let (lines, counted) = resent_lines(
+            &store.get(&src.name),
+            &store.outputs(&src.name),
+            &store.resent_counted(&src.name),
+        );
         store.set_resent_counted(&src.name, counted);
         if let Err(e) = store.flush() {
             tracing::warn!(error = %e, "cannot record the re-sent lines counted; a restart before the next checkpoint counts them again");
@@ -389,16 +392,27 @@ async fn wait_for_signals(
     cancel.cancel();
 }
 
-/// Lines in the sink's output files beyond the lengths recorded at the checkpoints: written
-/// after the last checkpoint, so the restart, reading from the checkpoint, writes them again.
+/// Lines in the sink's output files beyond the lengths recorded at the checkpoints (the sink
+/// marks of the positions, and the outputs recorded before their first write since a
+/// checkpoint: a rotated file's straggler lines going to a new output no position names yet):
+/// written after the last checkpoint, so the restart, reading from the checkpoint, writes them
+/// again.
 /// Lines an earlier start already counted (`counted`: output lengths at that start) are not
 /// counted again: they are the earlier restart's own re-sends, each of which this restart
 /// duplicates once more only beyond them. An output that shrank (rotated) since counts nothing.
 /// Returns the count and the output lengths it was counted up to.
-fn resent_lines(positions: &[FilePosition], counted: &[SinkMark]) -> (u64, Vec<SinkMark>) {
+fn resent_lines(
+    positions: &[FilePosition],
+    outputs: &[SinkMark],
+    counted: &[SinkMark],
+) -> (u64, Vec<SinkMark>) {
     use std::io::{Read, Seek, SeekFrom};
     let mut marks: BTreeMap<&Path, u64> = BTreeMap::new();
-    for m in positions.iter().filter_map(|p| p.sink.as_ref()) {
+    for m in positions
+        .iter()
+        .filter_map(|p| p.sink.as_ref())
+        .chain(outputs)
+    {
         let len = marks.entry(m.path.as_path()).or_insert(0);
         *len = (*len).max(m.len);
     }
@@ -610,6 +624,8 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
     let mut known: std::collections::HashSet<(Arc<str>, u64, u64)> =
         std::collections::HashSet::new();
     let mut sources_loaded: std::collections::HashSet<Arc<str>> = std::collections::HashSet::new();
+    // Outputs written since the last checkpoint, per source.
+    let mut touched = Touched::new();
     loop {
         let next = rx.recv_timeout(CHECKPOINT_EVERY / 4);
         if ctx.reopen.swap(false, Ordering::SeqCst) {
@@ -623,6 +639,7 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
                 let mark = if d.data.is_empty() {
                     None // a position alone (a file gone): nothing to write
                 } else {
+                    register_outputs(sink.as_mut(), &d, &mut touched, &ctx);
                     let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx) else {
                         break; // shut down while the sink refused: leave it unacknowledged
                     };
@@ -651,7 +668,9 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
         if done {
             // Last chance to get what the sink holds delivered (a remote sink may be down).
             let deadline = Instant::now() + Duration::from_secs(5);
-            while !checkpoint(sink.as_mut(), &mut written, &ctx) && Instant::now() < deadline {
+            while !checkpoint(sink.as_mut(), &mut written, &mut touched, &ctx)
+                && Instant::now() < deadline
+            {
                 std::thread::sleep(Duration::from_millis(250));
             }
             if !written.is_empty() {
@@ -661,8 +680,31 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
         }
         let unflushed = written.is_empty() && ctx.store.lock().expect("checkpoint lock").is_dirty();
         if (!written.is_empty() || unflushed) && last_sync.elapsed() >= CHECKPOINT_EVERY {
-            checkpoint(sink.as_mut(), &mut written, &ctx);
+            checkpoint(sink.as_mut(), &mut written, &mut touched, &ctx);
             last_sync = Instant::now();
+        }
+    }
+}
+
+/// Output files written since the last checkpoint, per source.
+type Touched = BTreeMap<Arc<str>, std::collections::BTreeSet<PathBuf>>;
+
+/// Before `d` is written: record the outputs it goes to that have no length on record since
+/// the last checkpoint, with their lengths now, and persist that before the write. A crash
+/// before the next checkpoint then leaves a record of where the lines a restart writes again
+/// begin, even in an output no checkpoint names (a rotated file's straggler lines).
+fn register_outputs(sink: &mut dyn Sink, d: &Delivery, touched: &mut Touched, ctx: &SinkCtx) {
+    let outputs = sink.outputs(&d.source, &d.records);
+    if outputs.is_empty() {
+        return;
+    }
+    let paths = touched.entry(Arc::clone(&d.source)).or_default();
+    paths.extend(outputs.iter().map(|m| m.path.clone()));
+    let mut store = ctx.store.lock().expect("checkpoint lock");
+    if store.register_outputs(&d.source, &outputs) {
+        if let Err(e) = store.flush() {
+            ctx.emit.emit(Event::CheckpointError);
+            tracing::warn!(error = %e, "checkpoint write failed; a crash before the next one may leave re-sent lines uncounted");
         }
     }
 }
@@ -702,7 +744,12 @@ fn write_until_accepted(
 
 /// Sync the sink, then record and persist the positions of everything written. False if the
 /// sink could not sync (the positions stay in `written` for the next attempt).
-fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<(Position, u64)>, ctx: &SinkCtx) -> bool {
+fn checkpoint(
+    sink: &mut dyn Sink,
+    written: &mut Vec<(Position, u64)>,
+    touched: &mut Touched,
+    ctx: &SinkCtx,
+) -> bool {
     if written.is_empty() {
         // Nothing new, but an earlier flush may have failed (state dir full or read-only):
         // retry it now rather than when the next line arrives.
@@ -728,6 +775,17 @@ fn checkpoint(sink: &mut dyn Sink, written: &mut Vec<(Position, u64)>, ctx: &Sin
     for (p, lines) in written.drain(..) {
         store.set_position(p);
         ctx.progress.delivered.fetch_add(lines, Ordering::Relaxed);
+    }
+    // Everything written is synced: the outputs' lengths now are where re-sending would begin.
+    for (source, paths) in std::mem::take(touched) {
+        let marks = paths
+            .into_iter()
+            .filter_map(|path| {
+                let len = std::fs::metadata(&path).ok()?.len();
+                Some(SinkMark { path, len })
+            })
+            .collect();
+        store.set_outputs(&source, marks);
     }
     if let Err(e) = store.flush() {
         ctx.emit.emit(Event::CheckpointError);

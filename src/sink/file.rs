@@ -202,6 +202,25 @@ impl Sink for FileSink {
         Ok(if records.len() == 1 { mark } else { None })
     }
 
+    fn outputs(&mut self, source: &str, records: &[Record]) -> Vec<SinkMark> {
+        let mut marks: Vec<SinkMark> = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            if i > 0 && records[i - 1].stream == r.stream && records[i - 1].kind == r.kind {
+                continue; // the same output as the record before
+            }
+            let path = self.output_path(source, &r.stream, r.kind);
+            if marks.iter().any(|m| m.path == path) {
+                continue;
+            }
+            let len = match self.open.get(&path) {
+                Some((_, _, len)) => *len,
+                None => std::fs::metadata(&path).map_or(0, |m| m.len()),
+            };
+            marks.push(SinkMark { path, len });
+        }
+        marks
+    }
+
     fn sync(&mut self) -> io::Result<()> {
         for (path, (f, dirty, _)) in self.open.iter_mut() {
             if *dirty {
