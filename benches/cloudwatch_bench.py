@@ -12,36 +12,11 @@ The source polls at the default poll_interval (2s). Usage (moto from scripts/tes
 
   benches/cloudwatch_bench.py [--scrubd target/release/scrubd] [--moto target/moto-venv/bin/moto_server]
 """
-import argparse, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, os, re, signal, subprocess, sys, tempfile, time
+
+from _common import free_port, metric, wait_http
 
 JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVz"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def wait_http(url, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except Exception:
-            time.sleep(0.2)
-    sys.exit(f"no answer from {url}")
-
-
-def metric(port, series):
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
-    for line in text.splitlines():
-        if line.startswith(series + " "):
-            return float(line.split()[-1])
-    sys.exit(f"no series {series}")
 
 
 def main():

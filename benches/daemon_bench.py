@@ -12,6 +12,8 @@ Both report lines in == lines out and scrubd's peak RSS (VmHWM). Usage:
 """
 import argparse, os, signal, subprocess, sys, tempfile, threading, time
 
+from _common import file_to_file_config, free_port, proc_status
+
 SECRET = "token=Zq81KdPQm2Lr0aBcD9"
 
 
@@ -20,34 +22,13 @@ def start(scrubd, root, port):
         os.makedirs(os.path.join(root, d), exist_ok=True)
     cfg = os.path.join(root, "scrubd.toml")
     with open(cfg, "w") as f:
-        f.write(f"""
-[state]
-dir = "state"
-[metrics]
-listen = "127.0.0.1:{port}"
-[[sources]]
-name = "app"
-type = "file"
-include = ["logs/*.log"]
-start_at = "beginning"
-sink = "out"
-rescan_interval_ms = 200
-[[sinks]]
-name = "out"
-type = "file"
-dir = "out"
-""")
+        f.write(file_to_file_config(port, ["logs/*.log"], "200ms"))
     p = subprocess.Popen([scrubd, "run", "--config", cfg], stderr=subprocess.DEVNULL)
     time.sleep(0.5)
     return p
 
 
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return -1
+
 
 
 class Follower:
@@ -79,7 +60,7 @@ class Follower:
 
 def latency(args):
     root = tempfile.mkdtemp(prefix="scrubd-lat-")
-    p = start(args.scrubd, root, args.port)
+    p = start(args.scrubd, root, args.port or free_port())
     fol = Follower(os.path.join(root, "out"))
     files = [open(os.path.join(root, "logs", f"f{i}.log"), "ab", buffering=0) for i in range(args.files)]
     total = args.rate * args.seconds
@@ -99,7 +80,7 @@ def latency(args):
     while fol.lines < total and time.monotonic() < deadline:
         fol.poll()
         time.sleep(0.002)
-    rss = rss_kib(p.pid)
+    rss = proc_status(p.pid, "VmHWM")
     p.send_signal(signal.SIGTERM)
     p.wait()
     lat = sorted(fol.lat)
@@ -110,7 +91,7 @@ def latency(args):
 
 def burst(args):
     root = tempfile.mkdtemp(prefix="scrubd-burst-")
-    p = start(args.scrubd, root, args.port + 1)
+    p = start(args.scrubd, root, free_port())
     fol = Follower(os.path.join(root, "out"))
     per = args.burst_lines // args.burst_files
     line = f"ts=0 GET /api/v1/items?page=2 200 12ms {SECRET} user=alice\n"
@@ -123,7 +104,7 @@ def burst(args):
         fol.poll()
         time.sleep(0.01)
     took = time.monotonic() - t0
-    rss = rss_kib(p.pid)
+    rss = proc_status(p.pid, "VmHWM")
     p.send_signal(signal.SIGTERM)
     p.wait()
     mb = per * args.burst_files * len(line) / 1e6
@@ -139,7 +120,7 @@ if __name__ == "__main__":
     a.add_argument("--files", type=int, default=1)
     a.add_argument("--burst-lines", type=int, default=1_000_000)
     a.add_argument("--burst-files", type=int, default=20)
-    a.add_argument("--port", type=int, default=19898)
+    a.add_argument("--port", type=int, default=None, help="metrics port (default: a free one)")
     args = a.parse_args()
     print("| scenario | load | lines | result | peak RSS |")
     print("|---|---|---|---|---|")

@@ -33,12 +33,13 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "benches"))
+from _common import file_to_file_config, free_port, metrics, proc_status  # noqa: E402
 
 JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzb2FrIn0.c29hay1zaWduYXR1cmUtYnl0ZXM"
 # (template, the secret bytes that must never reach the output)
@@ -51,36 +52,6 @@ LEAKS = [
 SECRETS = [s for _, s in LEAKS]
 FAMILIES = ["a", "b", "c"]
 SEQ = re.compile(rb"seq=([abc]):(\d+) ")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def metrics(port):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
-            text = r.read().decode()
-    except OSError:
-        return {}
-    out = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            k, _, v = line.rpartition(" ")
-            out[k] = float(v)
-    return out
-
-
-def proc_status(pid, key):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return -1
 
 
 class Writer:
@@ -185,23 +156,7 @@ def main():
     port = free_port()
     cfg = os.path.join(root, "scrubd.toml")
     with open(cfg, "w") as f:
-        f.write(f"""
-[state]
-dir = "state"
-[metrics]
-listen = "127.0.0.1:{port}"
-[[sources]]
-name = "app"
-type = "file"
-include = ["logs/*.log", "logs/*.log.[0-9]"]
-start_at = "beginning"
-sink = "out"
-rescan_interval_ms = 500
-[[sinks]]
-name = "out"
-type = "file"
-dir = "out"
-""")
+        f.write(file_to_file_config(port, ["logs/*.log", "logs/*.log.[0-9]"], "500ms"))
     writer = Writer(logs, args.rate)
     stderr = open(os.path.join(root, "scrubd.stderr"), "wb")
     p = subprocess.Popen([args.scrubd, "run", "--config", cfg], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
