@@ -114,87 +114,48 @@ impl Counts {
             &[("Shape", shape)],
             &totals,
         );
-        for (kind, n) in &self.redactions {
+        // One line per dimension value: the function's name plus the given dimensions.
+        let mut per = |dims: &[(&str, &str)], metric: &str, n: u64| {
+            let dims: Vec<(&str, &str)> = std::iter::once(("FunctionName", function))
+                .chain(dims.iter().copied())
+                .collect();
             line(
                 &mut out,
                 namespace,
                 timestamp_ms,
-                &[("FunctionName", function), ("Kind", kind)],
+                &dims,
                 &[],
-                &[("Redactions", *n)],
+                &[(metric, n)],
             );
+        };
+        for (kind, n) in &self.redactions {
+            per(&[("Kind", kind)], "Redactions", *n);
         }
         for (alg, n) in &self.jwt {
-            line(
-                &mut out,
-                namespace,
-                timestamp_ms,
-                &[("FunctionName", function), ("Alg", alg)],
-                &[],
-                &[("Jwts", *n)],
-            );
+            per(&[("Alg", alg)], "Jwts", *n);
         }
         let mut by_finding: BTreeMap<&str, u64> = BTreeMap::new();
         for ((finding, _), n) in &self.jwt_findings {
             *by_finding.entry(finding).or_default() += n;
         }
         for (finding, n) in &by_finding {
-            line(
-                &mut out,
-                namespace,
-                timestamp_ms,
-                &[("FunctionName", function), ("Finding", finding)],
-                &[],
-                &[("JwtFindings", *n)],
-            );
+            per(&[("Finding", finding)], "JwtFindings", *n);
         }
         for ((finding, issuer), n) in self.jwt_findings.iter().filter(|_| self.jwt_issuers) {
-            line(
-                &mut out,
-                namespace,
-                timestamp_ms,
-                &[
-                    ("FunctionName", function),
-                    ("Finding", finding),
-                    ("Issuer", issuer),
-                ],
-                &[],
-                &[("JwtFindings", *n)],
+            per(
+                &[("Finding", finding), ("Issuer", issuer)],
+                "JwtFindings",
+                *n,
             );
         }
         for (reason, n) in &self.records_failed {
-            line(
-                &mut out,
-                namespace,
-                timestamp_ms,
-                &[("FunctionName", function), ("Reason", reason)],
-                &[],
-                &[("RecordsFailed", *n)],
-            );
+            per(&[("Reason", reason)], "RecordsFailed", *n);
         }
         for (reason, n) in &self.events_skipped {
-            line(
-                &mut out,
-                namespace,
-                timestamp_ms,
-                &[("FunctionName", function), ("Reason", reason)],
-                &[],
-                &[("EventsSkipped", *n)],
-            );
+            per(&[("Reason", reason)], "EventsSkipped", *n);
         }
         for ((api, outcome), n) in &self.requests {
-            line(
-                &mut out,
-                namespace,
-                timestamp_ms,
-                &[
-                    ("FunctionName", function),
-                    ("Api", api),
-                    ("Outcome", outcome),
-                ],
-                &[],
-                &[("Requests", *n)],
-            );
+            per(&[("Api", api), ("Outcome", outcome)], "Requests", *n);
         }
         out
     }
