@@ -20,6 +20,7 @@ if [ -n "$ci" ]; then export CARGO_INCREMENTAL=0; fi
 
 step "format and lints: cargo fmt --check, cargo clippy -D warnings"
 cargo fmt --check
+(cd fuzz && cargo fmt --check) # the fuzz crate is a workspace of its own
 cargo clippy --locked --all-targets --features external-tests -- -D warnings
 
 step "tools the tests use: promtool and prometheus (Prometheus' own checker and server), systemd-analyze, systemd-journal-remote, faketime"

@@ -23,20 +23,41 @@ fuzz_target!(|input: &[u8]| {
     let s = scrubber();
     let mut scratch = s.scratch();
     let (mut out, mut hits) = (Vec::new(), Vec::new());
-    s.scrub_block(input, &mut StreamState::default(), &mut scratch, &mut out, &mut hits);
+    s.scrub_block(
+        input,
+        &mut StreamState::default(),
+        &mut scratch,
+        &mut out,
+        &mut hits,
+    );
 
     let (a, b) = (lines(input), lines(&out));
     assert_eq!(a.len(), b.len(), "line count changed");
     let mut rebuilt = Vec::new();
     for (i, line) in a.iter().enumerate() {
-        let ending = if line.ends_with(b"\r\n") { 2 } else { usize::from(line.ends_with(b"\n")) };
-        assert_eq!(&b[i][b[i].len() - ending.min(b[i].len())..], &line[line.len() - ending..], "line ending changed");
+        let ending = if line.ends_with(b"\r\n") {
+            2
+        } else {
+            usize::from(line.ends_with(b"\n"))
+        };
+        assert_eq!(
+            &b[i][b[i].len() - ending.min(b[i].len())..],
+            &line[line.len() - ending..],
+            "line ending changed"
+        );
         let content = &line[..line.len() - ending];
         let mut at = 0;
         for h in hits.iter().filter(|h| h.line == i) {
-            assert!(at <= h.start && h.start < h.end && h.end <= content.len(), "bad span {h:?}");
+            assert!(
+                at <= h.start && h.start < h.end && h.end <= content.len(),
+                "bad span {h:?}"
+            );
             rebuilt.extend_from_slice(&content[at..h.start]);
-            s.mode().write_placeholder(s.rules().kind_name(h.kind), &content[h.start..h.end], &mut rebuilt);
+            s.mode().write_placeholder(
+                s.rules().kind_name(h.kind),
+                &content[h.start..h.end],
+                &mut rebuilt,
+            );
             at = h.end;
         }
         rebuilt.extend_from_slice(&content[at..]);
@@ -45,6 +66,12 @@ fuzz_target!(|input: &[u8]| {
     assert!(rebuilt == out, "bytes outside spans changed");
 
     let (mut again, mut hits2) = (Vec::new(), Vec::new());
-    s.scrub_block(&out, &mut StreamState::default(), &mut scratch, &mut again, &mut hits2);
+    s.scrub_block(
+        &out,
+        &mut StreamState::default(),
+        &mut scratch,
+        &mut again,
+        &mut hits2,
+    );
     assert!(hits2.is_empty() && again == out, "not idempotent");
 });
