@@ -36,7 +36,7 @@ enum Command {
     /// records. Settings come from SCRUBD_* environment variables (see README).
     Lambda,
     /// List the rules in effect.
-    Rules(RuleArgs),
+    Rules(RulesArgs),
     /// Show, for each line of stdin, which rule matched which byte range (values masked), and
     /// what each JWT says about its issuer's configuration.
     Explain(ExplainArgs),
@@ -86,6 +86,16 @@ struct RuleArgs {
     /// Leave out the built-in rules (use only --rules directories).
     #[arg(long)]
     no_builtin: bool,
+}
+
+#[derive(Args)]
+struct RulesArgs {
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Print the prefilter's keywords instead, one per line (each once; searched ASCII
+    /// case-insensitively).
+    #[arg(long)]
+    keywords: bool,
 }
 
 #[derive(Args)]
@@ -400,9 +410,15 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
     }
 }
 
-fn cmd_rules(a: RuleArgs) -> Result<i32> {
-    let rules = load_rules(&a)?;
+fn cmd_rules(a: RulesArgs) -> Result<i32> {
+    let rules = load_rules(&a.rules)?;
     let mut out = io::stdout().lock();
+    if a.keywords {
+        for k in rules.keywords() {
+            writeln!(out, "{k}")?;
+        }
+        return Ok(0);
+    }
     for r in rules.rules() {
         writeln!(
             out,

@@ -590,6 +590,12 @@ impl RuleSet {
         *default
     }
 
+    /// The keywords the prefilter searches for (ASCII case-insensitively), each once: what
+    /// the benchmarks give other multi-literal searchers to compare the scan with.
+    pub fn keywords(&self) -> &[String] {
+        &self.patterns
+    }
+
     pub(crate) fn prefilter(&self) -> Option<&AhoCorasick> {
         self.prefilter.as_ref()
     }
