@@ -266,6 +266,7 @@ impl KvScanner {
         let mut cx = Ctx { line, out, explain };
         sc.lexer.reset();
         let mut last_key = (usize::MAX, usize::MAX);
+        let mut last_phrase = (usize::MAX, usize::MAX);
         let mut taken_until = 0;
         for (s, e) in hits {
             if s < taken_until || e > line.len() {
@@ -277,6 +278,35 @@ impl KvScanner {
                 continue;
             }
             last_key = (ks, ke);
+            // `"Client Secret": …`, `{\"api key\": …}`: a quoted key of several words is
+            // judged whole (spaces read as `_`), like `"client_secret"`.
+            if let Some((ps, pe)) = quoted_phrase(line, ks, ke) {
+                if (ps, pe) == last_phrase {
+                    continue;
+                }
+                last_phrase = (ps, pe);
+                let mut joined = [0u8; names::MAX_KEY];
+                for (j, &b) in line[ps..pe].iter().enumerate() {
+                    joined[j] = if b == b' ' { b'_' } else { b };
+                }
+                match self.names.classify(&joined[..pe - ps]) {
+                    KeyVerdict::Sensitive(class) => {
+                        sc.lexer.feed(line, ps);
+                        if let Some(end) = self.key_value(&mut cx, sc, (ps, pe), 0, class, false) {
+                            taken_until = taken_until.max(end);
+                        }
+                    }
+                    verdict @ KeyVerdict::Benign(_) => cx.decide(Decision {
+                        key: (ps, pe),
+                        verdict,
+                        syntax: None,
+                        value: None,
+                        kept: None,
+                    }),
+                    KeyVerdict::NotSensitive => {}
+                }
+                continue;
+            }
             // `--password`: the dashes mark a flag, they are not part of the name.
             let mut ks2 = ks;
             while ks2 < ke && line[ks2] == b'-' {
@@ -310,6 +340,22 @@ impl KvScanner {
                     });
                     continue;
                 }
+            };
+            // `secret key: …`, `token count = 5`: a sensitive word and the word after it are
+            // one key when an operator follows both, and the pair's verdict is the key's.
+            let (ke2, class) = match self.next_word_compound(line, ks2, ke2) {
+                Some((we, KeyVerdict::Sensitive(c))) => (we, c),
+                Some((we, verdict @ KeyVerdict::Benign(_))) => {
+                    cx.decide(Decision {
+                        key: (ks2, we),
+                        verdict,
+                        syntax: None,
+                        value: None,
+                        kept: None,
+                    });
+                    continue;
+                }
+                _ => (ke2, class),
             };
             // `{"name": "DB_PASSWORD", "value": "…"}`, `<add key="ApiKey" value="…"/>`: the
             // sensitive name is a value; its secret is the sibling `value`.
@@ -575,6 +621,33 @@ impl KvScanner {
         None
     }
 
+    /// The end of the word one space after the key `ks..ke` and the verdict on both words
+    /// as one key, when a colon follows that word (`secret key: …`, `token count: 5`).
+    fn next_word_compound(&self, line: &[u8], ks: usize, ke: usize) -> Option<(usize, KeyVerdict)> {
+        // Not after a flag (`--api-key Ab0c=…`: the next word is the value).
+        if line.get(ke) != Some(&b' ') || (ks > 0 && line[ks - 1] == b'-') {
+            return None;
+        }
+        let ws = ke + 1;
+        // A word of letters only: a value (`Aa0a0a0a=…`) rarely is one, a key's word is.
+        let we = line[ws..]
+            .iter()
+            .position(|b| !b.is_ascii_alphabetic())
+            .map_or(line.len(), |i| ws + i);
+        if we == ws || we - ks >= names::MAX_KEY {
+            return None;
+        }
+        // A colon and a space right after the second word: `=` follows words that are values
+        // as often (`auth_method=password author=…`, `<wsse:Password Type="…">`).
+        if line.get(we) != Some(&b':') || line.get(we + 1).is_some_and(|&b| b != b' ') {
+            return None;
+        }
+        let mut joined = [0u8; names::MAX_KEY];
+        joined[..we - ks].copy_from_slice(&line[ks..we]);
+        joined[ke - ks] = b'_';
+        Some((we, self.names.classify(&joined[..we - ks])))
+    }
+
     /// `… api key sk-abc…` / `using client secret Zx-…`: a key spelled as two words.
     fn prose_compound(
         &self,
@@ -609,12 +682,9 @@ impl KvScanner {
         else {
             return None;
         };
-        // `secret key: …`, `api key = …`: the two words are the key of an assignment.
-        let mut p = ke;
-        while line.get(p) == Some(&b' ') && p - ke < 2 {
-            p += 1;
-        }
-        if operator(&line[p..]).is_some_and(|o| !matches!(o, Op::Pair)) {
+        // `secret key: …`, `api key = …`, `"API Key": …`: the two words are the key of an
+        // assignment.
+        if assigned_after(line, ps, ke) {
             sc.lexer.feed(line, ps);
             return self.key_value(cx, sc, (ps, ke), 0, class, false);
         }
@@ -1963,6 +2033,64 @@ impl Op {
             _ => 1,
         }
     }
+}
+
+/// The quoted key of several words (`"Client Secret": `) around the word `ks..ke`: the
+/// string's content range, when the string holds only words, spaces, `_` and `-`, has a space,
+/// and an assignment operator follows its closing quote (which must match the opening one,
+/// escapes included: `\"api key\": `).
+fn quoted_phrase(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)> {
+    let inner = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-');
+    let mut ps = ks;
+    while ps > 0 && inner(line[ps - 1]) && ke - ps < names::MAX_KEY {
+        ps -= 1;
+    }
+    let mut pe = ke;
+    while pe < line.len() && inner(line[pe]) && pe - ps < names::MAX_KEY {
+        pe += 1;
+    }
+    let open = opening_quote(line, ps)?;
+    if !line[pe..].starts_with(open) {
+        return None;
+    }
+    let phrase = &line[ps..pe];
+    if !phrase.contains(&b' ')
+        || phrase.starts_with(b" ")
+        || phrase.ends_with(b" ")
+        || phrase.windows(2).any(|w| w == b"  ")
+    {
+        return None;
+    }
+    assigned_after(line, ps, pe).then_some((ps, pe))
+}
+
+/// The quote right before `at` with the backslashes that escape it (`"`, `\"`, `\\\"`).
+fn opening_quote(line: &[u8], at: usize) -> Option<&[u8]> {
+    let q = at.checked_sub(1)?;
+    if !matches!(line[q], b'"' | b'\'') {
+        return None;
+    }
+    let mut os = q;
+    while os > 0 && line[os - 1] == b'\\' {
+        os -= 1;
+    }
+    Some(&line[os..at])
+}
+
+/// Whether an assignment operator follows the key `ks..ke` (after its closing quote when an
+/// opening one comes right before it, and up to two spaces): `k: `, `k = `, `"k": `.
+fn assigned_after(line: &[u8], ks: usize, ke: usize) -> bool {
+    let mut p = ke;
+    if let Some(open) = opening_quote(line, ks) {
+        if line[ke..].starts_with(open) {
+            p += open.len();
+        }
+    }
+    let at = p;
+    while line.get(p) == Some(&b' ') && p - at < 2 {
+        p += 1;
+    }
+    operator(&line[p..]).is_some_and(|o| !matches!(o, Op::Pair))
 }
 
 fn operator(rest: &[u8]) -> Option<Op> {

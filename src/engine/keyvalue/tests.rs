@@ -272,3 +272,24 @@ fn credential_constructors() {
     check(r#"log.info("password reset for", user)"#);
     check(r#"validate_password("abc", policy)"#);
 }
+
+#[test]
+fn keys_of_two_words() {
+    // Unquoted: `secret key:`; a benign second word keeps the value.
+    check("secret key: «Xk29fLq8Zp0vR7tBq1W3»");
+    check("token count: 52");
+    check("token type: Bearer");
+    check("password reset: sent");
+    // Quoted, at every escape depth, with any capitalisation.
+    check(r#"{"secret key": "«Xk29fLq8Zp0vR7tBq1W3»"}"#);
+    check(r#"{"API Key":"«Xk29fLq8Zp0vR7tBq1W3»","token count":52}"#);
+    check("{'Client Secret': '«Xk29fLq8Zp0vR7tBq1W3»'}");
+    check(r#"{\"secret key\": \"«Xk29fLq8Zp0vR7tBq1W3»\"}"#);
+    check(r#"{\\\"My Password\\\": \\\"«Xk29fLq8Zp0vR7tBq1W3»\\\"}"#);
+    check(r#"x = {"access token": "«Xk29fLq8Zp0vR7tBq1W3»"}"#);
+    // A quoted phrase that is a value, not a key, and words that are values.
+    check(r#"{"msg": "bad secret key", "user": "bob"}"#);
+    check(r#"{"Password Reset Sent": "2024-01-01"}"#);
+    check("level=INFO auth_method=password author=self");
+    check("app serve --api-key «Aa0a0a0a=0=a*A» --port 80");
+}
