@@ -12,6 +12,14 @@
 //! Files stay open between writes; `reopen` (SIGHUP, logrotate's postrotate) closes them so the
 //! next write creates the file afresh at its path. `sync` fsyncs the files written since the
 //! last sync.
+//!
+//! **File descriptors.** At most [`output_cap`] outputs are open at once (an eighth of the
+//! process's open-files limit: the rest is the file source's and the sockets'). Opening one
+//! more closes the least recently written; an output holding data not yet synced is synced
+//! first, since a checkpoint may only cover synced data and `sync` sees open files only. If
+//! that sync fails the handle is kept, beyond the cap, until a `sync` succeeds on it (that
+//! `sync` fails meanwhile, holding the checkpoints back). A closed output is reopened in append
+//! mode at its next write.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -60,8 +68,48 @@ impl SinkSpec for FileSinkSpec {
 /// Appends to mirrored files under `dir`.
 pub struct FileSink {
     dir: PathBuf,
-    /// Open outputs: file, written since the last sync, length.
-    open: HashMap<PathBuf, (File, bool, u64)>,
+    /// Open outputs.
+    open: HashMap<PathBuf, Output>,
+    /// Most outputs open at once; read from the fd limit at the first write (after the file
+    /// source raised the soft limit).
+    cap: Option<usize>,
+    /// Counts writes: [`Output::used`] orders outputs by their last write.
+    clock: u64,
+    /// Handles closed out of `open` while holding data not yet synced (their sync failed at
+    /// eviction, or a write failed): `sync` syncs them before it may succeed.
+    unsynced: Vec<(PathBuf, File)>,
+}
+
+/// One open output.
+struct Output {
+    file: File,
+    /// Written since the last sync.
+    dirty: bool,
+    len: u64,
+    /// [`FileSink::clock`] at the last write.
+    used: u64,
+}
+
+/// Most outputs a file sink keeps open under an open-files limit of `limit` (0: unknown).
+pub(crate) fn output_cap(limit: u64) -> usize {
+    if limit == 0 {
+        return 128;
+    }
+    usize::try_from(limit / 8).unwrap_or(usize::MAX).max(4)
+}
+
+/// The process's soft open-files limit (0 if it cannot be read).
+#[allow(clippy::unnecessary_cast)] // `rlim_t` is not `u64` on every target
+fn soft_fd_limit() -> u64 {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit with a valid pointer to an initialised struct.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return 0;
+    }
+    lim.rlim_cur as u64
 }
 
 impl FileSink {
@@ -69,6 +117,41 @@ impl FileSink {
         FileSink {
             dir,
             open: HashMap::new(),
+            cap: None,
+            clock: 0,
+            unsynced: Vec::new(),
+        }
+    }
+
+    /// At most `cap` outputs open at once (tests; the default comes from the fd limit).
+    #[cfg(test)]
+    fn with_cap(mut self, cap: usize) -> Self {
+        self.cap = Some(cap);
+        self
+    }
+
+    /// Close the least recently written output, synced first if it holds unsynced data.
+    fn evict_one(&mut self) {
+        let Some(path) = self
+            .open
+            .iter()
+            .min_by_key(|(_, o)| o.used)
+            .map(|(p, _)| p.clone())
+        else {
+            return;
+        };
+        let out = self.open.remove(&path).expect("just found");
+        self.retire(path, out);
+    }
+
+    /// Drop an output's handle, unless it holds data not yet synced that cannot be synced
+    /// now: then it waits in `unsynced` for the next `sync`.
+    fn retire(&mut self, path: PathBuf, out: Output) {
+        if out.dirty {
+            if let Err(e) = out.file.sync_data() {
+                tracing::warn!(path = %path.display(), error = %e, "cannot sync an output before closing it; kept open until a sync succeeds");
+                self.unsynced.push((path, out.file));
+            }
         }
     }
 
@@ -100,8 +183,13 @@ impl FileSink {
         base.join(name)
     }
 
-    fn file(&mut self, path: PathBuf) -> io::Result<&mut (File, bool, u64)> {
+    fn file(&mut self, path: PathBuf) -> io::Result<&mut Output> {
+        self.clock += 1;
         if !self.open.contains_key(&path) {
+            let cap = *self.cap.get_or_insert_with(|| output_cap(soft_fd_limit()));
+            while self.open.len() >= cap && !self.open.is_empty() {
+                self.evict_one();
+            }
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| {
                     io::Error::new(e.kind(), format!("creating {}: {e}", parent.display()))
@@ -118,15 +206,28 @@ impl FileSink {
                 .metadata()
                 .map_err(|e| io::Error::new(e.kind(), format!("stat {}: {e}", path.display())))?
                 .len();
-            self.open.insert(path.clone(), (f, false, len));
+            self.open.insert(
+                path.clone(),
+                Output {
+                    file: f,
+                    dirty: false,
+                    len,
+                    used: 0,
+                },
+            );
         }
-        Ok(self.open.get_mut(&path).expect("just inserted"))
+        let out = self.open.get_mut(&path).expect("just inserted");
+        out.used = self.clock;
+        Ok(out)
     }
 }
 
 impl FileSink {
     fn append(&mut self, path: PathBuf, data: &[u8]) -> io::Result<SinkMark> {
-        let result = self.file(path.clone()).and_then(|(f, dirty, len)| {
+        let result = self.file(path.clone()).and_then(|out| {
+            let Output {
+                file: f, dirty, len, ..
+            } = out;
             *dirty = true;
             let mut written = 0;
             while written < data.len() {
@@ -159,7 +260,13 @@ impl FileSink {
             })
         });
         if result.is_err() {
-            self.open.remove(&path); // reopen (and re-read its length) on the next attempt
+            // Reopen (and re-read its length) on the next attempt; earlier writes to it that
+            // are not synced yet still count for the next `sync`.
+            if let Some(out) = self.open.remove(&path) {
+                if out.dirty {
+                    self.unsynced.push((path, out.file));
+                }
+            }
         }
         result
     }
@@ -222,12 +329,18 @@ impl Sink for FileSink {
     }
 
     fn sync(&mut self) -> io::Result<()> {
-        for (path, (f, dirty, _)) in self.open.iter_mut() {
-            if *dirty {
-                f.sync_data().map_err(|e| {
+        while let Some((path, f)) = self.unsynced.last() {
+            f.sync_data().map_err(|e| {
+                io::Error::new(e.kind(), format!("syncing {}: {e}", path.display()))
+            })?;
+            self.unsynced.pop();
+        }
+        for (path, out) in self.open.iter_mut() {
+            if out.dirty {
+                out.file.sync_data().map_err(|e| {
                     io::Error::new(e.kind(), format!("syncing {}: {e}", path.display()))
                 })?;
-                *dirty = false;
+                out.dirty = false;
             }
         }
         Ok(())
@@ -344,6 +457,66 @@ mod tests {
             std::fs::read(dir.path().join("app/a.log")).unwrap(),
             b"after\n"
         );
+    }
+
+    #[test]
+    fn outputs_beyond_the_cap_close_the_least_recently_written_and_reopen_appending() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileSink::new(dir.path().to_path_buf()).with_cap(2);
+        s.write("app", b"a1\n", &lines("a.log", b"a1\n")).unwrap();
+        s.write("app", b"b1\n", &lines("b.log", b"b1\n")).unwrap();
+        s.write("app", b"a2\n", &lines("a.log", b"a2\n")).unwrap();
+        // c.log evicts b.log, the least recently written; a.log stays open.
+        s.write("app", b"c1\n", &lines("c.log", b"c1\n")).unwrap();
+        assert_eq!(s.open.len(), 2);
+        assert!(!s.open.contains_key(&dir.path().join("app/b.log")));
+        assert!(s.unsynced.is_empty(), "the evicted output was synced, not parked");
+        // b.log reopens in append mode, and its mark counts what it held before.
+        let mark = s
+            .write("app", b"b2\n", &lines("b.log", b"b2\n"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(mark.len, 6);
+        assert_eq!(s.open.len(), 2);
+        s.sync().unwrap();
+        assert!(s.open.values().all(|o| !o.dirty));
+        for (name, want) in [("a.log", "a1\na2\n"), ("b.log", "b1\nb2\n"), ("c.log", "c1\n")] {
+            assert_eq!(
+                std::fs::read_to_string(dir.path().join("app").join(name)).unwrap(),
+                want
+            );
+        }
+    }
+
+    #[test]
+    fn many_outputs_under_a_small_cap_keep_every_line_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileSink::new(dir.path().to_path_buf()).with_cap(3);
+        for round in 0..4 {
+            for f in 0..10 {
+                let line = format!("{f}-{round}\n");
+                s.write("app", line.as_bytes(), &lines(&format!("{f}.log"), line.as_bytes()))
+                    .unwrap();
+                assert!(s.open.len() <= 3);
+            }
+            if round == 1 {
+                s.reopen().unwrap(); // SIGHUP in the middle
+            }
+        }
+        s.sync().unwrap();
+        for f in 0..10 {
+            assert_eq!(
+                std::fs::read_to_string(dir.path().join(format!("app/{f}.log"))).unwrap(),
+                (0..4).map(|r| format!("{f}-{r}\n")).collect::<String>()
+            );
+        }
+    }
+
+    #[test]
+    fn output_cap_is_an_eighth_of_the_fd_limit() {
+        assert_eq!(output_cap(256), 32);
+        assert_eq!(output_cap(8), 4, "never below 4");
+        assert_eq!(output_cap(0), 128, "limit unknown");
     }
 
     #[test]
