@@ -52,6 +52,9 @@ pub enum Event<'a> {
     FilesWatched { source: &'a str, files: u64 },
     /// Lines `source` emits a second time.
     DuplicateLines { source: &'a str, lines: u64 },
+    /// File `source` closed this many handles of idle files to stay within its open-files
+    /// budget (they are reopened when the files change).
+    FileHandlesClosed { source: &'a str, handles: u64 },
     /// Lines of `source` a documented policy dropped (`reason` is one of [`DROP_REASONS`]).
     Dropped {
         source: &'a str,
@@ -109,6 +112,10 @@ impl Emit for Metrics {
                 .duplicate_lines
                 .with_label_values(&[source])
                 .inc_by(lines),
+            Event::FileHandlesClosed { source, handles } => self
+                .file_handles_closed
+                .with_label_values(&[source])
+                .inc_by(handles),
             Event::Dropped {
                 source,
                 reason,
@@ -183,6 +190,9 @@ pub struct Metrics {
     pub sink_errors: IntCounterVec,
     /// Files currently tailed, per source.
     pub files_watched: IntGaugeVec,
+    /// Handles of idle followed files closed to stay within the open-files budget, per file
+    /// source.
+    pub file_handles_closed: IntCounterVec,
     /// Constant 1, labelled with the build's version.
     pub build_info: IntGaugeVec,
     /// Failed checkpoint flushes.
@@ -250,6 +260,11 @@ impl Metrics {
             source_errors: counter("scrubd_source_errors_total", "Errors reading from the source.", &["source"]),
             sink_errors: counter("scrubd_sink_errors_total", "Errors writing to the sink.", &["sink"]),
             files_watched: gauge("scrubd_files_watched", "Files currently tailed by the source.", &["source"]),
+            file_handles_closed: counter(
+                "scrubd_file_handles_closed_total",
+                "Handles of idle followed files the file source closed to stay within its open-files budget (reopened when the file changes).",
+                &["source"],
+            ),
             build_info: gauge("scrubd_build_info", "Always 1; the version label names the running build.", &["version"]),
             checkpoint_errors: {
                 let c = IntCounter::new("scrubd_checkpoint_errors_total", "Failed attempts to persist checkpoints.")
@@ -328,6 +343,11 @@ impl Metrics {
             m.sink_errors.with_label_values(&[sink]);
         }
         m
+    }
+
+    /// Register the file source series of `source` at 0.
+    pub fn register_file_source(&self, source: &str) {
+        self.file_handles_closed.with_label_values(&[source]);
     }
 
     /// Register the CloudWatch series of these sources and sinks at 0 (every API × outcome).
@@ -489,14 +509,23 @@ pub async fn serve(
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let task = tokio::spawn(async move {
+        let mut failing = false;
         loop {
             let stream = tokio::select! {
                 _ = shutdown.cancelled() => break,
                 accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => stream,
+                    Ok((stream, _)) => {
+                        if std::mem::take(&mut failing) {
+                            tracing::info!("metrics endpoint: accepting again");
+                        }
+                        stream
+                    }
                     Err(e) => {
-                        // e.g. EMFILE: back off instead of spinning; the next accept may succeed.
-                        tracing::warn!(error = %e, "metrics endpoint: accept failed");
+                        // e.g. EMFILE: back off instead of spinning (the connection waits in
+                        // the backlog); the next accept may succeed. Logged once per episode.
+                        if !std::mem::replace(&mut failing, true) {
+                            tracing::warn!(error = %e, "metrics endpoint: accept failed; retrying every 100 ms (logged once until it succeeds)");
+                        }
                         tokio::time::sleep(Duration::from_millis(100)).await;
                         continue;
                     }

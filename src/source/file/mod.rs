@@ -24,11 +24,18 @@
 //! checkpoint after that — created while scrubd ran or while it was stopped — is new and read
 //! from its beginning.
 //!
-//! **File descriptors.** Every followed file stays open (that is how a renamed file is drained),
-//! and the file sink keeps one output open per input name: about two fds per file. A source
-//! therefore raises the process's soft `RLIMIT_NOFILE` to its hard limit when it starts
-//! (systemd's default soft limit is 1024, the hard one 524288). Beyond the hard limit, opens fail
-//! with EMFILE: counted as source errors and retried, nothing is lost, but reading stalls.
+//! **File descriptors.** A followed file stays open while it can (that is how a renamed file is
+//! drained), and a source raises the process's soft `RLIMIT_NOFILE` to its hard limit when it
+//! starts (systemd's default soft limit is 1024, the hard one 524288). The file sources share a
+//! budget of handles derived from that limit ([`handles`]); beyond it, the handles of the least
+//! recently active tailers idle at EOF with no partial line held are closed ("parked",
+//! counted in `scrubd_file_handles_closed_total`): the [`Tracker`] marks the file `Done` where
+//! reading stands, and the tailer reopens its path when a `stat` shows it changed, continuing
+//! there if the file still proves the offset, reading again from 0 (a truncation) if not, and
+//! leaving a file rotated away meanwhile to the tailer of its new name (which continues it from
+//! the same claim). An open that fails with EMFILE/ENFILE lowers the budget and is retried at
+//! the next poll: no file is skipped; it is logged once and counted as one source error per
+//! episode.
 //!
 //! **Ownership.** A [`Tracker`] shared by the tailers lets only one read a file at a time, and
 //! lets the tailer of `app.log.1` continue where the tailer of `app.log` stopped after a
@@ -41,6 +48,7 @@
 
 pub mod discovery;
 pub mod fingerprint;
+pub mod handles;
 pub mod tailer;
 
 use std::collections::{BTreeMap, HashSet};
@@ -136,6 +144,10 @@ pub(crate) struct FileSpec {
 }
 
 impl SourceSpec for FileSpec {
+    fn register(&self, name: &str, metrics: &crate::metrics::Metrics) {
+        metrics.register_file_source(name);
+    }
+
     fn local_globs(&self) -> Option<(Vec<String>, Vec<String>)> {
         Some((self.cfg.include.clone(), self.cfg.exclude.clone()))
     }
@@ -226,6 +238,7 @@ impl Source for FileSource {
 }
 pub use discovery::{Avoid, Discovery, GlobError};
 pub use fingerprint::FileId;
+pub use handles::Handles;
 pub use tailer::{FileTailer, StartHint, TailerConfig, Tracker};
 
 /// Where a file without checkpoint found at the source's first start is read from.
@@ -271,6 +284,10 @@ pub struct FileSourceStats {
     pub read_errors: AtomicU64,
     /// Lines read a second time because they are a copy of content already emitted.
     pub duplicate_lines: AtomicU64,
+    /// Handles of idle files closed to stay within the open-files budget.
+    pub handles_closed: AtomicU64,
+    /// Times opening files failed for lack of descriptors (EMFILE/ENFILE), once per episode.
+    pub fd_exhaustions: AtomicU64,
 }
 
 /// A copy of [`FileSourceStats`] at one moment.
@@ -282,6 +299,8 @@ pub struct StatsSnapshot {
     pub deletions: u64,
     pub read_errors: u64,
     pub duplicate_lines: u64,
+    pub handles_closed: u64,
+    pub fd_exhaustions: u64,
 }
 
 impl FileSourceStats {
@@ -294,6 +313,8 @@ impl FileSourceStats {
             deletions: self.deletions.load(Ordering::Relaxed),
             read_errors: self.read_errors.load(Ordering::Relaxed),
             duplicate_lines: self.duplicate_lines.load(Ordering::Relaxed),
+            handles_closed: self.handles_closed.load(Ordering::Relaxed),
+            fd_exhaustions: self.fd_exhaustions.load(Ordering::Relaxed),
         }
     }
 }
@@ -326,6 +347,21 @@ pub struct FileSource {
     initial: Vec<FilePosition>,
     /// Files forgotten at the last rescan, announced in the next poll's output.
     gone: Vec<FilePosition>,
+    /// The open-files budget shared with the other file sources of the process.
+    handles: Arc<Handles>,
+    /// Handles of this source's tailers open now (counted in `handles`).
+    holding: usize,
+    /// Opens are failing for lack of descriptors (logged once, until one succeeds).
+    fd_exhausted: bool,
+    /// Handles this source asked the other file sources for (see [`Handles::ask`]).
+    asked: usize,
+}
+
+impl Drop for FileSource {
+    fn drop(&mut self) {
+        self.handles.closed(self.holding);
+        self.handles.ask(self.asked, 0);
+    }
 }
 
 impl FileSource {
@@ -379,6 +415,10 @@ impl FileSource {
             root,
             initial: Vec::new(),
             gone: Vec::new(),
+            handles: Handles::process(),
+            holding: 0,
+            fd_exhausted: false,
+            asked: 0,
         };
         src.start(checkpoints, started_before, now);
         Ok(src)
@@ -414,9 +454,9 @@ impl FileSource {
             path: PathBuf,
             id: FileId,
             size: u64,
-            /// `None` when it cannot be opened now (e.g. permissions): its checkpoint is kept
-            /// and checked when the tailer can open it.
-            file: Option<File>,
+            /// `None` when it cannot be opened now (e.g. permissions), or has no complete
+            /// first line: its checkpoint is kept and checked when the tailer can open it.
+            /// (Files are opened one at a time here: there may be more than descriptors.)
             fingerprint: Option<String>,
             hint: Option<StartHint>,
             /// The checkpoint this file resumes from, as found (kept as its initial position).
@@ -427,9 +467,8 @@ impl FileSource {
             let Ok(meta) = std::fs::metadata(&path) else {
                 continue;
             };
-            let file = File::open(&path).ok();
-            let fingerprint = file.as_ref().and_then(|f| {
-                fingerprint::fingerprint(f, self.tailer_cfg.fingerprint_bytes)
+            let fingerprint = File::open(&path).ok().and_then(|f| {
+                fingerprint::fingerprint(&f, self.tailer_cfg.fingerprint_bytes)
                     .ok()
                     .flatten()
             });
@@ -437,7 +476,6 @@ impl FileSource {
                 path,
                 id: FileId::of(&meta),
                 size: meta.len(),
-                file,
                 fingerprint,
                 hint: None,
                 resumes: None,
@@ -477,9 +515,8 @@ impl FileSource {
                 f.hint.is_none()
                     && f.fingerprint.as_deref() == Some(cp.fingerprint.as_str())
                     && f.size >= cp.offset
-                    && f.file
-                        .as_ref()
-                        .is_some_and(|file| fingerprint::proof_holds(proof, file, cp.offset))
+                    && File::open(&f.path)
+                        .is_ok_and(|file| fingerprint::proof_holds(proof, &file, cp.offset))
             };
             let pick = found
                 .iter()
@@ -498,7 +535,11 @@ impl FileSource {
         }
         for f in found {
             let mut t = self.tailer(f.path.clone(), now);
-            let initial = match (f.resumes, &f.fingerprint, &f.file) {
+            let file = match (&f.resumes, &f.fingerprint) {
+                (None, Some(_)) => File::open(&f.path).ok(),
+                _ => None,
+            };
+            let initial = match (f.resumes, &f.fingerprint, &file) {
                 (Some(cp), _, _) => Some(FilePosition {
                     path: f.path.clone(),
                     ..cp
@@ -582,9 +623,12 @@ impl FileSource {
                 self.tailers.insert(p.clone(), t);
             }
         }
+        // A parked file's claim stays while its tailer may still look for it.
+        ids.extend(self.tailers.values().filter_map(FileTailer::parked_id));
         let listed: HashSet<&PathBuf> = paths.iter().collect();
+        // A parked tailer stays until its next poll looked for its file under a new name.
         self.tailers
-            .retain(|p, t| t.is_open() || listed.contains(p));
+            .retain(|p, t| t.is_open() || t.is_parked() || listed.contains(p));
         self.tracker.retain_finished(|id| ids.contains(&id));
         for (id, fingerprint) in self.tracker.take_gone() {
             self.gone.push(FilePosition {
@@ -631,16 +675,49 @@ impl FileSource {
         let n = paths.len();
         self.more = false;
         let mut bytes = 0;
+        // Open tailers idle longest first, listed when a handle is first needed in this poll.
+        let mut idle: Option<std::vec::IntoIter<PathBuf>> = None;
+        let mut waiting = 0;
+        let mut exhausted = false;
+        let mut opened = false;
         for k in 0..n {
-            let Some(t) = self.tailers.get_mut(&paths[(self.cursor + k) % n]) else {
+            let path = &paths[(self.cursor + k) % n];
+            let Some(t) = self.tailers.get(path) else {
                 continue;
             };
+            if !t.is_open() && (t.is_parked() || !self.handles.has_room()) {
+                if !t.wants_open() {
+                    continue; // parked and unchanged, or nothing at the path: no handle needed
+                }
+                if !self.handles.has_room() && !self.park_one(path, &mut idle) {
+                    waiting += 1;
+                    continue;
+                }
+            }
+            let t = self.tailers.get_mut(path).expect("listed");
+            let was_open = t.is_open();
             let before = out.len();
             match t.poll(now, &mut self.tracker, out) {
                 Ok(more) => self.more |= more,
+                Err(e) if tailer::is_fd_exhaustion(&e) => {
+                    exhausted = true;
+                    waiting += 1;
+                }
                 Err(_) => {
                     self.stats.read_errors.fetch_add(1, Ordering::Relaxed);
                 }
+            }
+            match (was_open, t.is_open()) {
+                (false, true) => {
+                    self.holding += 1;
+                    self.handles.opened();
+                    opened = true;
+                }
+                (true, false) => {
+                    self.holding -= 1;
+                    self.handles.closed(1);
+                }
+                _ => {}
             }
             bytes += out[before..].iter().map(|c| c.data.len()).sum::<usize>();
             if bytes >= POLL_BUDGET {
@@ -649,6 +726,7 @@ impl FileSource {
                 break;
             }
         }
+        self.after_poll(waiting, exhausted, opened);
         let c = self.tracker.counts;
         self.stats
             .truncations
@@ -659,6 +737,73 @@ impl FileSource {
             .duplicate_lines
             .store(c.duplicate_lines, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Close the handle of the open tailer idle longest (not `except`'s) to make room for
+    /// another. `idle` lists the candidates, computed at the first call of a poll. Whether one
+    /// was closed.
+    fn park_one(&mut self, except: &Path, idle: &mut Option<std::vec::IntoIter<PathBuf>>) -> bool {
+        let candidates = idle.get_or_insert_with(|| {
+            handles::least_recent(
+                self.tailers
+                    .iter()
+                    .filter(|(_, t)| t.is_open())
+                    .map(|(p, t)| (p.clone(), t.last_active())),
+            )
+            .into_iter()
+        });
+        for p in candidates.by_ref() {
+            if p == except {
+                continue;
+            }
+            if let Some(t) = self.tailers.get_mut(&p) {
+                if t.park(&mut self.tracker) {
+                    self.holding -= 1;
+                    self.handles.closed(1);
+                    self.stats.handles_closed.fetch_add(1, Ordering::Relaxed);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// After a poll: react to opens that found no room or no descriptor, and close idle
+    /// handles beyond the budget (it may have been lowered) or that another source asked for.
+    fn after_poll(&mut self, waiting: usize, exhausted: bool, opened: bool) {
+        if exhausted {
+            let budget = self.handles.exhausted_at(self.handles.in_use());
+            if !self.fd_exhausted {
+                self.fd_exhausted = true;
+                self.stats.fd_exhaustions.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(
+                    source = %self.cfg.name,
+                    open = self.handles.in_use(),
+                    budget,
+                    "out of file descriptors (EMFILE/ENFILE) opening files to follow: closing idle handles and retrying; nothing is skipped (logged once until opens succeed)"
+                );
+            }
+        } else if self.fd_exhausted && waiting == 0 {
+            self.fd_exhausted = false;
+            tracing::info!(source = %self.cfg.name, "files open again");
+        }
+        if waiting > 0 {
+            // Poll again soon if this poll made progress (else at the idle tick: no busy loop
+            // while every handle is held by a file with a partial line).
+            self.more |= opened && !exhausted;
+        }
+        // Ask the other file sources for idle handles while some of ours wait; give ours when
+        // another asks and none of ours wait.
+        let asked_before = std::mem::replace(&mut self.asked, waiting);
+        self.handles.ask(asked_before, waiting);
+        let mut excess = self.handles.in_use().saturating_sub(self.handles.budget());
+        if waiting == 0 && asked_before == 0 {
+            excess = excess.max(self.handles.take_wanted().min(self.holding));
+        }
+        let mut idle = None;
+        while excess > 0 && self.park_one(Path::new(""), &mut idle) {
+            excess -= 1;
+        }
     }
 
     /// Poll until `io.cancel`, sending batches as they come (a slow sink slows reading), and
@@ -677,6 +822,15 @@ impl FileSource {
                 });
             }
             for _ in reported.read_errors..now.read_errors {
+                io.emit.emit(Event::SourceError { source: &io.name });
+            }
+            if now.handles_closed > reported.handles_closed {
+                io.emit.emit(Event::FileHandlesClosed {
+                    source: &io.name,
+                    handles: now.handles_closed - reported.handles_closed,
+                });
+            }
+            for _ in reported.fd_exhaustions..now.fd_exhaustions {
                 io.emit.emit(Event::SourceError { source: &io.name });
             }
             if now.duplicate_lines > reported.duplicate_lines {

@@ -193,6 +193,13 @@ impl Tracker {
         self.claims.insert(id, Claim::Done { known, real_path });
     }
 
+    /// Drop the claim of a file closed before anything of it was read (no fingerprint yet).
+    fn forget(&mut self, id: FileId) {
+        if self.is_reading(id) {
+            self.claims.remove(&id);
+        }
+    }
+
     /// How far `file` (identity `id`, fingerprint `fp`) holds content this source already
     /// emitted from *another* file: the largest offset of another file with the same
     /// fingerprint whose proof `file` holds there.
@@ -287,6 +294,19 @@ pub struct StartHint {
     pub proof: Option<Proof>,
 }
 
+/// A file whose handle was closed while it was idle ([`FileTailer::park`]): what reopening
+/// it must find. Its [`Tracker`] claim is `Done` at `known` meanwhile, so whoever opens it next
+/// (this tailer, or the tailer of the name it was rotated to) continues exactly there if the
+/// file still proves it.
+#[derive(Debug, Clone)]
+struct Parked {
+    id: FileId,
+    known: Known,
+    /// Where the file was (a symlink's target): its directory is searched for it when the
+    /// path no longer holds it.
+    real_path: PathBuf,
+}
+
 /// Follows one path: reads the file there, survives rotation, truncation and deletion.
 #[derive(Debug)]
 pub struct FileTailer {
@@ -296,6 +316,8 @@ pub struct FileTailer {
     stream: Arc<str>,
     cfg: TailerConfig,
     open: Option<Open>,
+    /// Set while the handle is closed to save a file descriptor.
+    parked: Option<Parked>,
     start_hint: Option<StartHint>,
     lines: Framer,
     block: Vec<u8>,
@@ -319,6 +341,7 @@ impl FileTailer {
             stream,
             cfg,
             open: None,
+            parked: None,
             start_hint: None,
             lines,
             block: Vec::new(),
@@ -347,6 +370,135 @@ impl FileTailer {
         self.open.is_some()
     }
 
+    /// Whether the file's handle is closed to save a descriptor ([`park`](Self::park)).
+    pub fn is_parked(&self) -> bool {
+        self.parked.is_some()
+    }
+
+    /// The identity of the parked file, if the handle is closed.
+    pub fn parked_id(&self) -> Option<FileId> {
+        self.parked.as_ref().map(|p| p.id)
+    }
+
+    /// When the open file last grew (or was opened): idle handles are closed oldest first.
+    pub fn last_active(&self) -> Instant {
+        self.last_growth
+    }
+
+    /// Whether the next poll would open a file: none is open, and the path may hold one to
+    /// read. A parked file is reopened only when the path changed under it (it grew or shrank,
+    /// names another file, or is gone).
+    pub fn wants_open(&self) -> bool {
+        if self.open.is_some() {
+            return false;
+        }
+        match &self.parked {
+            None => !matches!(fs::metadata(&self.path), Err(e) if e.kind() == io::ErrorKind::NotFound),
+            Some(p) => match fs::metadata(&self.path) {
+                Ok(m) => FileId::of(&m) != p.id || m.len() != p.known.offset,
+                // Renamed away or deleted: look for it in its directory.
+                Err(e) => e.kind() == io::ErrorKind::NotFound,
+            },
+        }
+    }
+
+    /// Close the handle of a file idle at EOF, to save a file descriptor: its claim becomes
+    /// `Done` where reading stands, and the next poll that finds the path changed reopens it
+    /// there (see [`Parked`]). Not while a partial line is held (its bytes are only in memory),
+    /// nor while the file is being finished or has unread data. Whether it was closed.
+    pub fn park(&mut self, tracker: &mut Tracker) -> bool {
+        let Some(o) = &self.open else {
+            return false;
+        };
+        if self.lines.is_holding() || o.provisional {
+            return false;
+        }
+        if o.fingerprint.is_none() && o.offset > 0 {
+            return false;
+        }
+        match o.file.metadata() {
+            Ok(m) if m.len() == o.offset => {}
+            _ => return false,
+        }
+        if fs::metadata(&self.path).map_or(true, |m| FileId::of(&m) != o.id) {
+            return false; // renamed or deleted: the next poll drains and finishes it
+        }
+        let o = self.open.take().expect("open");
+        let known = o.known(o.offset, proof_of(&o.recent, b""));
+        if o.fingerprint.is_some() {
+            tracker.release(o.id, known.clone(), o.real_path.clone());
+        } else {
+            tracker.forget(o.id);
+        }
+        self.parked = Some(Parked {
+            id: o.id,
+            known,
+            real_path: o.real_path,
+        });
+        true
+    }
+
+    /// The path no longer holds the parked file: look for it under another name in its
+    /// directory (a rename, logrotate's way) and reopen it where reading stood, so the poll
+    /// drains and finishes it as if its handle had stayed open. Whether it was reopened.
+    fn reopen_renamed(&mut self, now: Instant, tracker: &mut Tracker) -> io::Result<bool> {
+        use std::os::unix::fs::DirEntryExt;
+        let Some(p) = self.parked.clone() else {
+            return Ok(false);
+        };
+        if p.known.offset == 0 || tracker.is_reading(p.id) {
+            return Ok(false); // nothing read yet, or another tailer (its new name's) has it
+        }
+        let Some(dir) = p.real_path.parent() else {
+            return Ok(false);
+        };
+        let entries = match fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if is_fd_exhaustion(&e) => return Err(e),
+            Err(_) => return Ok(false),
+        };
+        for entry in entries.flatten() {
+            if entry.ino() != p.id.ino {
+                continue;
+            }
+            let path = entry.path();
+            let file = match File::open(&path) {
+                Ok(f) => f,
+                Err(e) if is_fd_exhaustion(&e) => return Err(e),
+                Err(_) => continue,
+            };
+            let meta = file.metadata()?;
+            if FileId::of(&meta) != p.id || !meta.is_file() {
+                continue;
+            }
+            let fp = fingerprint(&file, self.cfg.fingerprint_bytes)?;
+            let Some(known) = tracker.take(p.id, fp.as_deref(), &file) else {
+                // Rewritten as well: not the content we left; leave it to whoever follows it.
+                tracker.release(p.id, p.known, p.real_path);
+                return Ok(false);
+            };
+            let recent = read_window(&file, known.offset)?;
+            let dup_until = fp
+                .as_deref()
+                .map_or(0, |fp| tracker.already_emitted(p.id, fp, &file));
+            self.lines.reset();
+            self.last_growth = now;
+            self.parked = None;
+            self.open = Some(Open {
+                file,
+                id: p.id,
+                fingerprint: fp,
+                provisional: false,
+                offset: known.offset,
+                recent,
+                dup_until,
+                real_path: path,
+            });
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
     /// Read what is available into `out`. Returns `true` when the byte budget ran out before
     /// EOF (poll again soon). On error the state is kept and the next poll retries; the error
     /// is logged once (with the file's path), until a poll succeeds again.
@@ -358,6 +510,8 @@ impl FileTailer {
     ) -> io::Result<bool> {
         let result = self.poll_inner(now, tracker, out);
         match &result {
+            // Out of file descriptors: the source retries and logs it once for all its files.
+            Err(e) if is_fd_exhaustion(e) => {}
             Err(e) if self.failing != Some(e.kind()) => {
                 self.failing = Some(e.kind());
                 tracing::warn!(source = %self.source, path = %self.path.display(), error = %e, "cannot read file; retrying (logged once until it can be read)");
@@ -419,17 +573,47 @@ impl FileTailer {
     fn try_open(&mut self, now: Instant, tracker: &mut Tracker) -> io::Result<bool> {
         let file = match File::open(&self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if self.reopen_renamed(now, tracker)? {
+                    return Ok(true);
+                }
+                if self.parked.take().is_some() {
+                    // Deleted or renamed away while parked: its claim stays `Done`, for the
+                    // tailer of its new name.
+                    tracker.counts.deletions += 1;
+                }
+                return Ok(false);
+            }
             Err(e) => return Err(e),
         };
         let meta = file.metadata()?;
         let id = FileId::of(&meta);
+        if self.parked.as_ref().is_some_and(|p| p.id != id) {
+            if self.reopen_renamed(now, tracker)? {
+                return Ok(true); // drained and finished first; the new file comes next
+            }
+            // Rotated while parked and not found in its directory: its claim stays `Done`
+            // for the tailer of its new name; this path now holds another file.
+            self.parked = None;
+            tracker.counts.rotations += 1;
+        }
         if !meta.is_file() || tracker.is_reading(id) {
+            if self.parked.as_ref().is_some_and(|p| p.id == id) {
+                self.parked = None; // another tailer (a symlink's) took it over
+            }
             return Ok(false);
         }
         let fp = fingerprint(&file, self.cfg.fingerprint_bytes)?;
         let hint = self.start_hint.take();
         let resumed = tracker.take(id, fp.as_deref(), &file).map(|k| k.offset);
+        if let Some(p) = self.parked.take() {
+            if resumed.is_none() && p.known.offset > 0 {
+                // Truncated or rewritten in place while parked: like `check_truncation`, read
+                // it again from 0, and let a copy of the old content continue where it was.
+                tracker.counts.truncations += 1;
+                tracker.truncated_at(p.known);
+            }
+        }
         let mut offset = 0;
         if let Some(fp) = &fp {
             let mut hinted = || match hint.as_ref().filter(|h| h.id == id) {
@@ -659,6 +843,11 @@ impl FileTailer {
         let known = o.known(o.offset, proof_of(&o.recent, b""));
         tracker.release(o.id, known, o.real_path);
     }
+}
+
+/// Whether `e` says the process (EMFILE) or the system (ENFILE) is out of file descriptors.
+pub fn is_fd_exhaustion(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
 }
 
 /// A batch of one file's lines: its multi-line scrub state is the file's (device + inode), not

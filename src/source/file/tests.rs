@@ -416,3 +416,175 @@ fn streams_are_paths_below_the_sources_root() {
     streams.sort();
     assert_eq!(streams, ["d1/app.log", "d2/app.log"]);
 }
+
+/// Poll until a poll emits nothing and wants no more; every chunk's bytes, per file name, and
+/// the most handles the source held after any poll.
+fn drain(src: &mut FileSource) -> (BTreeMap<String, String>, usize) {
+    let mut by_path: BTreeMap<String, String> = BTreeMap::new();
+    let mut most = 0;
+    for _ in 0..1000 {
+        let mut out = Vec::new();
+        src.poll(&mut out).unwrap();
+        most = most.max(src.holding);
+        assert_eq!(src.holding, src.handles.in_use());
+        let quiet = out.is_empty() && !src.more;
+        for c in out {
+            if let crate::batch::Position::File(end) = &c.ack {
+                let name = end.path.file_name().unwrap().to_string_lossy().into_owned();
+                by_path
+                    .entry(name)
+                    .or_default()
+                    .push_str(&String::from_utf8(c.data).unwrap());
+            }
+        }
+        if quiet {
+            return (by_path, most);
+        }
+    }
+    panic!("never quiet");
+}
+
+fn with_budget(cfg: FileSourceConfig, budget: usize) -> FileSource {
+    let mut src = FileSource::new(cfg, vec![], true).unwrap();
+    src.handles = Handles::with_budget(budget);
+    src
+}
+
+#[test]
+fn more_files_than_the_handle_budget_are_all_read_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = with_budget(config(&glob(dir.path(), "*.log"), StartAt::Beginning), 3);
+    let name = |f: usize| format!("f{f:02}.log");
+    for f in 0..20 {
+        append(&dir.path().join(name(f)), format!("{f}-a\n{f}-b\n").as_bytes());
+    }
+    let (got, most) = drain(&mut src);
+    assert!(most <= 3, "{most} handles open");
+    assert_eq!(got.len(), 20);
+    for f in 0..20 {
+        assert_eq!(got[&name(f)], format!("{f}-a\n{f}-b\n"));
+    }
+    let closed = src.stats().snapshot().handles_closed;
+    assert!(closed >= 17, "{closed} handles closed");
+    // Every file written again, closed handles and open ones alike: each new line once.
+    for f in (0..20).rev() {
+        append(&dir.path().join(name(f)), format!("{f}-c\n").as_bytes());
+    }
+    let (got, most) = drain(&mut src);
+    assert!(most <= 3, "{most} handles open");
+    for f in 0..20 {
+        assert_eq!(got[&name(f)], format!("{f}-c\n"), "file {f}");
+    }
+    assert_eq!(src.stats().snapshot().truncations, 0);
+}
+
+#[test]
+fn a_file_rotated_while_its_handle_was_closed_is_continued_under_its_new_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = with_budget(config(&glob(dir.path(), "*.log*"), StartAt::Beginning), 1);
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    append(&a, b"a1\n");
+    append(&b, b"b1\n");
+    let (got, _) = drain(&mut src);
+    assert_eq!(got.len(), 2);
+    assert!(src.tailers[&a].is_parked(), "b.log took a.log's handle");
+    append(&a, b"a2\n");
+    fs::rename(&a, dir.path().join("a.log.1")).unwrap();
+    append(&a, b"a3\n");
+    let (got, most) = drain(&mut src);
+    assert_eq!(most, 1);
+    assert_eq!(
+        got.into_iter().collect::<Vec<_>>(),
+        pairs(&[("a.log", "a2\na3\n")]),
+        "the old file drained from where its handle was closed, as an open handle would have; nothing twice"
+    );
+    assert_eq!(src.tracker.counts.rotations, 1);
+}
+
+#[test]
+fn a_file_rotated_to_a_name_the_globs_miss_while_its_handle_was_closed_is_drained() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = with_budget(config(&glob(dir.path(), "*.log"), StartAt::Beginning), 1);
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    append(&a, b"a1\n");
+    append(&b, b"b1\n");
+    drain(&mut src);
+    assert!(src.tailers[&a].is_parked());
+    append(&a, b"a2\n");
+    fs::rename(&a, dir.path().join("a.log-20261130")).unwrap();
+    append(&b, b"b2\n");
+    let (got, _) = drain(&mut src);
+    assert_eq!(
+        got.into_iter().collect::<Vec<_>>(),
+        pairs(&[("a.log", "a2\n"), ("b.log", "b2\n")])
+    );
+    assert_eq!(src.tracker.counts.deletions, 1, "finished: its path is gone");
+    append(&a, b"new1\n");
+    let (got, _) = drain(&mut src);
+    assert_eq!(got.into_iter().collect::<Vec<_>>(), pairs(&[("a.log", "new1\n")]));
+}
+
+#[test]
+fn a_file_truncated_while_its_handle_was_closed_is_read_again_from_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = with_budget(config(&glob(dir.path(), "*.log"), StartAt::Beginning), 1);
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    append(&a, b"a1 long first line\na2\n");
+    append(&b, b"b1\n");
+    drain(&mut src);
+    assert!(src.tailers[&a].is_parked());
+    fs::write(&a, b"x1\n").unwrap();
+    let (got, _) = drain(&mut src);
+    assert_eq!(got.into_iter().collect::<Vec<_>>(), pairs(&[("a.log", "x1\n")]));
+    assert_eq!(src.tracker.counts.truncations, 1);
+    // And followed from there.
+    append(&a, b"x2\n");
+    let (got, _) = drain(&mut src);
+    assert_eq!(got.into_iter().collect::<Vec<_>>(), pairs(&[("a.log", "x2\n")]));
+}
+
+#[test]
+fn a_held_partial_line_keeps_its_handle_and_the_next_file_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = with_budget(config(&glob(dir.path(), "*.log"), StartAt::Beginning), 1);
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    append(&a, b"a1\npassword=hun");
+    append(&b, b"b1\n");
+    let mut out = Vec::new();
+    src.poll(&mut out).unwrap();
+    assert!(src.more, "b.log waits for a handle");
+    assert_eq!(src.holding, 1);
+    assert!(src.tailers[&a].is_open(), "its partial line is only in memory");
+    append(&a, b"ter2\n");
+    let (got, most) = drain(&mut src);
+    assert_eq!(most, 1);
+    assert_eq!(
+        got.into_iter().collect::<Vec<_>>(),
+        pairs(&[("a.log", "password=hunter2\n"), ("b.log", "b1\n")])
+    );
+}
+
+#[test]
+fn a_file_deleted_while_its_handle_was_closed_is_forgotten() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = with_budget(config(&glob(dir.path(), "*.log"), StartAt::Beginning), 1);
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    append(&a, b"a1\n");
+    append(&b, b"b1\n");
+    drain(&mut src);
+    assert!(src.tailers[&a].is_parked());
+    fs::remove_file(&a).unwrap();
+    let mut gone = 0;
+    for _ in 0..3 {
+        let mut out = Vec::new();
+        src.poll(&mut out).unwrap();
+        gone += out
+            .iter()
+            .filter(|c| matches!(c.ack, crate::batch::Position::FileGone(_)))
+            .count();
+    }
+    assert_eq!(gone, 1, "its checkpoint is dropped");
+    assert!(!src.tailers.contains_key(&a));
+    assert_eq!(src.tracker.counts.deletions, 1);
+    assert!(src.holding <= 1);
+}
