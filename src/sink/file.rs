@@ -15,11 +15,12 @@
 //!
 //! **File descriptors.** At most [`output_cap`] outputs are open at once (an eighth of the
 //! process's open-files limit: the rest is the file source's and the sockets'). Opening one
-//! more closes the least recently written; an output holding data not yet synced is synced
-//! first, since a checkpoint may only cover synced data and `sync` sees open files only. If
-//! that sync fails the handle is kept, beyond the cap, until a `sync` succeeds on it (that
-//! `sync` fails meanwhile, holding the checkpoints back). A closed output is reopened in append
-//! mode at its next write.
+//! more closes the least recently written. An output holding data not yet synced must be
+//! synced before its handle goes, since a checkpoint may only cover synced data: it waits in a
+//! list the next `sync` syncs and closes (at most a quarter of the cap; beyond that it is
+//! synced at once), and if its sync fails it stays there and `sync` keeps failing, holding the
+//! checkpoints back, until one succeeds. A closed output is reopened in append mode at its
+//! next write.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -141,6 +142,13 @@ impl FileSink {
             return;
         };
         let out = self.open.remove(&path).expect("just found");
+        let cap = self.cap.unwrap_or(1);
+        if out.dirty && self.unsynced.len() < cap.div_ceil(4) {
+            // Synced and closed by the next `sync`, within a second: a burst of new outputs
+            // does not wait for one fsync each.
+            self.unsynced.push((path, out.file));
+            return;
+        }
         self.retire(path, out);
     }
 
@@ -470,7 +478,9 @@ mod tests {
         s.write("app", b"c1\n", &lines("c.log", b"c1\n")).unwrap();
         assert_eq!(s.open.len(), 2);
         assert!(!s.open.contains_key(&dir.path().join("app/b.log")));
-        assert!(s.unsynced.is_empty(), "the evicted output was synced, not parked");
+        assert_eq!(s.unsynced.len(), 1, "b.log waits for the next sync");
+        s.sync().unwrap();
+        assert!(s.unsynced.is_empty(), "synced and closed");
         // b.log reopens in append mode, and its mark counts what it held before.
         let mark = s
             .write("app", b"b2\n", &lines("b.log", b"b2\n"))
@@ -498,6 +508,7 @@ mod tests {
                 s.write("app", line.as_bytes(), &lines(&format!("{f}.log"), line.as_bytes()))
                     .unwrap();
                 assert!(s.open.len() <= 3);
+                assert!(s.unsynced.len() <= 1, "a quarter of the cap, rounded up");
             }
             if round == 1 {
                 s.reopen().unwrap(); // SIGHUP in the middle

@@ -124,9 +124,10 @@ mod tests {
     #[test]
     fn budget_leaves_room_for_the_sink_cap_and_the_reserve() {
         assert_eq!(budget_for(256), 96);
-        // The file sink's cap is an eighth of the limit: both and the reserve fit.
+        // The file sink's cap is an eighth of the limit, plus a quarter of that waiting for
+        // their sync: both and the reserve fit.
         for limit in [128, 256, 1024, 4096, 524_288] {
-            let total = budget_for(limit) as u64 + limit / 8 + RESERVED;
+            let total = budget_for(limit) as u64 + limit / 8 + limit / 32 + 1 + RESERVED;
             assert!(total <= limit, "limit {limit}: {total}");
         }
         assert_eq!(budget_for(10), MIN_BUDGET);
