@@ -31,9 +31,10 @@
 //! recently active tailers idle at EOF with no partial line held are closed ("parked",
 //! counted in `scrubd_file_handles_closed_total`): the [`Tracker`] marks the file `Done` where
 //! reading stands, and the tailer reopens its path when a `stat` shows it changed, continuing
-//! there if the file still proves the offset, reading again from 0 (a truncation) if not, and
-//! leaving a file rotated away meanwhile to the tailer of its new name (which continues it from
-//! the same claim). An open that fails with EMFILE/ENFILE lowers the budget and is retried at
+//! there if the file still proves the offset, reading again from 0 (a truncation) if not; a
+//! file renamed meanwhile is looked for by inode in its directory and drained from the claim
+//! as if its handle had stayed open (else left to the tailer of its new name, which continues
+//! it from the same claim). An open that fails with EMFILE/ENFILE lowers the budget and is retried at
 //! the next poll: no file is skipped; it is logged once and counted as one source error per
 //! episode.
 //!

@@ -39,6 +39,9 @@
 //!   (when `include` covers it) continues from there.
 //! - a file created and rotated away again between two polls is never seen at this path; nor
 //!   one created and rotated away while the previous file's partial last line is waited for.
+//! - a file whose handle was closed to save a descriptor ([`FileTailer::park`]), appended to
+//!   and then deleted, or moved out of its directory to a name `include` does not match,
+//!   before the next poll: an open handle would have drained it.
 //! - truncation followed by rewriting, between two polls, the same first line and the same
 //!   [`PROOF_BYTES`] bytes before the old offset, is not detectable.
 
