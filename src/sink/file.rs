@@ -328,7 +328,7 @@ impl Sink for FileSink {
                 continue;
             }
             let len = match self.open.get(&path) {
-                Some((_, _, len)) => *len,
+                Some(o) => o.len,
                 None => std::fs::metadata(&path).map_or(0, |m| m.len()),
             };
             marks.push(SinkMark { path, len });
