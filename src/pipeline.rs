@@ -636,26 +636,32 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
         }
         let done = match next {
             Ok(d) => {
+                let identity = d
+                    .end
+                    .file_identity()
+                    .map(|(_, dev, ino)| (Arc::clone(&d.source), dev, ino));
+                if identity.is_some() && sources_loaded.insert(Arc::clone(&d.source)) {
+                    let store = ctx.store.lock().expect("checkpoint lock");
+                    known.extend(
+                        store
+                            .get(&d.source)
+                            .into_iter()
+                            .map(|p| (Arc::clone(&d.source), p.dev, p.ino)),
+                    );
+                }
+                let new_file = identity.as_ref().is_some_and(|id| !known.contains(id));
                 let mark = if d.data.is_empty() {
                     None // a position alone (a file gone): nothing to write
                 } else {
-                    register_outputs(sink.as_mut(), &d, &mut touched, &ctx);
+                    // A new file's outputs are persisted by the checkpoint right after.
+                    register_outputs(sink.as_mut(), &d, &mut touched, &ctx, !new_file);
                     let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx) else {
                         break; // shut down while the sink refused: leave it unacknowledged
                     };
                     mark
                 };
-                if let Some((_, dev, ino)) = d.end.file_identity() {
-                    if sources_loaded.insert(Arc::clone(&d.source)) {
-                        let store = ctx.store.lock().expect("checkpoint lock");
-                        known.extend(
-                            store
-                                .get(&d.source)
-                                .into_iter()
-                                .map(|p| (Arc::clone(&d.source), p.dev, p.ino)),
-                        );
-                    }
-                    if known.insert((Arc::clone(&d.source), dev, ino)) {
+                if let Some(id) = identity {
+                    if known.insert(id) {
                         last_sync = Instant::now() - CHECKPOINT_EVERY; // checkpoint this new file now
                     }
                 }
@@ -690,10 +696,18 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
 type Touched = BTreeMap<Arc<str>, std::collections::BTreeSet<PathBuf>>;
 
 /// Before `d` is written: record the outputs it goes to that have no length on record since
-/// the last checkpoint, with their lengths now, and persist that before the write. A crash
+/// the last checkpoint, with their lengths now, and persist that before the write (`flush`;
+/// for a new file's first delivery the checkpoint right after the write persists it, as it
+/// always did, so thousands of new files do not cost a store flush each twice). A crash
 /// before the next checkpoint then leaves a record of where the lines a restart writes again
 /// begin, even in an output no checkpoint names (a rotated file's straggler lines).
-fn register_outputs(sink: &mut dyn Sink, d: &Delivery, touched: &mut Touched, ctx: &SinkCtx) {
+fn register_outputs(
+    sink: &mut dyn Sink,
+    d: &Delivery,
+    touched: &mut Touched,
+    ctx: &SinkCtx,
+    flush: bool,
+) {
     let outputs = sink.outputs(&d.source, &d.records);
     if outputs.is_empty() {
         return;
@@ -701,7 +715,7 @@ fn register_outputs(sink: &mut dyn Sink, d: &Delivery, touched: &mut Touched, ct
     let paths = touched.entry(Arc::clone(&d.source)).or_default();
     paths.extend(outputs.iter().map(|m| m.path.clone()));
     let mut store = ctx.store.lock().expect("checkpoint lock");
-    if store.register_outputs(&d.source, &outputs) {
+    if store.register_outputs(&d.source, &outputs) && flush {
         if let Err(e) = store.flush() {
             ctx.emit.emit(Event::CheckpointError);
             tracing::warn!(error = %e, "checkpoint write failed; a crash before the next one may leave re-sent lines uncounted");
