@@ -1,8 +1,10 @@
 //! `scrubd run`: sources → scrubbers → sinks, with positions flowing back as checkpoints.
 //!
 //! Threads, not tasks, do the blocking work: each source reads on its own thread, each source
-//! has one scrub thread (order per file is kept because a source's chunks are scrubbed in
-//! sequence; sources scrub in parallel), each sink writes on its own thread. Bounded channels
+//! has an ordered scrub stage ([`scrub_in_order`]: its batches are scrubbed by several workers
+//! and put back in order before its sink, so order per file and checkpoint order hold), each
+//! sink writes on its own thread. `scrubd filter` is the same stage between the stdin source
+//! and the stdout sink. Bounded channels
 //! connect them, so a slow or failing sink slows reading instead of growing memory. The tokio
 //! runtime serves metrics and turns signals into actions.
 //!
@@ -36,7 +38,7 @@ use crate::checkpoint::{
     lock_state_dir, CheckpointStore, SinkMark, CHECKPOINT_FILE, CHECKPOINT_TMP_FILE, LOCK_FILE,
 };
 use crate::config::Config;
-use crate::engine::{validate::JWT_ALGS, Hit, Mode, Scrubber, StreamState};
+use crate::engine::{validate::JWT_ALGS, Hit, Mode, Scratch, Scrubber, StreamState};
 use crate::metrics::{Emit, Event, Metrics};
 use crate::service::{self, Liveness};
 use crate::sink::Sink;
@@ -207,11 +209,12 @@ async fn run_async(
         }
     }
 
+    let workers = workers_per_source();
     let live = Liveness::new(
         config
             .sources
             .iter()
-            .map(|s| format!("scrub-{}", s.name))
+            .flat_map(|s| scrub_stage_names(&s.name, workers))
             .chain(config.sinks.iter().map(|s| format!("sink-{}", s.name)))
             .collect(),
     );
@@ -249,7 +252,7 @@ async fn run_async(
         );
     }
 
-    // Sources: a reader thread and a scrub thread each.
+    // Sources: a reader thread and an ordered scrub stage each.
     let (own_dirs, own_files) = own_paths(&config);
     let mut earlier: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for src in &config.sources {
@@ -296,7 +299,9 @@ async fn run_async(
             scrubber: Arc::clone(&scrubber),
             emit: Arc::clone(&emit),
             live: Arc::clone(&live),
-            stage: live.stage(&format!("scrub-{}", src.name)),
+            stages: scrub_stage_names(&src.name, workers)
+                .map(|n| live.stage(&n))
+                .collect(),
         };
         threads.push(
             std::thread::Builder::new()
@@ -509,96 +514,350 @@ fn status_line(metrics: &Metrics) -> String {
     )
 }
 
-/// What a scrub thread needs.
+/// What a source's scrub stage needs.
 struct ScrubCtx {
     source: Arc<str>,
     sink: SyncSender<Delivery>,
     scrubber: Arc<RwLock<Arc<Scrubber>>>,
     emit: Arc<dyn Emit>,
     live: Arc<Liveness>,
-    stage: usize,
+    /// Liveness slots of the stage's workers (one per worker).
+    stages: Vec<usize>,
 }
 
-/// Scrub one source's batches in order and pass them to its sink. Multi-line state (an open
-/// PEM block) is kept per stream (a batch's `state_key`, else each record's stream), and each
-/// record is scrubbed on its own, so a stream's block state follows that stream.
+/// Scrub workers per source: every core for a busy source, at most 4 (each holds a scratch).
+fn workers_per_source() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Liveness stage names of source `name`'s scrub workers.
+fn scrub_stage_names(name: &str, workers: usize) -> impl Iterator<Item = String> + '_ {
+    (0..workers).map(move |i| match i {
+        0 => format!("scrub-{name}"),
+        i => format!("scrub-{name}/{i}"),
+    })
+}
+
+/// Scrub one source's batches on its workers and pass them, in order, to its sink.
 fn scrub_source(mut rx: tokio::sync::mpsc::Receiver<Batch>, ctx: ScrubCtx) {
-    let mut states: HashMap<Arc<str>, StreamState> = HashMap::new();
-    let mut scratch: Option<(Arc<Scrubber>, crate::engine::Scratch)> = None;
-    let mut hits: Vec<Hit> = Vec::new();
-    while let Some(batch) = rx.blocking_recv() {
+    let ScrubCtx {
+        source,
+        sink,
+        scrubber,
+        emit,
+        live,
+        stages,
+    } = ctx;
+    let next = || -> std::io::Result<Option<(Arc<Scrubber>, Batch)>> {
+        let Some(batch) = rx.blocking_recv() else {
+            return Ok(None);
+        };
+        let current = Arc::clone(&scrubber.read().expect("scrubber lock"));
+        Ok(Some((current, batch)))
+    };
+    let deliver = |s: Scrubbed<Arc<Scrubber>, Batch>| -> std::io::Result<()> {
+        let batch = s.job;
         let lines = batch.line_count();
-        if batch.data.is_empty() {
-            // A position without lines (a file gone): straight on, for the checkpoint store.
-            let d = Delivery {
-                source: Arc::clone(&ctx.source),
-                data: Vec::new(),
-                records: Vec::new(),
-                end: batch.ack,
-                lines: 0,
-            };
-            if ctx.sink.send(d).is_err() {
-                return;
-            }
-            continue;
-        }
-        let busy = ctx.live.busy(ctx.stage);
-        let current = Arc::clone(&ctx.scrubber.read().expect("scrubber lock"));
-        if !scratch
-            .as_ref()
-            .is_some_and(|(s, _)| Arc::ptr_eq(s, &current))
-        {
-            scratch = Some((Arc::clone(&current), current.scratch()));
-        }
-        let (s, scr) = scratch.as_mut().expect("scratch set above");
-        let mut out = Vec::with_capacity(batch.data.len() + batch.data.len() / 8);
-        hits.clear();
-        let mut records = Vec::with_capacity(batch.records.len());
-        let mut lines_before = 0;
-        for (r, part) in split(&batch.data, &batch.records) {
-            let key = batch.state_key.as_ref().unwrap_or(&r.stream);
-            let state = match states.get_mut(key) {
-                Some(st) => st,
-                None => states.entry(Arc::clone(key)).or_default(),
-            };
-            let (out_at, hits_at) = (out.len(), hits.len());
-            // A JWT in an event is judged (expired, lifetime) at the event's time.
-            scr.set_seen_at(match r.kind {
-                RecordKind::Event { timestamp_ms, .. } => Some(timestamp_ms.div_euclid(1000)),
-                RecordKind::Lines => None,
-            });
-            s.scrub_block(part, state, scr, &mut out, &mut hits);
-            for h in &mut hits[hits_at..] {
-                h.line += lines_before;
-            }
-            lines_before += memchr::memchr_iter(b'\n', part).count();
-            records.push(Record {
-                stream: Arc::clone(&r.stream),
-                len: out.len() - out_at,
-                kind: r.kind,
+        if !batch.data.is_empty() {
+            emit.emit(Event::Scrubbed {
+                source: &source,
+                lines,
+                bytes: batch.data.len() as u64,
+                oversize: u64::from(batch.oversize_lines),
+                hits: &s.hits,
+                rules: s.scrubber.rules(),
             });
         }
-        if states.len() > 100_000 {
-            states.retain(|_, st| *st != StreamState::default());
-        }
-        ctx.emit.emit(Event::Scrubbed {
-            source: &ctx.source,
-            lines,
-            bytes: batch.data.len() as u64,
-            oversize: u64::from(batch.oversize_lines),
-            hits: &hits,
-            rules: s.rules(),
-        });
-        drop(busy);
+        // A position without lines (a file gone) goes straight on, for the checkpoint store.
         let d = Delivery {
-            source: Arc::clone(&ctx.source),
-            data: out,
-            records,
+            source: Arc::clone(&source),
+            data: s.out,
+            records: s.records,
             end: batch.ack,
             lines,
         };
-        if ctx.sink.send(d).is_err() {
-            return; // the sink thread is gone; shutdown is under way
+        // The sink thread is gone: shutdown is under way.
+        sink.send(d)
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "sink gone"))
+    };
+    let busy = Some((&*live, &stages[..]));
+    if let Err(e) = scrub_in_order(stages.len(), next, deliver, busy) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            tracing::error!(source = %source, error = %e, "scrub stage stopped");
+        }
+    }
+}
+
+/// A scrub stage's unit of work: a batch, and whatever its in-order end needs besides.
+pub(crate) trait Job: Send {
+    fn batch(&self) -> &Batch;
+}
+
+impl Job for Batch {
+    fn batch(&self) -> &Batch {
+        self
+    }
+}
+
+/// A job scrubbed, handed in order to the stage's `deliver`.
+pub(crate) struct Scrubbed<S, J> {
+    pub job: J,
+    /// The scrubber that scrubbed it (its rules name the hits).
+    pub scrubber: S,
+    /// The scrubbed data, and its records (lengths of the scrubbed parts).
+    pub out: Vec<u8>,
+    pub records: Vec<Record>,
+    /// Findings; `line` counts from the batch's first line.
+    pub hits: Vec<Hit>,
+}
+
+/// A scrub worker panicked: its job's lines were not scanned, so the stage stops (fail closed).
+#[derive(Debug, thiserror::Error)]
+#[error("a scrub worker failed; stopping rather than pass unscanned lines")]
+pub(crate) struct WorkerFailed;
+
+impl From<WorkerFailed> for std::io::Error {
+    fn from(e: WorkerFailed) -> Self {
+        std::io::Error::other(e)
+    }
+}
+
+/// Multi-line scrub state of the streams that end inside a block (an open PEM block, pending SQL
+/// parameters, a key waiting for its value); a stream absent from it starts its next line
+/// fresh.
+type Carry = HashMap<Arc<str>, StreamState>;
+
+/// Scrub `batch` record by record, each record from its stream's state in `carry`
+/// (`state_key`, else the record's stream), leaving in `carry` the states still in a block.
+fn scrub_batch(
+    s: &Scrubber,
+    scratch: &mut Scratch,
+    batch: &Batch,
+    carry: &mut Carry,
+    out: &mut Vec<u8>,
+    hits: &mut Vec<Hit>,
+    records: &mut Vec<Record>,
+) {
+    out.clear();
+    hits.clear();
+    records.clear();
+    out.reserve(batch.data.len() + batch.data.len() / 8);
+    let mut lines_before = 0;
+    let n = batch.records.len();
+    for (i, (r, part)) in split(&batch.data, &batch.records).enumerate() {
+        let key = batch.state_key.as_ref().unwrap_or(&r.stream);
+        let mut state = carry.remove(key).unwrap_or_default();
+        let (out_at, hits_at) = (out.len(), hits.len());
+        // A JWT in an event is judged (expired, lifetime) at the event's time.
+        scratch.set_seen_at(match r.kind {
+            RecordKind::Event { timestamp_ms, .. } => Some(timestamp_ms.div_euclid(1000)),
+            RecordKind::Lines => None,
+        });
+        s.scrub_block(part, &mut state, scratch, out, hits);
+        if state.in_block() {
+            carry.insert(Arc::clone(key), state);
+        }
+        if lines_before > 0 {
+            for h in &mut hits[hits_at..] {
+                h.line += lines_before;
+            }
+        }
+        if i + 1 < n {
+            lines_before += memchr::memchr_iter(b'\n', part).count();
+        }
+        records.push(Record {
+            stream: Arc::clone(&r.stream),
+            len: out.len() - out_at,
+            kind: r.kind,
+        });
+    }
+}
+
+/// A scratch space for scrubber `S`, rebuilt when the scrubber changes (SIGHUP reload).
+struct ScratchFor<S>(Option<(S, Scratch)>);
+
+impl<S: std::ops::Deref<Target = Scrubber> + Clone> ScratchFor<S> {
+    fn get(&mut self, s: &S) -> &mut Scratch {
+        if !self
+            .0
+            .as_ref()
+            .is_some_and(|(have, _)| std::ptr::eq(&**have, &**s))
+        {
+            self.0 = Some((s.clone(), s.scratch()));
+        }
+        &mut self.0.as_mut().expect("set above").1
+    }
+}
+
+/// A job as a worker hands it back: scrubbed as if no stream were inside a block at its
+/// start, with the states its streams ended in.
+struct Done<S, J> {
+    seq: u64,
+    scrubbed: Scrubbed<S, J>,
+    ends: Carry,
+}
+
+/// The ordered scrub stage: jobs from `next` are scrubbed by `threads` workers in parallel
+/// and handed to `deliver` in the order `next` produced them.
+///
+/// Multi-line state crosses jobs: a worker scrubs a job as if none of its streams were inside
+/// a block and reports the states its streams end in. In order, before `deliver`, a job one of
+/// whose streams the jobs before it left inside a block is scrubbed again from the carried
+/// state, so output is what one thread scrubbing everything in order would give. That is rare
+/// (a PEM key straddling two batches) and keeps the common path parallel.
+///
+/// Threads: `next` runs on the calling thread, `deliver` on one thread of the stage (with one
+/// worker, everything runs on the calling thread). Memory: at most `4 × threads + 4` jobs are
+/// between `next` and the end of `deliver`, however slow one worker is. Returns the first
+/// error of `deliver`, else of `next`; a worker that panics stops the stage with
+/// [`WorkerFailed`] (its lines were not scanned, so they never reach `deliver`).
+pub(crate) fn scrub_in_order<S, J, E>(
+    threads: usize,
+    mut next: impl FnMut() -> Result<Option<(S, J)>, E>,
+    mut deliver: impl FnMut(Scrubbed<S, J>) -> Result<(), E> + Send,
+    busy: Option<(&Liveness, &[usize])>,
+) -> Result<(), E>
+where
+    S: std::ops::Deref<Target = Scrubber> + Clone + Send,
+    J: Job,
+    E: From<WorkerFailed> + Send,
+{
+    let mut carry = Carry::new();
+    let mut in_order = ScratchFor(None);
+    if threads <= 1 {
+        while let Some((s, job)) = next()? {
+            let _busy = busy.map(|(l, st)| l.busy(st[0]));
+            let mut d = Scrubbed {
+                job,
+                scrubber: s,
+                out: Vec::new(),
+                hits: Vec::new(),
+                records: Vec::new(),
+            };
+            let scratch = in_order.get(&d.scrubber);
+            scrub_batch(
+                &d.scrubber,
+                scratch,
+                d.job.batch(),
+                &mut carry,
+                &mut d.out,
+                &mut d.hits,
+                &mut d.records,
+            );
+            drop(_busy);
+            deliver(d)?;
+        }
+        return Ok(());
+    }
+    let max_in_flight = threads * 4 + 4;
+    std::thread::scope(|scope| {
+        let (work_tx, work_rx) = sync_channel::<(u64, S, J)>(threads * 2);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (done_tx, done_rx) = sync_channel::<Result<Done<S, J>, WorkerFailed>>(threads * 2);
+        // One token per job between `next` and the end of its `deliver`.
+        let (permit_tx, permit_rx) = sync_channel::<()>(max_in_flight);
+        for i in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            let slot = busy.map(|(l, st)| (l, st[i.min(st.len() - 1)]));
+            scope.spawn(move || ordered_worker(&work_rx, &done_tx, slot));
+        }
+        // The workers hold the only receivers: when they are gone, `next`'s sends fail.
+        drop(work_rx);
+        drop(done_tx);
+        let sequencer = scope.spawn(move || -> Result<(), E> {
+            let mut pending: BTreeMap<u64, Done<S, J>> = BTreeMap::new();
+            let mut want = 0;
+            for d in done_rx {
+                let d = d?;
+                pending.insert(d.seq, d);
+                while let Some(mut d) = pending.remove(&want) {
+                    let job = d.scrubbed.job.batch();
+                    let carried = !carry.is_empty()
+                        && job.records.iter().any(|r| {
+                            carry.contains_key(job.state_key.as_ref().unwrap_or(&r.stream))
+                        });
+                    if carried {
+                        let s = &mut d.scrubbed;
+                        let scratch = in_order.get(&s.scrubber);
+                        scrub_batch(
+                            &s.scrubber,
+                            scratch,
+                            s.job.batch(),
+                            &mut carry,
+                            &mut s.out,
+                            &mut s.hits,
+                            &mut s.records,
+                        );
+                    } else {
+                        carry.extend(d.ends);
+                    }
+                    deliver(d.scrubbed)?;
+                    let _ = permit_rx.recv();
+                    want += 1;
+                }
+            }
+            Ok(())
+        });
+        let mut seq = 0;
+        let read = (|| -> Result<(), E> {
+            while let Some((s, job)) = next()? {
+                if permit_tx.send(()).is_err() || work_tx.send((seq, s, job)).is_err() {
+                    return Ok(()); // the stage stopped; its error is returned below
+                }
+                seq += 1;
+            }
+            Ok(())
+        })();
+        drop(work_tx);
+        drop(permit_tx);
+        let delivered = sequencer.join().expect("scrub sequencer panicked");
+        delivered.and(read)
+    })
+}
+
+fn ordered_worker<S, J>(
+    work: &Mutex<std::sync::mpsc::Receiver<(u64, S, J)>>,
+    done: &SyncSender<Result<Done<S, J>, WorkerFailed>>,
+    busy: Option<(&Liveness, usize)>,
+) where
+    S: std::ops::Deref<Target = Scrubber> + Clone + Send,
+    J: Job,
+{
+    let mut scratch = ScratchFor(None);
+    loop {
+        let next = work.lock().expect("work queue poisoned").recv();
+        let Ok((seq, s, job)) = next else { return };
+        let _busy = busy.map(|(l, st)| l.busy(st));
+        let scrubbed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut ends = Carry::new();
+            let mut d = Scrubbed {
+                job,
+                scrubber: s,
+                out: Vec::new(),
+                hits: Vec::new(),
+                records: Vec::new(),
+            };
+            let sc = scratch.get(&d.scrubber);
+            scrub_batch(
+                &d.scrubber,
+                sc,
+                d.job.batch(),
+                &mut ends,
+                &mut d.out,
+                &mut d.hits,
+                &mut d.records,
+            );
+            Done {
+                seq,
+                scrubbed: d,
+                ends,
+            }
+        }));
+        drop(_busy);
+        let failed = scrubbed.is_err();
+        if done.send(scrubbed.map_err(|_| WorkerFailed)).is_err() || failed {
+            return;
         }
     }
 }
@@ -806,4 +1065,136 @@ fn checkpoint(
         tracing::warn!(error = %e, "checkpoint write failed; will retry");
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::CursorPosition;
+    use crate::engine::RuleSet;
+
+    fn scrubber() -> Arc<Scrubber> {
+        Arc::new(Scrubber::new(
+            Arc::new(RuleSet::builtin().unwrap()),
+            Mode::Mask,
+        ))
+    }
+
+    fn ack(i: usize) -> Position {
+        Position::Cursor(CursorPosition {
+            source: "t".into(),
+            key: "t".into(),
+            cursor: i.to_string(),
+        })
+    }
+
+    /// Batches of two interleaved streams, each with PEM keys that open in one batch and end
+    /// in a later one, and a batch whose two records are one stream's block.
+    fn batches() -> Vec<Batch> {
+        let begin = "-----BEGIN RSA PRIVATE KEY-----\n";
+        let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n";
+        let end = "-----END RSA PRIVATE KEY-----\n";
+        let mut out = Vec::new();
+        for i in 0..60 {
+            let (a, b): (Arc<str>, Arc<str>) = ("a.log".into(), "b.log".into());
+            let part_a = match i % 4 {
+                0 => format!("GET / 200 {i}\n{begin}{body}"),
+                1 | 2 => body.repeat(2),
+                _ => format!("{body}{end}token=Zx81KdPQm2Lr0aBcQ9 after\n"),
+            };
+            let part_b = match i % 3 {
+                0 => format!("{begin}{body}"),
+                1 => format!("{body}{end}"),
+                _ => "clean line\n".to_string(),
+            };
+            let mut data = part_a.clone().into_bytes();
+            data.extend_from_slice(part_b.as_bytes());
+            let mut records = vec![
+                Record {
+                    stream: Arc::clone(&a),
+                    len: part_a.len(),
+                    kind: RecordKind::Lines,
+                },
+                Record {
+                    stream: b,
+                    len: part_b.len(),
+                    kind: RecordKind::Lines,
+                },
+            ];
+            if i % 5 == 0 && i % 4 != 3 {
+                // The same stream twice in one batch: its state passes from one record to
+                // the next inside the worker.
+                let more = body.to_string();
+                data.extend_from_slice(more.as_bytes());
+                records.push(Record {
+                    stream: a,
+                    len: more.len(),
+                    kind: RecordKind::Lines,
+                });
+            }
+            out.push(Batch {
+                data,
+                records,
+                oversize_lines: 0,
+                ack: ack(i),
+                state_key: None,
+            });
+        }
+        // A position alone, in order with the rest.
+        out.insert(30, Batch::lines(Vec::new(), "a.log".into(), 0, ack(1000)));
+        out
+    }
+
+    fn run_stage(threads: usize) -> Vec<(Vec<u8>, Vec<Record>, usize, Position)> {
+        let s = scrubber();
+        let mut input = batches().into_iter();
+        let mut got = Vec::new();
+        scrub_in_order(
+            threads,
+            || -> std::io::Result<_> { Ok(input.next().map(|b| (Arc::clone(&s), b))) },
+            |d: Scrubbed<Arc<Scrubber>, Batch>| {
+                got.push((d.out, d.records, d.hits.len(), d.job.ack));
+                Ok(())
+            },
+            None,
+        )
+        .unwrap();
+        got
+    }
+
+    #[test]
+    fn ordered_stage_with_workers_gives_what_one_thread_gives() {
+        let one = run_stage(1);
+        assert_eq!(one.len(), 61);
+        let text: String = one
+            .iter()
+            .map(|(o, ..)| String::from_utf8_lossy(o).into_owned())
+            .collect();
+        assert!(!text.contains("MIIEowIBAAKCAQEA"), "a key body leaked");
+        assert!(!text.contains("Zx81KdPQm2Lr0aBcQ9"));
+        for threads in [2, 3, 8] {
+            assert!(run_stage(threads) == one, "{threads} workers");
+        }
+    }
+
+    #[test]
+    fn ordered_stage_stops_on_a_delivery_error() {
+        let s = scrubber();
+        let mut input = batches().into_iter();
+        let mut delivered = 0;
+        let r = scrub_in_order(
+            3,
+            || -> std::io::Result<_> { Ok(input.next().map(|b| (Arc::clone(&s), b))) },
+            |_: Scrubbed<Arc<Scrubber>, Batch>| {
+                delivered += 1;
+                if delivered == 5 {
+                    return Err(std::io::Error::other("sink gone"));
+                }
+                Ok(())
+            },
+            None,
+        );
+        assert!(r.is_err());
+        assert_eq!(delivered, 5);
+    }
 }
