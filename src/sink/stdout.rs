@@ -1,4 +1,5 @@
-//! The stdout sink: scrubbed lines of every source, interleaved by whole batches.
+//! The stdout sink: scrubbed lines of every source, interleaved by whole batches (`run`), or
+//! of standard input (`filter`).
 
 use std::io::{self, Write};
 
@@ -29,27 +30,35 @@ impl SinkSpec for StdoutSpec {
     }
 
     fn build(&self, _ctx: BuildCtx<'_>) -> Box<dyn Sink> {
-        Box::new(StdoutSink)
+        Box::new(StdoutSink::new(io::stdout()))
     }
 }
 
-/// Writes to standard output; `sync` flushes it.
-#[derive(Default)]
-pub struct StdoutSink;
+/// Writes to standard output (the daemon: the process's `Stdout`; `filter`: its raw file
+/// descriptor, whole batches at a time, or any writer in tests); `sync` flushes it.
+pub struct StdoutSink<W> {
+    out: W,
+}
 
-impl Sink for StdoutSink {
+impl<W: Write> StdoutSink<W> {
+    pub fn new(out: W) -> Self {
+        StdoutSink { out }
+    }
+}
+
+impl<W: Write + Send> Sink for StdoutSink<W> {
     fn write(
         &mut self,
         _source: &str,
         data: &[u8],
         _records: &[Record],
     ) -> io::Result<Option<SinkMark>> {
-        io::stdout().lock().write_all(data)?;
+        self.out.write_all(data)?;
         Ok(None)
     }
 
     fn sync(&mut self) -> io::Result<()> {
-        io::stdout().lock().flush()
+        self.out.flush()
     }
 
     fn reopen(&mut self) -> io::Result<()> {

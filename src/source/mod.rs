@@ -175,3 +175,6 @@ macro_rules! kinds {
 }
 
 kinds!(file, cloudwatch, journald);
+
+/// `scrubd filter`'s source: not a `[[sources]]` kind (no table; pulled on the caller's thread).
+pub(crate) mod stdin;
