@@ -673,6 +673,35 @@ fn scrub_batch(
     }
 }
 
+impl<S: std::ops::Deref<Target = Scrubber> + Clone, J: Job> Scrubbed<S, J> {
+    /// Scrub `job` with `scrubber`, its streams starting from their states in `carry`.
+    fn new(scrubber: S, job: J, scratch: &mut ScratchFor<S>, carry: &mut Carry) -> Self {
+        let mut d = Scrubbed {
+            job,
+            scrubber,
+            out: Vec::new(),
+            hits: Vec::new(),
+            records: Vec::new(),
+        };
+        d.scrub(scratch, carry);
+        d
+    }
+
+    /// Scrub the job (again), replacing what an earlier scrub produced.
+    fn scrub(&mut self, scratch: &mut ScratchFor<S>, carry: &mut Carry) {
+        let sc = scratch.get(&self.scrubber);
+        scrub_batch(
+            &self.scrubber,
+            sc,
+            self.job.batch(),
+            carry,
+            &mut self.out,
+            &mut self.hits,
+            &mut self.records,
+        );
+    }
+}
+
 /// A scratch space for scrubber `S`, rebuilt when the scrubber changes (SIGHUP reload).
 struct ScratchFor<S>(Option<(S, Scratch)>);
 
@@ -727,23 +756,7 @@ where
     if threads <= 1 {
         while let Some((s, job)) = next()? {
             let _busy = busy.map(|(l, st)| l.busy(st[0]));
-            let mut d = Scrubbed {
-                job,
-                scrubber: s,
-                out: Vec::new(),
-                hits: Vec::new(),
-                records: Vec::new(),
-            };
-            let scratch = in_order.get(&d.scrubber);
-            scrub_batch(
-                &d.scrubber,
-                scratch,
-                d.job.batch(),
-                &mut carry,
-                &mut d.out,
-                &mut d.hits,
-                &mut d.records,
-            );
+            let d = Scrubbed::new(s, job, &mut in_order, &mut carry);
             drop(_busy);
             deliver(d)?;
         }
@@ -778,17 +791,7 @@ where
                             carry.contains_key(job.state_key.as_ref().unwrap_or(&r.stream))
                         });
                     if carried {
-                        let s = &mut d.scrubbed;
-                        let scratch = in_order.get(&s.scrubber);
-                        scrub_batch(
-                            &s.scrubber,
-                            scratch,
-                            s.job.batch(),
-                            &mut carry,
-                            &mut s.out,
-                            &mut s.hits,
-                            &mut s.records,
-                        );
+                        d.scrubbed.scrub(&mut in_order, &mut carry);
                     } else {
                         carry.extend(d.ends);
                     }
@@ -831,23 +834,7 @@ fn ordered_worker<S, J>(
         let _busy = busy.map(|(l, st)| l.busy(st));
         let scrubbed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut ends = Carry::new();
-            let mut d = Scrubbed {
-                job,
-                scrubber: s,
-                out: Vec::new(),
-                hits: Vec::new(),
-                records: Vec::new(),
-            };
-            let sc = scratch.get(&d.scrubber);
-            scrub_batch(
-                &d.scrubber,
-                sc,
-                d.job.batch(),
-                &mut ends,
-                &mut d.out,
-                &mut d.hits,
-                &mut d.records,
-            );
+            let d = Scrubbed::new(s, job, &mut scratch, &mut ends);
             Done {
                 seq,
                 scrubbed: d,
