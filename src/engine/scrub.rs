@@ -430,13 +430,12 @@ impl Scrubber {
     /// Rules whose keywords occur in `line`, in rule order, into `scratch.chosen`.
     fn select_candidates(&self, line: &[u8], scratch: &mut Scratch) {
         self.begin_candidates(scratch);
-        if let Some(ac) = self.rules.prefilter() {
-            for m in ac.find_overlapping_iter(line) {
-                self.add_candidates(m.pattern().as_usize(), scratch);
-                scratch
-                    .kw_hits
-                    .push((m.pattern().as_u32(), m.start(), m.end()));
-            }
+        // The block's keyword search, not the overlapping Aho-Corasick pass: the same hits in
+        // the same order, at a fraction of the cost (settle runs this on every redacted line).
+        self.rules
+            .find_keywords(line, &mut scratch.lower, &mut scratch.kw_hits);
+        for i in 0..scratch.kw_hits.len() {
+            self.add_candidates(scratch.kw_hits[i].0 as usize, scratch);
         }
         self.end_candidates(scratch);
     }
