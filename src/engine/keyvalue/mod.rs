@@ -2234,6 +2234,10 @@ fn read_string(line: &[u8], probe: &mut Lexer, at: usize) -> Option<(usize, usiz
     };
     let cs = at + 1;
     while probe.pos() < line.len() {
+        probe.skip_plain(line, line.len());
+        if probe.pos() == line.len() {
+            break;
+        }
         let p = probe.pos();
         if let Quote::Closed {
             frame: f,
@@ -2257,6 +2261,10 @@ fn string_end(line: &[u8], probe: &Lexer, from: usize) -> usize {
     let depth = lx.frames.len();
     lx.feed(line, from);
     while lx.pos() < line.len() {
+        lx.skip_plain(line, line.len());
+        if lx.pos() == line.len() {
+            break;
+        }
         let p = lx.pos();
         if let Quote::Closed { token_start, .. } = lx.step(line) {
             if lx.frames.len() < depth {
