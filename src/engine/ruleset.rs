@@ -46,6 +46,8 @@ pub struct RuleSet {
     always: Vec<u32>,
     /// The prefilter's patterns: lower-cased keywords, deduplicated.
     patterns: Vec<String>,
+    /// The longest pattern's length in bytes.
+    longest_keyword: usize,
     /// Gates of the rules with a `window`: rules with the same keywords and window share one.
     gates: Vec<Gate>,
     /// Per rule: its gate, if it has a window.
@@ -521,6 +523,7 @@ impl RuleSet {
             rule_gate,
             pattern_gates,
             anchors,
+            longest_keyword: patterns.iter().map(String::len).max().unwrap_or(0),
             patterns,
             kv,
             kv_rule,
@@ -619,6 +622,11 @@ impl RuleSet {
     /// the benchmarks give other multi-literal searchers to compare the scan with.
     pub fn keywords(&self) -> &[String] {
         &self.patterns
+    }
+
+    /// The length of the longest keyword, in bytes.
+    pub(crate) fn longest_keyword(&self) -> usize {
+        self.longest_keyword
     }
 
     pub(crate) fn prefilter(&self) -> Option<&AhoCorasick> {

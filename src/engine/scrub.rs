@@ -92,6 +92,8 @@ pub struct Scratch {
     /// line start), for [`Scrubber::settle`].
     settle_text: Vec<u8>,
     settle_segs: Vec<(usize, usize, usize)>,
+    /// The current line's keyword hits while `kw_hits` holds those of its redacted form.
+    settle_hits: Vec<(u32, usize, usize)>,
     /// A multi-line block's end marker found on the line that opened it: (rule, range).
     block_end: Option<(u32, usize, usize)>,
     /// Recent JWT analyses, and when the lines being scrubbed were seen.
@@ -199,6 +201,7 @@ impl Scrubber {
             kv_hits: Vec::new(),
             settle_text: Vec::new(),
             settle_segs: Vec::new(),
+            settle_hits: Vec::new(),
             block_end: None,
             jwt: self.rules.jwt().cache(),
         }
@@ -431,7 +434,7 @@ impl Scrubber {
     fn select_candidates(&self, line: &[u8], scratch: &mut Scratch) {
         self.begin_candidates(scratch);
         // The block's keyword search, not the overlapping Aho-Corasick pass: the same hits in
-        // the same order, at a fraction of the cost (settle runs this on every redacted line).
+        // the same order, at a fraction of the cost.
         self.rules
             .find_keywords(line, &mut scratch.lower, &mut scratch.kw_hits);
         for i in 0..scratch.kw_hits.len() {
@@ -853,38 +856,19 @@ impl Scrubber {
         if scratch.spans.is_empty() {
             return;
         }
+        let mut line_hits = std::mem::take(&mut scratch.settle_hits);
+        line_hits.clone_from(&scratch.kw_hits);
         for _ in 0..SETTLE_ROUNDS {
             let mut text = std::mem::take(&mut scratch.settle_text);
             let mut segs = std::mem::take(&mut scratch.settle_segs);
-            text.clear();
-            segs.clear();
-            let spans = &mut scratch.spans;
-            spans.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-            let mut copied = 0;
-            let mut i = 0;
-            while i < spans.len() {
-                let (start, mut end, kind) = (spans[i].start, spans[i].end, spans[i].kind);
-                let mut j = i + 1;
-                while j < spans.len() && spans[j].start < end {
-                    end = end.max(spans[j].end);
-                    j += 1;
-                }
-                if start > copied {
-                    segs.push((text.len(), text.len() + start - copied, copied));
-                    text.extend_from_slice(&line[copied..start]);
-                }
-                self.mode.write_placeholder(
-                    self.rules.kind_name(kind),
-                    &line[start..end],
-                    &mut text,
-                );
-                copied = copied.max(end);
-                i = j;
-            }
-            segs.push((text.len(), text.len() + line.len() - copied, copied));
-            text.extend_from_slice(&line[copied..]);
+            self.redacted_text(line, &mut scratch.spans, &mut text, &mut segs);
             let first = std::mem::take(&mut scratch.spans);
-            self.select_candidates(&text, scratch);
+            self.begin_candidates(scratch);
+            self.redacted_hits(&line_hits, &text, &segs, &mut scratch.kw_hits);
+            for i in 0..scratch.kw_hits.len() {
+                self.add_candidates(scratch.kw_hits[i].0 as usize, scratch);
+            }
+            self.end_candidates(scratch);
             self.find_spans(&text, None, scratch);
             let again = std::mem::replace(&mut scratch.spans, first);
             let mut added = false;
@@ -911,6 +895,86 @@ impl Scrubber {
                 break;
             }
         }
+        scratch.settle_hits = line_hits;
+    }
+
+    /// `line` with `spans` (sorted here) replaced by placeholders, into `text`; and the
+    /// segments copied from `line`, as (text start, text end, line start), into `segs`.
+    fn redacted_text(
+        &self,
+        line: &[u8],
+        spans: &mut [Span],
+        text: &mut Vec<u8>,
+        segs: &mut Vec<(usize, usize, usize)>,
+    ) {
+        text.clear();
+        segs.clear();
+        spans.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut copied = 0;
+        let mut i = 0;
+        while i < spans.len() {
+            let (start, mut end, kind) = (spans[i].start, spans[i].end, spans[i].kind);
+            let mut j = i + 1;
+            while j < spans.len() && spans[j].start < end {
+                end = end.max(spans[j].end);
+                j += 1;
+            }
+            if start > copied {
+                segs.push((text.len(), text.len() + start - copied, copied));
+                text.extend_from_slice(&line[copied..start]);
+            }
+            self.mode
+                .write_placeholder(self.rules.kind_name(kind), &line[start..end], text);
+            copied = copied.max(end);
+            i = j;
+        }
+        segs.push((text.len(), text.len() + line.len() - copied, copied));
+        text.extend_from_slice(&line[copied..]);
+    }
+
+    /// The keyword hits of `text`, a redaction of a line whose hits are `line_hits` and whose
+    /// copied segments `segs` are, in the order [`RuleSet::find_keywords`] gives them, without
+    /// searching all of `text`: a hit inside a copied segment is a hit of the line there, and
+    /// every other hit overlaps a placeholder, so only the placeholders and a keyword's length
+    /// around them are searched.
+    fn redacted_hits(
+        &self,
+        line_hits: &[(u32, usize, usize)],
+        text: &[u8],
+        segs: &[(usize, usize, usize)],
+        out: &mut Vec<(u32, usize, usize)>,
+    ) {
+        out.clear();
+        for &(p, s, e) in line_hits {
+            if let Some(&(os, _, ls)) = segs
+                .iter()
+                .find(|&&(os, oe, ls)| ls <= s && e <= ls + (oe - os))
+            {
+                out.push((p, os + s - ls, os + e - ls));
+            }
+        }
+        if let Some(ac) = self.rules.prefilter() {
+            let margin = self.rules.longest_keyword().saturating_sub(1);
+            let mut gap_start = 0;
+            // The last segment ends `text` (it may be empty), so every gap precedes one.
+            for &(os, oe, _) in segs {
+                let (a, b) = (gap_start, os);
+                gap_start = oe;
+                if a >= b {
+                    continue;
+                }
+                let lo = a.saturating_sub(margin);
+                let hi = (b + margin).min(text.len());
+                for m in ac.find_overlapping_iter(&text[lo..hi]) {
+                    let (s, e) = (lo + m.start(), lo + m.end());
+                    if s < b && a < e {
+                        out.push((m.pattern().as_u32(), s, e));
+                    }
+                }
+            }
+        }
+        out.sort_unstable_by_key(|&(p, s, e)| (e, s, p));
+        out.dedup();
     }
 
     /// A block whose end marker sits on its opening line stays closed only if the marker
@@ -1138,6 +1202,84 @@ mod tests {
         assert!(
             gated > 0,
             "no gate ever closed: the test does not exercise them"
+        );
+    }
+
+    /// `settle` takes the keyword hits of a redacted line from the line's own hits plus a
+    /// search around each placeholder: they must be exactly what searching all of it finds.
+    #[test]
+    fn redacted_hits_equal_a_full_search() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let hashed = Scrubber::new(s.rules.clone(), Mode::hash(&[7; 32]).unwrap());
+        // No built-in keyword can hold a placeholder's first or last byte; these can, so
+        // the search around placeholders must reach a keyword's length beyond them.
+        let edges = RuleSet::load(&crate::engine::ruleset::LoadOptions {
+            files: vec![(
+                "edges.toml".into(),
+                r#"[[rule]]
+id = "edges"
+kind = "edges"
+description = "keywords across placeholder edges"
+keywords = ["=[red", "]&n", "d]", "]=["]
+regex = '(?P<secret>q{40})'
+"#
+                .into(),
+            )],
+            skip_coverage_proof: true,
+            ..Default::default()
+        })
+        .unwrap();
+        let edges = Scrubber::new(Arc::new(edges), Mode::Mask);
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        for r in s.rules().rules() {
+            for (ex, marks) in r.examples.redact.iter().filter_map(|e| unmark(e)) {
+                lines.push(ex.clone().into_bytes());
+                for &(a, b) in &marks {
+                    let secret = &ex[a..b];
+                    lines.push(
+                        format!("password={secret}&n=1 {secret}{secret} {secret}={secret}")
+                            .into_bytes(),
+                    );
+                }
+            }
+        }
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+        for e in std::fs::read_dir(corpus).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "log") {
+                let text = std::fs::read(&p).unwrap();
+                lines.extend(text.split(|&b| b == b'\n').map(|l| l.to_vec()));
+            }
+        }
+        let (mut text, mut segs, mut fast, mut full, mut lower) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut redacted = 0;
+        let mut straddling = 0;
+        for s in [&s, &hashed, &edges] {
+            let mut scratch = s.scratch();
+            for line in &lines {
+                s.findings(line, None, &mut scratch);
+                if scratch.spans.is_empty() {
+                    continue;
+                }
+                redacted += 1;
+                let mut spans = scratch.spans.clone();
+                s.redacted_text(line, &mut spans, &mut text, &mut segs);
+                s.redacted_hits(&scratch.kw_hits, &text, &segs, &mut fast);
+                full.clear();
+                s.rules.find_keywords(&text, &mut lower, &mut full);
+                assert_eq!(fast, full, "{}", String::from_utf8_lossy(&text));
+                straddling += full
+                    .iter()
+                    .filter(|&&(_, a, b)| segs.iter().all(|&(s, e, _)| a < s || b > e))
+                    .filter(|&&(_, a, b)| segs.iter().any(|&(s, e, _)| s < e && a < e && s < b))
+                    .count();
+            }
+        }
+        assert!(redacted > 1000, "only {redacted} redacted lines");
+        assert!(
+            straddling > 100,
+            "only {straddling} hits across a placeholder's edge"
         );
     }
 }
