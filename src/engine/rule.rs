@@ -106,8 +106,8 @@ struct RawBlock {
 #[derive(Debug)]
 pub struct Block {
     /// The line that closes the block; without one, only `body` and `max_lines` end it.
-    pub end: Option<Regex>,
-    pub body: Regex,
+    pub end: Option<LazyRegex>,
+    pub body: LazyRegex,
     pub max_lines: u32,
 }
 
@@ -208,10 +208,85 @@ impl Scanner {
     }
 }
 
-/// A regex rule's compiled parts.
+/// A rule regex, compiled on first use. A rule set holds a few hundred regexes and compiling
+/// them all was ~60 % of start-up (113 M of 181 M instructions) while a log stream needs few
+/// of them. Its syntax and groups are checked when the rule is parsed; whether it compiles
+/// within the size limit is checked when a rule file is loaded ([`LazyRegex::compile`] from
+/// `RuleSet::load`), and for the built-in rules by a test.
+#[derive(Debug)]
+pub struct LazyRegex {
+    pattern: String,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    /// Check `pattern`'s syntax (as [`compile_regex`] reads it) without compiling it; returns
+    /// the regex and its capture groups' names by index (index 0, the whole match, unnamed).
+    fn parse(pattern: &str) -> Result<(LazyRegex, Vec<Option<String>>), String> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(pattern)
+            .map_err(|e| e.to_string())?;
+        let mut names = vec![None];
+        capture_names(&hir, &mut names);
+        let regex = LazyRegex {
+            pattern: pattern.to_string(),
+            compiled: std::sync::OnceLock::new(),
+        };
+        Ok((regex, names))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+
+    /// Compile now (if not yet), reporting a failure.
+    pub fn compile(&self) -> Result<&Regex, regex::Error> {
+        if let Some(re) = self.compiled.get() {
+            return Ok(re);
+        }
+        let re = compile_regex(&self.pattern)?;
+        Ok(self.compiled.get_or_init(|| re))
+    }
+
+    /// The compiled regex. Its syntax was checked when the rule was parsed and its size when
+    /// the rule file was loaded, so compiling cannot fail here.
+    pub fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            compile_regex(&self.pattern)
+                .unwrap_or_else(|e| panic!("a rule regex checked at load failed to compile: {e}"))
+        })
+    }
+}
+
+/// Capture group names of `hir`, by group index, into `names`.
+fn capture_names(hir: &regex_syntax::hir::Hir, names: &mut Vec<Option<String>>) {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(c) => {
+            let i = c.index as usize;
+            if names.len() <= i {
+                names.resize(i + 1, None);
+            }
+            names[i] = c.name.as_deref().map(str::to_string);
+            capture_names(&c.sub, names);
+        }
+        HirKind::Repetition(r) => capture_names(&r.sub, names),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            for sub in subs {
+                capture_names(sub, names);
+            }
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
+    }
+}
+
+/// A regex rule's parts.
 #[derive(Debug)]
 pub struct RegexMatcher {
-    pub regex: Regex,
+    pub regex: LazyRegex,
     /// Indices of the `secret` / `secret_*` capture groups: one regex may spell several
     /// syntaxes as alternatives, each with its own group; the one that took part is the secret.
     pub secret_groups: Vec<usize>,
@@ -219,13 +294,34 @@ pub struct RegexMatcher {
     pub key_groups: Vec<usize>,
     /// For lists: when set, the `secret` group of `regex` is a region and every match of
     /// `values` (its `secret*` group) inside it is a secret of its own.
-    pub values: Option<(Regex, Vec<usize>)>,
+    pub values: Option<(LazyRegex, Vec<usize>)>,
     pub block: Option<Block>,
     /// Where matches can start relative to keyword hits (proved), if declared.
     pub window: Option<Window>,
 }
 
 impl Rule {
+    /// Compile every regex of the rule now, so a pattern over the size limit is reported
+    /// when its file is loaded rather than met on a line.
+    pub fn compile(&self) -> Result<(), String> {
+        let Some(m) = self.regex() else {
+            return Ok(());
+        };
+        let block = m.block.as_ref();
+        let all = [Some(&m.regex), m.values.as_ref().map(|(v, _)| v)]
+            .into_iter()
+            .chain([block.and_then(|b| b.end.as_ref()), block.map(|b| &b.body)]);
+        for (what, re) in ["regex", "values", "block.end", "block.body"]
+            .iter()
+            .zip(all)
+        {
+            if let Some(re) = re {
+                re.compile().map_err(|e| format!("bad {what}: {e}"))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The regex parts, for a regex rule.
     pub fn regex(&self) -> Option<&RegexMatcher> {
         match &self.matcher {
@@ -435,17 +531,19 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
             origin: origin.to_string(),
         });
     }
-    let regex = compile_regex(&regex_src).map_err(|e| fail(format!("bad regex: {e}")))?;
-    let secret_groups = named_groups(&regex, "secret");
+    let (regex, names) =
+        LazyRegex::parse(&regex_src).map_err(|e| fail(format!("bad regex: {e}")))?;
+    let secret_groups = named_groups(&names, "secret");
     if secret_groups.is_empty() {
         return Err(fail("regex has no named group `secret`".into()));
     }
-    let key_groups = named_groups(&regex, "key");
+    let key_groups = named_groups(&names, "key");
     let values = match &r.values {
         None => None,
         Some(v) => {
-            let re = compile_regex(v).map_err(|e| fail(format!("bad values regex: {e}")))?;
-            let groups = named_groups(&re, "secret");
+            let (re, names) =
+                LazyRegex::parse(v).map_err(|e| fail(format!("bad values regex: {e}")))?;
+            let groups = named_groups(&names, "secret");
             if groups.is_empty() {
                 return Err(fail("values regex has no named group `secret`".into()));
             }
@@ -471,12 +569,14 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
             let end = match &b.end {
                 None => None,
                 Some(end) => Some(
-                    compile_regex(end).map_err(|e| fail(format!("bad block.end regex: {e}")))?,
+                    LazyRegex::parse(end)
+                        .map_err(|e| fail(format!("bad block.end regex: {e}")))?
+                        .0,
                 ),
             };
-            let body =
-                compile_regex(&b.body).map_err(|e| fail(format!("bad block.body regex: {e}")))?;
-            if !body.capture_names().any(|n| n == Some("secret")) {
+            let (body, body_names) = LazyRegex::parse(&b.body)
+                .map_err(|e| fail(format!("bad block.body regex: {e}")))?;
+            if !body_names.iter().any(|n| n.as_deref() == Some("secret")) {
                 return Err(fail("block.body regex has no named group `secret`".into()));
             }
             if b.max_lines == 0 || b.max_lines > 10_000 {
@@ -552,12 +652,15 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
 
 /// Indices of the groups named `base` or `base_*`: one regex may spell several syntaxes as
 /// alternatives, each with its own group.
-fn named_groups(regex: &Regex, base: &str) -> Vec<usize> {
+fn named_groups(names: &[Option<String>], base: &str) -> Vec<usize> {
     let prefix = format!("{base}_");
-    regex
-        .capture_names()
+    names
+        .iter()
         .enumerate()
-        .filter(|(_, n)| n.is_some_and(|n| n == base || n.starts_with(&prefix)))
+        .filter(|(_, n)| {
+            n.as_deref()
+                .is_some_and(|n| n == base || n.starts_with(&prefix))
+        })
         .map(|(i, _)| i)
         .collect()
 }

@@ -361,6 +361,15 @@ impl RuleSet {
             if let Some(n) = file_names {
                 names.extend(&n);
             }
+            // Built-in regexes compile when first needed (proved to compile by a test); a
+            // user rule's must compile now, so a bad one is reported with its file and rule.
+            for r in &file_rules {
+                r.compile().map_err(|reason| Error::Rule {
+                    origin: r.origin.clone(),
+                    rule: r.id.clone(),
+                    reason,
+                })?;
+            }
             // Fail closed: a user rule whose keywords miss a spelling its regex accepts would
             // be skipped on exactly those lines. Built-in rules are proved by the test suite.
             for r in file_rules.iter().filter(|_| !opts.skip_coverage_proof) {
@@ -771,6 +780,20 @@ mod tests {
             Arc::new(RuleSet::builtin().expect("built-in rules compile")),
             Mode::Mask,
         )
+    }
+
+    /// Built-in regexes compile on first use, where a failure could only panic: every one
+    /// must compile within the size limit.
+    #[test]
+    fn every_builtin_regex_compiles() {
+        let set = RuleSet::builtin().unwrap();
+        let mut regexes = 0;
+        for r in set.rules() {
+            r.compile()
+                .unwrap_or_else(|e| panic!("{}:{}: {e}", r.origin, r.id));
+            regexes += usize::from(r.regex().is_some());
+        }
+        assert!(regexes > 50, "only {regexes} regex rules");
     }
 
     #[test]

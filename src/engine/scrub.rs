@@ -70,7 +70,8 @@ impl StreamState {
 
 /// Per-worker scratch space, reused across lines so clean and dirty lines allocate nothing.
 pub struct Scratch {
-    locs: Vec<CaptureLocations>,
+    /// Per rule: its regex's capture slots, made when the rule first runs.
+    locs: Vec<Option<CaptureLocations>>,
     candidates: Vec<bool>,
     chosen: Vec<u32>,
     spans: Vec<Span>,
@@ -170,17 +171,7 @@ impl Scrubber {
     /// Fresh scratch space for one worker.
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            locs: self
-                .rules
-                .rules()
-                .iter()
-                .map(|r| {
-                    r.regex().map_or_else(
-                        || EMPTY.capture_locations(),
-                        |m| m.regex.capture_locations(),
-                    )
-                })
-                .collect(),
+            locs: self.rules.rules().iter().map(|_| None).collect(),
             candidates: vec![false; self.rules.len()],
             chosen: Vec::new(),
             spans: Vec::new(),
@@ -549,10 +540,11 @@ impl Scrubber {
                     }
                 }
             }
-            let locs = &mut scratch.locs[ri];
+            let regex = m.regex.get();
+            let locs = scratch.locs[ri].get_or_insert_with(|| regex.capture_locations());
             let mut at = 0;
             while at <= line.len() {
-                let Some(mt) = m.regex.captures_read_at(locs, line, at) else {
+                let Some(mt) = regex.captures_read_at(locs, line, at) else {
                     break;
                 };
                 // Go on from the end of the secret, not of the match: a regex that consumes a
@@ -574,7 +566,11 @@ impl Scrubber {
                         .iter()
                         .find_map(|&g| locs.get(g))
                         .map_or(mt.end(), |(_, e)| e);
-                    match block.end.as_ref().and_then(|end| end.find(&line[after..])) {
+                    match block
+                        .end
+                        .as_ref()
+                        .and_then(|end| end.get().find(&line[after..]))
+                    {
                         // Closed on this line — unless another rule's span takes the end
                         // marker (checked once all spans are known, see `keep_block_end`).
                         Some(m) => {
@@ -606,7 +602,7 @@ impl Scrubber {
                         (&mut scratch.spans, &scratch.placeholders, &mut scratch.jwt),
                     ),
                     Some((values, groups)) => {
-                        for caps in values.captures_iter(&line[s..e]) {
+                        for caps in values.get().captures_iter(&line[s..e]) {
                             if let Some(v) = groups.iter().find_map(|&g| caps.get(g)) {
                                 let span = (s + v.start(), s + v.end());
                                 self.push_span(
@@ -815,7 +811,11 @@ impl Scrubber {
         let ri = open.rule as usize;
         let rule = &self.rules.rules()[ri];
         let block = rule.regex()?.block.as_ref()?;
-        if block.end.as_ref().is_some_and(|end| end.is_match(line)) || open.lines >= block.max_lines
+        if block
+            .end
+            .as_ref()
+            .is_some_and(|end| end.get().is_match(line))
+            || open.lines >= block.max_lines
         {
             return None;
         }
@@ -826,7 +826,7 @@ impl Scrubber {
             state.block = Some(open);
             return Some(first);
         }
-        let caps = block.body.captures(line)?;
+        let caps = block.body.get().captures(line)?;
         if let Some(m) = caps.name("secret").filter(|m| !m.is_empty()) {
             scratch.spans.push(Span {
                 start: m.start(),
@@ -1112,10 +1112,6 @@ fn propagate(line: &[u8], spans: &mut Vec<Span>, placeholders: &[(usize, usize)]
         }
     }
 }
-
-/// Capture slots for scanner rules (which have no regex).
-static EMPTY: std::sync::LazyLock<regex::bytes::Regex> =
-    std::sync::LazyLock::new(|| regex::bytes::Regex::new("").expect("empty regex"));
 
 static PLACEHOLDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"[REDACTED"));
