@@ -105,6 +105,8 @@ struct ShortKeywords {
     /// One bit per byte pair: whether `two` has an entry. 8 KiB stay in the L1 cache where the
     /// 64 KiB table does not, and almost every pair of a block has no entry.
     two_bits: Box<[u64; 1024]>,
+    /// Whether any keyword has two bytes (else the pair pass is skipped).
+    any_two: bool,
     ids: Vec<u32>,
 }
 
@@ -128,6 +130,7 @@ impl ShortKeywords {
             }
         }
         let mut two_bits = Box::new([0u64; 1024]);
+        let any_two = short.iter().any(|&i| patterns[i].len() == 2);
         for (pair, _) in two.iter().enumerate().filter(|(_, &t)| t != 0) {
             two_bits[pair >> 6] |= 1 << (pair & 63);
         }
@@ -136,6 +139,7 @@ impl ShortKeywords {
             one,
             two,
             two_bits,
+            any_two,
             ids: short.iter().map(|&i| i as u32).collect(),
         })
     }
@@ -156,6 +160,9 @@ impl ShortKeywords {
                     }
                 }
             }
+        }
+        if !self.any_two {
+            return;
         }
         let (two, bits) = (&self.two[..], &self.two_bits[..]);
         for (i, w) in lower.windows(2).enumerate() {
