@@ -863,6 +863,26 @@ mod tests {
     #[test]
     fn anchor_search_equals_overlapping_pass() {
         let set = RuleSet::builtin().unwrap();
+        // And without the rules of 2-byte keywords: 1-byte keywords, no byte-pair pass.
+        let disable = set
+            .rules()
+            .iter()
+            .filter(|r| r.keywords.iter().any(|k| k.len() == 2))
+            .map(|r| r.id.clone())
+            .collect();
+        let no_pairs = RuleSet::load(&LoadOptions {
+            disable,
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(no_pairs.keywords().iter().all(|k| k.len() != 2));
+        assert!(no_pairs.keywords().iter().any(|k| k.len() == 1));
+        for set in [set, no_pairs] {
+            anchor_search_finds_every_keyword(set);
+        }
+    }
+
+    fn anchor_search_finds_every_keyword(set: RuleSet) {
         assert!(
             set.anchors.is_some() || !std::arch::is_x86_feature_detected!("ssse3"),
             "no anchor search built"
