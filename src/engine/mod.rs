@@ -14,6 +14,7 @@ pub mod coverage;
 pub mod examples;
 pub mod jwt;
 pub mod keyvalue;
+mod pairs;
 pub mod redact;
 pub mod rule;
 pub mod ruleset;

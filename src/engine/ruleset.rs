@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::keyvalue::{self, KvScanner, Names, RawNames};
+use super::pairs::PairSet;
 use super::rule::{self, Rule, Scanner};
 use super::Error;
 
@@ -102,17 +103,14 @@ struct ShortKeywords {
     /// three are found with memchr instead of a look at every byte.
     one_bytes: Vec<u8>,
     two: Box<[u8]>,
-    /// One bit per byte pair: whether `two` has an entry. 8 KiB stay in the L1 cache where the
-    /// 64 KiB table does not, and almost every pair of a block has no entry.
-    two_bits: Box<[u64; 1024]>,
-    /// Whether any keyword has two bytes (else the pair pass is skipped).
-    any_two: bool,
+    /// The pairs `two` has an entry for, searched for in the block (none: no pair pass).
+    pairs: Option<PairSet>,
     ids: Vec<u32>,
 }
 
 impl ShortKeywords {
     /// `None` when a keyword is empty or there are more than 255 of them.
-    fn build(patterns: &[String], short: &[usize]) -> Option<ShortKeywords> {
+    fn build(patterns: &[String], short: &[usize], freq: &[f64; 256]) -> Option<ShortKeywords> {
         if short.len() > 255 {
             return None;
         }
@@ -129,17 +127,15 @@ impl ShortKeywords {
                 _ => return None,
             }
         }
-        let mut two_bits = Box::new([0u64; 1024]);
-        let any_two = short.iter().any(|&i| patterns[i].len() == 2);
-        for (pair, _) in two.iter().enumerate().filter(|(_, &t)| t != 0) {
-            two_bits[pair >> 6] |= 1 << (pair & 63);
-        }
+        let pairs: Vec<[u8; 2]> = (0..two.len())
+            .filter(|&p| two[p] != 0)
+            .map(|p| [(p >> 8) as u8, p as u8])
+            .collect();
         Some(ShortKeywords {
             one_bytes: (0..=255u8).filter(|&b| one[b as usize] != 0).collect(),
             one,
             two,
-            two_bits,
-            any_two,
+            pairs: (!pairs.is_empty()).then(|| PairSet::new(&pairs, freq)),
             ids: short.iter().map(|&i| i as u32).collect(),
         })
     }
@@ -161,15 +157,10 @@ impl ShortKeywords {
                 }
             }
         }
-        if !self.any_two {
-            return;
-        }
-        let (two, bits) = (&self.two[..], &self.two_bits[..]);
-        for (i, w) in lower.windows(2).enumerate() {
-            let pair = ((w[0] as usize) << 8) | w[1] as usize;
-            if bits[pair >> 6] & (1 << (pair & 63)) != 0 {
-                out.push((self.ids[two[pair] as usize - 1], i, i + 2));
-            }
+        if let Some(pairs) = &self.pairs {
+            pairs.for_each(lower, |i, pair| {
+                out.push((self.ids[self.two[pair] as usize - 1], i, i + 2))
+            });
         }
     }
 }
@@ -265,7 +256,11 @@ impl AnchorSearch {
         let short = if short.is_empty() {
             None
         } else {
-            Some(ShortKeywords::build(patterns, &short)?)
+            let mut bytes = [1.0; 256];
+            for (t, &n) in &freq {
+                bytes[t[0] as usize] += n as f64;
+            }
+            Some(ShortKeywords::build(patterns, &short, &bytes)?)
         };
         Some(AnchorSearch {
             teddy,
