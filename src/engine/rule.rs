@@ -211,8 +211,8 @@ impl Scanner {
 /// A rule regex, compiled on first use. A rule set holds a few hundred regexes and compiling
 /// them all was ~60 % of start-up (113 M of 181 M instructions) while a log stream needs few
 /// of them. Its syntax and groups are checked when the rule is parsed; whether it compiles
-/// within the size limit is checked when a rule file is loaded ([`LazyRegex::compile`] from
-/// `RuleSet::load`), and for the built-in rules by a test.
+/// within the size limit is checked when a user's rule file is parsed ([`parse`]), and for the
+/// built-in rules by a test ([`parse_builtin`] leaves them to compile on first use).
 #[derive(Debug)]
 pub struct LazyRegex {
     pattern: String,
@@ -366,8 +366,26 @@ pub fn parse_file(origin: &str, text: &str) -> Result<Vec<Rule>, Error> {
     parse(origin, text).map(|(rules, _)| rules)
 }
 
-/// Parse one rule file: its rules and its additions to the key/value name table.
+/// Parse one rule file: its rules, every regex compiled (so one over the size limit is refused
+/// here, naming the file and rule), and its additions to the key/value name table.
 pub fn parse(origin: &str, text: &str) -> Result<(Vec<Rule>, Option<RawNames>), Error> {
+    parse_with(origin, text, true)
+}
+
+/// [`parse`] for a rule file compiled into the binary: its regexes compile when first needed
+/// (a test compiles every one).
+pub(crate) fn parse_builtin(
+    origin: &str,
+    text: &str,
+) -> Result<(Vec<Rule>, Option<RawNames>), Error> {
+    parse_with(origin, text, false)
+}
+
+fn parse_with(
+    origin: &str,
+    text: &str,
+    compile: bool,
+) -> Result<(Vec<Rule>, Option<RawNames>), Error> {
     let raw: RawFile = toml::from_str(text).map_err(|e| Error::RuleFile {
         origin: origin.to_string(),
         reason: toml_error(text, &e),
@@ -394,6 +412,13 @@ pub fn parse(origin: &str, text: &str) -> Result<(Vec<Rule>, Option<RawNames>), 
         .into_iter()
         .map(|r| compile_rule(origin, r, &raw.key_kind))
         .collect::<Result<Vec<_>, _>>()?;
+    for r in rules.iter().filter(|_| compile) {
+        r.compile().map_err(|reason| Error::Rule {
+            origin: origin.to_string(),
+            rule: r.id.clone(),
+            reason,
+        })?;
+    }
     Ok((rules, raw.names))
 }
 
@@ -724,4 +749,27 @@ pub fn unmark(marked: &str) -> Option<(String, Vec<(usize, usize)>)> {
         }
     }
     (open.is_none() && !ranges.is_empty()).then_some((text, ranges))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A user's rule file is compiled when parsed: a regex over the size limit is an error
+    /// naming the file and rule, never a panic when a line first needs it.
+    #[test]
+    fn oversized_regex_is_refused_when_parsed_and_builtins_compile_lazily() {
+        let text = "[[rule]]\nid = \"huge\"\nkind = \"x\"\ndescription = \"d\"\n\
+                    keywords = [\"k\"]\nregex = '''k(?P<secret>\\w{1000}){1000}'''\n";
+        let err = parse_file("user.toml", text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("user.toml:huge: bad regex") && err.contains("size limit"),
+            "{err}"
+        );
+        let (rules, _) = parse_builtin("builtin:test", text).unwrap();
+        let Matcher::Regex(m) = &rules[0].matcher else {
+            panic!("a regex rule")
+        };
+        assert!(m.regex.compiled.get().is_none());
+    }
 }
