@@ -251,8 +251,8 @@ impl LazyRegex {
         Ok(self.compiled.get_or_init(|| re))
     }
 
-    /// The compiled regex. Its syntax was checked when the rule was parsed and its size when
-    /// the rule file was loaded, so compiling cannot fail here.
+    /// The compiled regex. Its syntax was checked when the rule was parsed, and its size too
+    /// for a user's file ([`parse`]); every built-in one compiles (a test), so this cannot fail.
     pub fn get(&self) -> &Regex {
         self.compiled.get_or_init(|| {
             compile_regex(&self.pattern)
@@ -302,7 +302,7 @@ pub struct RegexMatcher {
 
 impl Rule {
     /// Compile every regex of the rule now, so a pattern over the size limit is reported
-    /// when its file is loaded rather than met on a line.
+    /// when its file is parsed rather than met on a line.
     pub fn compile(&self) -> Result<(), String> {
         let Some(m) = self.regex() else {
             return Ok(());
