@@ -20,6 +20,7 @@ pub mod rule;
 pub mod ruleset;
 pub mod scrub;
 pub mod stores;
+mod substr;
 pub mod validate;
 
 pub use redact::Mode;

@@ -166,8 +166,9 @@ pub struct Rule {
     /// `(needle, kind)` pairs tried in order against the lower-cased key when set. For a
     /// scanner rule, the kinds its scanner reports, in the scanner's order.
     pub key_kinds: Vec<(String, String)>,
-    /// For the `context-keys` scanner: the keys read as sensitive where the keywords occur.
-    pub context_keys: Vec<String>,
+    /// For the `context-keys` scanner: the keys read as sensitive where the keywords occur,
+    /// compiled once for the hot path.
+    pub context_keys: Vec<memchr::memmem::Finder<'static>>,
     pub examples: Examples,
     /// Where the rule came from (`builtin:jwt.toml` or a path), for error messages.
     pub origin: String,
@@ -548,7 +549,11 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
             validator,
             priority: r.priority,
             key_kinds: Vec::new(),
-            context_keys: r.context_keys,
+            context_keys: r
+                .context_keys
+                .iter()
+                .map(|k| memchr::memmem::Finder::new(k.as_bytes()).into_owned())
+                .collect(),
             examples: Examples {
                 redact: r.examples.redact,
                 keep: r.examples.keep,

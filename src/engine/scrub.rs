@@ -19,6 +19,7 @@ use super::keyvalue::{Decision, KvScratch, KvSpan};
 use super::redact::Mode;
 use super::rule::{Matcher, Scanner};
 use super::ruleset::RuleSet;
+use super::substr;
 use super::validate::Verdict;
 use std::sync::Arc;
 
@@ -1092,7 +1093,7 @@ fn propagate(line: &[u8], spans: &mut Vec<Span>, placeholders: &[(usize, usize)]
             continue;
         }
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        for at in memchr::memmem::find_iter(line, v) {
+        for at in substr::find_iter(line, v) {
             let end = at + v.len();
             if at == sp.start
                 || (at > 0 && word(line[at - 1]) && word(v[0]))

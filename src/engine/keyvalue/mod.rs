@@ -24,6 +24,7 @@ pub mod lexer;
 pub mod lines;
 pub mod names;
 
+use super::substr;
 use lexer::{Lexer, Quote};
 pub use names::{KeyClass, Names, RawNames, Verdict as KeyVerdict};
 
@@ -408,7 +409,7 @@ impl KvScanner {
     pub fn scan_context(
         &self,
         line: &[u8],
-        keys: &[String],
+        keys: &[memchr::memmem::Finder<'static>],
         sc: &mut KvScratch,
         out: &mut Vec<KvSpan>,
         explain: Explain<'_>,
@@ -416,9 +417,8 @@ impl KvScanner {
         let mut cx = Ctx { line, out, explain };
         sc.occurrences.clear();
         for k in keys {
-            let k = k.as_bytes();
-            for at in memchr::memmem::find_iter(line, k) {
-                let end = at + k.len();
+            for at in k.find_iter(line) {
+                let end = at + k.needle().len();
                 let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
                 if (at == 0 || !word(line[at - 1])) && line.get(end).map_or(true, |&b| !word(b)) {
                     sc.occurrences.push((at, end));
@@ -947,7 +947,7 @@ impl KvScanner {
             // Element content up to the next tag; nested elements speak for themselves.
             if line[v..].starts_with(b"<![CDATA[") {
                 let cs = v + 9;
-                let ce = memchr::memmem::find(&line[cs..], b"]]>").map_or(line.len(), |i| cs + i);
+                let ce = substr::find(&line[cs..], b"]]>").map_or(line.len(), |i| cs + i);
                 return self.judge_push(cx, (cs, ce), key, class, syntax, false, None);
             }
             if line[v..].starts_with(b"<value>") {
@@ -967,7 +967,7 @@ impl KvScanner {
                 }
                 QuoteTok::Token(t) => {
                     let cs = v + t.len();
-                    let ce = memchr::memmem::find(&line[cs..], t).map_or(line.len(), |i| cs + i);
+                    let ce = substr::find(&line[cs..], t).map_or(line.len(), |i| cs + i);
                     self.scheme_and_push(cx, (cs, ce), key, class, syntax, strict)
                 }
             };
@@ -1262,8 +1262,8 @@ impl KvScanner {
                             QuoteTok::Char { at } => read_string(line, probe, at)?,
                             QuoteTok::Token(t) => {
                                 let cs = i + t.len();
-                                let ce = memchr::memmem::find(&line[cs..], t)
-                                    .map_or(line.len(), |k| cs + k);
+                                let ce =
+                                    substr::find(&line[cs..], t).map_or(line.len(), |k| cs + k);
                                 (cs, ce, (ce + t.len()).min(line.len()))
                             }
                         };
@@ -1594,7 +1594,7 @@ fn pem_armour_end(line: &[u8], i: usize) -> Option<usize> {
     if dashes < 5 || !(rest[dashes..].starts_with(b"BEGIN") || rest[dashes..].starts_with(b"END")) {
         return None;
     }
-    let label = memchr::memmem::find(&rest[dashes..], b"-----").map_or(rest.len(), |p| dashes + p);
+    let label = substr::find(&rest[dashes..], b"-----").map_or(rest.len(), |p| dashes + p);
     let end = label + rest[label..].iter().take_while(|&&b| b == b'-').count();
     Some(i + end.min(rest.len()))
 }
@@ -1735,9 +1735,9 @@ fn starts_line(line: &[u8], ks: usize) -> bool {
 
 /// End of a line-long value: before trailing spaces and a ` #` comment.
 fn line_value_end(line: &[u8], cs: usize) -> usize {
-    let mut end = memchr::memmem::find(&line[cs..], b" #").map_or(line.len(), |i| cs + i);
+    let mut end = substr::find(&line[cs..], b" #").map_or(line.len(), |i| cs + i);
     // A plain YAML scalar cannot hold `: `: a second `key: value` starts at its last word.
-    if let Some(c) = memchr::memmem::find(&line[cs..end], b": ").map(|i| cs + i) {
+    if let Some(c) = substr::find(&line[cs..end], b": ").map(|i| cs + i) {
         end = line[cs..c]
             .iter()
             .rposition(|&b| b == b' ')
@@ -2756,7 +2756,7 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
     if is_env_reference(v) {
         return Err(Keep::Placeholder);
     }
-    if memchr::memmem::find(v, b"-----").is_some() {
+    if substr::find(v, b"-----").is_some() {
         // PEM armour: the private-key rule owns the body.
         return Err(Keep::Placeholder);
     }
@@ -2869,7 +2869,7 @@ const NON_VALUES: &[&[u8]] = &[
 /// scrubd's own placeholders and other tools', templates, masks and bind parameters.
 pub fn is_placeholder(v: &[u8]) -> bool {
     // A bind parameter with a cast: `$1::VARCHAR`, `:name::text`.
-    let v = match memchr::memmem::find(v, b"::") {
+    let v = match substr::find(v, b"::") {
         Some(i)
             if i > 0
                 && v[i + 2..].iter().all(|b| {
@@ -2987,7 +2987,7 @@ pub fn is_wordy(v: &[u8]) -> bool {
 }
 
 fn is_url_without_userinfo(v: &[u8]) -> bool {
-    let Some(i) = memchr::memmem::find(v, b"://") else {
+    let Some(i) = substr::find(v, b"://") else {
         return false;
     };
     if i == 0
@@ -3105,7 +3105,7 @@ fn names_itself(value: &[u8], key: &[u8]) -> bool {
         && !v[0].is_ascii_digit()
         && v.iter()
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
-        && memchr::memmem::find(v, b"..").is_none();
+        && substr::find(v, b"..").is_none();
     let canon = |s: &[u8]| -> Vec<u8> {
         s.iter()
             .filter(|b| b.is_ascii_alphanumeric())
@@ -3264,7 +3264,7 @@ pub fn looks_generated(w: &[u8]) -> bool {
     if w.starts_with(b"0x")
         || w.starts_with(b"0X")
         || is_slug(w)
-        || memchr::memmem::find(w, b"-----").is_some()
+        || substr::find(w, b"-----").is_some()
     {
         return false;
     }

@@ -6,6 +6,7 @@
 //! log). PartiQL statements (`Statement` + positional `Parameters`) go through the SQL reader.
 
 use super::super::keyvalue::{KeyClass, KvScanner, KvScratch, KvSpan, Note};
+use super::super::substr;
 use super::{path_class, sql};
 
 /// Keys whose string value is an expression.
@@ -29,7 +30,7 @@ type AttributeName = (Vec<u8>, Vec<u8>, (usize, usize));
 pub(crate) fn scan(kv: &KvScanner, line: &[u8], sc: &mut KvScratch, out: &mut Vec<KvSpan>) {
     let mut bindings: Vec<Binding> = Vec::new();
     for key in EXPRESSION_KEYS {
-        for at in memchr::memmem::find_iter(line, key) {
+        for at in substr::find_iter(line, key) {
             if at > 0 && line[at - 1].is_ascii_alphanumeric() {
                 continue;
             }
@@ -57,7 +58,7 @@ pub(crate) fn scan(kv: &KvScanner, line: &[u8], sc: &mut KvScratch, out: &mut Ve
             let Some(class) = class else { continue };
 
             // Every place the placeholder is a key: `':rt':`, `":rt":`, `\":rt\":`.
-            for at in memchr::memmem::find_iter(line, placeholder) {
+            for at in substr::find_iter(line, placeholder) {
                 let end = at + placeholder.len();
                 let quoted = at > 0
                     && matches!(line[at - 1], b'"' | b'\'')
@@ -197,7 +198,7 @@ fn attribute_names(kv: &KvScanner, line: &[u8], sc: &mut KvScratch) -> Vec<Attri
 /// PartiQL: a `Statement` whose `?` sit in sensitive columns makes the same positions of its
 /// `Parameters` secret (literal values in the statement are the key/value scanner's).
 fn partiql(kv: &KvScanner, line: &[u8], sc: &mut KvScratch, out: &mut Vec<KvSpan>) {
-    for at in memchr::memmem::find_iter(line, b"Statement") {
+    for at in substr::find_iter(line, b"Statement") {
         if at > 0 && line[at - 1].is_ascii_alphanumeric() {
             continue;
         }
@@ -209,7 +210,7 @@ fn partiql(kv: &KvScanner, line: &[u8], sc: &mut KvScratch, out: &mut Vec<KvSpan
             continue;
         }
         // Its parameter list: the next `Parameters` key after the statement, else before it.
-        let params = memchr::memmem::find(&line[ce..], b"Parameters")
+        let params = substr::find(&line[ce..], b"Parameters")
             .map(|p| ce + p)
             .or_else(|| memchr::memmem::rfind(&line[..at], b"Parameters"));
         let Some(p) = params else { continue };

@@ -9,6 +9,7 @@
 //! `col = 'literal'` itself is the key/value scanner's (a quoted key, `=`, a quoted value).
 
 use super::super::keyvalue::{KeyClass, KvScanner, KvScratch, KvSpan, Note};
+use super::super::substr;
 use super::{name_class, path_class};
 
 /// Columns that hold the secret of a credential table (`api_keys.key`, `sessions.token`).
@@ -128,7 +129,7 @@ pub(crate) fn scan(
     let carry = carry.unwrap_or(&mut local);
     let marker = PARAM_MARKERS
         .iter()
-        .filter_map(|m| memchr::memmem::find(line, m).map(|p| (p, p + m.len())))
+        .filter_map(|m| substr::find(line, m).map(|p| (p, p + m.len())))
         .min();
     let stmt = STATEMENTS.iter().filter_map(|s| find_word(line, s)).min();
     if carry.active {
@@ -206,13 +207,13 @@ fn ends_statement(sql: &[u8]) -> bool {
     let t = sql.trim_ascii_end();
     t.ends_with(b";")
         || t.ends_with(b")")
-        || memchr::memmem::find(t, b" LIMIT ").is_some()
+        || substr::find(t, b" LIMIT ").is_some()
         || !t.contains(&b' ')
 }
 
 /// Position of `word` in `line` at a word start.
 fn find_word(line: &[u8], word: &[u8]) -> Option<usize> {
-    memchr::memmem::find_iter(line, word)
+    substr::find_iter(line, word)
         .find(|&p| p == 0 || !line[p - 1].is_ascii_alphanumeric() && line[p - 1] != b'_')
 }
 
@@ -234,7 +235,7 @@ fn apply_params(
         // `{'password': '…'}`, `[{'key': '…'}, …]`: the named parameters as keys.
         let mut keys = Vec::new();
         for (name, class) in named {
-            for at in memchr::memmem::find_iter(&line[after..], name).map(|p| after + p) {
+            for at in substr::find_iter(&line[after..], name).map(|p| after + p) {
                 let end = at + name.len();
                 if at > 0
                     && matches!(line[at - 1], b'\'' | b'"')
@@ -298,11 +299,11 @@ fn apply_params(
 /// PostgreSQL's `DETAIL:  Key (key)=(ghp_…) already exists.`: the value of a sensitive or
 /// credential column.
 fn key_detail(kv: &KvScanner, line: &[u8], out: &mut Vec<KvSpan>) {
-    let Some(k) = memchr::memmem::find(line, b"Key (") else {
+    let Some(k) = substr::find(line, b"Key (") else {
         return;
     };
     let cols_start = k + 5;
-    let Some(ce) = memchr::memmem::find(&line[cols_start..], b")=(").map(|i| cols_start + i) else {
+    let Some(ce) = substr::find(&line[cols_start..], b")=(").map(|i| cols_start + i) else {
         return;
     };
     let vals_start = ce + 3;
@@ -441,8 +442,7 @@ fn tokens(sql: &[u8]) -> Vec<Tok> {
             b'\\' if sql.get(i + 1) == Some(&b'"') => {
                 // `\"col\"` inside an escaped string
                 let s = i;
-                let e = memchr::memmem::find(&sql[i + 2..], b"\\\"")
-                    .map_or(sql.len(), |k| i + 2 + k + 2);
+                let e = substr::find(&sql[i + 2..], b"\\\"").map_or(sql.len(), |k| i + 2 + k + 2);
                 out.push(Tok::Word(s, e));
                 i = e;
             }
