@@ -2951,13 +2951,21 @@ fn is_variable_name(n: &[u8]) -> bool {
 
 /// `ghp_xxxxxxxxxxxxxxxx`, `AKIAXXXXXXXXXXXXXXXX`, `glpat-XXXX-XXXX`: a documentation mask.
 fn is_x_mask(v: &[u8]) -> bool {
-    let xs = v.iter().filter(|&&b| b == b'x' || b == b'X').count();
-    let run = v
-        .split(|&b| b != b'x' && b != b'X')
-        .map(<[u8]>::len)
-        .max()
-        .unwrap_or(0);
-    v.len() >= 8 && (run >= 8 || xs * 2 >= v.len())
+    if v.len() < 8 {
+        return false;
+    }
+    // One pass: every value a key-value rule judges comes here (a JWT is hundreds of bytes).
+    let (mut xs, mut run, mut longest) = (0, 0, 0);
+    for &b in v {
+        if b | 0x20 == b'x' {
+            xs += 1;
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    longest >= 8 || xs * 2 >= v.len()
 }
 
 /// `DB_PASSWORD`, `API_TOKEN_NAME`: the name of a variable holding the secret, not the secret.

@@ -293,3 +293,28 @@ fn keys_of_two_words() {
     check("level=INFO auth_method=password author=self");
     check("app serve --api-key «Aa0a0a0a=0=a*A» --port 80");
 }
+
+#[test]
+fn x_masks() {
+    use super::is_x_mask;
+    for mask in [
+        "ghp_xxxxxxxxxxxxxxxx",
+        "AKIAXXXXXXXXXXXXXXXX",
+        "glpat-XXXX-XXXX",
+        "xXxXxXxX",
+        "x1x1x1x1",
+        "eyJhbGciOiJIUzI1NiJ9.xxxxxxxx.sig",
+    ] {
+        assert!(is_x_mask(mask.as_bytes()), "{mask}");
+    }
+    for value in [
+        "xxxxxxx",
+        "x1x1x1x1y",
+        "xxxxxxxYxxxxxxx-secret-value!",
+        "s3cr3tP4ss",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig",
+        "\u{d8}\u{f8}\u{d8}\u{f8}xxxx",
+    ] {
+        assert!(!is_x_mask(value.as_bytes()), "{value}");
+    }
+}
