@@ -3,18 +3,28 @@
 //! `memchr::memmem::find_iter` builds a searcher on every call (rare-byte ranking, Rabin-Karp
 //! hash, SIMD pair): thousands of instructions, more than searching a log line costs. The
 //! engine calls it per span and per key, so [`find_iter`] first walks the candidates of the
-//! needle's first byte and compares in place; only when they turn out many does it build the
+//! rarest byte among the needle's first 16 (by memchr's byte-frequency ranking: `J` in
+//! `eyJ…`, not `e`) and compares in place; only when they turn out many does it build the
 //! memmem searcher for the rest, so the cost stays linear whatever the input.
 
-/// First-byte candidates tried in place before the rest of the haystack goes to memmem.
+/// Candidates tried in place before the rest of the haystack goes to memmem.
 const TRIES: usize = 16;
 
 /// Start of every non-overlapping occurrence of `needle` in `hay`, leftmost first: the same
 /// positions as `memchr::memmem::find_iter(hay, needle)`.
 pub(crate) fn find_iter<'a>(hay: &'a [u8], needle: &'a [u8]) -> FindIter<'a> {
+    // Ranking costs more than it saves on a short needle (a key); a long one (a token) is
+    // where the first byte is a poor choice and memmem's searcher the most costly to build.
+    let rare = match needle.get(..16) {
+        Some(head) => {
+            memchr::arch::all::packedpair::Pair::new(head).map_or(0, |p| usize::from(p.index1()))
+        }
+        None => 0,
+    };
     FindIter {
         hay,
         needle,
+        rare,
         at: 0,
         tries: 0,
         // The empty needle matches everywhere: memmem's answer, kept for the contract.
@@ -32,6 +42,8 @@ pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 pub(crate) struct FindIter<'a> {
     hay: &'a [u8],
     needle: &'a [u8],
+    /// Index in `needle` of the byte whose occurrences are the candidates.
+    rare: usize,
     /// Where the in-place search goes on.
     at: usize,
     tries: usize,
@@ -46,7 +58,7 @@ impl Iterator for FindIter<'_> {
         if let Some(rest) = &mut self.rest {
             return rest.next().map(|p| self.at + p);
         }
-        let first = self.needle[0];
+        let (off, byte) = (self.rare, self.needle[self.rare]);
         loop {
             if self.tries == TRIES {
                 let rest = self.rest.insert(memchr::memmem::find_iter(
@@ -55,7 +67,9 @@ impl Iterator for FindIter<'_> {
                 ));
                 return rest.next().map(|p| self.at + p);
             }
-            let p = self.at + memchr::memchr(first, self.hay.get(self.at..)?)?;
+            // A candidate byte at `q` is an occurrence starting at `q - off`.
+            let from = self.at + off;
+            let p = from + memchr::memchr(byte, self.hay.get(from..)?)? - off;
             if self.hay.len() - p < self.needle.len() {
                 self.at = self.hay.len();
                 return None;
@@ -95,6 +109,10 @@ mod tests {
         both(b"abababab", b"abab");
         both(b"token=s3cr3t token=s3cr3t", b"s3cr3t");
         both(b"abc", b"");
+        // The candidate byte inside the needle, and near both ends of the haystack.
+        both(b"eyJeyJhbGcieyJ", b"eyJ");
+        both(b"Jeee eyJx eyJx", b"eyJx");
+        both(b"yJx", b"eyJx");
         // Past the in-place tries: many first-byte candidates, matches before and after.
         let many = [
             &b"x".repeat(3 * TRIES)[..],
