@@ -141,5 +141,20 @@ mod tests {
                 .collect();
             both(&hay, &needle);
         }
+        // Long needles (candidates from a byte inside): copies, cut copies and noise around.
+        for _ in 0..2000 {
+            let needle: Vec<u8> = (0..16 + next() % 8)
+                .map(|_| b"abJ"[(next() % 3) as usize])
+                .collect();
+            let mut hay = Vec::new();
+            for _ in 0..next() % 8 {
+                match next() % 3 {
+                    0 => hay.extend_from_slice(&needle),
+                    1 => hay.extend_from_slice(&needle[(next() % 16) as usize..]),
+                    _ => hay.extend((0..next() % 20).map(|_| b"abJ"[(next() % 3) as usize])),
+                }
+            }
+            both(&hay, &needle);
+        }
     }
 }
