@@ -290,6 +290,10 @@ fn run(args: &[&str], input: &[u8], seen_at: i64) -> std::process::Output {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs faketime: scripts/test.sh runs it"
+)]
 fn filter_stats_audit_and_explain_count_every_finding_and_reveal_nothing() {
     let f = fixture();
     let input = lines(&f);
@@ -373,6 +377,10 @@ fn filter_stats_audit_and_explain_count_every_finding_and_reveal_nothing() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs faketime and promtool: scripts/test.sh runs it"
+)]
 fn filter_metrics_count_findings_by_issuer() {
     let f = fixture();
     let input = lines(&f);
@@ -476,6 +484,10 @@ fn daemon_counts_findings_by_issuer_and_reveals_nothing() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs faketime: scripts/test.sh runs it"
+)]
 fn malformed_and_oversized_jwts_never_crash_the_filter() {
     let header = "eyJhbGciOiJIUzI1NiJ9"; // {"alg":"HS256"}
     let big = "A".repeat(900 << 10);
@@ -506,6 +518,10 @@ fn malformed_and_oversized_jwts_never_crash_the_filter() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs promtool: scripts/test.sh runs it"
+)]
 fn alert_rules_page_on_forgeable_tokens_and_ticket_long_lived_ones() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/prometheus");
     for args in [
