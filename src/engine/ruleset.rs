@@ -246,12 +246,8 @@ impl AnchorSearch {
                     .only_teddy_fat(fat);
                 cfg.builder().extend(run).build()
             };
-            let searcher = if fat {
-                build(Some(true)).or_else(|| build(Some(false)))
-            } else {
-                build(Some(false))
-            };
-            teddy.push((searcher?, g * per_group));
+            let fat = if fat { build(Some(true)) } else { None };
+            teddy.push((fat.or_else(|| build(Some(false)))?, g * per_group));
         }
         let verify = anchors
             .iter()
