@@ -1132,7 +1132,10 @@ impl KvScanner {
         strict: bool,
         next: Option<u8>,
     ) -> Option<usize> {
-        // A name in a list (`[..., "api_key", "value", ...]`) is as often a list of names.
+        // A name in a list (`[..., "api_key", "value", ...]`) is as often a list of names; so
+        // is one in a tuple of more than two (an SQL column list `("password", "last_login",
+        // …)`): only a `(name, value)` 2-tuple is a pair whatever its value looks like.
+        let strict = strict || (syntax == Syntax::Pair && !closes_tuple(cx.line, e));
         let verdict = if syntax == Syntax::Pair && strict {
             let v = cx.line[s..e].trim_ascii();
             let v = v
@@ -2132,6 +2135,15 @@ fn pair_is_tuple(line: &[u8], ks: usize) -> bool {
         p -= 1;
     }
     p > 0 && line[p - 1] == b'('
+}
+
+/// Whether the value ending at `e` closes its tuple: only quotes, backslashes (escaped
+/// quotes) and spaces before a `)`.
+fn closes_tuple(line: &[u8], e: usize) -> bool {
+    line[e..]
+        .iter()
+        .find(|b| !matches!(b, b'"' | b'\'' | b'\\' | b'`' | b' '))
+        == Some(&b')')
 }
 
 fn next_is_quote(line: &[u8], p: usize) -> bool {

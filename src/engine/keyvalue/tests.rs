@@ -166,6 +166,20 @@ fn containers() {
     );
 }
 
+/// A `(name, value)` 2-tuple is a pair whatever its value looks like; a longer tuple is a list
+/// of names (an SQL column list) unless its value looks generated.
+#[test]
+fn name_value_tuples() {
+    check("dict_items([('username', 'bob'), ('password', '«hunter2»')])");
+    check(r#"[(b"authorization", b"Token «9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b»")]"#);
+    check(r#"(\"password\", \"«hunter2»\")"#);
+    check(
+        r#"INSERT INTO "auth_user" ("password", "last_login", "is_superuser") VALUES (%s, %s, %s)"#,
+    );
+    check("('password', 'hunter2', 'x')");
+    check("('api_key', '«Zq81KdPQm2Lr0aBcXyQm2Lr0aBcXy»', 'extra')");
+}
+
 #[test]
 fn values_that_are_not_secrets() {
     for case in [
