@@ -34,6 +34,10 @@ const ApiKey = mongoose.model('ApiKey', new mongoose.Schema({ key: { type: Strin
 const User = mongoose.model('User', new mongoose.Schema({ email: { type: String, unique: true }, passwordHash: String, name: String }), 'users');
 const Order = mongoose.model('Order', new mongoose.Schema({ reference: { type: String, unique: true }, userId: Number, totalCents: Number, status: String }), 'orders');
 const Product = mongoose.model('Product', new mongoose.Schema({ sku: { type: String, unique: true }, name: String, tokenCount: Number }), 'products');
+// No collection name given: mongoose's default, the model name lower-cased and pluralised
+// ('passwordresets', 'devicetokens'), as most apps leave it.
+const PasswordReset = mongoose.model('PasswordReset', new mongoose.Schema({ _id: String, userId: Number, expiresAt: Date }));
+const DeviceToken = mongoose.model('DeviceToken', new mongoose.Schema({ _id: String, userId: Number, platform: String }));
 
 const app = express();
 app.use(express.json());
@@ -43,6 +47,9 @@ app.post('/sessions', async (req, res) => {
 app.get('/sessions/:token', async (req, res) => res.json(await Session.findOne({ token: req.params.token }).lean()));
 app.post('/refresh', async (req, res) => res.status(201).json(await RefreshToken.create({ _id: req.body.token, userId: req.body.userId, clientId: 'ios' })));
 app.delete('/refresh/:token', async (req, res) => res.json(await RefreshToken.deleteOne({ _id: req.params.token })));
+app.post('/password-resets', async (req, res) => res.status(201).json(await PasswordReset.create({ _id: req.body.token, userId: req.body.userId, expiresAt: new Date(Date.UTC(2026, 11, 1)) })));
+app.get('/password-resets/:token', async (req, res) => res.json(await PasswordReset.findById(req.params.token).lean()));
+app.post('/devices', async (req, res) => res.status(201).json(await DeviceToken.create({ _id: req.body.token, userId: req.body.userId, platform: 'ios' })));
 app.post('/api-keys', async (req, res) => res.status(201).json(await ApiKey.create(req.body)));
 app.get('/api-keys/check', async (req, res) => res.json({ ok: !!(await ApiKey.exists({ key: req.get('x-api-key') })) }));
 app.post('/users', async (req, res) => res.status(201).json(await User.create(req.body)));
@@ -61,7 +68,7 @@ app.use((err, req, res, next) => {
 
 (async () => {
   await mongoose.connect(process.env.MONGO_URL, { serverSelectionTimeoutMS: 5000, appName: 'web' });
-  await Promise.all([Session, RefreshToken, ApiKey, User, Order, Product].map((m) => m.init()));
+  await Promise.all([Session, RefreshToken, ApiKey, User, Order, Product, PasswordReset, DeviceToken].map((m) => m.init()));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = 'http://127.0.0.1:' + server.address().port;
@@ -88,6 +95,11 @@ app.use((err, req, res, next) => {
     }
     await call('POST', '/refresh', { token: rts[0], userId: 40 });
     await call('DELETE', '/refresh/' + rts[2]);
+    const pr = add(rand(43, URLSAFE));
+    await call('POST', '/password-resets', { token: pr, userId: 40 + round });
+    await call('POST', '/password-resets', { token: pr, userId: 40 + round });
+    await call('GET', '/password-resets/' + pr);
+    await call('POST', '/devices', { token: add(rand(64, '0123456789abcdef'.toUpperCase() + LOW)), userId: 40 + round });
     const k = add('sk_live_' + rand(24));
     await call('POST', '/api-keys', { key: k, owner: 'acme', label: 'billing' });
     await call('POST', '/api-keys', { key: k, owner: 'acme', label: 'billing-copy' });
