@@ -1911,6 +1911,20 @@ fn is_metadata_key(key: &[u8]) -> bool {
         b"account",
         b"owner",
         b"path",
+        // Cookie attributes and lifetimes: a serialised session's `cookie` object
+        // (`{"originalMaxAge":86400000,"httpOnly":true,…}` in express-session stores).
+        b"age",
+        b"maxage",
+        b"ttl",
+        b"timeout",
+        b"duration",
+        b"lifetime",
+        b"length",
+        b"size",
+        b"domain",
+        b"samesite",
+        b"httponly",
+        b"secure",
     ];
     META.contains(&last)
 }

@@ -180,6 +180,18 @@ fn name_value_tuples() {
     check("('api_key', '«Zq81KdPQm2Lr0aBcXyQm2Lr0aBcXy»', 'extra')");
 }
 
+/// Under a sensitive container, keys that describe the secret (its lifetime, size, cookie
+/// attributes) keep their values: express-session's serialised session in a store.
+#[test]
+fn metadata_inside_sensitive_containers() {
+    check(
+        r#"{"sess":{"S":"{\"cookie\":{\"originalMaxAge\":86400000,\"expires\":\"2026-12-01T00:00:00.000Z\",\"secure\":false,\"httpOnly\":true,\"path\":\"/\"},\"passport\":{\"user\":\"42\"}}"}}"#,
+    );
+    check(
+        r#"{"session": {"maxAge": 86400000, "ttl": 1209600, "value": "«Zq81KdPQm2Lr0aBcXyQm2Lr0aBcXy»"}}"#,
+    );
+}
+
 #[test]
 fn values_that_are_not_secrets() {
     for case in [
