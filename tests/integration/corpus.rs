@@ -34,6 +34,7 @@ const STACKS: &[&str] = &[
     "mongoose",
     "access_paths",
     "prose",
+    "electrodb",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -183,7 +184,8 @@ corpus_test!(
     pymongo_errors,
     mongoose,
     access_paths,
-    prose
+    prose,
+    electrodb
 );
 
 #[test]

@@ -38,7 +38,8 @@ echo "== pymongo duplicate keys against fake_mongod_idx";                       
 echo "== express + mongoose debug against fake_mongod_idx";                         $PY gen_mongoose.py
 echo "== access logs: werkzeug, gunicorn, nginx, morgan";                           $PY gen_access_paths.py
 echo "== prose in app logs (flask)";                                                $PY gen_prose.py
+echo "== electrodb composite keys (.params() of real entities)";                    node gen_electrodb.js > out/electrodb.raw.log
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
     ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
-    pymongo_errors mongoose access_paths prose
+    pymongo_errors mongoose access_paths prose electrodb
