@@ -1,6 +1,6 @@
 //! The captured corpus (`tests/corpus/*.log`, labelled by `*.labels.jsonl`): every labelled
 //! secret gone, every clean line byte-identical, on a line with secrets every redaction on one
-//! of them, JSON lines still JSON, line count kept.
+//! of them, JSON lines still JSON, line count kept, a second scrub a no-op.
 
 use scrubd::engine::{Hit, Mode, RuleSet, Scrubber, StreamState};
 use std::path::Path;
@@ -67,6 +67,13 @@ fn check_stack(name: &str) -> Vec<String> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let (output, hits) = scrub(&input);
+    // Idempotent: scrubd's own output, scrubbed again, finds nothing and changes nothing.
+    let (again, again_hits) = scrub(&output);
+    assert!(
+        again_hits.is_empty() && again == output,
+        "{name}: a second scrub changed the output ({} findings)",
+        again_hits.len()
+    );
     let (inl, outl) = (split_lines(&input), split_lines(&output));
     assert_eq!(
         inl.len(),
