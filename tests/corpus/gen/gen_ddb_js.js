@@ -16,16 +16,7 @@ const { DynamoDBClient, CreateTableCommand, PutItemCommand, GetItemCommand, Upda
 
 const secrets = [];
 const add = (s) => { if (!secrets.includes(s)) secrets.push(s); return s; };
-const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', LOW = 'abcdefghijklmnopqrstuvwxyz', DIG = '0123456789';
-const ALNUM = UP + LOW + DIG, URLSAFE = ALNUM + '-_';
-function rand(n, alpha = ALNUM) {
-  for (;;) {
-    let s = '';
-    const b = crypto.randomBytes(n);
-    for (let i = 0; i < n; i++) s += alpha[b[i] % alpha.length];
-    if (!/^[0-9a-fA-F-]+$/.test(s) && /[0-9]/.test(s) && /[A-Za-z]/.test(s)) return s;
-  }
-}
+const { UP, LOW, DIG, ALNUM, URLSAFE, rand } = require('./common');
 const between = (a, b) => a + crypto.randomInt(b - a + 1);
 const refreshToken = () => ['1//0', 'rt_', 'def50200'][crypto.randomInt(3)] + rand(between(40, 64), URLSAFE);
 const opaque = () => rand(between(32, 48), URLSAFE);

@@ -13,15 +13,7 @@ const { Entity } = require('electrodb');
 const secrets = [];
 // Keys hold the value lower-cased (ElectroDB's default casing): both spellings are secrets.
 const add = (s) => { for (const v of [s, s.toLowerCase()]) if (!secrets.includes(v)) secrets.push(v); return s; };
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-function rand(n, alpha = ALNUM) {
-  for (;;) {
-    let s = '';
-    const b = crypto.randomBytes(n);
-    for (let i = 0; i < n; i++) s += alpha[b[i] % alpha.length];
-    if (/[0-9]/.test(s) && /[A-Za-z]/.test(s)) return s;
-  }
-}
+const { ALNUM, rand } = require('./common');
 const table = 'app';
 const svc = (casing) => ({ table, ...(casing ? {} : {}) });
 function entities(service, casing) {

@@ -13,15 +13,7 @@ const cookieParser = require('cookie-parser');
 const OUT = path.join(__dirname, 'out');
 const secrets = [];
 const add = (s) => { if (!secrets.includes(s)) secrets.push(s); return s; };
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-function rand(n, alpha = ALNUM) {
-  for (;;) {
-    let s = '';
-    const b = crypto.randomBytes(n);
-    for (let i = 0; i < n; i++) s += alpha[b[i] % alpha.length];
-    if (!/^[0-9a-fA-F-]+$/.test(s) && /[0-9]/.test(s) && /[A-Za-z]/.test(s)) return s;
-  }
-}
+const { ALNUM, rand } = require('./common');
 const b64url = (x) => Buffer.from(x).toString('base64url');
 function jwtHS256(payload, key) {
   const h = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));

@@ -13,16 +13,7 @@ const mongoose = require('mongoose');
 
 const secrets = [];
 const add = (s) => { if (!secrets.includes(s)) secrets.push(s); return s; };
-const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', LOW = 'abcdefghijklmnopqrstuvwxyz', DIG = '0123456789';
-const ALNUM = UP + LOW + DIG, URLSAFE = ALNUM + '-_';
-function rand(n, alpha = ALNUM) {
-  for (;;) {
-    let s = '';
-    const b = crypto.randomBytes(n);
-    for (let i = 0; i < n; i++) s += alpha[b[i] % alpha.length];
-    if (!/^[0-9a-fA-F-]+$/.test(s) && /[0-9]/.test(s) && /[A-Za-z]/.test(s)) return s;
-  }
-}
+const { LOW, DIG, ALNUM, URLSAFE, rand } = require('./common');
 const between = (a, b) => a + crypto.randomInt(b - a + 1);
 
 mongoose.set('debug', true);
