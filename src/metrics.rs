@@ -29,6 +29,8 @@ use tokio_util::sync::CancellationToken;
 /// Values of the `reason` label of `scrubd_dropped_lines_total`. A new drop policy adds its
 /// reason here so the series exists from start-up.
 pub const DROP_REASONS: &[&str] = &["line_too_long", "empty_line", "cloudwatch_rejected"];
+/// Values of the `reason` label of `scrubd_files_skipped_total`.
+pub const SKIP_REASONS: &[&str] = &["compressed"];
 /// Values of the `reason` label of `scrubd_cloudwatch_events_rejected_total`.
 pub const REJECT_REASONS: &[&str] = &["too_old", "too_new", "expired"];
 
@@ -55,6 +57,13 @@ pub enum Event<'a> {
     /// File `source` closed this many handles of idle files to stay within its open-files
     /// budget (they are reopened when the files change).
     FileHandlesClosed { source: &'a str, handles: u64 },
+    /// File `source` found this many files it will not read (`reason` is one of
+    /// [`SKIP_REASONS`]; e.g. compressed data matched by its globs).
+    FilesSkipped {
+        source: &'a str,
+        reason: &'static str,
+        files: u64,
+    },
     /// Lines of `source` a documented policy dropped (`reason` is one of [`DROP_REASONS`]).
     Dropped {
         source: &'a str,
@@ -116,6 +125,14 @@ impl Emit for Metrics {
                 .file_handles_closed
                 .with_label_values(&[source])
                 .inc_by(handles),
+            Event::FilesSkipped {
+                source,
+                reason,
+                files,
+            } => self
+                .files_skipped
+                .with_label_values(&[source, reason])
+                .inc_by(files),
             Event::Dropped {
                 source,
                 reason,
@@ -193,6 +210,8 @@ pub struct Metrics {
     /// Handles of idle followed files closed to stay within the open-files budget, per file
     /// source.
     pub file_handles_closed: IntCounterVec,
+    /// Files a file source matched but does not read, per source and reason.
+    pub files_skipped: IntCounterVec,
     /// Constant 1, labelled with the build's version.
     pub build_info: IntGaugeVec,
     /// Failed checkpoint flushes.
@@ -264,6 +283,11 @@ impl Metrics {
                 "scrubd_file_handles_closed_total",
                 "Handles of idle followed files the file source closed to stay within its open-files budget (reopened when the file changes).",
                 &["source"],
+            ),
+            files_skipped: counter(
+                "scrubd_files_skipped_total",
+                "Files the file source matched but does not read, by reason (compressed: their bytes cannot be scanned).",
+                &["source", "reason"],
             ),
             build_info: gauge("scrubd_build_info", "Always 1; the version label names the running build.", &["version"]),
             checkpoint_errors: {
@@ -348,6 +372,9 @@ impl Metrics {
     /// Register the file source series of `source` at 0.
     pub fn register_file_source(&self, source: &str) {
         self.file_handles_closed.with_label_values(&[source]);
+        for &reason in SKIP_REASONS {
+            self.files_skipped.with_label_values(&[source, reason]);
+        }
     }
 
     /// Register the CloudWatch series of these sources and sinks at 0 (every API × outcome).

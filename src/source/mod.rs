@@ -176,5 +176,8 @@ macro_rules! kinds {
 
 kinds!(file, cloudwatch, journald);
 
+/// Recognising compressed data where lines are expected (file and stdin sources).
+pub(crate) mod compressed;
+
 /// `scrubd filter`'s source: not a `[[sources]]` kind (no table; pulled on the caller's thread).
 pub(crate) mod stdin;

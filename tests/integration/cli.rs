@@ -97,6 +97,26 @@ fn stats_count_kinds_and_jwt_algs_without_values() {
 }
 
 #[test]
+fn filter_refuses_compressed_input_before_writing_anything() {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(b"login ok password=Sup3rS3cretPassw0rd user=bob\n")
+        .unwrap();
+    let out = scrubd()
+        .arg("filter")
+        .write_stdin(enc.finish().unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing of it is passed on");
+    assert!(
+        stderr.contains("gzip-compressed") && stderr.contains("zcat"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn hash_mode_needs_a_key_file() {
     let out = scrubd()
         .args(["filter", "--mode", "hash"])

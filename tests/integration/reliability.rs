@@ -862,3 +862,57 @@ fn same_name_in_two_directories_goes_to_two_outputs() {
         assert_exactly_once(&seen, &[(tag, 10)]);
     }
 }
+
+// 9. Compressed files among the followed ones.
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+/// logrotate's `compress` leaves `app.log.1.gz` next to `app.log`, and the default glob
+/// `logs/*.log*` matches it. Its bytes hold every secret of yesterday's log in a form no rule
+/// can see and `zcat` restores: scrubd must not forward them, and must say so once per file.
+#[test]
+fn compressed_files_matched_by_the_globs_are_skipped_counted_once_and_never_forwarded() {
+    let d = Scrubd::with_defaults();
+    let yesterday = numbered("y", 0, 3000);
+    std::fs::write(d.path("logs/app.log.1.gz"), gzip(yesterday.as_bytes())).unwrap();
+    append(&d.path("logs/app.log"), &numbered("t", 0, 50));
+    let skipped = "scrubd_files_skipped_total{reason=\"compressed\",source=\"app\"}";
+    poll_until(Duration::from_secs(8), || d.metric(skipped) >= 1.0);
+    // The next rotation: the .gz moves on (the same file: not counted again), and a new
+    // one takes its name.
+    std::fs::rename(d.path("logs/app.log.1.gz"), d.path("logs/app.log.2.gz")).unwrap();
+    std::fs::write(
+        d.path("logs/app.log.1.gz"),
+        gzip(numbered("x", 0, 500).as_bytes()),
+    )
+    .unwrap();
+    append(&d.path("logs/app.log"), &numbered("t", 50, 100));
+    let seen = settle(&d, &[("t", 100)], &["app.log"]);
+    poll_until(Duration::from_secs(5), || d.metric(skipped) >= 2.0);
+    std::thread::sleep(Duration::from_millis(600)); // a few more rescans: nothing counted twice
+    assert_exactly_once(&seen, &[("t", 100)]);
+    let names: Vec<String> = d
+        .outputs()
+        .into_iter()
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    assert_eq!(names, vec!["app.log"], "outputs");
+    assert_eq!(d.metric(skipped), 2.0, "files counted as skipped");
+    let stderr = d.stderr();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("compressed data"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "one warning per file: {warnings:#?}");
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w.contains("app.log.1.gz") && w.contains("gzip")),
+        "{warnings:#?}"
+    );
+}

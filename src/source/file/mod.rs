@@ -289,6 +289,8 @@ pub struct FileSourceStats {
     pub handles_closed: AtomicU64,
     /// Times opening files failed for lack of descriptors (EMFILE/ENFILE), once per episode.
     pub fd_exhaustions: AtomicU64,
+    /// Files not read because they hold compressed data.
+    pub compressed_files: AtomicU64,
 }
 
 /// A copy of [`FileSourceStats`] at one moment.
@@ -302,6 +304,7 @@ pub struct StatsSnapshot {
     pub duplicate_lines: u64,
     pub handles_closed: u64,
     pub fd_exhaustions: u64,
+    pub compressed_files: u64,
 }
 
 impl FileSourceStats {
@@ -316,6 +319,7 @@ impl FileSourceStats {
             duplicate_lines: self.duplicate_lines.load(Ordering::Relaxed),
             handles_closed: self.handles_closed.load(Ordering::Relaxed),
             fd_exhaustions: self.fd_exhaustions.load(Ordering::Relaxed),
+            compressed_files: self.compressed_files.load(Ordering::Relaxed),
         }
     }
 }
@@ -737,6 +741,9 @@ impl FileSource {
         self.stats
             .duplicate_lines
             .store(c.duplicate_lines, Ordering::Relaxed);
+        self.stats
+            .compressed_files
+            .store(c.compressed_files, Ordering::Relaxed);
         Ok(())
     }
 
@@ -838,6 +845,13 @@ impl FileSource {
                 io.emit.emit(Event::DuplicateLines {
                     source: &io.name,
                     lines: now.duplicate_lines - reported.duplicate_lines,
+                });
+            }
+            if now.compressed_files > reported.compressed_files {
+                io.emit.emit(Event::FilesSkipped {
+                    source: &io.name,
+                    reason: "compressed",
+                    files: now.compressed_files - reported.compressed_files,
                 });
             }
             reported = now;

@@ -58,6 +58,7 @@ use super::fingerprint::{
     DEFAULT_FINGERPRINT_BYTES, PROOF_BYTES,
 };
 use crate::batch::{Batch, Framer, Position};
+use crate::source::compressed::{self, Sniff, SNIFF_BYTES};
 use crate::checkpoint::{FilePosition, Proof};
 
 /// Settings of one tailer.
@@ -101,6 +102,8 @@ pub struct TailCounts {
     /// Lines read a second time: content of another file of this source (same fingerprint,
     /// proven bytes) that was already emitted, e.g. a copy found before the truncation.
     pub duplicate_lines: u64,
+    /// Files not read because they hold compressed data (each file once).
+    pub compressed_files: u64,
 }
 
 /// Where reading of one file stands: its fingerprint, offset and the proof at that offset.
@@ -139,11 +142,28 @@ pub struct Tracker {
     truncated: HashMap<String, Known>,
     /// Finished files forgotten (no longer anywhere): their checkpoints can go.
     gone: Vec<(FileId, String)>,
+    /// Files found to hold compressed data: counted and logged once each.
+    compressed: std::collections::HashSet<FileId>,
     /// What happened so far.
     pub counts: TailCounts,
 }
 
+/// Most compressed files remembered (counted and logged once each); beyond, the set starts again.
+const COMPRESSED_CAP: usize = 4096;
+
 impl Tracker {
+    /// `id` holds compressed data: whether this is news (count it, say so).
+    fn found_compressed(&mut self, id: FileId) -> bool {
+        if self.compressed.len() >= COMPRESSED_CAP {
+            self.compressed.clear();
+        }
+        let new = self.compressed.insert(id);
+        if new {
+            self.counts.compressed_files += 1;
+        }
+        new
+    }
+
     fn is_reading(&self, id: FileId) -> bool {
         matches!(self.claims.get(&id), Some(Claim::Reading(_)))
     }
@@ -265,6 +285,9 @@ struct Open {
     dup_until: u64,
     /// Where the file was found: the path, or a symlink's target.
     real_path: PathBuf,
+    /// What its first bytes say: `NeedMore` until judged (once it has a fingerprint or is
+    /// finished). A compressed file is not read at all (see [`crate::source::compressed`]).
+    sniff: Sniff,
 }
 
 impl Open {
@@ -496,6 +519,7 @@ impl FileTailer {
                 recent,
                 dup_until,
                 real_path: path,
+                sniff: Sniff::NeedMore,
             });
             return Ok(true);
         }
@@ -668,6 +692,7 @@ impl FileTailer {
             recent,
             dup_until,
             real_path,
+            sniff: Sniff::NeedMore,
         };
         if o.fingerprint.is_some() {
             tracker.progress(id, o.known(offset, proof_of(&o.recent, b"")));
@@ -713,6 +738,9 @@ impl FileTailer {
             self.last_growth = now;
         }
         let o = self.open.as_mut().expect("open");
+        if truncated || changed {
+            o.sniff = Sniff::NeedMore; // new content: judge its first bytes again
+        }
         if o.fingerprint.is_none() && o.offset == 0 {
             if let Some(fp) = &fp {
                 // Its first line just completed (the file was opened empty, e.g. while being
@@ -762,6 +790,26 @@ impl FileTailer {
             // Finished before its first line completed: its whole short content is its identity.
             o.fingerprint = Some(hex_sha256(&read_head(&o.file, self.cfg.fingerprint_bytes)?));
             o.provisional = true;
+        }
+        if o.sniff == Sniff::NeedMore {
+            // The first line is complete (or as long as a fingerprint takes), or the file is
+            // finished: no later byte can complete a magic.
+            o.sniff = compressed::sniff(&read_head(&o.file, SNIFF_BYTES)?, true);
+            if let Sniff::Compressed(format) = o.sniff {
+                if tracker.found_compressed(o.id) {
+                    tracing::warn!(
+                        source = %self.source,
+                        path = %self.path.display(),
+                        format,
+                        "skipping a file of compressed data: its bytes cannot be scanned \
+                         (counted in scrubd_files_skipped_total; exclude it, e.g. \
+                         exclude = [\"*.gz\"])"
+                    );
+                }
+            }
+        }
+        if matches!(o.sniff, Sniff::Compressed(_)) {
+            return Ok(true);
         }
         let block_len = self.cfg.read_block.max(1);
         if self.block.len() < block_len {

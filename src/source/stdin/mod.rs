@@ -7,11 +7,28 @@
 //! batches from it on its calling thread and feeds them straight to the ordered scrub stage
 //! (no source thread and channel hop per batch). Its position is how far the input was read,
 //! which nothing checkpoints: a pipe cannot be resumed.
+//!
+//! Input that starts as compressed data (`cat app.log.gz | scrubd filter`) is refused with an
+//! error before anything is written: see [`crate::source::compressed`].
 
 use std::io::{self, Read};
 use std::sync::Arc;
 
 use crate::batch::{Batch, CursorPosition, Framer, Position};
+use crate::source::compressed::{self, Sniff};
+
+/// The error for standard input that is compressed data.
+fn compressed_input(format: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "standard input is {format}-compressed data, which cannot be scanned and would pass \
+             secrets through in compressed form; decompress it first (e.g. `{} FILE | scrubd \
+             filter`)",
+            compressed::decompressor(format)
+        ),
+    )
+}
 
 /// How much input one batch carries, at most (plus one partial line).
 pub(crate) const BLOCK: usize = 256 << 10;
@@ -39,6 +56,8 @@ pub(crate) struct StdinSource<R> {
     eof: bool,
     stream: Arc<str>,
     read: u64,
+    /// Whether the first bytes were checked for a compressed format.
+    sniffed: bool,
 }
 
 impl<R: Read> StdinSource<R> {
@@ -51,6 +70,7 @@ impl<R: Read> StdinSource<R> {
             eof: false,
             stream: "stdin".into(),
             read: 0,
+            sniffed: false,
         }
     }
 
@@ -60,14 +80,38 @@ impl<R: Read> StdinSource<R> {
         self
     }
 
-    fn fill(&mut self) -> io::Result<usize> {
+    /// Read into `raw[at..]`; 0 at end of input.
+    fn read_at(&mut self, at: usize) -> io::Result<usize> {
         loop {
-            match self.inner.read(&mut self.raw) {
+            match self.inner.read(&mut self.raw[at..]) {
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// The next read into `raw`. The first one reads until its bytes tell compressed data
+    /// from text (an error for compressed data: nothing of it may pass unscanned).
+    fn fill(&mut self) -> io::Result<usize> {
+        let mut n = self.read_at(0)?;
+        while !self.sniffed {
+            match compressed::sniff(&self.raw[..n], false) {
+                Sniff::Text => self.sniffed = true,
+                Sniff::Compressed(format) => return Err(compressed_input(format)),
+                Sniff::NeedMore => {
+                    let more = self.read_at(n)?;
+                    if more == 0 {
+                        if let Sniff::Compressed(format) = compressed::sniff(&self.raw[..n], true) {
+                            return Err(compressed_input(format));
+                        }
+                        self.sniffed = true;
+                    }
+                    n += more;
+                }
+            }
+        }
+        Ok(n)
     }
 
     /// The next batch, `None` at end of input. `recycled` is reused for the batch's bytes.
@@ -128,6 +172,51 @@ mod tests {
     #[test]
     fn stdin_keeps_last_line_without_newline() {
         assert_eq!(framed(b"a\nb", 10), "a\nb");
+    }
+
+    /// A reader that hands out one byte per `read` (a slow pipe).
+    struct Trickle<'a>(&'a [u8]);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(buf.len()).min(1);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn compressed_input_is_an_error_before_any_batch_even_a_byte_at_a_time() {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(b"user=bob password=hunter2hunter2\n")
+            .unwrap();
+        let gz = enc.finish().unwrap();
+        for trickle in [false, true] {
+            let err = if trickle {
+                StdinSource::new(Trickle(&gz), 1000).next_batch(Vec::new())
+            } else {
+                StdinSource::new(&gz[..], 1000).next_batch(Vec::new())
+            }
+            .err()
+            .expect("an error, no batch");
+            assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+            assert!(
+                err.to_string().contains("gzip-compressed") && err.to_string().contains("zcat")
+            );
+        }
+        // bzip2's magic starts with letters: text that starts the same way is text, whether
+        // it comes whole or a byte at a time (and ends before the magic could).
+        for text in [&b"BZh91AY&S"[..], b"BZh line\n", b"B", b"\x1f"] {
+            let mut whole = StdinSource::new(text, 1000);
+            let mut slow = StdinSource::new(Trickle(text), 1000);
+            let a = whole.next_batch(Vec::new()).unwrap().unwrap().batch.data;
+            let mut b = Vec::new();
+            while let Some(batch) = slow.next_batch(Vec::new()).unwrap() {
+                b.extend_from_slice(&batch.batch.data);
+            }
+            assert_eq!((&a[..], &b[..]), (text, text));
+        }
     }
 
     #[test]
