@@ -13,6 +13,12 @@
 //! next write creates the file afresh at its path. `sync` fsyncs the files written since the
 //! last sync.
 //!
+//! **Outputs follow their path.** Before each write to an open output, its path is `stat`ed:
+//! if it no longer names the open file (rotated away without a SIGHUP, deleted by a cleanup
+//! job, replaced), the handle is retired and the write creates a new file at the path. Lines
+//! written to a file nobody can find any more would be lost though checkpointed; now only a
+//! deletion between that `stat` and the write itself can lose them.
+//!
 //! **File descriptors.** At most [`output_cap`] outputs are open at once (an eighth of the
 //! process's open-files limit: the rest is the file source's and the sockets'). Opening one
 //! more closes the least recently written. An output holding data not yet synced must be
@@ -84,6 +90,8 @@ pub struct FileSink {
 /// One open output.
 struct Output {
     file: File,
+    /// Device and inode of `file`: whether the path still names it.
+    id: (u64, u64),
     /// Written since the last sync.
     dirty: bool,
     len: u64,
@@ -192,7 +200,20 @@ impl FileSink {
     }
 
     fn file(&mut self, path: PathBuf) -> io::Result<&mut Output> {
+        use std::os::unix::fs::MetadataExt;
         self.clock += 1;
+        if let Some(out) = self.open.get(&path) {
+            let here = match std::fs::metadata(&path) {
+                Ok(m) => Some((m.dev(), m.ino())),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+                Err(_) => Some(out.id), // cannot tell (permissions): keep writing to it
+            };
+            if here != Some(out.id) {
+                tracing::info!(path = %path.display(), "output moved or deleted without a SIGHUP; writing to a new file at its path");
+                let out = self.open.remove(&path).expect("just found");
+                self.retire(path.clone(), out);
+            }
+        }
         if !self.open.contains_key(&path) {
             let cap = *self.cap.get_or_insert_with(|| output_cap(soft_fd_limit()));
             while self.open.len() >= cap && !self.open.is_empty() {
@@ -210,16 +231,16 @@ impl FileSink {
                 .map_err(|e| {
                     io::Error::new(e.kind(), format!("opening {}: {e}", path.display()))
                 })?;
-            let len = f
+            let meta = f
                 .metadata()
-                .map_err(|e| io::Error::new(e.kind(), format!("stat {}: {e}", path.display())))?
-                .len();
+                .map_err(|e| io::Error::new(e.kind(), format!("stat {}: {e}", path.display())))?;
             self.open.insert(
                 path.clone(),
                 Output {
                     file: f,
+                    id: (meta.dev(), meta.ino()),
+                    len: meta.len(),
                     dirty: false,
-                    len,
                     used: 0,
                 },
             );
@@ -402,6 +423,33 @@ mod tests {
             newline: true,
         };
         assert_eq!(s.output_path("cw", "..", event).file_name().unwrap(), "_..");
+    }
+
+    #[test]
+    fn an_output_moved_or_deleted_without_sighup_is_created_again_at_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileSink::new(dir.path().to_path_buf());
+        let out = dir.path().join("app/x.log");
+        let write = |s: &mut FileSink, text: &[u8]| {
+            s.write("app", text, &lines("x.log", text)).unwrap();
+        };
+        write(&mut s, b"1\n");
+        // logrotate's `create` without a postrotate SIGHUP
+        std::fs::rename(&out, dir.path().join("app/x.log.1")).unwrap();
+        write(&mut s, b"2\n");
+        // a cleanup job deletes it
+        std::fs::remove_file(&out).unwrap();
+        write(&mut s, b"3\n");
+        // replaced by another file
+        std::fs::write(dir.path().join("app/tmp"), b"other\n").unwrap();
+        std::fs::rename(dir.path().join("app/tmp"), &out).unwrap();
+        write(&mut s, b"4\n");
+        write(&mut s, b"5\n");
+        s.sync().unwrap();
+        assert_eq!(std::fs::read(dir.path().join("app/x.log.1")).unwrap(), b"1\n");
+        assert_eq!(std::fs::read(&out).unwrap(), b"other\n4\n5\n");
+        let mark = s.outputs("app", &lines("x.log", b"")).pop().unwrap();
+        assert_eq!(mark.len, 10, "the mark is the new file's length");
     }
 
     #[test]

@@ -916,3 +916,32 @@ fn compressed_files_matched_by_the_globs_are_skipped_counted_once_and_never_forw
         "{warnings:#?}"
     );
 }
+
+// 10. scrubd's own outputs rotated or deleted behind its back.
+
+/// logrotate's `create` on the scrubbed output without a `postrotate` SIGHUP, then a cleanup
+/// job deleting the outputs: lines written afterwards must land in a file at the output's
+/// path, not in a renamed or deleted one (which a shipper never reads, though they are
+/// checkpointed).
+#[test]
+fn outputs_rotated_or_deleted_without_sighup_keep_every_later_line() {
+    let d = Scrubd::with_defaults();
+    append(&d.path("logs/app.log"), &numbered("a", 0, 100));
+    settle(&d, &[("a", 100)], &["app.log"]);
+    std::fs::rename(d.path("out/app/app.log"), d.path("out/app/app.log.1")).unwrap();
+    append(&d.path("logs/app.log"), &numbered("b", 0, 100));
+    let seen = settle(&d, &[("a", 100), ("b", 100)], &["app.log"]);
+    assert_exactly_once(&seen, &[("a", 100), ("b", 100)]);
+    let current = String::from_utf8(std::fs::read(d.path("out/app/app.log")).unwrap()).unwrap();
+    assert_eq!(
+        current.lines().filter(|l| l.starts_with("b ")).count(),
+        100,
+        "lines after the rotation are in the file at the output's path"
+    );
+    for f in ["app.log", "app.log.1"] {
+        std::fs::remove_file(d.path(&format!("out/app/{f}"))).unwrap();
+    }
+    append(&d.path("logs/app.log"), &numbered("c", 0, 100));
+    let seen = settle(&d, &[("c", 100)], &["app.log"]);
+    assert_exactly_once(&seen, &[("c", 100)]);
+}
