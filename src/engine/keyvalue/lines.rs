@@ -10,6 +10,19 @@
 //!   value: 7pftamFNm   # …gives the next `value:` of the same item
 //! ```
 //!
+//!
+//! Pretty-printed DynamoDB items (Dynamoose's logger writes `JSON.stringify(params, null, 4)`,
+//! `util.inspect` breaks an object wider than 80 columns) put a sensitive attribute's name and
+//! its typed value on separate lines:
+//!
+//! ```text
+//!         "refreshToken": {    # a sensitive name opening an object…
+//!             "S": "7250…"     # …whose one `S`/`B` member, on the next line, is its value
+//!         },
+//! ```
+//!
+//! On one line (`"refreshToken": {"S": "7250…"}`) the key/value scanner reads the same value.
+//!
 //! The scrubber keeps a [`LineCarry`] in the stream state for at most a couple of lines.
 
 use super::names::{Names, Verdict};
@@ -39,6 +52,19 @@ enum Shape {
     Substitution,
     /// `- mysqladmin`: a command's arguments as list items; `-p<password>` among them.
     MysqlItems,
+    /// `"refreshToken": {`: the DynamoDB type member (`"S": …`, `B: …`) on the next, deeper
+    /// line is the value.
+    TypedMember,
+    /// `"#a0": "refreshToken"` among a pretty-printed request's `ExpressionAttributeNames`:
+    /// the `ExpressionAttributeValues` that follow hold its value under a placeholder the
+    /// update expression (printed later, if at all) pairs with it.
+    ExpressionName,
+    /// Inside those `ExpressionAttributeValues`: every `S`/`B` member that looks like a
+    /// machine credential (not plain words, emails, dates, numbers).
+    ExpressionValues,
+    /// `"L": [` or `"SS": [` after a [`Shape::TypedMember`] announcement: each `S`/`B` member
+    /// or string item of the list, down to the line back at the announcing indentation.
+    TypedList,
 }
 
 /// Where the text after an xtrace marker (`+ `, `++ `) starts, allowing a leading timestamp
@@ -70,6 +96,101 @@ fn unquote(v: &[u8]) -> (usize, usize) {
     (s, e)
 }
 
+/// The key of a line that is only `"key": {` (JSON) or `key: {` (`util.inspect`), trailing
+/// spaces allowed.
+fn opened_object_key(rest: &[u8]) -> Option<&[u8]> {
+    opened_key(rest, b'{')
+}
+
+/// The key of a line that is only `"key": <open>` or `key: <open>`.
+fn opened_key(rest: &[u8], open: u8) -> Option<&[u8]> {
+    let rest = rest
+        .trim_ascii_end()
+        .strip_suffix(&[open])?
+        .trim_ascii_end();
+    let key = rest.strip_suffix(b":")?.trim_ascii_end();
+    let (s, e) = unquote(key);
+    let key = &key[s..e];
+    (!key.is_empty()
+        && key
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$')))
+    .then_some(key)
+}
+
+/// Most lines an [`Shape::ExpressionName`] waits for its values, and the values are read.
+const EXPRESSION_LINES: u8 = 32;
+
+/// The attribute name of a line that is only `"#a0": "refreshToken"` (or `'#a0': '…'`), a
+/// trailing comma allowed: one entry of pretty-printed `ExpressionAttributeNames`.
+fn expression_name(rest: &[u8]) -> Option<&[u8]> {
+    let rest = rest.trim_ascii_end();
+    let rest = rest.strip_suffix(b",").unwrap_or(rest);
+    let q = *rest.first()?;
+    let rest = if matches!(q, b'"' | b'\'') {
+        &rest[1..]
+    } else {
+        rest
+    };
+    if rest.first() != Some(&b'#') {
+        return None;
+    }
+    let colon = memchr::memchr(b':', rest)?;
+    let value = rest[colon + 1..].trim_ascii();
+    let (s, e) = unquote(value);
+    let name = &value[s..e];
+    (s == 1
+        && !name.is_empty()
+        && name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+    .then_some(name)
+}
+
+/// Most lines a [`Shape::TypedList`] is followed for.
+const TYPED_LIST_LINES: u8 = 64;
+
+/// `"L": [`, `"SS": [`, `"BS": [` (or unquoted): a DynamoDB list or set opening.
+fn opens_typed_list(rest: &[u8]) -> bool {
+    let Some(key) = opened_key(rest, b'[') else {
+        return false;
+    };
+    matches!(key, b"L" | b"SS" | b"BS")
+}
+
+/// A line that is one quoted string, a trailing comma allowed (an item of a string set).
+fn string_item(rest: &[u8]) -> Option<(usize, usize)> {
+    let rest = rest.trim_ascii_end();
+    let v = rest.strip_suffix(b",").unwrap_or(rest);
+    let q = *v.first()?;
+    (matches!(q, b'"' | b'\'')
+        && v.len() >= 2
+        && v[v.len() - 1] == q
+        && !v[1..v.len() - 1].contains(&q))
+    .then_some((1, v.len() - 1))
+}
+
+/// Where the string value of a DynamoDB `S` or `B` member is on `rest` (a line from its first
+/// non-space byte): `"S": "v"`, `S: 'v'`, a trailing comma allowed; the quotes excluded.
+fn typed_member(rest: &[u8]) -> Option<(usize, usize)> {
+    let rest = rest.trim_ascii_end();
+    let rest = rest.strip_suffix(b",").unwrap_or(rest);
+    let key_len = match rest {
+        [b'"', b'S' | b'B', b'"', ..] | [b'\'', b'S' | b'B', b'\'', ..] => 3,
+        [b'S' | b'B', ..] => 1,
+        _ => return None,
+    };
+    let after = rest[key_len..].strip_prefix(b":")?;
+    let lead = after.len() - after.trim_ascii_start().len();
+    let v = &after[lead..];
+    let q = *v.first()?;
+    if !matches!(q, b'"' | b'\'') || v.len() < 2 || v[v.len() - 1] != q {
+        return None;
+    }
+    let at = key_len + 1 + lead;
+    Some((at + 1, at + v.len() - 1))
+}
+
 impl LineCarry {
     /// The carry `line` announces, if any.
     pub fn detect(names: &Names, line: &[u8]) -> Option<LineCarry> {
@@ -77,11 +198,27 @@ impl LineCarry {
             return Some(c);
         }
         let ind = indent(line);
-        let rest = line[ind..].strip_prefix(b"- ")?.trim_ascii_end();
         let sensitive = |name: &[u8]| match names.classify(name) {
             Verdict::Sensitive(c) => Some(c),
             _ => None,
         };
+        if let Some(name) = expression_name(&line[ind..]) {
+            return sensitive(name).map(|class| LineCarry {
+                class,
+                shape: Shape::ExpressionName,
+                indent: ind,
+                lines: 0,
+            });
+        }
+        if let Some(name) = opened_object_key(&line[ind..]) {
+            return sensitive(name).map(|class| LineCarry {
+                class,
+                shape: Shape::TypedMember,
+                indent: ind,
+                lines: 0,
+            });
+        }
+        let rest = line[ind..].strip_prefix(b"- ")?.trim_ascii_end();
         if rest.starts_with(b"mysql") || rest.starts_with(b"mariadb") {
             let class = KeyClass {
                 kind: 0,
@@ -178,6 +315,48 @@ impl LineCarry {
             return (value, None);
         }
         let ind = indent(line);
+        if self.shape == Shape::ExpressionName {
+            if opened_object_key(&line[ind..]) == Some(b"ExpressionAttributeValues") {
+                self.shape = Shape::ExpressionValues;
+                self.indent = ind;
+                self.lines = 0;
+                return (None, Some(self));
+            }
+            self.lines += 1;
+            return (None, (self.lines < EXPRESSION_LINES).then_some(self));
+        }
+        if self.shape == Shape::ExpressionValues {
+            if ind <= self.indent {
+                return (None, None);
+            }
+            let value = typed_member(&line[ind..])
+                .map(|(s, e)| (ind + s, ind + e))
+                .filter(|&(s, e)| judge(&line[s..e], self.class.password, true, None).is_ok())
+                .map(|(s, e)| (s, e, self.class));
+            self.lines += 1;
+            return (value, (self.lines < EXPRESSION_LINES).then_some(self));
+        }
+        if matches!(self.shape, Shape::TypedMember | Shape::TypedList) {
+            if ind <= self.indent {
+                return (None, None);
+            }
+            let rest = &line[ind..];
+            let list = self.shape == Shape::TypedList;
+            if !list && opens_typed_list(rest) {
+                self.shape = Shape::TypedList;
+                return (None, Some(self));
+            }
+            let at = typed_member(rest).or_else(|| list.then(|| string_item(rest)).flatten());
+            let value = at
+                .map(|(s, e)| (ind + s, ind + e))
+                .filter(|&(s, e)| judge(&line[s..e], self.class.password, false, None).is_ok())
+                .map(|(s, e)| (s, e, self.class));
+            self.lines += 1;
+            return (
+                value,
+                (list && self.lines < TYPED_LIST_LINES).then_some(self),
+            );
+        }
         if self.shape == Shape::MysqlItems {
             if ind != self.indent || !line[ind..].starts_with(b"- ") {
                 return (None, None);
@@ -230,6 +409,126 @@ mod tests {
         let (v, _) = c.apply(b"    - IIC0XKB6GIbOTta0TRd4KrXk5lFY5ILu");
         assert_eq!(v.map(|(s, e, _)| (s, e)), Some((6, 38)));
         assert!(LineCarry::detect(&names(), b"    - --verbose").is_none());
+    }
+
+    #[test]
+    fn pretty_printed_typed_attribute_then_its_member() {
+        let n = names();
+        // Dynamoose's logger (JSON, 4 spaces) and util.inspect past 80 columns.
+        for (open, member, value) in [
+            (
+                &b"        \"refreshToken\": {"[..],
+                &b"            \"S\": \"725066d476f1d9d261474a9e297e214d5d6b7d4d20796920b73fe009528a14a5\""[..],
+                &b"725066d476f1d9d261474a9e297e214d5d6b7d4d20796920b73fe009528a14a5"[..],
+            ),
+            (
+                b"    resetToken: {",
+                b"      S: '9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0'",
+                b"9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            ),
+            (
+                b"  \"password\": {  ",
+                b"    \"S\": \"$2b$12$Q9v1lq1P0n8yq6C7rV1m3eJf3kq0s5Zr8gWm2yYbT1u4xH6cN7dKa\",",
+                b"$2b$12$Q9v1lq1P0n8yq6C7rV1m3eJf3kq0s5Zr8gWm2yYbT1u4xH6cN7dKa",
+            ),
+        ] {
+            let c = LineCarry::detect(&n, open).expect("announces");
+            let (v, waiting) = c.apply(member);
+            assert_eq!(v.map(|(s, e, _)| &member[s..e]), Some(value));
+            assert!(waiting.is_none());
+        }
+        let c = LineCarry::detect(&n, b"    \"refreshToken\": {").unwrap();
+        // Not deeper, not a string member, another member, or a placeholder: nothing.
+        for line in [
+            &b"    \"S\": \"725066d476f1d9d261474a9e297e214d\""[..],
+            b"        \"N\": \"1796081817370\"",
+            b"        \"SS\": [",
+            b"        \"Scope\": \"725066d476f1d9d261474a9e297e214d\"",
+            b"        \"S\": \"[REDACTED:token]\"",
+        ] {
+            assert_eq!(c.apply(line).0, None, "{}", String::from_utf8_lossy(line));
+        }
+        // A list or set under the name: each string member, until the list's end.
+        let c = LineCarry::detect(&n, b"    \"refreshTokens\": {").unwrap();
+        let mut found = Vec::new();
+        let mut carry = Some(c);
+        for line in [
+            &b"        \"L\": ["[..],
+            b"            {",
+            b"                \"S\": \"4fbe217e85c1d2e3f4a5b6c7d8e9f0a1\"",
+            b"            },",
+            b"            {",
+            b"                \"S\": \"1ebe1b4da1c2d3e4f5a6b7c8d9e0f1a2\"",
+            b"            }",
+            b"        ]",
+            b"    },",
+            b"    \"S\": \"99999999999999999999999999999999\"",
+        ] {
+            let Some(c) = carry.take() else { break };
+            let (v, waiting) = c.apply(line);
+            found.extend(v.map(|(s, e, _)| String::from_utf8_lossy(&line[s..e]).into_owned()));
+            carry = waiting;
+        }
+        assert_eq!(
+            found,
+            [
+                "4fbe217e85c1d2e3f4a5b6c7d8e9f0a1",
+                "1ebe1b4da1c2d3e4f5a6b7c8d9e0f1a2"
+            ]
+        );
+        assert!(carry.is_none(), "ends where the attribute ends");
+        let c = LineCarry::detect(&n, b"  apiKeys: {").unwrap();
+        let (_, c) = c.apply(b"    SS: [");
+        let line = b"      'ak_4fbe217e85c1d2e3f4a5b6c7d8e9f0a1',";
+        let (v, _) = c.unwrap().apply(line);
+        assert_eq!(
+            v.map(|(s, e, _)| &line[s..e]),
+            Some(&b"ak_4fbe217e85c1d2e3f4a5b6c7d8e9f0a1"[..])
+        );
+        // Dynamoose's update: the names, then the values; the expression pairing them last.
+        let mut carry = LineCarry::detect(&n, b"    \"ExpressionAttributeNames\": {");
+        assert!(carry.is_none());
+        let mut found = Vec::new();
+        for line in [
+            &b"        \"#a0\": \"refreshToken\","[..],
+            b"        \"#a1\": \"email\"",
+            b"    },",
+            b"    \"ExpressionAttributeValues\": {",
+            b"        \":v0\": {",
+            b"            \"S\": \"XYEPok_gHtp1T8MiPTca-RtFA3dLvq0wWVbqHITrsBY\"",
+            b"        },",
+            b"        \":v1\": {",
+            b"            \"S\": \"bob@example.com\"",
+            b"        }",
+            b"    },",
+            b"    \"UpdateExpression\": \"SET #a0 = :v0, #a1 = :v1\",",
+        ] {
+            carry = match carry.take() {
+                Some(c) => {
+                    let (v, waiting) = c.apply(line);
+                    found.extend(
+                        v.map(|(s, e, _)| String::from_utf8_lossy(&line[s..e]).into_owned()),
+                    );
+                    waiting
+                }
+                None => LineCarry::detect(&n, line),
+            };
+        }
+        assert_eq!(found, ["XYEPok_gHtp1T8MiPTca-RtFA3dLvq0wWVbqHITrsBY"]);
+        assert!(carry.is_none());
+        // Names that are not sensitive, and lines that do more than open an object.
+        for line in [
+            &b"        \"userId\": {"[..],
+            b"        \"Item\": {",
+            b"        \"refreshToken\": {\"S\": \"x\"},",
+            b"        \"refreshToken\": [",
+        ] {
+            assert!(
+                LineCarry::detect(&n, line).is_none(),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
     }
 
     #[test]
