@@ -35,6 +35,7 @@ const STACKS: &[&str] = &[
     "access_paths",
     "prose",
     "electrodb",
+    "dynamoose",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -192,7 +193,8 @@ corpus_test!(
     mongoose,
     access_paths,
     prose,
-    electrodb
+    electrodb,
+    dynamoose
 );
 
 #[test]
