@@ -96,6 +96,8 @@ pub struct Scratch {
     settle_segs: Vec<(usize, usize, usize)>,
     /// The current line's keyword hits while `kw_hits` holds those of its redacted form.
     settle_hits: Vec<(u32, usize, usize)>,
+    /// Values a [`LineCarry`](super::keyvalue::lines::LineCarry) found on the current line.
+    carried: Vec<(usize, usize, super::keyvalue::KeyClass)>,
     /// A multi-line block's end marker found on the line that opened it: (rule, range).
     block_end: Option<(u32, usize, usize)>,
     /// Recent JWT analyses, and when the lines being scrubbed were seen.
@@ -194,6 +196,7 @@ impl Scrubber {
             settle_text: Vec::new(),
             settle_segs: Vec::new(),
             settle_hits: Vec::new(),
+            carried: Vec::new(),
             block_end: None,
             jwt: self.rules.jwt().cache(),
         }
@@ -466,9 +469,9 @@ impl Scrubber {
         // A value the line before announced (`- --api-key` then `- <value>`).
         if let (Some(st), Some(kv_rule)) = (state.as_deref_mut(), self.rules.kv_rule()) {
             if let Some(carry) = st.lines.take() {
-                let (value, waiting) = carry.apply(line);
-                st.lines = waiting;
-                if let Some((s, e, class)) = value {
+                let mut values = std::mem::take(&mut scratch.carried);
+                st.lines = carry.apply_all(line, &mut values);
+                for &(s, e, class) in &values {
                     let span = Span {
                         start: s,
                         end: e,
@@ -482,6 +485,8 @@ impl Scrubber {
                     };
                     push_clipped(line, span, &[], &mut scratch.spans);
                 }
+                values.clear();
+                scratch.carried = values;
             }
         }
         if scratch.chosen.is_empty() {

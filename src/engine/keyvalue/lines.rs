@@ -27,6 +27,7 @@
 
 use super::names::{Names, Verdict};
 use super::{judge, KeyClass};
+use crate::engine::substr;
 
 /// How many lines a carried name waits for its value.
 const CARRY_LINES: u8 = 2;
@@ -121,30 +122,112 @@ fn opened_key(rest: &[u8], open: u8) -> Option<&[u8]> {
 /// Most lines an [`Shape::ExpressionName`] waits for its values, and the values are read.
 const EXPRESSION_LINES: u8 = 32;
 
-/// The attribute name of a line that is only `"#a0": "refreshToken"` (or `'#a0': '…'`), a
-/// trailing comma allowed: one entry of pretty-printed `ExpressionAttributeNames`.
-fn expression_name(rest: &[u8]) -> Option<&[u8]> {
-    let rest = rest.trim_ascii_end();
-    let rest = rest.strip_suffix(b",").unwrap_or(rest);
-    let q = *rest.first()?;
-    let rest = if matches!(q, b'"' | b'\'') {
-        &rest[1..]
-    } else {
-        rest
-    };
-    if rest.first() != Some(&b'#') {
-        return None;
+/// The attribute names of the `"#a0": "refreshToken"` (or `'#a0': '…'`) entries on `line`: a
+/// pretty-printed `ExpressionAttributeNames` has one a line, `util.inspect` puts a short one on
+/// one line (`ExpressionAttributeNames: { '#rt': 'refreshToken', '#u': 'updatedAt' },`).
+fn expression_names(line: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(k) = memchr::memchr2(b'"', b'\'', &line[i..]) {
+            let q_at = i + k;
+            i = q_at + 1;
+            if line.get(q_at + 1) != Some(&b'#') {
+                continue;
+            }
+            let q = line[q_at];
+            let ident = ident_len(&line[q_at + 2..]);
+            let mut j = q_at + 2 + ident;
+            if ident == 0 || line.get(j) != Some(&q) {
+                continue;
+            }
+            j = skip_spaces(line, j + 1);
+            if line.get(j) != Some(&b':') {
+                continue;
+            }
+            j = skip_spaces(line, j + 1);
+            let Some(&vq) = line.get(j).filter(|&&c| c == b'"' || c == b'\'') else {
+                continue;
+            };
+            let n = ident_len(&line[j + 1..]);
+            if n > 0 && line.get(j + 1 + n) == Some(&vq) {
+                i = j + 2 + n;
+                return Some(&line[j + 1..j + 1 + n]);
+            }
+        }
+        None
+    })
+}
+
+/// The string values of the `":rt": "v"`, `':rt': 'v'`, `':rt': { S: 'v' }` and
+/// `":rt": {"S": "v"}` entries on `line` (an `ExpressionAttributeValues` entry a line, or a
+/// whole short one), as byte ranges without the quotes.
+fn expression_values(line: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut i = 0;
+    while let Some(k) = memchr::memchr2(b'"', b'\'', &line[i..]) {
+        let q_at = i + k;
+        i = q_at + 1;
+        if line.get(q_at + 1) != Some(&b':') {
+            continue;
+        }
+        let q = line[q_at];
+        let ident = ident_len(&line[q_at + 2..]);
+        let mut j = q_at + 2 + ident;
+        if ident == 0 || line.get(j) != Some(&q) {
+            continue;
+        }
+        j = skip_spaces(line, j + 1);
+        if line.get(j) != Some(&b':') {
+            continue;
+        }
+        j = skip_spaces(line, j + 1);
+        if line.get(j) == Some(&b'{') {
+            // `{ S: 'v' }`: the typed member's value
+            j = skip_spaces(line, j + 1);
+            let Some((s, e)) = typed_member(&line[j..]).or_else(|| {
+                let end = memchr::memchr(b'}', &line[j..]).map_or(line.len(), |c| j + c);
+                typed_member(line[j..end].trim_ascii_end())
+            }) else {
+                continue;
+            };
+            out.push((j + s, j + e));
+            i = j + e + 1;
+            continue;
+        }
+        let Some(&vq) = line.get(j).filter(|&&c| c == b'"' || c == b'\'') else {
+            continue;
+        };
+        let Some(end) = closing_quote(line, j + 1, vq) else {
+            continue;
+        };
+        out.push((j + 1, end));
+        i = end + 1;
     }
-    let colon = memchr::memchr(b':', rest)?;
-    let value = rest[colon + 1..].trim_ascii();
-    let (s, e) = unquote(value);
-    let name = &value[s..e];
-    (s == 1
-        && !name.is_empty()
-        && name
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
-    .then_some(name)
+}
+
+/// Where the string opened before `from` with quote `q` ends (a backslash escapes).
+fn closing_quote(line: &[u8], from: usize, q: u8) -> Option<usize> {
+    let mut p = from;
+    while p < line.len() {
+        match line[p] {
+            b'\\' => p += 2,
+            c if c == q => return Some(p),
+            _ => p += 1,
+        }
+    }
+    None
+}
+
+fn ident_len(s: &[u8]) -> usize {
+    s.iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        .count()
+}
+
+fn skip_spaces(line: &[u8], mut at: usize) -> usize {
+    while line.get(at) == Some(&b' ') {
+        at += 1;
+    }
+    at
 }
 
 /// Most lines a [`Shape::TypedList`] is followed for.
@@ -202,8 +285,8 @@ impl LineCarry {
             Verdict::Sensitive(c) => Some(c),
             _ => None,
         };
-        if let Some(name) = expression_name(&line[ind..]) {
-            return sensitive(name).map(|class| LineCarry {
+        if let Some(class) = expression_names(&line[ind..]).find_map(sensitive) {
+            return Some(LineCarry {
                 class,
                 shape: Shape::ExpressionName,
                 indent: ind,
@@ -292,6 +375,69 @@ impl LineCarry {
         None
     }
 
+    /// The values this carry finds on `line` (byte ranges, into `found`), and whether to keep
+    /// waiting: [`apply`](Self::apply), and the several values one line of
+    /// `ExpressionAttributeValues` can hold.
+    pub fn apply_all(
+        mut self,
+        line: &[u8],
+        found: &mut Vec<(usize, usize, KeyClass)>,
+    ) -> Option<LineCarry> {
+        let ind = indent(line);
+        // Which of the values is the sensitive attribute's is not known (the expression that
+        // pairs them may come later or not at all): only a single token that judges as a
+        // credential counts (`Mozilla/5.0 (X11; …)`, `bob@example.com`, `active` do not).
+        let judged = |(s, e): (usize, usize), found: &mut Vec<(usize, usize, KeyClass)>| {
+            let v = &line[s..e];
+            if !v.iter().any(u8::is_ascii_whitespace)
+                && judge(v, self.class.password, true, None).is_ok()
+            {
+                found.push((s, e, self.class));
+            }
+        };
+        match self.shape {
+            Shape::ExpressionName => {
+                if let Some(at) = substr::find(line, b"ExpressionAttributeValues") {
+                    if opened_object_key(&line[ind..]) == Some(b"ExpressionAttributeValues") {
+                        self.shape = Shape::ExpressionValues;
+                        self.indent = ind;
+                        self.lines = 0;
+                        return Some(self);
+                    }
+                    // All on this line: `ExpressionAttributeValues: { ':rt': '…' },`
+                    let mut at_values = Vec::new();
+                    expression_values(&line[at..], &mut at_values);
+                    for (s, e) in at_values {
+                        judged((at + s, at + e), found);
+                    }
+                    return None;
+                }
+                self.lines += 1;
+                (self.lines < EXPRESSION_LINES).then_some(self)
+            }
+            Shape::ExpressionValues => {
+                if ind <= self.indent {
+                    return None;
+                }
+                let mut at_values = Vec::new();
+                match typed_member(&line[ind..]) {
+                    Some((s, e)) => at_values.push((ind + s, ind + e)),
+                    None => expression_values(line, &mut at_values),
+                }
+                for r in at_values {
+                    judged(r, found);
+                }
+                self.lines += 1;
+                (self.lines < EXPRESSION_LINES).then_some(self)
+            }
+            _ => {
+                let (value, waiting) = self.apply(line);
+                found.extend(value);
+                waiting
+            }
+        }
+    }
+
     /// The value this carry finds on `line` (byte range), and whether to keep waiting.
     pub fn apply(mut self, line: &[u8]) -> (Option<(usize, usize, KeyClass)>, Option<LineCarry>) {
         if self.shape == Shape::Substitution {
@@ -315,27 +461,6 @@ impl LineCarry {
             return (value, None);
         }
         let ind = indent(line);
-        if self.shape == Shape::ExpressionName {
-            if opened_object_key(&line[ind..]) == Some(b"ExpressionAttributeValues") {
-                self.shape = Shape::ExpressionValues;
-                self.indent = ind;
-                self.lines = 0;
-                return (None, Some(self));
-            }
-            self.lines += 1;
-            return (None, (self.lines < EXPRESSION_LINES).then_some(self));
-        }
-        if self.shape == Shape::ExpressionValues {
-            if ind <= self.indent {
-                return (None, None);
-            }
-            let value = typed_member(&line[ind..])
-                .map(|(s, e)| (ind + s, ind + e))
-                .filter(|&(s, e)| judge(&line[s..e], self.class.password, true, None).is_ok())
-                .map(|(s, e)| (s, e, self.class));
-            self.lines += 1;
-            return (value, (self.lines < EXPRESSION_LINES).then_some(self));
-        }
         if matches!(self.shape, Shape::TypedMember | Shape::TypedList) {
             if ind <= self.indent {
                 return (None, None);
@@ -485,37 +610,80 @@ mod tests {
             v.map(|(s, e, _)| &line[s..e]),
             Some(&b"ak_4fbe217e85c1d2e3f4a5b6c7d8e9f0a1"[..])
         );
-        // Dynamoose's update: the names, then the values; the expression pairing them last.
-        let mut carry = LineCarry::detect(&n, b"    \"ExpressionAttributeNames\": {");
-        assert!(carry.is_none());
-        let mut found = Vec::new();
-        for line in [
-            &b"        \"#a0\": \"refreshToken\","[..],
-            b"        \"#a1\": \"email\"",
-            b"    },",
-            b"    \"ExpressionAttributeValues\": {",
-            b"        \":v0\": {",
-            b"            \"S\": \"XYEPok_gHtp1T8MiPTca-RtFA3dLvq0wWVbqHITrsBY\"",
-            b"        },",
-            b"        \":v1\": {",
-            b"            \"S\": \"bob@example.com\"",
-            b"        }",
-            b"    },",
-            b"    \"UpdateExpression\": \"SET #a0 = :v0, #a1 = :v1\",",
-        ] {
-            carry = match carry.take() {
-                Some(c) => {
-                    let (v, waiting) = c.apply(line);
-                    found.extend(
-                        v.map(|(s, e, _)| String::from_utf8_lossy(&line[s..e]).into_owned()),
-                    );
-                    waiting
-                }
-                None => LineCarry::detect(&n, line),
-            };
-        }
-        assert_eq!(found, ["XYEPok_gHtp1T8MiPTca-RtFA3dLvq0wWVbqHITrsBY"]);
-        assert!(carry.is_none());
+        // An update's names, then its values, the expression pairing them last (or first):
+        // Dynamoose's pretty JSON, and util.inspect of a DocumentClient input (names on one
+        // line or one a line, values one a line or all on one).
+        let run = |lines: &[&[u8]]| -> (Vec<String>, bool) {
+            let mut carry: Option<LineCarry> = None;
+            let mut found = Vec::new();
+            for &line in lines {
+                carry =
+                    match carry.take() {
+                        Some(c) => {
+                            let mut v = Vec::new();
+                            let waiting = c.apply_all(line, &mut v);
+                            found.extend(v.iter().map(|&(s, e, _)| {
+                                String::from_utf8_lossy(&line[s..e]).into_owned()
+                            }));
+                            waiting
+                        }
+                        None => LineCarry::detect(&n, line),
+                    };
+            }
+            (found, carry.is_none())
+        };
+        let token = "XYEPok_gHtp1T8MiPTca-RtFA3dLvq0wWVbqHITrsBY".to_string();
+        assert_eq!(
+            run(&[
+                b"    \"ExpressionAttributeNames\": {",
+                b"        \"#a0\": \"refreshToken\",",
+                b"        \"#a1\": \"email\"",
+                b"    },",
+                b"    \"ExpressionAttributeValues\": {",
+                b"        \":v0\": {",
+                b"            \"S\": \"XYEPok_gHtp1T8MiPTca-RtFA3dLvq0wWVbqHITrsBY\"",
+                b"        },",
+                b"        \":v1\": {",
+                b"            \"S\": \"bob@example.com\"",
+                b"        }",
+                b"    },",
+                b"    \"UpdateExpression\": \"SET #a0 = :v0, #a1 = :v1\",",
+            ]),
+            (vec![token.clone()], true)
+        );
+        assert_eq!(
+            run(&[
+                b"    UpdateExpression: 'SET #rt = :rt, #u = :now',",
+                b"    ExpressionAttributeNames: { '#rt': 'refreshToken', '#u': 'updatedAt' },",
+                b"    ExpressionAttributeValues: {",
+                b"      ':rt': 'XYEPok_gHtp1T8MiPTca-RtFA3dLvq0wWVbqHITrsBY',",
+                b"      ':now': 1764547200,",
+                b"      ':who': 'bob@example.com',",
+                b"      ':ua': 'Mozilla/5.0 (X11; Linux x86_64)',",
+                b"      ':typed': { S: 'Zq81KdPQm2Lr0aBcD9Zq81KdPQm2Lr0aBcD9' }",
+                b"    }",
+                b"  }",
+            ]),
+            (
+                vec![token.clone(), "Zq81KdPQm2Lr0aBcD9Zq81KdPQm2Lr0aBcD9".into()],
+                true
+            )
+        );
+        assert_eq!(
+            run(&[
+                b"    ExpressionAttributeNames: {",
+                b"      '#rt': 'refreshToken',",
+                b"      '#status': 'status'",
+                b"    },",
+                b"    ExpressionAttributeValues: { ':rt': 'XYEPok_gHtp1T8MiPTca-RtFA3dLvq0wWVbqHITrsBY', ':s': 'active' }",
+            ]),
+            (vec![token], true)
+        );
+        // Names that say nothing sensitive announce nothing.
+        assert!(
+            LineCarry::detect(&n, b"    ExpressionAttributeNames: { '#u': 'updatedAt' },")
+                .is_none()
+        );
         // Names that are not sensitive, and lines that do more than open an object.
         for line in [
             &b"        \"userId\": {"[..],

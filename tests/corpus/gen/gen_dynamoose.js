@@ -3,13 +3,18 @@
 // every request and response is logged as `aws:dynamodb:<op>:<request|response> - ` followed
 // by the params as JSON.stringify(…, null, 4), so an attribute's name and its typed value
 // (`"S": …`) sit on separate lines. The app's own console.log of a returned document uses
-// util.inspect. stdout+stderr is the captured log; planted secrets go to
-// out/dynamoose.secrets.json.
+// util.inspect. Then the same tables through the AWS SDK v3 DocumentClient, the app logging
+// each request's params with console.log before sending it, as tutorials do (util.inspect
+// breaks them over lines: `ExpressionAttributeNames: { '#rt': 'refreshToken' }` lines before
+// the `':rt': '…'` holding its value). stdout+stderr is the captured log; planted secrets go
+// to out/dynamoose.secrets.json.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const dynamoose = require('dynamoose');
+const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+const { DynamoDBDocumentClient, PutCommand, UpdateCommand, GetCommand } = require('@aws-sdk/lib-dynamodb');
 const { ALNUM, URLSAFE, rand } = require('./common');
 
 const secrets = [];
@@ -63,6 +68,30 @@ const bcrypt = () => add('$2b$12$' + rand(53, ALNUM + './'));
     } catch (e) {
       console.error('session create failed:', e.message);
     }
+  }
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({
+    endpoint: process.env.DDB_ENDPOINT, region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  }));
+  for (let round = 0; round < 3; round++) {
+    const sid = add(rand(32, URLSAFE));
+    const put = { TableName: 'Session', Item: { sid, userId: 50 + round, refreshToken: add(rand(48, URLSAFE)), expires: 1764550800 + round } };
+    console.log('creating session', put);
+    await doc.send(new PutCommand(put));
+    const update = {
+      TableName: 'Session', Key: { sid },
+      UpdateExpression: round % 2 ? 'SET #rt = :rt, #u = :now, #a = :ua' : 'SET #rt = :rt',
+      ExpressionAttributeNames: round % 2 ? { '#rt': 'refreshToken', '#u': 'expires', '#a': 'userAgent' } : { '#rt': 'refreshToken' },
+      ExpressionAttributeValues: round % 2
+        ? { ':rt': add(rand(43, URLSAFE)), ':now': 1764554400 + round, ':ua': 'Mozilla/5.0 (X11; Linux x86_64)' }
+        : { ':rt': add(rand(43, URLSAFE)) },
+      ReturnValues: 'ALL_NEW',
+    };
+    console.log('rotating refresh token', update);
+    const res = await doc.send(new UpdateCommand(update));
+    console.log('rotated', res.Attributes);
+    const get = await doc.send(new GetCommand({ TableName: 'User', Key: { email: `user${round}@example.com` } }));
+    console.log('loaded user', get.Item.email, 'plan', get.Item.plan);
   }
   fs.writeFileSync(path.join(__dirname, 'out', 'dynamoose.secrets.json'), JSON.stringify(secrets));
 })().catch((e) => { console.error(e); process.exit(1); });
