@@ -59,6 +59,8 @@ pub struct RawNames {
     #[serde(default)]
     id_qualifiers: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    code_qualifiers: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     compound_kinds: Vec<RawCompound>,
     #[serde(default)]
     benign_words: Vec<String>,
@@ -90,6 +92,12 @@ impl RawNames {
             v.push("key".into());
         }
         v.extend(self.id_qualifiers.values().flatten().cloned());
+        // `<q> code` needs `<q>code` or `<q>_code` (the spellings a key can take; a keyword
+        // of the qualifier alone would fire on every `backup` and `recovery` of a log).
+        for q in self.code_qualifiers.values().flatten() {
+            v.push(format!("{q}code"));
+            v.push(format!("{q}_code"));
+        }
         v
     }
 
@@ -113,6 +121,7 @@ impl RawNames {
             ("suffixes", &self.suffixes),
             ("key_qualifiers", &self.key_qualifiers),
             ("id_qualifiers", &self.id_qualifiers),
+            ("code_qualifiers", &self.code_qualifiers),
         ] {
             for (k, ws) in t {
                 if !kind(k) {
@@ -166,6 +175,7 @@ impl RawNames {
             (&mut self.suffixes, &other.suffixes),
             (&mut self.key_qualifiers, &other.key_qualifiers),
             (&mut self.id_qualifiers, &other.id_qualifiers),
+            (&mut self.code_qualifiers, &other.code_qualifiers),
         ] {
             for (k, v) in theirs {
                 mine.entry(k.clone()).or_default().extend(v.iter().cloned());
@@ -191,6 +201,7 @@ pub struct Names {
     suffixes: Vec<(Box<[u8]>, u16)>,
     key_qualifiers: HashMap<Box<[u8]>, u16>,
     id_qualifiers: HashMap<Box<[u8]>, u16>,
+    code_qualifiers: HashMap<Box<[u8]>, u16>,
     compounds: Vec<([Box<[u8]>; 2], u16)>,
     benign_words: HashSet<Box<[u8]>>,
     benign_heads: HashSet<Box<[u8]>>,
@@ -296,6 +307,7 @@ impl Names {
         for (table, out) in [
             (&raw.key_qualifiers, &mut n.key_qualifiers),
             (&raw.id_qualifiers, &mut n.id_qualifiers),
+            (&raw.code_qualifiers, &mut n.code_qualifiers),
         ] {
             for (kind, ws) in table {
                 let id = intern(&mut n.kinds, kind);
@@ -422,6 +434,17 @@ impl Names {
         }
         if w == b"id" || w == b"ids" {
             return prev.and_then(|p| self.id_qualifiers.get(p).copied());
+        }
+        if w == b"code" || w == b"codes" {
+            return prev.and_then(|p| self.code_qualifiers.get(p).copied());
+        }
+        for suffix in [&b"codes"[..], b"code"] {
+            if let Some(&k) = w
+                .strip_suffix(suffix)
+                .and_then(|q| self.code_qualifiers.get(q))
+            {
+                return Some(k);
+            }
         }
         for (root, k) in &self.roots {
             // Words are short: a plain window compare beats building a memmem searcher per call.
@@ -625,6 +648,36 @@ mod tests {
             "laravel_session",
         ] {
             assert!(kind(&n, k).is_some(), "{k} should be sensitive");
+        }
+    }
+
+    #[test]
+    fn second_factor_recovery_codes_but_not_other_codes() {
+        let n = builtin();
+        for k in [
+            "recoveryCodes",
+            "recovery_codes",
+            "backup_code",
+            "MFA_BACKUP_CODES",
+            "2fa_recovery_codes",
+            "backupcodes",
+            "RecoveryCode",
+        ] {
+            assert!(kind(&n, k).is_some(), "{k} should be sensitive");
+        }
+        for k in [
+            "status_code",
+            "error_code",
+            "country_code",
+            "backup",
+            "backup_id",
+            "recovery_mode",
+            "recovery_code_used",
+            "backup_code_count",
+            "code",
+            "zipcode",
+        ] {
+            assert!(kind(&n, k).is_none(), "{k} should not be sensitive");
         }
     }
 
