@@ -136,20 +136,9 @@ fn expression_names(line: &[u8]) -> impl Iterator<Item = &[u8]> {
         while let Some(k) = memchr::memchr2(b'"', b'\'', &line[i..]) {
             let q_at = i + k;
             i = q_at + 1;
-            if line.get(q_at + 1) != Some(&b'#') {
+            let Some(j) = placeholder_entry(line, q_at, b'#') else {
                 continue;
-            }
-            let q = line[q_at];
-            let ident = ident_len(&line[q_at + 2..]);
-            let mut j = q_at + 2 + ident;
-            if ident == 0 || line.get(j) != Some(&q) {
-                continue;
-            }
-            j = skip_spaces(line, j + 1);
-            if line.get(j) != Some(&b':') {
-                continue;
-            }
-            j = skip_spaces(line, j + 1);
+            };
             let Some(&vq) = line.get(j).filter(|&&c| c == b'"' || c == b'\'') else {
                 continue;
             };
@@ -163,6 +152,22 @@ fn expression_names(line: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// For a quote at `q_at` opening a placeholder key (`"#a0"`, `':rt'`: `sigil` then a name, the
+/// same quote), then `:`: where its value starts (spaces skipped).
+fn placeholder_entry(line: &[u8], q_at: usize, sigil: u8) -> Option<usize> {
+    let q = line[q_at];
+    if line.get(q_at + 1) != Some(&sigil) {
+        return None;
+    }
+    let ident = ident_len(&line[q_at + 2..]);
+    let j = q_at + 2 + ident;
+    if ident == 0 || line.get(j) != Some(&q) {
+        return None;
+    }
+    let j = skip_spaces(line, j + 1);
+    (line.get(j) == Some(&b':')).then(|| skip_spaces(line, j + 1))
+}
+
 /// The string values of the `":rt": "v"`, `':rt': 'v'`, `':rt': { S: 'v' }` and
 /// `":rt": {"S": "v"}` entries on `line` (an `ExpressionAttributeValues` entry a line, or a
 /// whole short one), as byte ranges without the quotes.
@@ -171,27 +176,14 @@ fn expression_values(line: &[u8], out: &mut Vec<(usize, usize)>) {
     while let Some(k) = memchr::memchr2(b'"', b'\'', &line[i..]) {
         let q_at = i + k;
         i = q_at + 1;
-        if line.get(q_at + 1) != Some(&b':') {
+        let Some(mut j) = placeholder_entry(line, q_at, b':') else {
             continue;
-        }
-        let q = line[q_at];
-        let ident = ident_len(&line[q_at + 2..]);
-        let mut j = q_at + 2 + ident;
-        if ident == 0 || line.get(j) != Some(&q) {
-            continue;
-        }
-        j = skip_spaces(line, j + 1);
-        if line.get(j) != Some(&b':') {
-            continue;
-        }
-        j = skip_spaces(line, j + 1);
+        };
         if line.get(j) == Some(&b'{') {
             // `{ S: 'v' }`: the typed member's value
             j = skip_spaces(line, j + 1);
-            let Some((s, e)) = typed_member(&line[j..]).or_else(|| {
-                let end = memchr::memchr(b'}', &line[j..]).map_or(line.len(), |c| j + c);
-                typed_member(line[j..end].trim_ascii_end())
-            }) else {
+            let end = memchr::memchr(b'}', &line[j..]).map_or(line.len(), |c| j + c);
+            let Some((s, e)) = typed_member(&line[j..end]) else {
                 continue;
             };
             out.push((j + s, j + e));

@@ -6,6 +6,7 @@ Every generator writes two files into gen/out/:
 label.py then turns these into tests/corpus/NAME.log + NAME.labels.jsonl.
 """
 import base64
+import contextlib
 import json
 import os
 import re
@@ -104,6 +105,36 @@ def free_port():
     p = s.getsockname()[1]
     s.close()
     return p
+
+
+@contextlib.contextmanager
+def moto_server(name):
+    """A real moto_server (the venv's) on a free 127.0.0.1 port, its log in out/moto_server_NAME.stderr;
+    yields its endpoint URL once it answers, stops it afterwards."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    endpoint = "http://127.0.0.1:%d" % free_port()
+    log = open(os.path.join(OUT, "moto_server_%s.stderr" % name), "w")
+    server = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "moto_server"), "-H", "127.0.0.1",
+         "-p", endpoint.rsplit(":", 1)[1]],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.2)
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait()
+        log.close()
 
 
 class Secrets:
