@@ -36,6 +36,7 @@ const STACKS: &[&str] = &[
     "prose",
     "electrodb",
     "dynamoose",
+    "cognito",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -194,7 +195,8 @@ corpus_test!(
     access_paths,
     prose,
     electrodb,
-    dynamoose
+    dynamoose,
+    cognito
 );
 
 #[test]

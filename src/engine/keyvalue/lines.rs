@@ -26,7 +26,7 @@
 //! The scrubber keeps a [`LineCarry`] in the stream state for at most a couple of lines.
 
 use super::names::{Names, Verdict};
-use super::{judge, KeyClass};
+use super::{judge, KeyClass, Values};
 use crate::engine::substr;
 
 /// How many lines a carried name waits for its value.
@@ -303,6 +303,7 @@ impl LineCarry {
             let class = KeyClass {
                 kind: 0,
                 password: true,
+                code: false,
                 cookie: false,
                 auth: false,
             };
@@ -387,7 +388,7 @@ impl LineCarry {
         let judged = |(s, e): (usize, usize), found: &mut Vec<(usize, usize, KeyClass)>| {
             let v = &line[s..e];
             if !v.iter().any(u8::is_ascii_whitespace)
-                && judge(v, self.class.password, true, None).is_ok()
+                && judge(v, self.class.values(), true, None).is_ok()
             {
                 found.push((s, e, self.class));
             }
@@ -452,7 +453,7 @@ impl LineCarry {
             let value = found.and_then(|s| {
                 let (qs, qe) = unquote(&line[s..]);
                 let (s, e) = (s + qs, s + qe);
-                (s < e && judge(&line[s..e], self.class.password, false, None).is_ok())
+                (s < e && judge(&line[s..e], self.class.values(), false, None).is_ok())
                     .then_some((s, e, self.class))
             });
             return (value, None);
@@ -471,7 +472,7 @@ impl LineCarry {
             let at = typed_member(rest).or_else(|| list.then(|| string_item(rest)).flatten());
             let value = at
                 .map(|(s, e)| (ind + s, ind + e))
-                .filter(|&(s, e)| judge(&line[s..e], self.class.password, false, None).is_ok())
+                .filter(|&(s, e)| judge(&line[s..e], self.class.values(), false, None).is_ok())
                 .map(|(s, e)| (s, e, self.class));
             self.lines += 1;
             return (
@@ -488,7 +489,7 @@ impl LineCarry {
                 .strip_prefix(b"-p")
                 .filter(|v| !v.is_empty() && !v.starts_with(b" "))
                 .map(|v| (line.len() - v.len(), line.len(), self.class))
-                .filter(|&(s, e, _)| judge(&line[s..e], true, false, None).is_ok());
+                .filter(|&(s, e, _)| judge(&line[s..e], Values::Password, false, None).is_ok());
             self.lines += 1;
             return (value, (self.lines < 16).then_some(self));
         }
@@ -506,7 +507,7 @@ impl LineCarry {
             let v = v.trim_ascii();
             let (s, e) = unquote(v);
             let (s, e) = (at + lead + s, at + lead + e);
-            let value = (s < e && judge(&line[s..e], self.class.password, false, None).is_ok())
+            let value = (s < e && judge(&line[s..e], self.class.values(), false, None).is_ok())
                 .then_some((s, e, self.class));
             return (value, None);
         }

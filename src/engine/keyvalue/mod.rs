@@ -26,7 +26,7 @@ pub mod names;
 
 use super::substr;
 use lexer::{Lexer, Quote};
-pub use names::{KeyClass, Names, RawNames, Verdict as KeyVerdict};
+pub use names::{KeyClass, Names, RawNames, Values, Verdict as KeyVerdict};
 
 /// The built-in name table (`patterns/names.toml`).
 pub fn builtin_names() -> Result<RawNames, String> {
@@ -308,6 +308,30 @@ impl KvScanner {
                 }
                 continue;
             }
+            // `confirmation code for … is 839201`, `MFA code: 123456`: a keyword of two words
+            // (the name table's `<qualifier> code`), judged whole like a quoted phrase.
+            if memchr::memchr(b' ', &line[s..e]).is_some() {
+                let mut joined = [0u8; names::MAX_KEY];
+                if ke - ks > joined.len() {
+                    continue;
+                }
+                for (j, &b) in line[ks..ke].iter().enumerate() {
+                    joined[j] = if b == b' ' { b'_' } else { b };
+                }
+                if let KeyVerdict::Sensitive(class) = self.names.classify(&joined[..ke - ks]) {
+                    let end = if assigned_after(line, ks, ke) {
+                        sc.lexer.feed(line, ks);
+                        self.key_value(&mut cx, sc, (ks, ke), 0, class, false)
+                    } else {
+                        sc.lexer.feed(line, ke);
+                        self.prose(&mut cx, &mut sc.lexer, (ks, ke), class)
+                    };
+                    if let Some(end) = end {
+                        taken_until = taken_until.max(end);
+                    }
+                }
+                continue;
+            }
             // `--password`: the dashes mark a flag, they are not part of the name.
             let mut ks2 = ks;
             while ks2 < ke && line[ks2] == b'-' {
@@ -434,6 +458,7 @@ impl KvScanner {
         let class = KeyClass {
             kind: RULE_KIND,
             password: false,
+            code: false,
             cookie: false,
             auth: false,
         };
@@ -585,7 +610,7 @@ impl KvScanner {
                     if let Some(QuoteTok::Char { at: q }) = quote_at(line, i) {
                         let (cs, ce, after) = read_string(line, probe, q)?;
                         if let Some(c) = classes(index) {
-                            if judge(&line[cs..ce], c.password, false, None).is_ok() {
+                            if judge(&line[cs..ce], c.values(), false, None).is_ok() {
                                 cx.out.push(KvSpan {
                                     start: cs,
                                     end: ce,
@@ -600,7 +625,7 @@ impl KvScanner {
                     } else {
                         let end = unquoted_end_in(line, probe, i, false, true).max(i + 1);
                         if let Some(c) = classes(index) {
-                            if judge(&line[i..end], c.password, false, line.get(end).copied())
+                            if judge(&line[i..end], c.values(), false, line.get(end).copied())
                                 .is_ok()
                             {
                                 cx.out.push(KvSpan {
@@ -894,6 +919,7 @@ impl KvScanner {
         let secret_args = if n == 1 { &args[..1] } else { &args[1..n] };
         let class = KeyClass {
             password: n > 1,
+            code: false,
             ..class
         };
         let mut end = None;
@@ -1150,7 +1176,7 @@ impl KvScanner {
         } else if names_itself(&cx.line[s..e], &cx.line[key.0..key.1]) {
             Err(Keep::Code)
         } else {
-            judge(&cx.line[s..e], class.password, strict, next)
+            judge(&cx.line[s..e], class.values(), strict, next)
         };
         cx.decide(Decision {
             key,
@@ -1224,6 +1250,7 @@ impl KvScanner {
                 Pending::Tag | Pending::None => class,
                 Pending::Neutral => class.map(|c| KeyClass {
                     password: false,
+                    code: false,
                     ..c
                 }),
             };
@@ -1282,7 +1309,7 @@ impl KvScanner {
                         }
                         if let Some(c) = effective {
                             let strict = matches!(pending, Pending::Neutral);
-                            if judge(&line[cs..ce], c.password, strict, None).is_ok() {
+                            if judge(&line[cs..ce], c.values(), strict, None).is_ok() {
                                 cx.out.push(KvSpan {
                                     start: cs,
                                     end: ce,
@@ -1327,7 +1354,7 @@ impl KvScanner {
                     let glued = placeholder_at(line, end)
                         || (i > 0 && line[i - 1] == b']' && line[..i].ends_with_placeholder());
                     if let (Some(c), false) = (effective, glued) {
-                        if judge(&line[i..end], c.password, true, line.get(end).copied()).is_ok() {
+                        if judge(&line[i..end], c.values(), true, line.get(end).copied()).is_ok() {
                             cx.out.push(KvSpan {
                                 start: i,
                                 end,
@@ -1431,7 +1458,7 @@ impl KvScanner {
                     break;
                 };
                 let linked = preceded_by_word(line, i, &[b"is", b"was", b"be", b"to", b"as"]);
-                if linked && judge(&line[i + 1..close], true, false, None).is_ok() {
+                if linked && judge(&line[i + 1..close], Values::Password, false, None).is_ok() {
                     cx.out.push(KvSpan {
                         start: i + 1,
                         end: close,
@@ -1475,26 +1502,33 @@ impl KvScanner {
             {
                 break; // `key=value`: the next pair, not prose
             }
-            if [&b"for"[..], b"of", b"by", b"from", b"to", b"at", b"on"]
+            let owner = [&b"for"[..], b"of", b"by", b"from", b"to", b"at", b"on"]
                 .iter()
-                .any(|w| word.eq_ignore_ascii_case(w))
-            {
+                .any(|w| word.eq_ignore_ascii_case(w));
+            if owner && !class.code {
                 break; // `token for <user>`: what follows is an owner, not the credential
             }
+            // A code's owner or address may come first: `code for bob@x.io is 839201` (only a
+            // word after `is`/`was` is taken past the first, below).
             if n == 0 && self.is_benign_compound(&line[ks..ke], word) {
                 break; // `session name …`, `token count …`: not the credential
             }
             let stop = STOPWORDS.iter().any(|s| word.eq_ignore_ascii_case(s));
             let take = if explicit && n == 0 {
-                !stop && judge(word, true, false, None).is_ok()
+                !stop && judge(word, Values::Password, false, None).is_ok()
             } else if class.password && n == 0 {
                 // `password pass123` (netrc, ftp): the next word, if it is not a plain word.
                 !stop
-                    && judge(word, true, true, None).is_ok()
+                    && judge(word, Values::Password, true, None).is_ok()
                     && !word.iter().all(u8::is_ascii_digit)
                     && !is_sql_type(word)
             } else {
+                // `sent otp 839201`, `OTP is 839201`: a code however short, right after the
+                // key or its linking verb (not `OTP retry in 1800 ms`).
                 looks_generated(word)
+                    || class.code
+                        && is_code_shaped(word)
+                        && (n == 0 || preceded_by_word(line, i, &[b"is", b"was"]))
             };
             if take {
                 cx.out.push(KvSpan {
@@ -2742,10 +2776,12 @@ fn ends_with_ignore_case(s: &[u8], p: &[u8]) -> bool {
     s.len() >= p.len() && s[s.len() - p.len()..].eq_ignore_ascii_case(p)
 }
 
-/// Judge a value under a sensitive key. `password`: a human-chosen secret, any real value
-/// counts; otherwise a machine credential (8+ bytes, not plain words, not a URL/path/date…).
-/// `strict`: the syntax is as often prose as data, so plain words never count.
-pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Result<(), Keep> {
+/// Judge a value under a sensitive key, by what the key holds ([`Values`]): a password (any
+/// real value counts), a one-time code (a code's shape counts, however short), or a machine
+/// credential (8+ bytes, not plain words, not a URL/path/date…). `strict`: the syntax is as
+/// often prose as data, so plain words never count.
+pub fn judge(value: &[u8], values: Values, strict: bool, next: Option<u8>) -> Result<(), Keep> {
+    let password = values == Values::Password;
     let v = value.trim_ascii();
     if v.is_empty() {
         return Err(Keep::Empty);
@@ -2766,6 +2802,9 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
         || is_code(v)
     {
         return Err(Keep::Code);
+    }
+    if values == Values::Code && is_code_shaped(v) {
+        return Ok(());
     }
     if v.iter().all(u8::is_ascii_digit) && v.len() < 6 {
         return Err(Keep::SmallNumber);
@@ -2823,6 +2862,25 @@ pub fn judge(value: &[u8], password: bool, strict: bool, next: Option<u8>) -> Re
         return Err(Keep::PlainWords);
     }
     Ok(())
+}
+
+/// A one-time code as apps send and log them: 4 to 12 digits (`839201`, a 4-digit SMS code),
+/// or 4 to 32 letters and digits with at least one digit, in groups joined by `-` or a single
+/// space (`A7X9QZ`, `a1b2c-3d4e5`, `1234 5678`). Plain words (`sms`, `totp`) are not.
+fn is_code_shaped(v: &[u8]) -> bool {
+    if v.iter().all(u8::is_ascii_digit) {
+        return (4..=12).contains(&v.len());
+    }
+    (4..=32).contains(&v.len())
+        && !is_date(v)
+        && v.iter().any(u8::is_ascii_digit)
+        && v.first().is_some_and(u8::is_ascii_alphanumeric)
+        && v.last().is_some_and(u8::is_ascii_alphanumeric)
+        && v.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b' ')
+        && !v
+            .windows(2)
+            .any(|w| !w[0].is_ascii_alphanumeric() && !w[1].is_ascii_alphanumeric())
 }
 
 /// Values that sit under secret-sounding keys but are not secrets.

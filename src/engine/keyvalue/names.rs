@@ -92,11 +92,13 @@ impl RawNames {
             v.push("key".into());
         }
         v.extend(self.id_qualifiers.values().flatten().cloned());
-        // `<q> code` needs `<q>code` or `<q>_code` (the spellings a key can take; a keyword
-        // of the qualifier alone would fire on every `backup` and `recovery` of a log).
+        // `<q> code` needs `<q>code`, `<q>_code` or `<q> code` (the spellings a key can take; a
+        // keyword of the qualifier alone would fire on every `backup` and `recovery` of a log).
+        // `<q> code` in prose (`confirmation code for … is 839201`) needs `<q> code`.
         for q in self.code_qualifiers.values().flatten() {
             v.push(format!("{q}code"));
             v.push(format!("{q}_code"));
+            v.push(format!("{q} code"));
         }
         v
     }
@@ -208,6 +210,7 @@ pub struct Names {
     benign_modifiers: HashSet<Box<[u8]>>,
     benign_keys: Vec<Vec<Box<[u8]>>>,
     kind_password: Option<u16>,
+    kind_code: Option<u16>,
     /// Tells this table's cached verdicts from another's (see [`VERDICTS`]).
     id: u64,
 }
@@ -235,10 +238,39 @@ pub struct KeyClass {
     pub kind: u16,
     /// A human-chosen secret (password family): any non-placeholder value counts.
     pub password: bool,
+    /// A one-time code (`otp`, `verification_code`, `recovery_codes`): short values count
+    /// when they look like a code (digits, or letters and digits), never plain words.
+    pub code: bool,
     /// A cookie header: its value is a list of `name=value` pairs, judged one by one.
     pub cookie: bool,
     /// An authorization header: its value is `<scheme> <credentials>`.
     pub auth: bool,
+}
+
+/// The kind whose values are judged as one-time codes ([`KeyClass::code`]).
+pub const ONE_TIME_CODE: &str = "one-time-code";
+
+/// How a value under a sensitive key is judged ([`super::judge`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Values {
+    /// A machine credential: 8+ bytes, not plain words, not a URL, path, date…
+    Credential,
+    /// A human-chosen secret: any real value.
+    Password,
+    /// A one-time code: 4+ digits, or a short code of letters and digits; else as a credential.
+    Code,
+}
+
+impl KeyClass {
+    pub fn values(&self) -> Values {
+        if self.password {
+            Values::Password
+        } else if self.code {
+            Values::Code
+        } else {
+            Values::Credential
+        }
+    }
 }
 
 /// How a key was judged, for `scrubd explain`.
@@ -329,11 +361,9 @@ impl Names {
             .iter()
             .map(|k| k.split(' ').map(bytes).collect())
             .collect();
-        n.kind_password = n
-            .kinds
-            .iter()
-            .position(|k| k == "password")
-            .map(|i| i as u16);
+        let kind = |name: &str| n.kinds.iter().position(|k| k == name).map(|i| i as u16);
+        n.kind_password = kind("password");
+        n.kind_code = kind(ONE_TIME_CODE);
         n
     }
 
@@ -415,6 +445,7 @@ impl Names {
         Verdict::Sensitive(KeyClass {
             kind,
             password: Some(kind) == self.kind_password,
+            code: Some(kind) == self.kind_code,
             cookie: words[at] == b"cookie" || words[at] == b"cookies",
             auth: words[at] == b"authorization",
         })
@@ -652,7 +683,7 @@ mod tests {
     }
 
     #[test]
-    fn second_factor_recovery_codes_but_not_other_codes() {
+    fn one_time_codes_but_not_other_codes() {
         let n = builtin();
         for k in [
             "recoveryCodes",
@@ -662,8 +693,19 @@ mod tests {
             "2fa_recovery_codes",
             "backupcodes",
             "RecoveryCode",
+            "ConfirmationCode",
+            "verification_code",
+            "verifyCode",
+            "SMS_MFA_CODE",
+            "SOFTWARE_TOKEN_MFA_CODE",
+            "otp",
+            "totp_code",
+            "password_reset_code",
+            "login_code",
+            "device_code",
+            "pinCode",
         ] {
-            assert!(kind(&n, k).is_some(), "{k} should be sensitive");
+            assert_eq!(kind(&n, k).as_deref(), Some("one-time-code"), "{k}");
         }
         for k in [
             "status_code",
@@ -676,6 +718,13 @@ mod tests {
             "backup_code_count",
             "code",
             "zipcode",
+            "invite_code",
+            "verification_code_sent",
+            "otp_enabled",
+            "confirmation",
+            "verification_status",
+            "sms_message",
+            "access_log",
         ] {
             assert!(kind(&n, k).is_none(), "{k} should not be sensitive");
         }

@@ -183,7 +183,7 @@ pub(crate) fn scan(
 
 fn push_literals(line: &[u8], base: usize, facts: &Facts, out: &mut Vec<KvSpan>) {
     for &(s, e, class) in &facts.literals {
-        if super::super::keyvalue::judge(&line[base + s..base + e], class.password, false, None)
+        if super::super::keyvalue::judge(&line[base + s..base + e], class.values(), false, None)
             .is_ok()
         {
             out.push(KvSpan {
@@ -324,7 +324,7 @@ fn key_detail(kv: &KvScanner, line: &[u8], out: &mut Vec<KvSpan>) {
                     vs + (v.len() - v.trim_ascii_start().len()),
                     ve_i - (v.len() - v.trim_ascii_end().len()),
                 );
-                if super::super::keyvalue::judge(&line[s..e], c.password, false, None).is_ok() {
+                if super::super::keyvalue::judge(&line[s..e], c.values(), false, None).is_ok() {
                     out.push(KvSpan {
                         start: s,
                         end: e,
