@@ -310,7 +310,7 @@ impl KvScanner {
             }
             // `confirmation code for … is 839201`, `MFA code: 123456`: a keyword of two words
             // (the name table's `<qualifier> code`), judged whole like a quoted phrase.
-            if memchr::memchr(b' ', &line[s..e]).is_some() {
+            if line[s..e].contains(&b' ') {
                 let mut joined = [0u8; names::MAX_KEY];
                 if ke - ks > joined.len() {
                     continue;
