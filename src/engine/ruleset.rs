@@ -91,10 +91,23 @@ pub struct RuleSet {
 struct AnchorSearch {
     /// Searchers over consecutive runs of anchors, and the index of each run's first anchor.
     teddy: Vec<(aho_corasick::packed::Searcher, usize)>,
-    /// Per anchor: (prefilter pattern, offset of the anchor in it), for every offset.
-    verify: Vec<Vec<(u32, usize)>>,
+    /// Per anchor: the keywords holding it, at every offset.
+    verify: Vec<Verify>,
     /// Keywords shorter than an anchor.
     short: Option<ShortKeywords>,
+}
+
+/// The keywords holding one anchor, as (prefilter pattern, offset of the anchor in it).
+/// Keywords where the anchor is not at the start are sorted by the byte before it, and an anchor
+/// hit is checked only against those whose byte matches the block's: the anchor `cod` is held by
+/// 50-odd keywords (`"code"`, `?code=`, `<q>_code`, `<q> code`, `<q>code`), and logs say
+/// `statusCode` and `status_code` on every other line.
+#[derive(Debug, Default)]
+struct Verify {
+    /// Keywords starting with the anchor.
+    starts: Vec<(u32, usize)>,
+    /// The others, as (byte before the anchor, pattern, offset), sorted.
+    after: Vec<(u8, u32, usize)>,
 }
 
 /// The 1- and 2-byte keywords (lower-cased), as tables indexed by a byte and by a byte pair
@@ -252,14 +265,19 @@ impl AnchorSearch {
         let verify = anchors
             .iter()
             .map(|a| {
-                let mut v = Vec::new();
+                let mut v = Verify::default();
                 for &i in &long {
-                    for (off, w) in patterns[i].as_bytes().windows(Self::LEN).enumerate() {
+                    let pat = patterns[i].as_bytes();
+                    for (off, w) in pat.windows(Self::LEN).enumerate() {
                         if w == a.as_slice() {
-                            v.push((i as u32, off));
+                            match off.checked_sub(1) {
+                                None => v.starts.push((i as u32, off)),
+                                Some(b) => v.after.push((pat[b], i as u32, off)),
+                            }
                         }
                     }
                 }
+                v.after.sort_unstable();
                 v
             })
             .collect();
@@ -293,7 +311,8 @@ impl AnchorSearch {
             let mut pos = 0;
             while let Some(m) = teddy.find_in(lower, aho_corasick::Span::from(pos..lower.len())) {
                 let at = m.start();
-                for &(p, off) in &self.verify[first + m.pattern().as_usize()] {
+                let v = &self.verify[first + m.pattern().as_usize()];
+                let mut check = |p: u32, off: usize| {
                     let pat = patterns[p as usize].as_bytes();
                     if let Some(s) = at.checked_sub(off) {
                         // First and last byte before the whole compare: most candidates fail
@@ -306,6 +325,15 @@ impl AnchorSearch {
                         {
                             out.push((p, s, end));
                         }
+                    }
+                };
+                for &(p, off) in &v.starts {
+                    check(p, off);
+                }
+                if let Some(&before) = at.checked_sub(1).and_then(|b| lower.get(b)) {
+                    let from = v.after.partition_point(|e| e.0 < before);
+                    for &(_, p, off) in v.after[from..].iter().take_while(|e| e.0 == before) {
+                        check(p, off);
                     }
                 }
                 pos = at + 1;
