@@ -1525,7 +1525,7 @@ impl KvScanner {
             } else {
                 // `sent otp 839201`, `OTP is 839201`: a code however short, right after the
                 // key or its linking verb (not `OTP retry in 1800 ms`).
-                looks_generated(word)
+                looks_generated(word) && !is_class_name(word)
                     || class.code
                         && is_code_shaped(word)
                         && (n == 0 || preceded_by_word(line, i, &[b"is", b"was"]))
@@ -2840,6 +2840,10 @@ pub fn judge(value: &[u8], values: Values, strict: bool, next: Option<u8>) -> Re
     if password {
         return Ok(());
     }
+    if is_class_name(v) {
+        // `verifier: CognitoJwtVerifier`, `auth: OAuthPasswordBearer`: words, in PascalCase.
+        return Err(Keep::PlainWords);
+    }
     if v.len() < 8 {
         return Err(Keep::TooShort);
     }
@@ -3076,6 +3080,54 @@ pub fn is_wordy(v: &[u8]) -> bool {
     v.iter()
         .all(|&b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'_' | b'-'))
         && v.iter().skip(1).all(|&b| !b.is_ascii_uppercase())
+}
+
+/// A class name: an identifier of letters and digits, capitalised, ending in a capitalised word
+/// that names a kind of object (`CognitoJwtVerifier`, `RedisSessionStore`, `OAuth2PasswordBearer`,
+/// `RS256Signer`). A generated token does not end in one of these words.
+fn is_class_name(v: &[u8]) -> bool {
+    const KINDS: &[&[u8]] = &[
+        b"Provider",
+        b"Store",
+        b"Client",
+        b"Verifier",
+        b"Manager",
+        b"Handler",
+        b"Backend",
+        b"Authentication",
+        b"Auth",
+        b"Bearer",
+        b"Factory",
+        b"Service",
+        b"Middleware",
+        b"Strategy",
+        b"Serializer",
+        b"Validator",
+        b"Generator",
+        b"Hasher",
+        b"Signer",
+        b"Encoder",
+        b"Decoder",
+        b"Helper",
+        b"Adapter",
+        b"Builder",
+        b"Resolver",
+        b"Loader",
+        b"Policy",
+        b"Exception",
+        b"Error",
+        b"Interceptor",
+        b"Filter",
+        b"Guard",
+        b"Plugin",
+        b"Module",
+    ];
+    v.len() <= 64
+        && v.first().is_some_and(u8::is_ascii_uppercase)
+        && v.iter().all(u8::is_ascii_alphanumeric)
+        && KINDS
+            .iter()
+            .any(|k| v.len() > k.len() + 1 && v.ends_with(k))
 }
 
 fn is_url_without_userinfo(v: &[u8]) -> bool {
