@@ -662,9 +662,14 @@ impl KvScanner {
         if we == ws || we - ks >= names::MAX_KEY {
             return None;
         }
-        // A colon and a space right after the second word: `=` follows words that are values
-        // as often (`auth_method=password author=…`, `<wsse:Password Type="…">`).
-        if line.get(we) != Some(&b':') || line.get(we + 1).is_some_and(|&b| b != b' ') {
+        // A colon right after the second word, then a space or the value (`secret key:IwJz…`):
+        // `=` follows words that are values as often (`auth_method=password author=…`), and
+        // a colon before a non-alphanumeric byte is a path or markup (`<wsse:Password …>`).
+        if line.get(we) != Some(&b':')
+            || line
+                .get(we + 1)
+                .is_some_and(|&b| b != b' ' && !b.is_ascii_alphanumeric())
+        {
             return None;
         }
         let mut joined = [0u8; names::MAX_KEY];
