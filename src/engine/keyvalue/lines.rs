@@ -23,6 +23,14 @@
 //!
 //! On one line (`"refreshToken": {"S": "7250…"}`) the key/value scanner reads the same value.
 //!
+//! Software that generates a credential at first start prints it under a line that names it:
+//!
+//! ```text
+//! Please use the following password to proceed to installation:   # Jenkins
+//!
+//! 3f2b8c9d7e6a4b1c9d8e7f6a5b4c3d2e
+//! ```
+//!
 //! The scrubber keeps a [`LineCarry`] in the stream state for at most a couple of lines.
 
 use super::names::{Names, Verdict};
@@ -63,6 +71,11 @@ enum Shape {
     /// Inside those `ExpressionAttributeValues`: every `S`/`B` member that looks like a
     /// machine credential (not plain words, emails, dates, numbers).
     ExpressionValues,
+    /// `Please use the following password to proceed to installation:` (Jenkins),
+    /// `Password for the elastic user (…):` (Elasticsearch), a bare `password:`: a line naming
+    /// a credential and ending in a colon; the next non-blank line, when it is one token that
+    /// looks like the credential, is its value.
+    Announced,
     /// `"L": [` or `"SS": [` after a [`Shape::TypedMember`] announcement: each `S`/`B` member
     /// or string item of the list, down to the line back at the announcing indentation.
     TypedList,
@@ -238,6 +251,71 @@ fn opens_typed_list(rest: &[u8]) -> bool {
     matches!(key, b"L" | b"SS" | b"BS")
 }
 
+/// The credential a line announces: it ends in `:` (a label for what follows), and its last
+/// word naming a credential is not a property of it (`token count:`). `rest` starts at the
+/// line's first non-space byte.
+fn announced(names: &Names, rest: &[u8]) -> Option<KeyClass> {
+    let t = rest.trim_ascii_end();
+    let body = t.strip_suffix(b":")?;
+    if body.is_empty() || body.ends_with(b":") || t.len() > 256 || body.contains(&b'=') {
+        return None;
+    }
+    // Two words separated by one space, judged as one key (`api key`, `token count`).
+    let pair = |(s1, e1): (usize, usize), (s2, e2): (usize, usize)| {
+        let mut buf = [0u8; 96];
+        if s2 != e1 + 1 || body[e1] != b' ' || e2 - s1 > buf.len() {
+            return None;
+        }
+        buf[..e2 - s1].copy_from_slice(&body[s1..e2]);
+        buf[e1 - s1] = b'_';
+        Some(names.classify(&buf[..e2 - s1]))
+    };
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < body.len() && words.len() < 48 {
+        if !body[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < body.len()
+            && (body[i].is_ascii_alphanumeric() || matches!(body[i], b'_' | b'-' | b'.'))
+        {
+            i += 1;
+        }
+        // A dotted name is a logger, module or host (`botocore.auth`), not a credential's.
+        let word = &body[s..i];
+        if !word
+            .trim_ascii_end()
+            .strip_suffix(b".")
+            .unwrap_or(word)
+            .contains(&b'.')
+        {
+            words.push((s, i - usize::from(word.ends_with(b"."))));
+        }
+    }
+    let mut found = None;
+    for (j, &w) in words.iter().enumerate() {
+        let class = match names.classify(&body[w.0..w.1]) {
+            Verdict::Sensitive(c) => Some(c),
+            _ => match j.checked_sub(1).and_then(|p| pair(words[p], w)) {
+                Some(Verdict::Sensitive(c)) => Some(c),
+                _ => None,
+            },
+        };
+        let Some(class) = class else { continue };
+        // `token count:`, `session name:`: the next word names a property of it.
+        if matches!(
+            words.get(j + 1).and_then(|&n| pair(w, n)),
+            Some(Verdict::Benign(_))
+        ) {
+            continue;
+        }
+        found = Some(class);
+    }
+    found
+}
+
 /// A line that is one quoted string, a trailing comma allowed (an item of a string set).
 fn string_item(rest: &[u8]) -> Option<(usize, usize)> {
     let rest = rest.trim_ascii_end();
@@ -294,6 +372,14 @@ impl LineCarry {
             return sensitive(name).map(|class| LineCarry {
                 class,
                 shape: Shape::TypedMember,
+                indent: ind,
+                lines: 0,
+            });
+        }
+        if let Some(class) = announced(names, &line[ind..]) {
+            return Some(LineCarry {
+                class,
+                shape: Shape::Announced,
                 indent: ind,
                 lines: 0,
             });
@@ -480,6 +566,26 @@ impl LineCarry {
                 (list && self.lines < TYPED_LIST_LINES).then_some(self),
             );
         }
+        if self.shape == Shape::Announced {
+            let v = line.trim_ascii();
+            if v.is_empty() {
+                // A blank line between (Jenkins prints one).
+                self.lines += 1;
+                return (None, (self.lines < CARRY_LINES).then_some(self));
+            }
+            let s = line.len() - line.trim_ascii_start().len();
+            let credential = if self.class.password {
+                judge(v, Values::Password, true, None).is_ok() && !v.iter().all(u8::is_ascii_digit)
+            } else {
+                judge(v, self.class.values(), true, None).is_ok() && super::looks_generated(v)
+            };
+            let value = (!v.iter().any(u8::is_ascii_whitespace) && credential).then_some((
+                s,
+                s + v.len(),
+                self.class,
+            ));
+            return (value, None);
+        }
         if self.shape == Shape::MysqlItems {
             if ind != self.indent || !line[ind..].starts_with(b"- ") {
                 return (None, None);
@@ -524,6 +630,62 @@ mod tests {
 
     fn names() -> Names {
         Names::compile(&super::super::builtin_names().unwrap())
+    }
+
+    #[test]
+    fn a_line_announcing_a_credential_then_the_credential_alone() {
+        let n = names();
+        let value = |lines: &[&[u8]]| {
+            let mut c = LineCarry::detect(&n, lines[0]);
+            let mut got = Vec::new();
+            for l in &lines[1..] {
+                let Some(carry) = c.take() else { break };
+                let (v, next) = carry.apply(l);
+                got.extend(v.map(|(s, e, _)| l[s..e].to_vec()));
+                c = next;
+            }
+            got
+        };
+        // Jenkins' first start (a blank line between), Elasticsearch 8's, a bare YAML key.
+        for (lines, want) in [
+            (
+                &[
+                    &b"Please use the following password to proceed to installation:"[..],
+                    b"",
+                    b"3f2b8c9d7e6a4b1c9d8e7f6a5b4c3d2e",
+                ][..],
+                &b"3f2b8c9d7e6a4b1c9d8e7f6a5b4c3d2e"[..],
+            ),
+            (
+                &[
+                    &b"\xe2\x84\xb9\xef\xb8\x8f  Password for the elastic user (reset with `bin/elasticsearch-reset-password -u elastic`):"[..],
+                    b"  dXbZ4Q5m*JpvS_x2kDU=",
+                ],
+                b"dXbZ4Q5m*JpvS_x2kDU=",
+            ),
+            (&[&b"api key:"[..], b"  ak_8f3Kd92LmQ0xZ7wqAB"], b"ak_8f3Kd92LmQ0xZ7wqAB"),
+            (&[&b"password:"[..], b"  hunter2hunter2"], b"hunter2hunter2"),
+        ] {
+            assert_eq!(value(lines), vec![want.to_vec()], "{lines:?}");
+        }
+        // A property of the credential, a list of plain words or ids, a value two lines down.
+        for lines in [
+            &[&b"token count:"[..], b"  abcdef1234567890XYZ"][..],
+            &[
+                b"Rotating API keys for the following accounts:",
+                b"  123456789012",
+            ],
+            &[b"Token validation failed for:", b"  user-42"],
+            &[b"password:", b"  reset by admin at 10:32"],
+            &[b"password:", b"", b"", b"hunter2hunter2"],
+            &[b"password = x:", b"hunter2hunter2"],
+            &[
+                b"2026-11-24 07:07:46,805 botocore.auth [DEBUG] StringToSign:",
+                b"AWS4-HMAC-SHA256",
+            ],
+        ] {
+            assert!(value(lines).is_empty(), "{lines:?}");
+        }
     }
 
     #[test]

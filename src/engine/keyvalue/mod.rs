@@ -1451,7 +1451,13 @@ impl KvScanner {
         }
         let mut i = ke;
         let mut last = None;
-        for n in 0..4 {
+        // `password for user 'postgres' is 'admin'`, `code for bob@x.io is 839201`: after an
+        // owner, a few more words, and only a value after `is`/`was`/`:` is taken.
+        let mut owner_seen = false;
+        for n in 0..7 {
+            if n >= 4 && !owner_seen {
+                break;
+            }
             while i < line.len() && line[i] == b' ' {
                 i += 1;
             }
@@ -1510,19 +1516,24 @@ impl KvScanner {
             let owner = [&b"for"[..], b"of", b"by", b"from", b"to", b"at", b"on"]
                 .iter()
                 .any(|w| word.eq_ignore_ascii_case(w));
-            if owner && !class.code {
-                break; // `token for <user>`: what follows is an owner, not the credential
+            if owner {
+                if !(class.code || class.password) {
+                    break; // `token for <user>`: what follows is an owner, not the credential
+                }
+                owner_seen = true;
             }
-            // A code's owner or address may come first: `code for bob@x.io is 839201` (only a
-            // word after `is`/`was` is taken past the first, below).
+            let linked = owner_seen
+                && (preceded_by_word(line, i, &[b"is", b"was"])
+                    || line[..i].trim_ascii_end().ends_with(b":"));
             if n == 0 && self.is_benign_compound(&line[ks..ke], word) {
                 break; // `session name …`, `token count …`: not the credential
             }
             let stop = STOPWORDS.iter().any(|s| word.eq_ignore_ascii_case(s));
             let take = if explicit && n == 0 {
                 !stop && judge(word, Values::Password, false, None).is_ok()
-            } else if class.password && n == 0 {
-                // `password pass123` (netrc, ftp): the next word, if it is not a plain word.
+            } else if class.password && (n == 0 || linked) {
+                // `password pass123` (netrc, ftp), `password for bob is pass123`: the next
+                // word, if it is not a plain word.
                 !stop
                     && judge(word, Values::Password, true, None).is_ok()
                     && !word.iter().all(u8::is_ascii_digit)
@@ -1533,7 +1544,7 @@ impl KvScanner {
                 looks_generated(word) && !is_class_name(word)
                     || class.code
                         && is_code_shaped(word)
-                        && (n == 0 || preceded_by_word(line, i, &[b"is", b"was"]))
+                        && (n == 0 || linked || preceded_by_word(line, i, &[b"is", b"was"]))
             };
             if take {
                 cx.out.push(KvSpan {
@@ -1559,10 +1570,14 @@ impl KvScanner {
                 .get(end)
                 .is_some_and(|&b| matches!(b, b'.' | b',' | b';' | b':' | b'='))
                 && (n > 0 || last.is_some())
+                && !(owner_seen && last.is_none() && line.get(end) == Some(&b':'))
             {
                 break;
             }
             i = end.max(i + 1);
+            if owner_seen && last.is_none() && line.get(i) == Some(&b':') {
+                i += 1; // `password for user admin: …`
+            }
         }
         if last.is_some() {
             return last;
