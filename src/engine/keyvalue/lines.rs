@@ -262,13 +262,7 @@ fn announced(names: &Names, rest: &[u8]) -> Option<KeyClass> {
     }
     // Two words separated by one space, judged as one key (`api key`, `token count`).
     let pair = |(s1, e1): (usize, usize), (s2, e2): (usize, usize)| {
-        let mut buf = [0u8; 96];
-        if s2 != e1 + 1 || body[e1] != b' ' || e2 - s1 > buf.len() {
-            return None;
-        }
-        buf[..e2 - s1].copy_from_slice(&body[s1..e2]);
-        buf[e1 - s1] = b'_';
-        Some(names.classify(&buf[..e2 - s1]))
+        (s2 == e1 + 1 && body[e1] == b' ').then(|| names.classify(&body[s1..e2]))
     };
     let mut words = Vec::new();
     let mut i = 0;

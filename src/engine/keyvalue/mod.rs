@@ -280,17 +280,13 @@ impl KvScanner {
             }
             last_key = (ks, ke);
             // `"Client Secret": …`, `{\"api key\": …}`: a quoted key of several words is
-            // judged whole (spaces read as `_`), like `"client_secret"`.
+            // judged whole, like `"client_secret"` (a space separates words as `_` does).
             if let Some((ps, pe)) = quoted_phrase(line, ks, ke) {
                 if (ps, pe) == last_phrase {
                     continue;
                 }
                 last_phrase = (ps, pe);
-                let mut joined = [0u8; names::MAX_KEY];
-                for (j, &b) in line[ps..pe].iter().enumerate() {
-                    joined[j] = if b == b' ' { b'_' } else { b };
-                }
-                match self.names.classify(&joined[..pe - ps]) {
+                match self.names.classify(&line[ps..pe]) {
                     KeyVerdict::Sensitive(class) => {
                         sc.lexer.feed(line, ps);
                         if let Some(end) = self.key_value(&mut cx, sc, (ps, pe), 0, class, false) {
@@ -311,14 +307,7 @@ impl KvScanner {
             // `confirmation code for … is 839201`, `MFA code: 123456`: a keyword of two words
             // (the name table's `<qualifier> code`), judged whole like a quoted phrase.
             if line[s..e].contains(&b' ') {
-                let mut joined = [0u8; names::MAX_KEY];
-                if ke - ks > joined.len() {
-                    continue;
-                }
-                for (j, &b) in line[ks..ke].iter().enumerate() {
-                    joined[j] = if b == b' ' { b'_' } else { b };
-                }
-                if let KeyVerdict::Sensitive(class) = self.names.classify(&joined[..ke - ks]) {
+                if let KeyVerdict::Sensitive(class) = self.names.classify(&line[ks..ke]) {
                     let end = if assigned_after(line, ks, ke) {
                         sc.lexer.feed(line, ks);
                         self.key_value(&mut cx, sc, (ks, ke), 0, class, false)
@@ -672,10 +661,7 @@ impl KvScanner {
         {
             return None;
         }
-        let mut joined = [0u8; names::MAX_KEY];
-        joined[..we - ks].copy_from_slice(&line[ks..we]);
-        joined[ke - ks] = b'_';
-        Some((we, self.names.classify(&joined[..we - ks])))
+        Some((we, self.names.classify(&line[ks..we])))
     }
 
     /// `… api key sk-abc…` / `using client secret Zx-…`: a key spelled as two words.
@@ -697,19 +683,14 @@ impl KvScanner {
         if ps + 1 >= ks {
             return None;
         }
-        let mut joined = [0u8; names::MAX_KEY];
-        let (a, b) = (&line[ps..ks - 1], &line[ks..ke]);
-        if matches!(self.names.classify(a), KeyVerdict::Sensitive(_)) {
+        if matches!(
+            self.names.classify(&line[ps..ks - 1]),
+            KeyVerdict::Sensitive(_)
+        ) {
             return None; // the first word speaks for itself
         }
-        if a.len() + 1 + b.len() > joined.len() {
-            return None;
-        }
-        joined[..a.len()].copy_from_slice(a);
-        joined[a.len()] = b'_';
-        joined[a.len() + 1..a.len() + 1 + b.len()].copy_from_slice(b);
-        let KeyVerdict::Sensitive(class) = self.names.classify(&joined[..a.len() + 1 + b.len()])
-        else {
+        // `api key`: the space separates the words as `_` would.
+        let KeyVerdict::Sensitive(class) = self.names.classify(&line[ps..ke]) else {
             return None;
         };
         // `secret key: …`, `api key = …`, `"API Key": …`: the two words are the key of an

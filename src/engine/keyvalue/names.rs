@@ -371,7 +371,8 @@ impl Names {
         &self.kinds
     }
 
-    /// Judge `key` (raw bytes of the identifier).
+    /// Judge `key` (raw bytes of the identifier). Any byte but a letter or digit separates
+    /// words, so a phrase (`api key`, `Client Secret`) is judged like `api_key`.
     pub fn classify(&self, key: &[u8]) -> Verdict {
         if key.len() > CACHED_KEY_MAX {
             return self.judge(key);
