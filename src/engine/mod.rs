@@ -2,7 +2,8 @@
 //!
 //! Data flow: rule files ([`rule`]) compile into a [`RuleSet`] with one keyword prefilter
 //! ([`ruleset`]); a [`Scrubber`] ([`scrub`]) runs that prefilter over a block of lines, runs
-//! only the candidate rules on the lines where their keywords occur, checks each match with
+//! only the candidate rules on the lines where their keywords occur (past colour codes:
+//! [`ansi`]), checks each match with
 //! its [`validate::Validator`], merges overlapping spans and writes the line with placeholders
 //! ([`redact`]) into a reused output buffer. [`coverage`] proves that a rule's keywords cover
 //! its regex, so the prefilter never skips a line the rule could match. [`examples`] checks the
@@ -10,6 +11,7 @@
 //!
 //! The engine reports what it found as [`Hit`]s; counting them is the caller's job.
 
+mod ansi;
 pub mod coverage;
 pub mod examples;
 pub mod jwt;

@@ -14,6 +14,7 @@
 
 use regex::bytes::CaptureLocations;
 
+use super::ansi;
 use super::jwt::{JwtCache, Report};
 use super::keyvalue::{Decision, KvScratch, KvSpan};
 use super::redact::Mode;
@@ -102,6 +103,9 @@ pub struct Scratch {
     block_end: Option<(u32, usize, usize)>,
     /// Recent JWT analyses, and when the lines being scrubbed were seen.
     jwt: JwtCache,
+    /// The current line without its colour codes, and where each of its bytes came from.
+    plain: Vec<u8>,
+    plain_map: Vec<usize>,
 }
 
 impl Scratch {
@@ -199,6 +203,8 @@ impl Scrubber {
             carried: Vec::new(),
             block_end: None,
             jwt: self.rules.jwt().cache(),
+            plain: Vec::new(),
+            plain_map: Vec::new(),
         }
     }
 
@@ -277,10 +283,7 @@ impl Scrubber {
             match continued {
                 Some(first) => self.write_line(line, line_no, !first, scratch, out, hits),
                 None => {
-                    scratch.block_end = None;
-                    self.find_spans(line, Some(state), scratch);
-                    self.settle(line, scratch);
-                    self.keep_block_end(state, scratch);
+                    self.scan(line, state, scratch);
                     self.write_line(line, line_no, false, scratch, out, hits);
                 }
             }
@@ -319,11 +322,41 @@ impl Scrubber {
             self.add_carry_rules(scratch);
         }
         self.end_candidates(scratch);
-        scratch.block_end = None;
-        self.find_spans(line, Some(state), scratch);
-        self.settle(line, scratch);
-        self.keep_block_end(state, scratch);
+        self.scan(line, state, scratch);
         self.write_line(line, 0, false, scratch, out, hits);
+    }
+
+    /// The spans of `line`, whose candidate rules are chosen, into `scratch.spans`: the rules,
+    /// the settling passes, a block the line opens. A keyword line holding colour codes is
+    /// scanned as a terminal shows it and the spans mapped back (see [`ansi`]).
+    fn scan(&self, line: &[u8], state: &mut StreamState, scratch: &mut Scratch) {
+        scratch.block_end = None;
+        let mut plain = std::mem::take(&mut scratch.plain);
+        let mut map = std::mem::take(&mut scratch.plain_map);
+        if (!scratch.chosen.is_empty() || state.lines.is_some())
+            && ansi::strip(line, &mut plain, &mut map)
+        {
+            self.begin_candidates(scratch);
+            self.rules
+                .find_keywords(&plain, &mut scratch.lower, &mut scratch.kw_hits);
+            for i in 0..scratch.kw_hits.len() {
+                self.add_candidates(scratch.kw_hits[i].0 as usize, scratch);
+            }
+            if state.sql.active() {
+                self.add_carry_rules(scratch);
+            }
+            self.end_candidates(scratch);
+            self.find_spans(&plain, Some(state), scratch);
+            self.settle(&plain, scratch);
+            self.keep_block_end(state, scratch);
+            map_spans(&map, line.len(), &mut scratch.spans);
+        } else {
+            self.find_spans(line, Some(state), scratch);
+            self.settle(line, scratch);
+            self.keep_block_end(state, scratch);
+        }
+        scratch.plain = plain;
+        scratch.plain_map = map;
     }
 
     /// The SQL rules run on every line while a statement's parameters are pending.
@@ -344,6 +377,15 @@ impl Scrubber {
         only: Option<usize>,
         scratch: &mut Scratch,
     ) -> Vec<Finding> {
+        let (mut plain, mut map) = (Vec::new(), Vec::new());
+        if ansi::strip(line, &mut plain, &mut map) {
+            let mut found = self.findings(&plain, only, scratch);
+            for f in &mut found {
+                (f.start, f.end) = ansi::map_back(&map, line.len(), f.start, f.end);
+                f.key = f.key.map(|(s, e)| ansi::map_back(&map, line.len(), s, e));
+            }
+            return found;
+        }
         scratch.spans.clear();
         match only {
             Some(r) => {
@@ -373,6 +415,15 @@ impl Scrubber {
     /// What the key/value scanner decided about each sensitive-looking key of `line`
     /// (recognised key, syntax, value read, and why it was kept), for `scrubd explain`.
     pub fn key_decisions(&self, line: &[u8], scratch: &mut Scratch) -> Vec<Decision> {
+        let (mut plain, mut map) = (Vec::new(), Vec::new());
+        if ansi::strip(line, &mut plain, &mut map) {
+            let mut decisions = self.key_decisions(&plain, scratch);
+            for d in &mut decisions {
+                d.key = ansi::map_back(&map, line.len(), d.key.0, d.key.1);
+                d.value = d.value.map(|(s, e)| ansi::map_back(&map, line.len(), s, e));
+            }
+            return decisions;
+        }
         let mut decisions = Vec::new();
         let Some(kv) = self.rules.kv() else {
             return decisions;
@@ -1051,6 +1102,17 @@ impl Scrubber {
     }
 }
 
+/// Move `spans`, found in the colour-stripped form of a line, onto the line (see [`ansi`]).
+fn map_spans(map: &[usize], line_len: usize, spans: &mut [Span]) {
+    for sp in spans {
+        (sp.start, sp.end) = ansi::map_back(map, line_len, sp.start, sp.end);
+        if let Some((ks, ke)) = sp.key {
+            let (ks, ke) = ansi::map_back(map, line_len, ks as usize, ke as usize);
+            sp.key = Some((ks as u32, ke as u32));
+        }
+    }
+}
+
 /// Push `span`, minus any placeholder already in the line (scrubd's own, from an earlier pass
 /// or upstream): the parts around it that hold a letter or digit are redacted on their own,
 /// so a value that contains a placeholder is still redacted and the placeholder stays as is.
@@ -1259,7 +1321,14 @@ regex = '(?P<secret>q{40})'
         let mut straddling = 0;
         for s in [&s, &hashed, &edges] {
             let mut scratch = s.scratch();
+            let (mut plain, mut map) = (Vec::new(), Vec::new());
             for line in &lines {
+                // `findings` scans a coloured line without its codes, and leaves that state.
+                let line = if ansi::strip(line, &mut plain, &mut map) {
+                    &plain
+                } else {
+                    line
+                };
                 s.findings(line, None, &mut scratch);
                 if scratch.spans.is_empty() {
                     continue;

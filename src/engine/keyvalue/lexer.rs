@@ -32,11 +32,11 @@ pub(crate) enum Frame {
 /// which the container bound and fail-closed rules cover).
 const MAX_FRAMES: usize = 48;
 
-/// Bytes that only end a backslash run in [`Lexer::step`]: all but backslash, ESC, quotes
-/// and brackets.
+/// Bytes that only end a backslash run in [`Lexer::step`]: all but backslash, quotes and
+/// brackets.
 static PLAIN: [bool; 256] = {
     let mut t = [true; 256];
-    let special = *b"\\\x1b\"'`{[()]}";
+    let special = *b"\\\"'`{[()]}";
     let mut i = 0;
     while i < special.len() {
         t[special[i] as usize] = false;
@@ -120,12 +120,6 @@ impl Lexer {
             b'\\' => {
                 self.run += 1;
                 return what;
-            }
-            // ANSI colour codes (`ESC [ 32 m`) are invisible: their `[` opens nothing.
-            0x1b if line.get(i + 1) == Some(&b'[') => {
-                if let Some(m) = line[i + 2..].iter().take(16).position(|&c| c == b'm') {
-                    self.pos = i + 2 + m + 1;
-                }
             }
             b'"' | b'\'' | b'`' => what = self.quote(line, i, b, self.run),
             b'{' | b'[' | b'(' if self.frames.len() < MAX_FRAMES => {
@@ -271,27 +265,6 @@ impl Lexer {
 /// right after a letter or digit), allowing Python's `b'`, `u'`, `r'`, `f'`, `rb'` prefixes.
 pub(crate) fn opens_string(line: &[u8], p: usize) -> bool {
     let mut k = p;
-    // Look through ANSI colour codes right before the quote (`ESC[32m'value'`).
-    while k >= 3 && line[k - 1] == b'm' {
-        match line[k.saturating_sub(16)..k]
-            .iter()
-            .rposition(|&c| c == 0x1b)
-        {
-            Some(e) => {
-                let esc = k.saturating_sub(16) + e;
-                if line.get(esc + 1) == Some(&b'[')
-                    && line[esc + 2..k - 1]
-                        .iter()
-                        .all(|c| c.is_ascii_digit() || *c == b';')
-                {
-                    k = esc;
-                } else {
-                    break;
-                }
-            }
-            None => break,
-        }
-    }
     let mut prefix = 0;
     while prefix < 2
         && k > 0

@@ -826,11 +826,18 @@ impl KvScanner {
             Syntax::Bare | Syntax::Quoted => typed_assignment(line, value_at).unwrap_or(value_at),
             _ => value_at,
         };
+        // `GET /reset?token= HTTP/1.1`: a query string's value never starts with a space (it
+        // would be `+` or `%20`), so the parameter is empty and the next word is not its value.
+        let in_query = syntax == Syntax::Bare
+            && !spaced
+            && line.get(p) == Some(&b'=')
+            && ks > 0
+            && matches!(line[ks - 1], b'?' | b'&');
         let mut v = value_at;
-        while v < line.len() && matches!(line[v], b' ' | b'\t') && v - value_at < 64 {
+        while !in_query && v < line.len() && matches!(line[v], b' ' | b'\t') && v - value_at < 64 {
             v += 1;
         }
-        if v >= line.len() {
+        if v >= line.len() || (in_query && matches!(line[v], b' ' | b'\t')) {
             cx.decide(Decision {
                 key: (ks, ke),
                 verdict,
@@ -943,8 +950,7 @@ impl KvScanner {
         let line = cx.line;
         let xml = shape == Shape::Xml;
         let verdict = KeyVerdict::Sensitive(class);
-        // Colour codes (`\x1b[33m1\x1b[39m` from util.inspect, mongoose) are not the value.
-        let mut v = skip_sgr(line, v);
+        let mut v = v;
         // URL-encoded (`%3A%20%22v%22`): encoded spaces after the operator are not the value.
         if percent_encoded(line, v) {
             while line[v..].starts_with(b"%20") || line[v..].starts_with(b"+") {
@@ -1429,6 +1435,9 @@ impl KvScanner {
         let explicit = class.password && preceded_by_word(line, ks, &[b"with", b"using", b"via"]);
         if line.get(ke) != Some(&b' ') {
             return None; // `set-password/`, `token.`: no word follows the key
+        }
+        if ks > 0 && line[ks - 1] == b'=' {
+            return None; // `auth_method=password app.py:146`: another pair's value
         }
         let mut i = ke;
         let mut last = None;
@@ -2426,17 +2435,6 @@ fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: b
         }
     }
     i
-}
-
-/// Past any ANSI SGR sequences (`ESC [ … m`) at `v`.
-fn skip_sgr(line: &[u8], mut v: usize) -> usize {
-    while line.get(v) == Some(&0x1b) && line.get(v + 1) == Some(&b'[') {
-        match line[v + 2..].iter().take(16).position(|&b| b == b'm') {
-            Some(m) => v += 2 + m + 1,
-            None => break,
-        }
-    }
-    v
 }
 
 /// Fields that hold a name whose value sits in a sibling field.

@@ -317,6 +317,11 @@ fn keys_of_two_words() {
     check(r#"{"msg": "bad secret key", "user": "bob"}"#);
     check(r#"{"Password Reset Sent": "2024-01-01"}"#);
     check("level=INFO auth_method=password author=self");
+    check("INFO auth_method=password                app.py:146");
+    check(r#"127.0.0.1 - - [01/Dec/2026 04:31:49] "GET /reset?token= HTTP/1.1" 400 -"#);
+    check("GET /cb?page=2&api_key= HTTP/1.1");
+    check("GET /cb?api_key=«Xk29fLq8Zp0vR7tBq1W3» HTTP/1.1");
+    check("INFO grant=password scope=openid password «Xk29fLq8Zp0vR7tBq1W3»");
     check("app serve --api-key «Aa0a0a0a=0=a*A» --port 80");
 }
 
