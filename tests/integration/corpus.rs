@@ -37,6 +37,7 @@ const STACKS: &[&str] = &[
     "electrodb",
     "dynamoose",
     "cognito",
+    "ansi",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -196,7 +197,8 @@ corpus_test!(
     prose,
     electrodb,
     dynamoose,
-    cognito
+    cognito,
+    ansi
 );
 
 #[test]

@@ -108,6 +108,35 @@ def _pyformat(s):
 TRANSFORMS.append(_pyformat)
 
 
+def _gojson(s):
+    # Go's encoding/json and Docker's json-file driver (moby jsonlog): JSON escapes plus < > & as
+    # \u003c \u003e \u0026
+    return _json(s).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+TRANSFORMS.append(_gojson)
+
+
+def _pino_pretty(s):
+    # pino-pretty prints a property as JSON.stringify(value) with every \\ turned back into \
+    # (lib/utils/prettify-object.js): the quote stays escaped, the backslash does not
+    return _json(s).replace("\\\\", "\\")
+
+
+TRANSFORMS.append(_pino_pretty)
+
+# An ANSI SGR sequence (ESC [ ... m), raw or as JSON / Python repr / shell escapes write the ESC.
+# Colouring loggers (rich's highlighter) can put one inside a secret: `sk\x1b[0m-proj-…`.
+_SGR = r"(?:\x1b|\\u001[bB]|\\x1[bB]|\\033|\\e)\[[0-9;]*m"
+_SGR_RE = re.compile(_SGR)
+
+
+def _sgr_split(line, rep):
+    """Occurrences of rep in line with SGR sequences between its characters (the whole span)."""
+    pat = re.compile(("(?:%s)*" % _SGR).join(re.escape(ch) for ch in rep))
+    return [m.group(0) for m in pat.finditer(line)]
+
+
 def representations(secret):
     level = {secret}
     allreps = set(level)
@@ -153,12 +182,18 @@ def label_lines(lines, secrets):
             for r in _code_occurrences(line, code):
                 if r not in found:
                     found.append(r)
+        plain = _SGR_RE.sub("", line) if "[" in line else line
+        split = plain != line
         for core, rs in reps:
-            if core and core not in line:
+            if core and core not in plain:
                 continue
             for r in rs:
                 if r in line and r not in found:
                     found.append(r)
+                if split and r in plain:
+                    for span in _sgr_split(line, r):
+                        if span not in found:
+                            found.append(span)
         # drop a representation that only occurs as part of a longer labelled one
         keep = []
         for r in found:
@@ -193,9 +228,10 @@ def build(name):
     for i, (line, lab) in enumerate(zip(lines, labels), 1):
         if not lab:
             for s, core in cores:
-                if core in line:
+                if core in line or core in _SGR_RE.sub("", line):
                     print("  WARNING %s:%d: clean line holds part of %r" % (name, i, s))
     used = {r for lab in labels for r in lab}
+    used |= {_SGR_RE.sub("", r) for r in used}  # a secret split by colour codes was printed too
     never = [s for s in secrets if not any(r in used for r in representations(s))
              and not any(s in r for r in used if len(s) < 8)]
     print("%-16s %6d lines %5d leaky  (%d planted secrets never printed)" % (
