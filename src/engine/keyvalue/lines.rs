@@ -31,6 +31,17 @@
 //! 3f2b8c9d7e6a4b1c9d8e7f6a5b4c3d2e
 //! ```
 //!
+//! Pydantic's `str(ValidationError)` names the field on one line and echoes its input on the
+//! next:
+//!
+//! ```text
+//! credentials.client_secret                   # a location ending in a sensitive name…
+//!   String should have at least 40 characters [type=string_too_short, input_value='…', input_type=str]
+//! ```
+//!
+//! The same text inside a JSON string (`…\ncredentials.client_secret\n  String …`) is one
+//! line; [`escaped_location_input`] reads it there.
+//!
 //! The scrubber keeps a [`LineCarry`] in the stream state for at most a couple of lines.
 
 use super::names::{Names, Verdict};
@@ -76,6 +87,9 @@ enum Shape {
     /// a credential and ending in a colon; the next non-blank line, when it is one token that
     /// looks like the credential, is its value.
     Announced,
+    /// `credentials.client_secret` alone on a line (pydantic's error location): the
+    /// `input_value=` of the message line after it.
+    ErrorLocation,
     /// `"L": [` or `"SS": [` after a [`Shape::TypedMember`] announcement: each `S`/`B` member
     /// or string item of the list, down to the line back at the announcing indentation.
     TypedList,
@@ -95,6 +109,82 @@ fn xtrace_at(line: &[u8], marker: &[u8]) -> Option<usize> {
             .all(|b| b.is_ascii_digit() || b":-.TZ".contains(b))
         && after.starts_with(marker))
     .then_some(sp + 1 + marker.len())
+}
+
+/// Whether `b` may be part of an error location (`items.0.password`).
+fn location_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.')
+}
+
+/// The last name of a location (`items.0.password` -> `password`), or `None` if `loc` is not one.
+fn location_name(loc: &[u8]) -> Option<&[u8]> {
+    if loc.is_empty() || !loc.iter().all(|&b| location_char(b)) {
+        return None;
+    }
+    loc.split(|&b| b == b'.')
+        .rev()
+        .find(|seg| !seg.is_empty() && !seg.iter().all(u8::is_ascii_digit))
+}
+
+/// The input pydantic echoes in the message segment `text[from..]` (up to an escaped newline):
+/// `… [type=string_too_short, input_value='…', input_type=str]`; the value's range without its
+/// quotes (at any escape depth), or a list or mapping whole.
+fn error_input(text: &[u8], from: usize) -> Option<(usize, usize)> {
+    let seg = &text[from..];
+    let seg = &seg[..substr::find(seg, b"\\n").unwrap_or(seg.len())];
+    let at = substr::find(seg, b"input_value=")?;
+    substr::find(&seg[..at], b"[type=")?;
+    let vs = at + b"input_value=".len();
+    let ve = vs + substr::find(&seg[vs..], b", input_type=")?;
+    let v = &seg[vs..ve];
+    let slashes = v.iter().take_while(|&&b| b == b'\\').count();
+    let (s, e) = match v.get(slashes) {
+        Some(b'\'' | b'"') if v.len() >= 2 * (slashes + 1) => (slashes + 1, v.len() - slashes - 1),
+        Some(b'[' | b'{' | b'(') => (1, v.len() - 1),
+        _ => (0, v.len()),
+    };
+    (s < e && v[s..e].iter().any(u8::is_ascii_alphanumeric))
+        .then_some((from + vs + s, from + vs + e))
+}
+
+/// Whether an echoed input at `s..e` (a string's content, or a list's or mapping's) may be
+/// the secret its location names: a string as the key/value scanner judges one; a list or
+/// mapping unless scrubd already redacted it.
+pub(crate) fn error_input_is_secret(line: &[u8], (s, e): (usize, usize), class: KeyClass) -> bool {
+    let v = &line[s..e];
+    if substr::find(v, b"[REDACTED").is_some() {
+        return false;
+    }
+    let container = s > 0 && matches!(line[s - 1], b'[' | b'{' | b'(');
+    container || judge(v, class.values(), false, None).is_ok()
+}
+
+/// In a line holding pydantic's error text with escaped newlines, a location around the key
+/// at `ks..ke` (`\ncredentials.client_secret\n  String should … input_value='…'`): the range
+/// of its last name, and of the input echoed on the message segment after it.
+pub(crate) fn escaped_location_input(
+    line: &[u8],
+    ks: usize,
+    ke: usize,
+) -> Option<((usize, usize), (usize, usize))> {
+    let n = line[ke..].iter().take_while(|&&b| b == b'\\').count();
+    if n == 0 || line.get(ke + n) != Some(&b'n') {
+        return None;
+    }
+    let escaped_nl = |at: usize| line.get(at) == Some(&b'n') && at > 0 && line[at - 1] == b'\\';
+    let mut s = ks;
+    while s > 0 && location_char(line[s - 1]) && !escaped_nl(s - 1) {
+        s -= 1;
+    }
+    if s < 2 || !escaped_nl(s - 1) || !line[s..ke].iter().all(|&b| location_char(b)) {
+        return None;
+    }
+    let name = location_name(&line[s..ke])?;
+    let ns = ke - name.len();
+    if line[ns..ke] != *name {
+        return None; // a numeric last segment (`items.0`) names no field
+    }
+    Some(((ns, ke), error_input(line, ke + n + 1)?))
 }
 
 fn indent(line: &[u8]) -> usize {
@@ -370,6 +460,16 @@ impl LineCarry {
                 lines: 0,
             });
         }
+        if let Some(Verdict::Sensitive(class)) =
+            location_name(line[ind..].trim_ascii_end()).map(|n| names.classify(n))
+        {
+            return Some(LineCarry {
+                class,
+                shape: Shape::ErrorLocation,
+                indent: ind,
+                lines: 0,
+            });
+        }
         if let Some(class) = announced(names, &line[ind..]) {
             return Some(LineCarry {
                 class,
@@ -559,6 +659,12 @@ impl LineCarry {
                 value,
                 (list && self.lines < TYPED_LIST_LINES).then_some(self),
             );
+        }
+        if self.shape == Shape::ErrorLocation {
+            let value = error_input(line, 0)
+                .filter(|&r| ind > self.indent && error_input_is_secret(line, r, self.class))
+                .map(|(s, e)| (s, e, self.class));
+            return (value, None);
         }
         if self.shape == Shape::Announced {
             let v = line.trim_ascii();

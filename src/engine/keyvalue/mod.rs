@@ -106,6 +106,7 @@ pub enum Keep {
     CookieList,
     Assignment,
     NotGenerated,
+    Message,
 }
 
 impl Keep {
@@ -128,6 +129,7 @@ impl Keep {
             Keep::CookieList => "a list of cookies, judged one by one",
             Keep::Assignment => "another key/value pair",
             Keep::NotGenerated => "not a generated-looking word",
+            Keep::Message => "a message about the field (a sentence)",
         }
     }
 }
@@ -279,6 +281,30 @@ impl KvScanner {
                 continue;
             }
             last_key = (ks, ke);
+            // pydantic's error text in a JSON string: `\npassword\n  String … input_value='…'`.
+            if let Some((key, (vs, ve))) = lines::escaped_location_input(line, ks, ke) {
+                if let KeyVerdict::Sensitive(class) = self.names.classify(&line[key.0..key.1]) {
+                    if lines::error_input_is_secret(line, (vs, ve), class) {
+                        cx.out.push(KvSpan {
+                            start: vs,
+                            end: ve,
+                            kind: class.kind,
+                            key,
+                            syntax: Syntax::Prose,
+                            note: Note::None,
+                        });
+                    }
+                    cx.decide(Decision {
+                        key,
+                        verdict: KeyVerdict::Sensitive(class),
+                        syntax: Some(Syntax::Prose),
+                        value: Some((vs, ve)),
+                        kept: None,
+                    });
+                    taken_until = taken_until.max(ve);
+                    continue;
+                }
+            }
             // `"Client Secret": …`, `{\"api key\": …}`: a quoted key of several words is
             // judged whole, like `"client_secret"` (a space separates words as `_` does).
             if let Some((ps, pe)) = quoted_phrase(line, ks, ke) {
@@ -779,6 +805,10 @@ impl KvScanner {
                         if bare_key_is_not_a_key(line, (ks, ke), op) {
                             return None;
                         }
+                        // `validation errors on /oauth/token: [...]`: a path's last segment.
+                        if matches!(op, Op::Colon) && ks > 0 && line[ks - 1] == b'/' {
+                            return None;
+                        }
                         // `k: v` unquoted is as often prose (`Password: incorrect`) as a dump;
                         // but a key that starts its line (YAML, an indented dump) owns the line.
                         let quoted = next_is_quote(line, p + op.len());
@@ -799,6 +829,11 @@ impl KvScanner {
                     }
                     (Open::Quote { .. } | Open::Token(_) | Open::Flag, Some(op)) => {
                         (Syntax::Quoted, p + op.len(), false)
+                    }
+                    // `"otp" with value "123l53" fails …` (Joi), ``Path `password` (`…`, length
+                    // 8) is shorter …`` (mongoose): a quoted name in a message, its value after.
+                    (Open::Quote { run, .. }, None) if prose && spaced => {
+                        return self.quoted_name_prose(cx, (ks, ke), p, run, class);
                     }
                     (Open::Bare, None)
                         if !spaced && rest.first() == Some(&b'(') && is_constructor(line, ks) =>
@@ -1421,6 +1456,58 @@ impl KvScanner {
         }
     }
 
+    /// A quoted name in a message (`"otp" with value "…"`, ``Path `password` (`…`)``): the
+    /// quoted string after `with value`, or in parentheses right after the name, is its value.
+    fn quoted_name_prose(
+        &self,
+        cx: &mut Ctx,
+        key: (usize, usize),
+        at: usize,
+        run: usize,
+        class: KeyClass,
+    ) -> Option<usize> {
+        let line = cx.line;
+        let rest = &line[at..];
+        let q = if rest.starts_with(b"(") {
+            at + 1
+        } else if starts_with_ignore_case(rest, b"with value ") {
+            at + b"with value ".len()
+        } else {
+            return None;
+        };
+        // The value is quoted as the name is, at the same escape depth (`\"otp\" with value
+        // \"…\"` in a JSON string).
+        let q = q + run;
+        let open = *line.get(q)?;
+        if !matches!(open, b'"' | b'\'' | b'`') || line[q - run..q].iter().any(|&b| b != b'\\') {
+            return None;
+        }
+        let mut close_token = [b'\\'; 9];
+        close_token[run.min(8)] = open;
+        let close_token = &close_token[..=run.min(8)];
+        let vs = q + 1;
+        let ve = vs + substr::find(&line[vs..], close_token)?;
+        if judge(&line[vs..ve], class.values(), false, None).is_err() {
+            return None;
+        }
+        cx.out.push(KvSpan {
+            start: vs,
+            end: ve,
+            kind: class.kind,
+            key,
+            syntax: Syntax::Prose,
+            note: Note::None,
+        });
+        cx.decide(Decision {
+            key,
+            verdict: KeyVerdict::Sensitive(class),
+            syntax: Some(Syntax::Prose),
+            value: Some((vs, ve)),
+            kept: None,
+        });
+        Some(ve)
+    }
+
     /// A sensitive key with no operator: prose. Redact a generated-looking word among the
     /// next few; after `with/using <password-key>`, the next word whatever it looks like.
     fn prose(
@@ -1436,8 +1523,10 @@ impl KvScanner {
         if line.get(ke) != Some(&b' ') {
             return None; // `set-password/`, `token.`: no word follows the key
         }
-        if ks > 0 && line[ks - 1] == b'=' {
-            return None; // `auth_method=password app.py:146`: another pair's value
+        if ks > 0 && matches!(line[ks - 1], b'=' | b'/') {
+            // `auth_method=password app.py:146`: another pair's value; `POST /account/password
+            // HTTP/1.1`: a path's last segment.
+            return None;
         }
         let mut i = ke;
         let mut last = None;
@@ -1955,6 +2044,14 @@ fn is_metadata_key(key: &[u8]) -> bool {
         b"account",
         b"owner",
         b"path",
+        // What a validation error says about the field (express-validator, Joi, ajv, zod).
+        b"msg",
+        b"message",
+        b"messages",
+        b"error",
+        b"errors",
+        b"location",
+        b"code",
         // Cookie attributes and lifetimes: a serialised session's `cookie` object
         // (`{"originalMaxAge":86400000,"httpOnly":true,…}` in express-session stores).
         b"age",
@@ -2455,6 +2552,10 @@ const NAME_FIELDS: &[&[u8]] = &[
     b"secretname",
     b"envname",
 ];
+/// Fields naming the field an error record is about (express-validator's `path`/`param`, ajv's
+/// `instancePath`, mongoose's `path`, pydantic's `loc` list): the sensitive name must be the
+/// last segment of their value (`'/credentials/password'`, `('body', 'password')`).
+const PATH_FIELDS: &[&[u8]] = &[b"path", b"param", b"instancepath", b"loc"];
 /// The sibling fields that hold the value.
 const VALUE_FIELDS: &[&[u8]] = &[
     b"value",
@@ -2464,11 +2565,13 @@ const VALUE_FIELDS: &[&[u8]] = &[
     b"content",
     b"secretvalue",
     b"data",
+    b"input",
 ];
 
-/// If the identifier at `ks..ke` lies in a quoted string that is the value of a name field
-/// (`"name": "DB_PASSWORD"`, `key="ApiKey"`, `'Name': '/app/db/password'`), the position
-/// after that string.
+/// If the identifier at `ks..ke` is the value of a name field (`"name": "DB_PASSWORD"`,
+/// `key="ApiKey"`, `'Name': '/app/db/password'`, `{name: DB_PASSWORD, …}`, or the last item of
+/// an error's location, `'loc': ('body', 'password')`), the position after that value, and
+/// where the name field starts.
 fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)> {
     let name_char =
         |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'/' | b'-');
@@ -2476,19 +2579,45 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
     while qs > 0 && ks - qs < 128 && name_char(line[qs - 1]) {
         qs -= 1;
     }
-    let q = *line.get(qs.checked_sub(1)?)?;
-    if !matches!(q, b'"' | b'\'') {
-        return None;
-    }
     let mut qe = ke;
     while qe < line.len() && qe - ke < 128 && name_char(line[qe]) {
         qe += 1;
     }
-    if line.get(qe) != Some(&q) {
-        return None;
+    let last = qe == ke;
+    let (mut p, mut after) = match qs.checked_sub(1).map(|i| line[i]) {
+        Some(q @ (b'"' | b'\'')) if line.get(qe) == Some(&q) => (qs - 1, qe + 1),
+        // Unquoted (`{name: DB_PASSWORD, value: …}`): right after the operator and a space,
+        // up to a separator.
+        Some(b' ') if matches!(line.get(qe), None | Some(b',' | b'}' | b' ' | b';')) => (qs, qe),
+        _ => return None,
+    };
+    // The last item of a list (`('body', 'password')`, `["credentials","client_secret"]`).
+    let mut list = false;
+    let mut a = after;
+    if line.get(a) == Some(&b',') {
+        a += 1;
     }
-    // Before the opening quote: `name=` / `"name": ` / `'Key' => `.
-    let mut p = qs - 1;
+    if last && matches!(line.get(a), Some(b')' | b']')) {
+        let mut j = p;
+        while j > 0 && p - j < 256 {
+            match line[j - 1] {
+                b'(' | b'[' => {
+                    list = true;
+                    p = j - 1;
+                    after = a + 1;
+                    break;
+                }
+                q @ (b'"' | b'\'') => match memchr::memrchr(q, &line[..j - 1]) {
+                    Some(o) => j = o,
+                    None => break,
+                },
+                b',' | b' ' => j -= 1,
+                c if c.is_ascii_alphanumeric() || c == b'_' => j -= 1,
+                _ => break,
+            }
+        }
+    }
+    // Before the value: `name=` / `"name": ` / `'Key' => `.
     while p > 0 && line[p - 1] == b' ' {
         p -= 1;
     }
@@ -2511,10 +2640,13 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
         f -= 1;
     }
     let field = &line[f..f_end];
-    NAME_FIELDS
-        .iter()
-        .any(|n| field.eq_ignore_ascii_case(n))
-        .then_some((qe + 1, f))
+    let is = |set: &[&[u8]]| set.iter().any(|n| field.eq_ignore_ascii_case(n));
+    let named = if list {
+        field.eq_ignore_ascii_case(b"loc")
+    } else {
+        is(NAME_FIELDS) || (last && is(PATH_FIELDS))
+    };
+    named.then_some((after, f))
 }
 
 /// Where the value of a name/value pair is.
@@ -2557,9 +2689,20 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
                 return None;
             }
             b'"' | b'\'' => match memchr::memchr(b, &line[i + 1..end]) {
-                Some(q) => i += q + 2,
+                Some(q) => {
+                    // `"value": …`: a quoted field name.
+                    let w = &line[i + 1..i + 1 + q];
+                    if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
+                        && operator_follows(line, i + q + 2)
+                    {
+                        return Some(Sibling::Key(i + 1, i + 1 + q));
+                    }
+                    i += q + 2;
+                }
                 None => return None,
             },
+            // A nested value (`params: { limit: 12 }`) is another field's.
+            b'{' | b'[' | b'(' => i = closing_bracket(line, i, end)? + 1,
             b'}' | b']' | b')' | b'<' => return None,
             _ if b.is_ascii_alphabetic()
                 && (i == 0 || !(line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_')) =>
@@ -2592,7 +2735,16 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
         match b {
             // A quoted string is skipped whole: brackets inside a value do not end the tag.
             b'"' | b'\'' => match memchr::memrchr(b, &line[start..i - 1]) {
-                Some(q) => i = start + q,
+                Some(q) => {
+                    // `"value": …, "path": "password"`: a quoted field name.
+                    let w = &line[start + q + 1..i - 1];
+                    if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
+                        && operator_follows(line, i)
+                    {
+                        return Some(Sibling::Key(start + q + 1, i - 1));
+                    }
+                    i = start + q;
+                }
                 None => return None,
             },
             b'{' | b'[' | b'(' | b'<' | b'>' | b'}' => return None,
@@ -2618,6 +2770,35 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
             }
             _ => i -= 1,
         }
+    }
+    None
+}
+
+/// Whether `:` or `=` follows `at`, after spaces.
+fn operator_follows(line: &[u8], mut at: usize) -> bool {
+    while line.get(at) == Some(&b' ') {
+        at += 1;
+    }
+    matches!(line.get(at), Some(b':' | b'='))
+}
+
+/// The bracket closing the one at `open`, before `end`, past quoted strings; `None` if none.
+fn closing_bracket(line: &[u8], open: usize, end: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < end {
+        match line[i] {
+            b'{' | b'[' | b'(' => depth += 1,
+            b'}' | b']' | b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            q @ (b'"' | b'\'') => i += memchr::memchr(q, &line[i + 1..end])? + 1,
+            _ => {}
+        }
+        i += 1;
     }
     None
 }
@@ -2830,6 +3011,12 @@ pub fn judge(value: &[u8], values: Values, strict: bool, next: Option<u8>) -> Re
     if is_identifier_chain(v) {
         return Err(Keep::Code);
     }
+    if is_message(v) {
+        return Err(Keep::Message);
+    }
+    if is_pattern(v) {
+        return Err(Keep::Code);
+    }
     if password && !strict {
         return Ok(());
     }
@@ -2865,6 +3052,87 @@ pub fn judge(value: &[u8], values: Values, strict: bool, next: Option<u8>) -> Re
         return Err(Keep::PlainWords);
     }
     Ok(())
+}
+
+/// A sentence a program wrote where a field's value would be: validation messages under the
+/// field's name (`Shorter than minimum length 12.`, `Unknown field.`, `Ensure this value has at
+/// least 12 characters (it has 8).`, `Too small: expected string to have >=12 characters`).
+/// Capitalised, words of letters (numbers apart), mostly lower-case, and a sentence's end: a
+/// full stop, a colon after its first word, or five words or more. A capitalised pass phrase
+/// of a few words (`Correct horse battery staple`) is not one.
+fn is_message(v: &[u8]) -> bool {
+    if !v[0].is_ascii_uppercase() || !v.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        return false;
+    }
+    let (mut words, mut lower, mut colon_first) = (0, 0, false);
+    for w in v.split(|&b| b == b' ').filter(|w| !w.is_empty()) {
+        let core = w.trim_ascii_start();
+        let core = match core.iter().position(u8::is_ascii_alphanumeric) {
+            Some(a) => &core[a..],
+            None => continue,
+        };
+        let end = core
+            .iter()
+            .rposition(u8::is_ascii_alphanumeric)
+            .map_or(0, |e| e + 1);
+        let core = &core[..end];
+        let letters = core.iter().any(u8::is_ascii_alphabetic);
+        let digits = core.iter().any(u8::is_ascii_digit);
+        if (letters && digits)
+            || core.len() > 24
+            || !core
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'\'' || *b == b'-')
+        {
+            return false;
+        }
+        words += 1;
+        if core.len() >= 2 && core.iter().all(|b| b.is_ascii_lowercase()) {
+            lower += 1;
+        }
+        if words == 1 && w.ends_with(b":") {
+            colon_first = true;
+        }
+    }
+    let ended = v.ends_with(b".") || colon_first || words >= 5;
+    words >= 2 && ended && 2 * lower >= words
+}
+
+/// A regular expression anchored at both ends with a class or quantifier in it
+/// (`^rt_[A-Za-z0-9_-]{40,}$`, `/^\d{6}$/`), or nothing but a character class's ranges
+/// (`A-Za-z0-9_-`): validation messages print the pattern a value failed to match.
+fn is_pattern(v: &[u8]) -> bool {
+    let body = v
+        .strip_prefix(b"/")
+        .and_then(|b| b.strip_suffix(b"/"))
+        .unwrap_or(v);
+    if body.len() > 3 && body.starts_with(b"^") && body.ends_with(b"$") {
+        let class =
+            memchr::memchr(b'[', body).is_some_and(|o| memchr::memchr(b']', &body[o..]).is_some());
+        let escape = [&b"\\d"[..], b"\\w", b"\\s"]
+            .iter()
+            .any(|e| substr::find(body, e).is_some());
+        let quantifier = memchr::memchr(b'{', body)
+            .is_some_and(|o| body.get(o + 1).is_some_and(u8::is_ascii_digit));
+        return class || escape || quantifier;
+    }
+    // `A-Za-z0-9_-`: ranges and the odd punctuation, nothing else.
+    let mut ranges = 0;
+    let mut i = 0;
+    while i < v.len() {
+        if i + 2 < v.len()
+            && v[i + 1] == b'-'
+            && [&b"AZ"[..], b"az", b"09", b"AF", b"af"].contains(&&[v[i], v[i + 2]][..])
+        {
+            ranges += 1;
+            i += 3;
+        } else if v[i].is_ascii_alphanumeric() {
+            return false;
+        } else {
+            i += 1;
+        }
+    }
+    ranges >= 2
 }
 
 /// A one-time code as apps send and log them: 4 to 12 digits (`839201`, a 4-digit SMS code),

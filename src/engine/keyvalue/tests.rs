@@ -318,6 +318,27 @@ fn keys_of_two_words() {
     check(r#"{"Password Reset Sent": "2024-01-01"}"#);
     check("level=INFO auth_method=password author=self");
     check("INFO auth_method=password                app.py:146");
+    check(r#"INFO:     127.0.0.1:59494 - "POST /account/password HTTP/1.1" 200 OK"#);
+    // A quoted name in a validation message, and its value.
+    check(r#""otp" with value "«123l53»" fails to match the required pattern: /^\d{6}$/"#);
+    check(
+        "Path `password` (`«River75#»`, length 8) is shorter than the minimum allowed length (12).",
+    );
+    check(r#""password" is required. "token" with value "" is not allowed"#);
+    check("Path `apiKey` is invalid (short).");
+    check("\"refresh_token\" fails to match the required pattern: /^rt_[A-Za-z0-9_-]{40,}$/");
+    check("{'loc': ('body', 'refresh_token'), 'ctx': {'pattern': '^rt_[A-Za-z0-9_-]{40,}$'}}");
+    check("validation errors on /oauth/token: [{'type': 'missing', 'ctx': {'min_length': 12}}]");
+    check("{'refresh_token': '«rt_A-Z9a-zQ0-9x7Yw3Lk»'}");
+    check(r#"{"error":"\"otp\" with value \"«31q757»\" fails to match the required pattern"}"#);
+    // Validation messages where the field's value would be; a pass phrase is not one.
+    check("{'password': ['Shorter than minimum length 12.'], 'otp': ['String does not match expected pattern.']}");
+    check("{'remember_token': ['Unknown field.'], 'password': ['Ensure this value has at least 12 characters (it has 8).']}");
+    check(r#"{"password":{"errors":["Too small: expected string to have >=12 characters"]}}"#);
+    check(
+        r#"{"password":{"type":"field","value":"«Xk29fLq8Zp0vR7tBq1W3»","msg":"password must be at least 12 characters","path":"password"}}"#,
+    );
+    check("{'password': ['«Correct horse battery staple»'], 'token': ['«Abc.def.ghi12345678»']}");
     check(r#"127.0.0.1 - - [01/Dec/2026 04:31:49] "GET /reset?token= HTTP/1.1" 400 -"#);
     check("GET /cb?page=2&api_key= HTTP/1.1");
     check("GET /cb?api_key=«Xk29fLq8Zp0vR7tBq1W3» HTTP/1.1");
