@@ -172,6 +172,24 @@ def _code_occurrences(line, code):
             for m in re.finditer(r"(?<![A-Za-z0-9])%s(?![A-Za-z0-9])" % re.escape(code), line)]
 
 
+# pydantic-core's str(ValidationError) cuts an `input_value` whose repr is longer than 50 characters
+# to its first 25 and last 24 characters, quotes included ('sk-proj-A1b2C3d4E5A1b2C3...4E5A1b2C3d4E5A1b2C3d4E5'):
+# a secret straddling the cut is labelled as its visible head, the dots and its visible tail.
+_PYD_CUT = re.compile(r"(['\"])(.{24})\.\.\.(.{23})\1")
+
+
+def _cut_spans(line, secret):
+    spans = []
+    for m in _PYD_CUT.finditer(line):
+        head, tail = m.group(2), m.group(3)
+        for r in {secret, _pyrepr(secret)}:
+            i = max((k for k in range(4, len(r)) if head.endswith(r[:k])), default=0)
+            j = max((k for k in range(4, len(r)) if tail.startswith(r[-k:])), default=0)
+            if i + j >= 8:
+                spans.append((r[:i] if i else "") + "..." + (r[-j:] if j else ""))
+    return spans
+
+
 def label_lines(lines, secrets):
     codes = [s for s in secrets if len(s) < 8]
     reps = [(_core(s), representations(s)) for s in secrets if len(s) >= 8]
@@ -192,6 +210,12 @@ def label_lines(lines, secrets):
                     found.append(r)
                 if split and r in plain:
                     for span in _sgr_split(line, r):
+                        if span not in found:
+                            found.append(span)
+        if "..." in line:
+            for sec in secrets:
+                if len(sec) >= 8:
+                    for span in _cut_spans(line, sec):
                         if span not in found:
                             found.append(span)
         # drop a representation that only occurs as part of a longer labelled one
@@ -233,7 +257,8 @@ def build(name):
     used = {r for lab in labels for r in lab}
     used |= {_SGR_RE.sub("", r) for r in used}  # a secret split by colour codes was printed too
     never = [s for s in secrets if not any(r in used for r in representations(s))
-             and not any(s in r for r in used if len(s) < 8)]
+             and not any(s in r for r in used if len(s) < 8)
+             and not any(_cut_spans(l, s) for l in lines if "..." in l)]
     print("%-16s %6d lines %5d leaky  (%d planted secrets never printed)" % (
         name, len(lines), sum(1 for l in labels if l), len(never)))
 

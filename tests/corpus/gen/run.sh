@@ -42,7 +42,8 @@ echo "== electrodb composite keys (.params() of real entities)";                
 echo "== dynamoose + dynamoose-logger against moto_server";                         $PY gen_dynamoose.py
 echo "== cognito user pools through boto3 against moto_server";                  $PY gen_cognito.py
 echo "== ANSI-coloured logs (structlog, loguru, rich, werkzeug, django, node, docker)"; $PY gen_ansi.py
+echo "== validation errors echoing the input (fastapi/pydantic, marshmallow, django/drf, express-validator, joi, celebrate, zod, ajv, mongoose)"; $PY gen_validation.py
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
     ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
-    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi
+    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation
