@@ -401,7 +401,13 @@ impl KvScanner {
             // sensitive name is a value; its secret is the sibling `value`.
             if let Some((from, field)) = name_field_string(line, ks2, ke2) {
                 // A value attribute wins over the element's text (`<x value="…" name="pw">t</x>`).
-                let after = value_field_after(line, from);
+                // Element content only for an attribute of a start tag (`<x name="pw">…`),
+                // not after a `>` in text (`key: \"remember_token\"` … `>=12 characters`).
+                let after = value_field_after(line, from).filter(|s| {
+                    !matches!(s, Sibling::Content(_))
+                        || memchr::memrchr2(b'<', b'>', &line[..field])
+                            .is_some_and(|i| line[i] == b'<')
+                });
                 let sibling = match after {
                     Some(Sibling::Content(_)) | None => value_field_before(line, field).or(after),
                     key => key,
@@ -2584,8 +2590,20 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
         qe += 1;
     }
     let last = qe == ke;
+    // The quotes may be escaped (`{\"name\": \"DB_PASSWORD\", …}` in a JSON string): the
+    // closing quote has as many backslashes before it as the opening one.
+    let run = line[..qs.saturating_sub(1)]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\\')
+        .count();
+    let closes = |q: u8| {
+        line.len() > qe + run
+            && line[qe..qe + run].iter().all(|&b| b == b'\\')
+            && line[qe + run] == q
+    };
     let (mut p, mut after) = match qs.checked_sub(1).map(|i| line[i]) {
-        Some(q @ (b'"' | b'\'')) if line.get(qe) == Some(&q) => (qs - 1, qe + 1),
+        Some(q @ (b'"' | b'\'')) if closes(q) => (qs - 1 - run, qe + run + 1),
         // Unquoted (`{name: DB_PASSWORD, value: …}`): right after the operator and a space,
         // up to a separator.
         Some(b' ') if matches!(line.get(qe), None | Some(b',' | b'}' | b' ' | b';')) => (qs, qe),
@@ -2634,6 +2652,9 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
     let mut f_end = p;
     if f_end > 0 && matches!(line[f_end - 1], b'"' | b'\'') {
         f_end -= 1;
+        while f_end > 0 && line[f_end - 1] == b'\\' {
+            f_end -= 1;
+        }
     }
     let mut f = f_end;
     while f > 0 && (line[f - 1].is_ascii_alphanumeric() || line[f - 1] == b'_') {
@@ -2690,12 +2711,13 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
             }
             b'"' | b'\'' => match memchr::memchr(b, &line[i + 1..end]) {
                 Some(q) => {
-                    // `"value": …`: a quoted field name.
+                    // `"value": …`: a quoted field name (`\"value\"` escaped).
                     let w = &line[i + 1..i + 1 + q];
+                    let w = &w[..w.len() - w.iter().rev().take_while(|&&b| b == b'\\').count()];
                     if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
                         && operator_follows(line, i + q + 2)
                     {
-                        return Some(Sibling::Key(i + 1, i + 1 + q));
+                        return Some(Sibling::Key(i + 1, i + 1 + w.len()));
                     }
                     i += q + 2;
                 }
@@ -2738,10 +2760,11 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
                 Some(q) => {
                     // `"value": …, "path": "password"`: a quoted field name.
                     let w = &line[start + q + 1..i - 1];
+                    let w = &w[..w.len() - w.iter().rev().take_while(|&&b| b == b'\\').count()];
                     if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
                         && operator_follows(line, i)
                     {
-                        return Some(Sibling::Key(start + q + 1, i - 1));
+                        return Some(Sibling::Key(start + q + 1, start + q + 1 + w.len()));
                     }
                     i = start + q;
                 }
@@ -2754,8 +2777,12 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
                     i -= 1;
                 }
                 let w = &line[i..e];
-                // A field name is followed (after a quote, spaces) by `=` or `:`.
+                // A field name is followed (after a quote, escaped or not, and spaces) by `=`
+                // or `:`.
                 let mut k = e;
+                while line.get(k) == Some(&b'\\') {
+                    k += 1;
+                }
                 if matches!(line.get(k), Some(b'"' | b'\'')) {
                     k += 1;
                 }

@@ -326,6 +326,20 @@ fn keys_of_two_words() {
     );
     check(r#""password" is required. "token" with value "" is not allowed"#);
     check("Path `apiKey` is invalid (short).");
+    // Name and value fields at every escape depth.
+    check(r#"{"name": "DB_PASSWORD", "value": "«Xk29fLq8Zp0vR7tBq1W3»"}"#);
+    check(r#"{"msg": "{\"name\": \"DB_PASSWORD\", \"value\": \"«Xk29fLq8Zp0vR7tBq1W3»\"}"}"#);
+    check(
+        r#"{"m": "[{\\\"value\\\":\\\"«Xk29fLq8Zp0vR7tBq1W3»\\\",\\\"path\\\":\\\"password\\\"}]"}"#,
+    );
+    check(
+        r#"{"msg": "[{\"type\":\"field\",\"value\":\"«Xk29fLq8Zp0vR7tBq1W3»\",\"path\":\"password\"}]"}"#,
+    );
+    check(r#"{"msg": "{\"name\": \"LOG_LEVEL\", \"value\": \"debug\"}"}"#);
+    check(
+        r#"{"errors":["Unrecognized key: \"remember_token\""],"password":{"errors":["Too small: expected string to have >=12 characters"]}}"#,
+    );
+    check(r#"<add name="DbPassword">«Xk29fLq8Zp0vR7tBq1W3»</add>"#);
     check("\"refresh_token\" fails to match the required pattern: /^rt_[A-Za-z0-9_-]{40,}$/");
     check("{'loc': ('body', 'refresh_token'), 'ctx': {'pattern': '^rt_[A-Za-z0-9_-]{40,}$'}}");
     check("validation errors on /oauth/token: [{'type': 'missing', 'ctx': {'min_length': 12}}]");
