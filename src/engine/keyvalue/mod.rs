@@ -1493,25 +1493,7 @@ impl KvScanner {
         let close_token = &close_token[..=run.min(8)];
         let vs = q + 1;
         let ve = vs + substr::find(&line[vs..], close_token)?;
-        if judge(&line[vs..ve], class.values(), false, None).is_err() {
-            return None;
-        }
-        cx.out.push(KvSpan {
-            start: vs,
-            end: ve,
-            kind: class.kind,
-            key,
-            syntax: Syntax::Prose,
-            note: Note::None,
-        });
-        cx.decide(Decision {
-            key,
-            verdict: KeyVerdict::Sensitive(class),
-            syntax: Some(Syntax::Prose),
-            value: Some((vs, ve)),
-            kept: None,
-        });
-        Some(ve)
+        self.judge_push(cx, (vs, ve), key, class, Syntax::Prose, false, None)
     }
 
     /// A sensitive key with no operator: prose. Redact a generated-looking word among the
