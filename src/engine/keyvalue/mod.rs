@@ -2592,10 +2592,11 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
         _ => return None,
     };
     // The last item of a list (`('body', 'password')`, `["credentials","client_secret"]`).
+    // Pretty-printed lists put (escaped) newlines around the items (`[\n  \"password\"\n]`).
     let mut list = false;
-    let mut a = after;
+    let mut a = skip_blanks(line, after);
     if line.get(a) == Some(&b',') {
-        a += 1;
+        a = skip_blanks(line, a + 1);
     }
     if last && matches!(line.get(a), Some(b')' | b']')) {
         let mut j = p;
@@ -2611,7 +2612,7 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
                     Some(o) => j = o,
                     None => break,
                 },
-                b',' | b' ' => j -= 1,
+                b',' | b' ' | b'\\' => j -= 1,
                 c if c.is_ascii_alphanumeric() || c == b'_' => j -= 1,
                 _ => break,
             }
@@ -2645,11 +2646,29 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
     let field = &line[f..f_end];
     let is = |set: &[&[u8]]| set.iter().any(|n| field.eq_ignore_ascii_case(n));
     let named = if list {
-        field.eq_ignore_ascii_case(b"loc")
+        is(PATH_FIELDS)
     } else {
         is(NAME_FIELDS) || (last && is(PATH_FIELDS))
     };
     named.then_some((after, f))
+}
+
+/// The position after spaces and written-out line breaks and tabs at any escape depth
+/// (`\n    `, `\\\\n`) from `i`.
+fn skip_blanks(line: &[u8], mut i: usize) -> usize {
+    loop {
+        match line.get(i) {
+            Some(b' ') => i += 1,
+            Some(b'\\') => {
+                let run = line[i..].iter().take_while(|&&b| b == b'\\').count();
+                if !matches!(line.get(i + run), Some(b'n' | b'r' | b't')) {
+                    return i;
+                }
+                i += run + 1;
+            }
+            _ => return i,
+        }
+    }
 }
 
 /// Where the value of a name/value pair is.
@@ -2691,17 +2710,17 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
                 }
                 return None;
             }
-            b'"' | b'\'' => match memchr::memchr(b, &line[i + 1..end]) {
+            b'"' | b'\'' => match string_close_after(line, i, end) {
                 Some(q) => {
                     // `"value": …`: a quoted field name (`\"value\"` escaped).
-                    let w = &line[i + 1..i + 1 + q];
+                    let w = &line[i + 1..q];
                     let w = &w[..w.len() - w.iter().rev().take_while(|&&b| b == b'\\').count()];
                     if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
-                        && operator_follows(line, i + q + 2)
+                        && operator_follows(line, q + 1)
                     {
                         return Some(Sibling::Key(i + 1, i + 1 + w.len()));
                     }
-                    i += q + 2;
+                    i = q + 1;
                 }
                 None => return None,
             },
@@ -2734,21 +2753,25 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
 fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
     let start = to.saturating_sub(512);
     let mut i = to;
+    // Past the name field's own opening quote (`"path"`, `\"path\"`).
+    if i > start && matches!(line[i - 1], b'"' | b'\'') {
+        i -= 1 + backslashes_before(line, i - 1);
+    }
     while i > start {
         let b = line[i - 1];
         match b {
             // A quoted string is skipped whole: brackets inside a value do not end the tag.
-            b'"' | b'\'' => match memchr::memrchr(b, &line[start..i - 1]) {
+            b'"' | b'\'' => match string_open_before(line, start, i - 1) {
                 Some(q) => {
                     // `"value": …, "path": "password"`: a quoted field name.
-                    let w = &line[start + q + 1..i - 1];
+                    let w = &line[q + 1..i - 1];
                     let w = &w[..w.len() - w.iter().rev().take_while(|&&b| b == b'\\').count()];
                     if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
                         && operator_follows(line, i)
                     {
-                        return Some(Sibling::Key(start + q + 1, start + q + 1 + w.len()));
+                        return Some(Sibling::Key(q + 1, q + 1 + w.len()));
                     }
-                    i = start + q;
+                    i = q - backslashes_before(line, q);
                 }
                 None => return None,
             },
@@ -2781,6 +2804,40 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
         }
     }
     None
+}
+
+/// How many backslashes stand right before `at`.
+fn backslashes_before(line: &[u8], at: usize) -> usize {
+    line[..at].iter().rev().take_while(|&&b| b == b'\\').count()
+}
+
+/// The quote closing the string opened at `open`, before `end`: the next one of the same kind
+/// escaped as often (inside `"m": "\"x\" is bad"` the `\"` are not the string's end, and in a
+/// string escaped once, `\"` delimits and `\\\"` does not).
+fn string_close_after(line: &[u8], open: usize, end: usize) -> Option<usize> {
+    let (q, run) = (line[open], backslashes_before(line, open));
+    let mut from = open + 1;
+    loop {
+        let c = from + memchr::memchr(q, &line[from..end])?;
+        if backslashes_before(line, c) == run {
+            return Some(c);
+        }
+        from = c + 1;
+    }
+}
+
+/// The quote opening the string closed at `close`, at or after `start`: the one before of the
+/// same kind escaped as often.
+fn string_open_before(line: &[u8], start: usize, close: usize) -> Option<usize> {
+    let (q, run) = (line[close], backslashes_before(line, close));
+    let mut to = close - run;
+    loop {
+        let o = start + memchr::memrchr(q, &line[start..to])?;
+        if backslashes_before(line, o) == run {
+            return Some(o);
+        }
+        to = o;
+    }
 }
 
 /// Whether `:` or `=` follows `at`, after spaces.

@@ -342,6 +342,29 @@ fn keys_of_two_words() {
     check(r#"<add name="DbPassword">«Xk29fLq8Zp0vR7tBq1W3»</add>"#);
     check("\"refresh_token\" fails to match the required pattern: /^rt_[A-Za-z0-9_-]{40,}$/");
     check("{'loc': ('body', 'refresh_token'), 'ctx': {'pattern': '^rt_[A-Za-z0-9_-]{40,}$'}}");
+    // An error's location as a list (pydantic's `loc`, zod's `path`) at every escape depth,
+    // compact or pretty-printed (`JSON.stringify(issues, null, 2)` inside a JSON string).
+    check(r#"[{"path":["password"],"input":"«Zx9#kLm2pQ»"}]"#);
+    check(r#"{"loc":["body","password"],"msg":"too short","input":"«Zx9#kLm2pQ»"}"#);
+    check(r#"{"msg":"{\"loc\":[\"body\",\"password\"],\"input\":\"«Zx9#kLm2pQ»\"}"}"#);
+    check(
+        r#"{"m":"[{\\\"path\\\":[\\\"credentials\\\",\\\"client_secret\\\"],\\\"input\\\":\\\"«Zx9#kLm2pQ»\\\"}]"}"#,
+    );
+    check(
+        r#"{"message":"[\n  {\n    \"code\": \"too_small\",\n    \"path\": [\n      \"password\"\n    ],\n    \"message\": \"Too small: expected string to have >=12 characters\",\n    \"input\": \"«nM^2jfHy*»\"\n  }\n]"}"#,
+    );
+    check(
+        r#"{"message":"[\n  {\n    \"path\": [\n      \"username\"\n    ],\n    \"input\": \"al\"\n  }\n]"}"#,
+    );
+    check(r#"[{"path":["password","length"],"input":12}]"#);
+    // Another record's value is not this one's: strings holding escaped quotes are skipped whole.
+    check(
+        r#"[{"message":"\"username\" is short","path":["username"],"context":{"value":"al"}},{"message":"\"password\" is short","path":["password"],"context":{"value":"********"}}]"#,
+    );
+    check(
+        r#"{"m":"[{\"value\":\"al\",\"path\":\"username\"},{\"msg\":\"\\\"password\\\" too short\",\"path\":\"password\"}]"}"#,
+    );
+    check(r#"{"path":"password","message":"\"x\" is bad","value":"«Zx9#kLm2pQ»"}"#);
     check("validation errors on /oauth/token: [{'type': 'missing', 'ctx': {'min_length': 12}}]");
     check("{'refresh_token': '«rt_A-Z9a-zQ0-9x7Yw3Lk»'}");
     check(r#"{"error":"\"otp\" with value \"«31q757»\" fails to match the required pattern"}"#);
