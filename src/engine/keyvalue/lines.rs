@@ -90,6 +90,11 @@ enum Shape {
     /// `credentials.client_secret` alone on a line (pydantic's error location): the
     /// `input_value=` of the message line after it.
     ErrorLocation,
+    /// `path: 'password',` / `instancePath: '/client_secret',` / `path: [ 'password' ],` on a
+    /// line of a pretty-printed validation error record (express-validator, mongoose, ajv,
+    /// zod through `util.inspect`): the record's `value:` / `input:` / `data:` line further
+    /// down, at the same indentation, before the record closes.
+    ErrorPath,
     /// `"L": [` or `"SS": [` after a [`Shape::TypedMember`] announcement: each `S`/`B` member
     /// or string item of the list, down to the line back at the announcing indentation.
     TypedList,
@@ -433,6 +438,56 @@ fn typed_member(rest: &[u8]) -> Option<(usize, usize)> {
     Some((at + 1, at + v.len() - 1))
 }
 
+/// Most lines of a record an [`Shape::ErrorPath`] looks through for its value.
+const RECORD_LINES: u8 = 16;
+
+/// A record's field on a line of its own, from its first non-space byte: the field's name and
+/// where its value starts (`path: 'password',`, `"instancePath": "/client_secret",`).
+fn record_field(rest: &[u8]) -> Option<(&[u8], usize)> {
+    let colon = memchr::memchr(b':', &rest[..rest.len().min(40)])?;
+    let (s, e) = unquote(&rest[..colon]);
+    let name = &rest[s..e];
+    (!name.is_empty() && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_'))
+        .then(|| (name, skip_spaces(rest, colon + 1)))
+}
+
+/// The field a validation error record's location names (`path: 'password',`,
+/// `path: [ 'credentials', 'password' ],`, `instancePath: '/client_secret',`): the last segment
+/// of a location that is no URL path.
+fn record_location(rest: &[u8]) -> Option<&[u8]> {
+    let (field, at) = record_field(rest)?;
+    if !super::PATH_FIELDS
+        .iter()
+        .any(|f| field.eq_ignore_ascii_case(f))
+    {
+        return None;
+    }
+    let mut v = rest[at..].trim_ascii_end();
+    v = v.strip_suffix(b",").unwrap_or(v);
+    if let Some(items) = v.strip_prefix(b"[").and_then(|v| v.strip_suffix(b"]")) {
+        v = items.trim_ascii();
+        v = &v[v.iter().rposition(|&b| b == b',').map_or(0, |c| c + 1)..];
+        v = v.trim_ascii();
+    }
+    let (s, e) = unquote(v);
+    let (quoted, v) = (s > 0, &v[s..e]);
+    // A JSON pointer (ajv's `/client_secret`) or a dotted path (`credentials.password`).
+    let v = match v.strip_prefix(b"/") {
+        Some(p) if field.eq_ignore_ascii_case(b"instancepath") => p,
+        Some(_) => return None,
+        None => v,
+    };
+    if !quoted || v.is_empty() {
+        return None;
+    }
+    let name = v.rsplit(|&b| b == b'/' || b == b'.').next()?;
+    (!name.is_empty()
+        && name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')))
+    .then_some(name)
+}
+
 impl LineCarry {
     /// The carry `line` announces, if any.
     pub fn detect(names: &Names, line: &[u8]) -> Option<LineCarry> {
@@ -466,6 +521,14 @@ impl LineCarry {
             return Some(LineCarry {
                 class,
                 shape: Shape::ErrorLocation,
+                indent: ind,
+                lines: 0,
+            });
+        }
+        if let Some(class) = record_location(&line[ind..]).and_then(sensitive) {
+            return Some(LineCarry {
+                class,
+                shape: Shape::ErrorPath,
                 indent: ind,
                 lines: 0,
             });
@@ -665,6 +728,32 @@ impl LineCarry {
                 .filter(|&r| ind > self.indent && error_input_is_secret(line, r, self.class))
                 .map(|(s, e)| (s, e, self.class));
             return (value, None);
+        }
+        if self.shape == Shape::ErrorPath {
+            if ind < self.indent {
+                return (None, None); // the record closed
+            }
+            let value = (ind == self.indent)
+                .then(|| record_field(&line[ind..]))
+                .flatten()
+                .filter(|(f, _)| {
+                    super::VALUE_FIELDS
+                        .iter()
+                        .any(|v| f.eq_ignore_ascii_case(v))
+                });
+            if let Some((_, at)) = value {
+                let v = line[ind + at..].trim_ascii_end();
+                let v = v.strip_suffix(b",").unwrap_or(v);
+                let (s, e) = unquote(v);
+                let (s, e) = (ind + at + s, ind + at + e);
+                let value = (s > ind + at
+                    && s < e
+                    && judge(&line[s..e], self.class.values(), false, None).is_ok())
+                .then_some((s, e, self.class));
+                return (value, None);
+            }
+            self.lines += 1;
+            return (None, (self.lines < RECORD_LINES).then_some(self));
         }
         if self.shape == Shape::Announced {
             let v = line.trim_ascii();
@@ -970,5 +1059,82 @@ mod tests {
         );
         let c = LineCarry::detect(&names(), b"        - name: AUTH_METHOD");
         assert!(c.is_none());
+    }
+
+    /// The lines after `lines[0]` through its carry, and the values found on them.
+    fn carried(lines: &[&str]) -> Vec<String> {
+        let n = names();
+        let mut c = LineCarry::detect(&n, lines[0].as_bytes());
+        let mut got = Vec::new();
+        for l in &lines[1..] {
+            let Some(carry) = c.take() else { break };
+            let (v, next) = carry.apply(l.as_bytes());
+            got.extend(v.map(|(s, e, _)| l[s..e].to_string()));
+            c = next;
+        }
+        got
+    }
+
+    #[test]
+    fn an_error_records_location_then_its_value() {
+        // mongoose's ValidatorError, ajv's verbose error, zod's issue, express-validator's
+        // record with the path first: the value line further down the same record.
+        for (lines, want) in [
+            (
+                &["      path: 'password',", "      value: 'River75#',"][..],
+                "River75#",
+            ),
+            (
+                &[
+                    "    instancePath: '/client_secret',",
+                    "    schemaPath: '#/properties/client_secret/minLength',",
+                    "    params: { limit: 40 },",
+                    "    parentSchema: { type: 'string', minLength: 40 },",
+                    "    data: 'fpoYcpVI5Ajg0BUsSepppADIb4-ur'",
+                ],
+                "fpoYcpVI5Ajg0BUsSepppADIb4-ur",
+            ),
+            (
+                &[
+                    "    path: [ 'credentials', 'client_secret' ],",
+                    "    message: 'Too small: expected string to have >=40 characters',",
+                    "    input: 'Marble6?Xk29fLq8Zp0vR7tBq'",
+                ],
+                "Marble6?Xk29fLq8Zp0vR7tBq",
+            ),
+            (
+                &[
+                    "    \"path\": \"password\",",
+                    "    \"value\": \"Purple91.\"",
+                ],
+                "Purple91.",
+            ),
+        ] {
+            assert_eq!(carried(lines), vec![want.to_string()], "{lines:?}");
+        }
+        // A field no name marks, a URL path (a request object's), a value of a nested object,
+        // a value after the record closed, a message or a number where the value would be.
+        for lines in [
+            &["    path: 'username',", "    value: 'Purple91.'"][..],
+            &["    path: '/account/password',", "    value: 'Purple91.'"],
+            &[
+                "    instancePath: '/password',",
+                "    params: {",
+                "      value: 'Purple91.'",
+            ],
+            &[
+                "      path: 'password',",
+                "    },",
+                "    value: 'Purple91.'",
+            ],
+            &["      path: 'password',", "      value: '[REDACTED]',"],
+            &["      path: 'password',", "      value: 12,"],
+            &[
+                "      path: [ 'password', 'length' ],",
+                "      value: 'Purple91.',",
+            ],
+        ] {
+            assert!(carried(lines).is_empty(), "{lines:?}");
+        }
     }
 }
