@@ -16,7 +16,7 @@ use regex::bytes::CaptureLocations;
 
 use super::ansi;
 use super::jwt::{JwtCache, Report};
-use super::keyvalue::{Decision, KvScratch, KvSpan};
+use super::keyvalue::{lines, Decision, KvScratch, KvSpan};
 use super::redact::Mode;
 use super::rule::{Matcher, Scanner};
 use super::ruleset::RuleSet;
@@ -284,6 +284,12 @@ impl Scrubber {
                 Some(first) => self.write_line(line, line_no, !first, scratch, out, hits),
                 None => {
                     self.scan(line, state, scratch);
+                    let location = state.lines.as_ref().and_then(|c| c.fresh_location());
+                    if let Some((ind, class)) = location {
+                        self.redact_before(
+                            input, line_start, line_no, ind, class, scratch, out, hits,
+                        );
+                    }
                     self.write_line(line, line_no, false, scratch, out, hits);
                 }
             }
@@ -292,6 +298,58 @@ impl Scrubber {
             line_no += 1;
         }
         scratch.block_hits = block_hits;
+    }
+
+    /// A line naming a record's field (`path: 'password',`) whose value an earlier line of the
+    /// block printed (`value: '…',`, see [`lines::value_before`]): that line is written again,
+    /// redacted, with the lines since, if they all went out unchanged. Only within a block: a
+    /// line at a time ([`scrub_line`](Self::scrub_line), `scrubd explain`), that line is gone.
+    #[allow(clippy::too_many_arguments)]
+    fn redact_before(
+        &self,
+        input: &[u8],
+        line_start: usize,
+        line_no: usize,
+        ind: usize,
+        class: super::keyvalue::KeyClass,
+        scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let Some(kv_rule) = self.rules.kv_rule() else {
+            return;
+        };
+        let Some((vs, ve)) = lines::value_before(input, line_start, ind, class) else {
+            return;
+        };
+        let at = memchr::memrchr(b'\n', &input[..vs]).map_or(0, |i| i + 1);
+        let since = &input[at..line_start];
+        if !out.ends_with(since) {
+            return;
+        }
+        out.truncate(out.len() - since.len());
+        let nl = at + memchr::memchr(b'\n', since).unwrap_or(since.len());
+        let end = if nl > at && input[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        let spans = std::mem::take(&mut scratch.spans);
+        scratch.spans.push(Span {
+            start: vs - at,
+            end: ve - at,
+            rule: kv_rule,
+            kind: self.rules.scanner_kind_id(kv_rule as usize, class.kind),
+            priority: self.rules.rules()[kv_rule as usize].priority,
+            alg: None,
+            jwt: None,
+            key: None,
+            note: Default::default(),
+        });
+        let no = line_no - memchr::memchr_iter(b'\n', since).count();
+        self.write_line(&input[at..end], no, false, scratch, out, hits);
+        out.extend_from_slice(&input[end..line_start]);
+        scratch.spans = spans;
     }
 
     /// Scrub one line's content (no terminator), appending to `out`; hits get line index 0.

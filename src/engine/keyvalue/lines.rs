@@ -451,17 +451,20 @@ fn record_field(rest: &[u8]) -> Option<(&[u8], usize)> {
         .then(|| (name, skip_spaces(rest, colon + 1)))
 }
 
-/// The field a validation error record's location names (`path: 'password',`,
-/// `path: [ 'credentials', 'password' ],`, `instancePath: '/client_secret',`): the last segment
-/// of a location that is no URL path.
+/// The field a record printed a field a line names, whose value a sibling `value:` line holds:
+/// a validation error's location (`path: 'password',`, `path: [ 'credentials', 'password' ],`,
+/// `instancePath: '/client_secret',`: the last segment of a location that is no URL path) or a
+/// name field (`name: 'DB_PASSWORD',`, Joi's `key: 'password'`, `name: '/app/db/password'`).
 fn record_location(rest: &[u8]) -> Option<&[u8]> {
     let (field, at) = record_field(rest)?;
-    if !super::PATH_FIELDS
-        .iter()
-        .any(|f| field.eq_ignore_ascii_case(f))
-    {
+    let is = |set: &[&[u8]]| set.iter().any(|f| field.eq_ignore_ascii_case(f));
+    let pointer = if is(super::PATH_FIELDS) {
+        field.eq_ignore_ascii_case(b"instancepath")
+    } else if is(super::NAME_FIELDS) {
+        true
+    } else {
         return None;
-    }
+    };
     let mut v = rest[at..].trim_ascii_end();
     v = v.strip_suffix(b",").unwrap_or(v);
     if let Some(items) = v.strip_prefix(b"[").and_then(|v| v.strip_suffix(b"]")) {
@@ -473,7 +476,7 @@ fn record_location(rest: &[u8]) -> Option<&[u8]> {
     let (quoted, v) = (s > 0, &v[s..e]);
     // A JSON pointer (ajv's `/client_secret`) or a dotted path (`credentials.password`).
     let v = match v.strip_prefix(b"/") {
-        Some(p) if field.eq_ignore_ascii_case(b"instancepath") => p,
+        Some(p) if pointer => p,
         Some(_) => return None,
         None => v,
     };
@@ -488,7 +491,61 @@ fn record_location(rest: &[u8]) -> Option<&[u8]> {
     .then_some(name)
 }
 
+/// For a record's location line at `line_start` in `text`, indented `ind` (`path: 'password',`
+/// after `value: '…',`: express-validator's and Joi's order), the value on an earlier line of the
+/// same record: its range in `text`. Looks back at most [`RECORD_LINES`] lines, and stops
+/// where the record opened (a line indented less) or at another location.
+pub(crate) fn value_before(
+    text: &[u8],
+    line_start: usize,
+    ind: usize,
+    class: KeyClass,
+) -> Option<(usize, usize)> {
+    let mut end = line_start;
+    for _ in 0..RECORD_LINES {
+        let nl = end.checked_sub(1)?;
+        let start = memchr::memrchr(b'\n', &text[..nl]).map_or(0, |i| i + 1);
+        let prev = &text[start..nl];
+        let prev = prev.strip_suffix(b"\r").unwrap_or(prev);
+        let i = indent(prev);
+        if i < ind || i == prev.len() {
+            return None;
+        }
+        if i == ind {
+            if let Some((field, at)) = record_field(&prev[ind..]) {
+                let is = |set: &[&[u8]]| set.iter().any(|f| field.eq_ignore_ascii_case(f));
+                if is(super::VALUE_FIELDS) {
+                    let (s, e) = record_value(prev, ind + at)?;
+                    return judge(&prev[s..e], class.values(), false, None)
+                        .is_ok()
+                        .then_some((start + s, start + e));
+                }
+                if is(super::PATH_FIELDS) || is(super::NAME_FIELDS) {
+                    return None;
+                }
+            }
+        }
+        end = start;
+    }
+    None
+}
+
+/// A record field's quoted value starting at `at` on `line` (a trailing comma allowed): its
+/// range without the quotes.
+fn record_value(line: &[u8], at: usize) -> Option<(usize, usize)> {
+    let v = line[at..].trim_ascii_end();
+    let v = v.strip_suffix(b",").unwrap_or(v);
+    let (s, e) = unquote(v);
+    (s > 0 && s < e).then_some((at + s, at + e))
+}
+
 impl LineCarry {
+    /// A record location this line announced (the carry is fresh): the indentation and class a
+    /// value before it ([`value_before`]) is looked for with.
+    pub fn fresh_location(&self) -> Option<(usize, KeyClass)> {
+        (self.shape == Shape::ErrorPath && self.lines == 0).then_some((self.indent, self.class))
+    }
+
     /// The carry `line` announces, if any.
     pub fn detect(names: &Names, line: &[u8]) -> Option<LineCarry> {
         if let Some(c) = Self::substitution(names, line) {
@@ -742,14 +799,9 @@ impl LineCarry {
                         .any(|v| f.eq_ignore_ascii_case(v))
                 });
             if let Some((_, at)) = value {
-                let v = line[ind + at..].trim_ascii_end();
-                let v = v.strip_suffix(b",").unwrap_or(v);
-                let (s, e) = unquote(v);
-                let (s, e) = (ind + at + s, ind + at + e);
-                let value = (s > ind + at
-                    && s < e
-                    && judge(&line[s..e], self.class.values(), false, None).is_ok())
-                .then_some((s, e, self.class));
+                let value = record_value(line, ind + at)
+                    .filter(|&(s, e)| judge(&line[s..e], self.class.values(), false, None).is_ok())
+                    .map(|(s, e)| (s, e, self.class));
                 return (value, None);
             }
             self.lines += 1;

@@ -407,3 +407,17 @@ fn x_masks() {
         assert!(!is_x_mask(value.as_bytes()), "{value}");
     }
 }
+
+#[test]
+fn records_printed_a_field_a_line() {
+    // express-validator's `errors.array()` through util.inspect: the value comes before the
+    // path naming the field; Joi's context names it after; a name field before its value.
+    check("[\n  {\n    type: 'field',\n    value: '«Purple91.»',\n    msg: 'password must be at least 12 characters',\n    path: 'password',\n    location: 'body'\n  }\n]\n");
+    check("    context: {\n      limit: 12,\n      value: '«8!bQfZ_kve»',\n      label: 'password',\n      key: 'password'\n    }\n");
+    check("[\n  {\n    name: 'DB_PASSWORD',\n    value: '«Xk29fLq8Zp0vR7tBq1W3»'\n  }\n]\n");
+    check("      kind: 'minlength',\n      path: 'password',\n      value: '«River75#»',\n      reason: undefined,\n");
+    // Another field's record, the record before, a nested object's value, a URL path.
+    check("  {\n    value: 'al',\n    path: 'username'\n  },\n  {\n    value: 'Purple91.',\n    path: 'email'\n  },\n  {\n    path: 'password',\n    location: 'body'\n  }\n");
+    check("    params: {\n      value: 'Purple91.'\n    },\n    path: 'password',\n");
+    check("  {\n    value: 'Purple91.',\n    path: '/account/password'\n  }\n");
+}
