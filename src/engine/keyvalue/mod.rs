@@ -847,8 +847,13 @@ impl KvScanner {
                         return self.constructor_args(cx, (ks, ke), p + 1, class);
                     }
                     (Open::Bare | Open::Flag, None) if prose => {
-                        // SQL's `PASSWORD 'x'` / `IDENTIFIED BY 'x'`: a quoted value right after.
-                        if spaced && quote_at(line, p).is_some() {
+                        // SQL's `PASSWORD 'x'` / `IDENTIFIED BY 'x'`: a quoted value right after;
+                        // not after a URL path's last segment (httpx's `POST http://…/oauth/token
+                        // "HTTP/1.1 200 OK"`).
+                        if spaced
+                            && quote_at(line, p).is_some()
+                            && !(ks > 0 && line[ks - 1] == b'/')
+                        {
                             (Syntax::Bare, p, false)
                         } else if let Some(after) = typed_assignment(line, p) {
                             // Go's `var token string = "…"`.
@@ -1670,6 +1675,8 @@ fn is_masked(v: &[u8]) -> bool {
         || has(b"[redacted")
         || has(b"[filtered")
         || has(b"[masked")
+        || has(b"<redacted")
+        || has(b"(redacted")
         || has(b"***")
         || v.ends_with(b"...")
         || v.ends_with("\u{2026}".as_bytes())
@@ -2153,8 +2160,14 @@ fn key_close(line: &[u8], ke: usize, open: Open) -> Option<usize> {
                 .iter()
                 .take(256)
                 .position(|&b| b == b'>' || b == b'<')?;
-            (rest[gt] == b'>' && (gt == 0 || rest[0] == b' ') && (gt == 0 || rest[gt - 1] != b'/'))
-                .then_some(ke + gt + 1)
+            // After the name, spaces or attributes (`name="v"`): `<requests.auth.HTTPBasicAuth
+            // object at 0x7f…>` is Python's repr of an object, not a start tag.
+            let inside = &rest[..gt];
+            (rest[gt] == b'>'
+                && (gt == 0 || rest[0] == b' ')
+                && (gt == 0 || rest[gt - 1] != b'/')
+                && (inside.trim_ascii().is_empty() || memchr::memchr(b'=', inside).is_some()))
+            .then_some(ke + gt + 1)
         }
         _ => Some(ke),
     }
@@ -3040,7 +3053,9 @@ pub fn judge(value: &[u8], values: Values, strict: bool, next: Option<u8>) -> Re
     if is_placeholder(v) {
         return Err(Keep::Placeholder);
     }
-    if NON_VALUES.iter().any(|n| v.eq_ignore_ascii_case(n)) {
+    // A value running to the end of an object literal's line keeps its comma (`auth: undefined,`).
+    let word = v.strip_suffix(b",").unwrap_or(v);
+    if NON_VALUES.iter().any(|n| word.eq_ignore_ascii_case(n)) {
         return Err(Keep::NonValue);
     }
     if matches!(next, Some(b'('))

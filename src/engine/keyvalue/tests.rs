@@ -421,3 +421,22 @@ fn records_printed_a_field_a_line() {
     check("    params: {\n      value: 'Purple91.'\n    },\n    path: 'password',\n");
     check("  {\n    value: 'Purple91.',\n    path: '/account/password'\n  }\n");
 }
+
+#[test]
+fn http_client_dumps() {
+    // httpx's INFO line after a URL path ending in a credential word; Python's repr of an
+    // object is no start tag; `undefined,` in util.inspect; gaxios' own placeholder.
+    check(
+        r#"INFO [httpx] HTTP Request: POST http://127.0.0.1:49477/oauth/token "HTTP/1.1 200 OK""#,
+    );
+    check(r#"INFO [httpx] HTTP Request: GET http://127.0.0.1:49477/v1/sessions "HTTP/1.1 200 OK""#);
+    check("Passing through key word arguments {'timeout': None, 'auth': <requests.auth.HTTPBasicAuth object at 0x7f2bb560a410>, 'verify': None, 'cert': None}.");
+    check("      auth: undefined,");
+    check("      authorization: '<<REDACTED> - See `errorRedactor` option in `gaxios` for configuration>.',");
+    check("    'client_secret' => '<<REDACTED> - See `errorRedactor` option in `gaxios` for configuration>.' },");
+    // Still values: a SQL password, an element's text, a real value with a comma.
+    check("ALTER ROLE app PASSWORD '«Xk29fLq8Zp0vR7tBq1W3»'");
+    check("<password>«Xk29fLq8Zp0vR7tBq1W3»</password>");
+    check(r#"<secret id="1">«Xk29fLq8Zp0vR7tBq1W3»</secret>"#);
+    check("      auth: '«Xk29fLq8Zp0vR7tBq1W3»',");
+}
