@@ -39,6 +39,7 @@ const STACKS: &[&str] = &[
     "cognito",
     "ansi",
     "validation",
+    "http_clients",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -225,7 +226,8 @@ corpus_test!(
     dynamoose,
     cognito,
     ansi,
-    validation
+    validation,
+    http_clients
 );
 
 #[test]
