@@ -582,7 +582,12 @@ impl LineCarry {
                 lines: 0,
             });
         }
-        if let Some(class) = record_location(&line[ind..]).and_then(sensitive) {
+        // A record printed a field a line is inside its braces: indented.
+        if let Some(class) = (ind > 0)
+            .then(|| record_location(&line[ind..]))
+            .flatten()
+            .and_then(sensitive)
+        {
             return Some(LineCarry {
                 class,
                 shape: Shape::ErrorPath,

@@ -1667,17 +1667,15 @@ impl KvScanner {
 
 /// A value with a placeholder or another tool's mask inside it.
 fn is_masked(v: &[u8]) -> bool {
-    let has = |needle: &[u8]| {
-        v.windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
+    // `[redacted…`, `[filtered…`, `[masked…`, `<redacted…`, `(redacted…` (any case, scrubd's
+    // own `[REDACTED:kind]` among them), found by their bracket.
+    let word = |at: usize| {
+        let rest = &v[at + 1..];
+        let starts = |w: &[u8]| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
+        starts(b"redacted") || (v[at] == b'[' && (starts(b"filtered") || starts(b"masked")))
     };
-    (0..v.len()).any(|i| placeholder_at(v, i))
-        || has(b"[redacted")
-        || has(b"[filtered")
-        || has(b"[masked")
-        || has(b"<redacted")
-        || has(b"(redacted")
-        || has(b"***")
+    memchr::memchr3_iter(b'[', b'<', b'(', v).any(word)
+        || memchr::memmem::find(v, b"***").is_some()
         || v.ends_with(b"...")
         || v.ends_with("\u{2026}".as_bytes())
 }
