@@ -770,6 +770,11 @@ impl KvScanner {
         // `apikey[]= …`, `some_dict["secret"] = …`: a subscript around or after the key.
         if line[after_key..].starts_with(b"[]") {
             after_key += 2;
+        } else if let Some(n) =
+            footnote_marker(&line[after_key..]).filter(|_| matches!(open, Open::Quote { .. }))
+        {
+            // Joi's `annotate()`: `"otp" [1]: "…"`, the marker of the error's footnote.
+            after_key += n;
         } else if line.get(after_key) == Some(&b']')
             && ks >= 2
             && line[..ks].iter().rev().take(3).any(|&b| b == b'[')
@@ -2142,6 +2147,17 @@ fn key_open(line: &[u8], ks: usize, dashes: usize) -> Open {
         }
         _ => Open::Bare,
     }
+}
+
+/// The length of ` [12]` (a footnote marker, one to three digits) followed by `:`.
+fn footnote_marker(rest: &[u8]) -> Option<usize> {
+    let digits = rest.strip_prefix(b" [")?;
+    let n = digits
+        .iter()
+        .take(4)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    ((1..=3).contains(&n) && digits[n..].starts_with(b"]:")).then_some(n + 3)
 }
 
 /// Where the key's quoting closes (after the closing quote), if it does.

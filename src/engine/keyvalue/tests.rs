@@ -368,6 +368,10 @@ fn keys_of_two_words() {
     check("validation errors on /oauth/token: [{'type': 'missing', 'ctx': {'min_length': 12}}]");
     check("{'refresh_token': '«rt_A-Z9a-zQ0-9x7Yw3Lk»'}");
     check(r#"{"error":"\"otp\" with value \"«31q757»\" fails to match the required pattern"}"#);
+    // Joi's annotate(): a footnote marker between the key and its colon.
+    check(r#"  "otp" [1]: "«tok_irAoCYWPn5vgQlEAt8GUmOfGSZia3Pt3UZ»""#);
+    check(r#"  "password" [2]: "«!55mFXfyu90JLa6fKzAo»","#);
+    check(r#"  "items" [1]: 3,"#);
     // Validation messages where the field's value would be; a pass phrase is not one.
     check("{'password': ['Shorter than minimum length 12.'], 'otp': ['String does not match expected pattern.']}");
     check("{'remember_token': ['Unknown field.'], 'password': ['Ensure this value has at least 12 characters (it has 8).']}");
