@@ -1210,10 +1210,13 @@ fn propagate(line: &[u8], spans: &mut Vec<Span>, placeholders: &[(usize, usize)]
     for i in 0..n {
         let sp = spans[i];
         let v = &line[sp.start..sp.end];
-        if v.len() < 8
+        // A one-time code or PIN (six digits and more) echoed on its line goes too
+        // (`"secretLoginCode":"383060"},"challengeMetadata":"CODE-383060"`); shorter digit runs
+        // and words are too likely to recur by chance.
+        let digits = v.iter().all(u8::is_ascii_digit);
+        if (if digits { v.len() < 6 } else { v.len() < 8 })
             || super::keyvalue::is_wordy(v)
             || v.starts_with(b"[REDACTED")
-            || v.iter().all(u8::is_ascii_digit)
         {
             continue;
         }

@@ -107,6 +107,7 @@ pub enum Keep {
     Assignment,
     NotGenerated,
     Message,
+    PublicSignature,
 }
 
 impl Keep {
@@ -130,6 +131,7 @@ impl Keep {
             Keep::Assignment => "another key/value pair",
             Keep::NotGenerated => "not a generated-looking word",
             Keep::Message => "a message about the field (a sentence)",
+            Keep::PublicSignature => "a public-key signature the message's certificate verifies",
         }
     }
 }
@@ -731,6 +733,11 @@ impl KvScanner {
             sc.lexer.feed(line, ps);
             return self.key_value(cx, sc, (ps, ke), 0, class, false);
         }
+        // `api key 'x' not recognised`: a quoted value right after, as after one word.
+        if line.get(ke) == Some(&b' ') && quote_at(line, ke + 1).is_some() {
+            sc.lexer.feed(line, ps);
+            return self.key_value(cx, sc, (ps, ke), 0, class, true);
+        }
         sc.lexer.feed(line, ke);
         self.prose(cx, &mut sc.lexer, (ps, ke), class)
     }
@@ -1218,6 +1225,12 @@ impl KvScanner {
             }
         } else if names_itself(&cx.line[s..e], &cx.line[key.0..key.1]) {
             Err(Keep::Code)
+        } else if ends_with_ignore_case(&cx.line[key.0..key.1], b"signature")
+            && memchr::memmem::find(cx.line, b"SigningCert").is_some()
+        {
+            // An SNS message's `Signature`: RSA over the message, verified with the public
+            // certificate at its `SigningCertURL`; anyone may check it, no one can reuse it.
+            Err(Keep::PublicSignature)
         } else {
             judge(&cx.line[s..e], class.values(), strict, next)
         };
@@ -1350,7 +1363,12 @@ impl KvScanner {
                             i = j + op.len();
                             continue;
                         }
-                        if let Some(c) = effective {
+                        // A cookie list's items (`"cookies": ["theme=light", "session=…"]`, API
+                        // Gateway's payload 2.0) are pairs: the cookie rules judge each by name.
+                        let pair = |c: KeyClass| {
+                            c.cookie && memchr::memchr(b'=', &line[cs..ce]).is_some_and(|e| e > 0)
+                        };
+                        if let Some(c) = effective.filter(|&c| !pair(c)) {
                             let strict = matches!(pending, Pending::Neutral);
                             if judge(&line[cs..ce], c.values(), strict, None).is_ok() {
                                 cx.out.push(KvSpan {
@@ -2064,6 +2082,15 @@ fn is_metadata_key(key: &[u8]) -> bool {
         b"samesite",
         b"httponly",
         b"secure",
+        // A decoded token's registered claims (`jwt: {claims: {sub, iat, jti, …}}`): ids and
+        // times, not the token.
+        b"sub",
+        b"iat",
+        b"exp",
+        b"nbf",
+        b"jti",
+        b"iss",
+        b"aud",
     ];
     META.contains(&last)
 }
@@ -3666,8 +3693,38 @@ fn is_code(v: &[u8]) -> bool {
     }
     let v = v.strip_prefix(b"await ").unwrap_or(v);
     call_name_len(v).is_some_and(|n| {
-        n > 0 && v[..n].iter().any(|b| b.is_ascii_lowercase()) && v.ends_with(b")")
+        n > 0
+            && v[..n].iter().any(|b| b.is_ascii_lowercase())
+            && v.ends_with(b")")
+            && (n >= 3 || v[..n].contains(&b'.'))
+            && code_arguments(&v[n + 1..v.len() - 1])
     })
+}
+
+/// Whether `args` (between a call's parentheses) read as code: brackets balanced and, outside
+/// quoted strings, no byte that only a random string would put there (`Jh(Z7kbX\`[~.<qVj&y)`
+/// is a generated password, `os.getenv("DB_PASSWORD", "")` is code).
+fn code_arguments(args: &[u8]) -> bool {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i] {
+            q @ (b'"' | b'\'') => match memchr::memchr(q, &args[i + 1..]) {
+                Some(e) => i += e + 1,
+                None => return false,
+            },
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            b'`' | b'~' | b'<' | b'>' | b'&' | b'|' | b'^' | b'!' | b'#' | b'?' | b';' | b'\\'
+            | b'@' | b'%' | b'*' | b'+' => return false,
+            _ => {}
+        }
+        i += 1;
+    }
+    depth == 0
 }
 
 /// `this.apiKey`, `env.PERKEEP_TEST_PASSWORD`, `request.json_body['hey']`, `$_POST["password"]`:

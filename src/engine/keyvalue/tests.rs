@@ -304,6 +304,9 @@ fn keys_of_two_words() {
     // Unquoted: `secret key:`; a benign second word keeps the value.
     check("secret key: «Xk29fLq8Zp0vR7tBq1W3»");
     check("token count: 52");
+    check("denied: api key '«revoked_DpQ4XbQ6psaMQYvPsMAGGNs5»' not recognised for arn:aws:x");
+    check(r#"client secret "«Xk29fLq8Zp0vR7tBq1W3»" rejected"#);
+    check("the api key 'name' field is required");
     check("token type: Bearer");
     check("password reset: sent");
     // Quoted, at every escape depth, with any capitalisation.
@@ -443,4 +446,43 @@ fn http_client_dumps() {
     check("<password>«Xk29fLq8Zp0vR7tBq1W3»</password>");
     check(r#"<secret id="1">«Xk29fLq8Zp0vR7tBq1W3»</secret>"#);
     check("      auth: '«Xk29fLq8Zp0vR7tBq1W3»',");
+}
+
+#[test]
+fn generated_passwords_with_parentheses() {
+    // moto's (and other generators') random passwords can look like a call; code stays code.
+    check("{'password': '«Jh(Z7kbX`[~.<qVj&y-LvV1)»', 'user': 'x'}");
+    check("ALTER USER app WITH PASSWORD '«Jh(Z7kbX`[~.<qVj&y-LvV1)»'");
+    check("{'password': '«Jh(Z7kbXqVjyLvV1)»'}");
+    check("password = os.getenv('DB_PASSWORD', '')");
+    check("password: getpass()");
+    check("api_key = get_secret(name='stripe', stage=env[0])");
+    check("token: await fetchToken(client)");
+}
+
+#[test]
+fn lambda_event_shapes() {
+    // API Gateway payload 2.0: the JWT authorizer's claims are not the token; the cookie list's
+    // items are judged by cookie name.
+    check(
+        r#"{"requestContext":{"authorizer":{"jwt":{"claims":{"sub":"3f1e2d4c-aaaa-bbbb-cccc-1234567890ab","iat":"1764570000","jti":"9a8b7c6d-1111-2222-3333-444455556666","origin_jti":"9a8b7c6d-1111-2222-3333-444455556667"},"scopes":null}}}}"#,
+    );
+    check(
+        r#"{"cookies":["theme=light","_ga=GA1.1.123456789.1764570000","consent=analytics:1","session=«Zx9kLm2pQwErTy7uIoP»"]}"#,
+    );
+    check(
+        r#"{"jwt": {"token": "«Zx9kLm2pQwErTy7uIoPaSdFgH»", "sub": "3f1e2d4c-aaaa-bbbb-cccc-1234567890ab"}}"#,
+    );
+    check(r#"{"cookies": ["«Zx9kLm2pQwErTy7uIoPaSdFgH»"]}"#);
+    // A one-time code found once goes wherever else its line shows it as a whole token.
+    check(
+        r#"{"privateChallengeParameters":{"secretLoginCode":"«383060»"},"challengeMetadata":"CODE-«383060»"}"#,
+    );
+    // An SNS message's signature is verified with the public certificate it names.
+    check(
+        r#"{"Type": "Notification", "Signature": "EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=", "SigningCertUrl": "https://sns.us-east-2.amazonaws.com/SimpleNotificationService-ac565b8b1a6c5d002d285f9598aa1d9b.pem"}"#,
+    );
+    check(
+        r#"{"Signature": "«EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQ»"}"#,
+    );
 }
