@@ -40,6 +40,7 @@ const STACKS: &[&str] = &[
     "ansi",
     "validation",
     "http_clients",
+    "lambda_events",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -227,7 +228,8 @@ corpus_test!(
     cognito,
     ansi,
     validation,
-    http_clients
+    http_clients,
+    lambda_events
 );
 
 #[test]
