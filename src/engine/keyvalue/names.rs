@@ -61,6 +61,8 @@ pub struct RawNames {
     #[serde(default)]
     code_qualifiers: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    answer_qualifiers: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     compound_kinds: Vec<RawCompound>,
     #[serde(default)]
     benign_words: Vec<String>,
@@ -100,6 +102,12 @@ impl RawNames {
             v.push(format!("{q}_code"));
             v.push(format!("{q} code"));
         }
+        // `<q> answer` likewise (`security answer`, `challengeAnswer`).
+        for q in self.answer_qualifiers.values().flatten() {
+            v.push(format!("{q}answer"));
+            v.push(format!("{q}_answer"));
+            v.push(format!("{q} answer"));
+        }
         v
     }
 
@@ -124,6 +132,7 @@ impl RawNames {
             ("key_qualifiers", &self.key_qualifiers),
             ("id_qualifiers", &self.id_qualifiers),
             ("code_qualifiers", &self.code_qualifiers),
+            ("answer_qualifiers", &self.answer_qualifiers),
         ] {
             for (k, ws) in t {
                 if !kind(k) {
@@ -178,6 +187,7 @@ impl RawNames {
             (&mut self.key_qualifiers, &other.key_qualifiers),
             (&mut self.id_qualifiers, &other.id_qualifiers),
             (&mut self.code_qualifiers, &other.code_qualifiers),
+            (&mut self.answer_qualifiers, &other.answer_qualifiers),
         ] {
             for (k, v) in theirs {
                 mine.entry(k.clone()).or_default().extend(v.iter().cloned());
@@ -204,6 +214,7 @@ pub struct Names {
     key_qualifiers: HashMap<Box<[u8]>, u16>,
     id_qualifiers: HashMap<Box<[u8]>, u16>,
     code_qualifiers: HashMap<Box<[u8]>, u16>,
+    answer_qualifiers: HashMap<Box<[u8]>, u16>,
     compounds: Vec<([Box<[u8]>; 2], u16)>,
     benign_words: HashSet<Box<[u8]>>,
     benign_heads: HashSet<Box<[u8]>>,
@@ -340,6 +351,7 @@ impl Names {
             (&raw.key_qualifiers, &mut n.key_qualifiers),
             (&raw.id_qualifiers, &mut n.id_qualifiers),
             (&raw.code_qualifiers, &mut n.code_qualifiers),
+            (&raw.answer_qualifiers, &mut n.answer_qualifiers),
         ] {
             for (kind, ws) in table {
                 let id = intern(&mut n.kinds, kind);
@@ -474,6 +486,17 @@ impl Names {
             if let Some(&k) = w
                 .strip_suffix(suffix)
                 .and_then(|q| self.code_qualifiers.get(q))
+            {
+                return Some(k);
+            }
+        }
+        if w == b"answer" || w == b"answers" {
+            return prev.and_then(|p| self.answer_qualifiers.get(p).copied());
+        }
+        for suffix in [&b"answers"[..], b"answer"] {
+            if let Some(&k) = w
+                .strip_suffix(suffix)
+                .and_then(|q| self.answer_qualifiers.get(q))
             {
                 return Some(k);
             }
@@ -680,6 +703,32 @@ mod tests {
             "laravel_session",
         ] {
             assert!(kind(&n, k).is_some(), "{k} should be sensitive");
+        }
+    }
+
+    #[test]
+    fn answers_that_prove_who_someone_is() {
+        let n = builtin();
+        for k in [
+            "security_answer",
+            "securityAnswer",
+            "SecretAnswer",
+            "challengeAnswer",
+            "recovery_answers",
+            "security answer",
+        ] {
+            assert_eq!(kind(&n, k).as_deref(), Some("password"), "{k}");
+        }
+        for k in [
+            "answer",
+            "correct_answer",
+            "answers",
+            "challenge",
+            "security_answer_count",
+            "challenge_name",
+            "answerCorrect",
+        ] {
+            assert_eq!(kind(&n, k), None, "{k}");
         }
     }
 

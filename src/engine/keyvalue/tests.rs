@@ -478,6 +478,12 @@ fn lambda_event_shapes() {
     check(
         r#"{"privateChallengeParameters":{"secretLoginCode":"«383060»"},"challengeMetadata":"CODE-«383060»"}"#,
     );
+    // The answer to an authentication challenge or a security question.
+    check(
+        r#"{"privateChallengeParameters":{"secretLoginCode":"«383060»"},"challengeAnswer":"«932650»","userNotFound":false}"#,
+    );
+    check("security_answer='«Fluffy the 2nd»' user=bob");
+    check(r#"{"response":{"answerCorrect":true},"challengeName":"CUSTOM_CHALLENGE"}"#);
     // An SNS message's signature is verified with the public certificate it names.
     check(
         r#"{"Type": "Notification", "Signature": "EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=", "SigningCertUrl": "https://sns.us-east-2.amazonaws.com/SimpleNotificationService-ac565b8b1a6c5d002d285f9598aa1d9b.pem"}"#,
