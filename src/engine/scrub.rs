@@ -335,9 +335,27 @@ impl Scrubber {
             nl
         };
         let spans = std::mem::take(&mut scratch.spans);
-        scratch.spans.push(Span {
-            start: vs - at,
-            end: ve - at,
+        scratch
+            .spans
+            .push(self.carried_span(kv_rule, vs - at, ve - at, class));
+        let no = line_no - memchr::memchr_iter(b'\n', since).count();
+        self.write_line(&input[at..end], no, false, scratch, out, hits);
+        out.extend_from_slice(&input[end..line_start]);
+        scratch.spans = spans;
+    }
+
+    /// The span of a value the key/value rule found through another line (a line carry, a
+    /// record's location after its value).
+    fn carried_span(
+        &self,
+        kv_rule: u32,
+        start: usize,
+        end: usize,
+        class: super::keyvalue::KeyClass,
+    ) -> Span {
+        Span {
+            start,
+            end,
             rule: kv_rule,
             kind: self.rules.scanner_kind_id(kv_rule as usize, class.kind),
             priority: self.rules.rules()[kv_rule as usize].priority,
@@ -345,11 +363,7 @@ impl Scrubber {
             jwt: None,
             key: None,
             note: Default::default(),
-        });
-        let no = line_no - memchr::memchr_iter(b'\n', since).count();
-        self.write_line(&input[at..end], no, false, scratch, out, hits);
-        out.extend_from_slice(&input[end..line_start]);
-        scratch.spans = spans;
+        }
     }
 
     /// Scrub one line's content (no terminator), appending to `out`; hits get line index 0.
@@ -581,17 +595,7 @@ impl Scrubber {
                 let mut values = std::mem::take(&mut scratch.carried);
                 st.lines = carry.apply_all(line, &mut values);
                 for &(s, e, class) in &values {
-                    let span = Span {
-                        start: s,
-                        end: e,
-                        rule: kv_rule,
-                        kind: self.rules.scanner_kind_id(kv_rule as usize, class.kind),
-                        priority: self.rules.rules()[kv_rule as usize].priority,
-                        alg: None,
-                        jwt: None,
-                        key: None,
-                        note: Default::default(),
-                    };
+                    let span = self.carried_span(kv_rule, s, e, class);
                     push_clipped(line, span, &[], &mut scratch.spans);
                 }
                 values.clear();

@@ -438,6 +438,11 @@ fn typed_member(rest: &[u8]) -> Option<(usize, usize)> {
     Some((at + 1, at + v.len() - 1))
 }
 
+/// Whether `field` is one of `set` (any case).
+fn one_of(field: &[u8], set: &[&[u8]]) -> bool {
+    set.iter().any(|f| field.eq_ignore_ascii_case(f))
+}
+
 /// Most lines of a record an [`Shape::ErrorPath`] looks through for its value.
 const RECORD_LINES: u8 = 16;
 
@@ -457,10 +462,9 @@ fn record_field(rest: &[u8]) -> Option<(&[u8], usize)> {
 /// name field (`name: 'DB_PASSWORD',`, Joi's `key: 'password'`, `name: '/app/db/password'`).
 fn record_location(rest: &[u8]) -> Option<&[u8]> {
     let (field, at) = record_field(rest)?;
-    let is = |set: &[&[u8]]| set.iter().any(|f| field.eq_ignore_ascii_case(f));
-    let pointer = if is(super::PATH_FIELDS) {
+    let pointer = if one_of(field, super::PATH_FIELDS) {
         field.eq_ignore_ascii_case(b"instancepath")
-    } else if is(super::NAME_FIELDS) {
+    } else if one_of(field, super::NAME_FIELDS) {
         true
     } else {
         return None;
@@ -513,14 +517,13 @@ pub(crate) fn value_before(
         }
         if i == ind {
             if let Some((field, at)) = record_field(&prev[ind..]) {
-                let is = |set: &[&[u8]]| set.iter().any(|f| field.eq_ignore_ascii_case(f));
-                if is(super::VALUE_FIELDS) {
+                if one_of(field, super::VALUE_FIELDS) {
                     let (s, e) = record_value(prev, ind + at)?;
                     return judge(&prev[s..e], class.values(), false, None)
                         .is_ok()
                         .then_some((start + s, start + e));
                 }
-                if is(super::PATH_FIELDS) || is(super::NAME_FIELDS) {
+                if one_of(field, super::PATH_FIELDS) || one_of(field, super::NAME_FIELDS) {
                     return None;
                 }
             }
@@ -798,11 +801,7 @@ impl LineCarry {
             let value = (ind == self.indent)
                 .then(|| record_field(&line[ind..]))
                 .flatten()
-                .filter(|(f, _)| {
-                    super::VALUE_FIELDS
-                        .iter()
-                        .any(|v| f.eq_ignore_ascii_case(v))
-                });
+                .filter(|(f, _)| one_of(f, super::VALUE_FIELDS));
             if let Some((_, at)) = value {
                 let value = record_value(line, ind + at)
                     .filter(|&(s, e)| judge(&line[s..e], self.class.values(), false, None).is_ok())
