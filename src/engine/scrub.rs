@@ -590,10 +590,12 @@ impl Scrubber {
     /// `block` whose end is not on this line opens the block.
     fn find_spans(&self, line: &[u8], mut state: Option<&mut StreamState>, scratch: &mut Scratch) {
         // A value the line before announced (`- --api-key` then `- <value>`).
-        if let (Some(st), Some(kv_rule)) = (state.as_deref_mut(), self.rules.kv_rule()) {
+        if let (Some(st), Some(kv_rule), Some(kv)) =
+            (state.as_deref_mut(), self.rules.kv_rule(), self.rules.kv())
+        {
             if let Some(carry) = st.lines.take() {
                 let mut values = std::mem::take(&mut scratch.carried);
-                st.lines = carry.apply_all(line, &mut values);
+                st.lines = carry.apply_all(kv.names(), line, &mut values);
                 for &(s, e, class) in &values {
                     let span = self.carried_span(kv_rule, s, e, class);
                     push_clipped(line, span, &[], &mut scratch.spans);

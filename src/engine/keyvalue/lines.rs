@@ -44,6 +44,7 @@
 //!
 //! The scrubber keeps a [`LineCarry`] in the stream state for at most a couple of lines.
 
+use super::diagnose::{self, Columns};
 use super::names::{Names, Verdict};
 use super::{judge, KeyClass, Values};
 use crate::engine::substr;
@@ -95,6 +96,12 @@ enum Shape {
     /// zod through `util.inspect`): the record's `value:` / `input:` / `data:` line further
     /// down, at the same indentation, before the record closes.
     ErrorPath,
+    /// A traceback's frame line (`File "app.py", line 13, in login`): the source line after
+    /// it may name a secret that better_exceptions / loguru annotate below ([`diagnose`]).
+    Frame,
+    /// Under a frame's source line, its names' values (`│   └ 'hunter2'`), the sensitive
+    /// names' columns carried.
+    Annotations(Columns),
     /// `"L": [` or `"SS": [` after a [`Shape::TypedMember`] announcement: each `S`/`B` member
     /// or string item of the list, down to the line back at the announcing indentation.
     TypedList,
@@ -226,6 +233,9 @@ fn opened_key(rest: &[u8], open: u8) -> Option<&[u8]> {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$')))
     .then_some(key)
 }
+
+/// Most annotation lines under a frame's source line (one a name).
+const ANNOTATION_LINES: u8 = 64;
 
 /// Most lines an [`Shape::ExpressionName`] waits for its values, and the values are read.
 const EXPRESSION_LINES: u8 = 32;
@@ -555,6 +565,14 @@ impl LineCarry {
             return Some(c);
         }
         let ind = indent(line);
+        if diagnose::frame_line(&line[ind..]) {
+            return Some(LineCarry {
+                class: KeyClass::NONE,
+                shape: Shape::Frame,
+                indent: ind,
+                lines: 0,
+            });
+        }
         let sensitive = |name: &[u8]| match names.classify(name) {
             Verdict::Sensitive(c) => Some(c),
             _ => None,
@@ -686,6 +704,7 @@ impl LineCarry {
     /// `ExpressionAttributeValues` can hold.
     pub fn apply_all(
         mut self,
+        names: &Names,
         line: &[u8],
         found: &mut Vec<(usize, usize, KeyClass)>,
     ) -> Option<LineCarry> {
@@ -702,6 +721,25 @@ impl LineCarry {
             }
         };
         match self.shape {
+            Shape::Frame => {
+                // The frame's source line: its sensitive names wait for their annotations.
+                let columns = diagnose::sensitive_names(names, line)?;
+                self.shape = Shape::Annotations(columns);
+                self.indent = ind;
+                Some(self)
+            }
+            Shape::Annotations(columns) => {
+                let (col, at) = diagnose::annotation(line)?;
+                let value = columns.class_at(col).and_then(|class| {
+                    let (s, e) = diagnose::value_range(line, at)?;
+                    judge(&line[s..e], class.values(), false, None)
+                        .is_ok()
+                        .then_some((s, e, class))
+                });
+                found.extend(value);
+                self.lines += 1;
+                (self.lines < ANNOTATION_LINES).then_some(self)
+            }
             Shape::ExpressionName => {
                 if let Some(at) = substr::find(line, b"ExpressionAttributeValues") {
                     if opened_object_key(&line[ind..]) == Some(b"ExpressionAttributeValues") {
@@ -1026,7 +1064,7 @@ mod tests {
                     match carry.take() {
                         Some(c) => {
                             let mut v = Vec::new();
-                            let waiting = c.apply_all(line, &mut v);
+                            let waiting = c.apply_all(&n, line, &mut v);
                             found.extend(v.iter().map(|&(s, e, _)| {
                                 String::from_utf8_lossy(&line[s..e]).into_owned()
                             }));

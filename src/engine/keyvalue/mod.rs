@@ -20,6 +20,7 @@
 //! words, URLs without credentials, paths, ARNs, dates. What passes is reported as a span.
 //! Nothing here allocates per line: the scratch ([`KvScratch`]) is reused.
 
+mod diagnose;
 pub mod lexer;
 pub mod lines;
 pub mod names;
@@ -258,6 +259,23 @@ impl KvScanner {
         &self.names
     }
 
+    /// The values a traceback inside a JSON string annotates under sensitive names
+    /// ([`diagnose::escaped`]), for its frame line's quote at `quote`.
+    fn escaped_traceback(&self, cx: &mut Ctx<'_, '_, '_>, quote: usize) {
+        let mut found = Vec::new();
+        diagnose::escaped(&self.names, cx.line, quote, &mut found);
+        for ((start, end), key, class) in found {
+            cx.out.push(KvSpan {
+                start,
+                end,
+                kind: class.kind,
+                key,
+                syntax: Syntax::Prose,
+                note: Note::None,
+            });
+        }
+    }
+
     /// Scan `line` at keyword hits `hits` (byte ranges, in order), appending redacted values
     /// to `out` and, when `explain` is given, one decision per sensitive-looking key.
     pub fn scan(
@@ -275,6 +293,11 @@ impl KvScanner {
         let mut taken_until = 0;
         for (s, e) in hits {
             if s < taken_until || e > line.len() {
+                continue;
+            }
+            if line[s] == b'"' && line[s..e].eq_ignore_ascii_case(diagnose::FRAME_KEYWORD) {
+                // `\", line `: a traceback's frame line inside a JSON string.
+                self.escaped_traceback(&mut cx, s);
                 continue;
             }
             let (ks, ke) = ident_bounds(line, s, e);
@@ -1699,8 +1722,21 @@ fn is_masked(v: &[u8]) -> bool {
     };
     memchr::memchr3_iter(b'[', b'<', b'(', v).any(word)
         || memchr::memmem::find(v, b"***").is_some()
-        || v.ends_with(b"...")
-        || v.ends_with("\u{2026}".as_bytes())
+        || shown_head(v)
+}
+
+/// Most letters and digits a value shown by its head (`sk_live_4eC3...`, `eyJhbGciOi…`) keeps
+/// to count as masked. A printer's length limit cuts a value anywhere (loguru's and
+/// better_exceptions' reprs at 128 characters, rich's at a column): more of it than this is a
+/// secret cut short, still a secret.
+const SHOWN_HEAD_MAX: usize = 15;
+
+/// A value shown by its head only, then `...` or `…`: another tool's mask.
+fn shown_head(v: &[u8]) -> bool {
+    let head = v
+        .strip_suffix(b"...")
+        .or_else(|| v.strip_suffix("\u{2026}".as_bytes()));
+    head.is_some_and(|h| h.iter().filter(|b| b.is_ascii_alphanumeric()).count() <= SHOWN_HEAD_MAX)
 }
 
 /// Whether a whole scrubd placeholder (`[REDACTED:kind…]`) starts at `i`.
@@ -3102,6 +3138,7 @@ pub fn judge(value: &[u8], values: Values, strict: bool, next: Option<u8>) -> Re
     if matches!(next, Some(b'('))
         || (v.ends_with(b"()") && call_name_len(v) == Some(v.len() - 2))
         || is_code(v)
+        || (matches!(next, Some(b'"' | b'\'')) && is_subscript(v))
     {
         return Err(Keep::Code);
     }
@@ -3765,6 +3802,18 @@ fn is_identifier_chain(v: &[u8]) -> bool {
                 && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 2
                 && !(seg.len() > 12 && looks_generated(seg))
         })
+}
+
+/// `rec["password"]`, `partner['api_key']`: a variable's subscript by a quoted key (the value
+/// stops at the quote), not the secret.
+fn is_subscript(v: &[u8]) -> bool {
+    let Some(name) = v.strip_suffix(b"[") else {
+        return false;
+    };
+    (2..=32).contains(&name.len())
+        && name[0].is_ascii_alphabetic()
+        && name.iter().any(u8::is_ascii_lowercase)
+        && name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// `name=…`: an unquoted value that is itself the next assignment.

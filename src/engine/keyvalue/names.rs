@@ -258,6 +258,17 @@ pub struct KeyClass {
     pub auth: bool,
 }
 
+impl KeyClass {
+    /// No class: a carry that has not met its name yet.
+    pub const NONE: KeyClass = KeyClass {
+        kind: 0,
+        password: false,
+        code: false,
+        cookie: false,
+        auth: false,
+    };
+}
+
 /// The kind whose values are judged as one-time codes ([`KeyClass::code`]).
 pub const ONE_TIME_CODE: &str = "one-time-code";
 

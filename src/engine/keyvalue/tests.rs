@@ -492,3 +492,37 @@ fn lambda_event_shapes() {
         r#"{"Signature": "«EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQ»"}"#,
     );
 }
+
+#[test]
+fn tracebacks_annotating_names() {
+    // loguru (`diagnose=True`) / better_exceptions: each value under its name's column.
+    let frame = "  File \"/srv/app/auth.py\", line 13, in login\n    connect(username, password, cfg.db_password)\n";
+    check(&format!(
+        "{frame}    │       │         │         │   └ '«Tr0ub4dor&3xx»'\n    │       │         │         └ <Cfg object at 0x7f3c2a1b>\n    │       │         └ '«correct horse battery»'\n    │       └ 'alice'\n    └ <function connect at 0x7f3c2a1c>\n\nConnectionError: auth failed\n"
+    ));
+    // The frame that caught (`> File`), a value cut short, colours.
+    check("> File \"app.py\", line 7, in <module>\n    client.login(user, token=api_token)\n    │            │           └ '«tok_8fK2mQ9xLp3Zv7Wd8fK2mQ9xLp3Zv7Wd»...\n    │            └ 'bob'\n");
+    check("  File \"app.py\", line 7, in f\n    \x1b[1mrun\x1b[0m\x1b[1m(\x1b[0m\x1b[1mpassword\x1b[0m\x1b[1m)\x1b[0m\n    \x1b[36m│   └ \x1b[0m\x1b[36m\x1b[1m'«hunter2hunter2»'\x1b[0m\n");
+    // Non-sensitive names, another line's column, and annotations after the block ended.
+    check("  File \"app.py\", line 9, in f\n    run(user, password_length)\n    │   │     └ 12\n    │   └ 'alice'\n    └ <function run>\n");
+    check("  File \"app.py\", line 9, in f\n    run(user, password)\n    │   └ 'alice'\n    └ <function run>\n\n    │   └ 'x7Kq2mPz9'\n");
+    // Inside a JSON string (loguru's `serialize=True`).
+    check("{\"text\": \"Traceback (most recent call last):\\n  File \\\"app.py\\\", line 13, in login\\n    connect(\\\"db\\\", password)\\n    │             └ '«it\\\"s-a-Secret9»'\\n    └ <function connect>\\n\", \"record\": {}}");
+}
+
+#[test]
+fn values_cut_short_by_a_printer() {
+    // loguru cuts a repr at 128 characters, rich with `…`: what is left is still the secret.
+    check("    └ {'api_key': 'SG.x', 'api_secret': '«J_uB8YGsjNtCMejbbbo0XdLX4...»");
+    check("token=«J_uB8YGsjNtCMejbbbo0XdLX4…» more");
+    // A head of 15 letters and digits or fewer is another tool's mask.
+    check("{\"password\": \"sk_live_4eC3...\"}");
+    check("{\"token\": \"abcd…\"}");
+}
+
+#[test]
+fn subscripts_are_code() {
+    check("    username, password = rec[\"user\"], rec[\"password\"]");
+    check("│   256 │   api_key, api_secret, refresh_token = partner[\"api_key\"], partner[\"api_secret\"]");
+    check("api_key = partner['api_key']");
+}
