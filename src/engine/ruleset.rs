@@ -78,8 +78,9 @@ pub struct RuleSet {
 /// one scalar pass over the lower-cased block (an overlapping Aho-Corasick pass over the block
 /// for 50-odd 1–2 byte keywords cost ~14 % of the filter's time).
 ///
-/// The anchors are split over several Teddy searchers of at most [`AnchorSearch::GROUP`]
-/// anchors each: Teddy shares its 8 or 16 buckets among its patterns, and the more anchors a bucket
+/// The anchors are split over several Teddy searchers of about [`AnchorSearch::GROUP`]
+/// anchors each (rounded to the nearer count of searchers: one anchor more than a multiple of
+/// the group size must not cost a whole pass over the block more): Teddy shares its 8 or 16 buckets among its patterns, and the more anchors a bucket
 /// holds, the more byte triples its nibble masks accept, so verifying false candidates
 /// dominated. Measured on the realistic bench log (1 thread, ~80 anchors, user CPU of the
 /// whole filter): groups of 36 → 0.79 s, 24 → 0.74 s, 18 → 0.66 s, 12 → 0.64 s, 9 → 0.64 s;
@@ -183,7 +184,7 @@ impl ShortKeywords {
 
 impl AnchorSearch {
     const LEN: usize = 3;
-    /// Most anchors one Teddy searcher gets.
+    /// How many anchors one Teddy searcher gets (up to half again as many).
     const GROUP: usize = 16;
 
     /// `None` when no Teddy searcher can be built (no SIMD support): the caller falls back to
@@ -247,7 +248,7 @@ impl AnchorSearch {
         if anchors.is_empty() {
             return None;
         }
-        let groups = anchors.len().div_ceil(Self::GROUP);
+        let groups = ((anchors.len() + Self::GROUP / 2) / Self::GROUP).max(1);
         let per_group = anchors.len().div_ceil(groups);
         let mut teddy = Vec::with_capacity(groups);
         for (g, run) in anchors.chunks(per_group).enumerate() {
