@@ -41,6 +41,7 @@ const STACKS: &[&str] = &[
     "validation",
     "http_clients",
     "lambda_events",
+    "tracebacks",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -229,7 +230,8 @@ corpus_test!(
     ansi,
     validation,
     http_clients,
-    lambda_events
+    lambda_events,
+    tracebacks
 );
 
 #[test]

@@ -45,7 +45,8 @@ echo "== ANSI-coloured logs (structlog, loguru, rich, werkzeug, django, node, do
 echo "== validation errors echoing the input (fastapi/pydantic, marshmallow, django/drf, express-validator, joi, celebrate, zod, ajv, mongoose)"; $PY gen_validation.py
 echo "== http clients' debug output and error dumps (requests/http.client, urllib, httpx, aiohttp, requests-oauthlib, authlib, axios, gaxios, got, fetch, octokit)"; $PY gen_http_clients.py
 echo "== lambda functions under awslambdaric (powertools logger, api gateway/alb/dynamodb streams/sqs/sns/eventbridge/cognito events)"; $PY gen_lambda_events.py
+echo "== tracebacks that print variable values (loguru diagnose, better-exceptions, capture_locals, rich show_locals, stackprinter, pytest -l)"; $PY gen_tracebacks.py
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
     ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
-    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events
+    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks
