@@ -99,6 +99,9 @@ pub struct Scratch {
     settle_hits: Vec<(u32, usize, usize)>,
     /// Values a [`LineCarry`](super::keyvalue::lines::LineCarry) found on the current line.
     carried: Vec<(usize, usize, super::keyvalue::KeyClass)>,
+    /// A quoted value the key/value rule redacted on this line that runs on past its end
+    /// (no closing quote): its quote and kind, for the lines that continue it.
+    open_string: Option<(u8, u16)>,
     /// A multi-line block's end marker found on the line that opened it: (rule, range).
     block_end: Option<(u32, usize, usize)>,
     /// Recent JWT analyses, and when the lines being scrubbed were seen.
@@ -201,6 +204,7 @@ impl Scrubber {
             settle_segs: Vec::new(),
             settle_hits: Vec::new(),
             carried: Vec::new(),
+            open_string: None,
             block_end: None,
             jwt: self.rules.jwt().cache(),
             plain: Vec::new(),
@@ -609,12 +613,20 @@ impl Scrubber {
         }
         // Any keyword line may announce a carry (`- mysqladmin` names no key, only a command).
         let announce = state.is_some();
+        scratch.open_string = None;
         self.run_rules(line, state.as_deref_mut(), scratch);
         if announce {
             if let (Some(st), Some(kv)) = (state, self.rules.kv()) {
                 // A new announcement replaces a pending one; a keyword line that announces
                 // nothing (`- -uroot` among the items) leaves it waiting.
-                if let Some(carry) = super::keyvalue::lines::LineCarry::detect(kv.names(), line) {
+                let carry =
+                    super::keyvalue::lines::LineCarry::detect(kv.names(), line).or_else(|| {
+                        let (quote, kind) = scratch.open_string?;
+                        Some(super::keyvalue::lines::LineCarry::open_string(
+                            line, quote, kind,
+                        ))
+                    });
+                if let Some(carry) = carry {
                     st.lines = Some(carry);
                 }
             }
@@ -758,6 +770,12 @@ impl Scrubber {
             None,
         );
         scratch.kv_hits = hits;
+        scratch.open_string = scratch
+            .kv_spans
+            .iter()
+            .rev()
+            .find(|k| super::keyvalue::lines::runs_on(line, k.start, k.end))
+            .map(|k| (line[k.start - 1], k.kind));
         self.push_kv_spans(ri, line, scratch);
     }
 

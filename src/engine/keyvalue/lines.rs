@@ -102,6 +102,11 @@ enum Shape {
     /// Under a frame's source line, its names' values (`│   └ 'hunter2'`), the sensitive
     /// names' columns carried.
     Annotations(Columns),
+    /// A quoted value that runs past the end of its line (no closing quote): a printer wrapped
+    /// it (rich's locals box, stackprinter at 60 columns). The indented lines after it that do
+    /// not start the next item (`name = …`, `'key': …`) hold the rest, up to the quote (the
+    /// byte).
+    OpenString(u8),
     /// `"L": [` or `"SS": [` after a [`Shape::TypedMember`] announcement: each `S`/`B` member
     /// or string item of the list, down to the line back at the announcing indentation.
     TypedList,
@@ -232,6 +237,62 @@ fn opened_key(rest: &[u8], open: u8) -> Option<&[u8]> {
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$')))
     .then_some(key)
+}
+
+/// Most lines a wrapped value continues on.
+const OPEN_STRING_LINES: u8 = 16;
+
+/// Whether the value at `s..e` (a key/value span) is a quoted string that runs on past the end
+/// of the line: its quote before it, no closing quote (it ends where the line does), and not
+/// cut short by its printer (`...`, `…`: nothing follows).
+pub(crate) fn runs_on(line: &[u8], s: usize, e: usize) -> bool {
+    let text = unboxed_end(line);
+    e == line.len()
+        && s > 0
+        && matches!(line[s - 1], b'\'' | b'"')
+        && !text.ends_with(b"...")
+        && !text.ends_with("\u{2026}".as_bytes())
+}
+
+/// `line` without its trailing spaces and the right-hand borders of a box around it (`│ │`).
+fn unboxed_end(line: &[u8]) -> &[u8] {
+    let mut t = line.trim_ascii_end();
+    while let Some(rest) = t.strip_suffix("│".as_bytes()) {
+        t = rest.trim_ascii_end();
+    }
+    t
+}
+
+/// Whether `text` (a line past its indentation) starts like a name and its value
+/// (`region = 'eu-west-1'`, `'api_secret': '…'`, `user_id: 88`): the next item, not the rest of
+/// a wrapped value.
+fn starts_item(text: &[u8]) -> bool {
+    if matches!(text.first(), Some(b'\'' | b'"')) {
+        return true;
+    }
+    let n = text
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    n > 0
+        && text[0].is_ascii_alphabetic()
+        && matches!(text[n..].trim_ascii_start().first(), Some(b'=' | b':'))
+}
+
+/// Where a line's text starts past its indentation and any box drawn around it (rich's `│`
+/// borders): the byte offset and the column (in characters).
+fn boxed_indent(line: &[u8]) -> (usize, usize) {
+    let (mut i, mut col) = (0, 0);
+    loop {
+        if line.get(i) == Some(&b' ') {
+            i += 1;
+        } else if line[i..].starts_with("│".as_bytes()) {
+            i += "│".len();
+        } else {
+            return (i, col);
+        }
+        col += 1;
+    }
 }
 
 /// Most annotation lines under a frame's source line (one a name).
@@ -559,6 +620,20 @@ impl LineCarry {
         (self.shape == Shape::ErrorPath && self.lines == 0).then_some((self.indent, self.class))
     }
 
+    /// The rest of a quoted value under a sensitive key (of kind `kind`) that `line` opened with
+    /// `quote` and did not close.
+    pub fn open_string(line: &[u8], quote: u8, kind: u16) -> LineCarry {
+        LineCarry {
+            class: KeyClass {
+                kind,
+                ..KeyClass::NONE
+            },
+            shape: Shape::OpenString(quote),
+            indent: boxed_indent(line).1,
+            lines: 0,
+        }
+    }
+
     /// The carry `line` announces, if any.
     pub fn detect(names: &Names, line: &[u8]) -> Option<LineCarry> {
         if let Some(c) = Self::substitution(names, line) {
@@ -848,6 +923,28 @@ impl LineCarry {
             }
             self.lines += 1;
             return (None, (self.lines < RECORD_LINES).then_some(self));
+        }
+        if let Shape::OpenString(quote) = self.shape {
+            let (s, col) = boxed_indent(line);
+            let rest = &line[s..];
+            // Printers indent a wrapped value's lines at least as deep as the line it started
+            // on (stackprinter: a dict's items and their wraps at one column).
+            if col < self.indent
+                || col == 0
+                || rest.is_empty()
+                || rest.starts_with("└".as_bytes())
+                || starts_item(rest)
+            {
+                return (None, None);
+            }
+            let (e, closed) = match memchr::memchr(quote, rest) {
+                Some(q) => (s + q, true),
+                None => (s + unboxed_end(rest).len(), false),
+            };
+            let value = (e > s).then_some((s, e, self.class));
+            self.lines += 1;
+            let waiting = !closed && value.is_some() && self.lines < OPEN_STRING_LINES;
+            return (value, waiting.then_some(self));
         }
         if self.shape == Shape::Announced {
             let v = line.trim_ascii();

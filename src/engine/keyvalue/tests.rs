@@ -526,3 +526,15 @@ fn subscripts_are_code() {
     check("│   256 │   api_key, api_secret, refresh_token = partner[\"api_key\"], partner[\"api_secret\"]");
     check("api_key = partner['api_key']");
 }
+
+#[test]
+fn values_wrapped_onto_the_next_lines() {
+    // rich's locals box (the value runs to the border on its first line), stackprinter's wrap
+    // at 60 columns (the dict's items and the wraps at one column).
+    check("│ │   password = '«sunshine correct │ │»\n│ │              «horse river»       │ │\n│ │              «staple»'          │ │\n│ │     region = 'eu-west-1'        │ │\n");
+    check("     creds = {'api_key': '«xoxb-298871400047-8260819790839-G7CC»\n              «5yNGazKw5»',\n              'partner_id': 'partner-901'}\n");
+    // Cut short (nothing follows), the next item, a line not indented: not the value's rest.
+    check("    x = {'api_secret': '«J_uB8YGsjNtCMejbbbo0XdLX4...»\n      more text here\n");
+    check("     token = '«rt_wBZESsvkgZSF5ONFovpo»\n     user_id = 88\n");
+    check("password = '«abc123xyz»\nINFO next line\n");
+}
