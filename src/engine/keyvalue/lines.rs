@@ -249,6 +249,8 @@ pub(crate) fn runs_on(line: &[u8], s: usize, e: usize) -> bool {
     let text = unboxed_end(line);
     e == line.len()
         && s > 0
+        && s < e
+        && line[s..e].iter().any(u8::is_ascii_alphanumeric)
         && matches!(line[s - 1], b'\'' | b'"')
         && !text.ends_with(b"...")
         && !text.ends_with("\u{2026}".as_bytes())
@@ -941,6 +943,10 @@ impl LineCarry {
                 Some(q) => (s + q, true),
                 None => (s + unboxed_end(rest).len(), false),
             };
+            // Scrubbed already (here, on an earlier pass, or upstream): nothing more to take.
+            if substr::find(&line[s..e], b"[REDACTED").is_some() {
+                return (None, None);
+            }
             let value = (e > s).then_some((s, e, self.class));
             self.lines += 1;
             let waiting = !closed && value.is_some() && self.lines < OPEN_STRING_LINES;

@@ -538,3 +538,23 @@ fn values_wrapped_onto_the_next_lines() {
     check("     token = '«rt_wBZESsvkgZSF5ONFovpo»\n     user_id = 88\n");
     check("password = '«abc123xyz»\nINFO next line\n");
 }
+
+#[test]
+fn wrapped_values_scrubbed_twice() {
+    // The fuzzer's case: an open quote with no letters or digits after it carries nothing, and
+    // a continuation already redacted is not taken again (idempotence).
+    check("    =password = '\u{1a}\0\0\0   !   \n     task.creds, \"eu-west-1\">\n");
+    let wrapped = "│ │   password = 'sunshine correct │ │\n│ │              horse river       │ │\n│ │              staple'          │ │\n";
+    let once = scrub_text(&SCRUBBER, wrapped);
+    let mut state = crate::engine::StreamState::default();
+    let mut scratch = SCRUBBER.scratch();
+    let (mut again, mut hits) = (Vec::new(), Vec::new());
+    SCRUBBER.scrub_block(
+        once.as_bytes(),
+        &mut state,
+        &mut scratch,
+        &mut again,
+        &mut hits,
+    );
+    assert!(hits.is_empty(), "a second pass redacted again: {hits:?}");
+}
