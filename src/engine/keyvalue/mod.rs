@@ -291,13 +291,18 @@ impl KvScanner {
         let mut last_key = (usize::MAX, usize::MAX);
         let mut last_phrase = (usize::MAX, usize::MAX);
         let mut taken_until = 0;
+        let mut traceback_read = false;
         for (s, e) in hits {
             if s < taken_until || e > line.len() {
                 continue;
             }
             if line[s] == b'"' && line[s..e].eq_ignore_ascii_case(diagnose::FRAME_KEYWORD) {
-                // `\", line `: a traceback's frame line inside a JSON string.
-                self.escaped_traceback(&mut cx, s);
+                // `\", line `: a traceback's frame line inside a JSON string. One read from the
+                // first frame to the line's end takes in the frames after it.
+                if !traceback_read && s > 0 && line[s - 1] == b'\\' {
+                    traceback_read = true;
+                    self.escaped_traceback(&mut cx, s);
+                }
                 continue;
             }
             let (ks, ke) = ident_bounds(line, s, e);

@@ -558,3 +558,9 @@ fn wrapped_values_scrubbed_twice() {
     );
     assert!(hits.is_empty(), "a second pass redacted again: {hits:?}");
 }
+
+#[test]
+fn tracebacks_in_json_of_several_frames() {
+    // Every frame's annotations, read once from the first frame.
+    check("{\"text\": \"Traceback (most recent call last):\\n  File \\\"app.py\\\", line 3, in <module>\\n    run(token)\\n    │   └ '«tok_8fK2mQ9xLp3Zv7Wd»'\\n    └ <function run>\\n\\n  File \\\"app.py\\\", line 9, in run\\n    connect(\\\"db\\\", password)\\n    │             └ '«Tr0ub4dor&3xx»'\\n    └ <function connect>\\n\"}");
+}
