@@ -995,7 +995,12 @@ impl KvScanner {
                 _ => return None,
             }
         }
-        let secret_args = if n == 1 { &args[..1] } else { &args[1..n] };
+        // `NetworkCredential(` at the line's end: no argument to judge.
+        let secret_args = match n {
+            0 => return None,
+            1 => &args[..1],
+            _ => &args[1..n],
+        };
         let class = KeyClass {
             password: n > 1,
             code: false,
