@@ -292,6 +292,8 @@ impl KvScanner {
         let mut last_phrase = (usize::MAX, usize::MAX);
         let mut taken_until = 0;
         let mut traceback_read = false;
+        // A job's arguments printed apart from its name (`… args=(…)`): only lines with `args`.
+        let mut args_read = ARGS.find(line).is_none();
         for (s, e) in hits {
             if s < taken_until || e > line.len() {
                 continue;
@@ -411,6 +413,18 @@ impl KvScanner {
                     continue;
                 }
             };
+            // `task sent: tasks.verify_token(<id>) args=(44, '…')`, `[actors.store_token]
+            // Received args=(…)`: a job named for a secret, its arguments printed apart.
+            // (Looked for once a line: a later name would find no other `args`.)
+            if !args_read
+                && line[ks2..ke2].iter().any(|&b| b == b'_' || b == b'.')
+                && self.function_named_for_a_secret(&line[ks2..ke2])
+            {
+                args_read = true;
+                if let Some(at) = job_args(line, ke2) {
+                    self.call_args(&mut cx, (ks2, ke2), at, class);
+                }
+            }
             // `secret key: …`, `token count = 5`: a sensitive word and the word after it are
             // one key when an operator follows both, and the pair's verdict is the key's.
             let (ke2, class) = match self.next_word_compound(line, ks2, ke2) {
@@ -886,6 +900,11 @@ impl KvScanner {
                     {
                         return self.constructor_args(cx, (ks, ke), p + 1, class);
                     }
+                    (Open::Bare, None)
+                        if !spaced && rest.first() == Some(&b'(') && literal_args(line, p + 1) =>
+                    {
+                        return self.call_args(cx, (ks, ke), p + 1, class);
+                    }
                     (Open::Bare | Open::Flag, None) if prose => {
                         // SQL's `PASSWORD 'x'` / `IDENTIFIED BY 'x'`: a quoted value right after;
                         // not after a URL path's last segment (httpx's `POST http://…/oauth/token
@@ -951,6 +970,89 @@ impl KvScanner {
                 Shape::Word
             },
         )
+    }
+
+    /// `store_refresh_token(42, 'def5…')`, `rqjobs.verify_token('bob', 'evt_…')`: a function
+    /// named for a secret, printed with its arguments — a job queue's description of a job (RQ,
+    /// Dramatiq), a repr, a source line. The name says one argument is the secret but not which:
+    /// the positional string arguments that look generated are judged (numbers, names, e-mail
+    /// addresses, URLs and UUIDs — task and request ids — stay). Keyword arguments
+    /// (`token='…'`) are keys of their own; reading stops at the first.
+    fn call_args(
+        &self,
+        cx: &mut Ctx,
+        key: (usize, usize),
+        from: usize,
+        class: KeyClass,
+    ) -> Option<usize> {
+        let line = cx.line;
+        if !self.function_named_for_a_secret(&line[key.0..key.1]) {
+            return None;
+        }
+        let mut end = None;
+        let mut i = from;
+        for _ in 0..CALL_ARGS {
+            while line.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            match *line.get(i)? {
+                q @ (b'"' | b'\'') => {
+                    let s = i + 1;
+                    let mut e = s;
+                    while e < line.len() && line[e] != q {
+                        e += if line[e] == b'\\' { 2 } else { 1 };
+                    }
+                    if e >= line.len() {
+                        break;
+                    }
+                    let v = &line[s..e];
+                    if looks_generated(v) && !is_uuid(v) && !is_host(v) {
+                        end = self
+                            .judge_push(
+                                cx,
+                                (s, e),
+                                key,
+                                class,
+                                Syntax::Quoted,
+                                true,
+                                line.get(e + 1).copied(),
+                            )
+                            .or(end);
+                    }
+                    i = e + 1;
+                }
+                b'0'..=b'9' | b'-' => {
+                    i += 1;
+                    while line
+                        .get(i)
+                        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'.')
+                    {
+                        i += 1;
+                    }
+                }
+                _ => break,
+            }
+            while line.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            if line.get(i) != Some(&b',') {
+                break;
+            }
+            i += 1;
+        }
+        end
+    }
+
+    /// Whether a sensitive name's last part, after the dots of a path, still names a secret:
+    /// the function's own name (`rqjobs.verify_token`; `$cordovaOauth.google` is a provider's
+    /// method). A name with no dot was classified whole already.
+    fn function_named_for_a_secret(&self, name: &[u8]) -> bool {
+        name.iter().rposition(|&b| b == b'.').map_or(true, |dot| {
+            matches!(
+                self.names.classify(&name[dot + 1..]),
+                KeyVerdict::Sensitive(_)
+            )
+        })
     }
 
     /// `new NetworkCredential("bob", "pw")`, `HTTPBasicAuth('bob', 'pw')`: a credential class
@@ -1251,7 +1353,7 @@ impl KvScanner {
                 .strip_prefix(b"\"")
                 .and_then(|x| x.strip_suffix(b"\""))
                 .unwrap_or(v);
-            if looks_generated(v) {
+            if looks_generated(v) && !is_uuid(v) {
                 Ok(())
             } else {
                 Err(Keep::NotGenerated)
@@ -3696,6 +3798,61 @@ fn names_itself(value: &[u8], key: &[u8]) -> bool {
     chain_ok && !key.is_empty() && canon(&v[dot + 1..]) == canon(key)
 }
 
+/// A host name (`6535-5u9b.apps.googleusercontent.com`): it ends in a top-level domain.
+fn is_host(v: &[u8]) -> bool {
+    v.iter().rposition(|&b| b == b'.').is_some_and(|dot| {
+        let tld = &v[dot + 1..];
+        dot > 0 && (2..=6).contains(&tld.len()) && tld.iter().all(u8::is_ascii_lowercase)
+    })
+}
+
+/// The word a job's printed arguments follow (searcher built once).
+static ARGS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"args"));
+
+/// Where a job's printed positional arguments start after `from`: just inside the bracket of
+/// `args=(…)` (Celery's events, Dramatiq's messages), `args: (…)`, `'args': (…)` or Celery's
+/// `'argsrepr': "(…)"`.
+fn job_args(line: &[u8], from: usize) -> Option<usize> {
+    let rest = &line[from..];
+    substr::find_iter(rest, b"args")
+        .map(|p| from + p)
+        .filter(|&p| !line[p - 1].is_ascii_alphanumeric() && line[p - 1] != b'_')
+        .find_map(|p| {
+            let mut i = p + 4;
+            if line[i.min(line.len())..].starts_with(b"repr") {
+                i += 4;
+            }
+            if line.get(i) == Some(&b'\'') || line.get(i) == Some(&b'"') {
+                if line.get(p - 1) != line.get(i) {
+                    return None;
+                }
+                i += 1;
+            }
+            if !matches!(line.get(i), Some(b'=' | b':')) {
+                return None;
+            }
+            i += 1;
+            while line.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            // Celery's `'argsrepr': "(48, '…')"`: the tuple's repr as a string.
+            if matches!(line.get(i), Some(b'"' | b'\'')) {
+                i += 1;
+            }
+            matches!(line.get(i), Some(b'(' | b'[')).then_some(i + 1)
+        })
+}
+
+/// Positional arguments a call's printer shows (RQ's and Dramatiq's job descriptions).
+const CALL_ARGS: usize = 8;
+
+/// A call's arguments at `at` (just after its `(`) start with a string or a number literal.
+fn literal_args(line: &[u8], at: usize) -> bool {
+    let t = line[at.min(line.len())..].trim_ascii_start();
+    matches!(t.first(), Some(b'"' | b'\'' | b'0'..=b'9'))
+}
+
 /// The identifier at `ks` names a class being built: after `new ` / `New-Object `, or spelled
 /// in PascalCase (`HTTPBasicAuth(`, `UsernamePasswordCredentials(`).
 fn is_constructor(line: &[u8], ks: usize) -> bool {
@@ -3903,6 +4060,20 @@ pub fn looks_generated(w: &[u8]) -> bool {
         return false;
     }
     entropy(w) >= 3.0
+}
+
+/// A UUID in its canonical form (`80d6b8ec-a04c-4a24-9332-3c24d1c79495`). Some tokens are
+/// UUIDs, so under a secret's name one is redacted; where only the value's look says it is a
+/// secret (a tuple beside a name, a call's argument) it is an id: a task, job or request id.
+fn is_uuid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter().enumerate().all(|(i, &b)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
 }
 
 /// A name made of lower-case words and numbers (`botocore-session-1795000000`, `web-2`,

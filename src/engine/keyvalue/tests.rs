@@ -299,6 +299,42 @@ fn credential_constructors() {
     check(r#"validate_password("abc", policy)"#);
     // The line ends at the bracket (proptest: this panicked, stopping the filter).
     check("c = NetworkCredential(");
+    check("c = store_refresh_token(");
+}
+
+#[test]
+fn calls_named_for_a_secret() {
+    // Job queues print a job as its call (RQ, Dramatiq); the generated-looking literals go.
+    check("Received message store_refresh_token(42, '«def50200FlwMKYh01ub51nqr4Qi»') with id 'eb8e89b8-3330-4a3e-8505-f2ea7214b1da'.");
+    check("default: rqjobs.verify_email_token('bob@example.com', '«evt_TpzsEw1c7FNGn4GeeMU»', next='/home') (7b23d0da-cfbd-459d-9757-fcd67f3593bf)");
+    // Ids, names, numbers, hosts and URLs stay; so does a call the name does not make secret.
+    check("Received message revoke_tokens('80d6b8ec-a04c-4a24-9332-3c24d1c79495', 17, 'bob') with id 'x'.");
+    check(
+        r#"$cordovaOauth.google("653512027492-5u9blotr1521fa0lo1172nhv4pmq.apps.googleusercontent.com", ["email"])"#,
+    );
+    check("rqjobs.import_contacts('google', 'Zk3pQ9xLm2Wd8rT5') (7b23d0da)");
+    check("refresh_token('https://accounts.example.com/o/oauth2/token', 3)");
+}
+
+#[test]
+fn job_arguments_printed_apart_from_the_job_name() {
+    // Celery's events, Dramatiq's logger and message repr.
+    check("task sent: tasksapp.verify_email_token(0c634e85-946f-440f-93de-edf8f792736d) args=(44, '«evt_TpzsEw1c7FNGn4GeeMU»') kwargs={} clock=14");
+    check("[dqactors.store_refresh_token] [DEBUG] Received args=(42, '«def50200FlwMKYh01ub51»') kwargs={}.");
+    check("Message(queue_name='token_refresh', actor_name='store_refresh_token', args=(42, '«def50200FlwMKYh01ub51»'), kwargs={})");
+    check(
+        r#"{'task': 'tasksapp.verify_email_token', 'id': '4ebb656d-46a5-444e-88a7-158e3a23d86e', 'argsrepr': "(48, '«TKa_6UqwD2ju25pnNpkB»')", 'kwargsrepr': '{}'}"#,
+    );
+    // A job the name does not make secret, and `kwargs`, stay.
+    check("task sent: tasksapp.import_contacts(0c634e85) args=(44, 'Zk3pQ9xLm2Wd8rT5') kwargs={}");
+    check("tasks.purge_tokens started kwargs=('Zk3pQ9xLm2Wd8rT5',)");
+}
+
+#[test]
+fn a_uuid_beside_a_name_is_an_id() {
+    // Celery's `TaskPool: Apply` prints (task name, task id, request): not a (name, value) pair.
+    check("(args:('tasksapp.revoke_tokens', '80d6b8ec-a04c-4a24-9332-3c24d1c79495', {'lang': 'py', 'id': '80d6b8ec-a04c-4a24-9332-3c24d1c79495'}");
+    check("args:('refresh_token', '«Zk3pQ9xLm2Wd8rT5aQ»', {'lang': 'py'}");
 }
 
 #[test]
