@@ -42,6 +42,7 @@ const STACKS: &[&str] = &[
     "http_clients",
     "lambda_events",
     "tracebacks",
+    "task_queues",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -231,7 +232,8 @@ corpus_test!(
     validation,
     http_clients,
     lambda_events,
-    tracebacks
+    tracebacks,
+    task_queues
 );
 
 #[test]

@@ -125,6 +125,16 @@ def _pino_pretty(s):
 
 TRANSFORMS.append(_pino_pretty)
 
+
+def _pyrepr_sq(s):
+    # Python's repr between single quotes with ' escaped as \': what repr() writes for a string that
+    # also holds a double quote (an exception message holding a dict repr, repr'd again), and what
+    # celery's saferepr always writes (`args=('dave', 'wz{xSZh]\'ON4')` in `celery events`)
+    return repr('"' + s)[2:-1]
+
+
+TRANSFORMS.append(_pyrepr_sq)
+
 # An ANSI SGR sequence (ESC [ ... m), raw or as JSON / Python repr / shell escapes write the ESC.
 # Colouring loggers (rich's highlighter) can put one inside a secret: `sk\x1b[0m-proj-…`.
 _SGR = r"(?:\x1b|\\u001[bB]|\\x1[bB]|\\033|\\e)\[[0-9;]*m"

@@ -3,7 +3,7 @@
 # Needs: python3 (3.11), node 20 + npm, network access to PyPI and the npm registry, and these
 # Debian packages: ruby ruby-rails ruby-rack-test ruby-webrick ruby-sinatra ruby-awesome-print
 # (the rails stack); curl wget git jq make openssl openssh-client mariadb-client postgresql-client
-# redis-tools awscli (the shell_ci stack).
+# redis-tools awscli (the shell_ci stack); redis-server (the task_queues stack, installed below if missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -46,7 +46,12 @@ echo "== validation errors echoing the input (fastapi/pydantic, marshmallow, dja
 echo "== http clients' debug output and error dumps (requests/http.client, urllib, httpx, aiohttp, requests-oauthlib, authlib, axios, gaxios, got, fetch, octokit)"; $PY gen_http_clients.py
 echo "== lambda functions under awslambdaric (powertools logger, api gateway/alb/dynamodb streams/sqs/sns/eventbridge/cognito events)"; $PY gen_lambda_events.py
 echo "== tracebacks that print variable values (loguru diagnose, better-exceptions, capture_locals, rich show_locals, stackprinter, pytest -l)"; $PY gen_tracebacks.py
+# the task_queues stack runs Debian's redis-server (on a free port, as a child of the generator)
+if ! command -v redis-server >/dev/null; then
+  apt-get install -y -q redis-server >/dev/null
+fi
+echo "== task queues: celery/rq/dramatiq workers against redis-server, bullmq + winston/bunyan, structlog in a job"; $PY gen_task_queues.py
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
     ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
-    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks
+    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues
