@@ -292,8 +292,7 @@ impl KvScanner {
         let mut last_phrase = (usize::MAX, usize::MAX);
         let mut taken_until = 0;
         let mut traceback_read = false;
-        // A job's arguments printed apart from its name (`… args=(…)`): only lines with `args`.
-        let mut args_read = ARGS.find(line).is_none();
+        let mut job_read = false;
         for (s, e) in hits {
             if s < taken_until || e > line.len() {
                 continue;
@@ -413,17 +412,14 @@ impl KvScanner {
                     continue;
                 }
             };
-            // `task sent: tasks.verify_token(<id>) args=(44, '…')`, `[actors.store_token]
-            // Received args=(…)`: a job named for a secret, its arguments printed apart.
-            // (Looked for once a line: a later name would find no other `args`.)
-            if !args_read
+            // A job named for a secret, its arguments or result printed apart from its name.
+            // (Looked for once a line: a later name would find no other.)
+            if !job_read
                 && line[ks2..ke2].iter().any(|&b| b == b'_' || b == b'.')
                 && self.function_named_for_a_secret(&line[ks2..ke2])
             {
-                args_read = true;
-                if let Some(at) = job_args(line, ke2) {
-                    self.call_args(&mut cx, (ks2, ke2), at, class);
-                }
+                job_read = true;
+                self.job_printed_apart(&mut cx, (ks2, ke2), class);
             }
             // `secret key: …`, `token count = 5`: a sensitive word and the word after it are
             // one key when an operator follows both, and the pair's verdict is the key's.
@@ -1041,6 +1037,25 @@ impl KvScanner {
             i += 1;
         }
         end
+    }
+
+    /// What a job queue prints beside a job's name: its positional arguments (`task sent:
+    /// tasks.verify_token(<id>) args=(44, '…')`, `[actors.store_token] Received args=(…)`,
+    /// `'argsrepr': "(…)"`) and a string it returned (Celery's `Task tasks.create_session[<id>]
+    /// succeeded in 0.009s: '…'`, its events' `result='…'`), judged as [`Self::call_args`]
+    /// judges arguments.
+    fn job_printed_apart(&self, cx: &mut Ctx, key: (usize, usize), class: KeyClass) {
+        let line = cx.line;
+        if let Some(at) = job_args(line, key.1) {
+            self.call_args(cx, key, at, class);
+        }
+        if let Some((s, e)) = job_result(line, key.1) {
+            let v = &line[s..e];
+            if looks_generated(v) && !is_uuid(v) && !is_host(v) {
+                let next = line.get(e + 1).copied();
+                self.judge_push(cx, (s, e), key, class, Syntax::Quoted, true, next);
+            }
+        }
     }
 
     /// Whether a sensitive name's last part, after the dots of a path, still names a secret:
@@ -3806,16 +3821,43 @@ fn is_host(v: &[u8]) -> bool {
     })
 }
 
-/// The word a job's printed arguments follow (searcher built once).
-static ARGS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"args"));
+/// A searcher for a fixed word, built once.
+type Finder = std::sync::LazyLock<memchr::memmem::Finder<'static>>;
+
+/// The quoted string a job returned, printed after `from`: Celery's `succeeded in 0.009s: '…'`
+/// and `result='…'`. Its content's range.
+fn job_result(line: &[u8], from: usize) -> Option<(usize, usize)> {
+    static SUCCEEDED: Finder = Finder::new(|| memchr::memmem::Finder::new(b" succeeded in "));
+    static RESULT: Finder = Finder::new(|| memchr::memmem::Finder::new(b" result="));
+    let rest = &line[from..];
+    let at = if let Some(p) = SUCCEEDED.find(rest) {
+        let t = from + p + 14;
+        let n = line[t..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || **b == b'.')
+            .count();
+        if n == 0 || !line[t + n..].starts_with(b"s: ") {
+            return None;
+        }
+        t + n + 3
+    } else {
+        from + RESULT.find(rest)? + 8
+    };
+    let q = *line.get(at)?;
+    if !matches!(q, b'\'' | b'"') {
+        return None;
+    }
+    let e = at + 1 + memchr::memchr(q, &line[at + 1..])?;
+    Some((at + 1, e))
+}
 
 /// Where a job's printed positional arguments start after `from`: just inside the bracket of
 /// `args=(…)` (Celery's events, Dramatiq's messages), `args: (…)`, `'args': (…)` or Celery's
 /// `'argsrepr': "(…)"`.
 fn job_args(line: &[u8], from: usize) -> Option<usize> {
+    static ARGS: Finder = Finder::new(|| memchr::memmem::Finder::new(b"args"));
     let rest = &line[from..];
-    substr::find_iter(rest, b"args")
+    ARGS.find_iter(rest)
         .map(|p| from + p)
         .filter(|&p| !line[p - 1].is_ascii_alphanumeric() && line[p - 1] != b'_')
         .find_map(|p| {

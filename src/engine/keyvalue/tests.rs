@@ -325,6 +325,11 @@ fn job_arguments_printed_apart_from_the_job_name() {
     check(
         r#"{'task': 'tasksapp.verify_email_token', 'id': '4ebb656d-46a5-444e-88a7-158e3a23d86e', 'argsrepr': "(48, '«TKa_6UqwD2ju25pnNpkB»')", 'kwargsrepr': '{}'}"#,
     );
+    // What such a job returned (Celery).
+    check("Task tasksapp.create_session[2f883ab1-8970-48c2-9583-b823738334a3] succeeded in 0.009275309988879599s: '«sess_Jn0fuycXhCNJKy4Lb»'");
+    check("task succeeded: tasksapp.create_session(2f883ab1-8970-48c2-9583-b823738334a3) args=(42,) kwargs={'remember': True} clock=18, result='«sess_Jn0fuycXhCNJKy4Lb»', runtime=0.009");
+    check("Task tasksapp.revoke_tokens[2f883ab1-8970-48c2-9583-b823738334a3] succeeded in 0.01s: 'revoked 3 tokens'");
+    check("Task tasksapp.import_contacts[2f883ab1] succeeded in 0.01s: 'Zk3pQ9xLm2Wd8rT5'");
     // A job the name does not make secret, and `kwargs`, stay.
     check("task sent: tasksapp.import_contacts(0c634e85) args=(44, 'Zk3pQ9xLm2Wd8rT5') kwargs={}");
     check("tasks.purge_tokens started kwargs=('Zk3pQ9xLm2Wd8rT5',)");
