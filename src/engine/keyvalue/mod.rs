@@ -992,29 +992,11 @@ impl KvScanner {
                 i += 1;
             }
             match *line.get(i)? {
-                q @ (b'"' | b'\'') => {
-                    let s = i + 1;
-                    let mut e = s;
-                    while e < line.len() && line[e] != q {
-                        e += if line[e] == b'\\' { 2 } else { 1 };
-                    }
-                    if e >= line.len() {
+                b'"' | b'\'' => {
+                    let Some((s, e)) = string_literal(line, i) else {
                         break;
-                    }
-                    let v = &line[s..e];
-                    if looks_generated(v) && !is_uuid(v) && !is_host(v) {
-                        end = self
-                            .judge_push(
-                                cx,
-                                (s, e),
-                                key,
-                                class,
-                                Syntax::Quoted,
-                                true,
-                                line.get(e + 1).copied(),
-                            )
-                            .or(end);
-                    }
+                    };
+                    end = self.judge_argument(cx, (s, e), key, class).or(end);
                     i = e + 1;
                 }
                 b'0'..=b'9' | b'-' => {
@@ -1049,13 +1031,26 @@ impl KvScanner {
         if let Some(at) = job_args(line, key.1) {
             self.call_args(cx, key, at, class);
         }
-        if let Some((s, e)) = job_result(line, key.1) {
-            let v = &line[s..e];
-            if looks_generated(v) && !is_uuid(v) && !is_host(v) {
-                let next = line.get(e + 1).copied();
-                self.judge_push(cx, (s, e), key, class, Syntax::Quoted, true, next);
-            }
+        if let Some(value) = job_result(line, key.1) {
+            self.judge_argument(cx, value, key, class);
         }
+    }
+
+    /// A string a call was given or returned, under a name that says only that one of them is
+    /// a secret: judged if it looks generated and is not an id (UUID) or a host name.
+    fn judge_argument(
+        &self,
+        cx: &mut Ctx,
+        (s, e): (usize, usize),
+        key: (usize, usize),
+        class: KeyClass,
+    ) -> Option<usize> {
+        let v = &cx.line[s..e];
+        if !looks_generated(v) || is_uuid(v) || is_host(v) {
+            return None;
+        }
+        let next = cx.line.get(e + 1).copied();
+        self.judge_push(cx, (s, e), key, class, Syntax::Quoted, true, next)
     }
 
     /// Whether a sensitive name's last part, after the dots of a path, still names a secret:
@@ -1088,18 +1083,7 @@ impl KvScanner {
             while line.get(i) == Some(&b' ') {
                 i += 1;
             }
-            let q = *line.get(i)?;
-            if !matches!(q, b'"' | b'\'') {
-                return None;
-            }
-            let s = i + 1;
-            let mut e = s;
-            while e < line.len() && line[e] != q {
-                e += if line[e] == b'\\' { 2 } else { 1 };
-            }
-            if e >= line.len() {
-                return None;
-            }
+            let (s, e) = string_literal(line, i)?;
             args[n] = (s, e);
             n += 1;
             i = e + 1;
@@ -3843,12 +3827,22 @@ fn job_result(line: &[u8], from: usize) -> Option<(usize, usize)> {
     } else {
         from + RESULT.find(rest)? + 8
     };
+    string_literal(line, at)
+}
+
+/// The content of the string literal whose opening quote (`'` or `"`) is at `at`, up to its
+/// closing quote (a backslash escapes the byte after it); `None` if `at` holds no quote or the
+/// line ends first.
+fn string_literal(line: &[u8], at: usize) -> Option<(usize, usize)> {
     let q = *line.get(at)?;
-    if !matches!(q, b'\'' | b'"') {
+    if !matches!(q, b'"' | b'\'') {
         return None;
     }
-    let e = at + 1 + memchr::memchr(q, &line[at + 1..])?;
-    Some((at + 1, e))
+    let mut e = at + 1;
+    while e < line.len() && line[e] != q {
+        e += if line[e] == b'\\' { 2 } else { 1 };
+    }
+    (e < line.len()).then_some((at + 1, e))
 }
 
 /// Where a job's printed positional arguments start after `from`: just inside the bracket of
