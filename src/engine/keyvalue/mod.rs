@@ -992,12 +992,12 @@ impl KvScanner {
                 i += 1;
             }
             match *line.get(i)? {
-                b'"' | b'\'' => {
-                    let Some((s, e)) = string_literal(line, i) else {
+                b'"' | b'\'' | b'\\' => {
+                    let Some(lit) = string_literal(line, i) else {
                         break;
                     };
-                    end = self.judge_argument(cx, (s, e), key, class).or(end);
-                    i = e + 1;
+                    end = self.judge_argument(cx, lit, key, class).or(end);
+                    i = lit.after;
                 }
                 b'0'..=b'9' | b'-' => {
                     i += 1;
@@ -1041,7 +1041,7 @@ impl KvScanner {
     fn judge_argument(
         &self,
         cx: &mut Ctx,
-        (s, e): (usize, usize),
+        Literal { s, e, after }: Literal,
         key: (usize, usize),
         class: KeyClass,
     ) -> Option<usize> {
@@ -1049,7 +1049,7 @@ impl KvScanner {
         if !looks_generated(v) || is_uuid(v) || is_host(v) {
             return None;
         }
-        let next = cx.line.get(e + 1).copied();
+        let next = cx.line.get(after).copied();
         self.judge_push(cx, (s, e), key, class, Syntax::Quoted, true, next)
     }
 
@@ -1076,17 +1076,21 @@ impl KvScanner {
         class: KeyClass,
     ) -> Option<usize> {
         let line = cx.line;
-        let mut args: [(usize, usize); 4] = [(0, 0); 4];
+        let mut args = [Literal {
+            s: 0,
+            e: 0,
+            after: 0,
+        }; 4];
         let mut n = 0;
         let mut i = from;
         while i < line.len() && n < args.len() {
             while line.get(i) == Some(&b' ') {
                 i += 1;
             }
-            let (s, e) = string_literal(line, i)?;
-            args[n] = (s, e);
+            let lit = string_literal(line, i)?;
+            args[n] = lit;
             n += 1;
-            i = e + 1;
+            i = lit.after;
             while line.get(i) == Some(&b' ') {
                 i += 1;
             }
@@ -1108,7 +1112,7 @@ impl KvScanner {
             ..class
         };
         let mut end = None;
-        for &(s, e) in secret_args {
+        for &Literal { s, e, after } in secret_args {
             if s < e {
                 end = self
                     .judge_push(
@@ -1118,7 +1122,7 @@ impl KvScanner {
                         class,
                         Syntax::Quoted,
                         false,
-                        line.get(e + 1).copied(),
+                        line.get(after).copied(),
                     )
                     .or(end);
             }
@@ -3810,7 +3814,7 @@ type Finder = std::sync::LazyLock<memchr::memmem::Finder<'static>>;
 
 /// The quoted string a job returned, printed after `from`: Celery's `succeeded in 0.009s: '…'`
 /// and `result='…'`. Its content's range.
-fn job_result(line: &[u8], from: usize) -> Option<(usize, usize)> {
+fn job_result(line: &[u8], from: usize) -> Option<Literal> {
     static SUCCEEDED: Finder = Finder::new(|| memchr::memmem::Finder::new(b" succeeded in "));
     static RESULT: Finder = Finder::new(|| memchr::memmem::Finder::new(b" result="));
     let rest = &line[from..];
@@ -3830,19 +3834,51 @@ fn job_result(line: &[u8], from: usize) -> Option<(usize, usize)> {
     string_literal(line, at)
 }
 
-/// The content of the string literal whose opening quote (`'` or `"`) is at `at`, up to its
-/// closing quote (a backslash escapes the byte after it); `None` if `at` holds no quote or the
-/// line ends first.
-fn string_literal(line: &[u8], at: usize) -> Option<(usize, usize)> {
-    let q = *line.get(at)?;
+/// A string literal found in a line: its content's range and the index just past its closing
+/// quote.
+#[derive(Clone, Copy)]
+struct Literal {
+    s: usize,
+    e: usize,
+    after: usize,
+}
+
+/// The string literal whose opening quote (`'` or `"`, bare or escaped as a string inside a
+/// string prints it: `\"`, `\\\"`, `\\\\\\\"`) is at `at`, up to its closing quote at the same
+/// depth. A backslash escapes the byte after it; at depth k (k backslashes before the quote) a
+/// quote with k + 2(k+1)m backslashes before it closes the literal (m escaped backslashes end
+/// the content), any other count is a quote of the content's own. A quote with fewer
+/// backslashes ends the enclosing string and so this literal too. `None` if `at` holds no
+/// quote or the line ends first.
+fn string_literal(line: &[u8], at: usize) -> Option<Literal> {
+    let k = line[at.min(line.len())..]
+        .iter()
+        .take_while(|&&b| b == b'\\')
+        .count();
+    let q = *line.get(at + k)?;
     if !matches!(q, b'"' | b'\'') {
         return None;
     }
-    let mut e = at + 1;
-    while e < line.len() && line[e] != q {
-        e += if line[e] == b'\\' { 2 } else { 1 };
+    let s = at + k + 1;
+    let mut j = s;
+    while let Some(p) = memchr::memchr(q, &line[j..]) {
+        let qi = j + p;
+        let r = line[s..qi]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if r < k || (r - k) % (2 * (k + 1)) == 0 {
+            let e = qi - r.min(k);
+            return Some(Literal {
+                s,
+                e,
+                after: qi + 1,
+            });
+        }
+        j = qi + 1;
     }
-    (e < line.len()).then_some((at + 1, e))
+    None
 }
 
 /// Where a job's printed positional arguments start after `from`: just inside the bracket of
@@ -3859,11 +3895,16 @@ fn job_args(line: &[u8], from: usize) -> Option<usize> {
             if line[i.min(line.len())..].starts_with(b"repr") {
                 i += 4;
             }
-            if line.get(i) == Some(&b'\'') || line.get(i) == Some(&b'"') {
-                if line.get(p - 1) != line.get(i) {
+            // A quoted key (`'args':`, `\"argsrepr\":` in a string) closes as it opened.
+            let k = line[i.min(line.len())..]
+                .iter()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            if matches!(line.get(i + k), Some(b'\'' | b'"')) {
+                if line.get(p - 1) != line.get(i + k) {
                     return None;
                 }
-                i += 1;
+                i += k + 1;
             }
             if !matches!(line.get(i), Some(b'=' | b':')) {
                 return None;
@@ -3873,6 +3914,9 @@ fn job_args(line: &[u8], from: usize) -> Option<usize> {
                 i += 1;
             }
             // Celery's `'argsrepr': "(48, '…')"`: the tuple's repr as a string.
+            while line.get(i) == Some(&b'\\') {
+                i += 1;
+            }
             if matches!(line.get(i), Some(b'"' | b'\'')) {
                 i += 1;
             }
@@ -3883,10 +3927,12 @@ fn job_args(line: &[u8], from: usize) -> Option<usize> {
 /// Positional arguments a call's printer shows (RQ's and Dramatiq's job descriptions).
 const CALL_ARGS: usize = 8;
 
-/// A call's arguments at `at` (just after its `(`) start with a string or a number literal.
+/// A call's arguments at `at` (just after its `(`) start with a string literal (its quote
+/// bare or escaped) or a number.
 fn literal_args(line: &[u8], at: usize) -> bool {
     let t = line[at.min(line.len())..].trim_ascii_start();
-    matches!(t.first(), Some(b'"' | b'\'' | b'0'..=b'9'))
+    let q = t.iter().position(|&b| b != b'\\').map(|i| t[i]);
+    matches!(t.first(), Some(b'0'..=b'9')) || matches!(q, Some(b'"' | b'\''))
 }
 
 /// The identifier at `ks` names a class being built: after `new ` / `New-Object `, or spelled

@@ -336,6 +336,32 @@ fn job_arguments_printed_apart_from_the_job_name() {
 }
 
 #[test]
+fn job_calls_inside_a_string_at_every_escape_depth() {
+    // A JSON logger's message holding a job's call or arguments: double quotes escaped once,
+    // twice, three times; the value ends at its own quote, not at the escape's backslash.
+    check(r#"{"msg":"rqjobs.verify_email_token(\"bob\", \"«evt_TpzsEw1c7FNGn4GeeMU»\")"}"#);
+    check(
+        r#"{"msg":"{\"m\":\"rqjobs.verify_email_token(\\\"bob\\\", \\\"«evt_TpzsEw1c7FNGn4GeeMU»\\\")\"}"}"#,
+    );
+    check(r#"{"log":"job store_refresh_token args=(42, \"«def50200FlwMKYh01ub51»\") kwargs={}"}"#);
+    check(
+        r#"{"log":"{\"msg\":\"job store_refresh_token args=(42, \\\"«def50200FlwMKYh01ub51»\\\")\"}"}"#,
+    );
+    check(
+        r#"{"msg":"Task tasksapp.create_session[2f883ab1] succeeded in 0.01s: \"«sess_Jn0fuycXhCNJKy4Lb»\""}"#,
+    );
+    check(
+        r#"{"msg":"task succeeded: tasksapp.create_session(2f883ab1) args=(42,) result=\\\"«sess_Jn0fuycXhCNJKy4Lb»\\\", runtime=0.009"}"#,
+    );
+    // Single quotes inside the JSON string need no escape.
+    check(r#"{"msg":"rqjobs.verify_email_token('bob', '«evt_TpzsEw1c7FNGn4GeeMU»')"}"#);
+    // Ids and names stay at every depth.
+    check(
+        r#"{"msg":"rqjobs.revoke_tokens(\"80d6b8ec-a04c-4a24-9332-3c24d1c79495\", 17, \"bob\")"}"#,
+    );
+}
+
+#[test]
 fn a_uuid_beside_a_name_is_an_id() {
     // Celery's `TaskPool: Apply` prints (task name, task id, request): not a (name, value) pair.
     check("(args:('tasksapp.revoke_tokens', '80d6b8ec-a04c-4a24-9332-3c24d1c79495', {'lang': 'py', 'id': '80d6b8ec-a04c-4a24-9332-3c24d1c79495'}");
@@ -606,4 +632,20 @@ fn wrapped_values_scrubbed_twice() {
 fn tracebacks_in_json_of_several_frames() {
     // Every frame's annotations, read once from the first frame.
     check("{\"text\": \"Traceback (most recent call last):\\n  File \\\"app.py\\\", line 3, in <module>\\n    run(token)\\n    │   └ '«tok_8fK2mQ9xLp3Zv7Wd»'\\n    └ <function run>\\n\\n  File \\\"app.py\\\", line 9, in run\\n    connect(\\\"db\\\", password)\\n    │             └ '«Tr0ub4dor&3xx»'\\n    └ <function connect>\\n\"}");
+}
+
+#[test]
+fn a_string_literal_ends_at_its_own_depth() {
+    fn content(line: &str) -> Option<(&str, &str)> {
+        super::string_literal(line.as_bytes(), 0).map(|l| (&line[l.s..l.e], &line[l.after..]))
+    }
+    assert_eq!(content(r#"'a\'b' x"#), Some((r#"a\'b"#, " x")));
+    assert_eq!(content(r#""a\\" x"#), Some((r#"a\\"#, " x")));
+    assert_eq!(content(r#"\"a\\\"b\" x"#), Some((r#"a\\\"b"#, " x")));
+    assert_eq!(content(r#"\"a\\\\\" x"#), Some((r#"a\\\\"#, " x")));
+    assert_eq!(content(r#"\\\"a\\\" x"#), Some(("a", " x")));
+    // The enclosing string ends first: so does the literal.
+    assert_eq!(content(r#"\"ab" x"#), Some(("ab", " x")));
+    assert_eq!(content(r#"'ab"#), None);
+    assert_eq!(content("ab"), None);
 }
