@@ -46,7 +46,7 @@
 
 use super::diagnose::{self, Columns};
 use super::names::{Names, Verdict};
-use super::{judge, KeyClass, Values};
+use super::{judge, string_literal, KeyClass, Values};
 use crate::engine::substr;
 
 /// How many lines a carried name waits for its value.
@@ -371,28 +371,15 @@ fn expression_values(line: &[u8], out: &mut Vec<(usize, usize)>) {
             i = j + e + 1;
             continue;
         }
-        let Some(&vq) = line.get(j).filter(|&&c| c == b'"' || c == b'\'') else {
+        if !matches!(line.get(j), Some(b'"' | b'\'')) {
             continue;
-        };
-        let Some(end) = closing_quote(line, j + 1, vq) else {
+        }
+        let Some(end) = string_literal(line, j).map(|l| l.e) else {
             continue;
         };
         out.push((j + 1, end));
         i = end + 1;
     }
-}
-
-/// Where the string opened before `from` with quote `q` ends (a backslash escapes).
-fn closing_quote(line: &[u8], from: usize, q: u8) -> Option<usize> {
-    let mut p = from;
-    while p < line.len() {
-        match line[p] {
-            b'\\' => p += 2,
-            c if c == q => return Some(p),
-            _ => p += 1,
-        }
-    }
-    None
 }
 
 fn ident_len(s: &[u8]) -> usize {

@@ -2813,7 +2813,7 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
                     after = a + 1;
                     break;
                 }
-                q @ (b'"' | b'\'') => match memchr::memrchr(q, &line[..j - 1]) {
+                b'"' | b'\'' => match string_open_before(line, 0, j - 1, None) {
                     Some(o) => j = o,
                     None => break,
                 },
@@ -2915,20 +2915,20 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
                 }
                 return None;
             }
-            b'"' | b'\'' => match string_close_after(line, i, end) {
-                Some(q) => {
-                    // `"value": …`: a quoted field name (`\"value\"` escaped).
-                    let w = &line[i + 1..q];
-                    let w = &w[..w.len() - w.iter().rev().take_while(|&&b| b == b'\\').count()];
-                    if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
-                        && operator_follows(line, q + 1)
-                    {
-                        return Some(Sibling::Key(i + 1, i + 1 + w.len()));
-                    }
-                    i = q + 1;
+            b'"' | b'\'' => {
+                // A string (`\"value\"` escaped) is read at its own depth, up to its quote.
+                let k = backslashes_before(line, i);
+                let lit = string_literal(line, i - k)
+                    .filter(|l| l.after <= end && backslashes_before(line, l.after - 1) >= k)?;
+                // `"value": …`: a quoted field name.
+                let w = &line[lit.s..lit.e];
+                if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
+                    && operator_follows(line, lit.after)
+                {
+                    return Some(Sibling::Key(lit.s, lit.e));
                 }
-                None => return None,
-            },
+                i = lit.after;
+            }
             // A nested value (`params: { limit: 12 }`) is another field's.
             b'{' | b'[' | b'(' => i = closing_bracket(line, i, end)? + 1,
             b'}' | b']' | b')' | b'<' => return None,
@@ -2958,15 +2958,33 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
 fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
     let start = to.saturating_sub(512);
     let mut i = to;
-    // Past the name field's own opening quote (`"path"`, `\"path\"`).
+    // Past the name field's own opening quote (`"path"`, `\"path\"`), whose escape depth the
+    // record's other strings share.
+    // An unquoted name field (`name="pw"`, `name=\"pw\"`) has its value's depth.
+    let mut depth = None;
     if i > start && matches!(line[i - 1], b'"' | b'\'') {
-        i -= 1 + backslashes_before(line, i - 1);
+        let k = backslashes_before(line, i - 1);
+        depth = Some(k);
+        i -= 1 + k;
+    } else {
+        let mut j = to + line[to..].iter().take_while(|&&b| is_ident(b)).count();
+        j = skip_blanks(line, j);
+        if matches!(line.get(j), Some(b'=' | b':')) {
+            j = skip_blanks(line, j + 1);
+        }
+        let k = line[j.min(line.len())..]
+            .iter()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if matches!(line.get(j + k), Some(b'"' | b'\'')) {
+            depth = Some(k);
+        }
     }
     while i > start {
         let b = line[i - 1];
         match b {
             // A quoted string is skipped whole: brackets inside a value do not end the tag.
-            b'"' | b'\'' => match string_open_before(line, start, i - 1) {
+            b'"' | b'\'' => match string_open_before(line, start, i - 1, depth) {
                 Some(q) => {
                     // `"value": …, "path": "password"`: a quoted field name.
                     let w = &line[q + 1..i - 1];
@@ -3016,32 +3034,40 @@ fn backslashes_before(line: &[u8], at: usize) -> usize {
     line[..at].iter().rev().take_while(|&&b| b == b'\\').count()
 }
 
-/// The quote closing the string opened at `open`, before `end`: the next one of the same kind
-/// escaped as often (inside `"m": "\"x\" is bad"` the `\"` are not the string's end, and in a
-/// string escaped once, `\"` delimits and `\\\"` does not).
-fn string_close_after(line: &[u8], open: usize, end: usize) -> Option<usize> {
-    let (q, run) = (line[open], backslashes_before(line, open));
-    let mut from = open + 1;
-    loop {
-        let c = from + memchr::memchr(q, &line[from..end])?;
-        if backslashes_before(line, c) == run {
-            return Some(c);
-        }
-        from = c + 1;
-    }
+/// Whether a quote with `r` backslashes before it delimits a string at escape depth `k` (opened
+/// by `k` backslashes and a quote): `k` of them escape the quote for the enclosing strings, and
+/// the rest are whole escaped backslashes of the content, `2(k+1)` bytes each at that depth.
+fn delimits_at_depth(r: usize, k: usize) -> bool {
+    r >= k && (r - k) % (2 * (k + 1)) == 0
 }
 
-/// The quote opening the string closed at `close`, at or after `start`: the one before of the
-/// same kind escaped as often.
-fn string_open_before(line: &[u8], start: usize, close: usize) -> Option<usize> {
+/// The quote opening the string closed at `close`, at or after `start`. The string's escape
+/// depth is `depth` where the caller knows it (a record's fields share their name field's), or
+/// else what the closing quote's backslashes read as. `None` if the closing quote does not
+/// delimit a string at that depth, or no opening quote is found.
+fn string_open_before(
+    line: &[u8],
+    start: usize,
+    close: usize,
+    depth: Option<usize>,
+) -> Option<usize> {
     let (q, run) = (line[close], backslashes_before(line, close));
+    let k = depth.unwrap_or(run);
+    if !delimits_at_depth(run, k) {
+        return None;
+    }
     let mut to = close - run;
     loop {
         let o = start + memchr::memrchr(q, &line[start..to])?;
-        if backslashes_before(line, o) == run {
+        let r = backslashes_before(line, o);
+        if r < k {
+            // The enclosing string's quote: no string of this depth opens in between.
+            return None;
+        }
+        if delimits_at_depth(r, k) {
             return Some(o);
         }
-        to = o;
+        to = o - r;
     }
 }
 
@@ -3066,7 +3092,11 @@ fn closing_bracket(line: &[u8], open: usize, end: usize) -> Option<usize> {
                     return Some(i);
                 }
             }
-            q @ (b'"' | b'\'') => i += memchr::memchr(q, &line[i + 1..end])? + 1,
+            b'"' | b'\'' => {
+                let k = backslashes_before(line, i);
+                let lit = string_literal(line, i - k).filter(|l| l.after <= end)?;
+                i = lit.after - 1;
+            }
             _ => {}
         }
         i += 1;
@@ -3863,12 +3893,8 @@ fn string_literal(line: &[u8], at: usize) -> Option<Literal> {
     let mut j = s;
     while let Some(p) = memchr::memchr(q, &line[j..]) {
         let qi = j + p;
-        let r = line[s..qi]
-            .iter()
-            .rev()
-            .take_while(|&&b| b == b'\\')
-            .count();
-        if r < k || (r - k) % (2 * (k + 1)) == 0 {
+        let r = backslashes_before(line, qi);
+        if r < k || delimits_at_depth(r, k) {
             let e = qi - r.min(k);
             return Some(Literal {
                 s,

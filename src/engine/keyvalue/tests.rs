@@ -649,3 +649,55 @@ fn a_string_literal_ends_at_its_own_depth() {
     assert_eq!(content(r#"'ab"#), None);
     assert_eq!(content("ab"), None);
 }
+
+/// A record's other strings are skipped at the record's escape depth: a string ending in an
+/// escaped backslash (`"C:\\"`), holding escaped quotes or a brace, between a name field and
+/// its value field does not pair the wrong quotes (the value leaked when it came first).
+#[test]
+fn a_records_strings_end_at_its_depth() {
+    for (a, b) in [
+        (
+            r#"{"value": ""#,
+            r#"", "note": "C:\\", "name": "DB_PASSWORD"}"#,
+        ),
+        (
+            r#"{"value": ""#,
+            r#"", "note": "say \"hi\"", "name": "DB_PASSWORD"}"#,
+        ),
+        (
+            r#"{'value': '"#,
+            r#"', 'note': 'C:\\', 'name': 'DB_PASSWORD'}"#,
+        ),
+        (
+            r#"{'value': '"#,
+            r#"', 'note': "it's", 'name': 'DB_PASSWORD'}"#,
+        ),
+        (r#"<add value=""#, r#"" note="C:\\" name="DB_PASSWORD"/>"#),
+        (
+            r#"{"msg": "{\"value\": \""#,
+            r#"\", \"note\": \"C:\\\\\", \"name\": \"DB_PASSWORD\"}"}"#,
+        ),
+        (
+            r#"{"msg": "{\"value\": \""#,
+            r#"\", \"note\": \"say \\\"hi\\\"\", \"name\": \"DB_PASSWORD\"}"}"#,
+        ),
+        (
+            r#"{"msg": "{\"msg\": \"{\\\"value\\\": \\\""#,
+            r#"\\\", \\\"note\\\": \\\"C:\\\\\\\\\\\", \\\"name\\\": \\\"DB_PASSWORD\\\"}\"}"}"#,
+        ),
+        (
+            r#"{"name": "DB_PASSWORD", "note": "C:\\", "value": ""#,
+            r#""}"#,
+        ),
+        (
+            r#"{"name": "DB_PASSWORD", "meta": {"m": "a \"}\" b"}, "value": ""#,
+            r#""}"#,
+        ),
+        (
+            r#"{"msg": "{\"name\": \"DB_PASSWORD\", \"meta\": {\"m\": \"a \\\"}\\\" b\"}, \"value\": \""#,
+            r#"\"}"}"#,
+        ),
+    ] {
+        check(&format!("{a}«Xk9#mQ2vLp7Rw4Zt»{b}"));
+    }
+}
