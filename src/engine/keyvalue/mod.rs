@@ -1694,18 +1694,22 @@ impl KvScanner {
             while i < line.len() && line[i] == b' ' {
                 i += 1;
             }
-            if class.password && matches!(line.get(i), Some(b'"' | b'\'')) {
+            let k = line[i.min(line.len())..]
+                .iter()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            if class.password && matches!(line.get(i + k), Some(b'"' | b'\'')) {
                 // `the password is 'Secret123'`, `password for user 'x' is "y"`: a quoted
-                // value after a linking word.
-                let q = line[i];
-                let Some(close) = memchr::memchr(q, &line[i + 1..]).map(|k| i + 1 + k) else {
+                // value after a linking word, quoted at any escape depth (`is \"y\"` in a
+                // JSON message).
+                let Some(lit) = string_literal(line, i) else {
                     break;
                 };
                 let linked = preceded_by_word(line, i, &[b"is", b"was", b"be", b"to", b"as"]);
-                if linked && judge(&line[i + 1..close], Values::Password, false, None).is_ok() {
+                if linked && judge(&line[lit.s..lit.e], Values::Password, false, None).is_ok() {
                     cx.out.push(KvSpan {
-                        start: i + 1,
-                        end: close,
+                        start: lit.s,
+                        end: lit.e,
                         kind: class.kind,
                         key,
                         syntax: Syntax::Prose,
@@ -1715,12 +1719,12 @@ impl KvScanner {
                         key,
                         verdict: KeyVerdict::Sensitive(class),
                         syntax: Some(Syntax::Prose),
-                        value: Some((i + 1, close)),
+                        value: Some((lit.s, lit.e)),
                         kept: None,
                     });
-                    return Some(close);
+                    return Some(lit.e);
                 }
-                i = close + 1;
+                i = lit.after;
                 continue;
             }
             if i >= line.len()

@@ -231,6 +231,19 @@ fn prose() {
     check("password too short");
 }
 
+/// A quoted password after a linking word (`the password is '…'`) is read at its escape depth
+/// up to its own closing quote: inside a JSON message (`is \"…\"`, deeper `\\\"…\\\"`), and
+/// past an escaped quote of its own (the rest of the value leaked).
+#[test]
+fn prose_quoted_values_at_every_escape_depth() {
+    check(r#"the password is "«Xk9mQ2vLp7Rw»""#);
+    check(r#"the password is "«Xk9\"mQ2vLp7Rw»" ok"#);
+    check(r#"{"msg": "the password is \"«Xk9mQ2vLp7Rw»\""}"#);
+    check(r#"{"msg": "the password is \"«Xk9\\\"mQ2vLp7Rw»\" ok"}"#);
+    check(r#"{"msg": "{\"m\": \"the password is \\\"«Xk9mQ2vLp7Rw»\\\"\"}"}"#);
+    check(r#"{"msg": "the password for user 'bob' is '«Xk9mQ2vLp7Rw»'"}"#);
+}
+
 #[test]
 fn schemes_keep_their_name() {
     check("Authorization: Bearer «Zk3pQ9xLm2Wd8rT5abc»");
