@@ -2574,7 +2574,9 @@ fn quote_at(line: &[u8], v: usize) -> Option<QuoteTok> {
     {
         p += 1;
     }
-    if p > 0 && !matches!(rest.get(p), Some(b'"' | b'\'')) {
+    // The prefix's quote may be escaped (`b\"…\"`: a bytes repr inside a JSON string).
+    let escapes = rest[p..].iter().take_while(|&&b| b == b'\\').count();
+    if p > 0 && !matches!(rest.get(p + escapes), Some(b'"' | b'\'')) {
         p = 0;
     }
     let bs = rest[p..].iter().take_while(|&&b| b == b'\\').count();

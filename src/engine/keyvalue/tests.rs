@@ -714,3 +714,18 @@ fn a_records_strings_end_at_its_depth() {
         check(&format!("{a}«Xk9#mQ2vLp7Rw4Zt»{b}"));
     }
 }
+
+/// A prefixed string literal (Python's `b"…"`, `u'…'`, C#'s `@"…"`) is a quoted value at every
+/// escape depth: inside a JSON string its quote is escaped (`b\"…\"`), and the placeholder took
+/// the prefix while the value stayed.
+#[test]
+fn prefixed_strings_at_every_escape_depth() {
+    check(r#"x = {'password': b"«Xk9mQ2vLp7Rw»"}"#);
+    check(r#"{"msg": "x = {'password': b\"«Xk9mQ2vLp7Rw»\"}"}"#);
+    check(r#"{"msg": "x = {\"password\": u\"«Xk9mQ2vLp7Rw»\"}"}"#);
+    check(r#"{"msg": "{\"m\": \"x = {'password': b\\\"«Xk9mQ2vLp7Rw»\\\"}\"}"}"#);
+    check(
+        r#"{"msg": "x = {'signature': b\"«\\xb9\\x04\\xe0t\\x97\\x9a'\\xfe\\xda\\x02\\x19»\"}"}"#,
+    );
+    check(r#"{"msg": "var password = @\"«Xk9mQ2vLp7Rw»\";"}"#);
+}
