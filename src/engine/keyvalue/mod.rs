@@ -3873,10 +3873,10 @@ fn job_result(line: &[u8], from: usize) -> Option<Literal> {
 /// A string literal found in a line: its content's range and the index just past its closing
 /// quote.
 #[derive(Clone, Copy)]
-struct Literal {
-    s: usize,
-    e: usize,
-    after: usize,
+pub(crate) struct Literal {
+    pub(crate) s: usize,
+    pub(crate) e: usize,
+    pub(crate) after: usize,
 }
 
 /// The string literal whose opening quote (`'` or `"`, bare or escaped as a string inside a
@@ -3886,7 +3886,7 @@ struct Literal {
 /// the content), any other count is a quote of the content's own. A quote with fewer
 /// backslashes ends the enclosing string and so this literal too. `None` if `at` holds no
 /// quote or the line ends first.
-fn string_literal(line: &[u8], at: usize) -> Option<Literal> {
+pub(crate) fn string_literal(line: &[u8], at: usize) -> Option<Literal> {
     let k = line[at.min(line.len())..]
         .iter()
         .take_while(|&&b| b == b'\\')

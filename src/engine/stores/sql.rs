@@ -8,7 +8,7 @@
 //!
 //! `col = 'literal'` itself is the key/value scanner's (a quoted key, `=`, a quoted value).
 
-use super::super::keyvalue::{KeyClass, KvScanner, KvScratch, KvSpan, Note};
+use super::super::keyvalue::{string_literal, KeyClass, KvScanner, KvScratch, KvSpan, Note};
 use super::super::substr;
 use super::{name_class, path_class};
 
@@ -379,19 +379,29 @@ impl RsplitOnceDot for [u8] {
     }
 }
 
+/// A quoted identifier's name: its quotes gone, escaped at any depth (`"c"`, `\"c\"`,
+/// `\\\"c\\\"`, `` `c` ``, `[c]`).
 fn unquote(s: &[u8]) -> &[u8] {
     let s = s.trim_ascii();
-    let s = s.strip_prefix(b"\\").unwrap_or(s);
+    let bare = |s: &[u8]| -> usize { s.iter().take_while(|&&b| b == b'\\').count() };
+    let s = &s[bare(s)..];
     s.trim_ascii_start()
         .strip_prefix(b"\"")
         .or_else(|| s.strip_prefix(b"`"))
         .or_else(|| s.strip_prefix(b"["))
         .map_or(s, |x| {
             x.strip_suffix(b"\"")
+                .map(|x| &x[..x.len() - x.iter().rev().take_while(|&&b| b == b'\\').count()])
                 .or_else(|| x.strip_suffix(b"`"))
                 .or_else(|| x.strip_suffix(b"]"))
                 .unwrap_or(x)
         })
+}
+
+/// How many backslashes escape the quote `q` they run up to at `i`, if they do.
+fn escaped_quote(sql: &[u8], i: usize, q: u8) -> Option<usize> {
+    let k = sql[i..].iter().take_while(|&&b| b == b'\\').count();
+    (sql.get(i + k) == Some(&q)).then_some(k)
 }
 
 /// One SQL token.
@@ -439,10 +449,31 @@ fn tokens(sql: &[u8]) -> Vec<Tok> {
                 out.push(Tok::Word(s, e));
                 i = e;
             }
-            b'\\' if sql.get(i + 1) == Some(&b'"') => {
-                // `\"col\"` inside an escaped string
+            b'\\' if escaped_quote(sql, i, b'\'').is_some() => {
+                // `\'v\'`: a literal inside a string quoted with `'` (a bytes repr), escaped
+                // as its enclosing string escapes it.
+                let Some(lit) = string_literal(sql, i) else {
+                    out.push(Tok::Str(i, sql.len()));
+                    break;
+                };
+                out.push(Tok::Str(lit.s, lit.e));
+                i = lit.after;
+            }
+            b'\\' if escaped_quote(sql, i, b'"').is_some() => {
+                // `\"col\"` inside an escaped string, `\\\"col\\\"` one level deeper: up to
+                // the quote escaped as often.
+                let k = escaped_quote(sql, i, b'"').unwrap_or(1);
                 let s = i;
-                let e = substr::find(&sql[i + 2..], b"\\\"").map_or(sql.len(), |k| i + 2 + k + 2);
+                let mut e = sql.len();
+                let mut from = i + k + 1;
+                while let Some(p) = memchr::memchr(b'"', &sql[from..]) {
+                    let q = from + p;
+                    if sql[..q].iter().rev().take_while(|&&c| c == b'\\').count() == k {
+                        e = q + 1;
+                        break;
+                    }
+                    from = q + 1;
+                }
                 out.push(Tok::Word(s, e));
                 i = e;
             }
@@ -755,6 +786,15 @@ mod tests {
             positions(r#"UPDATE "users" SET "session_token" = ? WHERE "user_id" = ?"#),
             [0]
         );
+        // Quoted identifiers escaped at any depth (a statement inside a JSON string, or
+        // inside one nested in another).
+        for q in [r#"\""#, r#"\\\""#, r#"\\\\\\\""#] {
+            let sql = format!(
+                "INSERT INTO {q}django_session{q} ({q}session_key{q}, {q}expire_date{q}, \
+                 {q}session_data{q}) VALUES (%s, %s, %s)"
+            );
+            assert_eq!(positions(&sql), [0, 2], "{sql}");
+        }
     }
 
     #[test]
@@ -767,6 +807,21 @@ mod tests {
                 .map(|&(s, e, _)| &sql[s..e])
                 .collect::<Vec<_>>(),
             ["75e88226c79b"]
+        );
+    }
+
+    /// A statement inside a string quoted with `'` (a bytes repr of a request body) escapes
+    /// its literals' quotes: each ends at its own escaped quote, not at the end of the body.
+    #[test]
+    fn literals_escaped_as_their_enclosing_string() {
+        let sql = r#"UPDATE \"users\" SET \"session_token\" = \'Zk3pQ9xLm2Wd8rT5\' WHERE \"user_id\" = \'db1f0448\'"#;
+        let f = analyze(&kv(), sql.as_bytes(), 0);
+        assert_eq!(
+            f.literals
+                .iter()
+                .map(|&(s, e, _)| &sql[s..e])
+                .collect::<Vec<_>>(),
+            ["Zk3pQ9xLm2Wd8rT5"]
         );
     }
 }
