@@ -820,11 +820,22 @@ impl KvScanner {
         {
             // Joi's `annotate()`: `"otp" [1]: "…"`, the marker of the error's footnote.
             after_key += n;
-        } else if line.get(after_key) == Some(&b']')
-            && ks >= 2
-            && line[..ks].iter().rev().take(3).any(|&b| b == b'[')
+        } else if let Some(close) =
+            Some(after_key + line[after_key..].iter().take_while(|&&b| b == b' ').count())
+                .filter(|&c| line.get(c) == Some(&b']') && ks >= 2)
+                .filter(|_| {
+                    // The subscript's `[` before the key's quote, escaped at any depth (`[\\\"k\\\"]`).
+                    let before = &line[..ks];
+                    let n = before
+                        .iter()
+                        .rev()
+                        .take_while(|&&b| matches!(b, b'"' | b'\'' | b'\\' | b' '))
+                        .count();
+                    before.len() > n && before[before.len() - n - 1] == b'['
+                })
         {
-            after_key += 1;
+            // (WordPress's style spaces the key: `$_POST[ 'password' ]`.)
+            after_key = close + 1;
         }
         let mut p = after_key;
         let spaces_from = p;

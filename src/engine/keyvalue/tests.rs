@@ -729,3 +729,14 @@ fn prefixed_strings_at_every_escape_depth() {
     );
     check(r#"{"msg": "var password = @\"«Xk9mQ2vLp7Rw»\";"}"#);
 }
+
+/// A subscript's key (`d["password"] = "…"`) is read with its brackets at every escape depth,
+/// as a statement printed inside a JSON string, or inside one nested in another, shows it.
+#[test]
+fn subscript_keys_at_every_escape_depth() {
+    check(r#"some_dict["secret"] = "«m{{h}o)p${e]nob(ody[finds>-_$#thisone}}»""#);
+    check(r#"{"a": "d[\"password\"] = \"«Xk9mQ2vLp7Rw»\""}"#);
+    check(r#"{"b": "{\"m\": \"d[\\\"password\\\"] = \\\"«Xk9mQ2vLp7Rw»\\\"\"}"}"#);
+    check(r#"{"b": "{\"m\": \"d[ \\\"api_key\\\" ] = \\\"«Xk9mQ2vLp7Rw»\\\"\"}"}"#);
+    check(r#"{"b": "{\"m\": \"rec[\\\"password\\\"] is required\"}"}"#);
+}
