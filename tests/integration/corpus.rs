@@ -274,3 +274,87 @@ fn corpus_has_real_leaks_and_clean_lines() {
     }
     assert!(leaky >= 500 && clean >= 3000, "leaky={leaky} clean={clean}");
 }
+
+/// Logs nest: a JSON logger, a CloudWatch envelope or a Docker json-file puts a whole line
+/// inside a JSON string, and one more level nests that. Every secret line of every stack that
+/// scrubd redacts on its own (no neighbour lines to carry a name from) is written as a JSON
+/// string, and as a JSON string inside a JSON string, and scrubbed on its own: each labelled secret, escaped as the
+/// wrapping escapes it, must be gone. This is the escape-depth class as a whole; a reader that
+/// knows only bare quotes, `\"` or `\n` fails it.
+#[test]
+fn corpus_secret_lines_inside_json_strings() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+    let mut scratch = s.scratch();
+    let mut alone = |line: &str| -> Vec<u8> {
+        let (mut out, mut hits) = (Vec::new(), Vec::new());
+        let input = format!("{line}\n");
+        let mut state = StreamState::default();
+        s.scrub_block(
+            input.as_bytes(),
+            &mut state,
+            &mut scratch,
+            &mut out,
+            &mut hits,
+        );
+        out
+    };
+    let wrap = |text: &str, depth: usize| -> String {
+        let mut t = text.to_string();
+        for _ in 0..depth {
+            t = serde_json::to_string(&t).unwrap();
+            t = t[1..t.len() - 1].to_string();
+        }
+        t
+    };
+    let (mut problems, mut tested) = (Vec::new(), 0);
+    for name in STACKS {
+        let input = std::fs::read(dir.join(format!("{name}.log"))).unwrap();
+        let labels = std::fs::read_to_string(dir.join(format!("{name}.labels.jsonl"))).unwrap();
+        for (i, (line, l)) in split_lines(&input)
+            .into_iter()
+            .zip(labels.lines())
+            .enumerate()
+        {
+            let secrets: Vec<String> = serde_json::from_str(l).unwrap();
+            let Ok(text) = std::str::from_utf8(line) else {
+                continue;
+            };
+            let text = text.trim_end_matches('\n');
+            let bare = alone(text);
+            if secrets.is_empty()
+                || secrets
+                    .iter()
+                    .any(|x| memchr::memmem::find(&bare, x.as_bytes()).is_some())
+            {
+                continue;
+            }
+            tested += 1;
+            for depth in 1..=2 {
+                // `{"msg": "…"}`, and `{"msg": "{\"m\": \"…\"}"}` (each layer's quotes shown).
+                let mut line = text.to_string();
+                for _ in 0..depth {
+                    line = format!("{{\"msg\": \"{}\"}}", wrap(&line, 1));
+                }
+                let out = alone(&line);
+                if secrets
+                    .iter()
+                    .any(|x| memchr::memmem::find(&out, wrap(x, depth).as_bytes()).is_some())
+                {
+                    problems.push(format!(
+                        "{name}:{} at depth {depth}: a secret survives: {}",
+                        i + 1,
+                        String::from_utf8_lossy(&out).trim_end()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(tested > 1000, "only {tested} lines tested");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
