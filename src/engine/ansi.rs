@@ -1,14 +1,11 @@
-//! Colour codes, looked past: the text a terminal would show of a line that holds ANSI escape
-//! sequences, and where each of its bytes sits in the line.
+//! Colour codes, read: where a line holds ANSI escape sequences and how long each is.
 //!
-//! Role in the data flow: between the keyword prefilter and the rules ([`super::scrub`]). Loggers
-//! colour keys and values when they think they write to a terminal — structlog's console renderer,
-//! loguru, rich, Node's `util.inspect`, the `debug` module, pino-pretty, werkzeug, mongoose — and
-//! those bytes reach files, the journal, Docker's json-file logs and CloudWatch. A sequence
-//! between a key and its value (`ESC[36mpassword ESC[0m= ESC[35mhunter2 ESC[0m`) hides the pair
-//! from every grammar, so a keyword line holding one is scanned without them and the spans found
-//! are mapped back onto the line: a placeholder replaces the secret's bytes and whatever codes lie
-//! between its first and last byte; the codes around it stay.
+//! Role in the data flow: one of the two things [`super::plain`] looks past before the rules
+//! read a keyword line. Loggers colour keys and values when they think they write to a terminal
+//! — structlog's console renderer, loguru, rich, Node's `util.inspect`, the `debug` module,
+//! pino-pretty, werkzeug, mongoose — and those bytes reach files, the journal, Docker's json-file
+//! logs and CloudWatch. A sequence between a key and its value
+//! (`ESC[36mpassword ESC[0m= ESC[35mhunter2 ESC[0m`) hides the pair from every grammar.
 //!
 //! Recognised: a raw `ESC` with the CSI (`ESC [ params intermediates final`), OSC (`ESC ] … BEL`
 //! or `ESC ] … ESC \`) or two-byte form after it (a lone `ESC` is dropped alone); and CSI written
@@ -20,39 +17,9 @@ const CSI_MAX: usize = 32;
 /// Longest OSC sequence (a hyperlink's URL) taken as one.
 const OSC_MAX: usize = 2048;
 
-/// Write `line` without its escape sequences into `plain`, and for each byte of `plain` its
-/// index in `line` into `map`. Returns `false`, touching neither, when `line` holds none.
-pub fn strip(line: &[u8], plain: &mut Vec<u8>, map: &mut Vec<usize>) -> bool {
-    let Some((mut at, mut len)) = next_escape(line, 0) else {
-        return false;
-    };
-    plain.clear();
-    map.clear();
-    let mut copied = 0;
-    loop {
-        plain.extend_from_slice(&line[copied..at]);
-        map.extend(copied..at);
-        copied = at + len;
-        match next_escape(line, copied) {
-            Some((a, l)) => (at, len) = (a, l),
-            None => break,
-        }
-    }
-    plain.extend_from_slice(&line[copied..]);
-    map.extend(copied..line.len());
-    true
-}
-
-/// The range in `line` of the bytes `plain[start..end]` came from, given `strip`'s `map`.
-pub fn map_back(map: &[usize], line_len: usize, start: usize, end: usize) -> (usize, usize) {
-    let s = map.get(start).copied().unwrap_or(line_len);
-    let e = if end == 0 { 0 } else { map[end - 1] + 1 };
-    (s, e.max(s))
-}
-
 /// The first escape sequence at or after `from`: (start, length). A written-out escape is found
 /// by its `[` (rarer in logs than a backslash) and what precedes it.
-fn next_escape(line: &[u8], from: usize) -> Option<(usize, usize)> {
+pub fn next_escape(line: &[u8], from: usize) -> Option<(usize, usize)> {
     let mut i = from;
     while let Some(off) = memchr::memchr2(0x1b, b'[', &line[i..]) {
         let p = i + off;
@@ -129,11 +96,10 @@ fn csi_len(s: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    fn plain(line: &str) -> Option<(String, Vec<usize>)> {
+    fn plain(line: &str) -> Option<(String, Vec<(usize, usize)>)> {
         let (mut p, mut m) = (Vec::new(), Vec::new());
-        strip(line.as_bytes(), &mut p, &mut m).then(|| (String::from_utf8(p).unwrap(), m))
+        super::super::plain::strip(line.as_bytes(), &mut p, &mut m)
+            .then(|| (String::from_utf8(p).unwrap(), m))
     }
 
     #[test]
@@ -174,19 +140,5 @@ mod tests {
         ] {
             assert!(plain(line).is_none(), "{line:?}");
         }
-    }
-
-    #[test]
-    fn maps_spans_back_around_the_codes() {
-        let line = "\x1b[36mpw\x1b[0m=\x1b[35mhun\x1b[1mter2\x1b[0m!";
-        let (p, m) = plain(line).unwrap();
-        let (s, e) = (p.find("hunter2").unwrap(), p.find('!').unwrap());
-        let (ls, le) = map_back(&m, line.len(), s, e);
-        assert_eq!(&line[ls..le], "hun\x1b[1mter2");
-        assert_eq!(
-            map_back(&m, line.len(), p.len(), p.len()),
-            (line.len(), line.len())
-        );
-        assert_eq!(map_back(&m, line.len(), 0, 0), (5, 5));
     }
 }

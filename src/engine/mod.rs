@@ -2,8 +2,8 @@
 //!
 //! Data flow: rule files ([`rule`]) compile into a [`RuleSet`] with one keyword prefilter
 //! ([`ruleset`]); a [`Scrubber`] ([`scrub`]) runs that prefilter over a block of lines, runs
-//! only the candidate rules on the lines where their keywords occur (past colour codes:
-//! [`ansi`]), checks each match with
+//! only the candidate rules on the lines where their keywords occur (past colour codes and
+//! character references: [`plain`]), checks each match with
 //! its [`validate::Validator`], merges overlapping spans and writes the line with placeholders
 //! ([`redact`]) into a reused output buffer. [`coverage`] proves that a rule's keywords cover
 //! its regex, so the prefilter never skips a line the rule could match. [`examples`] checks the
@@ -13,10 +13,12 @@
 
 mod ansi;
 pub mod coverage;
+mod entities;
 pub mod examples;
 pub mod jwt;
 pub mod keyvalue;
 mod pairs;
+mod plain;
 pub mod redact;
 pub mod rule;
 pub mod ruleset;

@@ -14,9 +14,9 @@
 
 use regex::bytes::CaptureLocations;
 
-use super::ansi;
 use super::jwt::{JwtCache, Report};
 use super::keyvalue::{lines, Decision, KvScratch, KvSpan};
+use super::plain;
 use super::redact::Mode;
 use super::rule::{Matcher, Scanner};
 use super::ruleset::RuleSet;
@@ -106,9 +106,10 @@ pub struct Scratch {
     block_end: Option<(u32, usize, usize)>,
     /// Recent JWT analyses, and when the lines being scrubbed were seen.
     jwt: JwtCache,
-    /// The current line without its colour codes, and where each of its bytes came from.
+    /// The current line's plain form (no colour codes, references decoded), and the range of
+    /// the line each of its bytes came from.
     plain: Vec<u8>,
-    plain_map: Vec<usize>,
+    plain_map: Vec<(usize, usize)>,
 }
 
 impl Scratch {
@@ -403,14 +404,15 @@ impl Scrubber {
     }
 
     /// The spans of `line`, whose candidate rules are chosen, into `scratch.spans`: the rules,
-    /// the settling passes, a block the line opens. A keyword line holding colour codes is
-    /// scanned as a terminal shows it and the spans mapped back (see [`ansi`]).
+    /// the settling passes, a block the line opens. A keyword line holding colour codes or
+    /// character references is scanned as a reader sees it and the spans mapped back (see
+    /// [`plain`]).
     fn scan(&self, line: &[u8], state: &mut StreamState, scratch: &mut Scratch) {
         scratch.block_end = None;
         let mut plain = std::mem::take(&mut scratch.plain);
         let mut map = std::mem::take(&mut scratch.plain_map);
         if (!scratch.chosen.is_empty() || state.lines.is_some())
-            && ansi::strip(line, &mut plain, &mut map)
+            && plain::strip(line, &mut plain, &mut map)
         {
             self.begin_candidates(scratch);
             self.rules
@@ -454,11 +456,11 @@ impl Scrubber {
         scratch: &mut Scratch,
     ) -> Vec<Finding> {
         let (mut plain, mut map) = (Vec::new(), Vec::new());
-        if ansi::strip(line, &mut plain, &mut map) {
+        if plain::strip(line, &mut plain, &mut map) {
             let mut found = self.findings(&plain, only, scratch);
             for f in &mut found {
-                (f.start, f.end) = ansi::map_back(&map, line.len(), f.start, f.end);
-                f.key = f.key.map(|(s, e)| ansi::map_back(&map, line.len(), s, e));
+                (f.start, f.end) = plain::map_back(&map, line.len(), f.start, f.end);
+                f.key = f.key.map(|(s, e)| plain::map_back(&map, line.len(), s, e));
             }
             return found;
         }
@@ -492,11 +494,13 @@ impl Scrubber {
     /// (recognised key, syntax, value read, and why it was kept), for `scrubd explain`.
     pub fn key_decisions(&self, line: &[u8], scratch: &mut Scratch) -> Vec<Decision> {
         let (mut plain, mut map) = (Vec::new(), Vec::new());
-        if ansi::strip(line, &mut plain, &mut map) {
+        if plain::strip(line, &mut plain, &mut map) {
             let mut decisions = self.key_decisions(&plain, scratch);
             for d in &mut decisions {
-                d.key = ansi::map_back(&map, line.len(), d.key.0, d.key.1);
-                d.value = d.value.map(|(s, e)| ansi::map_back(&map, line.len(), s, e));
+                d.key = plain::map_back(&map, line.len(), d.key.0, d.key.1);
+                d.value = d
+                    .value
+                    .map(|(s, e)| plain::map_back(&map, line.len(), s, e));
             }
             return decisions;
         }
@@ -1184,12 +1188,12 @@ impl Scrubber {
     }
 }
 
-/// Move `spans`, found in the colour-stripped form of a line, onto the line (see [`ansi`]).
-fn map_spans(map: &[usize], line_len: usize, spans: &mut [Span]) {
+/// Move `spans`, found in the plain form of a line, onto the line (see [`plain`]).
+fn map_spans(map: &[(usize, usize)], line_len: usize, spans: &mut [Span]) {
     for sp in spans {
-        (sp.start, sp.end) = ansi::map_back(map, line_len, sp.start, sp.end);
+        (sp.start, sp.end) = plain::map_back(map, line_len, sp.start, sp.end);
         if let Some((ks, ke)) = sp.key {
-            let (ks, ke) = ansi::map_back(map, line_len, ks as usize, ke as usize);
+            let (ks, ke) = plain::map_back(map, line_len, ks as usize, ke as usize);
             sp.key = Some((ks as u32, ke as u32));
         }
     }
@@ -1409,7 +1413,7 @@ regex = '(?P<secret>q{40})'
             let (mut plain, mut map) = (Vec::new(), Vec::new());
             for line in &lines {
                 // `findings` scans a coloured line without its codes, and leaves that state.
-                let line = if ansi::strip(line, &mut plain, &mut map) {
+                let line = if plain::strip(line, &mut plain, &mut map) {
                     &plain
                 } else {
                     line

@@ -283,6 +283,62 @@ fn corpus_has_real_leaks_and_clean_lines() {
 /// knows only bare quotes, `\"` or `\n` fails it.
 #[test]
 fn corpus_secret_lines_inside_json_strings() {
+    // `{"msg": "…"}`, and `{"msg": "{\"msg\": \"…\"}"}` (each layer's quotes shown).
+    secret_lines_wrapped(
+        |line, depth| {
+            let mut line = line.to_string();
+            for _ in 0..depth {
+                line = format!("{{\"msg\": \"{}\"}}", json_escaped(&line, 1));
+            }
+            line
+        },
+        json_escaped,
+    );
+}
+
+/// The same for markup: each line HTML-escaped as Python's `html.escape`, Jinja and Django
+/// write it, in a table cell (`<td>…</td>`, where the cell's own `<` and `>` stand for
+/// themselves), and escaped twice after a `<pre>` (a page that shows an escaped page).
+#[test]
+fn corpus_secret_lines_in_escaped_markup() {
+    secret_lines_wrapped(
+        |line, depth| match depth {
+            1 => format!("<td>{}</td>", html_escaped(line, 1)),
+            _ => format!("<pre>{}", html_escaped(line, depth)),
+        },
+        html_escaped,
+    );
+}
+
+fn json_escaped(text: &str, depth: usize) -> String {
+    let mut t = text.to_string();
+    for _ in 0..depth {
+        t = serde_json::to_string(&t).unwrap();
+        t = t[1..t.len() - 1].to_string();
+    }
+    t
+}
+
+fn html_escaped(text: &str, depth: usize) -> String {
+    let mut t = text.to_string();
+    for _ in 0..depth {
+        t = t
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#x27;");
+    }
+    t
+}
+
+/// Every corpus line that scrubd redacts on its own (no neighbour lines to carry a name from)
+/// is written by `wrap` at depths 1 and 2 and scrubbed on its own: each labelled secret, as
+/// `escape` writes it at that depth, must be gone.
+fn secret_lines_wrapped(
+    wrap: impl Fn(&str, usize) -> String,
+    escape: impl Fn(&str, usize) -> String,
+) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
     let mut scratch = s.scratch();
@@ -298,14 +354,6 @@ fn corpus_secret_lines_inside_json_strings() {
             &mut hits,
         );
         out
-    };
-    let wrap = |text: &str, depth: usize| -> String {
-        let mut t = text.to_string();
-        for _ in 0..depth {
-            t = serde_json::to_string(&t).unwrap();
-            t = t[1..t.len() - 1].to_string();
-        }
-        t
     };
     let (mut problems, mut tested) = (Vec::new(), 0);
     for name in STACKS {
@@ -331,15 +379,10 @@ fn corpus_secret_lines_inside_json_strings() {
             }
             tested += 1;
             for depth in 1..=2 {
-                // `{"msg": "…"}`, and `{"msg": "{\"m\": \"…\"}"}` (each layer's quotes shown).
-                let mut line = text.to_string();
-                for _ in 0..depth {
-                    line = format!("{{\"msg\": \"{}\"}}", wrap(&line, 1));
-                }
-                let out = alone(&line);
+                let out = alone(&wrap(text, depth));
                 if secrets
                     .iter()
-                    .any(|x| memchr::memmem::find(&out, wrap(x, depth).as_bytes()).is_some())
+                    .any(|x| memchr::memmem::find(&out, escape(x, depth).as_bytes()).is_some())
                 {
                     problems.push(format!(
                         "{name}:{} at depth {depth}: a secret survives: {}",
