@@ -18,6 +18,8 @@
 
 /// Longest digit run of a numeric reference (`&#1114111;`, `&#x10FFFF;`).
 const DIGITS_MAX: usize = 7;
+/// The quotes a reference may stand for.
+const QUOTES: [u8; 2] = [b'"', b'\''];
 /// Longest escaped tag looked for (`&lt;` to its `&gt;`, attributes included).
 const TAG_MAX: usize = 2048;
 
@@ -37,10 +39,11 @@ const TAG_MAX: usize = 2048;
 pub struct References<'a> {
     line: &'a [u8],
     at: usize,
-    /// Raw `"` and `'` in the line, and before `at`.
-    quotes: [(usize, usize); 2],
+    /// Raw `"` and `'` in the line, and before `counted` (counted at the first quote reference).
+    quotes: Option<[(usize, usize); 2]>,
     counted: usize,
-    raw_lt: bool,
+    /// Whether the line holds `<` (looked for at the first `&lt;`).
+    raw_lt: Option<bool>,
 }
 
 impl<'a> References<'a> {
@@ -48,9 +51,9 @@ impl<'a> References<'a> {
         References {
             line,
             at: 0,
-            quotes: [b'"', b'\''].map(|q| (memchr::memchr_iter(q, line).count(), 0)),
+            quotes: None,
             counted: 0,
-            raw_lt: memchr::memchr(b'<', line).is_some(),
+            raw_lt: None,
         }
     }
 
@@ -58,16 +61,23 @@ impl<'a> References<'a> {
     fn is_structure(&mut self, p: usize, len: usize, c: char) -> bool {
         match c {
             '"' | '\'' => {
-                for (k, q) in [b'"', b'\''].into_iter().enumerate() {
-                    self.quotes[k].1 += memchr::memchr_iter(q, &self.line[self.counted..p]).count();
+                let line = self.line;
+                let quotes = self.quotes.get_or_insert_with(|| {
+                    QUOTES.map(|q| (memchr::memchr_iter(q, line).count(), 0))
+                });
+                for (k, q) in QUOTES.into_iter().enumerate() {
+                    quotes[k].1 += memchr::memchr_iter(q, &line[self.counted..p]).count();
                 }
                 self.counted = p;
-                let (total, before) = self.quotes[usize::from(c == '\'')];
+                let (total, before) = quotes[usize::from(c == '\'')];
                 before % 2 == 0 || before == total
             }
             '<' => {
                 let rest = &self.line[p + len..];
-                !self.raw_lt
+                let line = self.line;
+                !*self
+                    .raw_lt
+                    .get_or_insert_with(|| memchr::memchr(b'<', line).is_some())
                     || rest
                         .first()
                         .is_some_and(|b| b.is_ascii_alphabetic() || b"_:/!?".contains(b))
