@@ -23,15 +23,27 @@ const QUOTES: [u8; 2] = [b'"', b'\''];
 /// Longest escaped tag looked for (`&lt;` to its `&gt;`, attributes included).
 const TAG_MAX: usize = 2048;
 
-/// The character references of a line that stand for structure, in order: (start, length,
-/// character).
+/// A character reference that stands for structure: where it starts, its length, the
+/// character, and whether a reader should see that character escaped with a backslash.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reference {
+    pub at: usize,
+    pub len: usize,
+    pub c: char,
+    pub escaped: bool,
+}
+
+/// The character references of a line that stand for structure, in order.
 ///
 /// A line can hold a markup character both as itself and escaped, and then the escaped one may
 /// be data: `<password>a&lt;b</password>`, `value="p&quot;w"`. Decoding it would cut the value
 /// short, so such a reference is read as written. Escaped markup (`&lt;password&gt;…`,
 /// `{&quot;token&quot;: …}`, each also inside an HTML cell) is decoded. The tests:
-/// - a quote reference is data inside a string its quote delimits as itself (after an odd
-///   number of them, with one still to come);
+/// - a quote reference is data inside an attribute value its quote delimits as itself (after
+///   an odd number of them, with one still to come, the last after an `=`), unless that value
+///   holds it inside an escaped tag (`title="&lt;b class=&quot;x&quot;&gt;"`). Inside a JSON or
+///   repr string it is the next layer's quote (`{"body": "{&quot;token&quot;: …}"}`), and is
+///   read as that string writes one: `\"`, so the string still ends where it ends;
 /// - where the line holds `<` as itself, `&lt;` is structure only as an escaped tag's start: a
 ///   letter, `_`, `:`, `/`, `!` or `?` after it and an `&gt;` before the next `<` (an element's
 ///   text ends at a `<`, so a `<` decoded inside one would cut it);
@@ -44,6 +56,13 @@ pub struct References<'a> {
     counted: usize,
     /// Whether the line holds `<` (looked for at the first `&lt;`).
     raw_lt: Option<bool>,
+    /// The last raw `"` and `'` before `counted`.
+    last_quote: [Option<usize>; 2],
+    /// Where the escaped tag open at `at` starts (its `&lt;`), if one is.
+    tag_open: Option<usize>,
+    /// The last look for an escaped tag's end: (quote, from, to, found), where `found` holds
+    /// for a reference anywhere in `from..to`.
+    tag_close: Option<(u8, usize, usize, bool)>,
 }
 
 impl<'a> References<'a> {
@@ -54,11 +73,15 @@ impl<'a> References<'a> {
             quotes: None,
             counted: 0,
             raw_lt: None,
+            last_quote: [None; 2],
+            tag_open: None,
+            tag_close: None,
         }
     }
 
-    /// Whether the reference to `c` at `p` (length `len`) stands for structure.
-    fn is_structure(&mut self, p: usize, len: usize, c: char) -> bool {
+    /// Whether the reference to `c` at `p` (length `len`) stands for structure, and if so
+    /// whether it is read escaped.
+    fn reading(&mut self, p: usize, len: usize, c: char) -> Option<bool> {
         match c {
             '"' | '\'' => {
                 let line = self.line;
@@ -66,26 +89,81 @@ impl<'a> References<'a> {
                     QUOTES.map(|q| (memchr::memchr_iter(q, line).count(), 0))
                 });
                 for (k, q) in QUOTES.into_iter().enumerate() {
-                    quotes[k].1 += memchr::memchr_iter(q, &line[self.counted..p]).count();
+                    let new = &line[self.counted..p];
+                    quotes[k].1 += memchr::memchr_iter(q, new).count();
+                    if let Some(i) = memchr::memrchr(q, new) {
+                        self.last_quote[k] = Some(self.counted + i);
+                    }
                 }
                 self.counted = p;
-                let (total, before) = quotes[usize::from(c == '\'')];
-                before % 2 == 0 || before == total
+                let k = usize::from(c == '\'');
+                let (total, before) = quotes[k];
+                if before % 2 == 0 || before == total {
+                    Some(false)
+                } else if !self.in_attribute(k) {
+                    Some(true)
+                } else {
+                    self.in_escaped_tag(p + len, QUOTES[k]).then_some(false)
+                }
             }
             '<' => {
                 let rest = &self.line[p + len..];
                 let line = self.line;
-                !*self
+                (!*self
                     .raw_lt
                     .get_or_insert_with(|| memchr::memchr(b'<', line).is_some())
-                    || rest
-                        .first()
-                        .is_some_and(|b| b.is_ascii_alphabetic() || b"_:/!?".contains(b))
-                        && closes_tag(&rest[..rest.len().min(TAG_MAX)])
+                    || rest.first().is_some_and(|&b| tag_start(b))
+                        && closes_tag(&rest[..rest.len().min(TAG_MAX)]))
+                .then_some(false)
             }
-            _ => true,
+            _ => Some(false),
         }
     }
+
+    /// Whether the string the last raw quote of kind `k` opened is an attribute's value
+    /// (`value="…"`, `value=\"…\"`): only an escaper writing that quote escapes it as a
+    /// reference. A JSON or repr string escapes its own quote with a backslash, so a reference
+    /// inside one is the next layer's (`{"body": "{&quot;token&quot;: …}"}`).
+    fn in_attribute(&self, k: usize) -> bool {
+        let Some(open) = self.last_quote[k] else {
+            return false;
+        };
+        let before = &self.line[..open];
+        let before = before.trim_ascii_end();
+        let n = before.iter().rev().take_while(|&&b| b == b'\\').count();
+        before[..before.len() - n].trim_ascii_end().last() == Some(&b'=')
+    }
+
+    /// Whether a quote reference ending at `end`, inside a string delimited by `q`, sits in an
+    /// escaped tag that string holds: an `&lt;` opened it after the string's quote, and an
+    /// `&gt;` ends it before the string does. Each byte is looked at once per quote kind.
+    fn in_escaped_tag(&mut self, end: usize, q: u8) -> bool {
+        let k = usize::from(q == b'\'');
+        let opened = self
+            .tag_open
+            .is_some_and(|o| self.last_quote[k].map_or(true, |l| l < o));
+        if !opened {
+            return false;
+        }
+        if let Some((cq, from, to, found)) = self.tag_close {
+            if cq == q && from <= end && end <= to {
+                return found;
+            }
+        }
+        let rest = &self.line[end..];
+        let stop = memchr::memchr2(q, b'<', rest)
+            .unwrap_or(rest.len())
+            .min(TAG_MAX);
+        let gt = memchr::memchr_iter(b'&', &rest[..stop])
+            .find(|&i| reference_at(&rest[i..stop]).is_some_and(|r| r.1 == '>'));
+        self.tag_close = Some((q, end, end + gt.unwrap_or(stop), gt.is_some()));
+        gt.is_some()
+    }
+}
+
+/// Whether `b` may follow a tag's `<`: a name's first character, `/`, `!` or `?`.
+fn tag_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b"_:/!?".contains(&b)
 }
 
 /// Whether a reference to `>` (at any depth) ends `s` before a `<` does.
@@ -95,7 +173,7 @@ fn closes_tag(s: &[u8]) -> bool {
 }
 
 impl Iterator for References<'_> {
-    type Item = (usize, usize, char);
+    type Item = Reference;
 
     fn next(&mut self) -> Option<Self::Item> {
         while let Some(off) = memchr::memchr(b'&', &self.line[self.at..]) {
@@ -103,8 +181,21 @@ impl Iterator for References<'_> {
             match reference_at(&self.line[p..]) {
                 Some((len, c)) => {
                     self.at = p + len;
-                    if self.is_structure(p, len, c) {
-                        return Some((p, len, c));
+                    let reading = self.reading(p, len, c);
+                    match c {
+                        '<' if self.line.get(p + len).is_some_and(|&b| tag_start(b)) => {
+                            self.tag_open = Some(p);
+                        }
+                        '>' => self.tag_open = None,
+                        _ => {}
+                    }
+                    if let Some(escaped) = reading {
+                        return Some(Reference {
+                            at: p,
+                            len,
+                            c,
+                            escaped,
+                        });
                     }
                 }
                 None => self.at = p + 1,
@@ -193,12 +284,19 @@ mod tests {
     fn a_character_the_line_holds_as_itself_is_data_where_escaped() {
         let refs = |line: &str| {
             References::new(line.as_bytes())
-                .map(|r| r.2)
+                .map(|r| {
+                    if r.escaped {
+                        format!("\\{}", r.c)
+                    } else {
+                        r.c.to_string()
+                    }
+                })
                 .collect::<String>()
         };
         assert_eq!(refs("<pw>a&lt;b1&amp;</pw> <pw>x&gt;y</pw>"), "&>");
         assert_eq!(refs(r#"<add value="p&quot;w&#39;"/>"#), "'");
-        assert_eq!(refs(r#"{"html": "a&quot;b"} &quot;x&quot;"#), "\"\"");
+        assert_eq!(refs(r#"{"html": "a&quot;b"} &quot;x&quot;"#), "\\\"\"\"");
+        assert_eq!(refs(r#"<a v="p&quot;w"> a= 'b&#39;'"#), "");
         assert_eq!(refs("&lt;pw&gt;&quot;x&#x27;&lt;/pw&gt;"), "<>\"'<>");
         assert_eq!(
             refs("<td>&lt;pw a=&quot;1&quot;&gt;x&lt;/pw&gt;</td>"),
@@ -210,6 +308,15 @@ mod tests {
             "\"\"><>"
         );
         assert_eq!(refs("<pre>&amp;lt;pw&amp;#62;x&amp;lt;/pw&amp;gt;"), "<><>");
+        // A string of escaped markup: the quotes inside its tags are the tags' own.
+        assert_eq!(
+            refs(r#"{"b": "&lt;i v=&quot;x&quot;&gt; &quot;t&quot; &lt;a&gt;"}"#),
+            r#"<\"\">\"\"<>"#
+        );
+        assert_eq!(
+            refs("x='&lt;i v=&#39;x&#39;&gt;' y=\"&lt;i &quot;\""),
+            "<''><"
+        );
     }
 
     #[test]
@@ -233,6 +340,7 @@ mod tests {
         }
         assert_eq!(read("&amp;token=x"), Some((5, '&')));
         let line = b"a=1&b=2&amp;c=3";
-        assert_eq!(References::new(line).next(), Some((7, 5, '&')));
+        let amp = References::new(line).next().unwrap();
+        assert_eq!((amp.at, amp.len, amp.c, amp.escaped), (7, 5, '&', false));
     }
 }

@@ -24,24 +24,28 @@ pub fn strip(line: &[u8], plain: &mut Vec<u8>, map: &mut Vec<(usize, usize)>) ->
     let mut copied = 0;
     loop {
         let (at, len, decoded) = match (esc, reference) {
-            (Some((a, l)), Some((r, _, _))) if a <= r => (a, l, None),
-            (_, Some((r, l, c))) => (r, l, Some(c)),
+            (Some((a, l)), Some(r)) if a <= r.at => (a, l, None),
+            (_, Some(r)) => (r.at, r.len, Some(r)),
             (Some((a, l)), None) => (a, l, None),
             (None, None) => break,
         };
         plain.extend_from_slice(&line[copied..at]);
         map.extend((copied..at).map(|i| (i, i + 1)));
-        if let Some(c) = decoded {
+        if let Some(r) = decoded {
             let mut utf8 = [0; 4];
-            let bytes = c.encode_utf8(&mut utf8).as_bytes();
+            let bytes = r.c.encode_utf8(&mut utf8).as_bytes();
+            let n = bytes.len() + usize::from(r.escaped);
+            if r.escaped {
+                plain.push(b'\\');
+            }
             plain.extend_from_slice(bytes);
-            map.extend(std::iter::repeat((at, at + len)).take(bytes.len()));
+            map.extend(std::iter::repeat((at, at + len)).take(n));
         }
         copied = at + len;
         if esc.is_some_and(|(a, _)| a < copied) {
             esc = ansi::next_escape(line, copied);
         }
-        while reference.is_some_and(|(r, _, _)| r < copied) {
+        while reference.is_some_and(|r| r.at < copied) {
             reference = references.next();
         }
     }
@@ -109,6 +113,10 @@ mod tests {
         let p = plain(line).unwrap();
         assert_eq!(p.0, "\"token\": \"a&b\"");
         assert_eq!(source(line, &p, "a&b"), "a&amp;b");
+        let line = r#"{"m": "&lt;i v=&quot;x&quot;&gt;"}"#;
+        let p = plain(line).unwrap();
+        assert_eq!(p.0, r#"{"m": "<i v=\"x\">"}"#);
+        assert_eq!(source(line, &p, "\\\"x"), "&quot;x");
         assert!(plain("password=hunter2 & more; a[0]").is_none());
     }
 }

@@ -310,6 +310,18 @@ fn corpus_secret_lines_in_escaped_markup() {
     );
 }
 
+/// And escaped markup sent as JSON: a page, or a page showing an escaped page, as a JSON
+/// string (`{"body": "&lt;input value=&quot;…&quot;&gt;"}`), where the string's own quotes
+/// are bare and the markup's are references.
+#[test]
+fn corpus_secret_lines_in_escaped_markup_inside_json_strings() {
+    let escape = |text: &str, depth| json_escaped(&html_escaped(text, depth), 1);
+    secret_lines_wrapped(
+        |line, depth| format!("{{\"body\": \"{}\"}}", escape(line, depth)),
+        escape,
+    );
+}
+
 fn json_escaped(text: &str, depth: usize) -> String {
     let mut t = text.to_string();
     for _ in 0..depth {
@@ -334,7 +346,8 @@ fn html_escaped(text: &str, depth: usize) -> String {
 
 /// Every corpus line that scrubd redacts on its own (no neighbour lines to carry a name from)
 /// is written by `wrap` at depths 1 and 2 and scrubbed on its own: each labelled secret, as
-/// `escape` writes it at that depth, must be gone.
+/// `escape` writes it at that depth, must be gone, and a wrapping that is JSON must still be
+/// JSON (a placeholder may not take a string's escaped quote or half an escape).
 fn secret_lines_wrapped(
     wrap: impl Fn(&str, usize) -> String,
     escape: impl Fn(&str, usize) -> String,
@@ -379,7 +392,17 @@ fn secret_lines_wrapped(
             }
             tested += 1;
             for depth in 1..=2 {
-                let out = alone(&wrap(text, depth));
+                let wrapped = wrap(text, depth);
+                let out = alone(&wrapped);
+                if serde_json::from_str::<serde_json::Value>(&wrapped).is_ok()
+                    && serde_json::from_slice::<serde_json::Value>(&out).is_err()
+                {
+                    problems.push(format!(
+                        "{name}:{} at depth {depth}: JSON no longer parses: {}",
+                        i + 1,
+                        String::from_utf8_lossy(&out).trim_end()
+                    ));
+                }
                 if secrets
                     .iter()
                     .any(|x| memchr::memmem::find(&out, escape(x, depth).as_bytes()).is_some())
