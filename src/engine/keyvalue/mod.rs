@@ -2053,7 +2053,8 @@ fn starts_line(line: &[u8], ks: usize) -> bool {
 
 /// End of a line-long value: before trailing spaces and a ` #` comment.
 fn line_value_end(line: &[u8], cs: usize) -> usize {
-    let mut end = substr::find(&line[cs..], b" #").map_or(line.len(), |i| cs + i);
+    let last = closing_tags_start(line, cs);
+    let mut end = substr::find(&line[cs..last], b" #").map_or(last, |i| cs + i);
     // A plain YAML scalar cannot hold `: `: a second `key: value` starts at its last word.
     if let Some(c) = substr::find(&line[cs..end], b": ").map(|i| cs + i) {
         end = line[cs..c]
@@ -2599,7 +2600,8 @@ fn quote_at(line: &[u8], v: usize) -> Option<QuoteTok> {
 
 /// Read the string whose opening quote is at `at`; the probe lexer is at or before `at`.
 /// Returns (content start, content end, position after the closing token). An unterminated
-/// string runs to the end of the line.
+/// string (a printer cut it short) runs to the end of the line, or to the closing tags that
+/// end it (`<td>api_key = 'Xk9…</td>`: the cell was closed, not the string).
 fn read_string(line: &[u8], probe: &mut Lexer, at: usize) -> Option<(usize, usize, usize)> {
     probe.feed(line, at);
     let frame = match probe.step(line) {
@@ -2626,13 +2628,41 @@ fn read_string(line: &[u8], probe: &mut Lexer, at: usize) -> Option<(usize, usiz
             }
         }
     }
-    Some((cs, line.len(), line.len()))
+    let end = closing_tags_start(line, cs);
+    Some((cs, end, end))
 }
 
-/// Where the string enclosing `from` ends (for scheme parameter lists), or the line's end.
+/// Where the closing tags (`</td>`, `</td></tr>`) that end `line`, after `from`, start, or the
+/// line's end (trailing whitespace stays with the tags).
+fn closing_tags_start(line: &[u8], from: usize) -> usize {
+    let mut end = line.len();
+    loop {
+        let t = line[from..end].trim_ascii_end();
+        let Some(body) = t.strip_suffix(b">") else {
+            break;
+        };
+        let name = body
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(b))
+            .count();
+        let open = body.len() - name;
+        if name == 0 || !body[..open].ends_with(b"</") {
+            break;
+        }
+        end = from + open - 2;
+    }
+    if end == line.len() {
+        return end;
+    }
+    from + line[from..end].trim_ascii_end().len()
+}
+
+/// Where the string enclosing `from` ends (for scheme parameter lists), or the line's end
+/// (before the closing tags that end it).
 fn string_end(line: &[u8], probe: &Lexer, from: usize) -> usize {
     if probe.string_depth() == 0 {
-        return line.len();
+        return closing_tags_start(line, from);
     }
     let mut lx = probe.clone();
     let depth = lx.frames.len();
@@ -2649,7 +2679,7 @@ fn string_end(line: &[u8], probe: &Lexer, from: usize) -> usize {
             }
         }
     }
-    line.len()
+    closing_tags_start(line, from)
 }
 
 /// End of an unquoted value starting at `v`: whitespace, a quote or bracket closing an

@@ -740,3 +740,33 @@ fn subscript_keys_at_every_escape_depth() {
     check(r#"{"b": "{\"m\": \"d[ \\\"api_key\\\" ] = \\\"«Xk9mQ2vLp7Rw»\\\"\"}"}"#);
     check(r#"{"b": "{\"m\": \"rec[\\\"password\\\"] is required\"}"}"#);
 }
+
+#[test]
+fn an_unterminated_string_ends_at_the_tags_that_close_the_line() {
+    for (line, want) in [
+        (
+            "<td>api_key = 'Xk9mQ2pL7vR4tB8nW3</td>",
+            "<td>api_key = '[REDACTED:api-key]</td>",
+        ),
+        (
+            "<tr><td>password = 'Xk9mQ2pL7vR4tB8nW3   </td></tr> ",
+            "<tr><td>password = '[REDACTED:password]   </td></tr> ",
+        ),
+        (
+            "password = 'Xk9mQ2pL7vR4tB8nW3 a</b",
+            "password = '[REDACTED:password]",
+        ),
+    ] {
+        assert_eq!(scrub_text(&SCRUBBER, line), want);
+    }
+}
+
+#[test]
+fn a_value_to_the_end_of_the_line_stops_at_the_tags_that_close_it() {
+    for line in [
+        "<td>rejecting token: Signature verification failed</td>",
+        "<td>password: </td>",
+    ] {
+        assert_eq!(scrub_text(&SCRUBBER, line), line);
+    }
+}
