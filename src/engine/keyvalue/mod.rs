@@ -1302,7 +1302,7 @@ impl KvScanner {
                     class,
                     syntax,
                     strict,
-                    line.get(ce).copied(),
+                    next_byte(line, ce),
                 )
             }
         }
@@ -4124,6 +4124,19 @@ fn is_identifier_chain(v: &[u8]) -> bool {
                 && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 2
                 && !(seg.len() > 12 && looks_generated(seg))
         })
+}
+
+/// The byte after an unquoted value ending at `at`: a quote escaped at any depth counts as
+/// the quote (`rec[\"user\"]` inside a JSON string is `rec["user"]`).
+fn next_byte(line: &[u8], at: usize) -> Option<u8> {
+    let n = line[at.min(line.len())..]
+        .iter()
+        .take_while(|&&b| b == b'\\')
+        .count();
+    match line.get(at + n) {
+        Some(&q @ (b'"' | b'\'')) if n > 0 => Some(q),
+        _ => line.get(at).copied(),
+    }
 }
 
 /// `rec["password"]`, `partner['api_key']`: a variable's subscript by a quoted key (the value

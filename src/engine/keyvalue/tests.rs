@@ -770,3 +770,14 @@ fn a_value_to_the_end_of_the_line_stops_at_the_tags_that_close_it() {
         assert_eq!(scrub_text(&SCRUBBER, line), line);
     }
 }
+
+#[test]
+fn a_subscript_is_code_at_any_depth() {
+    for line in [
+        r#"        username, password = rec["user"], rec["password"]"#,
+        r#"{"m": "        username, password = rec[\"user\"], rec[\"password\"]"}"#,
+        r#"{"m": "{\"m\": \"username, password = rec[\\\"user\\\"], x\"}"}"#,
+    ] {
+        assert_eq!(scrub_text(&SCRUBBER, line), line);
+    }
+}
