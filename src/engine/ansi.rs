@@ -12,6 +12,8 @@
 //! out at any escape depth, as JSON (`\u001b[`), Python or JavaScript repr (`\x1b[`) or shell
 //! (`\033[`) write it, with every backslash of the escape (`\\u001b[` in JSON inside JSON).
 
+use super::escapes;
+
 /// Longest parameter-and-intermediate run of a CSI sequence taken as one.
 const CSI_MAX: usize = 32;
 /// Longest OSC sequence (a hyperlink's URL) taken as one.
@@ -34,11 +36,7 @@ pub fn next_escape(line: &[u8], from: usize) -> Option<(usize, usize)> {
             continue;
         };
         let at = p - intro.len();
-        let run = line[from..at]
-            .iter()
-            .rev()
-            .take_while(|&&b| b == b'\\')
-            .count();
+        let run = escapes::before(&line[from..], at - from);
         if run == 0 {
             continue;
         }

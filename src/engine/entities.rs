@@ -16,6 +16,8 @@
 //! each of those escaped again, any number of times (`&amp;quot;`, `&amp;amp;#39;`), read as the
 //! character itself, as a backslash run is read at any depth.
 
+use super::escapes;
+
 /// Longest digit run of a numeric reference (`&#1114111;`, `&#x10FFFF;`).
 const DIGITS_MAX: usize = 7;
 /// The quotes a reference may stand for.
@@ -130,7 +132,7 @@ impl<'a> References<'a> {
         };
         let before = &self.line[..open];
         let before = before.trim_ascii_end();
-        let n = before.iter().rev().take_while(|&&b| b == b'\\').count();
+        let n = escapes::before(before, before.len());
         before[..before.len() - n].trim_ascii_end().last() == Some(&b'=')
     }
 

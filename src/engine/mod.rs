@@ -14,6 +14,7 @@
 mod ansi;
 pub mod coverage;
 mod entities;
+mod escapes;
 pub mod examples;
 pub mod jwt;
 pub mod keyvalue;

@@ -47,6 +47,7 @@
 use super::diagnose::{self, Columns};
 use super::names::{Names, Verdict};
 use super::{judge, string_literal, KeyClass, Values};
+use crate::engine::escapes::after as backslashes_after;
 use crate::engine::substr;
 
 /// How many lines a carried name waits for its value.
@@ -154,7 +155,7 @@ fn error_input(text: &[u8], from: usize) -> Option<(usize, usize)> {
     let vs = at + b"input_value=".len();
     let ve = vs + substr::find(&seg[vs..], b", input_type=")?;
     let v = &seg[vs..ve];
-    let slashes = v.iter().take_while(|&&b| b == b'\\').count();
+    let slashes = backslashes_after(v, 0);
     let (s, e) = match v.get(slashes) {
         Some(b'\'' | b'"') if v.len() >= 2 * (slashes + 1) => (slashes + 1, v.len() - slashes - 1),
         Some(b'[' | b'{' | b'(') => (1, v.len() - 1),
@@ -184,7 +185,7 @@ pub(crate) fn escaped_location_input(
     ks: usize,
     ke: usize,
 ) -> Option<((usize, usize), (usize, usize))> {
-    let n = line[ke..].iter().take_while(|&&b| b == b'\\').count();
+    let n = backslashes_after(line, ke);
     if n == 0 || line.get(ke + n) != Some(&b'n') {
         return None;
     }

@@ -25,6 +25,7 @@ pub mod lexer;
 pub mod lines;
 pub mod names;
 
+use super::escapes::{after as backslashes_after, before as backslashes_before};
 use super::substr;
 use lexer::{Lexer, Quote};
 pub use names::{KeyClass, Names, RawNames, Values, Verdict as KeyVerdict};
@@ -1705,10 +1706,7 @@ impl KvScanner {
             while i < line.len() && line[i] == b' ' {
                 i += 1;
             }
-            let k = line[i.min(line.len())..]
-                .iter()
-                .take_while(|&&b| b == b'\\')
-                .count();
+            let k = backslashes_after(line, i);
             if class.password && matches!(line.get(i + k), Some(b'"' | b'\'')) {
                 // `the password is 'Secret123'`, `password for user 'x' is "y"`: a quoted
                 // value after a linking word, quoted at any escape depth (`is \"y\"` in a
@@ -2310,11 +2308,7 @@ fn key_open(line: &[u8], ks: usize, dashes: usize) -> Open {
     }
     match last {
         b'"' | b'\'' | b'`' => {
-            let run = pre[..ks - 1]
-                .iter()
-                .rev()
-                .take_while(|&&b| b == b'\\')
-                .count();
+            let run = backslashes_before(pre, ks - 1);
             Open::Quote { c: last, run }
         }
         b'<' => Open::Xml,
@@ -2359,7 +2353,7 @@ fn key_close(line: &[u8], ke: usize, open: Open) -> Option<usize> {
     let rest = &line[ke..];
     match open {
         Open::Quote { c, run } => {
-            let n = rest.iter().take_while(|&&b| b == b'\\').count();
+            let n = backslashes_after(rest, 0);
             (n == run && rest.get(n) == Some(&c)).then_some(ke + n + 1)
         }
         Open::Token(t) => starts_with_ignore_case(rest, t).then_some(ke + t.len()),
@@ -2438,9 +2432,7 @@ fn opening_quote(line: &[u8], at: usize) -> Option<&[u8]> {
         return None;
     }
     let mut os = q;
-    while os > 0 && line[os - 1] == b'\\' {
-        os -= 1;
-    }
+    os -= backslashes_before(line, os);
     Some(&line[os..at])
 }
 
@@ -2587,11 +2579,11 @@ fn quote_at(line: &[u8], v: usize) -> Option<QuoteTok> {
         p += 1;
     }
     // The prefix's quote may be escaped (`b\"…\"`: a bytes repr inside a JSON string).
-    let escapes = rest[p..].iter().take_while(|&&b| b == b'\\').count();
+    let escapes = backslashes_after(rest, p);
     if p > 0 && !matches!(rest.get(p + escapes), Some(b'"' | b'\'')) {
         p = 0;
     }
-    let bs = rest[p..].iter().take_while(|&&b| b == b'\\').count();
+    let bs = backslashes_after(rest, p);
     match rest.get(p + bs) {
         Some(b'"' | b'\'' | b'`') => Some(QuoteTok::Char { at: v + p + bs }),
         _ => None,
@@ -2723,7 +2715,7 @@ fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: b
         match b {
             b' ' | b'\t' | b'\r' | b'\n' | 0 | 0x1b => break,
             b'\\' => {
-                let r = line[i..].iter().take_while(|&&c| c == b'\\').count();
+                let r = backslashes_after(line, i);
                 match line.get(i + r) {
                     Some(&q @ (b'"' | b'\'' | b'`'))
                         if probe.would_close(q, r) || (i > v && lexer::opens_string(line, i)) =>
@@ -2826,11 +2818,7 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
     let last = qe == ke;
     // The quotes may be escaped (`{\"name\": \"DB_PASSWORD\", …}` in a JSON string): the
     // closing quote has as many backslashes before it as the opening one.
-    let run = line[..qs.saturating_sub(1)]
-        .iter()
-        .rev()
-        .take_while(|&&b| b == b'\\')
-        .count();
+    let run = backslashes_before(line, qs.saturating_sub(1));
     let closes = |q: u8| {
         line.len() > qe + run
             && line[qe..qe + run].iter().all(|&b| b == b'\\')
@@ -2887,9 +2875,7 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
     let mut f_end = p;
     if f_end > 0 && matches!(line[f_end - 1], b'"' | b'\'') {
         f_end -= 1;
-        while f_end > 0 && line[f_end - 1] == b'\\' {
-            f_end -= 1;
-        }
+        f_end -= backslashes_before(line, f_end);
     }
     let mut f = f_end;
     while f > 0 && (line[f - 1].is_ascii_alphanumeric() || line[f - 1] == b'_') {
@@ -2912,7 +2898,7 @@ fn skip_blanks(line: &[u8], mut i: usize) -> usize {
         match line.get(i) {
             Some(b' ') => i += 1,
             Some(b'\\') => {
-                let run = line[i..].iter().take_while(|&&b| b == b'\\').count();
+                let run = backslashes_after(line, i);
                 if !matches!(line.get(i + run), Some(b'n' | b'r' | b't')) {
                     return i;
                 }
@@ -3019,10 +3005,7 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
         if matches!(line.get(j), Some(b'=' | b':')) {
             j = skip_blanks(line, j + 1);
         }
-        let k = line[j.min(line.len())..]
-            .iter()
-            .take_while(|&&b| b == b'\\')
-            .count();
+        let k = backslashes_after(line, j);
         if matches!(line.get(j + k), Some(b'"' | b'\'')) {
             depth = Some(k);
         }
@@ -3035,7 +3018,7 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
                 Some(q) => {
                     // `"value": …, "path": "password"`: a quoted field name.
                     let w = &line[q + 1..i - 1];
-                    let w = &w[..w.len() - w.iter().rev().take_while(|&&b| b == b'\\').count()];
+                    let w = &w[..w.len() - backslashes_before(w, w.len())];
                     if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
                         && operator_follows(line, i)
                     {
@@ -3074,11 +3057,6 @@ fn value_field_before(line: &[u8], to: usize) -> Option<Sibling> {
         }
     }
     None
-}
-
-/// How many backslashes stand right before `at`.
-fn backslashes_before(line: &[u8], at: usize) -> usize {
-    line[..at].iter().rev().take_while(|&&b| b == b'\\').count()
 }
 
 /// Whether a quote with `r` backslashes before it delimits a string at escape depth `k` (opened
@@ -3265,7 +3243,7 @@ fn ident_bounds(line: &[u8], s: usize, e: usize) -> (usize, usize) {
         ks -= 1;
     }
     // An escape sequence right before: its letters are not the key's.
-    let run = line[..ks].iter().rev().take_while(|&&b| b == b'\\').count();
+    let run = backslashes_before(line, ks);
     if run % 2 == 1 && ks < s {
         let skip = match line[ks] {
             b'n' | b't' | b'r' | b'b' | b'f' | b'v' | b'a' | b'0' => 1,
@@ -3928,10 +3906,7 @@ pub(crate) struct Literal {
 /// backslashes ends the enclosing string and so this literal too. `None` if `at` holds no
 /// quote or the line ends first.
 pub(crate) fn string_literal(line: &[u8], at: usize) -> Option<Literal> {
-    let k = line[at.min(line.len())..]
-        .iter()
-        .take_while(|&&b| b == b'\\')
-        .count();
+    let k = backslashes_after(line, at);
     let q = *line.get(at + k)?;
     if !matches!(q, b'"' | b'\'') {
         return None;
@@ -3969,10 +3944,7 @@ fn job_args(line: &[u8], from: usize) -> Option<usize> {
                 i += 4;
             }
             // A quoted key (`'args':`, `\"argsrepr\":` in a string) closes as it opened.
-            let k = line[i.min(line.len())..]
-                .iter()
-                .take_while(|&&b| b == b'\\')
-                .count();
+            let k = backslashes_after(line, i);
             if matches!(line.get(i + k), Some(b'\'' | b'"')) {
                 if line.get(p - 1) != line.get(i + k) {
                     return None;
@@ -4129,10 +4101,7 @@ fn is_identifier_chain(v: &[u8]) -> bool {
 /// The byte after an unquoted value ending at `at`: a quote escaped at any depth counts as
 /// the quote (`rec[\"user\"]` inside a JSON string is `rec["user"]`).
 fn next_byte(line: &[u8], at: usize) -> Option<u8> {
-    let n = line[at.min(line.len())..]
-        .iter()
-        .take_while(|&&b| b == b'\\')
-        .count();
+    let n = backslashes_after(line, at);
     match line.get(at + n) {
         Some(&q @ (b'"' | b'\'')) if n > 0 => Some(q),
         _ => line.get(at).copied(),

@@ -9,7 +9,7 @@
 //! `col = 'literal'` itself is the key/value scanner's (a quoted key, `=`, a quoted value).
 
 use super::super::keyvalue::{string_literal, KeyClass, KvScanner, KvScratch, KvSpan, Note};
-use super::super::substr;
+use super::super::{escapes, substr};
 use super::{name_class, path_class};
 
 /// Columns that hold the secret of a credential table (`api_keys.key`, `sessions.token`).
@@ -383,15 +383,14 @@ impl RsplitOnceDot for [u8] {
 /// `\\\"c\\\"`, `` `c` ``, `[c]`).
 fn unquote(s: &[u8]) -> &[u8] {
     let s = s.trim_ascii();
-    let bare = |s: &[u8]| -> usize { s.iter().take_while(|&&b| b == b'\\').count() };
-    let s = &s[bare(s)..];
+    let s = &s[escapes::after(s, 0)..];
     s.trim_ascii_start()
         .strip_prefix(b"\"")
         .or_else(|| s.strip_prefix(b"`"))
         .or_else(|| s.strip_prefix(b"["))
         .map_or(s, |x| {
             x.strip_suffix(b"\"")
-                .map(|x| &x[..x.len() - x.iter().rev().take_while(|&&b| b == b'\\').count()])
+                .map(|x| &x[..x.len() - escapes::before(x, x.len())])
                 .or_else(|| x.strip_suffix(b"`"))
                 .or_else(|| x.strip_suffix(b"]"))
                 .unwrap_or(x)
@@ -400,7 +399,7 @@ fn unquote(s: &[u8]) -> &[u8] {
 
 /// How many backslashes escape the quote `q` they run up to at `i`, if they do.
 fn escaped_quote(sql: &[u8], i: usize, q: u8) -> Option<usize> {
-    let k = sql[i..].iter().take_while(|&&b| b == b'\\').count();
+    let k = escapes::after(sql, i);
     (sql.get(i + k) == Some(&q)).then_some(k)
 }
 
