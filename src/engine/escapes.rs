@@ -16,6 +16,20 @@ pub(crate) fn after(line: &[u8], at: usize) -> usize {
         .map_or(0, |rest| rest.iter().take_while(|&&b| b == b'\\').count())
 }
 
+/// The character a `\uXXXX` escape starting at `at` stands for, written at any depth
+/// (`\u2502` in a JSON string, `\\u2502` in a JSON string inside one), and the escape's length.
+pub(crate) fn unicode_at(line: &[u8], at: usize) -> Option<(u32, usize)> {
+    let r = after(line, at);
+    if r == 0 || line.get(at + r) != Some(&b'u') {
+        return None;
+    }
+    let hex = line.get(at + r + 1..at + r + 5)?;
+    let c = hex
+        .iter()
+        .try_fold(0u32, |c, &b| Some(c * 16 + char::from(b).to_digit(16)?))?;
+    Some((c, r + 5))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +45,15 @@ mod tests {
         assert_eq!(after(line, 0), 0);
         assert_eq!(after(line, line.len()), 0);
         assert_eq!(after(line, line.len() + 3), 0);
+    }
+
+    #[test]
+    fn a_unicode_escape_is_read_at_any_depth() {
+        let line = br#"a \u2502 \\u00E9 \u12 \x41 u0041"#;
+        assert_eq!(unicode_at(line, 2), Some((0x2502, 6)));
+        assert_eq!(unicode_at(line, 9), Some((0xe9, 7)));
+        assert_eq!(unicode_at(line, 17), None, "too few digits");
+        assert_eq!(unicode_at(line, 22), None, "not a u escape");
+        assert_eq!(unicode_at(line, 27), None, "no backslash");
     }
 }

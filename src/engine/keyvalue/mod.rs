@@ -25,7 +25,7 @@ pub mod lexer;
 pub mod lines;
 pub mod names;
 
-use super::escapes::{after as backslashes_after, before as backslashes_before};
+use super::escapes::{self, after as backslashes_after, before as backslashes_before};
 use super::substr;
 use lexer::{Lexer, Quote};
 pub use names::{KeyClass, Names, RawNames, Values, Verdict as KeyVerdict};
@@ -1736,9 +1736,12 @@ impl KvScanner {
                 i = lit.after;
                 continue;
             }
+            // What follows is no word: a blank, a bracket, or a character outside printable
+            // ASCII, written as itself or as a `\u` escape (`│` or `\u2502` of a rich panel).
             if i >= line.len()
                 || !(line[i].is_ascii_graphic())
                 || matches!(line[i], b'"' | b'\'' | b'`' | b'(' | b'[' | b'{' | b'<')
+                || escapes::unicode_at(line, i).is_some_and(|(c, _)| !(0x21..0x7f).contains(&c))
             {
                 break;
             }
@@ -2709,6 +2712,12 @@ fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: b
     let brackets = probe.layer_brackets();
     let has = |open: u8| brackets.contains(&lexer::Frame::Br { b: open });
     let in_brackets = !brackets.is_empty();
+    // Whether the quote at `j`, after any backslashes, closes an enclosing string: the end of
+    // the line at this depth.
+    let closes_at = |j: usize| {
+        let r = backslashes_after(line, j);
+        matches!(line.get(j + r), Some(&q @ (b'"' | b'\'' | b'`')) if probe.would_close(q, r))
+    };
     let mut i = v;
     while i < line.len() {
         let b = line[i];
@@ -2746,6 +2755,7 @@ fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: b
             b',' | b';' => {
                 if in_brackets
                     || line.get(i + 1).map_or(true, |c| c.is_ascii_whitespace())
+                    || closes_at(i + 1)
                     || next_is_param(line, i + 1, true)
                 {
                     break;
@@ -4061,7 +4071,8 @@ fn code_arguments(args: &[u8]) -> bool {
 /// `this.apiKey`, `env.PERKEEP_TEST_PASSWORD`, `request.json_body['hey']`, `$_POST["password"]`:
 /// a reference to where the secret is, not the secret.
 fn is_identifier_chain(v: &[u8]) -> bool {
-    let v = v.strip_prefix(b"\\").unwrap_or(v);
+    // A `$` escaped for the shell, at any depth (`\$_POST[`, `\\$_POST[` in a JSON string).
+    let v = &v[backslashes_after(v, 0)..];
     let v = v
         .strip_suffix(b",")
         .or_else(|| v.strip_suffix(b";"))

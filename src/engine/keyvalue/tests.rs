@@ -781,3 +781,36 @@ fn a_subscript_is_code_at_any_depth() {
         assert_eq!(scrub_text(&SCRUBBER, line), line);
     }
 }
+
+#[test]
+fn code_after_a_secret_name_is_kept_at_any_depth() {
+    // A statement's `;` before the string's closing quote ends the value, as at the end of the
+    // line; a `$` escaped for the shell is the variable's at any depth.
+    for line in [
+        "$password = $input;",
+        r#"{"m": "$password = $input;"}"#,
+        r#"{"m": "  char *password = NULL;"}"#,
+        r#"{"m": "let accountKey = $accountKey;"}"#,
+        r#"{"m": "{\"m\": \"let accountKey = $accountKey;\"}"}"#,
+        r#"        \$pwd = \$_POST[\"password\"];"#,
+        r#"{"m": "        \\$pwd = \\$_POST[\\\"password\\\"];"}"#,
+    ] {
+        assert_eq!(scrub_text(&SCRUBBER, line), line);
+    }
+    check(r#"{"m": "password = «Xk9fQ2mZ7pL4»;"}"#);
+    check(r#"{"m": "password = «Xk9fQ2;mZ7pL4»"}"#);
+}
+
+#[test]
+fn a_character_written_as_a_unicode_escape_is_no_word() {
+    // A rich panel's box character after a function named for a secret, as itself and as a
+    // JSON string's `\u` escape at two depths: not a value.
+    for line in [
+        "    │ in verify_password  │  ",
+        r#"{"m": "    \u2502 in verify_password  \u2502  "}"#,
+        r#"{"m": "{\"m\": \"in verify_password  \\u2502  \"}"}"#,
+    ] {
+        assert_eq!(scrub_text(&SCRUBBER, line), line);
+    }
+    check(r#"{"m": "login with password «Xk9fQ2mZ\u00e9pL4» failed"}"#);
+}
