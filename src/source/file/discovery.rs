@@ -8,6 +8,9 @@
 //! `/var/log/app/old/*` work. A root that does not exist yet is simply empty: it is walked
 //! again on the next rescan.
 //!
+//! Directories are walked through symlinks as well (a log directory moved to another disk and
+//! linked back), except a link to a directory already being walked (a loop under `**`).
+//!
 //! **Never followed**, whatever the globs say: files whose real path (symlinks resolved) is
 //! under one of scrubd's own output directories or is one of its state files (reading them
 //! would feed scrubd its own output), and files an earlier source of the config matches (a
@@ -23,6 +26,7 @@ use regex_automata::util::{primitives::StateID, start, syntax};
 use regex_automata::{Anchored, MatchKind};
 use std::collections::HashMap;
 use std::fs;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path, PathBuf};
 
 /// A pattern that did not compile; names the pattern, never file content.
@@ -246,7 +250,8 @@ impl Discovery {
         let mut found = Vec::new();
         for r in &self.roots {
             let real = real_or_lexical(&r.dir);
-            self.walk(&r.dir, &real, r.depth, &avoid, &mut found);
+            let mut above = Vec::new();
+            self.walk(&r.dir, &real, r.depth, &avoid, &mut above, &mut found);
         }
         found.sort();
         found.dedup();
@@ -259,21 +264,35 @@ impl Discovery {
         real_dir: &Path,
         depth: Option<usize>,
         avoid: &Avoid,
+        above: &mut Vec<(u64, u64)>,
         found: &mut Vec<PathBuf>,
     ) {
         if depth == Some(0) {
             return;
         }
+        // A directory is walked through symlinks too (`/var/log/app -> /data/app/logs` is how
+        // hosts move logs to a bigger disk), but never inside itself: a link to a directory
+        // being walked (an ancestor, under `**`) is skipped.
+        let Ok(meta) = fs::metadata(dir) else { return };
+        let id = (meta.dev(), meta.ino());
+        if above.contains(&id) {
+            return;
+        }
         let Ok(entries) = fs::read_dir(dir) else {
             return;
         };
+        above.push(id);
         for entry in entries.flatten() {
             let path = entry.path();
             let Ok(ft) = entry.file_type() else { continue };
             let real = real_dir.join(entry.file_name());
-            // Real directories only: following symlinked directories could loop under `**`.
             if ft.is_dir() {
-                self.walk(&path, &real, depth.map(|d| d - 1), avoid, found);
+                self.walk(&path, &real, depth.map(|d| d - 1), avoid, above, found);
+                continue;
+            }
+            if ft.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+                let real = fs::canonicalize(&path).unwrap_or(real);
+                self.walk(&path, &real, depth.map(|d| d - 1), avoid, above, found);
                 continue;
             }
             if !(fs::metadata(&path).is_ok_and(|m| m.is_file()) && self.is_match(&path)) {
@@ -296,6 +315,7 @@ impl Discovery {
             }
             found.push(path);
         }
+        above.pop();
     }
 }
 

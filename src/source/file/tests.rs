@@ -417,6 +417,48 @@ fn streams_are_paths_below_the_sources_root() {
     assert_eq!(streams, ["d1/app.log", "d2/app.log"]);
 }
 
+#[test]
+fn directories_are_followed_through_symlinks_without_looping() {
+    // `/var/log/svc2 -> /data/svc2/logs`: a moved log directory is walked like a real one; a
+    // link back to an ancestor under `**` is not walked into again.
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["logs/svc1", "data/svc2"] {
+        fs::create_dir_all(dir.path().join(d)).unwrap();
+    }
+    append(&dir.path().join("logs/svc1/app.log"), b"svc1\n");
+    append(&dir.path().join("data/svc2/app.log"), b"svc2\n");
+    std::os::unix::fs::symlink("../data/svc2", dir.path().join("logs/svc2")).unwrap();
+    let mut src = FileSource::new(
+        config(&glob(dir.path(), "logs/*/app.log"), StartAt::Beginning),
+        vec![],
+        false,
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    src.poll(&mut out).unwrap();
+    let mut streams: Vec<&str> = out.iter().map(|c| &*c.records[0].stream).collect();
+    streams.sort();
+    assert_eq!(streams, ["svc1/app.log", "svc2/app.log"]);
+
+    // Loops, and a link into scrubd's own output (skipped by its real path).
+    std::os::unix::fs::symlink("..", dir.path().join("logs/svc1/up")).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("logs/svc1/here")).unwrap();
+    fs::create_dir_all(dir.path().join("out/app")).unwrap();
+    append(&dir.path().join("out/app/app.log"), b"scrubbed\n");
+    std::os::unix::fs::symlink("../out/app", dir.path().join("logs/sink")).unwrap();
+    let mut cfg = config(&glob(dir.path(), "logs/**/*.log"), StartAt::Beginning);
+    cfg.avoid = Avoid {
+        dirs: vec![dir.path().join("out/app")],
+        files: vec![],
+    };
+    let mut src = FileSource::new(cfg, vec![], false).unwrap();
+    let mut out = Vec::new();
+    src.poll(&mut out).unwrap();
+    let mut streams: Vec<&str> = out.iter().map(|c| &*c.records[0].stream).collect();
+    streams.sort();
+    assert_eq!(streams, ["svc1/app.log", "svc2/app.log"]);
+}
+
 /// Poll until a poll emits nothing and wants no more; every chunk's bytes, per file name, and
 /// the most handles the source held after any poll.
 fn drain(src: &mut FileSource) -> (BTreeMap<String, String>, usize) {
