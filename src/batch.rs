@@ -140,6 +140,14 @@ impl Framer {
         !self.pending.is_empty() || self.discarding.is_some()
     }
 
+    /// Input bytes of the partial last line held, or of the overlong line being skipped.
+    pub fn held_len(&self) -> u64 {
+        match self.discarding {
+            Some((count, _)) => count,
+            None => self.pending.len() as u64,
+        }
+    }
+
     /// Bytes of the partial last line held (tests check the memory bound).
     #[cfg(test)]
     pub(crate) fn held_bytes(&self) -> usize {

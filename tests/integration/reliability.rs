@@ -368,6 +368,37 @@ fn writer_pausing_inside_a_secret_for_longer_than_partial_flush_leaks_nothing() 
     );
 }
 
+#[test]
+fn a_line_its_writer_finishes_after_a_rotation_and_a_long_pause_is_scrubbed_whole() {
+    // logrotate `create` while the app has written half a line (half a key); the app pauses
+    // longer than partial_flush, then finishes the line through its old handle, now the
+    // rotated file. Before: the half was glued to the new file's first line, and the key's
+    // tail came out alone in the rotated file's output.
+    let d = Scrubd::with_defaults(); // partial_flush_ms = 500, include logs/*.log*
+    let log = d.path("logs/app.log");
+    let rotated = d.path("logs/app.log.1");
+    append(&log, "line 1 ok\nline 2 key AKIAQ3EGRJ");
+    let out = d.path("out/app/app.log");
+    assert!(poll_until(Duration::from_secs(8), || {
+        std::fs::read_to_string(&out).is_ok_and(|s| s == "line 1 ok\n")
+    }));
+    std::fs::rename(&log, &rotated).unwrap();
+    append(&log, "line 3 in new file\n");
+    std::thread::sleep(Duration::from_millis(1500));
+    append(&rotated, "7XPLMW4NZT used\n");
+    let out1 = d.path("out/app/app.log.1");
+    poll_until(Duration::from_secs(8), || {
+        std::fs::read_to_string(&out1).is_ok_and(|s| s.ends_with('\n'))
+    });
+    let main = std::fs::read_to_string(&out).unwrap();
+    let rot = std::fs::read_to_string(&out1).unwrap_or_default();
+    assert_eq!(
+        main,
+        "line 1 ok\nline 2 key AKIAQ3EGRJ\nline 3 in new file\n"
+    );
+    assert_eq!(rot, "line 2 key [REDACTED:aws-access-key] used\n");
+}
+
 /// `scrubd filter` of `input`: what the whole lines scrub to.
 fn filter(input: &[u8]) -> String {
     let out = assert_cmd::Command::cargo_bin("scrubd")

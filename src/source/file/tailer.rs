@@ -18,7 +18,9 @@
 //! secret is never cut in two by a pause of its writer. A partial last line is held until its
 //! `\n` arrives, however long that takes, while its file is live; only a file that is finished
 //! (renamed away or deleted, and not grown for `partial_flush`) has its partial last line
-//! emitted without newline. At shutdown a held line is not emitted and not checkpointed: the
+//! emitted, ended with a `\n` so that what follows in its stream starts a line of its own; if
+//! its writer finishes the line after all, the tailer of the rotated name reads it again whole
+//! (see [`FileTailer::finish`]). The same holds for a partial line cut by a truncation. At shutdown a held line is not emitted and not checkpointed: the
 //! next start reads it again. A line longer than `max_line_bytes` is never held whole: it is
 //! discarded as it streams by and replaced by `[REDACTED:line-too-long:bytes=N]` plus its
 //! original ending (`\n` or `\r\n`), and counted in [`Batch::oversize_lines`] (the one rule of
@@ -67,7 +69,7 @@ pub struct TailerConfig {
     /// Longest line emitted as is; longer ones are replaced (see the module docs).
     pub max_line_bytes: usize,
     /// How long a finished file's partial last line may stop growing before it is emitted
-    /// without a newline.
+    /// (ended with a newline).
     pub partial_flush: Duration,
     /// Leading bytes covered by the fingerprint.
     pub fingerprint_bytes: usize,
@@ -120,7 +122,13 @@ enum Claim {
     Reading(Known),
     /// A tailer finished this file here (rotated away or deleted); `real_path` is where the
     /// file was last seen (a symlink's target), to tell whether it still exists.
-    Done { known: Known, real_path: PathBuf },
+    Done {
+        known: Known,
+        real_path: PathBuf,
+        /// Where the partial last line emitted at the finish starts, if one was: a reader that
+        /// finds the file grown past `known` starts there instead (see [`FileTailer::finish`]).
+        line_start: Option<Known>,
+    },
 }
 
 /// Most files whose truncated content is remembered.
@@ -177,11 +185,21 @@ impl Tracker {
             proof: proof_of(b"", b""),
         };
         match self.claims.insert(id, Claim::Reading(start)) {
-            Some(Claim::Done { known, .. })
-                if Some(known.fingerprint.as_str()) == fp
-                    && proof_holds(&known.proof, file, known.offset) =>
+            Some(Claim::Done {
+                known, line_start, ..
+            }) if Some(known.fingerprint.as_str()) == fp
+                && proof_holds(&known.proof, file, known.offset) =>
             {
-                Some(known)
+                match line_start {
+                    // Its last line was emitted partial: read it again from its start, so that
+                    // if its writer finishes it, it is scrubbed whole. Counted now: its first
+                    // part goes out again, whole or when this file is finished in turn.
+                    Some(ls) if proof_holds(&ls.proof, file, ls.offset) => {
+                        self.counts.duplicate_lines += 1;
+                        Some(ls)
+                    }
+                    _ => Some(known),
+                }
             }
             _ => None,
         }
@@ -213,7 +231,22 @@ impl Tracker {
     }
 
     fn release(&mut self, id: FileId, known: Known, real_path: PathBuf) {
-        self.claims.insert(id, Claim::Done { known, real_path });
+        self.release_partial(id, known, real_path, None);
+    }
+
+    fn release_partial(
+        &mut self,
+        id: FileId,
+        known: Known,
+        real_path: PathBuf,
+        line_start: Option<Known>,
+    ) {
+        let done = Claim::Done {
+            known,
+            real_path,
+            line_start,
+        };
+        self.claims.insert(id, done);
     }
 
     /// Drop the claim of a file closed before anything of it was read (no fingerprint yet).
@@ -249,7 +282,9 @@ impl Tracker {
         let gone = &mut self.gone;
         self.claims.retain(|id, c| match c {
             Claim::Reading(_) => true,
-            Claim::Done { known, real_path } => {
+            Claim::Done {
+                known, real_path, ..
+            } => {
                 let exists = fs::metadata(&*real_path).is_ok_and(|m| FileId::of(&m) == *id);
                 if !(keep(*id) || exists) {
                     gone.push((*id, known.fingerprint.clone()));
@@ -870,11 +905,13 @@ impl FileTailer {
         }
     }
 
-    /// Emit the held partial line (or overlong-line placeholder) without a line ending.
+    /// Emit the held partial line (or overlong-line placeholder), ended with a `\n`: what
+    /// the sink writes next for this stream (the new file at the path) starts a line of its own.
     fn flush_held(&mut self, out: &mut Vec<Batch>) {
         let mut data = Vec::new();
         let mut oversize = 0;
         if self.lines.finish(&mut data, &mut oversize) {
+            data.push(b'\n');
             let o = self.open.as_ref().expect("open");
             let pos = position(
                 &self.source,
@@ -888,11 +925,25 @@ impl FileTailer {
     }
 
     /// The open file was read to EOF and is no longer at the path: emit, release, drop.
+    ///
+    /// A partial last line emitted here may still be finished by its writer, through the
+    /// renamed file, after a longer pause than `partial_flush`. Whoever continues that file
+    /// (a tailer of the rotated name) starts again at the line's start and holds it as the
+    /// live file's partial line, so a finished line is read whole and scrubbed in context
+    /// rather than its rest alone (a secret's tail in clear); its first part goes out twice,
+    /// counted as a duplicate line.
     fn finish(&mut self, tracker: &mut Tracker, out: &mut Vec<Batch>) {
+        let held = self.lines.held_len();
         self.flush_held(out);
         let o = self.open.take().expect("open");
+        let line_start = (held > 0 && held <= o.offset)
+            .then(|| o.offset - held)
+            .and_then(|start| {
+                let window = read_window(&o.file, start).ok()?;
+                Some(o.known(start, proof_of(&window, b"")))
+            });
         let known = o.known(o.offset, proof_of(&o.recent, b""));
-        tracker.release(o.id, known, o.real_path);
+        tracker.release_partial(o.id, known, o.real_path, line_start);
     }
 }
 
@@ -1043,7 +1094,7 @@ mod tests {
         h.advance(Duration::from_secs(4));
         assert_eq!(h.poll(), "", "grew 4 s ago");
         h.advance(Duration::from_secs(1));
-        assert_eq!(h.poll(), "tw");
+        assert_eq!(h.poll(), "tw\n");
     }
 
     #[test]
@@ -1119,6 +1170,49 @@ mod tests {
     }
 
     #[test]
+    fn a_flushed_line_finished_late_through_the_rotated_file_is_read_again_whole() {
+        // logrotate `create` while the app has written half a line (half a key), and the app
+        // pauses longer than `partial_flush` before finishing it through its old handle: the
+        // tailer of the rotated name reads the whole line, not the key's tail alone.
+        let mut h = Harness::new(Harness::cfg());
+        h.write("a1\nkey AKIAIOSFOD");
+        assert_eq!(h.poll(), "a1\n");
+        let rotated = h.path.with_extension("log.1");
+        fs::rename(&h.path, &rotated).unwrap();
+        h.write("b1\n");
+        h.advance(Duration::from_secs(5));
+        assert_eq!(h.poll(), "key AKIAIOSFOD\nb1\n");
+        append(&rotated, b"NN7EXAMPLE used\n");
+        let mut t = FileTailer::new("app", rotated.clone(), Harness::cfg(), h.now);
+        let mut out = Vec::new();
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        let got: Vec<u8> = out.iter().flat_map(|c| c.data.clone()).collect();
+        assert_eq!(String::from_utf8(got).unwrap(), "key AKIAIOSFODNN7EXAMPLE used\n");
+        assert_eq!(h.tracker.counts.duplicate_lines, 1);
+
+        // The rotated name's tailer takes the file over before the writer finishes the line
+        // (the usual order): it holds the line until its newline.
+        let mut h = Harness::new(Harness::cfg());
+        h.write("a1\nkey AKIAIOSFOD");
+        assert_eq!(h.poll(), "a1\n");
+        fs::rename(&h.path, &rotated).unwrap();
+        h.advance(Duration::from_secs(5));
+        assert_eq!(h.poll(), "key AKIAIOSFOD\n");
+        let mut t = FileTailer::new("app", rotated.clone(), Harness::cfg(), h.now);
+        let mut out = Vec::new();
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        assert!(out.iter().all(|c| c.data.is_empty()), "{out:?}");
+        h.advance(Duration::from_secs(60));
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        assert!(out.iter().all(|c| c.data.is_empty()), "a live file's line waits: {out:?}");
+        append(&rotated, b"NN7EXAMPLE used\n");
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        let got: Vec<u8> = out.iter().flat_map(|c| c.data.clone()).collect();
+        assert_eq!(String::from_utf8(got).unwrap(), "key AKIAIOSFODNN7EXAMPLE used\n");
+        assert_eq!(h.tracker.counts.duplicate_lines, 1);
+    }
+
+    #[test]
     fn rotation_flushes_the_old_files_partial_last_line_once_it_stopped_growing() {
         let mut h = Harness::new(Harness::cfg());
         h.write("a1\nhalf");
@@ -1127,7 +1221,7 @@ mod tests {
         h.write("b1\n");
         assert_eq!(h.poll(), "", "the writer may still complete the line");
         h.advance(Duration::from_secs(5));
-        assert_eq!(h.poll(), "halfb1\n");
+        assert_eq!(h.poll(), "half\nb1\n");
         assert_eq!(h.chunks.len(), 3, "half is a line of its own");
     }
 
@@ -1202,7 +1296,7 @@ mod tests {
         f.write_all(b"b\nc").unwrap();
         assert_eq!(h.poll(), "b\n");
         h.advance(Duration::from_secs(5));
-        assert_eq!(h.poll(), "c", "the partial line once it stopped growing");
+        assert_eq!(h.poll(), "c\n", "the partial line once it stopped growing");
         assert!(!h.tailer.is_open());
         assert_eq!(h.tracker.counts.deletions, 1);
         h.write("new\n");
@@ -1493,6 +1587,7 @@ mod model {
                 let flushed = finishing && self.holding && self.stale;
                 if flushed {
                     self.holding = false;
+                    self.expected.push(b'\n'); // the flushed line is ended
                 }
                 if finishing {
                     if self.holding {
@@ -1586,8 +1681,10 @@ mod model {
                             .unwrap();
                         m.files[p].content.clear();
                         m.files[p].read = 0;
-                        if m.held == Some(p) {
-                            m.holding = false; // the tailer emits it when it sees the truncation
+                        if m.held == Some(p) && m.holding {
+                            // The tailer emits it, ended, when it sees the truncation.
+                            m.holding = false;
+                            m.expected.push(b'\n');
                         }
                     }
                 }
