@@ -399,6 +399,46 @@ fn a_line_its_writer_finishes_after_a_rotation_and_a_long_pause_is_scrubbed_whol
     assert_eq!(rot, "line 2 key [REDACTED:aws-access-key] used\n");
 }
 
+#[test]
+fn lines_written_before_sigterm_to_a_file_rotated_away_unseen_are_delivered() {
+    // Kubernetes-style: the followed path is a symlink whose target is rotated in a directory
+    // no watch covers, and SIGTERM comes before the next poll saw it. The renamed file's name
+    // is not matched by the globs, so only its open handle can still drain it.
+    let mut d = Scrubd::new(
+        Opts {
+            include: vec!["logs/*.log"],
+            ..Opts::default()
+        },
+        |d| {
+            std::fs::create_dir_all(d.path("pods")).unwrap();
+            std::fs::write(d.path("pods/0.log"), "").unwrap();
+            std::os::unix::fs::symlink(d.path("pods/0.log"), d.path("logs/app.log")).unwrap();
+        },
+    );
+    append(&d.path("pods/0.log"), "line 1\n");
+    let out = d.path("out/app/app.log");
+    assert!(poll_until(Duration::from_secs(8), || {
+        std::fs::read_to_string(&out).is_ok_and(|s| s == "line 1\n")
+    }));
+    append(&d.path("pods/0.log"), &numbered("late", 0, 4));
+    std::fs::rename(d.path("pods/0.log"), d.path("pods/0.log.20261202")).unwrap();
+    std::fs::write(d.path("pods/0.log"), "").unwrap();
+    d.stop();
+    append(&d.path("pods/0.log"), "line 6\n");
+    d.start();
+    assert!(poll_until(Duration::from_secs(8), || {
+        std::fs::read_to_string(&out).is_ok_and(|s| s.ends_with("line 6\n"))
+    }));
+    d.stop();
+    let got = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = got.lines().collect();
+    assert_eq!(lines.len(), 6, "{got}");
+    for (i, l) in lines[1..5].iter().enumerate() {
+        assert!(l.starts_with(&format!("late {i} token=[REDACTED")), "{got}");
+    }
+    assert_eq!((lines[0], lines[5]), ("line 1", "line 6"));
+}
+
 /// `scrubd filter` of `input`: what the whole lines scrub to.
 fn filter(input: &[u8]) -> String {
     let out = assert_cmd::Command::cargo_bin("scrubd")

@@ -888,6 +888,17 @@ impl FileSource {
                 }
             }
         }
+        // Stopping: one last read (bounded by the poll budget) of what was written before the
+        // stop. A file renamed away since the last poll, with lines nobody read yet, is drained
+        // through its open handle now; after a restart only its new name could find it, and
+        // only if the include globs cover that name (a symlink's target rotated in a directory
+        // no watch covers was lost so).
+        self.poll(&mut out)?;
+        for batch in out.drain(..) {
+            if !io.send_blocking(batch) {
+                break;
+            }
+        }
         Ok(())
     }
 }
