@@ -515,6 +515,11 @@ impl FileSource {
             match found.iter_mut().find(|f| f.id == id && f.hint.is_none()) {
                 Some(f) => {
                     f.hint = Some(hint_of(&cp, id));
+                    if f.fingerprint.as_ref().is_some_and(|fp| *fp != cp.fingerprint) {
+                        // Rewritten while scrubd was stopped (copytruncate): a copy of the old
+                        // content, if the globs find one, continues where it was.
+                        unmatched.push(cp.clone());
+                    }
                     f.resumes = Some(cp);
                 }
                 None => unmatched.push(cp),

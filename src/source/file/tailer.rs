@@ -380,6 +380,8 @@ pub struct FileTailer {
     /// Set while the handle is closed to save a file descriptor.
     parked: Option<Parked>,
     start_hint: Option<StartHint>,
+    /// The open file's position is to be sent alone (see [`FileTailer::announce_position`]).
+    announce: bool,
     lines: Framer,
     block: Vec<u8>,
     /// When the open file last grew (or was opened): the partial-flush clock.
@@ -404,6 +406,7 @@ impl FileTailer {
             open: None,
             parked: None,
             start_hint: None,
+            announce: false,
             lines,
             block: Vec::new(),
             last_growth: now,
@@ -601,6 +604,7 @@ impl FileTailer {
                 return Ok(false);
             }
             self.check_truncation(now, tracker, out)?;
+            self.announce_position(out);
             let state = self.path_state();
             if !self.read_available(now, state != PathState::Same, &mut budget, tracker, out)? {
                 return Ok(true);
@@ -701,6 +705,10 @@ impl FileTailer {
                     None => tracker.truncated_copy(fp, &file).map_or(0, |k| k.offset),
                 },
             };
+            // Continued where another reader left it (a rotated name, a copy): that position
+            // is this file's checkpoint even if nothing more is ever read from it, or a
+            // restart would read it from its start again.
+            self.announce = offset > 0 && !hint.as_ref().is_some_and(|h| h.offset == offset);
         }
         let recent = if offset > 0 {
             read_window(&file, offset)?
@@ -784,6 +792,7 @@ impl FileTailer {
                     Some(k) => {
                         o.recent = read_window(&o.file, k.offset)?;
                         o.offset = k.offset;
+                        self.announce = k.offset > 0;
                     }
                     None => o.dup_until = tracker.already_emitted(o.id, fp, &o.file),
                 }
@@ -921,6 +930,18 @@ impl FileTailer {
                 proof_of(&o.recent, b""),
             );
             out.push(batch(data, &self.stream, oversize, pos));
+        }
+    }
+
+    /// Send the open file's position alone, with no line, once it was opened at a position
+    /// taken over from another reader.
+    fn announce_position(&mut self, out: &mut Vec<Batch>) {
+        if !std::mem::take(&mut self.announce) {
+            return;
+        }
+        if let Some(o) = self.open.as_ref() {
+            let pos = position(&self.source, &self.path, o, o.offset, proof_of(&o.recent, b""));
+            out.push(batch(Vec::new(), &self.stream, 0, pos));
         }
     }
 
@@ -1495,7 +1516,9 @@ mod tests {
         assert_eq!(h.poll(), "b1\n");
         append(&rotated, b"a2\n");
         t1.poll(h.now, &mut h.tracker, &mut out).unwrap();
-        assert_eq!(out.len(), 1);
+        assert_eq!(out.len(), 2, "the position taken over, then the line");
+        assert!(out[0].data.is_empty());
+        let out = [out.pop().unwrap()];
         assert_eq!(
             out[0].data, b"a2\n",
             "continues where app.log's tailer stopped"

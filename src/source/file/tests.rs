@@ -33,7 +33,7 @@ fn poll(src: &mut FileSource) -> Vec<(String, String)> {
     let mut out = Vec::new();
     src.poll(&mut out).unwrap();
     let mut by_path: BTreeMap<String, String> = BTreeMap::new();
-    for c in out.into_iter() {
+    for c in out.into_iter().filter(|c| !c.data.is_empty()) {
         let crate::batch::Position::File(end) = &c.ack else {
             continue;
         };
@@ -93,6 +93,67 @@ fn rotated_while_down_file_found_by_fingerprint() {
         poll(&mut src),
         pairs(&[("app.log", "b1\n"), ("app.log.1", "a2\na3\n")])
     );
+}
+
+#[test]
+fn copytruncated_while_down_the_copy_continues_where_the_file_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, b"a1\na2\na3\n");
+    let cp = checkpoint(&log, b"a1\n", 6);
+    // While scrubd is stopped: logrotate's copytruncate, then the app writes on.
+    let copy = dir.path().join("app.log.1");
+    fs::copy(&log, &copy).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&log)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    append(&log, b"b1\n");
+    let mut src = FileSource::new(config(&glob(dir.path(), "app.log*"), StartAt::Beginning), vec![cp], true)
+        .unwrap();
+    assert_eq!(
+        poll(&mut src),
+        pairs(&[("app.log", "b1\n"), ("app.log.1", "a3\n")])
+    );
+}
+
+#[test]
+fn a_copy_continued_with_nothing_new_is_checkpointed_where_it_was_taken_over() {
+    // copytruncate while running; the copy has nothing beyond what was read. Its position
+    // is sent alone, so a restart does not read the whole copy again.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, b"a1\na2\n");
+    let mut src = FileSource::new(config(&glob(dir.path(), "app.log*"), StartAt::Beginning), vec![], true)
+        .unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("app.log", "a1\na2\n")]));
+    let copy = dir.path().join("app.log.1");
+    fs::copy(&log, &copy).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&log)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    let mut positions = Vec::new();
+    for _ in 0..3 {
+        src.rescan_now = true;
+        let mut out = Vec::new();
+        src.poll(&mut out).unwrap();
+        for c in out {
+            assert!(c.data.is_empty(), "nothing read twice: {:?}", c.data);
+            if let crate::batch::Position::File(p) = c.ack {
+                positions.push(p);
+            }
+        }
+    }
+    let copied = positions
+        .iter()
+        .find(|p| p.path == copy)
+        .expect("the copy's position is sent");
+    assert_eq!(copied.offset, 6);
 }
 
 #[test]
@@ -470,7 +531,7 @@ fn drain(src: &mut FileSource) -> (BTreeMap<String, String>, usize) {
         most = most.max(src.holding);
         assert_eq!(src.holding, src.handles.in_use());
         let quiet = out.is_empty() && !src.more;
-        for c in out {
+        for c in out.into_iter().filter(|c| !c.data.is_empty()) {
             if let crate::batch::Position::File(end) = &c.ack {
                 let name = end.path.file_name().unwrap().to_string_lossy().into_owned();
                 by_path
