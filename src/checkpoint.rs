@@ -196,7 +196,25 @@ pub enum CheckpointError {
 /// The exclusive lock on a state dir, held until dropped (or the process ends).
 #[derive(Debug)]
 pub struct StateLock {
-    _file: File,
+    file: File,
+    dir: PathBuf,
+}
+
+impl StateLock {
+    /// Lock again if the lock file was removed or replaced under us (an `rm -rf` of the state
+    /// dir's contents): a second instance would otherwise lock the new file, and both would
+    /// read and write the same files. Whether the lock had to be taken again; an error if
+    /// another process holds the file now at the lock's path.
+    pub fn keep(&mut self) -> Result<bool, CheckpointError> {
+        use std::os::unix::fs::MetadataExt;
+        let id = |m: fs::Metadata| (m.dev(), m.ino());
+        let ours = self.file.metadata().ok().map(id);
+        if ours.is_some() && fs::metadata(self.dir.join(LOCK_FILE)).ok().map(id) == ours {
+            return Ok(false);
+        }
+        *self = lock_state_dir(&self.dir)?;
+        Ok(true)
+    }
 }
 
 /// Take the exclusive lock on `dir` (creating it if missing): `flock` on `dir/scrubd.lock`,
@@ -240,7 +258,10 @@ pub fn lock_state_dir(dir: &Path) -> Result<StateLock, CheckpointError> {
     if let Err(e) = pid {
         tracing::warn!(lock = %lock.display(), error = %e, "cannot write our pid into the state dir lock");
     }
-    Ok(StateLock { _file: f })
+    Ok(StateLock {
+        file: f,
+        dir: dir.to_path_buf(),
+    })
 }
 
 /// One stored entry: a [`FilePosition`] plus when it was last set, for pruning.

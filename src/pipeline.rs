@@ -35,7 +35,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::batch::{split, Batch, FilePosition, Position, Record, RecordKind};
 use crate::checkpoint::{
-    lock_state_dir, CheckpointStore, SinkMark, CHECKPOINT_FILE, CHECKPOINT_TMP_FILE, LOCK_FILE,
+    lock_state_dir, CheckpointStore, SinkMark, StateLock, CHECKPOINT_FILE, CHECKPOINT_TMP_FILE,
+    LOCK_FILE,
 };
 use crate::config::Config;
 use crate::engine::{validate::JWT_ALGS, Hit, Mode, Scratch, Scrubber, StreamState};
@@ -144,7 +145,7 @@ async fn run_async(
     scrubber: Arc<RwLock<Arc<Scrubber>>>,
     signals: Signals,
 ) -> Result<()> {
-    let _lock = lock_state_dir(&config.state_dir)?;
+    let lock = Arc::new(Mutex::new(lock_state_dir(&config.state_dir)?));
     for w in &config.warnings {
         tracing::warn!("{w}");
     }
@@ -320,6 +321,8 @@ async fn run_async(
     {
         let (live, metrics, c) = (Arc::clone(&live), Arc::clone(&metrics), cancel.clone());
         tokio::spawn(async move { supervise(live, metrics, c).await });
+        let (lock, c) = (Arc::clone(&lock), cancel.clone());
+        tokio::spawn(async move { keep_lock(lock, c).await });
     }
 
     wait_for_signals(&config, &scrubber, &reopen_flags, &cancel, signals).await;
@@ -456,6 +459,27 @@ fn resent_lines(
 
 /// Every few seconds: refresh systemd's STATUS line; ping its watchdog (when `WatchdogSec=` is
 /// set) only while no pipeline stage is stuck on one item.
+/// Every second, make sure the state dir's lock is still ours (see [`StateLock::keep`]); stop
+/// if another instance took it.
+async fn keep_lock(lock: Arc<Mutex<StateLock>>, cancel: CancellationToken) {
+    while !cancel.is_cancelled() {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = cancel.cancelled() => return,
+        }
+        match lock.lock().expect("state lock").keep() {
+            Ok(false) => {}
+            Ok(true) => tracing::warn!(
+                "the state dir's lock file was removed or replaced while scrubd ran; locked it again"
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "stopping: another process locked the state dir after its lock file was removed; two instances must not share one");
+                cancel.cancel();
+            }
+        }
+    }
+}
+
 async fn supervise(live: Arc<Liveness>, metrics: Arc<Metrics>, cancel: CancellationToken) {
     let watchdog = service::watchdog_interval();
     let tick = watchdog.map_or(Duration::from_secs(5), |w| {

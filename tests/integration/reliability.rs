@@ -592,34 +592,38 @@ fn second_instance_on_the_same_state_dir_is_refused_naming_the_holder() {
         .unwrap()
         .replace(&d.port.to_string(), &free_port().to_string());
     std::fs::write(&second, text).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scrubd"))
-        .args(["run", "--config"])
-        .arg(&second)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break Some(s);
+    let run_second = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_scrubd"))
+            .args(["run", "--config"])
+            .arg(&second)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break Some(s);
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        if status.is_none() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
-        if start.elapsed() > Duration::from_secs(10) {
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        (status, err)
     };
-    if status.is_none() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let (status, err) = run_second();
     append(&d.path("logs/app.log"), &numbered("i", 50, 100));
     let seen = settle(&d, &[("i", 100)], &["app.log"]);
     let (_, dup) = lost_and_duplicated(&seen, "i", 100);
@@ -632,6 +636,23 @@ fn second_instance_on_the_same_state_dir_is_refused_naming_the_holder() {
         "the error names the holder: {err}"
     );
     assert_exactly_once(&seen, &[("i", 100)]);
+
+    // An admin empties the state dir under the running daemon (`rm -rf /var/lib/scrubd/*`):
+    // it locks the dir again within a second, and a second instance is still refused.
+    for e in std::fs::read_dir(d.path("state")).unwrap() {
+        std::fs::remove_file(e.unwrap().path()).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(2500));
+    let (status, err) = run_second();
+    assert!(
+        status.is_some_and(|s| s.code() == Some(2)),
+        "second instance after the state dir was emptied: {status:?}; stderr: {err}"
+    );
+    assert!(
+        d.stderr().contains("locked it again"),
+        "{}",
+        d.stderr_tail()
+    );
 }
 
 // 8. Shutdown and start-up.
