@@ -457,29 +457,40 @@ fn resent_lines(
     (lines, now_counted)
 }
 
-/// Every few seconds: refresh systemd's STATUS line; ping its watchdog (when `WatchdogSec=` is
-/// set) only while no pipeline stage is stuck on one item.
 /// Every second, make sure the state dir's lock is still ours (see [`StateLock::keep`]); stop
 /// if another instance took it.
 async fn keep_lock(lock: Arc<Mutex<StateLock>>, cancel: CancellationToken) {
+    let mut failing = false;
     while !cancel.is_cancelled() {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             _ = cancel.cancelled() => return,
         }
         match lock.lock().expect("state lock").keep() {
-            Ok(false) => {}
-            Ok(true) => tracing::warn!(
-                "the state dir's lock file was removed or replaced while scrubd ran; locked it again"
-            ),
-            Err(e) => {
+            Ok(false) => failing = false,
+            Ok(true) => {
+                failing = false;
+                tracing::warn!(
+                    "the state dir's lock file was removed or replaced while scrubd ran; locked it again"
+                );
+            }
+            Err(e @ crate::checkpoint::CheckpointError::Locked { .. }) => {
                 tracing::error!(error = %e, "stopping: another process locked the state dir after its lock file was removed; two instances must not share one");
                 cancel.cancel();
+            }
+            // Cannot create or lock the file now (the state dir gone read-only): tried again
+            // each second (logged once), while checkpoint errors are counted as usual.
+            Err(e) => {
+                if !std::mem::replace(&mut failing, true) {
+                    tracing::warn!(error = %e, "cannot lock the state dir again after its lock file was removed; retrying each second");
+                }
             }
         }
     }
 }
 
+/// Every few seconds: refresh systemd's STATUS line; ping its watchdog (when `WatchdogSec=` is
+/// set) only while no pipeline stage is stuck on one item.
 async fn supervise(live: Arc<Liveness>, metrics: Arc<Metrics>, cancel: CancellationToken) {
     let watchdog = service::watchdog_interval();
     let tick = watchdog.map_or(Duration::from_secs(5), |w| {
