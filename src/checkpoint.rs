@@ -256,7 +256,7 @@ pub fn lock_state_dir(dir: &Path) -> Result<StateLock, CheckpointError> {
         .open(&lock)
         .and_then(|mut w| writeln!(w, "{}", std::process::id()));
     if let Err(e) = pid {
-        tracing::warn!(lock = %lock.display(), error = %e, "cannot write our pid into the state dir lock");
+        tracing::warn!(lock = ?lock, error = %e, "cannot write our pid into the state dir lock");
     }
     Ok(StateLock {
         file: f,

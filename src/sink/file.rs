@@ -165,7 +165,7 @@ impl FileSink {
     fn retire(&mut self, path: PathBuf, out: Output) {
         if out.dirty {
             if let Err(e) = out.file.sync_data() {
-                tracing::warn!(path = %path.display(), error = %e, "cannot sync an output before closing it; kept open until a sync succeeds");
+                tracing::warn!(path = ?path, error = %e, "cannot sync an output before closing it; kept open until a sync succeeds");
                 self.unsynced.push((path, out.file));
             }
         }
@@ -209,7 +209,7 @@ impl FileSink {
                 Err(_) => Some(out.id), // cannot tell (permissions): keep writing to it
             };
             if here != Some(out.id) {
-                tracing::info!(path = %path.display(), "output moved or deleted without a SIGHUP; writing to a new file at its path");
+                tracing::info!(path = ?path, "output moved or deleted without a SIGHUP; writing to a new file at its path");
                 let out = self.open.remove(&path).expect("just found");
                 self.retire(path.clone(), out);
             }

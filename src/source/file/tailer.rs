@@ -579,12 +579,12 @@ impl FileTailer {
             Err(e) if is_fd_exhaustion(e) => {}
             Err(e) if self.failing != Some(e.kind()) => {
                 self.failing = Some(e.kind());
-                tracing::warn!(source = %self.source, path = %self.path.display(), error = %e, "cannot read file; retrying (logged once until it can be read)");
+                tracing::warn!(source = %self.source, path = ?self.path, error = %e, "cannot read file; retrying (logged once until it can be read)");
             }
             Err(_) => {}
             Ok(_) => {
                 if self.failing.take().is_some() {
-                    tracing::info!(source = %self.source, path = %self.path.display(), "file readable again");
+                    tracing::info!(source = %self.source, path = ?self.path, "file readable again");
                 }
             }
         }
@@ -843,7 +843,7 @@ impl FileTailer {
                 if tracker.found_compressed(o.id) {
                     tracing::warn!(
                         source = %self.source,
-                        path = %self.path.display(),
+                        path = ?self.path,
                         format,
                         "skipping a file of compressed data: its bytes cannot be scanned \
                          (counted in scrubd_files_skipped_total; exclude it, e.g. \

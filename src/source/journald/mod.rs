@@ -182,7 +182,7 @@ impl JournaldSource {
         let mut child = match self.command().spawn() {
             Ok(c) => c,
             Err(e) => {
-                tracing::warn!(source = %io.name, journalctl = %self.spec.journalctl.display(), error = %e, "cannot start journalctl; retrying");
+                tracing::warn!(source = %io.name, journalctl = ?self.spec.journalctl, error = %e, "cannot start journalctl; retrying");
                 io.emit.emit(Event::SourceError { source: &io.name });
                 return true;
             }
