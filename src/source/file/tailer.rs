@@ -20,8 +20,8 @@
 //! (renamed away or deleted, and not grown for `partial_flush`) has its partial last line
 //! emitted, ended with a `\n` so that what follows in its stream starts a line of its own; if
 //! its writer finishes the line after all, the tailer of the rotated name reads it again whole
-//! (see [`FileTailer::finish`]). The same holds for a partial line cut by a truncation. At shutdown a held line is not emitted and not checkpointed: the
-//! next start reads it again. A line longer than `max_line_bytes` is never held whole: it is
+//! (see [`FileTailer::finish`]). The same holds for a partial line cut by a truncation. At
+//! shutdown a held line is not emitted and not checkpointed: the next start reads it again. A line longer than `max_line_bytes` is never held whole: it is
 //! discarded as it streams by and replaced by `[REDACTED:line-too-long:bytes=N]` plus its
 //! original ending (`\n` or `\r\n`), and counted in [`Batch::oversize_lines`] (the one rule of
 //! [`Framer`]).
@@ -126,7 +126,8 @@ enum Claim {
         known: Known,
         real_path: PathBuf,
         /// Where the partial last line emitted at the finish starts, if one was: a reader that
-        /// finds the file grown past `known` starts there instead (see [`FileTailer::finish`]).
+        /// takes the file over starts there instead, so that a line its writer finishes late
+        /// is read again whole (see [`FileTailer::finish`]).
         line_start: Option<Known>,
     },
 }
