@@ -11,6 +11,7 @@ pub mod engine;
 pub mod filter;
 pub mod jwt_settings;
 pub(crate) mod lambda;
+pub mod logging;
 pub(crate) mod metrics;
 pub(crate) mod pipeline;
 pub mod rulefiles;

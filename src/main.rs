@@ -176,7 +176,11 @@ fn main() {
         Ok(code) => std::process::exit(code),
         Err(e) if is_broken_pipe(&e) => std::process::exit(141),
         Err(e) => {
-            eprintln!("scrubd: error: {e:#}");
+            // An error may quote what scrubd met (a file's or output's name): scrubbed too.
+            eprintln!(
+                "scrubd: error: {}",
+                scrubd::logging::scrubbed(&format!("{e:#}"))
+            );
             std::process::exit(2);
         }
     }
@@ -334,7 +338,7 @@ fn raw_stdout() -> std::fs::File {
 
 fn cmd_run(a: RunArgs) -> Result<i32> {
     tracing_subscriber::fmt()
-        .with_writer(io::stderr)
+        .with_writer(scrubd::logging::Stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SCRUBD_LOG")
                 .unwrap_or_else(|_| "info".into()),

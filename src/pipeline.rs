@@ -117,7 +117,9 @@ pub fn run(config_path: &Path) -> Result<()> {
     };
     let result = (|| {
         let config = Config::load(config_path)?;
-        let scrubber = Arc::new(RwLock::new(Arc::new(build_scrubber(&config)?)));
+        let scrubber = Arc::new(build_scrubber(&config)?);
+        crate::logging::use_scrubber(Arc::clone(&scrubber));
+        let scrubber = Arc::new(RwLock::new(scrubber));
         runtime.block_on(run_async(config, scrubber, signals))
     })();
     // Threads stuck in a sink after a drain timeout must not hold the exit up.
@@ -389,7 +391,9 @@ async fn wait_for_signals(
                 }
                 match Config::load(&config.path).map_err(anyhow::Error::from).and_then(|c| build_scrubber(&c)) {
                     Ok(s) => {
-                        *scrubber.write().expect("scrubber lock") = Arc::new(s);
+                        let s = Arc::new(s);
+                        crate::logging::use_scrubber(Arc::clone(&s));
+                        *scrubber.write().expect("scrubber lock") = s;
                         tracing::info!("SIGHUP: rules reloaded, sink files reopened");
                     }
                     Err(e) => tracing::error!(error = %format!("{e:#}"), "SIGHUP: reload failed, keeping the rules in use"),
@@ -701,10 +705,20 @@ fn scrub_batch(
             lines_before += memchr::memchr_iter(b'\n', part).count();
         }
         records.push(Record {
-            stream: Arc::clone(&r.stream),
+            stream: shown_name(s, scratch, &r.stream),
             len: out.len() - out_at,
             kind: r.kind,
         });
+    }
+}
+
+/// The name sinks see for a stream (they name outputs after it, and log it): its own with any
+/// secret in it redacted, so a file named after a key cannot carry the key into an output's
+/// name. Names that differ only in a redacted secret share an output.
+fn shown_name(s: &Scrubber, scratch: &mut Scratch, name: &Arc<str>) -> Arc<str> {
+    match s.scrub_text(name.as_bytes(), scratch) {
+        None => Arc::clone(name),
+        Some(shown) => String::from_utf8_lossy(&shown).into(),
     }
 }
 

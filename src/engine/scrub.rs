@@ -213,6 +213,22 @@ impl Scrubber {
         }
     }
 
+    /// `text` as it may be shown outside the data path (a file's or stream's name, a line of
+    /// scrubd's own log, an error message), with the secrets in it redacted, or `None` when it
+    /// holds none. Scrubbed as a stream of its own: nothing before it leaves a block open in it.
+    pub fn scrub_text(&self, text: &[u8], scratch: &mut Scratch) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(text.len() + 32);
+        let mut hits = Vec::new();
+        self.scrub_block(
+            text,
+            &mut StreamState::default(),
+            scratch,
+            &mut out,
+            &mut hits,
+        );
+        (out != text).then_some(out)
+    }
+
     /// Scrub `input`, a block of whole lines (each ending in `\n`, except perhaps the last),
     /// appending the result to `out` and one [`Hit`] per redacted span to `hits`.
     /// Line endings (`\n`, `\r\n`, none) are copied unchanged.
@@ -1296,6 +1312,32 @@ fn find_placeholders(line: &[u8], out: &mut Vec<(usize, usize)>) {
 mod tests {
     use super::*;
     use crate::engine::examples::unmark;
+
+    /// Names and messages are scrubbed like lines; a clean one is left alone.
+    #[test]
+    fn text_shown_outside_the_data_path_is_scrubbed() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let mut scratch = s.scratch();
+        let shown = |t: &str, scratch: &mut Scratch| {
+            s.scrub_text(t.as_bytes(), scratch)
+                .map(|o| String::from_utf8(o).unwrap())
+        };
+        let key = shown("upload-AKIAQ3EGRJ7XPLMW4NZT.log", &mut scratch).unwrap();
+        assert!(
+            !key.contains("AKIAQ3EGRJ7XPLMW4NZT") && key.starts_with("upload-"),
+            "{key}"
+        );
+        // A name may hold line breaks; a block it opens ends with it: the next starts fresh.
+        let body = "MIIEpAIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0";
+        let pem = shown(
+            &format!("-----BEGIN RSA PRIVATE KEY-----\n{body}"),
+            &mut scratch,
+        );
+        assert!(!pem.unwrap().contains(body));
+        assert_eq!(shown(body, &mut scratch), None);
+        assert_eq!(shown("app/2026-12-02.log", &mut scratch), None);
+        assert_eq!(shown("", &mut scratch), None);
+    }
 
     /// Keyword selection and window gates must not change what is found: on every line, the
     /// findings of the whole set equal those of each rule run alone (no keywords, no gates).

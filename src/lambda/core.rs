@@ -40,6 +40,14 @@ impl Core {
         }
     }
 
+    /// `name` (a log group's or stream's) with any secret in it redacted, for naming outputs.
+    pub fn name(&mut self, name: &str) -> String {
+        match self.scrubber.scrub_text(name.as_bytes(), &mut self.scratch) {
+            None => name.to_string(),
+            Some(shown) => String::from_utf8_lossy(&shown).into_owned(),
+        }
+    }
+
     /// The state of `stream` (an open PEM block, or none).
     pub fn state(&self, stream: &str) -> StreamState {
         self.states.get(stream).cloned().unwrap_or_default()

@@ -62,7 +62,7 @@ pub fn run() -> Result<i32> {
         let handler = match init().await {
             Ok(h) => Arc::new(h),
             Err(e) => {
-                let message = format!("{e:#}");
+                let message = crate::logging::scrubbed(&format!("{e:#}"));
                 eprintln!("scrubd: init failed: {message}");
                 report_init_error(&api, &message).await;
                 return Ok(1);
@@ -125,10 +125,9 @@ async fn init() -> Result<Handler> {
         .jwt
         .policy()
         .map_err(|e| anyhow::anyhow!("SCRUBD_JWT_*: {e}"))?;
-    let core = Core::new(
-        Scrubber::new(Arc::new(rules.with_jwt_policy(jwt)), mode),
-        settings.max_line_bytes,
-    );
+    let scrubber = Scrubber::new(Arc::new(rules.with_jwt_policy(jwt)), mode);
+    crate::logging::use_scrubber(Arc::new(scrubber.clone()));
+    let core = Core::new(scrubber, settings.max_line_bytes);
     tracing_init();
     Ok(Handler {
         settings,
@@ -148,7 +147,7 @@ fn tracing_init() {
         filter = filter.add_directive(quiet.parse().expect("a valid directive"));
     }
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(crate::logging::Stderr)
         .with_env_filter(filter)
         .with_target(false)
         .with_ansi(false)

@@ -107,8 +107,9 @@ pub fn prepare(
     let mut p = Prepared {
         key,
         group,
-        source_group: payload.log_group.clone(),
-        stream: stream_name(&source_stream),
+        source_group: core.name(&payload.log_group),
+        // A stream named after a secret must not name the output after it.
+        stream: stream_name(&core.name(&source_stream)),
         events: Vec::new(),
         done: 0,
         control: false,
@@ -290,6 +291,15 @@ mod tests {
                 (1001, "password=[REDACTED:password] x".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn a_group_named_after_a_secret_names_no_output_after_it() {
+        let (mut c, mut m) = (core(), Memory::default());
+        let data = payload("/app/AKIAQ3EGRJ7XPLMW4NZT", "DATA_MESSAGE", &["ok"]);
+        let p = prepare(&mut c, &mut m, &data, "/scrubbed", &[]).unwrap();
+        assert_eq!(p.stream, "/app/[REDACTED_aws-access-key]/s_1"); // `:` is not allowed
+        assert_eq!(p.source_group, "/app/[REDACTED:aws-access-key]");
     }
 
     #[test]

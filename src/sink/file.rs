@@ -7,7 +7,9 @@
 //! `include = ["/var/log/*/app.log"]`, `/var/log/d1/app.log` goes to `<dir>/app/d1/app.log` and
 //! `/var/log/d2/app.log` to `<dir>/app/d2/app.log`. When all of a source's files are in one
 //! directory (the usual `/var/log/app/*.log`) that is just the file name, as before. Names are
-//! kept byte for byte, invalid UTF-8 included.
+//! kept byte for byte, invalid UTF-8 included, but for secrets: the pipeline hands sinks
+//! stream names already scrubbed, so `upload-AKIA….log` arrives as
+//! `upload-[REDACTED:aws-access-key].log` (names differing only in a secret share an output).
 //!
 //! Files stay open between writes; `reopen` (SIGHUP, logrotate's postrotate) closes them so the
 //! next write creates the file afresh at its path. `sync` fsyncs the files written since the

@@ -1009,6 +1009,52 @@ fn compressed_files_matched_by_the_globs_are_skipped_counted_once_and_never_forw
     );
 }
 
+/// A followed file named after a secret (an upload named after the key it holds, a session
+/// dump named `…password=…`): the name leaves scrubd only scrubbed, as an output's name and
+/// in scrubd's log. Two names differing only in the secret share one output; no line is lost.
+#[test]
+fn a_secret_in_a_followed_files_name_reaches_no_output_name_and_no_log_line() {
+    let keys = ["AKIAQ3EGRJ7XPLMW4NZT", "AKIAZ7XPLMQ3EGRJ4WTN"];
+    let d = Scrubd::with_defaults();
+    for (i, k) in keys.iter().enumerate() {
+        append(
+            &d.path(&format!("logs/upload-{k}.log")),
+            &numbered(["u", "v"][i], 0, 20),
+        );
+    }
+    let zipped = "logs/sess-password=Xk9fQ2mZ7pL4vR8s.log.gz";
+    std::fs::write(d.path(zipped), gzip(numbered("z", 0, 3000).as_bytes())).unwrap();
+    let seen = settle(
+        &d,
+        &[("u", 20), ("v", 20)],
+        &[
+            &format!("upload-{}.log", keys[0]),
+            &format!("upload-{}.log", keys[1]),
+        ],
+    );
+    let skipped = "scrubd_files_skipped_total{reason=\"compressed\",source=\"app\"}";
+    poll_until(Duration::from_secs(5), || d.metric(skipped) >= 1.0);
+    assert_exactly_once(&seen, &[("u", 20), ("v", 20)]);
+    let names: Vec<String> = d
+        .outputs()
+        .into_iter()
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["upload-[REDACTED:aws-access-key].log"],
+        "outputs"
+    );
+    let stderr = d.stderr();
+    assert!(
+        stderr.contains("sess-password=[REDACTED:password]"),
+        "{stderr}"
+    );
+    for secret in keys.iter().chain(&["Xk9fQ2mZ7pL4vR8s"]) {
+        assert!(!stderr.contains(secret), "{secret} in the log:\n{stderr}");
+    }
+}
+
 // 10. scrubd's own outputs rotated or deleted behind its back.
 
 /// logrotate's `create` on the scrubbed output without a `postrotate` SIGHUP, then a cleanup
