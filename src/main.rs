@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use scrubd::engine::{coverage, examples, Mode, RuleSet, Scrubber, StreamState};
 use scrubd::filter;
+use scrubd::logging::scrubbed;
 use scrubd::rulefiles::{key_file_mode, load_rules as load_rule_files};
 
 #[derive(Parser)]
@@ -177,10 +178,7 @@ fn main() {
         Err(e) if is_broken_pipe(&e) => std::process::exit(141),
         Err(e) => {
             // An error may quote what scrubd met (a file's or output's name): scrubbed too.
-            eprintln!(
-                "scrubd: error: {}",
-                scrubd::logging::scrubbed(&format!("{e:#}"))
-            );
+            eprintln!("scrubd: error: {}", scrubbed(&format!("{e:#}")));
             std::process::exit(2);
         }
     }
@@ -356,7 +354,8 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
         let config = match scrubd::Config::load(path) {
             Ok(c) => c,
             Err(e) => {
-                println!("{e}");
+                // Config errors and warnings may quote a followed file's path: scrubbed.
+                println!("{}", scrubbed(&e.to_string()));
                 return Ok(1);
             }
         };
@@ -373,7 +372,7 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
         a_rules.rules.extend(config.redact.rules_dirs.clone());
         a_rules.disable.extend(config.redact.disable.clone());
         for w in &config.warnings {
-            println!("{}: warning: {w}", path.display());
+            println!("{}: warning: {}", path.display(), scrubbed(w));
         }
         println!(
             "{}: config ok ({} sources, {} sinks)",
