@@ -370,11 +370,20 @@ fn writer_pausing_inside_a_secret_for_longer_than_partial_flush_leaks_nothing() 
 
 #[test]
 fn a_line_its_writer_finishes_after_a_rotation_and_a_long_pause_is_scrubbed_whole() {
+    late_finish(false);
+}
+
+#[test]
+fn a_line_its_writer_finishes_after_a_rotation_a_pause_and_a_restart_is_scrubbed_whole() {
+    late_finish(true);
+}
+
+fn late_finish(restart: bool) {
     // logrotate `create` while the app has written half a line (half a key); the app pauses
     // longer than partial_flush, then finishes the line through its old handle, now the
     // rotated file. Before: the half was glued to the new file's first line, and the key's
     // tail came out alone in the rotated file's output.
-    let d = Scrubd::with_defaults(); // partial_flush_ms = 500, include logs/*.log*
+    let mut d = Scrubd::with_defaults(); // partial_flush_ms = 500, include logs/*.log*
     let log = d.path("logs/app.log");
     let rotated = d.path("logs/app.log.1");
     append(&log, "line 1 ok\nline 2 key AKIAQ3EGRJ");
@@ -385,6 +394,10 @@ fn a_line_its_writer_finishes_after_a_rotation_and_a_long_pause_is_scrubbed_whol
     std::fs::rename(&log, &rotated).unwrap();
     append(&log, "line 3 in new file\n");
     std::thread::sleep(Duration::from_millis(1500));
+    if restart {
+        d.stop();
+        d.start();
+    }
     append(&rotated, "7XPLMW4NZT used\n");
     let out1 = d.path("out/app/app.log.1");
     poll_until(Duration::from_secs(8), || {

@@ -691,7 +691,16 @@ impl FileTailer {
                             .as_ref()
                             .map_or(true, |p| proof_holds(p, &file, h.offset)) =>
                 {
-                    Some(h.offset)
+                    // A checkpoint inside a line: the line's first part was emitted when its
+                    // file was finished (a flushed partial line) before scrubd stopped. Read it
+                    // again from its start, so that if its writer finishes it, it is scrubbed
+                    // whole and no tail of a secret goes out alone, as `Claim::Done` does
+                    // within one run; counted as one duplicate now, the same way.
+                    let start = line_start_before(&file, h.offset);
+                    if start < h.offset {
+                        tracker.counts.duplicate_lines += 1;
+                    }
+                    Some(start)
                 }
                 Some(h) if h.fingerprint == *fp && h.offset > 0 => {
                     tracker.counts.truncations += 1; // rewritten or truncated while scrubd was down
@@ -993,6 +1002,23 @@ fn position(source: &str, path: &Path, o: &Open, offset: u64, proof: Proof) -> F
         offset,
         proof: Some(proof),
         sink: None,
+    }
+}
+
+/// Where the line holding the byte before `offset` starts: `offset` itself when that byte ends
+/// a line (or cannot be read), and also when the line started more than 64 KiB before (such a
+/// line was cut into placeholders anyway; reading it again gains nothing).
+fn line_start_before(file: &File, offset: u64) -> u64 {
+    use std::os::unix::fs::FileExt;
+    let from = offset.saturating_sub(64 << 10);
+    let mut buf = vec![0; (offset - from) as usize];
+    if file.read_exact_at(&mut buf, from).is_err() || buf.last().map_or(true, |&b| b == b'\n') {
+        return offset;
+    }
+    match memchr::memrchr(b'\n', &buf) {
+        Some(i) => from + i as u64 + 1,
+        None if from == 0 => 0,
+        None => offset,
     }
 }
 
@@ -1371,6 +1397,27 @@ mod tests {
             h.last_end().proof,
             Some(proof_of(b"one\ntwo\nthree\n", b""))
         );
+    }
+
+    /// Stopped after a finished file's partial last line was flushed (its checkpoint is inside
+    /// the line), restarted, then the writer finishes the line: it is read whole.
+    #[test]
+    fn checkpoint_inside_a_line_resumes_at_the_line_start() {
+        let mut h = Harness::new(Harness::cfg());
+        h.write("one\nkey AKIAIOSFOD");
+        let hint = hint_for(&h, b"one\n", 18, b"one\nkey AKIAIOSFOD");
+        h.tailer = FileTailer::new("app", h.path.clone(), Harness::cfg(), h.now).with_start(hint);
+        assert_eq!(h.poll(), "");
+        assert_eq!(h.tracker.counts.duplicate_lines, 1);
+        h.write("NN7EXAMPLE used\ntwo\n");
+        assert_eq!(h.poll(), "key AKIAIOSFODNN7EXAMPLE used\ntwo\n");
+        // A checkpoint at a line's end is where reading goes on.
+        let mut h = Harness::new(Harness::cfg());
+        h.write("one\ntwo\n");
+        let hint = hint_for(&h, b"one\n", 4, b"one\n");
+        h.tailer = FileTailer::new("app", h.path.clone(), Harness::cfg(), h.now).with_start(hint);
+        assert_eq!(h.poll(), "two\n");
+        assert_eq!(h.tracker.counts.duplicate_lines, 0);
     }
 
     #[test]
