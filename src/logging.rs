@@ -4,10 +4,11 @@
 //! The configured scrubber does it once [`use_scrubber`] has been called (the daemon: at start
 //! and at each reload); before that, and in commands without a config, the built-in rules do.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
 use std::sync::{Arc, LazyLock, RwLock};
 
-use crate::engine::{Mode, RuleSet, Scrubber};
+use crate::engine::{Mode, RuleSet, Scratch, Scrubber};
 
 static CONFIGURED: RwLock<Option<Arc<Scrubber>>> = RwLock::new(None);
 
@@ -26,11 +27,25 @@ pub fn use_scrubber(scrubber: Arc<Scrubber>) {
 /// can be had (the built-in rules failed to build, which their tests rule out), the text is
 /// withheld.
 pub fn scrubbed(text: &str) -> String {
+    thread_local! {
+        /// The scratch space of the scrubber this thread used last (debug logging is busy).
+        static SCRATCH: RefCell<Option<(Arc<Scrubber>, Scratch)>> = const { RefCell::new(None) };
+    }
     let configured = CONFIGURED.read().unwrap_or_else(|e| e.into_inner()).clone();
     let Some(s) = configured.or_else(|| BUILTIN.clone()) else {
         return "(message withheld: no rules to scrub it with)".into();
     };
-    match s.scrub_text(text.as_bytes(), &mut s.scratch()) {
+    let shown = SCRATCH.with_borrow_mut(|cached| {
+        if !cached
+            .as_ref()
+            .is_some_and(|(used, _)| Arc::ptr_eq(used, &s))
+        {
+            *cached = Some((Arc::clone(&s), s.scratch()));
+        }
+        let (_, scratch) = cached.as_mut().expect("just set");
+        s.scrub_text(text.as_bytes(), scratch)
+    });
+    match shown {
         None => text.to_owned(),
         Some(out) => String::from_utf8_lossy(&out).into_owned(),
     }
