@@ -1023,7 +1023,7 @@ fn line_start_before(file: &File, offset: u64) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
 
@@ -1034,6 +1034,20 @@ mod tests {
             .open(path)
             .unwrap()
             .write_all(bytes)
+            .unwrap();
+    }
+
+    /// logrotate's `copytruncate`: `path` copied to a fresh file at `copy` (`fs::copy` alone
+    /// would truncate a file already there, which may be the one still being read), then
+    /// truncated in place.
+    pub(crate) fn copytruncate(path: &Path, copy: &Path) {
+        let _ = fs::remove_file(copy);
+        fs::copy(path, copy).unwrap();
+        fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_len(0)
             .unwrap();
     }
 
@@ -1311,13 +1325,7 @@ mod tests {
         let mut h = Harness::new(Harness::cfg());
         h.write("old line 1\nold line 2\n");
         assert_eq!(h.poll(), "old line 1\nold line 2\n");
-        fs::copy(&h.path, h.path.with_extension("log.1")).unwrap();
-        fs::OpenOptions::new()
-            .write(true)
-            .open(&h.path)
-            .unwrap()
-            .set_len(0)
-            .unwrap();
+        copytruncate(&h.path, &h.path.with_extension("log.1"));
         h.write("new\n");
         assert_eq!(h.poll(), "new\n");
         assert_eq!(h.tracker.counts.truncations, 1);
@@ -1584,7 +1592,7 @@ mod tests {
 /// fingerprint (the undetectable case in the module docs).
 #[cfg(test)]
 mod model {
-    use super::tests::append;
+    use super::tests::{append, copytruncate};
     use super::*;
     use proptest::prelude::*;
 
@@ -1740,16 +1748,7 @@ mod model {
                 }
                 Action::Truncate => {
                     if let Some(p) = m.at_path {
-                        // A fresh copy, as logrotate makes it (fs::copy would truncate a file
-                        // already at the rotated name, which may be the one still being read).
-                        let _ = fs::remove_file(&rotated);
-                        fs::copy(&path, &rotated).unwrap();
-                        fs::OpenOptions::new()
-                            .write(true)
-                            .open(&path)
-                            .unwrap()
-                            .set_len(0)
-                            .unwrap();
+                        copytruncate(&path, &rotated);
                         m.files[p].content.clear();
                         m.files[p].read = 0;
                         if m.held == Some(p) && m.holding {

@@ -1,18 +1,8 @@
 use super::fingerprint::DEFAULT_FINGERPRINT_BYTES;
 use super::*;
+use super::tailer::tests::{append, copytruncate};
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-
-fn append(path: &Path, bytes: &[u8]) {
-    fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .unwrap()
-        .write_all(bytes)
-        .unwrap();
-}
 
 fn config(include: &str, start_at: StartAt) -> FileSourceConfig {
     FileSourceConfig {
@@ -103,13 +93,7 @@ fn copytruncated_while_down_the_copy_continues_where_the_file_was() {
     let cp = checkpoint(&log, b"a1\n", 6);
     // While scrubd is stopped: logrotate's copytruncate, then the app writes on.
     let copy = dir.path().join("app.log.1");
-    fs::copy(&log, &copy).unwrap();
-    fs::OpenOptions::new()
-        .write(true)
-        .open(&log)
-        .unwrap()
-        .set_len(0)
-        .unwrap();
+    copytruncate(&log, &copy);
     append(&log, b"b1\n");
     let mut src = FileSource::new(config(&glob(dir.path(), "app.log*"), StartAt::Beginning), vec![cp], true)
         .unwrap();
@@ -130,13 +114,7 @@ fn a_copy_continued_with_nothing_new_is_checkpointed_where_it_was_taken_over() {
         .unwrap();
     assert_eq!(poll(&mut src), pairs(&[("app.log", "a1\na2\n")]));
     let copy = dir.path().join("app.log.1");
-    fs::copy(&log, &copy).unwrap();
-    fs::OpenOptions::new()
-        .write(true)
-        .open(&log)
-        .unwrap()
-        .set_len(0)
-        .unwrap();
+    copytruncate(&log, &copy);
     let mut positions = Vec::new();
     for _ in 0..3 {
         src.rescan_now = true;
