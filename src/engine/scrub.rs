@@ -60,6 +60,43 @@ pub struct StreamState {
 struct OpenBlock {
     rule: u32,
     lines: u32,
+    /// How the opening line framed the block, for lines that repeat the frame.
+    frame: Frame,
+}
+
+/// Where the opening marker stood in its line: each line of a log written through a collector
+/// repeats what came before it (a syslog or CRI prefix, Docker's `{"log":"`) and, in JSON
+/// lines, what came after it (`\n","stream":…`). A following line is also read as a body
+/// line from the same column up to the first byte that followed the opening line's match.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Frame {
+    /// Bytes before the marker (0: none).
+    prefix: u32,
+    /// The byte right after the opening line's match (0: the match ended the line).
+    close: u8,
+}
+
+impl Frame {
+    /// The part of `line` in the opening line's frame, and where it starts: from the marker's
+    /// column to the first `close` byte, without an escaped line break before it.
+    fn body_of(self, line: &[u8]) -> Option<(usize, &[u8])> {
+        let at = self.prefix as usize;
+        if at == 0 || at >= line.len() {
+            return None;
+        }
+        let mut piece = &line[at..];
+        if self.close != 0 {
+            piece = &piece[..memchr::memchr(self.close, piece)?];
+            // `\n`, `\r\n`, at any escape depth.
+            while let [rest @ .., b'\\', b'n' | b'r'] = piece {
+                piece = rest;
+                while let [rest @ .., b'\\'] = piece {
+                    piece = rest;
+                }
+            }
+        }
+        Some((at, piece))
+    }
 }
 
 impl StreamState {
@@ -102,8 +139,9 @@ pub struct Scratch {
     /// A quoted value the key/value rule redacted on this line that runs on past its end
     /// (no closing quote): its quote and kind, for the lines that continue it.
     open_string: Option<(u8, u16)>,
-    /// A multi-line block's end marker found on the line that opened it: (rule, range).
-    block_end: Option<(u32, usize, usize)>,
+    /// A multi-line block's end marker found on the line that opened it: (rule, range), and
+    /// the opening line's frame.
+    block_end: Option<(u32, usize, usize, Frame)>,
     /// Recent JWT analyses, and when the lines being scrubbed were seen.
     jwt: JwtCache,
     /// The current line's plain form (no colour codes, references decoded), and the range of
@@ -719,6 +757,10 @@ impl Scrubber {
                         .iter()
                         .find_map(|&g| locs.get(g))
                         .map_or(mt.end(), |(_, e)| e);
+                    let frame = Frame {
+                        prefix: mt.start() as u32,
+                        close: line.get(mt.end()).copied().unwrap_or(0),
+                    };
                     match block
                         .end
                         .as_ref()
@@ -728,12 +770,13 @@ impl Scrubber {
                         // marker (checked once all spans are known, see `keep_block_end`).
                         Some(m) => {
                             scratch.block_end =
-                                Some((ri as u32, after + m.start(), after + m.end()))
+                                Some((ri as u32, after + m.start(), after + m.end(), frame))
                         }
                         None => {
                             st.block = Some(OpenBlock {
                                 rule: ri as u32,
                                 lines: 0,
+                                frame,
                             });
                         }
                     }
@@ -985,11 +1028,18 @@ impl Scrubber {
             state.block = Some(open);
             return Some(first);
         }
-        let caps = block.body.get().captures(line)?;
+        let body = block.body.get();
+        let (caps, at) = match body.captures(line) {
+            Some(c) => (c, 0),
+            None => {
+                let (at, piece) = open.frame.body_of(line)?;
+                (body.captures(piece)?, at)
+            }
+        };
         if let Some(m) = caps.name("secret").filter(|m| !m.is_empty()) {
             scratch.spans.push(Span {
-                start: m.start(),
-                end: m.end(),
+                start: at + m.start(),
+                end: at + m.end(),
                 rule: open.rule,
                 kind: self.rules.kind_id(ri, None),
                 priority: rule.priority,
@@ -1141,9 +1191,13 @@ impl Scrubber {
     /// the output has no end marker, so the block is open — as it will be when scrubd's output
     /// is scrubbed again.
     fn keep_block_end(&self, state: &mut StreamState, scratch: &mut Scratch) {
-        if let Some((rule, s, e)) = scratch.block_end.take() {
+        if let Some((rule, s, e, frame)) = scratch.block_end.take() {
             if state.block.is_none() && scratch.spans.iter().any(|sp| sp.start < e && s < sp.end) {
-                state.block = Some(OpenBlock { rule, lines: 0 });
+                state.block = Some(OpenBlock {
+                    rule,
+                    lines: 0,
+                    frame,
+                });
             }
         }
     }
@@ -1312,6 +1366,51 @@ fn find_placeholders(line: &[u8], out: &mut Vec<(usize, usize)>) {
 mod tests {
     use super::*;
     use crate::engine::examples::unmark;
+
+    /// A PEM key logged line by line through a collector that frames each line (syslog, CRI,
+    /// Docker's json-file, and that inside JSON): the body lines are redacted as bare ones are.
+    #[test]
+    fn a_private_key_in_framed_lines_is_redacted_line_by_line() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let body = [
+            "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun",
+            "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK",
+        ];
+        let frames: [(&str, &str); 4] = [
+            ("Dec  2 13:00:00 host app[12]: ", ""),
+            ("2026-12-02T13:00:00.000000000Z stderr F ", ""),
+            (
+                r#"{"log":""#,
+                r#"\n","stream":"stderr","time":"2026-12-02T13:00:00Z"}"#,
+            ),
+            (r#"{"m":"{\"log\":\""#, r#"\\n\"}"}"#),
+        ];
+        for (before, after) in frames {
+            let mut input = String::new();
+            for l in [
+                "-----BEGIN RSA PRIVATE KEY-----",
+                body[0],
+                body[1],
+                "-----END RSA PRIVATE KEY-----",
+                "done",
+            ] {
+                input.push_str(&format!("{before}{l}{after}\n"));
+            }
+            let (mut out, mut hits) = (Vec::new(), Vec::new());
+            s.scrub_block(
+                input.as_bytes(),
+                &mut StreamState::default(),
+                &mut s.scratch(),
+                &mut out,
+                &mut hits,
+            );
+            let out = String::from_utf8(out).unwrap();
+            let expect = input
+                .replace(body[0], "[REDACTED:private-key]")
+                .replace(body[1], "[REDACTED:private-key]");
+            assert_eq!(out, expect);
+        }
+    }
 
     /// Names and messages are scrubbed like lines; a clean one is left alone.
     #[test]
