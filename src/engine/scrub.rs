@@ -340,7 +340,14 @@ impl Scrubber {
                 None => None,
             };
             match continued {
-                Some(first) => self.write_line(line, line_no, !first, scratch, out, hits),
+                Some((first, framed)) => {
+                    if framed {
+                        // The frame around the body (a syslog prefix, a JSON record) is read
+                        // like any line.
+                        self.scan(line, state, scratch);
+                    }
+                    self.write_line(line, line_no, !first, scratch, out, hits)
+                }
                 None => {
                     self.scan(line, state, scratch);
                     let location = state.lines.as_ref().and_then(|c| c.fresh_location());
@@ -435,9 +442,15 @@ impl Scrubber {
         hits: &mut Vec<Hit>,
     ) {
         scratch.spans.clear();
+        let mut continued = false;
         if let Some(open) = state.block.take() {
-            if let Some(first) = self.continue_block(line, open, state, scratch) {
-                return self.write_line(line, 0, !first, scratch, out, hits);
+            match self.continue_block(line, open, state, scratch) {
+                Some((first, false)) => {
+                    return self.write_line(line, 0, !first, scratch, out, hits)
+                }
+                // A framed body line: its frame is scanned below, like any line.
+                Some((first, true)) => continued = !first,
+                None => {}
             }
         }
         self.begin_candidates(scratch);
@@ -454,7 +467,7 @@ impl Scrubber {
         }
         self.end_candidates(scratch);
         self.scan(line, state, scratch);
-        self.write_line(line, 0, false, scratch, out, hits);
+        self.write_line(line, 0, continued, scratch, out, hits);
     }
 
     /// The spans of `line`, whose candidate rules are chosen, into `scratch.spans`: the rules,
@@ -1002,14 +1015,16 @@ impl Scrubber {
     }
 
     /// A line following an open block: redact it as body, close the block, or both.
-    /// Returns `Some(is_first_body_line)` when the line was handled as a body line.
+    /// Returns `Some((is_first_body_line, framed))` when the line was handled as a body line;
+    /// `framed` when the body is only part of it (read in the opening line's [`Frame`]): the
+    /// rest of such a line must still be scanned.
     fn continue_block(
         &self,
         line: &[u8],
         mut open: OpenBlock,
         state: &mut StreamState,
         scratch: &mut Scratch,
-    ) -> Option<bool> {
+    ) -> Option<(bool, bool)> {
         let ri = open.rule as usize;
         let rule = &self.rules.rules()[ri];
         let block = rule.regex()?.block.as_ref()?;
@@ -1026,7 +1041,7 @@ impl Scrubber {
             let first = open.lines == 0;
             open.lines += 1;
             state.block = Some(open);
-            return Some(first);
+            return Some((first, false));
         }
         let body = block.body.get();
         let (caps, at) = match body.captures(line) {
@@ -1052,7 +1067,7 @@ impl Scrubber {
         let first = open.lines == 0;
         open.lines += 1;
         state.block = Some(open);
-        Some(first)
+        Some((first, at > 0))
     }
 
     /// Make the line's redaction a fixpoint: scrub its redacted form again and map what that
@@ -1410,6 +1425,41 @@ mod tests {
                 .replace(body[1], "[REDACTED:private-key]");
             assert_eq!(out, expect);
         }
+        // The frame of a body line is scanned like any line, through both entry points.
+        let frame = "app[12] password=Xk9fQ2mZ7pL4vR8s: ";
+        let lines = ["-----BEGIN RSA PRIVATE KEY-----", body[0], body[1]];
+        let input: String = lines.iter().map(|l| format!("{frame}{l}\n")).collect();
+        let (mut out, mut hits) = (Vec::new(), Vec::new());
+        let mut state = StreamState::default();
+        let mut scratch = s.scratch();
+        s.scrub_block(
+            input.as_bytes(),
+            &mut state,
+            &mut scratch,
+            &mut out,
+            &mut hits,
+        );
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            !out.contains("Xk9fQ2mZ7pL4vR8s") && !out.contains(body[0]),
+            "{out}"
+        );
+        let (mut state, mut out) = (StreamState::default(), Vec::new());
+        for l in lines {
+            s.scrub_line(
+                format!("{frame}{l}").as_bytes(),
+                &mut state,
+                &mut scratch,
+                &mut out,
+                &mut hits,
+            );
+            out.push(b'\n');
+        }
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            !out.contains("Xk9fQ2mZ7pL4vR8s") && !out.contains(body[1]),
+            "{out}"
+        );
     }
 
     /// Names and messages are scrubbed like lines; a clean one is left alone.
