@@ -67,21 +67,45 @@ struct OpenBlock {
 /// Where the opening marker stood in its line: each line of a log written through a collector
 /// repeats what came before it (a syslog or CRI prefix, Docker's `{"log":"`) and, in JSON
 /// lines, what came after it (`\n","stream":…`). A following line is also read as a body
-/// line from the same column up to the first byte that followed the opening line's match.
+/// line from the same column, where the byte before it repeats the opening line's, up to the
+/// first byte that followed the opening line's match.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Frame {
-    /// Bytes before the marker (0: none).
+    /// Bytes before the marker (0: none, or a frame no following line can repeat).
     prefix: u32,
+    /// The byte right before the marker.
+    before: u8,
     /// The byte right after the opening line's match (0: the match ended the line).
     close: u8,
 }
 
 impl Frame {
+    /// The frame of an opening marker at `line[start..end]`. A frame closed by a byte a
+    /// placeholder is made of (`[REDACTED:…]`) is none: a following line's redaction could
+    /// close a frame where the line had none, and scrubbing the output again must change
+    /// nothing.
+    fn around(line: &[u8], start: usize, end: usize) -> Self {
+        let close = line.get(end).copied().unwrap_or(0);
+        if start == 0 || close.is_ascii_alphanumeric() || b":_.=-[]".contains(&close) {
+            return Self::default();
+        }
+        Self {
+            prefix: start as u32,
+            before: line[start - 1],
+            close,
+        }
+    }
+
     /// The part of `line` in the opening line's frame, and where it starts: from the marker's
     /// column to the first `close` byte, without an escaped line break before it.
     fn body_of(self, line: &[u8]) -> Option<(usize, &[u8])> {
         let at = self.prefix as usize;
-        if at == 0 || at >= line.len() {
+        if at == 0 || at >= line.len() || line[at - 1] != self.before {
+            return None;
+        }
+        // A redaction before the column moved the frame: this is not a line of it (and was
+        // not before it was scrubbed).
+        if memchr::memmem::find(&line[..at], b"[REDACTED").is_some() {
             return None;
         }
         let mut piece = &line[at..];
@@ -770,10 +794,7 @@ impl Scrubber {
                         .iter()
                         .find_map(|&g| locs.get(g))
                         .map_or(mt.end(), |(_, e)| e);
-                    let frame = Frame {
-                        prefix: mt.start() as u32,
-                        close: line.get(mt.end()).copied().unwrap_or(0),
-                    };
+                    let frame = Frame::around(line, mt.start(), mt.end());
                     match block
                         .end
                         .as_ref()
@@ -1400,6 +1421,7 @@ mod tests {
             ),
             (r#"{"m":"{\"log\":\""#, r#"\\n\"}"}"#),
         ];
+        let mut scratch = s.scratch();
         for (before, after) in frames {
             let mut input = String::new();
             for l in [
@@ -1411,19 +1433,13 @@ mod tests {
             ] {
                 input.push_str(&format!("{before}{l}{after}\n"));
             }
-            let (mut out, mut hits) = (Vec::new(), Vec::new());
-            s.scrub_block(
-                input.as_bytes(),
-                &mut StreamState::default(),
-                &mut s.scratch(),
-                &mut out,
-                &mut hits,
-            );
+            let out = s.scrub_text(input.as_bytes(), &mut scratch).unwrap();
             let out = String::from_utf8(out).unwrap();
             let expect = input
                 .replace(body[0], "[REDACTED:private-key]")
                 .replace(body[1], "[REDACTED:private-key]");
             assert_eq!(out, expect);
+            assert_eq!(s.scrub_text(out.as_bytes(), &mut scratch), None, "{out}");
         }
         // The frame of a body line is scanned like any line, through both entry points.
         let frame = "app[12] password=Xk9fQ2mZ7pL4vR8s: ";
@@ -1459,6 +1475,53 @@ mod tests {
         assert!(
             !out.contains("Xk9fQ2mZ7pL4vR8s") && !out.contains(body[1]),
             "{out}"
+        );
+    }
+
+    /// A following line is in the opening line's frame only where it repeats the byte before
+    /// the marker and no redaction before the column moved it; a frame closed by a byte of a
+    /// placeholder is none. Each case was found by the idempotence property: the output of
+    /// the first pass, scrubbed again, read a body where the input had none.
+    #[test]
+    fn a_frame_is_the_same_bytes_at_the_same_column_and_scrubbing_again_changes_nothing() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+        let mut scratch = s.scratch();
+        let pad = "p".repeat(29);
+        for (input, expect) in [
+            // Closed by `[`: the output's `"AB [REDACTED:jwt]` read `AB ` as a body.
+            (
+                format!("\"-----BEGIN RSA PRIVATE KEY-----[\n\"AB {jwt}\n"),
+                "\"-----BEGIN RSA PRIVATE KEY-----[\n\"AB [REDACTED:jwt]\n".to_string(),
+            ),
+            // `B` is not the `"` before the marker: `earer` is no body.
+            (
+                format!("\"-----BEGIN RSA PRIVATE KEY-----\"\nBearer\"{jwt}\n"),
+                "\"-----BEGIN RSA PRIVATE KEY-----\"\nBearer\"[REDACTED:jwt]\n".to_string(),
+            ),
+            // The redaction before the column moves a `"` onto it.
+            (
+                format!("{pad}\"-----BEGIN RSA PRIVATE KEY-----\"\npassword=hunter2 \"QUJD\"\n"),
+                format!(
+                    "{pad}\"-----BEGIN RSA PRIVATE KEY-----\"\n\
+                     password=[REDACTED:password] \"QUJD\"\n"
+                ),
+            ),
+        ] {
+            let out = s.scrub_text(input.as_bytes(), &mut scratch).unwrap();
+            assert_eq!(String::from_utf8_lossy(&out), expect);
+            assert_eq!(s.scrub_text(&out, &mut scratch), None, "{expect}");
+        }
+        // The frame still holds where it is repeated.
+        let out = s
+            .scrub_text(
+                b"x\"-----BEGIN RSA PRIVATE KEY-----\"\nx\"QUJDRA==\"\n",
+                &mut scratch,
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            b"x\"-----BEGIN RSA PRIVATE KEY-----\"\nx\"[REDACTED:private-key]\"\n"
         );
     }
 
