@@ -65,8 +65,9 @@ fn raw_len(rest: &[u8]) -> Option<usize> {
                 .take(CSI_MAX)
                 .take_while(|b| (0x20..=0x2f).contains(*b))
                 .count();
+            // Nor is `ESC " [REDACTED:…]` a sequence ending in `[`: see `csi_len`.
             rest.get(n)
-                .filter(|b| (0x30..=0x7e).contains(*b))
+                .filter(|b| (0x30..=0x7e).contains(*b) && !rest[n..].starts_with(b"[REDACTED"))
                 .map(|_| n + 1)
         }
     }
@@ -114,6 +115,7 @@ mod tests {
                 "pw=\x1b[REDACTED:password]\x1b[0m",
                 "pw=[REDACTED:password]",
             ),
+            ("pw \x1b\"[REDACTED:password]", "pw \"[REDACTED:password]"),
             (
                 r#"{"log":"\u001b[36mtoken\u001b[0m=abc"}"#,
                 r#"{"log":"token=abc"}"#,
