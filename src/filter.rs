@@ -16,6 +16,7 @@ use crate::engine::{Hit, Scrubber};
 use crate::metrics::{Emit, Event, Metrics, Totals};
 use crate::pipeline::{scrub_in_order, Scrubbed};
 use crate::sink::{stdout::StdoutSink, Sink};
+pub use crate::source::stdin::{Interrupt, Watch};
 use crate::source::stdin::{StdinBatch, StdinSource};
 
 /// Filter settings.
@@ -29,6 +30,8 @@ pub struct Options {
     pub audit_only: bool,
     /// Count into these metrics as the stream goes (source label `stdin`).
     pub metrics: Option<Arc<Metrics>>,
+    /// The real stdin's descriptor and the SIGINT/SIGTERM pipe (see [`Watch`]).
+    pub watch: Option<Arc<Watch>>,
 }
 
 /// What went through: totals and per-kind counts, read back from the metrics.
@@ -42,7 +45,7 @@ pub fn run<R: Read, W: Write + Send>(
     audit: Option<Box<dyn Write + Send>>,
     opts: &Options,
 ) -> io::Result<Stats> {
-    let mut source = StdinSource::new(input, opts.max_line_bytes);
+    let mut source = StdinSource::new(input, opts.max_line_bytes).with_watch(opts.watch.clone());
     if audit.is_some() {
         source = source.with_marks();
     }

@@ -243,13 +243,19 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
         None => None,
         Some(addr) => Some(serve_filter_metrics(addr, scrubber.rules())?),
     };
+    let input = raw_stdin();
+    let watch = Arc::new(filter::Watch {
+        input: std::os::fd::AsRawFd::as_raw_fd(&input),
+        interrupt: filter::Interrupt::install()?,
+    });
     let opts = filter::Options {
         max_line_bytes: a.max_line_bytes,
         threads,
         audit_only: a.audit.is_some(),
         metrics: metrics.clone(),
+        watch: Some(Arc::clone(&watch)),
     };
-    let stats = filter::run(&scrubber, raw_stdin(), raw_stdout(), audit, &opts)?;
+    let stats = filter::run(&scrubber, input, raw_stdout(), audit, &opts)?;
     if a.stats {
         let mut err = io::stderr().lock();
         writeln!(
@@ -269,7 +275,8 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
             writeln!(err, "scrubd: jwt finding={name} count={n}")?;
         }
     }
-    Ok(0)
+    // Ended by SIGINT or SIGTERM: everything read was written; the status says why it ended.
+    Ok(watch.interrupt.signal().map_or(0, |sig| 128 + sig))
 }
 
 /// Start the metrics endpoint for `filter` on a small runtime of its own; it lives as long as

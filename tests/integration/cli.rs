@@ -415,3 +415,58 @@ fn filter_serves_live_metrics_while_the_stream_is_open() {
         "Authorization: Bearer [REDACTED:jwt]\nclean line\n"
     );
 }
+
+/// `app | scrubd filter | shipper` stopped by SIGTERM or Ctrl-C: what scrubd read is written
+/// (scrubbed, the partial last line as a line of its own) and counted before it exits with
+/// `128 + signal`; and complete lines do not wait behind a line the writer has not finished.
+#[test]
+fn filter_writes_what_it_read_when_signalled_and_hands_on_lines_before_a_partial_one() {
+    use std::io::{Read, Write};
+    for (sig, threads) in [(libc::SIGTERM, "1"), (libc::SIGINT, "2")] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scrubd"))
+            .args(["filter", "--stats", "--threads", threads])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        write!(stdin, "a password=hunter2hunter2\nb ok\nc token={JWT}").unwrap();
+        stdin.flush().unwrap();
+        // The two whole lines come out while the third is unfinished.
+        let mut stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut got = Vec::new();
+        while got.iter().filter(|&&b| b == b'\n').count() < 2 {
+            match rx.recv_timeout(std::time::Duration::from_secs(10)) {
+                Ok(chunk) => got.extend_from_slice(&chunk),
+                Err(_) => panic!("the whole lines did not come out in 10 s: {got:?}"),
+            }
+        }
+        assert_eq!(got, b"a password=[REDACTED:password]\nb ok\n");
+        unsafe { libc::kill(child.id() as i32, sig) };
+        reader.join().unwrap();
+        got.extend(rx.try_iter().flatten());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            "a password=[REDACTED:password]\nb ok\nc token=[REDACTED:jwt]",
+            "signal {sig}"
+        );
+        assert_eq!(out.status.code(), Some(128 + sig));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("scrubd: lines=3 ") && err.contains("redactions=2 "),
+            "{err}"
+        );
+        drop(stdin);
+    }
+}

@@ -172,7 +172,7 @@ proptest! {
         let input = input.repeat(1 + (300 << 10) / input.len().max(1));
         let (expected, _) = scrub(&input);
         let mut out = Vec::new();
-        let opts = filter::Options { max_line_bytes: 1 << 20, threads, audit_only: false, metrics: None };
+        let opts = filter::Options { max_line_bytes: 1 << 20, threads, audit_only: false, metrics: None, watch: None };
         filter::run(scrubber(), &input[..], &mut out, None, &opts).unwrap();
         prop_assert!(out == expected, "filter output differs from engine output");
     }
@@ -279,6 +279,7 @@ fn pem_block_split_across_filter_pieces_is_still_redacted() {
         threads: 2,
         audit_only: false,
         metrics: None,
+        watch: None,
     };
     filter::run(scrubber(), input.as_bytes(), &mut out, None, &opts).unwrap();
     let out = String::from_utf8(out).unwrap();
@@ -300,6 +301,7 @@ fn overlong_line_is_replaced_whole_and_counted() {
         threads: 1,
         audit_only: false,
         metrics: None,
+        watch: None,
     };
     let stats = filter::run(scrubber(), &input[..], &mut out, None, &opts).unwrap();
     assert_eq!(

@@ -17,6 +17,9 @@ use std::sync::Arc;
 use crate::batch::{Batch, CursorPosition, Framer, Position};
 use crate::source::compressed::{self, Sniff};
 
+mod interrupt;
+pub use interrupt::{Interrupt, Watch};
+
 /// The error for standard input that is compressed data.
 fn compressed_input(format: &str) -> io::Error {
     io::Error::new(
@@ -58,6 +61,8 @@ pub(crate) struct StdinSource<R> {
     read: u64,
     /// Whether the first bytes were checked for a compressed format.
     sniffed: bool,
+    /// The input's descriptor and the interrupt pipe (`filter` on a real stdin).
+    watch: Option<Arc<Watch>>,
 }
 
 impl<R: Read> StdinSource<R> {
@@ -71,7 +76,15 @@ impl<R: Read> StdinSource<R> {
             stream: "stdin".into(),
             read: 0,
             sniffed: false,
+            watch: None,
         }
+    }
+
+    /// Wait on `watch`: a signal ends the input, and lines read are handed on whenever no
+    /// more input is there at once, even while a partial line is held.
+    pub fn with_watch(mut self, watch: Option<Arc<Watch>>) -> Self {
+        self.watch = watch;
+        self
     }
 
     /// Record where replacements start (for audit records).
@@ -82,6 +95,11 @@ impl<R: Read> StdinSource<R> {
 
     /// Read into `raw[at..]`; 0 at end of input.
     fn read_at(&mut self, at: usize) -> io::Result<usize> {
+        if let Some(w) = &self.watch {
+            if !w.wait()? {
+                return Ok(0);
+            }
+        }
         loop {
             match self.inner.read(&mut self.raw[at..]) {
                 Ok(n) => return Ok(n),
@@ -127,9 +145,13 @@ impl<R: Read> StdinSource<R> {
             }
             input_bytes += n as u64;
             self.framer.push(&self.raw[..n], &mut data, &mut oversize);
-            // Everything read so far is whole lines: hand them on rather than wait for more
-            // input (a live stream's lines must not sit here until a block fills).
-            if !data.is_empty() && !self.framer.is_holding() {
+            // Everything read so far is whole lines, or no more input is there now: hand the
+            // lines on rather than wait for more (a live stream's lines must not sit here until
+            // a block fills, or behind a line its writer has not finished).
+            if !data.is_empty()
+                && (!self.framer.is_holding()
+                    || self.watch.as_ref().is_some_and(|w| !w.input_ready()))
+            {
                 break;
             }
         }
