@@ -84,6 +84,13 @@ pub fn write_oversize(len: u64, out: &mut Vec<u8>) {
     let _ = write!(out, "[REDACTED:line-too-long:bytes={len}]");
 }
 
+/// Whether `line` is what [`write_oversize`] writes: a line whose content was never seen.
+pub fn is_oversize(line: &[u8]) -> bool {
+    line.strip_prefix(b"[REDACTED:line-too-long:bytes=")
+        .and_then(|r| r.strip_suffix(b"]"))
+        .is_some_and(|n| !n.is_empty() && n.iter().all(u8::is_ascii_digit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1057,6 +1057,13 @@ impl Scrubber {
         {
             return None;
         }
+        // A line too long to scan says nothing of the block (a key's body line joined with
+        // others by a collector): the block stays open for the lines after it.
+        if super::redact::is_oversize(line) {
+            let first = open.lines == 0;
+            state.block = Some(open);
+            return Some((first, false));
+        }
         // Blank lines inside the block (YAML folds a quoted PEM with them) keep it open.
         if line.trim_ascii().is_empty() {
             let first = open.lines == 0;

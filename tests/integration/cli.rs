@@ -470,3 +470,28 @@ fn filter_writes_what_it_read_when_signalled_and_hands_on_lines_before_a_partial
         drop(stdin);
     }
 }
+
+/// A line over `--max-line-bytes` inside a private key (a collector joined two body lines, or
+/// something else got in between) is replaced whole, and the key's body lines after it are
+/// still redacted: the key counts once.
+#[test]
+fn a_line_too_long_inside_a_private_key_leaves_the_block_open() {
+    let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun";
+    let long = body.repeat(3);
+    let input = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{long}\n{body}\n{body}\n-----END RSA PRIVATE KEY-----\nok\n"
+    );
+    let out = scrubd()
+        .args(["filter", "--max-line-bytes", "100", "--stats"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "-----BEGIN RSA PRIVATE KEY-----\n[REDACTED:line-too-long:bytes=192]\n\
+         [REDACTED:private-key]\n[REDACTED:private-key]\n-----END RSA PRIVATE KEY-----\nok\n"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("kind=private-key redactions=1\n"), "{err}");
+}
