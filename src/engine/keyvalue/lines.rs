@@ -416,6 +416,12 @@ fn announced(names: &Names, rest: &[u8]) -> Option<KeyClass> {
     if body.is_empty() || body.ends_with(b":") || t.len() > 256 || body.contains(&b'=') {
         return None;
     }
+    // Names before a placeholder had their value on this line, scrubbed: only names after the
+    // last one may announce a value on the next line (and the placeholder's kind is no name).
+    let body = match memchr::memmem::rfind(body, b"[REDACTED") {
+        Some(p) => &body[p..],
+        None => body,
+    };
     // Two words separated by one space, judged as one key (`api key`, `token count`).
     let pair = |(s1, e1): (usize, usize), (s2, e2): (usize, usize)| {
         (s2 == e1 + 1 && body[e1] == b' ').then(|| names.classify(&body[s1..e2]))
@@ -423,6 +429,11 @@ fn announced(names: &Names, rest: &[u8]) -> Option<KeyClass> {
     let mut words = Vec::new();
     let mut i = 0;
     while i < body.len() && words.len() < 48 {
+        // A placeholder names a kind, not a key (`[REDACTED:password]`).
+        if body[i..].starts_with(b"[REDACTED") {
+            i += memchr::memchr(b']', &body[i..]).map_or(body.len() - i, |e| e + 1);
+            continue;
+        }
         if !body[i].is_ascii_alphanumeric() {
             i += 1;
             continue;
@@ -1068,6 +1079,16 @@ mod tests {
         let (v, _) = c.apply(b"    - IIC0XKB6GIbOTta0TRd4KrXk5lFY5ILu");
         assert_eq!(v.map(|(s, e, _)| (s, e)), Some((6, 38)));
         assert!(LineCarry::detect(&names(), b"    - --verbose").is_none());
+    }
+
+    /// A name before a placeholder had its value on the line; the placeholder's kind is no
+    /// name. Found by the idempotence property: scrubd's own output announced a value.
+    #[test]
+    fn names_before_a_placeholder_announce_nothing() {
+        let n = names();
+        assert!(LineCarry::detect(&n, b"passwordpassword [REDACTED:password]\"S\": ").is_none());
+        assert!(LineCarry::detect(&n, b"x [REDACTED:password]:").is_none());
+        assert!(LineCarry::detect(&n, b"password: [REDACTED:password] token:").is_some());
     }
 
     #[test]
