@@ -564,7 +564,7 @@ impl FileSource {
                 }),
                 (None, Some(fp), Some(file)) => {
                     let offset = match (started_before, self.cfg.start_at) {
-                        (false, StartAt::End) => end_of_last_line(file, f.size),
+                        (false, StartAt::End) => line_start_before(file, f.size),
                         _ => 0,
                     };
                     let proof = fingerprint::read_window(file, offset)
@@ -943,14 +943,21 @@ pub fn raise_fd_limit() -> u64 {
     })
 }
 
-/// The offset after the last `\n` in the file's last 64 KiB (`size` if there is none): where
-/// `start_at = "end"` begins, so the next line is read whole.
-fn end_of_last_line(file: &File, size: u64) -> u64 {
-    let from = size.saturating_sub(64 << 10);
-    let mut buf = vec![0; (size - from) as usize];
-    match file.read_exact_at(&mut buf, from) {
-        Ok(()) => memchr::memrchr(b'\n', &buf).map_or(size, |i| from + i as u64 + 1),
-        Err(_) => size,
+/// Where the line holding the byte before `offset` starts: `offset` itself when that byte ends
+/// a line (or cannot be read), and also when the line started more than 64 KiB before (such a
+/// line was cut into placeholders anyway; reading it again gains nothing). Where
+/// `start_at = "end"` begins (at the file's size) and where a checkpoint inside a line resumes:
+/// a line is read whole, never from its middle.
+pub(crate) fn line_start_before(file: &File, offset: u64) -> u64 {
+    let from = offset.saturating_sub(64 << 10);
+    let mut buf = vec![0; (offset - from) as usize];
+    if file.read_exact_at(&mut buf, from).is_err() || buf.last().map_or(true, |&b| b == b'\n') {
+        return offset;
+    }
+    match memchr::memrchr(b'\n', &buf) {
+        Some(i) => from + i as u64 + 1,
+        None if from == 0 => 0,
+        None => offset,
     }
 }
 

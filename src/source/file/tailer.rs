@@ -696,7 +696,7 @@ impl FileTailer {
                     // again from its start, so that if its writer finishes it, it is scrubbed
                     // whole and no tail of a secret goes out alone, as `Claim::Done` does
                     // within one run; counted as one duplicate now, the same way.
-                    let start = line_start_before(&file, h.offset);
+                    let start = super::line_start_before(&file, h.offset);
                     if start < h.offset {
                         tracker.counts.duplicate_lines += 1;
                     }
@@ -1005,22 +1005,6 @@ fn position(source: &str, path: &Path, o: &Open, offset: u64, proof: Proof) -> F
     }
 }
 
-/// Where the line holding the byte before `offset` starts: `offset` itself when that byte ends
-/// a line (or cannot be read), and also when the line started more than 64 KiB before (such a
-/// line was cut into placeholders anyway; reading it again gains nothing).
-fn line_start_before(file: &File, offset: u64) -> u64 {
-    use std::os::unix::fs::FileExt;
-    let from = offset.saturating_sub(64 << 10);
-    let mut buf = vec![0; (offset - from) as usize];
-    if file.read_exact_at(&mut buf, from).is_err() || buf.last().map_or(true, |&b| b == b'\n') {
-        return offset;
-    }
-    match memchr::memrchr(b'\n', &buf) {
-        Some(i) => from + i as u64 + 1,
-        None if from == 0 => 0,
-        None => offset,
-    }
-}
 
 #[cfg(test)]
 pub(crate) mod tests {
