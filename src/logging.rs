@@ -35,7 +35,7 @@ pub fn scrubbed(text: &str) -> String {
     let Some(s) = configured.or_else(|| BUILTIN.clone()) else {
         return "(message withheld: no rules to scrub it with)".into();
     };
-    let shown = SCRATCH.with_borrow_mut(|cached| {
+    SCRATCH.with_borrow_mut(|cached| {
         if !cached
             .as_ref()
             .is_some_and(|(used, _)| Arc::ptr_eq(used, &s))
@@ -43,12 +43,8 @@ pub fn scrubbed(text: &str) -> String {
             *cached = Some((Arc::clone(&s), s.scratch()));
         }
         let (_, scratch) = cached.as_mut().expect("just set");
-        s.scrub_text(text.as_bytes(), scratch)
-    });
-    match shown {
-        None => text.to_owned(),
-        Some(out) => String::from_utf8_lossy(&out).into_owned(),
-    }
+        s.scrub_str(text, scratch).into_owned()
+    })
 }
 
 /// A `tracing` writer to stderr that scrubs each event: the formatter writes an event's whole

@@ -716,9 +716,9 @@ fn scrub_batch(
 /// secret in it redacted, so a file named after a key cannot carry the key into an output's
 /// name. Names that differ only in a redacted secret share an output.
 fn shown_name(s: &Scrubber, scratch: &mut Scratch, name: &Arc<str>) -> Arc<str> {
-    match s.scrub_text(name.as_bytes(), scratch) {
-        None => Arc::clone(name),
-        Some(shown) => String::from_utf8_lossy(&shown).into(),
+    match s.scrub_str(name, scratch) {
+        std::borrow::Cow::Borrowed(_) => Arc::clone(name),
+        std::borrow::Cow::Owned(shown) => shown.into(),
     }
 }
 

@@ -22,6 +22,7 @@ use super::rule::{Matcher, Scanner};
 use super::ruleset::RuleSet;
 use super::substr;
 use super::validate::Verdict;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// One redacted span of one line.
@@ -289,6 +290,17 @@ impl Scrubber {
             &mut hits,
         );
         (out != text).then_some(out)
+    }
+
+    /// [`scrub_text`](Self::scrub_text) for text: `text` itself when it holds no secret.
+    pub fn scrub_str<'t>(&self, text: &'t str, scratch: &mut Scratch) -> Cow<'t, str> {
+        match self.scrub_text(text.as_bytes(), scratch) {
+            None => Cow::Borrowed(text),
+            Some(out) => match String::from_utf8(out) {
+                Ok(shown) => Cow::Owned(shown),
+                Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            },
+        }
     }
 
     /// Scrub `input`, a block of whole lines (each ending in `\n`, except perhaps the last),

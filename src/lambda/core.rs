@@ -42,10 +42,9 @@ impl Core {
 
     /// `name` (a log group's or stream's) with any secret in it redacted, for naming outputs.
     pub fn name(&mut self, name: &str) -> String {
-        match self.scrubber.scrub_text(name.as_bytes(), &mut self.scratch) {
-            None => name.to_string(),
-            Some(shown) => String::from_utf8_lossy(&shown).into_owned(),
-        }
+        self.scrubber
+            .scrub_str(name, &mut self.scratch)
+            .into_owned()
     }
 
     /// The state of `stream` (an open PEM block, or none).
