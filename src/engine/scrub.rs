@@ -726,13 +726,15 @@ impl Scrubber {
             if let (Some(st), Some(kv)) = (state, self.rules.kv()) {
                 // A new announcement replaces a pending one; a keyword line that announces
                 // nothing (`- -uroot` among the items) leaves it waiting.
+                let redacted_to = scratch.spans.iter().map(|s| s.end).max().unwrap_or(0);
                 let carry =
-                    super::keyvalue::lines::LineCarry::detect(kv.names(), line).or_else(|| {
-                        let (quote, kind) = scratch.open_string?;
-                        Some(super::keyvalue::lines::LineCarry::open_string(
-                            line, quote, kind,
-                        ))
-                    });
+                    super::keyvalue::lines::LineCarry::detect(kv.names(), line, redacted_to)
+                        .or_else(|| {
+                            let (quote, kind) = scratch.open_string?;
+                            Some(super::keyvalue::lines::LineCarry::open_string(
+                                line, quote, kind,
+                            ))
+                        });
                 if let Some(carry) = carry {
                     st.lines = Some(carry);
                 }

@@ -418,6 +418,8 @@ fn announced(names: &Names, rest: &[u8]) -> Option<KeyClass> {
     }
     // Names before a placeholder had their value on this line, scrubbed: only names after the
     // last one may announce a value on the next line (and the placeholder's kind is no name).
+    // The caller cuts the line after its last redacted span the same way, so the line and its
+    // scrubbed form are judged on the same text.
     let body = match memchr::memmem::rfind(body, b"[REDACTED") {
         Some(p) => &body[p..],
         None => body,
@@ -635,8 +637,9 @@ impl LineCarry {
         }
     }
 
-    /// The carry `line` announces, if any.
-    pub fn detect(names: &Names, line: &[u8]) -> Option<LineCarry> {
+    /// The carry `line` announces, if any; `redacted_to`: where the last span redacted on the
+    /// line ends (0: none), as [`announced`] reads only what follows it.
+    pub fn detect(names: &Names, line: &[u8], redacted_to: usize) -> Option<LineCarry> {
         if let Some(c) = Self::substitution(names, line) {
             return Some(c);
         }
@@ -692,7 +695,7 @@ impl LineCarry {
                 lines: 0,
             });
         }
-        if let Some(class) = announced(names, &line[ind..]) {
+        if let Some(class) = announced(names, &line[ind.max(redacted_to).min(line.len())..]) {
             return Some(LineCarry {
                 class,
                 shape: Shape::Announced,
@@ -1021,7 +1024,7 @@ mod tests {
     fn a_line_announcing_a_credential_then_the_credential_alone() {
         let n = names();
         let value = |lines: &[&[u8]]| {
-            let mut c = LineCarry::detect(&n, lines[0]);
+            let mut c = LineCarry::detect(&n, lines[0], 0);
             let mut got = Vec::new();
             for l in &lines[1..] {
                 let Some(carry) = c.take() else { break };
@@ -1075,10 +1078,10 @@ mod tests {
 
     #[test]
     fn flag_then_item() {
-        let c = LineCarry::detect(&names(), b"    - --api-key").unwrap();
+        let c = LineCarry::detect(&names(), b"    - --api-key", 0).unwrap();
         let (v, _) = c.apply(b"    - IIC0XKB6GIbOTta0TRd4KrXk5lFY5ILu");
         assert_eq!(v.map(|(s, e, _)| (s, e)), Some((6, 38)));
-        assert!(LineCarry::detect(&names(), b"    - --verbose").is_none());
+        assert!(LineCarry::detect(&names(), b"    - --verbose", 0).is_none());
     }
 
     /// A name before a placeholder had its value on the line; the placeholder's kind is no
@@ -1086,9 +1089,12 @@ mod tests {
     #[test]
     fn names_before_a_placeholder_announce_nothing() {
         let n = names();
-        assert!(LineCarry::detect(&n, b"passwordpassword [REDACTED:password]\"S\": ").is_none());
-        assert!(LineCarry::detect(&n, b"x [REDACTED:password]:").is_none());
-        assert!(LineCarry::detect(&n, b"password: [REDACTED:password] token:").is_some());
+        assert!(LineCarry::detect(&n, b"passwordpassword [REDACTED:password]\"S\": ", 0).is_none());
+        assert!(LineCarry::detect(&n, b"x [REDACTED:password]:", 0).is_none());
+        assert!(LineCarry::detect(&n, b"password: [REDACTED:password] token:", 0).is_some());
+        // The same cut on the raw line, after its last redacted span.
+        assert!(LineCarry::detect(&n, b"password hunter2hunter2:", 0).is_some());
+        assert!(LineCarry::detect(&n, b"password hunter2hunter2:", 8).is_none());
     }
 
     #[test]
@@ -1112,12 +1118,12 @@ mod tests {
                 b"$2b$12$Q9v1lq1P0n8yq6C7rV1m3eJf3kq0s5Zr8gWm2yYbT1u4xH6cN7dKa",
             ),
         ] {
-            let c = LineCarry::detect(&n, open).expect("announces");
+            let c = LineCarry::detect(&n, open, 0).expect("announces");
             let (v, waiting) = c.apply(member);
             assert_eq!(v.map(|(s, e, _)| &member[s..e]), Some(value));
             assert!(waiting.is_none());
         }
-        let c = LineCarry::detect(&n, b"    \"refreshToken\": {").unwrap();
+        let c = LineCarry::detect(&n, b"    \"refreshToken\": {", 0).unwrap();
         // Not deeper, not a string member, another member, or a placeholder: nothing.
         for line in [
             &b"    \"S\": \"725066d476f1d9d261474a9e297e214d\""[..],
@@ -1129,7 +1135,7 @@ mod tests {
             assert_eq!(c.apply(line).0, None, "{}", String::from_utf8_lossy(line));
         }
         // A list or set under the name: each string member, until the list's end.
-        let c = LineCarry::detect(&n, b"    \"refreshTokens\": {").unwrap();
+        let c = LineCarry::detect(&n, b"    \"refreshTokens\": {", 0).unwrap();
         let mut found = Vec::new();
         let mut carry = Some(c);
         for line in [
@@ -1157,7 +1163,7 @@ mod tests {
             ]
         );
         assert!(carry.is_none(), "ends where the attribute ends");
-        let c = LineCarry::detect(&n, b"  apiKeys: {").unwrap();
+        let c = LineCarry::detect(&n, b"  apiKeys: {", 0).unwrap();
         let (_, c) = c.apply(b"    SS: [");
         let line = b"      'ak_4fbe217e85c1d2e3f4a5b6c7d8e9f0a1',";
         let (v, _) = c.unwrap().apply(line);
@@ -1182,7 +1188,7 @@ mod tests {
                             }));
                             waiting
                         }
-                        None => LineCarry::detect(&n, line),
+                        None => LineCarry::detect(&n, line, 0),
                     };
             }
             (found, carry.is_none())
@@ -1235,10 +1241,12 @@ mod tests {
             (vec![token], true)
         );
         // Names that say nothing sensitive announce nothing.
-        assert!(
-            LineCarry::detect(&n, b"    ExpressionAttributeNames: { '#u': 'updatedAt' },")
-                .is_none()
-        );
+        assert!(LineCarry::detect(
+            &n,
+            b"    ExpressionAttributeNames: { '#u': 'updatedAt' },",
+            0
+        )
+        .is_none());
         // Names that are not sensitive, and lines that do more than open an object.
         for line in [
             &b"        \"userId\": {"[..],
@@ -1247,7 +1255,7 @@ mod tests {
             b"        \"refreshToken\": [",
         ] {
             assert!(
-                LineCarry::detect(&n, line).is_none(),
+                LineCarry::detect(&n, line, 0).is_none(),
                 "{}",
                 String::from_utf8_lossy(line)
             );
@@ -1256,21 +1264,21 @@ mod tests {
 
     #[test]
     fn name_then_value() {
-        let c = LineCarry::detect(&names(), b"        - name: PUSH_TOKEN").unwrap();
+        let c = LineCarry::detect(&names(), b"        - name: PUSH_TOKEN", 0).unwrap();
         let line = b"          value: 7pftamFNmJ6S_eZAM0oUR_NBfNuXVg_Dz";
         let (v, _) = c.apply(line);
         assert_eq!(
             v.map(|(s, e, _)| &line[s..e]),
             Some(&b"7pftamFNmJ6S_eZAM0oUR_NBfNuXVg_Dz"[..])
         );
-        let c = LineCarry::detect(&names(), b"        - name: AUTH_METHOD");
+        let c = LineCarry::detect(&names(), b"        - name: AUTH_METHOD", 0);
         assert!(c.is_none());
     }
 
     /// The lines after `lines[0]` through its carry, and the values found on them.
     fn carried(lines: &[&str]) -> Vec<String> {
         let n = names();
-        let mut c = LineCarry::detect(&n, lines[0].as_bytes());
+        let mut c = LineCarry::detect(&n, lines[0].as_bytes(), 0);
         let mut got = Vec::new();
         for l in &lines[1..] {
             let Some(carry) = c.take() else { break };
