@@ -9,7 +9,8 @@
 //! while the keyword automaton has seen no keyword is a counterexample, rebuilt into a string.
 
 use aho_corasick::automaton::Automaton as _;
-use regex_automata::dfa::{dense, Automaton as _, StartKind};
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::util::{start, syntax};
 use regex_automata::{nfa::thompson, Anchored, MatchKind};
 use std::collections::{HashMap, VecDeque};
@@ -55,10 +56,11 @@ const MAX_PRODUCT_STATES: usize = 2_000_000;
 /// (`RuleSet::from_parts` adds the ones that do not).
 pub fn prove(rule: &Rule) -> Result<(), Gap> {
     let Some(m) = rule.regex() else { return Ok(()) };
-    prove_literals(rule, &rule.keywords, true)?;
-    prove_literals(rule, &rule.requires, false)?;
+    let mut dfa = RegexDfa::new(rule)?;
+    prove_literals(&mut dfa, &rule.keywords, true)?;
+    prove_literals(&mut dfa, &rule.requires, false)?;
     match &m.window {
-        Some(w) => prove_window(rule, w.lead, &w.class),
+        Some(w) => window_witness(&mut dfa, rule, w.lead, &w.class),
         None => Ok(()),
     }
 }
@@ -71,10 +73,19 @@ pub fn prove(rule: &Rule) -> Result<(), Gap> {
 /// prefilter found them), so it only needs to look for a match starting in those few windows
 /// instead of scanning the whole line — and when no match can start there, it skips the rule.
 pub fn prove_window(rule: &Rule, lead: usize, class: &[bool; 256]) -> Result<(), Gap> {
+    window_witness(&mut RegexDfa::new(rule)?, rule, lead, class)
+}
+
+fn window_witness(
+    dfa: &mut RegexDfa,
+    rule: &Rule,
+    lead: usize,
+    class: &[bool; 256],
+) -> Result<(), Gap> {
     if rule.keywords.is_empty() {
         return Err(Gap::TooComplex("a window needs keywords".into()));
     }
-    let (_, witness) = explore_window(rule, lead, Some(class))?;
+    let (_, witness) = explore_window(dfa, &rule.keywords, lead, Some(class))?;
     match witness {
         Some(s) => Err(Gap::Window(s)),
         None => Ok(()),
@@ -84,59 +95,85 @@ pub fn prove_window(rule: &Rule, lead: usize, class: &[bool; 256]) -> Result<(),
 /// The smallest class that makes `lead` a valid window for `rule` (for rule authors: what
 /// `window.class` must contain).
 pub fn window_class(rule: &Rule, lead: usize) -> Result<[bool; 256], Gap> {
-    explore_window(rule, lead, None).map(|(class, _)| class)
+    explore_window(&mut RegexDfa::new(rule)?, &rule.keywords, lead, None).map(|(class, _)| class)
 }
 
-fn regex_dfa(rule: &Rule) -> Result<dense::DFA<Vec<u32>>, Gap> {
-    dense::Builder::new()
-        .configure(
-            dense::Config::new()
-                .match_kind(MatchKind::All)
-                .start_kind(StartKind::Anchored)
-                .dfa_size_limit(Some(DFA_LIMIT))
-                .determinize_size_limit(Some(DFA_LIMIT)),
-        )
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .thompson(thompson::Config::new().utf8(false))
-        .build(
-            rule.regex()
-                .ok_or_else(|| Gap::TooComplex("not a regex rule".into()))?
-                .regex
-                .as_str(),
-        )
-        .map_err(|e| Gap::TooComplex(e.to_string()))
+/// The rule's regex as a lazy DFA (anchored at the match start, reporting every match end):
+/// the proofs walk only the states reachable before a keyword, a small corner of the full DFA
+/// of a rule like `-u <name>{8,128}:`, so determinizing them on demand is what keeps loading
+/// a rule file cheap. The cache never clears (a clear would invalidate the state ids the
+/// proofs keep); a regex that fills it is too complex to prove.
+struct RegexDfa {
+    dfa: DFA,
+    cache: Cache,
+}
+
+impl RegexDfa {
+    fn new(rule: &Rule) -> Result<Self, Gap> {
+        let regex = rule
+            .regex()
+            .ok_or_else(|| Gap::TooComplex("not a regex rule".into()))?;
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(DFA_LIMIT)
+                    .minimum_cache_clear_count(Some(0)),
+            )
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .thompson(thompson::Config::new().utf8(false))
+            .build(regex.regex.as_str())
+            .map_err(|e| Gap::TooComplex(e.to_string()))?;
+        let cache = dfa.create_cache();
+        Ok(RegexDfa { dfa, cache })
+    }
+
+    /// The start state after `look_behind` (`None`: the start of the text).
+    fn start(&mut self, look_behind: Option<u8>) -> Result<LazyStateID, Gap> {
+        let cfg = start::Config::new()
+            .anchored(Anchored::Yes)
+            .look_behind(look_behind);
+        self.dfa
+            .start_state(&mut self.cache, &cfg)
+            .map_err(|e| Gap::TooComplex(e.to_string()))
+    }
+
+    fn next(&mut self, s: LazyStateID, b: u8) -> Result<LazyStateID, Gap> {
+        self.dfa.next_state(&mut self.cache, s, b).map_err(too_big)
+    }
+
+    fn eoi(&mut self, s: LazyStateID) -> Result<LazyStateID, Gap> {
+        self.dfa.next_eoi_state(&mut self.cache, s).map_err(too_big)
+    }
+}
+
+fn too_big(e: regex_automata::hybrid::CacheError) -> Gap {
+    Gap::TooComplex(format!("the regex's DFA outgrows {DFA_LIMIT} bytes ({e})"))
 }
 
 /// Explore (regex DFA state, keyword automaton state, bytes read capped at `lead`) up to the
 /// end of the first keyword; collect the bytes read at depth >= `lead`. With `class`, stop at
 /// the first such byte outside it and return the string that reaches it.
 fn explore_window(
-    rule: &Rule,
+    dfa: &mut RegexDfa,
+    keywords: &[String],
     lead: usize,
     class: Option<&[bool; 256]>,
 ) -> Result<([bool; 256], Option<String>), Gap> {
-    let dfa = regex_dfa(rule)?;
     let kw = aho_corasick::dfa::DFA::builder()
         .ascii_case_insensitive(true)
         .match_kind(aho_corasick::MatchKind::Standard)
         .start_kind(aho_corasick::StartKind::Unanchored)
-        .build(&rule.keywords)
+        .build(keywords)
         .map_err(|e| Gap::TooComplex(e.to_string()))?;
     let kw_start = kw
         .start_state(aho_corasick::Anchored::No)
         .map_err(|e| Gap::TooComplex(e.to_string()))?;
-    type State = (
-        regex_automata::util::primitives::StateID,
-        aho_corasick::automaton::StateID,
-        usize,
-    );
+    type State = (LazyStateID, aho_corasick::automaton::StateID, usize);
     let mut seen: HashMap<State, Option<(State, u8)>> = HashMap::new();
     let mut queue = VecDeque::new();
     for lb in std::iter::once(None).chain((0..=255u8).map(Some)) {
-        let cfg = start::Config::new().anchored(Anchored::Yes).look_behind(lb);
-        let s = dfa
-            .start_state(&cfg)
-            .map_err(|e| Gap::TooComplex(e.to_string()))?;
+        let s = dfa.start(lb)?;
         let st = (s, kw_start, 0);
         if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(st) {
             v.insert(None);
@@ -155,11 +192,11 @@ fn explore_window(
     let mut found = [false; 256];
     while let Some(st @ (d, a, depth)) = queue.pop_front() {
         for b in 0..=255u8 {
-            let d2 = dfa.next_state(d, b);
-            if dfa.is_dead_state(d2) {
+            let d2 = dfa.next(d, b)?;
+            if d2.is_dead() {
                 continue;
             }
-            if dfa.is_match_state(d2) {
+            if d2.is_match() {
                 // A match without a keyword: the keyword proof reports it.
                 return Err(Gap::Counterexample(rebuild(&seen, st, b)));
             }
@@ -190,11 +227,14 @@ fn explore_window(
 
 /// Prove every match of `rule.regex` contains one of `literals` (ASCII case-insensitively or
 /// exactly).
-fn prove_literals(rule: &Rule, literals: &[String], case_insensitive: bool) -> Result<(), Gap> {
+fn prove_literals(
+    dfa: &mut RegexDfa,
+    literals: &[String],
+    case_insensitive: bool,
+) -> Result<(), Gap> {
     if literals.is_empty() {
         return Ok(());
     }
-    let dfa = regex_dfa(rule)?;
     let kw = aho_corasick::dfa::DFA::builder()
         .ascii_case_insensitive(case_insensitive)
         .match_kind(aho_corasick::MatchKind::Standard)
@@ -205,18 +245,12 @@ fn prove_literals(rule: &Rule, literals: &[String], case_insensitive: bool) -> R
         .start_state(aho_corasick::Anchored::No)
         .map_err(|e| Gap::TooComplex(e.to_string()))?;
 
-    type State = (
-        regex_automata::util::primitives::StateID,
-        aho_corasick::automaton::StateID,
-    );
+    type State = (LazyStateID, aho_corasick::automaton::StateID);
     // Each explored state and how it was reached (parent, byte), for counterexamples.
     let mut seen: HashMap<State, Option<(State, u8)>> = HashMap::new();
     let mut queue = VecDeque::new();
     for lb in std::iter::once(None).chain((0..=255u8).map(Some)) {
-        let cfg = start::Config::new().anchored(Anchored::Yes).look_behind(lb);
-        let s = dfa
-            .start_state(&cfg)
-            .map_err(|e| Gap::TooComplex(e.to_string()))?;
+        let s = dfa.start(lb)?;
         let st = (s, kw_start);
         if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(st) {
             v.insert(None);
@@ -235,15 +269,15 @@ fn prove_literals(rule: &Rule, literals: &[String], case_insensitive: bool) -> R
     while let Some(st @ (d, a)) = queue.pop_front() {
         // Matches are reported one byte late: a match state after reading `b` (or EOI) means
         // the regex matched the bytes read before it, which saw no keyword.
-        if dfa.is_match_state(dfa.next_eoi_state(d)) {
+        if dfa.eoi(d)?.is_match() {
             return Err(Gap::Counterexample(rebuild(&seen, st)));
         }
         for b in 0..=255u8 {
-            let d2 = dfa.next_state(d, b);
-            if dfa.is_match_state(d2) {
+            let d2 = dfa.next(d, b)?;
+            if d2.is_match() {
                 return Err(Gap::Counterexample(rebuild(&seen, st)));
             }
-            if dfa.is_dead_state(d2) {
+            if d2.is_dead() {
                 continue;
             }
             let a2 = kw.next_state(aho_corasick::Anchored::No, a, b);
@@ -326,6 +360,16 @@ mod tests {
         assert_eq!(prove(&r), Ok(()));
         r.requires = vec!["K\\\"".into()];
         assert!(matches!(prove(&r), Err(Gap::Counterexample(_))));
+    }
+
+    #[test]
+    fn a_regex_whose_whole_dfa_is_huge_is_proved_by_the_part_before_its_keyword() {
+        // The full DFA of `[ab]*a[ab]{24}` has 2^25 states (far past the 64 MiB limit); the
+        // proof only needs the states before `key=`, so a rule like this loads.
+        assert_eq!(
+            prove(&rule(r#"["key="]"#, r"key=(?P<secret>[ab]*a[ab]{24})")),
+            Ok(())
+        );
     }
 
     #[test]
