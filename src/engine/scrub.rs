@@ -1424,6 +1424,38 @@ mod tests {
     use super::*;
     use crate::engine::examples::unmark;
 
+    /// Jenkins' first start through a collector that frames each line: the password under the
+    /// line announcing it is redacted in the same frame, and scrubbing again changes nothing.
+    #[test]
+    fn an_announced_password_in_framed_lines_is_redacted() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let mut scratch = s.scratch();
+        let secret = "3f2b8c9d7e6a4b1c9d8e7f6a5b4c3d2e";
+        for (before, after) in [
+            ("Dec  3 05:00:00 ci jenkins[712]: ", ""),
+            ("2026-12-03T05:00:00.123Z stdout F ", ""),
+            (
+                r#"{"log":""#,
+                r#"\n","stream":"stdout","time":"2026-12-03T05:00:00Z"}"#,
+            ),
+        ] {
+            let input: String = [
+                "Please use the following password to proceed to installation:",
+                "",
+                secret,
+                "",
+                "This may also be found at: /var/jenkins_home/secrets/initialAdminPassword",
+            ]
+            .iter()
+            .map(|l| format!("{before}{l}{after}\n"))
+            .collect();
+            let out = s.scrub_text(input.as_bytes(), &mut scratch).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            assert_eq!(out, input.replace(secret, "[REDACTED:password]"));
+            assert_eq!(s.scrub_text(out.as_bytes(), &mut scratch), None, "{out}");
+        }
+    }
+
     /// A PEM key logged line by line through a collector that frames each line (syslog, CRI,
     /// Docker's json-file, and that inside JSON): the body lines are redacted as bare ones are.
     #[test]

@@ -87,8 +87,9 @@ enum Shape {
     /// `Please use the following password to proceed to installation:` (Jenkins),
     /// `Password for the elastic user (…):` (Elasticsearch), a bare `password:`: a line naming
     /// a credential and ending in a colon; the next non-blank line, when it is one token that
-    /// looks like the credential, is its value.
-    Announced,
+    /// looks like the credential, is its value. The lines may be framed by a collector (see
+    /// [`Frame`]).
+    Announced(Frame),
     /// `credentials.client_secret` alone on a line (pydantic's error location): the
     /// `input_value=` of the message line after it.
     ErrorLocation,
@@ -111,6 +112,130 @@ enum Shape {
     /// `"L": [` or `"SS": [` after a [`Shape::TypedMember`] announcement: each `S`/`B` member
     /// or string item of the list, down to the line back at the announcing indentation.
     TypedList,
+}
+
+/// How many bytes of an announcing line's frame are kept.
+const FRAME_BYTES: usize = 64;
+
+/// What a collector wrote around an announcing line's text, so the value line is read inside
+/// the same frame: Docker's json-file (`{"log":"password:\n","stream":…}`), CRI
+/// (`2026-…Z stdout F password:`), syslog (`Dec  3 05:00:00 host jenkins[7]: …`).
+///
+/// The frame is not parsed by format: the value line's frame is the part it shares with the
+/// announcing line before the announced name, digits counted as equal (timestamps, pids), up
+/// to a space or quote. The value is what follows, up to the end of the line or, when the
+/// announcement was closed by a JSON string's escaped line break, to the string's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    /// The announcing line up to its sensitive name (at most [`FRAME_BYTES`]), digits as `0`.
+    prefix: [u8; FRAME_BYTES],
+    len: u8,
+    /// The announcement ended a JSON string (`:\n"`), its closing quote escaped by this many
+    /// backslashes (`:\\n\"` inside a JSON string): the value ends its string too.
+    json: Option<u8>,
+}
+
+impl Frame {
+    fn new(line: &[u8], name_at: usize, json: Option<u8>) -> Self {
+        let mut prefix = [0; FRAME_BYTES];
+        let len = name_at.min(FRAME_BYTES);
+        for (p, &b) in prefix.iter_mut().zip(&line[..len]) {
+            *p = mask(b);
+        }
+        Frame {
+            prefix,
+            len: len as u8,
+            json,
+        }
+    }
+
+    /// The text of `line` inside this frame (trimmed), and where it starts; `None` when
+    /// `line` is not in the frame of a JSON announcement.
+    fn text_of(self, line: &[u8]) -> Option<(usize, &[u8])> {
+        // The shared part: equal bytes, and a run of digits for a run of digits of any length
+        // (a timestamp's fraction loses its trailing zeros).
+        let prefix = &self.prefix[..self.len as usize];
+        let (mut i, mut j) = (0, 0);
+        while i < prefix.len() && j < line.len() {
+            if prefix[i] == b'0' && line[j].is_ascii_digit() {
+                while i < prefix.len() && prefix[i] == b'0' {
+                    i += 1;
+                }
+                while j < line.len() && line[j].is_ascii_digit() {
+                    j += 1;
+                }
+            } else if prefix[i] == line[j] {
+                i += 1;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        // Back to the end of a space or quote: the frame ends between words.
+        let mut at = j;
+        while at > 0 && !matches!(line[at - 1], b' ' | b'\t' | b'"') {
+            at -= 1;
+        }
+        // A frame holds more than words (a timestamp, a pid, JSON): `Enter password:` does not
+        // frame `Enter 4f3a…`.
+        let framed = line[..at]
+            .iter()
+            .any(|b| !b.is_ascii_alphabetic() && !b.is_ascii_whitespace());
+        let at = if framed { at } else { 0 };
+        let mut text = &line[at..];
+        if let Some(close) = self.json {
+            if !framed {
+                return None;
+            }
+            // The string ends at a quote escaped as its opening was: `"` after an even number
+            // of backslashes at the top level, `\"` after 1, 5, 9… one level deeper.
+            let close = usize::from(close);
+            let end = memchr::memchr_iter(b'"', text)
+                .find(|&q| backslashes_before(text, q) % (2 * (close + 1)) == close)?;
+            text = strip_escaped_breaks(&text[..end - close]);
+        }
+        let lead = text.len() - text.trim_ascii_start().len();
+        Some((at + lead, text.trim_ascii()))
+    }
+}
+
+fn mask(b: u8) -> u8 {
+    if b.is_ascii_digit() {
+        b'0'
+    } else {
+        b
+    }
+}
+
+/// How many backslashes end `text[..at]`.
+fn backslashes_before(text: &[u8], at: usize) -> usize {
+    text[..at].iter().rev().take_while(|&&b| b == b'\\').count()
+}
+
+/// `text` without the escaped line breaks (`\n`, `\r\n`, at any escape depth) that end it.
+fn strip_escaped_breaks(mut text: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\\', b'n' | b'r'] = text {
+        text = rest;
+        while let [rest @ .., b'\\'] = text {
+            text = rest;
+        }
+    }
+    text
+}
+
+/// Where a JSON string holding `:` and escaped line breaks ends an announcement in `t`
+/// (`{"log":"password:\n","stream":…}`, or that inside a JSON string): the colon's index and
+/// how many backslashes escape the string's closing quote (0, or 1 one level deeper).
+fn json_announcement(t: &[u8]) -> Option<(usize, u8)> {
+    memchr::memchr_iter(b'"', t).find_map(|q| {
+        let escapes = backslashes_before(t, q);
+        let k = q - escapes;
+        if escapes > 1 || k == 0 || !matches!(t[k - 1], b'n' | b'r') {
+            return None;
+        }
+        let before = strip_escaped_breaks(&t[..k]);
+        (before.len() < k && before.ends_with(b":")).then(|| (before.len() - 1, escapes as u8))
+    })
 }
 
 /// Where the text after an xtrace marker (`+ `, `++ `) starts, allowing a leading timestamp
@@ -408,11 +533,19 @@ fn opens_typed_list(rest: &[u8]) -> bool {
 }
 
 /// The credential a line announces: it ends in `:` (a label for what follows), and its last
-/// word naming a credential is not a property of it (`token count:`). `rest` starts at the
-/// line's first non-space byte.
-fn announced(names: &Names, rest: &[u8]) -> Option<KeyClass> {
+/// word naming a credential is not a property of it (`token count:`), or it ends a JSON
+/// string that way (`{"log":"password:\n",…}`). `rest` starts at the line's first non-space
+/// byte. Returns the credential's class, where its name starts in `rest`, and how a JSON
+/// string's closing quote is escaped (see [`Frame`]).
+fn announced(names: &Names, rest: &[u8]) -> Option<(KeyClass, usize, Option<u8>)> {
     let t = rest.trim_ascii_end();
-    let body = t.strip_suffix(b":")?;
+    let (body, json) = match t.strip_suffix(b":") {
+        Some(body) => (body, None),
+        None => {
+            let (colon, close) = json_announcement(t)?;
+            (&t[..colon], Some(close))
+        }
+    };
     if body.is_empty() || body.ends_with(b":") || t.len() > 256 || body.contains(&b'=') {
         return None;
     }
@@ -420,10 +553,8 @@ fn announced(names: &Names, rest: &[u8]) -> Option<KeyClass> {
     // last one may announce a value on the next line (and the placeholder's kind is no name).
     // The caller cuts the line after its last redacted span the same way, so the line and its
     // scrubbed form are judged on the same text.
-    let body = match memchr::memmem::rfind(body, b"[REDACTED") {
-        Some(p) => &body[p..],
-        None => body,
-    };
+    let from = memchr::memmem::rfind(body, b"[REDACTED").unwrap_or(0);
+    let body = &body[from..];
     // Two words separated by one space, judged as one key (`api key`, `token count`).
     let pair = |(s1, e1): (usize, usize), (s2, e2): (usize, usize)| {
         (s2 == e1 + 1 && body[e1] == b' ').then(|| names.classify(&body[s1..e2]))
@@ -474,7 +605,7 @@ fn announced(names: &Names, rest: &[u8]) -> Option<KeyClass> {
         ) {
             continue;
         }
-        found = Some(class);
+        found = Some((class, from + w.0, json));
     }
     found
 }
@@ -695,10 +826,11 @@ impl LineCarry {
                 lines: 0,
             });
         }
-        if let Some(class) = announced(names, &line[ind.max(redacted_to).min(line.len())..]) {
+        let from = ind.max(redacted_to).min(line.len());
+        if let Some((class, name_at, json)) = announced(names, &line[from..]) {
             return Some(LineCarry {
                 class,
-                shape: Shape::Announced,
+                shape: Shape::Announced(Frame::new(line, from + name_at, json)),
                 indent: ind,
                 lines: 0,
             });
@@ -954,14 +1086,15 @@ impl LineCarry {
             let waiting = !closed && value.is_some() && self.lines < OPEN_STRING_LINES;
             return (value, waiting.then_some(self));
         }
-        if self.shape == Shape::Announced {
-            let v = line.trim_ascii();
+        if let Shape::Announced(frame) = self.shape {
+            let Some((s, v)) = frame.text_of(line) else {
+                return (None, None);
+            };
             if v.is_empty() {
                 // A blank line between (Jenkins prints one).
                 self.lines += 1;
                 return (None, (self.lines < CARRY_LINES).then_some(self));
             }
-            let s = line.len() - line.trim_ascii_start().len();
             let credential = if self.class.password {
                 judge(v, Values::Password, true, None).is_ok() && !v.iter().all(u8::is_ascii_digit)
             } else {
@@ -1073,6 +1206,83 @@ mod tests {
             ],
         ] {
             assert!(value(lines).is_empty(), "{lines:?}");
+        }
+    }
+
+    /// Jenkins' first start through Docker's json-file (and that inside a JSON string), CRI
+    /// (the fraction of a second losing zeros) and syslog: the value line in the same frame.
+    #[test]
+    fn a_credential_announced_in_framed_lines_is_read_in_the_same_frame() {
+        let n = names();
+        let run = |lines: &[&[u8]]| {
+            let mut c = LineCarry::detect(&n, lines[0], 0);
+            let mut got = Vec::new();
+            for l in &lines[1..] {
+                let Some(carry) = c.take() else { break };
+                let (v, next) = carry.apply(l);
+                got.extend(v.map(|(s, e, _)| l[s..e].to_vec()));
+                c = next;
+            }
+            got
+        };
+        let announce = "Please use the following password to proceed to installation:";
+        let secret = "3f2b8c9d7e6a4b1c9d8e7f6a5b4c3d2e";
+        for (before, after) in [
+            (
+                r#"{"log":""#,
+                r#"\n","stream":"stdout","time":"2026-12-03T05:00:00.5Z"}"#,
+            ),
+            (
+                r#"{"log":""#,
+                r#"\r\n","stream":"stdout","time":"2026-12-03T05:00:00.5Z"}"#,
+            ),
+            (r#"{"m":"{\"log\":\""#, r#"\\n\"}"}"#),
+            ("2026-12-03T05:00:00.1Z stdout F ", ""),
+            ("Dec  3 05:00:00 ci jenkins[712]: ", ""),
+        ] {
+            let frame = |text: &str, ts: &str| {
+                format!("{before}{text}{after}").replace(":00.", &format!(":0{ts}."))
+            };
+            let lines = [frame(announce, "0"), frame("", "1"), frame(secret, "2")];
+            let lines: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+            assert_eq!(run(&lines), vec![secret.as_bytes().to_vec()], "{before}");
+            // A JSON-escaped quote stays inside the value; the frame's own quote does not.
+            if !after.is_empty() {
+                let lines = [frame("password:", "0"), frame(r#"Hun\\\"ter2x"#, "1")];
+                let lines: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+                let got = run(&lines);
+                assert_eq!(got.len(), 1, "{before}");
+                assert!(
+                    String::from_utf8_lossy(&got[0]).starts_with("Hun"),
+                    "{got:?}"
+                );
+                assert!(
+                    !got[0].ends_with(b"\\"),
+                    "{}",
+                    String::from_utf8_lossy(&got[0])
+                );
+            }
+            // A plain word, or another frame: nothing.
+            let lines = [frame(announce, "0"), frame("done", "1")];
+            let lines: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+            assert!(run(&lines).is_empty(), "{before}");
+        }
+        // Words in common are no frame; a JSON announcement needs its value in the frame.
+        for lines in [
+            &[
+                &b"Enter password:"[..],
+                b"Enter 3f2b8c9d7e6a4b1c9d8e7f6a5b4c3d2e",
+            ][..],
+            &[
+                br#"{"log":"password:\n","stream":"stdout"}"#,
+                b"plain 3f2b8c9d7e6a4b1c9d8e7f6a5b4c3d2e",
+            ],
+            &[
+                br#"{"log":"password:\n","stream":"stdout"}"#,
+                b"3f2b8c9d7e6a4b1c9d8e7f6a5b4c3d2e",
+            ],
+        ] {
+            assert!(run(lines).is_empty(), "{lines:?}");
         }
     }
 
