@@ -227,14 +227,18 @@ fn strip_escaped_breaks(mut text: &[u8]) -> &[u8] {
 /// (`{"log":"password:\n","stream":…}`, or that inside a JSON string): the colon's index and
 /// how many backslashes escape the string's closing quote (0, or 1 one level deeper).
 fn json_announcement(t: &[u8]) -> Option<(usize, u8)> {
-    memchr::memchr_iter(b'"', t).find_map(|q| {
-        let escapes = backslashes_before(t, q);
-        let k = q - escapes;
-        if escapes > 1 || k == 0 || !matches!(t[k - 1], b'n' | b'r') {
-            return None;
+    memchr::memmem::find_iter(t, b":\\").find_map(|colon| {
+        let (mut i, mut breaks) = (colon + 1, 0);
+        loop {
+            let escapes = t[i..].iter().take_while(|&&b| b == b'\\').count();
+            i += escapes;
+            match t.get(i) {
+                Some(b'n' | b'r') if escapes > 0 => breaks += 1,
+                Some(b'"') if breaks > 0 && escapes <= 1 => return Some((colon, escapes as u8)),
+                _ => return None,
+            }
+            i += 1;
         }
-        let before = strip_escaped_breaks(&t[..k]);
-        (before.len() < k && before.ends_with(b":")).then(|| (before.len() - 1, escapes as u8))
     })
 }
 
@@ -539,6 +543,9 @@ fn opens_typed_list(rest: &[u8]) -> bool {
 /// string's closing quote is escaped (see [`Frame`]).
 fn announced(names: &Names, rest: &[u8]) -> Option<(KeyClass, usize, Option<u8>)> {
     let t = rest.trim_ascii_end();
+    if t.len() > 256 {
+        return None;
+    }
     let (body, json) = match t.strip_suffix(b":") {
         Some(body) => (body, None),
         None => {
@@ -546,7 +553,7 @@ fn announced(names: &Names, rest: &[u8]) -> Option<(KeyClass, usize, Option<u8>)
             (&t[..colon], Some(close))
         }
     };
-    if body.is_empty() || body.ends_with(b":") || t.len() > 256 || body.contains(&b'=') {
+    if body.is_empty() || body.ends_with(b":") || body.contains(&b'=') {
         return None;
     }
     // Names before a placeholder had their value on this line, scrubbed: only names after the
