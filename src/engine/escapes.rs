@@ -16,6 +16,18 @@ pub(crate) fn after(line: &[u8], at: usize) -> usize {
         .map_or(0, |rest| rest.iter().take_while(|&&b| b == b'\\').count())
 }
 
+/// `text` without the escaped line breaks that end it (`\n`, `\r\n`, at any escape depth): a
+/// JSON string's content as the line it logged.
+pub(crate) fn trim_breaks(mut text: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\\', b'n' | b'r'] = text {
+        text = rest;
+        while let [rest @ .., b'\\'] = text {
+            text = rest;
+        }
+    }
+    text
+}
+
 /// The character a `\uXXXX` escape starting at `at` stands for, written at any depth
 /// (`\u2502` in a JSON string, `\\u2502` in a JSON string inside one), and the escape's length.
 pub(crate) fn unicode_at(line: &[u8], at: usize) -> Option<(u32, usize)> {
@@ -45,6 +57,15 @@ mod tests {
         assert_eq!(after(line, 0), 0);
         assert_eq!(after(line, line.len()), 0);
         assert_eq!(after(line, line.len() + 3), 0);
+    }
+
+    #[test]
+    fn escaped_line_breaks_are_trimmed_at_any_depth() {
+        assert_eq!(trim_breaks(br"abc\n"), b"abc");
+        assert_eq!(trim_breaks(br"abc\r\n"), b"abc");
+        assert_eq!(trim_breaks(br"abc\\\\n"), b"abc");
+        assert_eq!(trim_breaks(br"abc\nx"), br"abc\nx");
+        assert_eq!(trim_breaks(br"n"), b"n");
     }
 
     #[test]

@@ -111,14 +111,7 @@ impl Frame {
         }
         let mut piece = &line[at..];
         if self.close != 0 {
-            piece = &piece[..memchr::memchr(self.close, piece)?];
-            // `\n`, `\r\n`, at any escape depth.
-            while let [rest @ .., b'\\', b'n' | b'r'] = piece {
-                piece = rest;
-                while let [rest @ .., b'\\'] = piece {
-                    piece = rest;
-                }
-            }
+            piece = super::escapes::trim_breaks(&piece[..memchr::memchr(self.close, piece)?]);
         }
         Some((at, piece))
     }
