@@ -37,14 +37,26 @@ pub struct Options {
 /// What went through: totals and per-kind counts, read back from the metrics.
 pub type Stats = Totals;
 
-/// Scrub `input` into `output` with `scrubber`; findings go to `audit` as JSON lines.
+/// How a filter run ended.
+#[derive(Debug)]
+pub struct Ended {
+    /// What reached the output: lines counted only once the sink took them.
+    pub stats: Stats,
+    /// The output was closed by its reader (`| head`) before the input ended: the rest of the
+    /// input was not read. `stats` still says what was written.
+    pub output_closed: bool,
+}
+
+/// Scrub `input` into `output` with `scrubber`; findings go to `audit` as JSON lines. An output
+/// closed by its reader ends the run early (`Ended::output_closed`), with the counts of what
+/// was written; any other error is returned.
 pub fn run<R: Read, W: Write + Send>(
     scrubber: &Scrubber,
     input: R,
     output: W,
     audit: Option<Box<dyn Write + Send>>,
     opts: &Options,
-) -> io::Result<Stats> {
+) -> io::Result<Ended> {
     let mut source = StdinSource::new(input, opts.max_line_bytes).with_watch(opts.watch.clone());
     if audit.is_some() {
         source = source.with_marks();
@@ -83,9 +95,23 @@ pub fn run<R: Read, W: Write + Send>(
         let _ = recycle_tx.try_send(d.job.batch.data);
         Ok(())
     };
-    scrub_in_order(threads, next, deliver, None)?;
-    writer.finish()?;
-    Ok(writer.stats())
+    let output_closed = match scrub_in_order(threads, next, deliver, None) {
+        Ok(()) => false,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => true,
+        Err(e) => return Err(e),
+    };
+    if output_closed {
+        // The audit still records every finding in what was written.
+        if let Some(a) = writer.audit.as_mut() {
+            a.flush()?;
+        }
+    } else {
+        writer.finish()?;
+    }
+    Ok(Ended {
+        stats: writer.stats(),
+        output_closed,
+    })
 }
 
 /// The in-order end of `filter`: writes each batch to the stdout sink, counts it, audits it.

@@ -255,7 +255,8 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
         metrics: metrics.clone(),
         watch: Some(Arc::clone(&watch)),
     };
-    let stats = filter::run(&scrubber, input, raw_stdout(), audit, &opts)?;
+    let ended = filter::run(&scrubber, input, raw_stdout(), audit, &opts)?;
+    let stats = &ended.stats;
     if a.stats {
         let mut err = io::stderr().lock();
         writeln!(
@@ -274,6 +275,13 @@ fn cmd_filter(a: FilterArgs) -> Result<i32> {
             let n = stats.jwt_findings.get(name).copied().unwrap_or(0);
             writeln!(err, "scrubd: jwt finding={name} count={n}")?;
         }
+    }
+    if ended.output_closed {
+        // As a process killed by SIGPIPE would, but with the counts of what was written.
+        if a.stats {
+            eprintln!("scrubd: output closed by its reader; the rest of the input was not read");
+        }
+        return Ok(141);
     }
     // Ended by SIGINT or SIGTERM: everything read was written; the status says why it ended.
     Ok(watch.interrupt.signal().map_or(0, |sig| 128 + sig))

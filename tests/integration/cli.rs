@@ -495,3 +495,64 @@ fn a_line_too_long_inside_a_private_key_leaves_the_block_open() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("kind=private-key redactions=1\n"), "{err}");
 }
+
+/// `scrubd filter --stats | head -1`: the reader closes the output early. scrubd stops (exit
+/// 141, as SIGPIPE would) but still prints the counts of what it wrote, and says why it ended;
+/// a batch the pipe did not take is not counted.
+#[test]
+fn filter_prints_stats_of_what_it_wrote_when_the_output_is_closed_early() {
+    use std::io::{BufRead, Write};
+    for threads in ["1", "2"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scrubd"))
+            .args(["filter", "--stats", "--threads", threads])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            for i in 0..400_000 {
+                if writeln!(stdin, "{i} login password=hunter2hunter2").is_err() {
+                    return i;
+                }
+            }
+            400_000
+        });
+        // A megabyte: several whole batches were written before the reader goes away.
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut read = 0;
+        let mut line = String::new();
+        while read < 1 << 20 {
+            line.clear();
+            read += stdout.read_line(&mut line).unwrap();
+            assert!(
+                line.ends_with(" login password=[REDACTED:password]\n"),
+                "{line}"
+            );
+        }
+        drop(stdout);
+        let sent = writer.join().unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(141), "{err}");
+        assert!(sent < 400_000, "scrubd read its whole input: {err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(err.contains("output closed by its reader"), "{err}");
+        let field = |name: &str| -> u64 {
+            let at = err
+                .find(&format!(" {name}="))
+                .unwrap_or_else(|| panic!("{err}"));
+            let rest = &err[at + name.len() + 2..];
+            rest[..rest.find(' ').unwrap()].parse().unwrap()
+        };
+        let lines = field("lines");
+        assert!(
+            lines >= 1 && lines < sent as u64,
+            "{lines} of {sent}: {err}"
+        );
+        // Every line holds one password: the counts are of the same lines.
+        assert_eq!(field("redactions"), lines, "{err}");
+        assert_eq!(field("lines_redacted"), lines, "{err}");
+    }
+}

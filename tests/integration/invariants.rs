@@ -303,7 +303,9 @@ fn overlong_line_is_replaced_whole_and_counted() {
         metrics: None,
         watch: None,
     };
-    let stats = filter::run(scrubber(), &input[..], &mut out, None, &opts).unwrap();
+    let stats = filter::run(scrubber(), &input[..], &mut out, None, &opts)
+        .unwrap()
+        .stats;
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "short token=[REDACTED:token]\n[REDACTED:line-too-long:bytes=5024]\r\nlast\n"
