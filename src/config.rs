@@ -86,7 +86,7 @@ struct RawRedact {
     #[serde(default)]
     disable: Vec<String>,
     #[serde(default)]
-    max_line_bytes: Option<usize>,
+    max_line_bytes: Option<Spanned<usize>>,
 }
 
 /// A validated config.
@@ -131,6 +131,8 @@ pub struct Redact {
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
+    /// Where the name is written, `FILE:LINE:COL`, for errors about it.
+    pub at: String,
     /// Index into [`Config::sinks`].
     pub sink: usize,
     pub(crate) spec: std::sync::Arc<dyn SourceSpec>,
@@ -140,6 +142,8 @@ pub struct Source {
 #[derive(Debug, Clone)]
 pub struct Sink {
     pub name: String,
+    /// Where the name is written, `FILE:LINE:COL`, for errors about it.
+    pub at: String,
     pub(crate) spec: std::sync::Arc<dyn SinkSpec>,
 }
 
@@ -160,11 +164,35 @@ impl Config {
         Self::parse(path, &text)
     }
 
+    /// Refuse a source or sink name the engine takes for a secret. Names become metric label
+    /// values, output directory names and log fields, so such a name would carry the secret
+    /// out in clear (fail closed). The error says where the name is and which kind of secret
+    /// it looks like, never the name itself.
+    pub fn check_names(&self, scrubber: &crate::engine::Scrubber) -> Result<(), ConfigError> {
+        let mut scratch = scrubber.scratch();
+        let names = self
+            .sources
+            .iter()
+            .map(|s| ("source", &s.name, &s.at))
+            .chain(self.sinks.iter().map(|s| ("sink", &s.name, &s.at)));
+        for (what, name, at) in names {
+            if let std::borrow::Cow::Owned(shown) = scrubber.scrub_str(name, &mut scratch) {
+                return Err(ConfigError(format!(
+                    "{at}: this {what} name looks like a secret ({shown}); names become metric labels and directory names: choose another"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Parse and validate config `text`; `path` names it in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let at = |span: std::ops::Range<usize>, msg: String| {
+        let place = |span: std::ops::Range<usize>| {
             let (line, col) = line_col(text, span.start);
-            ConfigError(format!("{}:{line}:{col}: {msg}", path.display()))
+            format!("{}:{line}:{col}", path.display())
+        };
+        let at = |span: std::ops::Range<usize>, msg: String| {
+            ConfigError(format!("{}: {msg}", place(span)))
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| match e.span() {
             Some(span) => at(span, e.message().to_string()),
@@ -222,12 +250,10 @@ impl Config {
                 .expect("kind checked by common()")
                 .map_err(|e| table_err(s.span(), e))?;
             if spec.single() && sinks.iter().any(|x| x.spec.single()) {
-                return Err(ConfigError(format!(
-                    "{}: at most one {kind} sink",
-                    path.display()
-                )));
+                return Err(at(s.span(), format!("at most one {kind} sink")));
             }
             sinks.push(Sink {
+                at: place(within(s.span(), &name)),
                 name,
                 spec: spec.into(),
             });
@@ -267,6 +293,7 @@ impl Config {
                 .expect("kind checked by common()")
                 .map_err(|e| table_err(s.span(), e))?;
             sources.push(Source {
+                at: place(within(s.span(), &name)),
                 name,
                 sink,
                 spec: spec.into(),
@@ -295,11 +322,16 @@ impl Config {
                 )
             })?),
         };
-        if max_line_bytes == 0 {
-            return Err(ConfigError(format!(
-                "{}: redact.max_line_bytes must be at least 1",
-                path.display()
-            )));
+        if let Some(m) = raw
+            .redact
+            .max_line_bytes
+            .as_ref()
+            .filter(|m| *m.get_ref() == 0)
+        {
+            return Err(at(
+                m.span(),
+                "redact.max_line_bytes must be at least 1".into(),
+            ));
         }
         let drain_timeout = match raw.shutdown.as_ref().and_then(|s| s.drain_timeout.as_ref()) {
             None => DEFAULT_DRAIN_TIMEOUT,
@@ -444,7 +476,10 @@ fn common(
 }
 
 fn config_max_line(raw: &RawConfig) -> usize {
-    raw.redact.max_line_bytes.unwrap_or(DEFAULT_MAX_LINE_BYTES)
+    raw.redact
+        .max_line_bytes
+        .as_ref()
+        .map_or(DEFAULT_MAX_LINE_BYTES, |m| *m.get_ref())
 }
 
 fn find_sink(sinks: &[Sink], name: &str) -> Result<usize, String> {
@@ -510,6 +545,37 @@ type = "stdout"
             .to_string()
     }
 
+    /// A name is a metric label, a directory name and a log field: one that is a secret is
+    /// refused where it is written, and the error does not repeat it.
+    #[test]
+    fn a_name_that_is_a_secret_is_refused_without_repeating_it() {
+        let scrubber = crate::engine::Scrubber::new(
+            std::sync::Arc::new(crate::engine::RuleSet::builtin().unwrap()),
+            crate::engine::Mode::Mask,
+        );
+        let ok = Config::parse(Path::new("scrubd.toml"), GOOD).unwrap();
+        assert!(ok.check_names(&scrubber).is_ok());
+        let token = "ghp_R2d8kQ7mXw4LpZ9vT1sN6bJc3YhF0aUe5GiO";
+        for (from, to, line) in [
+            ("name = \"console\"", format!("name = \"{token}\""), 27),
+            (
+                "name = \"app\"",
+                "name = \"AKIA2E0A8F3B244C9986\"".to_string(),
+                14,
+            ),
+        ] {
+            let text = GOOD.replace(from, &to);
+            let c = Config::parse(Path::new("scrubd.toml"), &text).unwrap();
+            let e = c.check_names(&scrubber).unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("scrubd.toml:{line}:8: this ")),
+                "{e}"
+            );
+            assert!(e.contains("[REDACTED:"), "{e}");
+            assert!(!e.contains(token) && !e.contains("2E0A8F3B244C"), "{e}");
+        }
+    }
+
     #[test]
     fn good_config_parses() {
         let c = Config::parse(Path::new("scrubd.toml"), GOOD).unwrap();
@@ -546,6 +612,24 @@ type = "stdout"
         assert!(e.contains("unknown field `color`"), "{e}");
         let e = err(&GOOD.replace("[redact]\n", "[redact]\nmod = 1\n"));
         assert!(e.contains("unknown field `mod`"), "{e}");
+    }
+
+    /// Every error a key or table causes names its line (README: "every error names
+    /// `FILE:LINE:COL`").
+    #[test]
+    fn value_errors_name_their_line() {
+        let e = err(&GOOD.replace("[redact]\n", "[redact]\nmax_line_bytes = 0\n"));
+        assert!(
+            e.starts_with("scrubd.toml:9:18: redact.max_line_bytes must be at least 1"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "{GOOD}\n[[sinks]]\nname = \"console2\"\ntype = \"stdout\"\n"
+        ));
+        assert!(
+            e.starts_with("scrubd.toml:30:1: at most one stdout sink"),
+            "{e}"
+        );
     }
 
     #[test]

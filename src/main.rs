@@ -365,6 +365,7 @@ fn cmd_run(a: RunArgs) -> Result<i32> {
 
 fn cmd_check(a: CheckArgs) -> Result<i32> {
     let mut a_rules = a.rules;
+    let mut checked_config = None;
     if let Some(path) = &a.config {
         let config = match scrubd::Config::load(path) {
             Ok(c) => c,
@@ -389,12 +390,7 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
         for w in &config.warnings {
             println!("{}: warning: {}", path.display(), scrubbed(w));
         }
-        println!(
-            "{}: config ok ({} sources, {} sinks)",
-            path.display(),
-            config.sources.len(),
-            config.sinks.len()
-        );
+        checked_config = Some(config);
     }
     let a = a_rules;
     // Proved below, rule by rule, with the other checks.
@@ -407,6 +403,19 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
         }
     };
     let scrubber = Scrubber::new(Arc::new(rules), Mode::Mask);
+    if let Some(config) = checked_config {
+        // Its names are judged by the rules it runs.
+        if let Err(e) = config.check_names(&scrubber) {
+            println!("{e}");
+            return Ok(1);
+        }
+        println!(
+            "{}: config ok ({} sources, {} sinks)",
+            config.path.display(),
+            config.sources.len(),
+            config.sinks.len()
+        );
+    }
     let mut failed = 0;
     for (i, r) in scrubber.rules().rules().iter().enumerate() {
         let mut problems = examples::check_rule(&scrubber, i);

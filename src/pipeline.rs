@@ -63,7 +63,9 @@ pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
         Some(path) => crate::rulefiles::key_file_mode(path)?,
     };
     let jwt = config.jwt.policy().map_err(anyhow::Error::msg)?;
-    Ok(Scrubber::new(Arc::new(rules.with_jwt_policy(jwt)), mode))
+    let scrubber = Scrubber::new(Arc::new(rules.with_jwt_policy(jwt)), mode);
+    config.check_names(&scrubber)?;
+    Ok(scrubber)
 }
 
 /// A scrubbed chunk on its way to a sink.
