@@ -13,6 +13,7 @@
 //! (`\033[`) write it, with every backslash of the escape (`\\u001b[` in JSON inside JSON).
 
 use super::escapes;
+use super::redact;
 
 /// Longest parameter-and-intermediate run of a CSI sequence taken as one.
 const CSI_MAX: usize = 32;
@@ -67,7 +68,7 @@ fn raw_len(rest: &[u8]) -> Option<usize> {
                 .count();
             // Nor is `ESC " [REDACTED:…]` a sequence ending in `[`: see `csi_len`.
             rest.get(n)
-                .filter(|b| (0x30..=0x7e).contains(*b) && !rest[n..].starts_with(b"[REDACTED"))
+                .filter(|b| (0x30..=0x7e).contains(*b) && !rest[n..].starts_with(redact::OPEN))
                 .map(|_| n + 1)
         }
     }
@@ -77,7 +78,7 @@ fn raw_len(rest: &[u8]) -> Option<usize> {
 fn csi_len(s: &[u8]) -> Option<usize> {
     // `ESC[REDACTED:…]` is a code's escape byte before scrubd's own placeholder (the code's
     // parameters went with the secret): taking `[R` as the sequence would unmake the placeholder.
-    if s.first() != Some(&b'[') || s.starts_with(b"[REDACTED") {
+    if s.first() != Some(&b'[') || s.starts_with(redact::OPEN) {
         return None;
     }
     let mut j = 1;

@@ -10,6 +10,23 @@ use std::io::Write as _;
 
 use super::Error;
 
+/// What every placeholder starts with. Readers that must not take a placeholder for data (a
+/// key, a value, a frame, an escape sequence) look for it.
+pub const OPEN: &[u8] = b"[REDACTED";
+
+/// Whether `b` may stand between a placeholder's `[` and `]`: its kind, a fingerprint,
+/// `line-too-long:bytes=N`.
+pub fn is_placeholder_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b":_.=-".contains(&b)
+}
+
+/// The length of the whole placeholder (`[REDACTED…]`) at the start of `s`, if one is there.
+pub fn placeholder_len(s: &[u8]) -> Option<usize> {
+    let rest = s.strip_prefix(OPEN)?;
+    let n = rest.iter().take_while(|&&b| is_placeholder_byte(b)).count();
+    (rest.get(n) == Some(&b']')).then_some(OPEN.len() + n + 1)
+}
+
 /// How secrets are replaced.
 #[derive(Clone)]
 pub enum Mode {
@@ -67,7 +84,8 @@ impl Mode {
 
     /// Append the placeholder for `secret` of `kind` to `out`.
     pub fn write_placeholder(&self, kind: &str, secret: &[u8], out: &mut Vec<u8>) {
-        out.extend_from_slice(b"[REDACTED:");
+        out.extend_from_slice(OPEN);
+        out.push(b':');
         out.extend_from_slice(kind.as_bytes());
         if let Some(fp) = self.fingerprint(secret) {
             out.push(b':');
@@ -94,6 +112,30 @@ pub fn is_oversize(line: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the engine's readers take for a placeholder is exactly what the modes write.
+    #[test]
+    fn placeholders_written_are_placeholders_read() {
+        let mut out = Vec::new();
+        Mode::hash(b"0123456789abcdef").unwrap().write_placeholder(
+            "aws-secret-key",
+            b"x",
+            &mut out,
+        );
+        let hashed = out.len();
+        write_oversize(12, &mut out);
+        assert_eq!(placeholder_len(&out), Some(hashed));
+        assert_eq!(placeholder_len(&out[hashed..]), Some(out.len() - hashed));
+        for bad in [
+            &b"[REDACTED:jwt"[..],
+            b"[REDACTED:a b]",
+            b"[REDACT:jwt]",
+            b"[REDACTED:\"]",
+        ] {
+            assert_eq!(placeholder_len(bad), None, "{bad:?}");
+        }
+        assert_eq!(placeholder_len(b"[REDACTED]\""), Some(10));
+    }
 
     #[test]
     fn mask_placeholder() {

@@ -17,7 +17,7 @@ use regex::bytes::CaptureLocations;
 use super::jwt::{JwtCache, Report};
 use super::keyvalue::{lines, Decision, KvScratch, KvSpan};
 use super::plain;
-use super::redact::Mode;
+use super::redact::{self, Mode};
 use super::rule::{Matcher, Scanner};
 use super::ruleset::RuleSet;
 use super::substr;
@@ -87,7 +87,7 @@ impl Frame {
     /// nothing.
     fn around(line: &[u8], start: usize, end: usize) -> Self {
         let close = line.get(end).copied().unwrap_or(0);
-        if start == 0 || close.is_ascii_alphanumeric() || b":_.=-[]".contains(&close) {
+        if start == 0 || redact::is_placeholder_byte(close) || b"[]".contains(&close) {
             return Self::default();
         }
         Self {
@@ -106,7 +106,7 @@ impl Frame {
         }
         // A redaction before the column moved the frame: this is not a line of it (and was
         // not before it was scrubbed).
-        if memchr::memmem::find(&line[..at], b"[REDACTED").is_some() {
+        if memchr::memmem::find(&line[..at], redact::OPEN).is_some() {
             return None;
         }
         let mut piece = &line[at..];
@@ -1021,7 +1021,7 @@ impl Scrubber {
         {
             return;
         }
-        if line[s..e].starts_with(b"[REDACTED") {
+        if line[s..e].starts_with(redact::OPEN) {
             return;
         }
         let names = self.rules.kv_or_builtin().map(|kv| kv.names());
@@ -1364,7 +1364,7 @@ fn propagate(line: &[u8], spans: &mut Vec<Span>, placeholders: &[(usize, usize)]
         let digits = v.iter().all(u8::is_ascii_digit);
         if (if digits { v.len() < 6 } else { v.len() < 8 })
             || super::keyvalue::is_wordy(v)
-            || v.starts_with(b"[REDACTED")
+            || v.starts_with(redact::OPEN)
         {
             continue;
         }
@@ -1391,23 +1391,19 @@ fn propagate(line: &[u8], spans: &mut Vec<Span>, placeholders: &[(usize, usize)]
 }
 
 static PLACEHOLDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"[REDACTED"));
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(redact::OPEN));
 
 /// Byte ranges of scrubd placeholders (`[REDACTED:...]`) already in `line`.
 fn find_placeholders(line: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut at = 0;
     while let Some(i) = PLACEHOLDER.find(&line[at..]) {
         let s = at + i;
-        let rest = &line[s + 1..];
-        let len = rest
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b":_.=-".contains(&b)));
-        match len {
-            Some(n) if rest[n] == b']' => {
-                out.push((s, s + n + 2));
-                at = s + n + 2;
+        match redact::placeholder_len(&line[s..]) {
+            Some(n) => {
+                out.push((s, s + n));
+                at = s + n;
             }
-            _ => at = s + 1,
+            None => at = s + 1,
         }
     }
 }

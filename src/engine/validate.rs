@@ -4,6 +4,7 @@
 //! like one. Key-based rules depend on this: `"token": null`, `page_token = next_token(c)` and
 //! `"password": "[REDACTED:password]"` all match a key regex but hold no secret.
 
+use super::redact;
 use base64::Engine as _;
 
 /// What a validator concluded about one match.
@@ -249,7 +250,7 @@ pub fn is_placeholder(v: &[u8]) -> bool {
     if super::keyvalue::is_placeholder(v) {
         return true;
     }
-    v.starts_with(b"[REDACTED")
+    v.starts_with(redact::OPEN)
         || v.starts_with(b"${")
         || v.starts_with(b"{{")
         || v.starts_with(b"%(")

@@ -48,6 +48,7 @@ use super::diagnose::{self, Columns};
 use super::names::{Names, Verdict};
 use super::{judge, string_literal, KeyClass, Values};
 use crate::engine::escapes::{self, after as backslashes_after};
+use crate::engine::redact;
 use crate::engine::substr;
 
 /// How many lines a carried name waits for its value.
@@ -283,7 +284,7 @@ fn error_input(text: &[u8], from: usize) -> Option<(usize, usize)> {
 /// mapping unless scrubd already redacted it.
 pub(crate) fn error_input_is_secret(line: &[u8], (s, e): (usize, usize), class: KeyClass) -> bool {
     let v = &line[s..e];
-    if substr::find(v, b"[REDACTED").is_some() {
+    if substr::find(v, redact::OPEN).is_some() {
         return false;
     }
     let container = s > 0 && matches!(line[s - 1], b'[' | b'{' | b'(');
@@ -544,7 +545,7 @@ fn announced(names: &Names, rest: &[u8]) -> Option<(KeyClass, usize, Option<u8>)
     // last one may announce a value on the next line (and the placeholder's kind is no name).
     // The caller cuts the line after its last redacted span the same way, so the line and its
     // scrubbed form are judged on the same text.
-    let from = memchr::memmem::rfind(body, b"[REDACTED").unwrap_or(0);
+    let from = memchr::memmem::rfind(body, redact::OPEN).unwrap_or(0);
     let body = &body[from..];
     // Two words separated by one space, judged as one key (`api key`, `token count`).
     let pair = |(s1, e1): (usize, usize), (s2, e2): (usize, usize)| {
@@ -554,7 +555,7 @@ fn announced(names: &Names, rest: &[u8]) -> Option<(KeyClass, usize, Option<u8>)
     let mut i = 0;
     while i < body.len() && words.len() < 48 {
         // A placeholder names a kind, not a key (`[REDACTED:password]`).
-        if body[i..].starts_with(b"[REDACTED") {
+        if body[i..].starts_with(redact::OPEN) {
             i += memchr::memchr(b']', &body[i..]).map_or(body.len() - i, |e| e + 1);
             continue;
         }
@@ -1069,7 +1070,7 @@ impl LineCarry {
                 None => (s + unboxed_end(rest).len(), false),
             };
             // Scrubbed already (here, on an earlier pass, or upstream): nothing more to take.
-            if substr::find(&line[s..e], b"[REDACTED").is_some() {
+            if substr::find(&line[s..e], redact::OPEN).is_some() {
                 return (None, None);
             }
             let value = (e > s).then_some((s, e, self.class));

@@ -26,6 +26,7 @@ pub mod lines;
 pub mod names;
 
 use super::escapes::{self, after as backslashes_after, before as backslashes_before};
+use super::redact;
 use super::substr;
 use lexer::{Lexer, Quote};
 pub use names::{KeyClass, Names, RawNames, Values, Verdict as KeyVerdict};
@@ -1872,14 +1873,7 @@ fn shown_head(v: &[u8]) -> bool {
 
 /// Whether a whole scrubd placeholder (`[REDACTED:kind…]`) starts at `i`.
 fn placeholder_at(line: &[u8], i: usize) -> bool {
-    let Some(rest) = line[i..].strip_prefix(b"[REDACTED") else {
-        return false;
-    };
-    let n = rest
-        .iter()
-        .take_while(|&&b| b.is_ascii_alphanumeric() || b":_.=-".contains(&b))
-        .count();
-    rest.get(n) == Some(&b']')
+    redact::placeholder_len(&line[i..]).is_some()
 }
 
 trait EndsWithPlaceholder {
@@ -1893,16 +1887,8 @@ impl EndsWithPlaceholder for [u8] {
         if self.last() != Some(&b']') {
             return false;
         }
-        memchr::memmem::rfind(self, b"[REDACTED").is_some_and(|p| {
-            placeholder_at(self, p) && {
-                let rest = &self[p + 9..];
-                rest.iter()
-                    .take_while(|&&b| b.is_ascii_alphanumeric() || b":_.=-".contains(&b))
-                    .count()
-                    + 1
-                    == rest.len()
-            }
-        })
+        memchr::memmem::rfind(self, redact::OPEN)
+            .is_some_and(|p| redact::placeholder_len(&self[p..]) == Some(self.len() - p))
     }
 }
 
@@ -3583,7 +3569,7 @@ pub fn is_placeholder(v: &[u8]) -> bool {
     if v.starts_with(b"&lt;") && v.ends_with(b"&gt;") {
         return true;
     }
-    if v.starts_with(b"[REDACTED")
+    if v.starts_with(redact::OPEN)
         || v.starts_with(b"***")
         || v.starts_with(b"\xe2\x80\xa2\xe2\x80\xa2")
     {
