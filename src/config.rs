@@ -164,6 +164,44 @@ impl Config {
         Self::parse(path, &text)
     }
 
+    /// What a reload (SIGHUP) does not apply: the settings that differ between the running
+    /// config and `new` other than the rules and redaction mode, named as in the file. They
+    /// take effect at the next start; the reload says so rather than ignore them silently.
+    pub fn restart_needed_for(&self, new: &Config) -> Vec<&'static str> {
+        let shape = |c: &Config| {
+            let sources: Vec<String> = c
+                .sources
+                .iter()
+                .map(|s| format!("{} {} {:?}", s.name, s.sink, s.spec))
+                .collect();
+            let sinks: Vec<String> = c
+                .sinks
+                .iter()
+                .map(|s| format!("{} {:?}", s.name, s.spec))
+                .collect();
+            (sources, sinks)
+        };
+        let (old_shape, new_shape) = (shape(self), shape(new));
+        [
+            (
+                self.redact.max_line_bytes != new.redact.max_line_bytes,
+                "redact.max_line_bytes",
+            ),
+            (self.state_dir != new.state_dir, "[state]"),
+            (self.metrics_listen != new.metrics_listen, "[metrics]"),
+            (self.drain_timeout != new.drain_timeout, "[shutdown]"),
+            (
+                self.cloudwatch_requests_per_second != new.cloudwatch_requests_per_second,
+                "[cloudwatch]",
+            ),
+            (old_shape.0 != new_shape.0, "[[sources]]"),
+            (old_shape.1 != new_shape.1, "[[sinks]]"),
+        ]
+        .into_iter()
+        .filter_map(|(changed, what)| changed.then_some(what))
+        .collect()
+    }
+
     /// Refuse a source or sink name the engine takes for a secret. Names become metric label
     /// values, output directory names and log fields, so such a name would carry the secret
     /// out in clear (fail closed). The error says where the name is and which kind of secret
@@ -612,6 +650,31 @@ type = "stdout"
         assert!(e.contains("unknown field `color`"), "{e}");
         let e = err(&GOOD.replace("[redact]\n", "[redact]\nmod = 1\n"));
         assert!(e.contains("unknown field `mod`"), "{e}");
+    }
+
+    /// A reload applies rules and redaction mode; it names every other setting that changed,
+    /// and nothing when only those or the file's layout changed.
+    #[test]
+    fn a_reload_names_the_settings_it_does_not_apply() {
+        let parse = |t: &str| Config::parse(Path::new("scrubd.toml"), t).unwrap();
+        let old = parse(GOOD);
+        let same = parse(&format!(
+            "# moved down a line\n{}",
+            GOOD.replace("disable = []", "disable = [\"jwt\"]")
+        ));
+        assert!(old.restart_needed_for(&same).is_empty());
+        let changed = parse(
+            &GOOD
+                .replace("[redact]\n", "[redact]\nmax_line_bytes = 4096\n")
+                .replace("*.gz", "*.xz")
+                .replace("127.0.0.1:9898", "127.0.0.1:9899"),
+        );
+        assert_eq!(
+            old.restart_needed_for(&changed),
+            ["redact.max_line_bytes", "[metrics]", "[[sources]]"]
+        );
+        let sink = parse(&GOOD.replace("/var/log/scrubbed\"", "/var/log/clean\""));
+        assert_eq!(old.restart_needed_for(&sink), ["[[sinks]]"]);
     }
 
     /// Every error a key or table causes names its line (README: "every error names

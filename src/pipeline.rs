@@ -391,12 +391,16 @@ async fn wait_for_signals(
                 for r in reopen {
                     r.store(true, Ordering::SeqCst);
                 }
-                match Config::load(&config.path).map_err(anyhow::Error::from).and_then(|c| build_scrubber(&c)) {
-                    Ok(s) => {
+                match Config::load(&config.path).map_err(anyhow::Error::from).and_then(|c| Ok((build_scrubber(&c)?, c))) {
+                    Ok((s, new)) => {
                         let s = Arc::new(s);
                         crate::logging::use_scrubber(Arc::clone(&s));
                         *scrubber.write().expect("scrubber lock") = s;
                         tracing::info!("SIGHUP: rules reloaded, sink files reopened");
+                        let later = config.restart_needed_for(&new);
+                        if !later.is_empty() {
+                            tracing::warn!(settings = %later.join(", "), "SIGHUP: these settings changed and take effect at the next start");
+                        }
                     }
                     Err(e) => tracing::error!(error = %format!("{e:#}"), "SIGHUP: reload failed, keeping the rules in use"),
                 }
