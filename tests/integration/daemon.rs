@@ -321,6 +321,19 @@ fn sighup_reloads_rules_and_keeps_positions() {
             .count(),
         2
     );
+    // A setting a reload does not apply is named, not ignored in silence; unchanged ones never.
+    assert!(!d.stderr().contains("next start"), "{}", d.stderr());
+    let cfg = std::fs::read_to_string(d.path("scrubd.toml")).unwrap();
+    std::fs::write(
+        d.path("scrubd.toml"),
+        format!("{cfg}\n[shutdown]\ndrain_timeout = \"7s\"\n"),
+    )
+    .unwrap();
+    d.signal(libc::SIGHUP);
+    wait_until(Duration::from_secs(10), "the changed setting named", || {
+        d.stderr().contains("settings=[shutdown]")
+    });
+    assert!(d.stderr().contains("take effect at the next start"));
 }
 
 #[test]
