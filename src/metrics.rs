@@ -91,6 +91,72 @@ pub trait Emit: Send + Sync {
     fn emit(&self, event: Event<'_>);
 }
 
+/// What a scrubbed block's hits add to a set of counters. [`tally`] is the one walk over the
+/// hits for every place that counts them (`/metrics`, `filter --stats`, the Lambda's EMF), so
+/// no path counts them differently.
+pub trait Tally {
+    fn line_redacted(&mut self);
+    fn redaction(&mut self, kind: &str);
+    fn jwt(&mut self, alg: &'static str);
+    fn jwt_finding(&mut self, finding: &'static str, issuer: &str);
+}
+
+/// Count `hits` into `t`: a line with hits once, every hit once (a hit is one placeholder
+/// written: a PEM key's body lines are one `private-key` redaction each, as `--audit` and
+/// `explain` list them), every JWT's alg and findings.
+pub fn tally(hits: &[Hit], rules: &RuleSet, t: &mut impl Tally) {
+    let mut last_line = None;
+    for h in hits {
+        if last_line != Some(h.line) {
+            t.line_redacted();
+            last_line = Some(h.line);
+        }
+        t.redaction(rules.kind_name(h.kind));
+        if let Some(alg) = h.alg {
+            t.jwt(alg);
+        }
+        if let Some(r) = &h.jwt {
+            let issuer = rules.jwt().issuer_label(r.issuer);
+            for f in r.findings.iter() {
+                t.jwt_finding(f.name(), issuer);
+            }
+        }
+    }
+}
+
+/// One source's series.
+struct SourceTally<'a> {
+    metrics: &'a Metrics,
+    source: &'a str,
+}
+
+impl Tally for SourceTally<'_> {
+    fn line_redacted(&mut self) {
+        self.metrics
+            .lines_redacted
+            .with_label_values(&[self.source])
+            .inc();
+    }
+    fn redaction(&mut self, kind: &str) {
+        self.metrics
+            .redactions
+            .with_label_values(&[self.source, kind])
+            .inc();
+    }
+    fn jwt(&mut self, alg: &'static str) {
+        self.metrics
+            .jwt
+            .with_label_values(&[self.source, alg])
+            .inc();
+    }
+    fn jwt_finding(&mut self, finding: &'static str, issuer: &str) {
+        self.metrics
+            .jwt_findings
+            .with_label_values(&[self.source, finding, issuer])
+            .inc();
+    }
+}
+
 /// Reports nothing (tests that do not count).
 #[cfg(test)]
 #[derive(Debug, Default)]
@@ -420,8 +486,8 @@ impl Metrics {
 
     /// Count one scrubbed block of `source`: its lines and bytes, the lines replaced for being
     /// too long, and its hits (lines redacted, redactions per kind, JWTs per alg, JWT findings per
-    /// finding and issuer). The one place both `filter` and `run` count, so neither path can
-    /// forget a counter.
+    /// finding and issuer, through [`tally`]). The one place both `filter` and `run` count, so
+    /// neither path can forget a counter.
     fn record_block(
         &self,
         source: &str,
@@ -438,29 +504,14 @@ impl Metrics {
                 .with_label_values(&[source, "line_too_long"])
                 .inc_by(oversize);
         }
-        let mut last_line = None;
-        for h in hits {
-            if last_line != Some(h.line) {
-                self.lines_redacted.with_label_values(&[source]).inc();
-                last_line = Some(h.line);
-            }
-            if !h.continued {
-                self.redactions
-                    .with_label_values(&[source, rules.kind_name(h.kind)])
-                    .inc();
-            }
-            if let Some(alg) = h.alg {
-                self.jwt.with_label_values(&[source, alg]).inc();
-            }
-            if let Some(r) = &h.jwt {
-                let issuer = rules.jwt().issuer_label(r.issuer);
-                for f in r.findings.iter() {
-                    self.jwt_findings
-                        .with_label_values(&[source, f.name(), issuer])
-                        .inc();
-                }
-            }
-        }
+        tally(
+            hits,
+            rules,
+            &mut SourceTally {
+                metrics: self,
+                source,
+            },
+        );
     }
 
     /// The totals of `source` so far, over the rule kinds `kinds` and the JWT algs `algs`.
@@ -737,6 +788,59 @@ mod tests {
         .await
         .unwrap();
         (addr, ready, token, task)
+    }
+
+    /// `/metrics` (and so `--stats`) and the Lambda's EMF count the same hits the same way: one
+    /// redaction per placeholder written, also for each body line of a PEM key.
+    #[test]
+    fn prometheus_and_emf_count_each_placeholder_once() {
+        use crate::engine::{Mode, Scrubber, StreamState};
+        let rules = std::sync::Arc::new(RuleSet::builtin().unwrap());
+        let scrubber = Scrubber::new(rules.clone(), Mode::Mask);
+        let block = b"-----BEGIN PRIVATE KEY-----\n\
+            MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n\
+            MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\n\
+            -----END PRIVATE KEY-----\n\
+            password=Hunter2isNotSafe99x token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl\n";
+        let (mut out, mut hits) = (Vec::new(), Vec::new());
+        scrubber.scrub_block(
+            block,
+            &mut StreamState::default(),
+            &mut scrubber.scratch(),
+            &mut out,
+            &mut hits,
+        );
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.matches("[REDACTED:private-key]").count(), 2, "{text}");
+        let placeholders = text.matches("[REDACTED:").count() as u64;
+
+        let kinds = rules.kinds().to_vec();
+        let kind_refs: Vec<&str> = kinds.iter().map(String::as_str).collect();
+        let m = Metrics::new(&["app"], &[], &kind_refs, &["HS256"]);
+        m.emit(Event::Scrubbed {
+            source: "app",
+            lines: 5,
+            bytes: block.len() as u64,
+            oversize: 0,
+            hits: &hits,
+            rules: &rules,
+        });
+        let totals = m.totals("app", &kinds, &["HS256"], &[]);
+        let mut emf = crate::lambda::emf::Counts::default();
+        emf.record_block(5, block.len() as u64, 0, &hits, &rules);
+
+        assert_eq!(totals.redactions, placeholders);
+        assert_eq!(totals.by_kind["private-key"], 2);
+        assert_eq!(emf.redactions.values().sum::<u64>(), placeholders);
+        assert_eq!(
+            emf.redactions
+                .iter()
+                .map(|(k, n)| (k.clone(), *n))
+                .collect::<Vec<_>>(),
+            totals.by_kind.into_iter().collect::<Vec<_>>()
+        );
+        assert_eq!(emf.lines_redacted, totals.lines_redacted);
+        assert_eq!(totals.lines_redacted, 3);
     }
 
     #[test]

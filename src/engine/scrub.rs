@@ -43,8 +43,6 @@ pub struct Hit {
     pub jwt: Option<Report>,
     /// In hash mode, the fingerprint written into the placeholder.
     pub fingerprint: Option<[u8; 12]>,
-    /// A continuation line of a multi-line block (a PEM body line after the first).
-    pub continued: bool,
 }
 
 /// Per-stream state carried from one line to the next: an open multi-line block, or an SQL
@@ -364,18 +362,18 @@ impl Scrubber {
             self.end_candidates(scratch);
             let line = &input[line_start..content_end];
             scratch.spans.clear();
-            let continued = match state.block.take() {
+            let body = match state.block.take() {
                 Some(open) => self.continue_block(line, open, state, scratch),
                 None => None,
             };
-            match continued {
-                Some((first, framed)) => {
+            match body {
+                Some(framed) => {
                     if framed {
                         // The frame around the body (a syslog prefix, a JSON record) is read
                         // like any line.
                         self.scan(line, state, scratch);
                     }
-                    self.write_line(line, line_no, !first, scratch, out, hits)
+                    self.write_line(line, line_no, scratch, out, hits)
                 }
                 None => {
                     self.scan(line, state, scratch);
@@ -385,7 +383,7 @@ impl Scrubber {
                             input, line_start, line_no, ind, class, scratch, out, hits,
                         );
                     }
-                    self.write_line(line, line_no, false, scratch, out, hits);
+                    self.write_line(line, line_no, scratch, out, hits);
                 }
             }
             out.extend_from_slice(&input[content_end..next]);
@@ -434,7 +432,7 @@ impl Scrubber {
             .spans
             .push(self.carried_span(kv_rule, vs - at, ve - at, class));
         let no = line_no - memchr::memchr_iter(b'\n', since).count();
-        self.write_line(&input[at..end], no, false, scratch, out, hits);
+        self.write_line(&input[at..end], no, scratch, out, hits);
         out.extend_from_slice(&input[end..line_start]);
         scratch.spans = spans;
     }
@@ -471,15 +469,10 @@ impl Scrubber {
         hits: &mut Vec<Hit>,
     ) {
         scratch.spans.clear();
-        let mut continued = false;
         if let Some(open) = state.block.take() {
-            match self.continue_block(line, open, state, scratch) {
-                Some((first, false)) => {
-                    return self.write_line(line, 0, !first, scratch, out, hits)
-                }
-                // A framed body line: its frame is scanned below, like any line.
-                Some((first, true)) => continued = !first,
-                None => {}
+            // A framed body line: its frame is scanned below, like any line.
+            if self.continue_block(line, open, state, scratch) == Some(false) {
+                return self.write_line(line, 0, scratch, out, hits);
             }
         }
         self.begin_candidates(scratch);
@@ -496,7 +489,7 @@ impl Scrubber {
         }
         self.end_candidates(scratch);
         self.scan(line, state, scratch);
-        self.write_line(line, 0, continued, scratch, out, hits);
+        self.write_line(line, 0, scratch, out, hits);
     }
 
     /// The spans of `line`, whose candidate rules are chosen, into `scratch.spans`: the rules,
@@ -1043,8 +1036,7 @@ impl Scrubber {
     }
 
     /// A line following an open block: redact it as body, close the block, or both.
-    /// Returns `Some((is_first_body_line, framed))` when the line was handled as a body line;
-    /// `framed` when the body is only part of it (read in the opening line's [`Frame`]): the
+    /// Returns `Some(framed)` when the line was handled as a body line; `framed` when the body is only part of it (read in the opening line's [`Frame`]): the
     /// rest of such a line must still be scanned.
     fn continue_block(
         &self,
@@ -1052,7 +1044,7 @@ impl Scrubber {
         mut open: OpenBlock,
         state: &mut StreamState,
         scratch: &mut Scratch,
-    ) -> Option<(bool, bool)> {
+    ) -> Option<bool> {
         let ri = open.rule as usize;
         let rule = &self.rules.rules()[ri];
         let block = rule.regex()?.block.as_ref()?;
@@ -1067,16 +1059,14 @@ impl Scrubber {
         // A line too long to scan says nothing of the block (a key's body line joined with
         // others by a collector): the block stays open for the lines after it.
         if super::redact::is_oversize(line) {
-            let first = open.lines == 0;
             state.block = Some(open);
-            return Some((first, false));
+            return Some(false);
         }
         // Blank lines inside the block (YAML folds a quoted PEM with them) keep it open.
         if line.trim_ascii().is_empty() {
-            let first = open.lines == 0;
             open.lines += 1;
             state.block = Some(open);
-            return Some((first, false));
+            return Some(false);
         }
         let body = block.body.get();
         let (caps, at) = match body.captures(line) {
@@ -1099,10 +1089,9 @@ impl Scrubber {
                 note: Default::default(),
             });
         }
-        let first = open.lines == 0;
         open.lines += 1;
         state.block = Some(open);
-        Some((first, at > 0))
+        Some(at > 0)
     }
 
     /// Make the line's redaction a fixpoint: scrub its redacted form again and map what that
@@ -1257,7 +1246,6 @@ impl Scrubber {
         &self,
         line: &[u8],
         line_no: usize,
-        continued: bool,
         scratch: &mut Scratch,
         out: &mut Vec<u8>,
         hits: &mut Vec<Hit>,
@@ -1300,7 +1288,6 @@ impl Scrubber {
                 alg: merged.alg,
                 jwt: merged.jwt,
                 fingerprint,
-                continued,
             });
             i = j;
         }

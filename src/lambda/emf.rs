@@ -41,6 +41,24 @@ pub struct Counts {
     pub requests: BTreeMap<(&'static str, &'static str), u64>,
 }
 
+impl crate::metrics::Tally for Counts {
+    fn line_redacted(&mut self) {
+        self.lines_redacted += 1;
+    }
+    fn redaction(&mut self, kind: &str) {
+        *self.redactions.entry(kind.to_string()).or_default() += 1;
+    }
+    fn jwt(&mut self, alg: &'static str) {
+        *self.jwt.entry(alg).or_default() += 1;
+    }
+    fn jwt_finding(&mut self, finding: &'static str, issuer: &str) {
+        *self
+            .jwt_findings
+            .entry((finding, issuer.to_string()))
+            .or_default() += 1;
+    }
+}
+
 impl Counts {
     /// Count a scrubbed block: `lines` lines of `bytes` bytes, `oversize` replaced, `hits`.
     pub fn record_block(
@@ -54,31 +72,7 @@ impl Counts {
         self.lines += lines;
         self.bytes += bytes;
         self.oversize_lines += oversize;
-        let mut last_line = None;
-        for h in hits {
-            if last_line != Some(h.line) {
-                self.lines_redacted += 1;
-                last_line = Some(h.line);
-            }
-            if !h.continued {
-                *self
-                    .redactions
-                    .entry(rules.kind_name(h.kind).to_string())
-                    .or_default() += 1;
-            }
-            if let Some(alg) = h.alg {
-                *self.jwt.entry(alg).or_default() += 1;
-            }
-            if let Some(r) = &h.jwt {
-                let issuer = rules.jwt().issuer_label(r.issuer);
-                for f in r.findings.iter() {
-                    *self
-                        .jwt_findings
-                        .entry((f.name(), issuer.to_string()))
-                        .or_default() += 1;
-                }
-            }
-        }
+        crate::metrics::tally(hits, rules, self);
         self.jwt_issuers = !rules.jwt().issuers().is_empty();
     }
 

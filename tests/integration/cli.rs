@@ -473,7 +473,7 @@ fn filter_writes_what_it_read_when_signalled_and_hands_on_lines_before_a_partial
 
 /// A line over `--max-line-bytes` inside a private key (a collector joined two body lines, or
 /// something else got in between) is replaced whole, and the key's body lines after it are
-/// still redacted: the key counts once.
+/// still redacted, each counted as the redaction it is.
 #[test]
 fn a_line_too_long_inside_a_private_key_leaves_the_block_open() {
     let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun";
@@ -493,7 +493,83 @@ fn a_line_too_long_inside_a_private_key_leaves_the_block_open() {
          [REDACTED:private-key]\n[REDACTED:private-key]\n-----END RSA PRIVATE KEY-----\nok\n"
     );
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("kind=private-key redactions=1\n"), "{err}");
+    assert!(err.contains("kind=private-key redactions=2\n"), "{err}");
+    assert!(err.contains(" oversize_lines=1\n"), "{err}");
+}
+
+/// Every count tells the same story. Over the corpus and the scanner cases, `--stats` counts
+/// per kind exactly the placeholders `filter` wrote (less those the input already held), and
+/// `--audit` lists one finding per placeholder. A path that forgets to count, or that counts a
+/// multi-line secret once while it writes a placeholder per line (a PEM key did), fails here.
+#[test]
+fn stats_and_audit_count_every_placeholder_written() {
+    use std::collections::BTreeMap;
+    fn placeholders(text: &[u8]) -> BTreeMap<String, u64> {
+        let mut by_kind = BTreeMap::new();
+        for piece in String::from_utf8_lossy(text).split("[REDACTED:").skip(1) {
+            let kind: String = piece
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            *by_kind.entry(kind).or_insert(0) += 1;
+        }
+        by_kind
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut input = Vec::new();
+    for dir in ["tests/corpus", "tests/scanners"] {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "log"))
+            .collect();
+        files.sort();
+        for f in files {
+            input.extend(std::fs::read(f).unwrap());
+            if !input.ends_with(b"\n") {
+                input.push(b'\n');
+            }
+        }
+    }
+    let out = scrubd()
+        .args(["filter", "--stats"])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut written = placeholders(&out.stdout);
+    for (kind, n) in placeholders(&input) {
+        *written.get_mut(&kind).unwrap() -= n;
+    }
+    written.retain(|_, n| *n > 0);
+    let stats: BTreeMap<String, u64> = String::from_utf8(out.stderr)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("scrubd: kind="))
+        .map(|l| {
+            let (kind, n) = l.split_once(" redactions=").unwrap();
+            (kind.to_string(), n.parse().unwrap())
+        })
+        .collect();
+    assert!(written.contains_key("private-key"), "{written:?}");
+    assert_eq!(stats, written, "--stats against placeholders written");
+
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    scrubd()
+        .args(["filter", "--audit"])
+        .arg(&audit)
+        .write_stdin(input)
+        .assert()
+        .success();
+    let mut listed = BTreeMap::new();
+    for l in std::fs::read_to_string(&audit).unwrap().lines() {
+        let r: serde_json::Value = serde_json::from_str(l).unwrap();
+        *listed
+            .entry(r["kind"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    assert_eq!(listed, written, "--audit against placeholders written");
 }
 
 /// `scrubd filter --stats | head -1`: the reader closes the output early. scrubd stops (exit
