@@ -84,7 +84,7 @@ struct RawRedact {
     #[serde(default)]
     rules_dirs: Vec<PathBuf>,
     #[serde(default)]
-    disable: Vec<String>,
+    disable: Vec<Spanned<String>>,
     #[serde(default)]
     max_line_bytes: Option<Spanned<usize>>,
 }
@@ -124,6 +124,8 @@ pub struct Redact {
     pub fingerprint_key_file: Option<PathBuf>,
     pub rules_dirs: Vec<PathBuf>,
     pub disable: Vec<String>,
+    /// Where each `disable` id is written, `FILE:LINE:COL`.
+    pub disable_at: Vec<String>,
     pub max_line_bytes: usize,
 }
 
@@ -221,6 +223,22 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// `e`, from loading this config's rules, told at its place in the file when it is about
+    /// one of its `[redact] disable` ids (the engine knows only the id).
+    pub fn locate_rules_error(&self, e: crate::rulefiles::LoadError) -> anyhow::Error {
+        use crate::{engine, rulefiles::LoadError};
+        if let LoadError::Engine(engine::Error::UnknownDisable(id)) = &e {
+            if let Some(i) = self.redact.disable.iter().position(|d| d == id) {
+                return ConfigError(format!(
+                    "{}: [redact] disable: no rule has the id {id:?} (see `scrubd rules`)",
+                    self.redact.disable_at[i]
+                ))
+                .into();
+            }
+        }
+        e.into()
     }
 
     /// Parse and validate config `text`; `path` names it in errors.
@@ -415,7 +433,13 @@ impl Config {
             redact: Redact {
                 fingerprint_key_file,
                 rules_dirs: raw.redact.rules_dirs.iter().map(|d| base.join(d)).collect(),
-                disable: raw.redact.disable,
+                disable: raw
+                    .redact
+                    .disable
+                    .iter()
+                    .map(|d| d.get_ref().clone())
+                    .collect(),
+                disable_at: raw.redact.disable.iter().map(|d| place(d.span())).collect(),
                 max_line_bytes,
             },
             sources,
@@ -692,6 +716,22 @@ type = "stdout"
         assert!(
             e.starts_with("scrubd.toml:30:1: at most one stdout sink"),
             "{e}"
+        );
+    }
+
+    /// An unknown `[redact] disable` id is told at its place in the file (the engine that
+    /// finds it knows only the id), where `scrubd filter --disable` names the flag.
+    #[test]
+    fn an_unknown_disable_id_names_its_line() {
+        let text = GOOD.replace("disable = []", "disable = [\"jwt\", \"nosuchrule\"]");
+        let c = Config::parse(Path::new("scrubd.toml"), &text).unwrap();
+        let e = crate::pipeline::build_scrubber(&c)
+            .err()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            e,
+            "scrubd.toml:11:19: [redact] disable: no rule has the id \"nosuchrule\" (see `scrubd rules`)"
         );
     }
 

@@ -398,7 +398,10 @@ fn cmd_check(a: CheckArgs) -> Result<i32> {
     let rules = match loaded {
         Ok(r) => r,
         Err(e) => {
-            println!("{e:#}");
+            match &checked_config {
+                Some(config) => println!("{:#}", config.locate_rules_error(e)),
+                None => println!("{e:#}"),
+            }
             return Ok(1);
         }
     };

@@ -57,7 +57,8 @@ pub fn build_scrubber(config: &Config) -> Result<Scrubber> {
         &config.redact.rules_dirs,
         &config.redact.disable,
         false,
-    )?;
+    )
+    .map_err(|e| config.locate_rules_error(e))?;
     let mode = match &config.redact.fingerprint_key_file {
         None => Mode::Mask,
         Some(path) => crate::rulefiles::key_file_mode(path)?,
