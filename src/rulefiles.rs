@@ -30,9 +30,20 @@ pub fn read_rule_dirs(dirs: &[PathBuf]) -> Result<Vec<(String, String)>, LoadErr
             .collect();
         paths.sort();
         for p in paths {
-            let text = std::fs::read_to_string(&p).map_err(|e| LoadError::Io {
+            let bytes = std::fs::read(&p).map_err(|e| LoadError::Io {
                 path: p.display().to_string(),
                 reason: e.to_string(),
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                // The text up to the bad byte is UTF-8: count its lines and characters.
+                let valid = std::str::from_utf8(valid).unwrap_or_default();
+                let line = valid.matches('\n').count() + 1;
+                let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                LoadError::Io {
+                    path: format!("{}:{line}:{col}", p.display()),
+                    reason: "not UTF-8 (rule files are UTF-8 TOML)".into(),
+                }
             })?;
             files.push((p.display().to_string(), text));
         }

@@ -45,7 +45,7 @@ struct RawKeyKind {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
-    id: String,
+    id: toml::Spanned<String>,
     kind: String,
     description: String,
     #[serde(default)]
@@ -387,10 +387,7 @@ fn parse_with(
     text: &str,
     compile: bool,
 ) -> Result<(Vec<Rule>, Option<RawNames>), Error> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| Error::RuleFile {
-        origin: origin.to_string(),
-        reason: toml_error(text, &e),
-    })?;
+    let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
     if let Some(n) = &raw.names {
         n.validate().map_err(|reason| Error::RuleFile {
             origin: origin.to_string(),
@@ -405,6 +402,22 @@ fn parse_with(
                     "key_kind {:?}: kind must be [a-z0-9_-]{{1,48}} and contains non-empty",
                     kk.kind
                 ),
+            });
+        }
+    }
+    for (i, r) in raw.rule.iter().enumerate() {
+        if let Some(first) = raw.rule[..i]
+            .iter()
+            .find(|x| x.id.get_ref() == r.id.get_ref())
+        {
+            let at = |id: &toml::Spanned<String>| {
+                let (line, col) = line_col(text, id.span().start);
+                format!("{origin}:{line}:{col}")
+            };
+            return Err(Error::DuplicateId {
+                id: r.id.get_ref().clone(),
+                first: at(&first.id),
+                second: at(&r.id),
             });
         }
     }
@@ -423,15 +436,18 @@ fn parse_with(
     Ok((rules, raw.names))
 }
 
-/// Render a TOML error as `line:col: message` (the toml crate gives a byte span).
-fn toml_error(text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().to_string();
-    match e.span() {
+/// A TOML error at `origin:LINE:COL` (the toml crate gives a byte span), as config errors are.
+fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> Error {
+    let origin = match e.span() {
         Some(span) => {
             let (line, col) = line_col(text, span.start);
-            format!("{line}:{col}: {msg}")
+            format!("{origin}:{line}:{col}")
         }
-        None => msg,
+        None => origin.to_string(),
+    };
+    Error::RuleFile {
+        origin,
+        reason: e.message().to_string(),
     }
 }
 
@@ -451,10 +467,10 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
 fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Rule, Error> {
     let fail = |reason: String| Error::Rule {
         origin: origin.to_string(),
-        rule: r.id.clone(),
+        rule: r.id.get_ref().clone(),
         reason,
     };
-    if !is_label(&r.id) {
+    if !is_label(r.id.get_ref()) {
         return Err(fail("id must be 1-48 characters of [a-z0-9_-]".into()));
     }
     if !is_label(&r.kind) {
@@ -539,7 +555,7 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
             }
         }
         return Ok(Rule {
-            id: r.id,
+            id: r.id.into_inner(),
             kind: r.kind,
             description: r.description,
             keywords: r.keywords,
@@ -650,7 +666,7 @@ fn compile_rule(origin: &str, r: RawRule, key_kinds: &[RawKeyKind]) -> Result<Ru
         }
     }
     Ok(Rule {
-        id: r.id,
+        id: r.id.into_inner(),
         kind: r.kind,
         description: r.description,
         keywords: r.keywords,
@@ -759,6 +775,20 @@ pub fn unmark(marked: &str) -> Option<(String, Vec<(usize, usize)>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two rules of one file with the same id: the error names both places.
+    #[test]
+    fn a_duplicate_id_in_one_file_names_both_lines() {
+        let rule = "[[rule]]\nid = \"d1\"\nkind = \"x\"\ndescription = \"d\"\n\
+                    keywords = [\"k\"]\nregex = '''k(?P<secret>\\w{9})'''\n";
+        let err = parse_file("user.toml", &format!("{rule}\n{rule}"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "rule id \"d1\" defined twice: in user.toml:2:6 and in user.toml:9:6"
+        );
+    }
 
     /// A user's rule file is compiled when parsed: a regex over the size limit is an error
     /// naming the file and rule, never a panic when a line first needs it.

@@ -251,7 +251,28 @@ fn check_reports_line_and_column_of_a_toml_error_and_unknown_keys() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("custom.toml: 6:1: unknown field `keywordz`"),
+        text.contains("custom.toml:6:1: unknown field `keywordz`"),
+        "{text}"
+    );
+}
+
+/// A byte that is not UTF-8 is told at its line and column, as a TOML error is.
+#[test]
+fn check_reports_line_and_column_of_a_rule_file_that_is_not_utf8() {
+    let dir = rules_dir("[[rule]]\nid = \"x\"\ndescription = \"caf\u{e9}");
+    let file = dir.path().join("custom.toml");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend(b"\xff\"\n");
+    std::fs::write(&file, bytes).unwrap();
+    let out = scrubd()
+        .args(["check", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("custom.toml:3:20: not UTF-8 (rule files are UTF-8 TOML)"),
         "{text}"
     );
 }
