@@ -306,6 +306,33 @@ fn check_reports_failing_examples_and_keyword_gaps() {
     );
 }
 
+/// A `keep` example that another rule takes for a secret is shown as that rule leaves it:
+/// `check` says what changed it and does not print the secret again.
+#[test]
+fn check_shows_a_keep_example_another_rule_changes_as_scrubbed() {
+    let key = "AKIAQ3EGRPXYZ7KLMN4A";
+    let dir = rules_dir(&format!(
+        "[[rule]]\nid = \"acme\"\nkind = \"api-key\"\ndescription = \"d\"\nkeywords = [\"acme_\"]\n\
+         regex = '''(?P<secret>acme_[a-z]{{30}})'''\n\
+         examples.redact = ['k=«acme_abcdefghijklmnopqrstuvwxyzabcd»']\n\
+         examples.keep = ['key id {key} in acme_ notes']\n"
+    ));
+    let out = scrubd()
+        .args(["check", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "custom.toml:acme: keep example is changed by another rule: \"key id [REDACTED:aws-access-key] in acme_ notes\""
+        ),
+        "{text}"
+    );
+    assert!(!text.contains(key), "{text}");
+}
+
 #[test]
 fn custom_rules_dir_adds_rules_and_disable_removes_them() {
     let dir = rules_dir(concat!(
