@@ -2748,8 +2748,13 @@ fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: b
                 }
                 i += 1;
             }
+            // In a query string a bare `&flag` is a parameter too (`?a=1&debug`); elsewhere
+            // (`password=Tr0ub4dor&3xyz`) `&` is a character of the value unless a parameter
+            // with a value follows it (a form body: `password=x&user=bob`).
             b'&' => {
-                if next_is_param(line, i + 1, false) {
+                if next_is_param(line, i + 1, false)
+                    && (next_is_assignment(line, i + 1) || after_query_key(line, v))
+                {
                     break;
                 }
                 i += 1;
@@ -3142,6 +3147,32 @@ fn next_is_param(line: &[u8], p: usize, colon: bool) -> bool {
         Some(b'&' | b'#') | Some(b' ') => !colon,
         _ => false,
     }
+}
+
+/// `name=` at `p` (or `&amp;`, or a placeholder where a parameter was).
+fn next_is_assignment(line: &[u8], p: usize) -> bool {
+    let q = p + line[p..]
+        .iter()
+        .take(64)
+        .take_while(|&&b| is_ident(b))
+        .count();
+    if q == p {
+        return line[p..].starts_with(b"amp;") || placeholder_at(line, p);
+    }
+    line.get(q) == Some(&b'=')
+}
+
+/// Whether the value at `v` is a query-string parameter's: `v` follows `name=` right after a
+/// `?` or `&` (`/login?user=bob&password=…`).
+fn after_query_key(line: &[u8], v: usize) -> bool {
+    let Some(eq) = v.checked_sub(1).filter(|&eq| line[eq] == b'=') else {
+        return false;
+    };
+    let mut k = eq;
+    while k > 0 && eq - k < 64 && is_ident(line[k - 1]) {
+        k -= 1;
+    }
+    k < eq && k > 0 && matches!(line[k - 1], b'?' | b'&')
 }
 
 /// Whether `v` lies inside an HTML/XML tag (`<a href=…?token=x>`).

@@ -814,3 +814,16 @@ fn a_character_written_as_a_unicode_escape_is_no_word() {
     }
     check(r#"{"m": "login with password «Xk9fQ2mZ\u00e9pL4» failed"}"#);
 }
+
+/// `&` inside a value: a parameter separator only where a query string or form body goes on
+/// (`&name=`), or in a query string (`?a=1&debug`); elsewhere a character of the value.
+#[test]
+fn ampersands_in_values() {
+    check("login user=bob password=«Tr0ub4dor&3xyz» ok");
+    check("    - POSTGRES_PASSWORD=«monkey4&rxu»");
+    check("password=«hunter2&&x»");
+    check("password=«Tr0ub4dor»&user=bob");
+    check("password=«Tr0ub4dor»&amp;next=1");
+    check("GET /login?user=bob&password=«Tr0ub4dor»&next=/home HTTP/1.1");
+    check("GET /login?password=«Tr0ub4dor»&debug HTTP/1.1");
+}
