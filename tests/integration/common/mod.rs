@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // each test module uses a different part of it
 
+pub mod labels;
+
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::{Read, Write};
