@@ -2604,7 +2604,11 @@ fn read_string(line: &[u8], probe: &mut Lexer, at: usize) -> Option<(usize, usiz
             token_start,
         } = probe.step(line)
         {
-            if f <= frame {
+            // A doubled quote inside the string (`'o''Brien'` in YAML and SQL, `"a""b"` in
+            // CSV; two literals side by side in Python and shell) does not end the value.
+            let doubled =
+                f == frame && token_start == p && p > cs && line.get(p + 1) == Some(&line[p]);
+            if f <= frame && !doubled {
                 return Some((cs, token_start.max(cs), p + 1));
             }
         }

@@ -827,3 +827,15 @@ fn ampersands_in_values() {
     check("GET /login?user=bob&password=«Tr0ub4dor»&next=/home HTTP/1.1");
     check("GET /login?password=«Tr0ub4dor»&debug HTTP/1.1");
 }
+
+/// A doubled quote inside a quoted value (YAML's and SQL's `''`, two shell or Python literals
+/// side by side) is part of the value: nothing after it stays in clear.
+#[test]
+fn doubled_quotes_inside_values() {
+    check("  ldap_bind_password: '«o''Brien: #A3sZVqXf78»'");
+    check("ALTER USER app WITH PASSWORD '«it''s-a-s3cret-pass»'");
+    check("export AWS_API_KEY='«Zk3pQ9xLm2''Wd8rT5Zk3pQ9»'");
+    check("password: ''");
+    check("{'password': '', 'user': 'bob'}");
+    check("password='«abc''def»' user=x");
+}
