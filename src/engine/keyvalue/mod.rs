@@ -1294,6 +1294,10 @@ impl KvScanner {
                 // position runs over a few words, unless the first is the prose's own.
                 let ce = if class.password && strict && shape == Shape::Word {
                     phrase_end(line, cs, ce)
+                } else if class.password && line[v - 1] == b'=' {
+                    assignment_string_end(line, probe, key.0, cs)
+                        .unwrap_or(ce)
+                        .max(ce)
                 } else {
                     ce
                 };
@@ -1976,6 +1980,39 @@ fn typed_assignment(line: &[u8], p: usize) -> Option<usize> {
     }
     let op = operator(&line[i..])?;
     matches!(op, Op::Equals | Op::Walrus).then_some(i + op.len())
+}
+
+/// End of a password assigned by a whole quoted string (`--data 'password=battery orange 95'`,
+/// `- "DB_PASSWORD=correct horse 7"`): the key opens the innermost string, which closes on
+/// this line with no other `name=` or `name:` and no prose word (`for`, `by`…) inside. The value then runs to the closing
+/// quote, spaces and all: the string holds nothing else.
+fn assignment_string_end(line: &[u8], probe: &Lexer, ks: usize, cs: usize) -> Option<usize> {
+    let Some(&lexer::Frame::Str { q }) = probe.frames.last() else {
+        return None;
+    };
+    // The key, after an option's dashes (`"--password=…"`), opens the string.
+    let ks = ks
+        - line[..ks]
+            .iter()
+            .rev()
+            .take(2)
+            .take_while(|&&b| b == b'-')
+            .count();
+    if ks == 0 || line[ks - 1] != q || (ks >= 2 && line[ks - 2] == b'\\') {
+        return None;
+    }
+    let close = cs + memchr::memchr(q, &line[cs..])?;
+    if line[close - 1] == b'\\' {
+        return None;
+    }
+    let inside = &line[cs..close];
+    // Another pair, or prose after the value (`password=x for user bob`): not one value.
+    let more = inside.split(|b| b.is_ascii_whitespace()).skip(1).any(|w| {
+        w.contains(&b'=')
+            || w.ends_with(b":")
+            || STOPWORDS.iter().any(|s| w.eq_ignore_ascii_case(s))
+    });
+    (!more && memchr::memchr(b'&', inside).is_none()).then_some(close)
 }
 
 /// End of a pass phrase starting with the word `cs..ce`: up to five words, stopping at `(`,

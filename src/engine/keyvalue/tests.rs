@@ -839,3 +839,15 @@ fn doubled_quotes_inside_values() {
     check("{'password': '', 'user': 'bob'}");
     check("password='«abc''def»' user=x");
 }
+
+/// A password assigned by a whole quoted string runs to the closing quote, spaces and all;
+/// another pair or a prose word in the string keeps the value to its first word.
+#[test]
+fn passwords_assigned_by_a_whole_quoted_string() {
+    check("curl --data-urlencode 'password=«battery orange hunter monkey 95»' http://x/login");
+    check("    - \"POSTGRES_PASSWORD=«correct horse battery 7»\"");
+    check("{\"args\": [\"--password=«Zk3pQ9 xLm2Wd8»\"]}");
+    check("{'msg': 'password=«Zk3pQ9xLm2» user=bob'}");
+    check("{\"msg\":\"password=«Zk3pQ9xLm2» for user bob\"}");
+    check("login password=«Zk3pQ9xLm2» accepted");
+}
