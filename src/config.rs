@@ -229,10 +229,10 @@ impl Config {
     /// one of its `[redact] disable` ids (the engine knows only the id).
     pub fn locate_rules_error(&self, e: crate::rulefiles::LoadError) -> anyhow::Error {
         use crate::{engine, rulefiles::LoadError};
-        if let LoadError::Engine(engine::Error::UnknownDisable(id)) = &e {
-            if let Some(i) = self.redact.disable.iter().position(|d| d == id) {
+        if let LoadError::Engine(engine::Error::UnknownDisable { shown, id }) = &e {
+            if let Some(i) = self.redact.disable.iter().position(|d| *d == id.0) {
                 return ConfigError(format!(
-                    "{}: [redact] disable: no rule has the id {id:?} (see `scrubd rules`)",
+                    "{}: [redact] disable: no rule has the id {shown:?} (see `scrubd rules`)",
                     self.redact.disable_at[i]
                 ))
                 .into();
@@ -733,6 +733,19 @@ type = "stdout"
             e,
             "scrubd.toml:11:19: [redact] disable: no rule has the id \"nosuchrule\" (see `scrubd rules`)"
         );
+        // An id that is a secret is located but not repeated.
+        let key = "AKIA2E0A8F3B244C9986";
+        let c = Config::parse(
+            Path::new("scrubd.toml"),
+            &GOOD.replace("disable = []", &format!("disable = [\"{key}\"]")),
+        )
+        .unwrap();
+        let e = format!("{:#}", crate::pipeline::build_scrubber(&c).err().unwrap());
+        assert!(
+            e.starts_with("scrubd.toml:11:12: [redact] disable: no rule has the id \"[REDACTED"),
+            "{e}"
+        );
+        assert!(!e.contains(key), "{e}");
     }
 
     #[test]

@@ -35,6 +35,16 @@ pub use scrub::{Hit, Scratch, Scrubber, StreamState};
 
 /// The engine's one error type: loading rules, keying hash mode. Errors name the file and
 /// rule, never log content or key bytes.
+/// Text an error carries for the program but must not print (its `Debug` says so instead).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Withheld(pub String);
+
+impl std::fmt::Debug for Withheld {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<withheld>")
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{origin}: {reason}")]
@@ -54,8 +64,10 @@ pub enum Error {
         first: String,
         second: String,
     },
-    #[error("--disable {0:?}: no rule has that id (see `scrubd rules`)")]
-    UnknownDisable(String),
+    /// `shown` is the id as the rules scrub it; `id` is kept to find it in a config file and
+    /// is never printed.
+    #[error("--disable {shown:?}: no rule has that id (see `scrubd rules`)")]
+    UnknownDisable { shown: String, id: Withheld },
     #[error("building the keyword prefilter: {0}")]
     Prefilter(String),
 }

@@ -449,10 +449,20 @@ impl RuleSet {
             }
             rules.extend(file_rules);
         }
-        for id in &opts.disable {
-            if !rules.iter().any(|r| &r.id == id) {
-                return Err(Error::UnknownDisable(id.clone()));
-            }
+        if let Some(id) = opts
+            .disable
+            .iter()
+            .find(|id| !rules.iter().any(|r| &r.id == *id))
+        {
+            // The id is printed back, so it goes through the rules first: someone may have
+            // pasted a secret where a rule id belongs.
+            let all = Self::from_parts(rules, &names)?;
+            let scrubber = super::Scrubber::new(std::sync::Arc::new(all), super::Mode::Mask);
+            let shown = scrubber.scrub_str(id, &mut scrubber.scratch()).into_owned();
+            return Err(Error::UnknownDisable {
+                shown,
+                id: super::Withheld(id.clone()),
+            });
         }
         rules.retain(|r| !opts.disable.contains(&r.id));
         Self::from_parts(rules, &names)
@@ -1005,8 +1015,23 @@ mod tests {
         };
         assert!(matches!(
             RuleSet::load(&opts),
-            Err(Error::UnknownDisable(_))
+            Err(Error::UnknownDisable { .. })
         ));
+    }
+
+    #[test]
+    fn an_unknown_disable_id_that_is_a_secret_is_not_repeated() {
+        let key = "AKIA2E0A8F3B244C9986";
+        let opts = LoadOptions {
+            disable: vec![key.into()],
+            ..Default::default()
+        };
+        let Err(e) = RuleSet::load(&opts) else {
+            panic!("an unknown id must be refused")
+        };
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains(key), "{shown}");
+        assert!(shown.contains("[REDACTED"), "{shown}");
     }
 
     #[test]
