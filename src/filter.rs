@@ -57,10 +57,10 @@ pub fn run<R: Read, W: Write + Send>(
     audit: Option<Box<dyn Write + Send>>,
     opts: &Options,
 ) -> io::Result<Ended> {
-    let mut source = StdinSource::new(input, opts.max_line_bytes).with_watch(opts.watch.clone());
-    if audit.is_some() {
-        source = source.with_marks();
-    }
+    // Marks place the oversize lines, for the audit and for counting a batch cut short.
+    let mut source = StdinSource::new(input, opts.max_line_bytes)
+        .with_watch(opts.watch.clone())
+        .with_marks();
     let kinds: Vec<&str> = scrubber
         .rules()
         .kinds()
@@ -127,30 +127,53 @@ struct Writer<'a, W> {
 impl<W: Write + Send> Writer<'_, W> {
     fn write(&mut self, d: &Scrubbed<&Scrubber, StdinBatch>) -> io::Result<()> {
         let input = &d.job.batch.data;
-        let lines = crate::batch::count_lines(input);
         let data = if self.audit_only { input } else { &d.out };
-        self.sink.write("stdin", data, &d.records)?;
+        let Err((written, e)) = self.sink.write_counted(data) else {
+            let job = &d.job;
+            return self.count(input, job.input_bytes, &job.marks, &d.hits);
+        };
+        // The output closed part way: the lines it took whole were written, and are counted
+        // (one line in, one line out: the n-th output line is the n-th input line).
+        let whole = memchr::memchr_iter(b'\n', &data[..written]).count();
+        let cut = memchr::memchr_iter(b'\n', input)
+            .nth(whole.wrapping_sub(1))
+            .map_or(0, |at| at + 1);
+        let marks: Vec<usize> = d.job.marks.iter().copied().filter(|&m| m < cut).collect();
+        // Bytes read for those lines: an oversize line was read whole, not as its marker.
+        let bytes = marks.iter().fold(cut as u64, |n, &m| {
+            let marker = &input[m..m + memchr::memchr(b']', &input[m..]).map_or(0, |e| e + 1)];
+            n + oversize_len(marker).saturating_sub(marker.len() as u64)
+        });
+        let hits: Vec<Hit> = d.hits.iter().filter(|h| h.line < whole).cloned().collect();
+        self.count(&input[..cut], bytes, &marks, &hits)?;
+        Err(e)
+    }
+
+    /// Count and audit `lines` (whole input lines, all written), `bytes` read for them, the
+    /// oversize lines at `marks` in `lines` and the findings `hits` in them.
+    fn count(&mut self, lines: &[u8], bytes: u64, marks: &[usize], hits: &[Hit]) -> io::Result<()> {
+        let n = crate::batch::count_lines(lines);
         self.metrics.emit(Event::Scrubbed {
             source: "stdin",
-            lines,
-            bytes: d.job.input_bytes,
-            oversize: u64::from(d.job.batch.oversize_lines),
-            hits: &d.hits,
+            lines: n,
+            bytes,
+            oversize: marks.len() as u64,
+            hits,
             rules: self.scrubber.rules(),
         });
-        self.audit_hits(&d.job, &d.hits)?;
-        self.line_base += lines;
+        self.audit_hits(lines, marks, hits)?;
+        self.line_base += n;
         Ok(())
     }
 
-    fn audit_hits(&mut self, d: &StdinBatch, hits: &[Hit]) -> io::Result<()> {
+    fn audit_hits(&mut self, data: &[u8], marks: &[usize], hits: &[Hit]) -> io::Result<()> {
         let Some(a) = self.audit.as_mut() else {
             return Ok(());
         };
         let rules = self.scrubber.rules();
         let mut events: Vec<(u64, Option<&Hit>, usize)> = Vec::new();
-        for &at in &d.marks {
-            let line = memchr::memchr_iter(b'\n', &d.batch.data[..at]).count() as u64;
+        for &at in marks {
+            let line = memchr::memchr_iter(b'\n', &data[..at]).count() as u64;
             events.push((line, None, at));
         }
         for h in hits {
@@ -160,14 +183,13 @@ impl<W: Write + Send> Writer<'_, W> {
         for (line, hit, at) in events {
             match hit {
                 None => {
-                    let rest = &d.batch.data[at..];
-                    let text = &rest[..memchr::memchr(b']', rest).unwrap_or(0)];
-                    let bytes = text.rsplit(|&b| b == b'=').next().unwrap_or(b"0");
+                    let rest = &data[at..];
+                    let marker = &rest[..memchr::memchr(b']', rest).map_or(0, |e| e + 1)];
                     writeln!(
                         a,
                         r#"{{"line":{},"event":"line-too-long","bytes":{}}}"#,
                         self.line_base + line + 1,
-                        String::from_utf8_lossy(bytes)
+                        oversize_len(marker)
                     )?;
                 }
                 Some(h) => {
@@ -232,5 +254,103 @@ impl<W: Write + Send> Writer<'_, W> {
             crate::engine::validate::JWT_ALGS,
             self.scrubber.rules().jwt().issuers(),
         )
+    }
+}
+
+/// The length of the line an oversize `marker` (`[REDACTED:line-too-long:bytes=N]`) stands for.
+fn oversize_len(marker: &[u8]) -> u64 {
+    let digits = marker.rsplit(|&b| b == b'=').next().unwrap_or_default();
+    let digits = digits.strip_suffix(b"]").unwrap_or(digits);
+    std::str::from_utf8(digits)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Mode, RuleSet};
+
+    /// A reader that takes `room` bytes, then closes the pipe.
+    struct Closes {
+        room: usize,
+        took: Vec<u8>,
+    }
+
+    impl Write for Closes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.room).min(7);
+            self.room -= n;
+            self.took.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// One batch cut part way: the lines the reader took whole are counted and audited, with
+    /// the oversize line among them read at its full length; the rest is not.
+    #[test]
+    fn a_batch_cut_part_way_counts_the_lines_taken_whole() {
+        let scrubber = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let long = "x".repeat(100);
+        let input = format!(
+            "a password=hunter2hunter2\n{long}\nb token=ghp_1234567890abcdefghijABCDEFGHIJ123456\nc password=zzzzzzzzzz\n"
+        );
+        let opts = Options {
+            max_line_bytes: 64,
+            threads: 1,
+            audit_only: false,
+            metrics: None,
+            watch: None,
+        };
+        // The reader takes the first two output lines and part of the third.
+        let (first, second) = (
+            "a password=[REDACTED:password]\n",
+            "[REDACTED:line-too-long:bytes=100]\n",
+        );
+        let room = first.len() + second.len() + 5;
+        let mut out = Closes {
+            room,
+            took: Vec::new(),
+        };
+        let audit: Arc<std::sync::Mutex<Vec<u8>>> = Arc::default();
+        struct Shared(Arc<std::sync::Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().write(buf)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let ended = run(
+            &scrubber,
+            input.as_bytes(),
+            &mut out,
+            Some(Box::new(Shared(Arc::clone(&audit)))),
+            &opts,
+        )
+        .unwrap();
+        assert!(ended.output_closed);
+        assert_eq!(out.took, format!("{first}{second}b tok").as_bytes());
+        let s = ended.stats;
+        assert_eq!((s.lines, s.oversize_lines), (2, 1));
+        assert_eq!(s.bytes, (input.find("\nb ").unwrap() + 1) as u64);
+        assert_eq!((s.lines_redacted, s.redactions), (1, 1));
+        let audit = String::from_utf8(audit.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = audit.lines().collect();
+        assert_eq!(lines.len(), 2, "{audit}");
+        assert!(lines[0].starts_with(r#"{"line":1,"rule":"#), "{audit}");
+        assert_eq!(
+            lines[1],
+            r#"{"line":2,"event":"line-too-long","bytes":100}"#
+        );
     }
 }

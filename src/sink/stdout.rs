@@ -44,6 +44,20 @@ impl<W: Write> StdoutSink<W> {
     pub fn new(out: W) -> Self {
         StdoutSink { out }
     }
+
+    /// Write all of `data`; an error comes with how many of its bytes were written before it.
+    pub fn write_counted(&mut self, data: &[u8]) -> Result<(), (usize, io::Error)> {
+        let mut done = 0;
+        while done < data.len() {
+            match self.out.write(&data[done..]) {
+                Ok(0) => return Err((done, io::ErrorKind::WriteZero.into())),
+                Ok(n) => done += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err((done, e)),
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<W: Write + Send> Sink for StdoutSink<W> {
