@@ -415,9 +415,6 @@ impl Metrics {
                 family.with_label_values(&[source]);
             }
             m.files_watched.with_label_values(&[source]);
-            for &kind in kinds {
-                m.redactions.with_label_values(&[source, kind]);
-            }
             for &alg in jwt_algs {
                 m.jwt.with_label_values(&[source, alg]);
             }
@@ -432,7 +429,19 @@ impl Metrics {
         for &sink in sinks {
             m.sink_errors.with_label_values(&[sink]);
         }
+        m.register_kinds(sources, kinds);
         m
+    }
+
+    /// Register the redaction series of rule kinds `kinds` at 0 (at start, and for the kinds a
+    /// SIGHUP's rules add: a series that appears only at its first redaction hides that
+    /// redaction from `increase()`). Series already there keep their counts.
+    pub fn register_kinds(&self, sources: &[&str], kinds: &[&str]) {
+        for &source in sources {
+            for &kind in kinds {
+                self.redactions.with_label_values(&[source, kind]);
+            }
+        }
     }
 
     /// Register the file source series of `source` at 0.

@@ -330,7 +330,15 @@ async fn run_async(
         tokio::spawn(async move { keep_lock(lock, c).await });
     }
 
-    wait_for_signals(&config, &scrubber, &reopen_flags, &cancel, signals).await;
+    wait_for_signals(
+        &config,
+        &scrubber,
+        &metrics,
+        &reopen_flags,
+        &cancel,
+        signals,
+    )
+    .await;
     service::stopping();
     tracing::info!(
         timeout_ms = config.drain_timeout.as_millis() as u64,
@@ -375,10 +383,12 @@ async fn run_async(
 async fn wait_for_signals(
     config: &Config,
     scrubber: &RwLock<Arc<Scrubber>>,
+    metrics: &Metrics,
     reopen: &[Arc<AtomicBool>],
     cancel: &CancellationToken,
     signals: Signals,
 ) {
+    let sources: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
     let Signals {
         mut term,
         mut int,
@@ -395,6 +405,9 @@ async fn wait_for_signals(
                 match Config::load(&config.path).map_err(anyhow::Error::from).and_then(|c| Ok((build_scrubber(&c)?, c))) {
                     Ok((s, new)) => {
                         let s = Arc::new(s);
+                        let kinds: Vec<&str> = s.rules().kinds().iter().map(String::as_str).collect();
+                        metrics.register_kinds(&sources, &kinds);
+                        metrics.register_jwt_issuers(&sources, new.jwt.issuers.iter().map(String::as_str));
                         crate::logging::use_scrubber(Arc::clone(&s));
                         *scrubber.write().expect("scrubber lock") = s;
                         tracing::info!("SIGHUP: rules reloaded, sink files reopened");

@@ -286,7 +286,7 @@ fn sighup_reloads_rules_and_keeps_positions() {
     std::fs::write(
         d.path("rules/acme.toml"),
         concat!(
-            "[[rule]]\nid = \"acme\"\nkind = \"api-key\"\ndescription = \"Acme keys\"\nkeywords = [\"acme_\"]\n",
+            "[[rule]]\nid = \"acme\"\nkind = \"acme-key\"\ndescription = \"Acme keys\"\nkeywords = [\"acme_\"]\n",
             "regex = '''\\b(?P<secret>acme_[a-z0-9]{8,})'''\n",
             "examples.redact = ['key «acme_abcdef123»']\nexamples.keep = ['acme_short']\n",
         ),
@@ -296,14 +296,21 @@ fn sighup_reloads_rules_and_keeps_positions() {
     wait_until(Duration::from_secs(10), "reload logged", || {
         d.stderr().contains("rules reloaded")
     });
+    // The new kind's series is there at 0 before its first redaction, so that `increase()`
+    // sees that one too.
+    let series = "scrubd_redactions_total{kind=\"acme-key\",source=\"app\"}";
+    assert_eq!(sample(&d.metrics(), series), 0.0);
     append(&d.path("logs/app.log"), "key acme_abcdef123456\n");
     wait_until(Duration::from_secs(20), "second line", || {
         d.output_lines().len() == 2
     });
     assert_eq!(
         d.output_lines(),
-        vec!["key acme_abcdef123456", "key [REDACTED:api-key]"]
+        vec!["key acme_abcdef123456", "key [REDACTED:acme-key]"]
     );
+    wait_until(Duration::from_secs(10), "the redaction counted", || {
+        sample(&d.metrics(), series) == 1.0
+    });
     // logrotate's create + postrotate: the output is moved away, SIGHUP reopens it.
     std::fs::rename(d.path("out/app/app.log"), d.path("rotated.log")).unwrap();
     d.signal(libc::SIGHUP);
