@@ -2548,8 +2548,12 @@ fn bare_key_is_not_a_key(line: &[u8], (ks, ke): (usize, usize), op: Op) -> bool 
     if starts_with_ignore_case(tok, b"arn:") {
         return true;
     }
+    // The shell's working directory (`PWD=/srv/app`), but not ODBC's `PWD=<password>`.
     if matches!(&line[ks..ke], b"PWD" | b"OLDPWD") {
-        return true;
+        let value = line[ke..]
+            .iter()
+            .find(|&&b| !matches!(b, b'=' | b':' | b' ' | b'"' | b'\''));
+        return value.map_or(true, |&b| matches!(b, b'/' | b'~' | b'$' | b'.' | b';'));
     }
     if !matches!(op, Op::Colon) {
         return false;
