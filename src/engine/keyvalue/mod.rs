@@ -445,7 +445,7 @@ impl KvScanner {
                 // A value attribute wins over the element's text (`<x value="…" name="pw">t</x>`).
                 // Element content only for an attribute of a start tag (`<x name="pw">…`),
                 // not after a `>` in text (`key: \"remember_token\"` … `>=12 characters`).
-                let after = value_field_after(line, from).filter(|s| {
+                let after = value_field_after(line, from, dotted_prefix(line, field)).filter(|s| {
                     !matches!(s, Sibling::Content(_))
                         || memchr::memrchr2(b'<', b'>', &line[..field])
                             .is_some_and(|i| line[i] == b'<')
@@ -801,7 +801,7 @@ impl KvScanner {
         }
         // `<the_password value="…"/>`: the tag names the secret, an attribute holds it.
         if open == Open::Xml && line.get(ke) == Some(&b' ') {
-            if let Some(Sibling::Key(vs, ve)) = value_field_after(line, ke) {
+            if let Some(Sibling::Key(vs, ve)) = value_field_after(line, ke, b"") {
                 let saved = std::mem::take(&mut sc.lexer);
                 sc.lexer.feed(line, vs);
                 let got = self.key_value(cx, sc, (vs, ve), 0, class, false);
@@ -2829,6 +2829,8 @@ const NAME_FIELDS: &[&[u8]] = &[
     b"header",
     b"secretname",
     b"envname",
+    b"optionname",
+    b"type",
 ];
 /// Fields naming the field an error record is about (express-validator's `path`/`param`, ajv's
 /// `instancePath`, mongoose's `path`, pydantic's `loc` list): the sensitive name must be the
@@ -2842,6 +2844,7 @@ const VALUE_FIELDS: &[&[u8]] = &[
     b"paramvalue",
     b"content",
     b"secretvalue",
+    b"stringvalue",
     b"data",
     b"input",
 ];
@@ -2964,8 +2967,40 @@ enum Sibling {
     Content(usize),
 }
 
-/// The value field after `from` within the same small object or tag.
-fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
+/// The path before a flattened name field at `field` (`Parameters.member.1.` of
+/// `'Parameters.member.1.ParameterKey'`, as AWS's query protocol flattens lists of pairs), or
+/// nothing.
+fn dotted_prefix(line: &[u8], field: usize) -> &[u8] {
+    if field == 0 || line[field - 1] != b'.' {
+        return b"";
+    }
+    let start = line[..field]
+        .iter()
+        .rposition(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.')))
+        .map_or(0, |i| i + 1);
+    &line[start..field]
+}
+
+/// Whether the quoted field name `w` is a value field of the name field whose flattened path
+/// is `prefix` (see [`dotted_prefix`]): `"value"` beside `"name"`, and
+/// `'Parameters.member.1.ParameterValue'` or `'MessageAttributes.entry.1.Value.StringValue'`
+/// beside `'….1.ParameterKey'` / `'….1.Name'`, never another member's.
+fn is_value_field(w: &[u8], prefix: &[u8]) -> bool {
+    let (path, last) = match w.iter().rposition(|&b| b == b'.') {
+        Some(d) => w.split_at(d + 1),
+        None => (&w[..0], w),
+    };
+    let paths_match = if prefix.is_empty() {
+        path.is_empty()
+    } else {
+        path.starts_with(prefix)
+    };
+    paths_match && VALUE_FIELDS.iter().any(|v| last.eq_ignore_ascii_case(v))
+}
+
+/// The value field after `from` within the same small object or tag; `prefix` is the name
+/// field's flattened path (see [`dotted_prefix`]).
+fn value_field_after(line: &[u8], from: usize, prefix: &[u8]) -> Option<Sibling> {
     let end = (from + 512).min(line.len());
     let mut i = from;
     while i < end {
@@ -3000,9 +3035,7 @@ fn value_field_after(line: &[u8], from: usize) -> Option<Sibling> {
                 let lit = string_literal(line, i - k)
                     .filter(|l| l.after <= end && backslashes_before(line, l.after - 1) >= k)?;
                 // `"value": …`: a quoted field name.
-                let w = &line[lit.s..lit.e];
-                if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
-                    && operator_follows(line, lit.after)
+                if is_value_field(&line[lit.s..lit.e], prefix) && operator_follows(line, lit.after)
                 {
                     return Some(Sibling::Key(lit.s, lit.e));
                 }

@@ -421,6 +421,23 @@ fn keys_of_two_words() {
         r#"{"msg": "[{\"type\":\"field\",\"value\":\"«Xk29fLq8Zp0vR7tBq1W3»\",\"path\":\"password\"}]"}"#,
     );
     check(r#"{"msg": "{\"name\": \"LOG_LEVEL\", \"value\": \"debug\"}"}"#);
+    // Pairs flattened by AWS's query protocol (botocore's request params): the value field
+    // of the same member, never another member's.
+    check(
+        "{'Parameters.member.1.ParameterKey': 'DBPassword', 'Parameters.member.1.ParameterValue': '«_iyjuGUeRUC-uvg8w4I»', 'Parameters.member.2.ParameterKey': 'Env', 'Parameters.member.2.ParameterValue': 'prod'}",
+    );
+    check(
+        "{'MessageAttributes.entry.1.Name': 'apiKey', 'MessageAttributes.entry.1.Value.DataType': 'String', 'MessageAttributes.entry.1.Value.StringValue': '«gOMwdj5CmMnAc4tepp_Fe3q0hkxi4pEV»'}",
+    );
+    check(
+        "{'OptionSettings.member.1.OptionName': 'DB_PASSWORD', 'OptionSettings.member.2.OptionName': 'LOG_LEVEL', 'OptionSettings.member.2.Value': 'debug'}",
+    );
+    check(r#"{"a.name": "DB_PASSWORD", "b.value": "debug"}"#);
+    // A credential whose kind is a type field (Keycloak's CredentialRepresentation).
+    check(r#"send: b'{"type": "password", "temporary": false, "value": "«314lUtReIfraSQcR»"}'"#);
+    check(r#"{"type":"secret","value":"«aJDeUwThZyKQTj9HRbEvK58byFA1awJ-»"}"#);
+    check(r#"{"type": "otp", "value": "«492117»"}"#);
+    check(r#"{"type": "string", "value": "hello"}"#);
     check(
         r#"{"errors":["Unrecognized key: \"remember_token\""],"password":{"errors":["Too small: expected string to have >=12 characters"]}}"#,
     );
