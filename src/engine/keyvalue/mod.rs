@@ -2389,13 +2389,22 @@ fn key_close(line: &[u8], ke: usize, open: Open) -> Option<usize> {
                 .take(256)
                 .position(|&b| b == b'>' || b == b'<')?;
             // After the name, spaces or attributes (`name="v"`): `<requests.auth.HTTPBasicAuth
-            // object at 0x7f…>` is Python's repr of an object, not a start tag.
+            // object at 0x7f…>` is Python's repr of an object and werkzeug's `<Authorization
+            // Basic dXNlcjpwdw==>` one of a header, not start tags.
             let inside = &rest[..gt];
+            let attrs = inside.trim_ascii_start();
+            let name = attrs
+                .iter()
+                .take_while(|&&b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':' | b'.')
+                })
+                .count();
+            let attribute = name > 0 && attrs[name..].trim_ascii_start().first() == Some(&b'=');
             (rest[gt] == b'>'
                 && (gt == 0 || rest[0] == b' ')
                 && (gt == 0 || rest[gt - 1] != b'/')
-                && (inside.trim_ascii().is_empty() || memchr::memchr(b'=', inside).is_some()))
-            .then_some(ke + gt + 1)
+                && (attrs.is_empty() || attribute))
+                .then_some(ke + gt + 1)
         }
         _ => Some(ke),
     }

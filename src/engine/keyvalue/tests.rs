@@ -442,6 +442,10 @@ fn keys_of_two_words() {
         r#"{"errors":["Unrecognized key: \"remember_token\""],"password":{"errors":["Too small: expected string to have >=12 characters"]}}"#,
     );
     check(r#"<add name="DbPassword">«Xk29fLq8Zp0vR7tBq1W3»</add>"#);
+    // werkzeug's repr of a header is not a start tag: what follows it is not its content.
+    check(
+        "auth <Authorization Basic «YWxpY2U6MWw5M0J1ZXNIQ0tuVnE0Tg==»> user alice {'username': 'alice', 'password': '«1l93BuesHCKnVq4N»'}",
+    );
     check("\"refresh_token\" fails to match the required pattern: /^rt_[A-Za-z0-9_-]{40,}$/");
     check("{'loc': ('body', 'refresh_token'), 'ctx': {'pattern': '^rt_[A-Za-z0-9_-]{40,}$'}}");
     // An error's location as a list (pydantic's `loc`, zod's `path`) at every escape depth,
