@@ -582,7 +582,7 @@ impl KvScanner {
         (ks, ke): (usize, usize),
         sc: &mut KvScratch,
     ) -> Option<(usize, usize)> {
-        let open = key_open(line, ks, 0);
+        let open = key_open(line, ks, ke, 0);
         let after = key_close(line, ke, open)?;
         let mut p = after;
         while p < line.len() && line[p] == b' ' {
@@ -795,7 +795,7 @@ impl KvScanner {
     ) -> Option<usize> {
         let line = cx.line;
         let verdict = KeyVerdict::Sensitive(class);
-        let open = key_open(line, ks, dashes);
+        let open = key_open(line, ks, ke, dashes);
         if matches!(open, Open::CloseTag) {
             return None;
         }
@@ -859,6 +859,15 @@ impl KvScanner {
                         (Syntax::RubySymbol, p + 1, !to_eol)
                     }
                     (Open::Symbol, _) => return None,
+                    // An option quoted in a list (`['--password', '…']`) is followed by its
+                    // value, as on a command line.
+                    (Open::Quote { .. }, Some(Op::Pair))
+                        if dashes > 0
+                            && pair_position(line, ks - dashes)
+                            && !next_element_is_an_option(line, p + 1) =>
+                    {
+                        (Syntax::Flag, p + 1, false)
+                    }
                     (_, Some(Op::Pair))
                         if matches!(open, Open::Quote { .. } | Open::Token(_))
                             && pair_position(line, ks) =>
@@ -2308,8 +2317,19 @@ const QUOTE_TOKENS: &[&[u8]] = &[
     b"\\x27", b"\\u0022", b"\\u0027",
 ];
 
-fn key_open(line: &[u8], ks: usize, dashes: usize) -> Open {
+fn key_open(line: &[u8], ks: usize, ke: usize, dashes: usize) -> Open {
     if dashes > 0 {
+        // An option quoted whole (`'--db_password': …`, `['--password', '…']`): the quotes
+        // are the key's.
+        if let Some(q) = ks.checked_sub(dashes + 1) {
+            let (c, run) = (line[q], backslashes_before(line, q));
+            let closes = line.len() > ke + run
+                && line[ke..ke + run].iter().all(|&b| b == b'\\')
+                && line[ke + run] == c;
+            if matches!(c, b'"' | b'\'') && closes {
+                return Open::Quote { c, run };
+            }
+        }
         return Open::Flag;
     }
     if ks == 0 {
@@ -2518,6 +2538,16 @@ fn pair_position(line: &[u8], ks: usize) -> bool {
         p -= 1;
     }
     p > 0 && matches!(line[p - 1], b'(' | b'[' | b',')
+}
+
+/// Whether the list element after the `,` at `p` is another option (`'--password',
+/// '--stdin'`): then the option before it has no value there.
+fn next_element_is_an_option(line: &[u8], p: usize) -> bool {
+    let v = line[p..]
+        .iter()
+        .position(|&b| !matches!(b, b' ' | b'"' | b'\'' | b'\\'))
+        .map(|i| p + i);
+    v.is_some_and(|v| line[v] == b'-')
 }
 
 fn pair_is_tuple(line: &[u8], ks: usize) -> bool {

@@ -442,6 +442,20 @@ fn keys_of_two_words() {
         r#"{"errors":["Unrecognized key: \"remember_token\""],"password":{"errors":["Too small: expected string to have >=12 characters"]}}"#,
     );
     check(r#"<add name="DbPassword">«Xk29fLq8Zp0vR7tBq1W3»</add>"#);
+    // Options quoted whole: argv lists (`CalledProcessError`, awscli's debug log) and dict
+    // keys (Glue's `DefaultArguments`).
+    check(
+        "Command '['docker', 'login', '--username', 'deploy', '--password', '«Py_dlPvBfUkE6qVI»', 'registry.example.com']' returned non-zero exit status 1.",
+    );
+    check(
+        "Arguments entered to CLI: ['--secret-string', '«nyZUhXYD9mYgajcTOuDwd6Et»', '--master-user-password', '«xTDcsyeVeBpDiSHd»', '--allocated-storage', '20']",
+    );
+    check("['docker', 'login', '--password', '--stdin', 'registry.example.com']");
+    check(
+        r#"{"DefaultArguments": {"--db_password": "«xbEs68xMW0vNeX-F8hs»", "--source": "s3://b/in"}}"#,
+    );
+    check(r#"{"m": "{\"--api-token\": \"«iSx_r5eQBJU5o01Q3XksxD»\"}"}"#);
+    check("['--token-count', '5', '--password-file', '/run/secrets/pw']");
     // werkzeug's repr of a header is not a start tag: what follows it is not its content.
     check(
         "auth <Authorization Basic «YWxpY2U6MWw5M0J1ZXNIQ0tuVnE0Tg==»> user alice {'username': 'alice', 'password': '«1l93BuesHCKnVq4N»'}",
