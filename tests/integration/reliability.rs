@@ -1022,6 +1022,35 @@ fn compressed_files_matched_by_the_globs_are_skipped_counted_once_and_never_forw
     );
 }
 
+/// A symlink in a followed directory to a procfs file (`/proc/loadavg`): its size is 0 while
+/// each read makes a line, so read as a log it looked truncated at every poll and was read
+/// again without end (hundreds of thousands of lines a second). It is skipped, counted once
+/// and named once; the files beside it are read as before.
+#[test]
+fn a_file_of_a_pseudo_file_system_is_skipped_and_counted_once() {
+    let d = Scrubd::with_defaults();
+    std::os::unix::fs::symlink("/proc/loadavg", d.path("logs/loadavg.log")).unwrap();
+    append(&d.path("logs/app.log"), &numbered("t", 0, 50));
+    let skipped = "scrubd_files_skipped_total{reason=\"pseudo\",source=\"app\"}";
+    poll_until(Duration::from_secs(8), || d.metric(skipped) >= 1.0);
+    let seen = settle(&d, &[("t", 50)], &["app.log"]);
+    std::thread::sleep(Duration::from_millis(600)); // a few more rescans: nothing counted twice
+    assert_exactly_once(&seen, &[("t", 50)]);
+    let names: Vec<String> = d
+        .outputs()
+        .into_iter()
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    assert_eq!(names, vec!["app.log"], "outputs");
+    assert_eq!(d.metric(skipped), 1.0, "files counted as skipped");
+    let warnings = d
+        .stderr()
+        .lines()
+        .filter(|l| l.contains("pseudo file system"))
+        .count();
+    assert_eq!(warnings, 1, "{}", d.stderr());
+}
+
 /// A followed file named after a secret (an upload named after the key it holds, a session
 /// dump named `…password=…`): the name leaves scrubd only scrubbed, as an output's name and
 /// in scrubd's log. Two names differing only in the secret share one output; no line is lost.

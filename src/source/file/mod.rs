@@ -291,6 +291,8 @@ pub struct FileSourceStats {
     pub fd_exhaustions: AtomicU64,
     /// Files not read because they hold compressed data.
     pub compressed_files: AtomicU64,
+    /// Files not read because they live on a pseudo file system.
+    pub pseudo_files: AtomicU64,
 }
 
 /// A copy of [`FileSourceStats`] at one moment.
@@ -305,6 +307,7 @@ pub struct StatsSnapshot {
     pub handles_closed: u64,
     pub fd_exhaustions: u64,
     pub compressed_files: u64,
+    pub pseudo_files: u64,
 }
 
 impl FileSourceStats {
@@ -320,6 +323,7 @@ impl FileSourceStats {
             handles_closed: self.handles_closed.load(Ordering::Relaxed),
             fd_exhaustions: self.fd_exhaustions.load(Ordering::Relaxed),
             compressed_files: self.compressed_files.load(Ordering::Relaxed),
+            pseudo_files: self.pseudo_files.load(Ordering::Relaxed),
         }
     }
 }
@@ -757,6 +761,9 @@ impl FileSource {
         self.stats
             .compressed_files
             .store(c.compressed_files, Ordering::Relaxed);
+        self.stats
+            .pseudo_files
+            .store(c.pseudo_files, Ordering::Relaxed);
         Ok(())
     }
 
@@ -865,6 +872,13 @@ impl FileSource {
                     source: &io.name,
                     reason: "compressed",
                     files: now.compressed_files - reported.compressed_files,
+                });
+            }
+            if now.pseudo_files > reported.pseudo_files {
+                io.emit.emit(Event::FilesSkipped {
+                    source: &io.name,
+                    reason: "pseudo",
+                    files: now.pseudo_files - reported.pseudo_files,
                 });
             }
             reported = now;

@@ -106,6 +106,8 @@ pub struct TailCounts {
     pub duplicate_lines: u64,
     /// Files not read because they hold compressed data (each file once).
     pub compressed_files: u64,
+    /// Files not read because they live on a pseudo file system (procfs, sysfs: each file once).
+    pub pseudo_files: u64,
 }
 
 /// Where reading of one file stands: its fingerprint, offset and the proof at that offset.
@@ -151,7 +153,8 @@ pub struct Tracker {
     truncated: HashMap<String, Known>,
     /// Finished files forgotten (no longer anywhere): their checkpoints can go.
     gone: Vec<(FileId, String)>,
-    /// Files found to hold compressed data: counted and logged once each.
+    /// Files skipped for their content (compressed data) or file system (pseudo files):
+    /// counted and logged once each.
     compressed: std::collections::HashSet<FileId>,
     /// What happened so far.
     pub counts: TailCounts,
@@ -169,6 +172,18 @@ impl Tracker {
         let new = self.compressed.insert(id);
         if new {
             self.counts.compressed_files += 1;
+        }
+        new
+    }
+
+    /// `id` is a pseudo file: whether this is news (count it, say so).
+    fn found_pseudo(&mut self, id: FileId) -> bool {
+        if self.compressed.len() >= COMPRESSED_CAP {
+            self.compressed.clear();
+        }
+        let new = self.compressed.insert(id);
+        if new {
+            self.counts.pseudo_files += 1;
         }
         new
     }
@@ -667,6 +682,19 @@ impl FileTailer {
         if !meta.is_file() || tracker.is_reading(id) {
             if self.parked.as_ref().is_some_and(|p| p.id == id) {
                 self.parked = None; // another tailer (a symlink's) took it over
+            }
+            return Ok(false);
+        }
+        if let Some(fs) = pseudo_file_system(&file) {
+            if tracker.found_pseudo(id) {
+                tracing::warn!(
+                    source = %self.source,
+                    path = ?self.path,
+                    fs,
+                    "skipping a file of a pseudo file system: its size says nothing of its \
+                     content, which it makes anew at each read (counted in \
+                     scrubd_files_skipped_total)"
+                );
             }
             return Ok(false);
         }
@@ -1811,4 +1839,28 @@ pub(crate) fn frame_file(max_line_bytes: usize, content: &[u8]) -> String {
     out.iter()
         .map(|b| String::from_utf8(b.data.clone()).unwrap())
         .collect()
+}
+
+/// The name of the pseudo file system `file` is on (procfs, sysfs and kin: files whose size
+/// is 0 or fixed while each read makes their content anew, so no offset can be kept), if it is.
+fn pseudo_file_system(file: &File) -> Option<&'static str> {
+    use std::os::fd::AsRawFd;
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a valid, writable statfs and the descriptor is open for `file`'s life.
+    if unsafe { libc::fstatfs(file.as_raw_fd(), &mut st) } != 0 {
+        return None;
+    }
+    // Magic numbers from linux/magic.h.
+    #[allow(clippy::unnecessary_cast)]
+    match st.f_type as i64 {
+        0x9fa0 => Some("proc"),
+        0x6265_6572 => Some("sysfs"),
+        0x6462_6720 => Some("debugfs"),
+        0x7472_6163 => Some("tracefs"),
+        0x6367_7270 => Some("cgroup2"),
+        0x0027_e0eb => Some("cgroup"),
+        0x7375_7245 => Some("securityfs"),
+        0xcafe_4a11 => Some("bpf"),
+        _ => None,
+    }
 }
