@@ -85,6 +85,8 @@ struct Progress {
     /// Lines sources handed to the pipeline.
     read: Arc<AtomicU64>,
     delivered: AtomicU64,
+    /// Lines a sink still refused when the stop came (at least these were not delivered).
+    refused_at_stop: AtomicU64,
 }
 
 /// The signals the daemon handles, installed before anything slow happens.
@@ -376,6 +378,22 @@ async fn run_async(
     }
     let mut store = store.lock().expect("checkpoint lock");
     store.flush().context("final checkpoint")?;
+    // A sink that kept failing (disk full, an output it cannot create) is as much a stop with
+    // lines undelivered as a stuck one: say how many, and exit with the same status.
+    let refused = progress.refused_at_stop.load(Ordering::Relaxed);
+    if refused > 0 {
+        let read = progress.read.load(Ordering::Relaxed);
+        let undelivered = read
+            .saturating_sub(progress.delivered.load(Ordering::Relaxed))
+            .max(refused);
+        tracing::error!(
+            undelivered_lines = undelivered,
+            "stopped with a sink failing: {undelivered} lines read were not delivered; their positions were not checkpointed, so the next start reads them again"
+        );
+        anyhow::bail!(
+            "a sink was failing at the stop: {undelivered} lines read were not delivered; they are read again at the next start"
+        );
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -971,7 +989,12 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
                     // A new file's outputs are persisted by the checkpoint right after.
                     register_outputs(sink.as_mut(), &d, &mut touched, &ctx, !new_file);
                     let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx) else {
-                        break; // shut down while the sink refused: leave it unacknowledged
+                        // Shut down while the sink refused: leave it unacknowledged.
+                        let pending: u64 = written.iter().map(|w| w.1).sum();
+                        ctx.progress
+                            .refused_at_stop
+                            .fetch_add(d.lines + pending, Ordering::Relaxed);
+                        break;
                     };
                     mark
                 };
@@ -995,6 +1018,10 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
                 std::thread::sleep(Duration::from_millis(250));
             }
             if !written.is_empty() {
+                let pending: u64 = written.iter().map(|w| w.1).sum();
+                ctx.progress
+                    .refused_at_stop
+                    .fetch_add(pending, Ordering::Relaxed);
                 tracing::error!(sink = %ctx.name, "sink still failing at shutdown; unsent lines stay unacknowledged and are read again at the next start");
             }
             break;

@@ -744,6 +744,37 @@ type = "stdout"
     eprintln!("stuck stdout: exit {status:?} {took:?} after SIGTERM, {lines_out} lines delivered, checkpoint {cp} <= {delivered_to}");
 }
 
+/// A sink that fails rather than blocks (a full disk: its output is `/dev/full`) at SIGTERM:
+/// scrubd gives up after its retries, keeps the checkpoint where delivery stopped, logs how
+/// many lines were not delivered and exits with status 2, as for a stuck sink. It exited 0
+/// without a count: a stop with lines undelivered looked clean.
+#[test]
+fn sigterm_with_a_failing_sink_exits_2_and_counts_the_undelivered_lines() {
+    let mut d = Scrubd::unstarted(Opts::default(), |port, o| o.config(port));
+    std::fs::create_dir_all(d.path("out/app")).unwrap();
+    std::os::unix::fs::symlink("/dev/full", d.path("out/app/app.log")).unwrap();
+    append(&d.path("logs/app.log"), &numbered("t", 0, 1000));
+    d.start();
+    wait_until(Duration::from_secs(20), "a failed write", || {
+        d.stderr().contains("No space left on device")
+    });
+    d.signal(libc::SIGTERM);
+    let status = d.wait_exit(Duration::from_secs(40));
+    let err = d.stderr();
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(2),
+        "{}",
+        d.stderr_tail()
+    );
+    assert!(
+        err.contains("1000 lines read were not delivered"),
+        "{}",
+        d.stderr_tail()
+    );
+    assert_eq!(checkpointed(&d, "app.log"), 0, "nothing was delivered");
+}
+
 /// Spawn with 1,000 files to scan, send `sig` as soon as scrubd handles it or after 50 ms,
 /// whichever is first; the daemon after that.
 fn early_signal(sig: i32) -> Scrubd {
