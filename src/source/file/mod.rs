@@ -264,8 +264,9 @@ pub struct FileSourceConfig {
     pub start_at: StartAt,
     /// Longest line emitted as is; longer ones are replaced and counted.
     pub max_line_bytes: usize,
-    /// How long a finished file's partial last line may stop growing before it is emitted,
-    /// ended with a newline (a live file's partial line waits for its newline).
+    /// How long a renamed or deleted file must stop growing before it is finished (its
+    /// partial last line then emitted, ended with a newline; a live file's partial line waits
+    /// for its newline).
     pub partial_flush: Duration,
     /// How often the globs are expanded again.
     pub rescan_interval: Duration,

@@ -7,12 +7,11 @@
 //! fingerprint, or changed bytes just before our offset mean the file was truncated or
 //! rewritten in place (copytruncate) and is read again from 0; (2) `stat` the path; (3) read
 //! the handle to EOF (bounded by a byte budget, in blocks); (4) if (2) showed the path gone or
-//! holding another file, the handle is now finished: its partial last line is emitted, the
-//! handle dropped, and the file now at the path (if any) is opened. Stat-ing before reading
-//! makes (3) a complete drain of everything written to the old file before it was renamed
-//! away. A file that ends in a partial line is finished only once it stopped growing for
-//! `partial_flush` (the writer may be in the middle of that line, through its still-open
-//! handle); the new file at the path waits meanwhile.
+//! holding another file and the old file stopped growing for `partial_flush` (its writer may
+//! still be writing through its open handle, until it reopens its log), the handle is now
+//! finished: its partial last line is emitted, the handle dropped, and the file now at the
+//! path (if any) is opened; the new file waits meanwhile. Stat-ing before reading makes (3) a
+//! complete drain of everything written to the old file before it was renamed away.
 //!
 //! **Lines.** Only whole lines are emitted: a line is scrubbed whole or not at all, so a
 //! secret is never cut in two by a pause of its writer. A partial last line is held until its
@@ -36,9 +35,10 @@
 //!   truncation, is continued from there: those bytes come out, nothing twice. A copy found
 //!   *before* the truncation was noticed is read from its start (duplicates, not loss: they
 //!   are counted in [`TailCounts::duplicate_lines`]).
-//! - a writer that keeps appending to the renamed file *after* we switched to the new file at
-//!   the path: the [`Tracker`] remembers where we stopped, so a tailer for the rotated name
-//!   (when `include` covers it) continues from there.
+//! - a writer that appends to the renamed (or deleted) file after a pause of more than
+//!   `partial_flush`, *after* we switched to the new file at the path: the [`Tracker`]
+//!   remembers where we stopped, so a tailer for the rotated name (when `include` covers it)
+//!   continues from there.
 //! - a file created and rotated away again between two polls is never seen at this path; nor
 //!   one created and rotated away while the previous file's partial last line is waited for.
 //! - a file whose handle was closed to save a descriptor ([`FileTailer::park`]), appended to
@@ -631,12 +631,12 @@ impl FileTailer {
                 // it now would scrub the line in two pieces, and a secret straddling the cut
                 // would pass in clear.
                 PathState::Same => return Ok(false),
-                // Renamed or deleted in the middle of a line: the writer may still be writing it
-                // through its open handle. Finish the file only once it stopped growing for
-                // `partial_flush`; finishing now would cut the line in two (and a secret in it).
-                PathState::Gone | PathState::Replaced if self.lines.is_holding() && !waited => {
-                    return Ok(false)
-                }
+                // Renamed or deleted: its writer may still be writing through its open handle
+                // until it reopens its log (logrotate's `postrotate`), in the middle of a line
+                // or not. Finish the file only once it stopped growing for `partial_flush`:
+                // finishing now would lose those lines if no glob covers the rotated name (and
+                // always for a deleted file), and cut a held line in two (and a secret in it).
+                PathState::Gone | PathState::Replaced if !waited => return Ok(false),
                 PathState::Gone => {
                     self.finish(tracker, out);
                     tracker.counts.deletions += 1;
@@ -1237,7 +1237,18 @@ pub(crate) mod tests {
         h.write("b1\n");
         // Written to the old file by a writer that has not reopened yet.
         append(&h.path.with_extension("log.1"), b"4\n");
-        assert_eq!(h.poll(), "a3\na4\nb1\n");
+        assert_eq!(h.poll(), "a3\na4\n");
+        // Still written through the old handle (the writer's `postrotate` reopen is late):
+        // the old file is followed until it stops growing.
+        h.advance(Duration::from_secs(3));
+        append(&h.path.with_extension("log.1"), b"a5\n");
+        assert_eq!(h.poll(), "a5\n");
+        h.advance(Duration::from_secs(3));
+        append(&h.path.with_extension("log.1"), b"a6\n");
+        assert_eq!(h.poll(), "a6\n");
+        assert_eq!(h.tracker.counts.rotations, 0);
+        h.advance(Duration::from_secs(5));
+        assert_eq!(h.poll(), "b1\n");
         assert_eq!(h.tracker.counts.rotations, 1);
         h.write("b2\n");
         assert_eq!(h.poll(), "b2\n");
@@ -1314,8 +1325,11 @@ pub(crate) mod tests {
         append(&rotated, b"OiJIUzI1NiJ9.e30.c2ln\na2\n");
         assert_eq!(
             h.poll(),
-            "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln\na2\nb1\n"
+            "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln\na2\n"
         );
+        // The new file once the old one stopped growing.
+        h.advance(Duration::from_secs(5));
+        assert_eq!(h.poll(), "b1\n");
         assert_eq!(
             h.chunks[1].data, b"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln\na2\n",
             "one whole line"
@@ -1329,6 +1343,8 @@ pub(crate) mod tests {
         assert_eq!(h.poll(), "");
         f.write_all(b"tial\n").unwrap();
         assert_eq!(h.poll(), "b2 partial\n");
+        h.advance(Duration::from_secs(5));
+        assert_eq!(h.poll(), "");
         assert_eq!(h.tracker.counts.deletions, 1);
     }
 
@@ -1380,7 +1396,9 @@ pub(crate) mod tests {
         fs::write(&tmp, b"b1 is longer than before\n").unwrap();
         h.write("a3\n");
         fs::rename(&tmp, &h.path).unwrap();
-        assert_eq!(h.poll(), "a3\nb1 is longer than before\n");
+        assert_eq!(h.poll(), "a3\n");
+        h.advance(Duration::from_secs(5));
+        assert_eq!(h.poll(), "b1 is longer than before\n");
         assert_eq!(h.tracker.counts.rotations, 1);
     }
 
@@ -1539,12 +1557,16 @@ pub(crate) mod tests {
         t.poll(h.now, &mut h.tracker, &mut out).unwrap();
         retarget(&b);
         t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        h.advance(Duration::from_secs(5));
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
         // A rescan while the link points at b: a is not at any followed path, but it exists.
         let b_id = FileId::of(&fs::metadata(&b).unwrap());
         h.tracker.retain_finished(|id| id == b_id);
         assert!(h.tracker.take_gone().is_empty());
         retarget(&a);
         append(&a, b"a2\n");
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        h.advance(Duration::from_secs(5));
         t.poll(h.now, &mut h.tracker, &mut out).unwrap();
         let all: Vec<u8> = out.iter().flat_map(|c| c.data.clone()).collect();
         assert_eq!(String::from_utf8(all).unwrap(), "a1\nb1\na2\n");
@@ -1581,6 +1603,8 @@ pub(crate) mod tests {
         t1.poll(h.now, &mut h.tracker, &mut out).unwrap();
         assert!(out.is_empty() && !t1.is_open());
         h.write("b1\n");
+        assert_eq!(h.poll(), "");
+        h.advance(Duration::from_secs(5));
         assert_eq!(h.poll(), "b1\n");
         append(&rotated, b"a2\n");
         t1.poll(h.now, &mut h.tracker, &mut out).unwrap();
@@ -1643,6 +1667,9 @@ mod model {
         holding: bool,
         /// `partial_flush` passed since `held` last grew or was opened.
         stale: bool,
+        /// `held` was truncated after being read: the next poll sees it, and starts its
+        /// `partial_flush` again (the file starts again).
+        truncated: bool,
         expected: Vec<u8>,
     }
 
@@ -1666,23 +1693,27 @@ mod model {
 
         /// A poll; `wait`: `partial_flush` passed since the previous one.
         fn poll(&mut self, wait: bool) {
-            // `partial_flush` passed since the held file last grew (or was opened).
+            // `partial_flush` passed since the held file last grew (or was opened, or was seen
+            // truncated).
             self.stale |= wait;
+            if std::mem::take(&mut self.truncated) {
+                self.stale = false;
+            }
             if let Some(h) = self.held {
                 let finishing = self.at_path != Some(h);
                 if self.read(h, finishing) {
                     self.stale = false;
                 }
-                // A live file's partial line waits for its newline; a renamed or deleted file's
-                // is flushed once the file stopped growing for a while, and the file finished.
-                let flushed = finishing && self.holding && self.stale;
-                if flushed {
-                    self.holding = false;
-                    self.expected.push(b'\n'); // the flushed line is ended
-                }
+                // A live file's partial line waits for its newline; a renamed or deleted file
+                // is finished once it stopped growing for a while (its writer may still write
+                // through its handle), its partial line flushed, ended.
                 if finishing {
-                    if self.holding {
+                    if !self.stale {
                         return;
+                    }
+                    if self.holding {
+                        self.holding = false;
+                        self.expected.push(b'\n');
                     }
                     self.held = None;
                 }
@@ -1761,6 +1792,7 @@ mod model {
                 Action::Truncate => {
                     if let Some(p) = m.at_path {
                         copytruncate(&path, &rotated);
+                        m.truncated |= m.held == Some(p) && m.files[p].read > 0;
                         m.files[p].content.clear();
                         m.files[p].read = 0;
                         if m.held == Some(p) && m.holding {
