@@ -456,6 +456,13 @@ fn keys_of_two_words() {
     );
     check(r#"{"m": "{\"--api-token\": \"«iSx_r5eQBJU5o01Q3XksxD»\"}"}"#);
     check("['--token-count', '5', '--password-file', '/run/secrets/pw']");
+    // Key names of Fernet keys, Vault's unseal keys, SDK and service-role keys.
+    check("{'FERNET_KEY': '«O-osHY759gnSruMG2PuboObjQevCGQjOQ7Qi8qeIHek=»'}");
+    check(
+        r#"{"unseal_keys_b64":["«4Sj3m8+Q0o1fM2zB8pPk3v8Tz2n6Yx0Jq5Hk9Wc2LsDd»"],"unseal_shares":1}"#,
+    );
+    check("LD_SDK_KEY=«sdk-4f1c2b3a-9d8e-4c7b-a6f5-e4d3c2b1a0f9»");
+    check("SUPABASE_SERVICE_ROLE_KEY=«eyJhbGciOiJIUzI1NiJ9x.abcdefgh»");
     // werkzeug's repr of a header is not a start tag: what follows it is not its content.
     check(
         "auth <Authorization Basic «YWxpY2U6MWw5M0J1ZXNIQ0tuVnE0Tg==»> user alice {'username': 'alice', 'password': '«1l93BuesHCKnVq4N»'}",
