@@ -166,7 +166,7 @@ impl FileSink {
     /// now: then it waits in `unsynced` for the next `sync`.
     fn retire(&mut self, path: PathBuf, out: Output) {
         if out.dirty {
-            if let Err(e) = out.file.sync_data() {
+            if let Err(e) = sync_data(&out.file) {
                 tracing::warn!(path = ?path, error = %e, "cannot sync an output before closing it; kept open until a sync succeeds");
                 self.unsynced.push((path, out.file));
             }
@@ -361,14 +361,14 @@ impl Sink for FileSink {
 
     fn sync(&mut self) -> io::Result<()> {
         while let Some((path, f)) = self.unsynced.last() {
-            f.sync_data().map_err(|e| {
+            sync_data(f).map_err(|e| {
                 io::Error::new(e.kind(), format!("syncing {}: {e}", path.display()))
             })?;
             self.unsynced.pop();
         }
         for (path, out) in self.open.iter_mut() {
             if out.dirty {
-                out.file.sync_data().map_err(|e| {
+                sync_data(&out.file).map_err(|e| {
                     io::Error::new(e.kind(), format!("syncing {}: {e}", path.display()))
                 })?;
                 out.dirty = false;
@@ -384,11 +384,44 @@ impl Sink for FileSink {
     }
 }
 
+/// `fdatasync` of an output; an output that cannot be synchronized (a FIFO, a socket, a
+/// character device: `EINVAL`/`EROFS`, see fsync(2)) has nothing to sync, its writes are
+/// already delivered.
+fn sync_data(f: &File) -> io::Result<()> {
+    match f.sync_data() {
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::EROFS)) => {
+            let special = f.metadata().is_ok_and(|m| !m.is_file());
+            if special {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        }
+        r => r,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::batch::RecordKind;
     use std::sync::Arc;
+
+    /// A FIFO as an output (a pipe to another program): fsync says EINVAL, and there is nothing
+    /// to sync. Taken for a failure, it held every checkpoint back for good.
+    #[test]
+    fn an_output_that_cannot_be_synced_has_nothing_to_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.fifo");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let f = OpenOptions::new().read(true).write(true).open(&fifo).unwrap();
+        assert_eq!(f.sync_data().unwrap_err().raw_os_error(), Some(libc::EINVAL));
+        sync_data(&f).unwrap();
+        let regular = File::create(dir.path().join("f")).unwrap();
+        sync_data(&regular).unwrap();
+    }
 
     fn lines(stream: &str, data: &[u8]) -> Vec<Record> {
         vec![Record {
