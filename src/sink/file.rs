@@ -29,11 +29,25 @@
 //! synced at once), and if its sync fails it stays there and `sync` keeps failing, holding the
 //! checkpoints back, until one succeeds. A closed output is reopened in append mode at its
 //! next write.
+//!
+//! **Outputs that cannot exist at their path.** Some mirrored paths can never be created: a
+//! name that a redacted secret made longer than the file system allows (ENAMETOOLONG), or a
+//! followed file `svc` later replaced by a directory `svc/` whose files' outputs would need
+//! the output file `svc` to be a directory (EEXIST, ENOTDIR; EISDIR the other way round).
+//! Retrying such a write would block every stream of the sink forever, so that stream alone is
+//! written to `<dir>/<source>/_unwritable/<h>.log` instead, `h` the hex of the first 16 bytes of
+//! the SHA-256 of its output path below `<dir>/<source>`: the same file at every start, so
+//! checkpoints' output marks name it. One warning per stream names the fallback, the reason
+//! and the (scrubbed) stream. The path is tried again after a SIGHUP or restart. Other errors
+//! (ENOSPC, EACCES, EROFS, EIO, …) can heal and are retried as before.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use super::{BuildCtx, ParseCtx, Sink, SinkSpec, TableError};
 use crate::batch::{path_of_stream, Record, RecordKind};
@@ -87,6 +101,45 @@ pub struct FileSink {
     /// Handles closed out of `open` while holding data not yet synced (their sync failed at
     /// eviction, or a write failed): `sync` syncs them before it may succeed.
     unsynced: Vec<(PathBuf, File)>,
+    /// Outputs that cannot be created at their path → the fallback file written instead
+    /// (until the next `reopen`).
+    fallbacks: HashMap<PathBuf, PathBuf>,
+}
+
+/// The folder under `<dir>/<source>` of the outputs that cannot be created at their path.
+const UNWRITABLE_DIR: &str = "_unwritable";
+
+/// Whether opening an output failed for a reason retrying cannot fix: a name too long, a file
+/// where a directory must be or a directory where the file must be. A full disk, a permission,
+/// a read-only or failing file system can heal: those are retried.
+fn unwritable_path(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::ENAMETOOLONG | libc::EEXIST | libc::ENOTDIR | libc::EISDIR)
+    )
+}
+
+/// Open `path` for appending, creating it and its parent directories. On failure: the error,
+/// naming the path, and whether it is one retrying cannot fix ([`unwritable_path`]).
+fn create_output(path: &Path) -> Result<(File, std::fs::Metadata), (io::Error, bool)> {
+    let context = |what: &str, p: &Path, e: io::Error| {
+        let unwritable = unwritable_path(&e);
+        let e = io::Error::new(e.kind(), format!("{what} {}: {e}", p.display()));
+        (e, unwritable)
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| context("creating", parent, e))?;
+    }
+    let f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| context("opening", path, e))?;
+    let meta = f.metadata().map_err(|e| {
+        let e = io::Error::new(e.kind(), format!("stat {}: {e}", path.display()));
+        (e, false)
+    })?;
+    Ok((f, meta))
 }
 
 /// One open output.
@@ -131,6 +184,7 @@ impl FileSink {
             cap: None,
             clock: 0,
             unsynced: Vec::new(),
+            fallbacks: HashMap::new(),
         }
     }
 
@@ -201,43 +255,68 @@ impl FileSink {
         base.join(name)
     }
 
-    fn file(&mut self, path: PathBuf) -> io::Result<&mut Output> {
+    /// Where the lines of output `primary` of `source` go when `primary` cannot be created.
+    fn fallback_path(&self, source: &str, primary: &Path) -> PathBuf {
+        let base = self.dir.join(source);
+        let rel = primary.strip_prefix(&base).unwrap_or(primary);
+        let digest = Sha256::digest(rel.as_os_str().as_bytes());
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        base.join(UNWRITABLE_DIR).join(format!("{hex}.log"))
+    }
+
+    /// Open the output of stream `stream` (scrubbed) of `source`, mirrored at `primary`, and
+    /// return the path it is open at: `primary`, or its fallback when `primary` cannot be
+    /// created for a reason retrying cannot fix (warned once).
+    fn open_output(&mut self, source: &str, stream: &str, primary: PathBuf) -> io::Result<PathBuf> {
+        if let Some(fallback) = self.fallbacks.get(&primary).cloned() {
+            self.file(&fallback).map_err(|(e, _)| e)?;
+            return Ok(fallback);
+        }
+        let e = match self.file(&primary) {
+            Ok(_) => return Ok(primary),
+            Err((e, false)) => return Err(e),
+            Err((e, true)) => e,
+        };
+        let fallback = self.fallback_path(source, &primary);
+        self.file(&fallback).map_err(|(fe, _)| {
+            io::Error::new(fe.kind(), format!("{e}; and for its fallback, {fe}"))
+        })?;
+        tracing::warn!(
+            source,
+            stream,
+            fallback = %fallback.display(),
+            reason = %e,
+            "a stream's output cannot be created at its path; writing it to a fallback file"
+        );
+        self.fallbacks.insert(primary, fallback.clone());
+        Ok(fallback)
+    }
+
+    /// The open output at `path`, opened (created) if it is not; on failure the error and
+    /// whether retrying cannot fix it.
+    fn file(&mut self, path: &Path) -> Result<&mut Output, (io::Error, bool)> {
         use std::os::unix::fs::MetadataExt;
         self.clock += 1;
-        if let Some(out) = self.open.get(&path) {
-            let here = match std::fs::metadata(&path) {
+        if let Some(out) = self.open.get(path) {
+            let here = match std::fs::metadata(path) {
                 Ok(m) => Some((m.dev(), m.ino())),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => None,
                 Err(_) => Some(out.id), // cannot tell (permissions): keep writing to it
             };
             if here != Some(out.id) {
                 tracing::info!(path = ?path, "output moved or deleted without a SIGHUP; writing to a new file at its path");
-                let out = self.open.remove(&path).expect("just found");
-                self.retire(path.clone(), out);
+                let out = self.open.remove(path).expect("just found");
+                self.retire(path.to_path_buf(), out);
             }
         }
-        if !self.open.contains_key(&path) {
+        if !self.open.contains_key(path) {
             let cap = *self.cap.get_or_insert_with(|| output_cap(soft_fd_limit()));
             while self.open.len() >= cap && !self.open.is_empty() {
                 self.evict_one();
             }
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    io::Error::new(e.kind(), format!("creating {}: {e}", parent.display()))
-                })?;
-            }
-            let f = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .map_err(|e| {
-                    io::Error::new(e.kind(), format!("opening {}: {e}", path.display()))
-                })?;
-            let meta = f
-                .metadata()
-                .map_err(|e| io::Error::new(e.kind(), format!("stat {}: {e}", path.display())))?;
+            let (f, meta) = create_output(path)?;
             self.open.insert(
-                path.clone(),
+                path.to_path_buf(),
                 Output {
                     file: f,
                     id: (meta.dev(), meta.ino()),
@@ -247,49 +326,17 @@ impl FileSink {
                 },
             );
         }
-        let out = self.open.get_mut(&path).expect("just inserted");
+        let out = self.open.get_mut(path).expect("just inserted");
         out.used = self.clock;
         Ok(out)
     }
 }
 
 impl FileSink {
+    /// Append `data` to the output open at `path` (by [`FileSink::open_output`]).
     fn append(&mut self, path: PathBuf, data: &[u8]) -> io::Result<SinkMark> {
-        let result = self.file(path.clone()).and_then(|out| {
-            let Output {
-                file: f, dirty, len, ..
-            } = out;
-            *dirty = true;
-            let mut written = 0;
-            while written < data.len() {
-                match f.write(&data[written..]) {
-                    Ok(0) => {
-                        let e = io::Error::new(io::ErrorKind::WriteZero, "wrote nothing");
-                        cut_partial_append(f, written);
-                        return Err(io::Error::new(
-                            e.kind(),
-                            format!("writing {}: {e}", path.display()),
-                        ));
-                    }
-                    Ok(n) => written += n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        // A failed append (ENOSPC) may have written part of `data`: cut it off,
-                        // so the retry's whole write leaves no fragment and no duplicate lines.
-                        cut_partial_append(f, written);
-                        return Err(io::Error::new(
-                            e.kind(),
-                            format!("writing {}: {e}", path.display()),
-                        ));
-                    }
-                }
-            }
-            *len += data.len() as u64;
-            Ok(SinkMark {
-                path: path.clone(),
-                len: *len,
-            })
-        });
+        let out = self.open.get_mut(&path).expect("opened by open_output");
+        let result = append_to(out, &path, data);
         if result.is_err() {
             // Reopen (and re-read its length) on the next attempt; earlier writes to it that
             // are not synced yet still count for the next `sync`.
@@ -301,6 +348,43 @@ impl FileSink {
         }
         result
     }
+}
+
+/// Append `data` to `out` (at `path`); its mark after the write.
+fn append_to(out: &mut Output, path: &Path, data: &[u8]) -> io::Result<SinkMark> {
+    let Output {
+        file: f, dirty, len, ..
+    } = out;
+    *dirty = true;
+    let mut written = 0;
+    while written < data.len() {
+        match f.write(&data[written..]) {
+            Ok(0) => {
+                let e = io::Error::new(io::ErrorKind::WriteZero, "wrote nothing");
+                cut_partial_append(f, written);
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("writing {}: {e}", path.display()),
+                ));
+            }
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                // A failed append (ENOSPC) may have written part of `data`: cut it off,
+                // so the retry's whole write leaves no fragment and no duplicate lines.
+                cut_partial_append(f, written);
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("writing {}: {e}", path.display()),
+                ));
+            }
+        }
+    }
+    *len += data.len() as u64;
+    Ok(SinkMark {
+        path: path.to_path_buf(),
+        len: *len,
+    })
 }
 
 /// Remove the `written` bytes a failed append left at the end of `f`. Measured from the
@@ -334,7 +418,8 @@ impl Sink for FileSink {
                 end += records[at].len;
                 at += 1;
             }
-            let path = self.output_path(source, stream, records[at - 1].kind);
+            let primary = self.output_path(source, stream, records[at - 1].kind);
+            let path = self.open_output(source, stream, primary)?;
             mark = Some(self.append(path, &data[start.min(data.len())..end.min(data.len())])?);
         }
         Ok(if records.len() == 1 { mark } else { None })
@@ -346,7 +431,16 @@ impl Sink for FileSink {
             if i > 0 && records[i - 1].stream == r.stream && records[i - 1].kind == r.kind {
                 continue; // the same output as the record before
             }
-            let path = self.output_path(source, &r.stream, r.kind);
+            let primary = self.output_path(source, &r.stream, r.kind);
+            let path = match self.fallbacks.get(&primary) {
+                Some(fallback) => fallback.clone(),
+                None if self.open.contains_key(&primary) => primary,
+                // Opened now, as the write would: an output that cannot be created at its
+                // path is recorded at its fallback, where the write will append.
+                None => self
+                    .open_output(source, &r.stream, primary.clone())
+                    .unwrap_or(primary),
+            };
             if marks.iter().any(|m| m.path == path) {
                 continue;
             }
@@ -380,6 +474,7 @@ impl Sink for FileSink {
     fn reopen(&mut self) -> io::Result<()> {
         self.sync()?;
         self.open.clear();
+        self.fallbacks.clear(); // try their paths again
         Ok(())
     }
 }
@@ -611,6 +706,109 @@ mod tests {
         assert_eq!(output_cap(256), 32);
         assert_eq!(output_cap(8), 4, "never below 4");
         assert_eq!(output_cap(0), 128, "limit unknown");
+    }
+
+    /// Two streams in one write, `good` first: their records over `data`.
+    fn two_streams(good: &str, bad: &str, g: &[u8], b: &[u8]) -> (Vec<u8>, Vec<Record>) {
+        let mut records = lines(good, g);
+        records.extend(lines(bad, b));
+        ([g, b].concat(), records)
+    }
+
+    /// The fallback of output `rel` (below `<dir>/<source>`), spelled out.
+    fn fallback_of(dir: &Path, source: &str, rel: &[u8]) -> PathBuf {
+        let digest = Sha256::digest(rel);
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        dir.join(source).join("_unwritable").join(hex + ".log")
+    }
+
+    #[test]
+    fn a_stream_whose_output_name_is_too_long_goes_to_a_fallback_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileSink::new(dir.path().to_path_buf());
+        // A 255-byte name with an AWS key id, as the scrub stage hands it on: 260 bytes.
+        let raw = format!("{}AKIAABCDEFGHIJKLMNOP.log", "n".repeat(231));
+        assert_eq!(raw.len(), 255);
+        let long = raw.replace("AKIAABCDEFGHIJKLMNOP", "[REDACTED:aws-access-key]");
+        assert_eq!(long.len(), 260);
+        let fallback = fallback_of(dir.path(), "app", long.as_bytes());
+
+        // Before the write, the pipeline records where it will append: the fallback.
+        let (data, records) = two_streams("ok.log", &long, b"ok 1\n", b"long 1\r\n\xff\n");
+        let marks = s.outputs("app", &records);
+        assert_eq!(
+            marks,
+            vec![
+                SinkMark { path: dir.path().join("app/ok.log"), len: 0 },
+                SinkMark { path: fallback.clone(), len: 0 },
+            ]
+        );
+        s.write("app", &data, &records).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("app/ok.log")).unwrap(), b"ok 1\n");
+        assert_eq!(std::fs::read(&fallback).unwrap(), b"long 1\r\n\xff\n");
+
+        // The next write of the stream appends there, and its mark names it.
+        let mark = s.write("app", b"long 2\n", &lines(&long, b"long 2\n")).unwrap();
+        assert_eq!(mark, Some(SinkMark { path: fallback.clone(), len: 17 }));
+        let (data, records) = two_streams("ok.log", &long, b"ok 2\n", b"long 3\n");
+        s.write("app", &data, &records).unwrap();
+        s.sync().unwrap();
+        assert_eq!(std::fs::read(dir.path().join("app/ok.log")).unwrap(), b"ok 1\nok 2\n");
+        assert_eq!(
+            std::fs::read(&fallback).unwrap(),
+            b"long 1\r\n\xff\nlong 2\nlong 3\n"
+        );
+
+        // A restart (a new sink) finds the same file, with its length, and appends to it.
+        let mut s = FileSink::new(dir.path().to_path_buf());
+        let marks = s.outputs("app", &lines(&long, b"long 4\n"));
+        assert_eq!(marks, vec![SinkMark { path: fallback.clone(), len: 24 }]);
+        s.write("app", b"long 4\n", &lines(&long, b"long 4\n")).unwrap();
+        assert_eq!(
+            std::fs::read(&fallback).unwrap(),
+            b"long 1\r\n\xff\nlong 2\nlong 3\nlong 4\n"
+        );
+        let entries = std::fs::read_dir(dir.path().join("app/_unwritable")).unwrap().count();
+        assert_eq!(entries, 1);
+    }
+
+    #[test]
+    fn a_stream_whose_parent_output_is_a_file_goes_to_a_fallback_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileSink::new(dir.path().to_path_buf());
+        // `logs/svc` was a followed file, then became a directory holding `x.log`.
+        s.write("app", b"svc\n", &lines("svc", b"svc\n")).unwrap();
+        let fallback = fallback_of(dir.path(), "app", b"svc/x.log");
+        let (data, records) = two_streams("ok.log", "svc/x.log", b"ok 1\n", b"x 1\n");
+        let marks = s.outputs("app", &records);
+        assert_eq!(marks[1], SinkMark { path: fallback.clone(), len: 0 });
+        s.write("app", &data, &records).unwrap();
+        let (data, records) = two_streams("ok.log", "svc/x.log", b"ok 2\n", b"x 2\n");
+        s.write("app", &data, &records).unwrap();
+        s.sync().unwrap();
+        assert_eq!(std::fs::read(dir.path().join("app/svc")).unwrap(), b"svc\n");
+        assert_eq!(std::fs::read(dir.path().join("app/ok.log")).unwrap(), b"ok 1\nok 2\n");
+        assert_eq!(std::fs::read(&fallback).unwrap(), b"x 1\nx 2\n");
+        // Deeper below the file (ENOTDIR), and a directory where the file must be (EISDIR).
+        let deeper = fallback_of(dir.path(), "app", b"svc/d/y.log");
+        s.write("app", b"y\n", &lines("svc/d/y.log", b"y\n")).unwrap();
+        assert_eq!(std::fs::read(&deeper).unwrap(), b"y\n");
+        s.write("app", b"z\n", &lines("dir/z.log", b"z\n")).unwrap();
+        let is_dir = fallback_of(dir.path(), "app", b"dir");
+        s.write("app", b"d\n", &lines("dir", b"d\n")).unwrap();
+        assert_eq!(std::fs::read(&is_dir).unwrap(), b"d\n");
+        assert_eq!(std::fs::read(dir.path().join("app/dir/z.log")).unwrap(), b"z\n");
+    }
+
+    #[test]
+    fn only_errors_retrying_cannot_fix_choose_a_fallback() {
+        let os = io::Error::from_raw_os_error;
+        for e in [libc::ENAMETOOLONG, libc::EEXIST, libc::ENOTDIR, libc::EISDIR] {
+            assert!(unwritable_path(&os(e)), "{e}");
+        }
+        for e in [libc::ENOSPC, libc::EACCES, libc::EROFS, libc::EIO, libc::EMFILE] {
+            assert!(!unwritable_path(&os(e)), "{e}");
+        }
     }
 
     #[test]
