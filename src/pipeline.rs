@@ -1050,7 +1050,12 @@ fn register_outputs(
     ctx: &SinkCtx,
     flush: bool,
 ) {
-    let outputs = sink.outputs(&d.source, &d.records);
+    // The sink may open outputs to name them (a file sink's fallbacks): a hang there is the
+    // sink's, for the watchdog.
+    let outputs = {
+        let _busy = ctx.live.busy(ctx.stage);
+        sink.outputs(&d.source, &d.records)
+    };
     if outputs.is_empty() {
         return;
     }
