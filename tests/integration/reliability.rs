@@ -1032,25 +1032,33 @@ fn compressed_files_matched_by_the_globs_are_skipped_counted_once_and_never_forw
     poll_until(Duration::from_secs(5), || d.metric(skipped) >= 2.0);
     std::thread::sleep(Duration::from_millis(600)); // a few more rescans: nothing counted twice
     assert_exactly_once(&seen, &[("t", 100)]);
-    let names: Vec<String> = d
-        .outputs()
-        .into_iter()
-        .map(|(p, _)| p.display().to_string())
-        .collect();
-    assert_eq!(names, vec!["app.log"], "outputs");
-    assert_eq!(d.metric(skipped), 2.0, "files counted as skipped");
-    let stderr = d.stderr();
-    let warnings: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains("compressed data"))
-        .collect();
-    assert_eq!(warnings.len(), 2, "one warning per file: {warnings:#?}");
+    let warnings = assert_skipped_only(&d, skipped, 2, "compressed data");
     assert!(
         warnings
             .iter()
             .all(|w| w.contains("app.log.1.gz") && w.contains("gzip")),
         "{warnings:#?}"
     );
+}
+
+/// Only `app.log` has an output, `files` files are counted in `skipped`, and scrubd warned
+/// once per skipped file (lines holding `warning`); returns those warnings.
+fn assert_skipped_only(d: &Scrubd, skipped: &str, files: usize, warning: &str) -> Vec<String> {
+    let names: Vec<String> = d
+        .outputs()
+        .into_iter()
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    assert_eq!(names, vec!["app.log"], "outputs");
+    assert_eq!(d.metric(skipped), files as f64, "files counted as skipped");
+    let warnings: Vec<String> = d
+        .stderr()
+        .lines()
+        .filter(|l| l.contains(warning))
+        .map(String::from)
+        .collect();
+    assert_eq!(warnings.len(), files, "one warning per file: {warnings:#?}");
+    warnings
 }
 
 /// A symlink in a followed directory to a procfs file (`/proc/loadavg`): its size is 0 while
@@ -1067,19 +1075,7 @@ fn a_file_of_a_pseudo_file_system_is_skipped_and_counted_once() {
     let seen = settle(&d, &[("t", 50)], &["app.log"]);
     std::thread::sleep(Duration::from_millis(600)); // a few more rescans: nothing counted twice
     assert_exactly_once(&seen, &[("t", 50)]);
-    let names: Vec<String> = d
-        .outputs()
-        .into_iter()
-        .map(|(p, _)| p.display().to_string())
-        .collect();
-    assert_eq!(names, vec!["app.log"], "outputs");
-    assert_eq!(d.metric(skipped), 1.0, "files counted as skipped");
-    let warnings = d
-        .stderr()
-        .lines()
-        .filter(|l| l.contains("pseudo file system"))
-        .count();
-    assert_eq!(warnings, 1, "{}", d.stderr());
+    assert_skipped_only(&d, skipped, 1, "pseudo file system");
 }
 
 /// A followed file named after a secret (an upload named after the key it holds, a session

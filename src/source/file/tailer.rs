@@ -164,26 +164,15 @@ pub struct Tracker {
 const COMPRESSED_CAP: usize = 4096;
 
 impl Tracker {
-    /// `id` holds compressed data: whether this is news (count it, say so).
-    fn found_compressed(&mut self, id: FileId) -> bool {
+    /// `id` is skipped (compressed data, a pseudo file): whether this is news (then counted in
+    /// the count `counter` picks; the caller says so).
+    fn found_skipped(&mut self, id: FileId, counter: fn(&mut TailCounts) -> &mut u64) -> bool {
         if self.compressed.len() >= COMPRESSED_CAP {
             self.compressed.clear();
         }
         let new = self.compressed.insert(id);
         if new {
-            self.counts.compressed_files += 1;
-        }
-        new
-    }
-
-    /// `id` is a pseudo file: whether this is news (count it, say so).
-    fn found_pseudo(&mut self, id: FileId) -> bool {
-        if self.compressed.len() >= COMPRESSED_CAP {
-            self.compressed.clear();
-        }
-        let new = self.compressed.insert(id);
-        if new {
-            self.counts.pseudo_files += 1;
+            *counter(&mut self.counts) += 1;
         }
         new
     }
@@ -686,7 +675,7 @@ impl FileTailer {
             return Ok(false);
         }
         if let Some(fs) = pseudo_file_system(&file) {
-            if tracker.found_pseudo(id) {
+            if tracker.found_skipped(id, |c| &mut c.pseudo_files) {
                 tracing::warn!(
                     source = %self.source,
                     path = ?self.path,
@@ -878,7 +867,7 @@ impl FileTailer {
             // finished: no later byte can complete a magic.
             o.sniff = compressed::sniff(&read_head(&o.file, SNIFF_BYTES)?, true);
             if let Sniff::Compressed(format) = o.sniff {
-                if tracker.found_compressed(o.id) {
+                if tracker.found_skipped(o.id, |c| &mut c.compressed_files) {
                     tracing::warn!(
                         source = %self.source,
                         path = ?self.path,
