@@ -965,6 +965,98 @@ fn duplicate_counter_counts_a_copy_read_again() {
     );
 }
 
+/// The lines of one output file (below `<out>/app`), counted.
+fn output_census(d: &Scrubd, name: &str) -> BTreeMap<(String, usize), usize> {
+    let lines: Vec<String> = d
+        .outputs()
+        .into_iter()
+        .filter(|(p, _)| p.as_os_str() == name)
+        .flat_map(|(_, b)| {
+            String::from_utf8_lossy(&b)
+                .lines()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    census(&lines)
+}
+
+/// Four workers' logs open with the same three lines (a start-up banner): distinct files,
+/// each line written once, none a duplicate. The counter counted 9 (3 lines × 3 later files).
+#[test]
+fn live_files_sharing_their_first_lines_are_not_counted_as_duplicates() {
+    let d = Scrubd::with_defaults();
+    let names = ["w1.log", "w2.log", "w3.log", "w4.log"];
+    for n in names {
+        append(&d.path(&format!("logs/{n}")), &numbered("banner", 0, 3));
+    }
+    settle(&d, &[("banner", 3)], &names);
+    for (i, n) in names.iter().enumerate() {
+        append(
+            &d.path(&format!("logs/{n}")),
+            &numbered(&format!("own{i}"), 0, 1),
+        );
+    }
+    settle(&d, &[("own0", 1), ("own3", 1)], &names);
+    for (i, n) in names.iter().enumerate() {
+        let seen = output_census(&d, n);
+        assert_exactly_once(&seen, &[("banner", 3), (&format!("own{i}"), 1)]);
+    }
+    let series = "scrubd_duplicate_lines_total{source=\"app\"}";
+    assert_eq!(d.metric(series), 0.0, "no line was written twice");
+}
+
+/// A worker restarts and truncates its log (O_TRUNC) as a new worker starts `w5.log` with the
+/// same banner: `w5.log` is not `w1.log`'s copytruncate copy (its name says so) and is read
+/// whole. Before: continued where `w1.log` was, its 3 banner lines never written.
+#[test]
+fn new_file_starting_with_what_a_truncated_file_held_is_read_whole() {
+    let d = Scrubd::with_defaults();
+    let w1 = d.path("logs/w1.log");
+    append(&w1, &numbered("banner", 0, 3));
+    settle(&d, &[("banner", 3)], &["w1.log"]);
+    std::fs::File::create(&w1).unwrap(); // O_TRUNC
+    std::thread::sleep(Duration::from_millis(1500)); // scrubd sees the truncation first
+    let w5 = d.path("logs/w5.log");
+    append(&w5, &numbered("banner", 0, 3));
+    append(&w5, &numbered("w5", 0, 1));
+    append(&w1, &numbered("banner", 0, 3));
+    append(&w1, &numbered("w1", 0, 1));
+    settle(&d, &[("w5", 1), ("w1", 1)], &["w1.log", "w5.log"]);
+    assert_exactly_once(&output_census(&d, "w5.log"), &[("banner", 3), ("w5", 1)]);
+    let w1_out = output_census(&d, "w1.log");
+    let twice: Vec<usize> = (0..3)
+        .filter_map(|i| w1_out.get(&("banner".to_string(), i)).copied())
+        .collect();
+    assert_eq!(
+        twice,
+        vec![2, 2, 2],
+        "w1.log's banner, before and after its restart"
+    );
+    let series = "scrubd_duplicate_lines_total{source=\"app\"}";
+    assert_eq!(d.metric(series), 0.0, "no line was written twice");
+}
+
+/// The same while scrubd is stopped: `w1.log` (a 40-line config dump, delivered) truncated
+/// and rewritten, and a new `w5.log` with the same dump and a line of its own. Before: 40 of
+/// `w5.log`'s 41 lines lost (its checkpoint-less start taken for `w1.log`'s copy).
+#[test]
+fn new_file_starting_with_what_a_file_truncated_while_stopped_held_is_read_whole() {
+    let mut d = Scrubd::with_defaults();
+    let w1 = d.path("logs/w1.log");
+    append(&w1, &numbered("dump", 0, 40));
+    settle(&d, &[("dump", 40)], &["w1.log"]);
+    d.stop();
+    std::fs::write(&w1, numbered("w1", 0, 1)).unwrap();
+    let w5 = d.path("logs/w5.log");
+    append(&w5, &numbered("dump", 0, 40));
+    append(&w5, &numbered("w5", 0, 1));
+    d.start();
+    settle(&d, &[("w1", 1), ("w5", 1)], &["w1.log", "w5.log"]);
+    assert_exactly_once(&output_census(&d, "w5.log"), &[("dump", 40), ("w5", 1)]);
+    assert_exactly_once(&output_census(&d, "w1.log"), &[("dump", 40), ("w1", 1)]);
+}
+
 #[test]
 fn same_name_in_two_directories_goes_to_two_outputs() {
     let d = Scrubd::new(

@@ -13,7 +13,8 @@
 //! rename keeps them), provided that file still has the checkpoint's fingerprint and proves
 //! its offset (the bytes before it are unchanged); otherwise the file changed while scrubd was
 //! down and is read from 0. A checkpoint whose inode is not found passes to a file with the
-//! same fingerprint only if that file proves the offset (a copy, a restore). So a file rotated
+//! same fingerprint only if that file is named as its copy ([`names`]: `app.log.1`, the same
+//! name elsewhere) and proves the offset (a copy, a restore). So a file rotated
 //! while scrubd was stopped (`app.log` → `app.log.1`) is finished from its checkpoint under
 //! its new name (Vector #22954) — **provided `include` also covers the rotated names** (e.g.
 //! `/var/log/app/app.log*`); otherwise its tail is lost.
@@ -50,6 +51,7 @@
 pub mod discovery;
 pub mod fingerprint;
 pub mod handles;
+pub mod names;
 pub mod tailer;
 
 use std::collections::{BTreeMap, HashSet};
@@ -531,12 +533,15 @@ impl FileSource {
             }
         }
         // A checkpoint whose file is not found at its inode (copied, restored from a backup)
-        // passes to a file with its fingerprint only if that file proves the offset.
+        // passes to a file with its fingerprint only if that file is named as its copy (or
+        // restore) and proves the offset. An unrelated file that starts with the same lines
+        // (a new worker's log with the same start-up banner) is read whole.
         for cp in unmatched {
             let Some(proof) = &cp.proof else { continue };
             let proves = |f: &Found| {
                 f.hint.is_none()
                     && f.fingerprint.as_deref() == Some(cp.fingerprint.as_str())
+                    && names::may_be_copy_of(&cp.path, &f.path)
                     && f.size >= cp.offset
                     && File::open(&f.path)
                         .is_ok_and(|file| fingerprint::proof_holds(proof, &file, cp.offset))

@@ -59,6 +59,7 @@ use super::fingerprint::{
     fingerprint, hex_sha256, proof_holds, proof_of, read_head, read_window, FileId,
     DEFAULT_FINGERPRINT_BYTES, PROOF_BYTES,
 };
+use super::names::may_be_copy_of;
 use crate::batch::{Batch, Framer, Position};
 use crate::source::compressed::{self, Sniff, SNIFF_BYTES};
 use crate::checkpoint::{FilePosition, Proof};
@@ -120,8 +121,9 @@ pub struct Known {
 
 #[derive(Debug, Clone)]
 enum Claim {
-    /// A tailer holds this file open and has emitted up to here.
-    Reading(Known),
+    /// A tailer holds this file open (found at `path`: the path, or a symlink's target) and
+    /// has emitted up to here.
+    Reading { known: Known, path: PathBuf },
     /// A tailer finished this file here (rotated away or deleted); `real_path` is where the
     /// file was last seen (a symlink's target), to tell whether it still exists.
     Done {
@@ -147,10 +149,15 @@ const DUPLICATE_CANDIDATES: usize = 16;
 pub struct Tracker {
     claims: HashMap<FileId, Claim>,
     /// Content a tailer stopped following because its file was truncated or rewritten in
-    /// place, by fingerprint. A copy of it (copytruncate's `app.log.1`) found later that proves
+    /// place, by fingerprint, with the file's path and identity. A copy of it (copytruncate's
+    /// `app.log.1`) found later, named as a copy of that path ([`may_be_copy_of`]), that proves
     /// the offset continues from there instead of being read again, and yields exactly the
-    /// lines written between the last read and the truncation.
-    truncated: HashMap<String, Known>,
+    /// lines written between the last read and the truncation. Another file that proves it (a
+    /// new worker's log starting with the same banner), or the truncated file itself written
+    /// again with the same lines, is read whole.
+    truncated: HashMap<String, Vec<(PathBuf, FileId, Known)>>,
+    /// Entries in `truncated`.
+    truncated_len: usize,
     /// Finished files forgotten (no longer anywhere): their checkpoints can go.
     gone: Vec<(FileId, String)>,
     /// Files skipped for their content (compressed data) or file system (pseudo files):
@@ -178,18 +185,22 @@ impl Tracker {
     }
 
     fn is_reading(&self, id: FileId) -> bool {
-        matches!(self.claims.get(&id), Some(Claim::Reading(_)))
+        matches!(self.claims.get(&id), Some(Claim::Reading { .. }))
     }
 
-    /// Mark `id` (open as `file`) as being read; the offset where a previous reader stopped if
-    /// it is the same file (same fingerprint, and the file proves the offset).
-    fn take(&mut self, id: FileId, fp: Option<&str>, file: &File) -> Option<Known> {
+    /// Mark `id` (open as `file`, found at `path`) as being read; the offset where a previous
+    /// reader stopped if it is the same file (same fingerprint, and the file proves the offset).
+    fn take(&mut self, id: FileId, fp: Option<&str>, file: &File, path: &Path) -> Option<Known> {
         let start = Known {
             fingerprint: fp.unwrap_or_default().to_string(),
             offset: 0,
             proof: proof_of(b"", b""),
         };
-        match self.claims.insert(id, Claim::Reading(start)) {
+        let reading = Claim::Reading {
+            known: start,
+            path: path.to_path_buf(),
+        };
+        match self.claims.insert(id, reading) {
             Some(Claim::Done {
                 known, line_start, ..
             }) if Some(known.fingerprint.as_str()) == fp
@@ -210,28 +221,47 @@ impl Tracker {
         }
     }
 
-    /// The reader of `id` has emitted up to `known`.
-    fn progress(&mut self, id: FileId, known: Known) {
-        self.claims.insert(id, Claim::Reading(known));
-    }
-
-    fn truncated_at(&mut self, known: Known) {
-        if self.truncated.len() >= TRUNCATED_CAP {
-            self.truncated.clear(); // bounded; a copy found this late is read from 0
-        }
-        match self.truncated.get(&known.fingerprint) {
-            Some(k) if k.offset >= known.offset => {}
+    /// The reader of `id` (found at `path`) has emitted up to `known`.
+    fn progress(&mut self, id: FileId, known: Known, path: &Path) {
+        match self.claims.get_mut(&id) {
+            Some(Claim::Reading { known: k, .. }) => *k = known,
             _ => {
-                self.truncated.insert(known.fingerprint.clone(), known);
+                let path = path.to_path_buf();
+                self.claims.insert(id, Claim::Reading { known, path });
             }
         }
     }
 
-    /// Truncated content that `file` (with fingerprint `fp`) proves to be a copy of.
-    fn truncated_copy(&self, fp: &str, file: &File) -> Option<Known> {
+    /// The file `id` at `path` was truncated or rewritten in place after being read up to
+    /// `known`.
+    fn truncated_at(&mut self, id: FileId, known: Known, path: &Path) {
+        if self.truncated_len >= TRUNCATED_CAP {
+            self.truncated.clear(); // bounded; a copy found this late is read from 0
+            self.truncated_len = 0;
+        }
+        let same_fp = self.truncated.entry(known.fingerprint.clone()).or_default();
+        match same_fp.iter_mut().find(|(p, i, _)| p == path && *i == id) {
+            Some((_, _, k)) if k.offset >= known.offset => {}
+            Some((_, _, k)) => *k = known,
+            None => {
+                same_fp.push((path.to_path_buf(), id, known));
+                self.truncated_len += 1;
+            }
+        }
+    }
+
+    /// Truncated content that `file` (identity `id`, fingerprint `fp`, at `path`) is a copy
+    /// of: another file's, named as a copy of it ([`may_be_copy_of`]), and proving its offset.
+    /// The furthest such content if several.
+    fn truncated_copy(&self, id: FileId, fp: &str, file: &File, path: &Path) -> Option<Known> {
         self.truncated
-            .get(fp)
-            .filter(|k| proof_holds(&k.proof, file, k.offset))
+            .get(fp)?
+            .iter()
+            .filter(|(orig, i, k)| {
+                *i != id && may_be_copy_of(orig, path) && proof_holds(&k.proof, file, k.offset)
+            })
+            .map(|(_, _, k)| k)
+            .max_by_key(|k| k.offset)
             .cloned()
     }
 
@@ -261,17 +291,25 @@ impl Tracker {
         }
     }
 
-    /// How far `file` (identity `id`, fingerprint `fp`) holds content this source already
-    /// emitted from *another* file: the largest offset of another file with the same
-    /// fingerprint whose proof `file` holds there.
-    fn already_emitted(&self, id: FileId, fp: &str, file: &File) -> u64 {
+    /// How far `file` (identity `id`, fingerprint `fp`, at `path`) holds content this source
+    /// already emitted from *another* file it is a copy of (or the original of): the largest
+    /// offset of another file with the same fingerprint, whose name and `path` are a file's and
+    /// its copy's ([`may_be_copy_of`], either way), and whose proof `file` holds there. Files
+    /// with unrelated names that start alike (workers' logs opening with one banner) are
+    /// distinct files, their lines emitted once each: not duplicates.
+    fn already_emitted(&self, id: FileId, fp: &str, file: &File, path: &Path) -> u64 {
         self.claims
             .iter()
             .filter_map(|(other, c)| {
-                let k = match c {
-                    Claim::Reading(k) | Claim::Done { known: k, .. } => k,
+                let (k, other_path) = match c {
+                    Claim::Reading { known, path } => (known, path),
+                    Claim::Done {
+                        known, real_path, ..
+                    } => (known, real_path),
                 };
-                (*other != id && k.fingerprint == fp && k.offset > 0).then_some(k)
+                let related =
+                    may_be_copy_of(other_path, path) || may_be_copy_of(path, other_path);
+                (*other != id && k.fingerprint == fp && k.offset > 0 && related).then_some(k)
             })
             .take(DUPLICATE_CANDIDATES)
             .filter(|k| proof_holds(&k.proof, file, k.offset))
@@ -286,7 +324,7 @@ impl Tracker {
     pub fn retain_finished(&mut self, keep: impl Fn(FileId) -> bool) {
         let gone = &mut self.gone;
         self.claims.retain(|id, c| match c {
-            Claim::Reading(_) => true,
+            Claim::Reading { .. } => true,
             Claim::Done {
                 known, real_path, ..
             } => {
@@ -541,7 +579,7 @@ impl FileTailer {
                 continue;
             }
             let fp = fingerprint(&file, self.cfg.fingerprint_bytes)?;
-            let Some(known) = tracker.take(p.id, fp.as_deref(), &file) else {
+            let Some(known) = tracker.take(p.id, fp.as_deref(), &file, &path) else {
                 // Rewritten as well: not the content we left; leave it to whoever follows it.
                 tracker.release(p.id, p.known, p.real_path);
                 return Ok(false);
@@ -549,7 +587,7 @@ impl FileTailer {
             let recent = read_window(&file, known.offset)?;
             let dup_until = fp
                 .as_deref()
-                .map_or(0, |fp| tracker.already_emitted(p.id, fp, &file));
+                .map_or(0, |fp| tracker.already_emitted(p.id, fp, &file, &path));
             self.lines.reset();
             self.last_growth = now;
             self.parked = None;
@@ -689,13 +727,21 @@ impl FileTailer {
         }
         let fp = fingerprint(&file, self.cfg.fingerprint_bytes)?;
         let hint = self.start_hint.take();
-        let resumed = tracker.take(id, fp.as_deref(), &file).map(|k| k.offset);
+        let real_path =
+            if fs::symlink_metadata(&self.path).is_ok_and(|m| m.file_type().is_symlink()) {
+                fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone())
+            } else {
+                self.path.clone()
+            };
+        let resumed = tracker
+            .take(id, fp.as_deref(), &file, &real_path)
+            .map(|k| k.offset);
         if let Some(p) = self.parked.take() {
             if resumed.is_none() && p.known.offset > 0 {
                 // Truncated or rewritten in place while parked: like `check_truncation`, read
                 // it again from 0, and let a copy of the old content continue where it was.
                 tracker.counts.truncations += 1;
-                tracker.truncated_at(p.known);
+                tracker.truncated_at(p.id, p.known, &p.real_path);
             }
         }
         let mut offset = 0;
@@ -729,7 +775,9 @@ impl FileTailer {
                 Some(off) => off,
                 None => match hinted() {
                     Some(off) => off,
-                    None => tracker.truncated_copy(fp, &file).map_or(0, |k| k.offset),
+                    None => tracker
+                        .truncated_copy(id, fp, &file, &real_path)
+                        .map_or(0, |k| k.offset),
                 },
             };
             // Continued where another reader left it (a rotated name, a copy): that position
@@ -744,13 +792,7 @@ impl FileTailer {
         };
         let dup_until = fp
             .as_deref()
-            .map_or(0, |fp| tracker.already_emitted(id, fp, &file));
-        let real_path =
-            if fs::symlink_metadata(&self.path).is_ok_and(|m| m.file_type().is_symlink()) {
-                fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone())
-            } else {
-                self.path.clone()
-            };
+            .map_or(0, |fp| tracker.already_emitted(id, fp, &file, &real_path));
         self.lines.reset();
         self.last_growth = now;
         let o = Open {
@@ -765,7 +807,7 @@ impl FileTailer {
             sniff: Sniff::NeedMore,
         };
         if o.fingerprint.is_some() {
-            tracker.progress(id, o.known(offset, proof_of(&o.recent, b"")));
+            tracker.progress(id, o.known(offset, proof_of(&o.recent, b"")), &o.real_path);
         }
         self.open = Some(o);
         Ok(true)
@@ -797,7 +839,7 @@ impl FileTailer {
         if truncated {
             if o.fingerprint.is_some() {
                 let known = o.known(o.offset, proof_of(&o.recent, b""));
-                tracker.truncated_at(known);
+                tracker.truncated_at(o.id, known, &o.real_path);
             }
             self.flush_held(out);
             let o = self.open.as_mut().expect("open");
@@ -815,13 +857,15 @@ impl FileTailer {
             if let Some(fp) = &fp {
                 // Its first line just completed (the file was opened empty, e.g. while being
                 // copied): only now can it be recognised as a copy of content read before.
-                match tracker.truncated_copy(fp, &o.file) {
+                match tracker.truncated_copy(o.id, fp, &o.file, &o.real_path) {
                     Some(k) => {
                         o.recent = read_window(&o.file, k.offset)?;
                         o.offset = k.offset;
                         self.announce = k.offset > 0;
                     }
-                    None => o.dup_until = tracker.already_emitted(o.id, fp, &o.file),
+                    None => {
+                        o.dup_until = tracker.already_emitted(o.id, fp, &o.file, &o.real_path)
+                    }
                 }
             }
         }
@@ -934,7 +978,7 @@ impl FileTailer {
                 o.recent.extend_from_slice(read);
             }
             if let Some((end, proof)) = end_proof {
-                tracker.progress(o.id, o.known(end, proof.clone()));
+                tracker.progress(o.id, o.known(end, proof.clone()), &o.real_path);
                 let pos = position(&self.source, &self.path, o, end, proof);
                 out.push(batch(data, &self.stream, oversize, pos));
             }
@@ -1521,6 +1565,59 @@ pub(crate) mod tests {
         let mut t = FileTailer::new("app", other, Harness::cfg(), h.now);
         let mut out = Vec::new();
         t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        assert_eq!(h.tracker.counts.duplicate_lines, 0);
+    }
+
+    /// Poll a new tailer of `path` once; the bytes emitted.
+    fn poll_new(h: &mut Harness, path: &Path) -> String {
+        let mut out = Vec::new();
+        let mut t = FileTailer::new("app", path.to_path_buf(), Harness::cfg(), h.now);
+        t.poll(h.now, &mut h.tracker, &mut out).unwrap();
+        out.iter()
+            .map(|c| String::from_utf8(c.data.clone()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn files_with_unrelated_names_sharing_their_first_lines_are_not_duplicates() {
+        // Workers' logs opening with one banner: distinct files, each line emitted once; none
+        // is a duplicate. (Before: each later file's banner counted as duplicates.)
+        let mut h = Harness::new(Harness::cfg());
+        h.write("starting\nready\n");
+        assert_eq!(h.poll(), "starting\nready\n");
+        for w in ["w2.log", "w3.log", "app-2.log"] {
+            let other = h.path.with_file_name(w);
+            fs::write(&other, b"starting\nready\n").unwrap();
+            assert_eq!(poll_new(&mut h, &other), "starting\nready\n");
+        }
+        assert_eq!(h.tracker.counts.duplicate_lines, 0);
+    }
+
+    #[test]
+    fn only_a_file_named_as_its_copy_continues_where_a_truncated_file_was() {
+        let mut h = Harness::new(Harness::cfg());
+        h.write("starting\nready\n");
+        assert_eq!(h.poll(), "starting\nready\n");
+        // The worker restarts (O_TRUNC) as a new worker starts its log with the same banner:
+        // the new log is read whole. (Before: taken for the truncated file's copy and
+        // continued where that was, its banner lost.)
+        File::create(&h.path).unwrap();
+        assert_eq!(h.poll(), "");
+        assert_eq!(h.tracker.counts.truncations, 1);
+        let w5 = h.path.with_file_name("w5.log");
+        fs::write(&w5, b"starting\nready\nw5 own\n").unwrap();
+        assert_eq!(poll_new(&mut h, &w5), "starting\nready\nw5 own\n");
+        assert_eq!(h.tracker.counts.duplicate_lines, 0);
+        // The truncated file written again with the same lines is not its own copy either.
+        h.write("starting\nready\nagain\n");
+        assert_eq!(h.poll(), "starting\nready\nagain\n");
+        // logrotate's copy (`app.log.1`, or `app-20240101.log` with `extension .log`)
+        // continues where the truncated file was: its line written after the last read.
+        for name in ["app.log.1", "app-20240101.log"] {
+            let copy = h.path.with_file_name(name);
+            fs::write(&copy, b"starting\nready\nlate\n").unwrap();
+            assert_eq!(poll_new(&mut h, &copy), "late\n", "{name}");
+        }
         assert_eq!(h.tracker.counts.duplicate_lines, 0);
     }
 

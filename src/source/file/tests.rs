@@ -402,18 +402,81 @@ fn checkpoint_of_a_vanished_inode_passes_only_to_a_file_that_proves_its_offset()
         poll(&mut src),
         pairs(&[("app.log", "header\nnew 1\nnew 2\nnew 3\n")])
     );
-    // A copy proves it: continued after the offset.
-    let copy = dir.path().join("copy.log");
+    // A copy named as one (a restore under its name elsewhere, logrotate's `app.log.1`) that
+    // proves it: continued after the offset.
+    let copy = dir.path().join("app.log.1");
     fs::copy(dir.path().join("archive/app.log"), &copy).unwrap();
     append(&copy, b"old 3\n");
     fs::remove_file(&log).unwrap();
     let mut src = FileSource::new(
-        config(&glob(dir.path(), "*.log"), StartAt::Beginning),
+        config(&glob(dir.path(), "*.log*"), StartAt::Beginning),
+        vec![cp.clone()],
+        true,
+    )
+    .unwrap();
+    assert_eq!(poll(&mut src), pairs(&[("app.log.1", "old 3\n")]));
+    // The same bytes under an unrelated name are another file's: read whole.
+    fs::remove_file(&copy).unwrap();
+    let other = dir.path().join("copy.log");
+    fs::copy(dir.path().join("archive/app.log"), &other).unwrap();
+    let mut src = FileSource::new(
+        config(&glob(dir.path(), "*.log*"), StartAt::Beginning),
         vec![cp],
         true,
     )
     .unwrap();
-    assert_eq!(poll(&mut src), pairs(&[("copy.log", "old 3\n")]));
+    assert_eq!(
+        poll(&mut src),
+        pairs(&[("copy.log", "header\nold 1\nold 2\n")])
+    );
+}
+
+#[test]
+fn truncated_while_down_a_new_file_starting_with_its_content_is_read_whole() {
+    // A worker's log holds its start-up banner, read and checkpointed. While scrubd is stopped
+    // the worker restarts (O_TRUNC) and a new worker starts `w5.log` with the same banner: it
+    // is not `w1.log`'s copy (its name says so) and is read whole. (Before: continued at
+    // `w1.log`'s offset, its banner lost.)
+    let dir = tempfile::tempdir().unwrap();
+    let w1 = dir.path().join("w1.log");
+    let banner = b"worker starting\nlistening on :8080\nready\n";
+    append(&w1, banner);
+    let cp = checkpoint(&w1, b"worker starting\n", banner.len() as u64);
+    fs::File::create(&w1).unwrap();
+    append(&w1, b"w1 new generation\n");
+    let w5 = dir.path().join("w5.log");
+    append(&w5, banner);
+    append(&w5, b"w5 own\n");
+    let mut src = FileSource::new(
+        config(&glob(dir.path(), "*.log*"), StartAt::Beginning),
+        vec![cp.clone()],
+        true,
+    )
+    .unwrap();
+    assert_eq!(
+        poll(&mut src),
+        pairs(&[
+            ("w1.log", "w1 new generation\n"),
+            (
+                "w5.log",
+                "worker starting\nlistening on :8080\nready\nw5 own\n"
+            )
+        ])
+    );
+    // Its copy by logrotate's name continues where it was.
+    let copy = dir.path().join("w1.log.1");
+    append(&copy, banner);
+    append(&copy, b"w1 late\n");
+    let mut src = FileSource::new(
+        config(&glob(dir.path(), "w1.log*"), StartAt::Beginning),
+        vec![cp],
+        true,
+    )
+    .unwrap();
+    assert_eq!(
+        poll(&mut src),
+        pairs(&[("w1.log", "w1 new generation\n"), ("w1.log.1", "w1 late\n")])
+    );
 }
 
 #[test]
