@@ -193,30 +193,6 @@ async fn run_async(
         server = Some(handle);
     }
 
-    // Output a crash left beyond the last checkpoint will be written again: count it now, and
-    // record how far it was counted (persisted at once) so that a start before the next
-    // checkpoint does not count it again.
-    for src in &config.sources {
-        let mut store = store.lock().expect("checkpoint lock");
-        let (lines, counted) = resent_lines(
-            &store.get(&src.name),
-            &store.outputs(&src.name),
-            &store.resent_counted(&src.name),
-        );
-        store.set_resent_counted(&src.name, counted);
-        if let Err(e) = store.flush() {
-            tracing::warn!(error = %e, "cannot record the re-sent lines counted; a restart before the next checkpoint counts them again");
-        }
-        drop(store);
-        if lines > 0 {
-            emit.emit(Event::DuplicateLines {
-                source: &src.name,
-                lines,
-            });
-            tracing::warn!(source = %src.name, lines, "restart after an unclean stop: lines written after the last checkpoint will be written again");
-        }
-    }
-
     let workers = workers_per_source();
     let live = Liveness::new(
         config
@@ -281,6 +257,27 @@ async fn run_async(
             if let Err(e) = store.flush() {
                 emit.emit(Event::CheckpointError);
                 tracing::warn!(error = %e, "checkpoint write failed; will retry");
+            }
+            // Output a crash left beyond the last checkpoint will be written again, as far as
+            // the source will read again what it came from: count it now, and record how far
+            // it was counted (persisted at once) so that a start before the next checkpoint
+            // does not count it again. (Before the source reads: its outputs are its own.)
+            let (lines, counted) = resent_lines(
+                &store.get(&src.name),
+                &store.outputs(&src.name),
+                &store.resent_counted(&src.name),
+                |output, limit| source.resend_bound(output, limit),
+            );
+            store.set_resent_counted(&src.name, counted);
+            if let Err(e) = store.flush() {
+                tracing::warn!(error = %e, "cannot record the re-sent lines counted; a restart before the next checkpoint counts them again");
+            }
+            if lines > 0 {
+                emit.emit(Event::DuplicateLines {
+                    source: &src.name,
+                    lines,
+                });
+                tracing::warn!(source = %src.name, lines, "restart after an unclean stop: lines written after the last checkpoint will be written again");
             }
             source
         };
@@ -450,11 +447,16 @@ async fn wait_for_signals(
 /// Lines an earlier start already counted (`counted`: output lengths at that start) are not
 /// counted again: they are the earlier restart's own re-sends, each of which this restart
 /// duplicates once more only beyond them. An output that shrank (rotated) since counts nothing.
+/// `bound(output, n)`: at most how many lines (up to `n`) the source will read again into (or
+/// from what went into) that output, `None` if it cannot tell; an output whose file was
+/// truncated, rewritten or deleted while scrubd was down gets no more than its file's lines
+/// now (a truncated file's old lines are not read again: not counted).
 /// Returns the count and the output lengths it was counted up to.
 fn resent_lines(
     positions: &[FilePosition],
     outputs: &[SinkMark],
     counted: &[SinkMark],
+    bound: impl Fn(&Path, u64) -> Option<u64>,
 ) -> (u64, Vec<SinkMark>) {
     use std::io::{Read, Seek, SeekFrom};
     let mut marks: BTreeMap<&Path, u64> = BTreeMap::new();
@@ -492,9 +494,11 @@ fn resent_lines(
             continue;
         }
         let mut buf = vec![0u8; 64 << 10];
+        let mut beyond = 0;
         while let Ok(n @ 1..) = f.read(&mut buf) {
-            lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+            beyond += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
         }
+        lines += bound(path, beyond).map_or(beyond, |b| b.min(beyond));
     }
     (lines, now_counted)
 }

@@ -100,6 +100,13 @@ pub(crate) trait SourceSpec: std::fmt::Debug + Send + Sync {
 pub(crate) trait Source: Send {
     /// Read and send batches until `io.cancel` (or the pipeline is gone).
     fn run(self: Box<Self>, io: SourceIo);
+    /// Before it runs, after an unclean stop: at most how many lines (up to `limit`) of those
+    /// an output holds beyond its last checkpoint this source will read again (into it, or
+    /// from a copy of what went into it); `None` when it cannot tell (every line beyond the
+    /// checkpoint is then taken to be written again).
+    fn resend_bound(&self, _output: &std::path::Path, _limit: u64) -> Option<u64> {
+        None
+    }
 }
 
 /// A running source's connection to the pipeline.

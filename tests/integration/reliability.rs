@@ -1057,6 +1057,42 @@ fn new_file_starting_with_what_a_file_truncated_while_stopped_held_is_read_whole
     assert_exactly_once(&output_census(&d, "w1.log"), &[("dump", 40), ("w1", 1)]);
 }
 
+/// An unclean stop (the checkpoint covers 100 of 600 lines written), then, while scrubd is
+/// down, a copytruncate whose copy the globs do not follow and 50 new lines. The 500 lines
+/// beyond the checkpoint are not read again (they are only in the copy): the restart must not
+/// count them as duplicates. Before: 500 counted, 0 written twice. Now: at most the lines the
+/// truncated file holds now (scrubd cannot tell whether it read them before the stop).
+#[test]
+fn an_unclean_stop_then_a_copytruncate_while_down_does_not_count_lines_never_written_again() {
+    let mut d = Scrubd::with_defaults();
+    let log = d.path("logs/a.log");
+    append(&log, &numbered("a", 0, 100));
+    settle(&d, &[("a", 100)], &["a.log"]);
+    d.stop();
+    // The state of a kill -9 after 500 more lines were written out and before a checkpoint
+    // covered them: the checkpoints of the 100.
+    let state = d.path("state/checkpoints.json");
+    let at_100 = std::fs::read(&state).unwrap();
+    d.start();
+    append(&log, &numbered("a", 100, 600));
+    settle(&d, &[("a", 600)], &["a.log"]);
+    d.stop();
+    std::fs::write(&state, at_100).unwrap();
+    std::fs::create_dir(d.path("rotated")).unwrap();
+    std::fs::copy(&log, d.path("rotated/a.log.1")).unwrap();
+    std::fs::File::create(&log).unwrap();
+    append(&log, &numbered("a", 600, 650));
+    d.start();
+    let seen = settle(&d, &[("a", 650)], &["a.log"]);
+    assert_exactly_once(&seen, &[("a", 650)]);
+    let series = "scrubd_duplicate_lines_total{source=\"app\"}";
+    let counted = d.metric(series);
+    assert!(
+        counted <= 50.0,
+        "{counted} duplicates counted; none written, at most the truncated file's 50 lines can be"
+    );
+}
+
 #[test]
 fn same_name_in_two_directories_goes_to_two_outputs() {
     let d = Scrubd::new(

@@ -238,6 +238,52 @@ impl Source for FileSource {
             tracing::error!(source = %name, error = %e, "source stopped");
         }
     }
+
+    /// The lines the files found at start will read again that can have gone into `output`
+    /// before an unclean stop: from the checkpoint a file still proves (or its copy does), the
+    /// whole file if it was truncated or rewritten (it is read from 0: lines scrubd may have
+    /// read after the truncation and before the stop); nothing of a checkpoint whose content
+    /// no file holds any more (truncated while scrubd was down, its copy not followed).
+    /// `None` when no checkpoint names `output` (its lines come from files scrubd cannot
+    /// tell), or a file cannot be read to count.
+    fn resend_bound(&self, output: &Path, limit: u64) -> Option<u64> {
+        if !self.resend_outputs.contains(output) {
+            return None;
+        }
+        let mut lines = 0;
+        for r in self.resend.iter().filter(|r| r.outputs.iter().any(|o| o == output)) {
+            if lines >= limit {
+                break;
+            }
+            lines += count_lines_from(&r.path, r.from, limit - lines).ok()?;
+        }
+        Some(lines.min(limit))
+    }
+}
+
+/// A file found at start that the source reads again (from `from`), and the outputs (named
+/// by checkpoints) its lines can have gone to before the stop.
+#[derive(Debug)]
+struct Resend {
+    path: PathBuf,
+    from: u64,
+    outputs: Vec<PathBuf>,
+}
+
+/// Lines (`\n`) in the file at `path` from `from`, counting stopped at `limit`.
+fn count_lines_from(path: &Path, from: u64, limit: u64) -> io::Result<u64> {
+    let file = File::open(path)?;
+    let mut buf = vec![0u8; 64 << 10];
+    let (mut at, mut lines) = (from, 0);
+    while lines < limit {
+        let n = file.read_at(&mut buf, at)?;
+        if n == 0 {
+            break;
+        }
+        lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        at += n as u64;
+    }
+    Ok(lines)
 }
 pub use discovery::{Avoid, Discovery, GlobError};
 pub use fingerprint::FileId;
@@ -365,6 +411,11 @@ pub struct FileSource {
     root: PathBuf,
     /// Positions of the files found at start, to checkpoint before reading begins.
     initial: Vec<FilePosition>,
+    /// The files found at start that will be read again from a checkpoint or from 0 (see
+    /// [`Source::resend_bound`]).
+    resend: Vec<Resend>,
+    /// The outputs the source's checkpoints name.
+    resend_outputs: HashSet<PathBuf>,
     /// Files forgotten at the last rescan, announced in the next poll's output.
     gone: Vec<FilePosition>,
     /// The open-files budget shared with the other file sources of the process.
@@ -434,6 +485,8 @@ impl FileSource {
             hints,
             root,
             initial: Vec::new(),
+            resend: Vec::new(),
+            resend_outputs: HashSet::new(),
             gone: Vec::new(),
             handles: Handles::process(),
             holding: 0,
@@ -511,6 +564,12 @@ impl FileSource {
             offset: cp.offset,
             proof: cp.proof.clone(),
         };
+        // Which outputs the checkpoints name, by the path of the file each was taken of.
+        let named: Vec<(PathBuf, PathBuf)> = mine
+            .iter()
+            .filter_map(|c| c.sink.as_ref().map(|s| (c.path.clone(), s.path.clone())))
+            .collect();
+        self.resend_outputs = named.iter().map(|(_, o)| o.clone()).collect();
         // Device + inode first: a file keeps its checkpoint across renames, and two live files
         // never share one.
         let mut unmatched = Vec::new();
@@ -560,6 +619,31 @@ impl FileSource {
                     ..cp
                 });
             }
+        }
+        // What each file will read again, for the count of lines an unclean stop makes the
+        // outputs hold twice: from the checkpoint it proves, else from 0.
+        for f in &found {
+            let mut outputs: Vec<PathBuf> = named
+                .iter()
+                .filter(|(p, _)| *p == f.path)
+                .map(|(_, o)| o.clone())
+                .collect();
+            outputs.extend(f.resumes.as_ref().and_then(|c| c.sink.as_ref()).map(|s| s.path.clone()));
+            if outputs.is_empty() {
+                continue;
+            }
+            let proven = f.hint.as_ref().filter(|h| {
+                f.fingerprint.as_ref() == Some(&h.fingerprint)
+                    && h.offset <= f.size
+                    && h.proof.as_ref().map_or(true, |p| {
+                        File::open(&f.path).is_ok_and(|file| fingerprint::proof_holds(p, &file, h.offset))
+                    })
+            });
+            self.resend.push(Resend {
+                path: f.path.clone(),
+                from: proven.map_or(0, |h| h.offset),
+                outputs,
+            });
         }
         for f in found {
             let mut t = self.tailer(f.path.clone(), now);
