@@ -393,6 +393,9 @@ impl KvScanner {
             if ke2 <= ks2 {
                 continue;
             }
+            if is_test_verdict(line, ks2, ke2) {
+                continue;
+            }
             let verdict = self.names.classify(&line[ks2..ke2]);
             let class = match verdict {
                 KeyVerdict::Sensitive(c) => c,
@@ -3731,14 +3734,7 @@ pub fn is_placeholder(v: &[u8]) -> bool {
     {
         return true;
     }
-    if (v.starts_with(b"<") && v.ends_with(b">"))
-        || (v.starts_with(b"[")
-            && v.ends_with(b"]")
-            && v.len() <= 24
-            && v[1..v.len() - 1]
-                .iter()
-                .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'_' | b'-')))
-    {
+    if (v.starts_with(b"<") && v.ends_with(b">")) || is_bracketed_words(v) {
         return true;
     }
     if v.starts_with(b"{") && v.ends_with(b"}") && !v.contains(&b'"') {
@@ -3762,6 +3758,41 @@ pub fn is_placeholder(v: &[u8]) -> bool {
         return true;
     }
     false
+}
+
+/// `--- PASS: TestLogin (0.00s)` (go test), `PASS: t/login.sh` (automake's test driver),
+/// ` PASS  src/login.test.js` (jest): a test runner's verdict as the first word of its line, not
+/// a password's name. Only the bare upper-case word, then `: ` or spaces and a test's name or
+/// path; `PASS=…`, `PASS = '…'`, `"PASS": …` and `DB_PASS: …` stay names.
+fn is_test_verdict(line: &[u8], ks: usize, ke: usize) -> bool {
+    if &line[ks..ke] != b"PASS" {
+        return false;
+    }
+    let rest = line[ke..].strip_prefix(b":").unwrap_or(&line[ke..]);
+    let name = rest.trim_ascii_start();
+    name.len() < rest.len()
+        && name
+            .first()
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_'))
+        && line[..ks]
+            .iter()
+            .all(|&b| !b.is_ascii_alphanumeric() && !matches!(b, b'"' | b'\'' | b'=' | b':'))
+}
+
+/// Words in brackets, parentheses or bold stars: `[hidden]`, `(not set)`, `**redacted**`; what
+/// loggers, ORMs and config dumps print instead of a value (a secret has no spaces-and-letters
+/// shape this short).
+fn is_bracketed_words(v: &[u8]) -> bool {
+    let inner = match v {
+        [b'[', inner @ .., b']'] | [b'(', inner @ .., b')'] => inner,
+        [b'*', b'*', inner @ .., b'*', b'*'] => inner,
+        _ => return false,
+    };
+    v.len() <= 24
+        && inner.iter().any(|b| b.is_ascii_alphabetic())
+        && inner
+            .iter()
+            .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'_' | b'-'))
 }
 
 /// A shell/env variable name as written in references: `UPPER_SNAKE` or `lower_snake`, or

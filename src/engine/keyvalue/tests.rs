@@ -217,6 +217,12 @@ fn values_that_are_not_secrets() {
         "[2026-11-29 10:00:00,000] DEBUG in auth: session started for alice",
         "INFO:auth.tokens:refreshing tokens for 3 users",
         "volume /etc/secret:ro mounted",
+        r#"{"password": "(hidden)", "token": "**redacted**", "secret": "(not set)"}"#,
+        "--- PASS: TestLogin (0.00s)",
+        "    --- PASS: TestPasswordReset/expired_token (0.01s)",
+        "PASS: tests/test_password_hash",
+        " PASS  src/auth/login.test.js (1.2 s)",
+        "  \u{2713} PASS: auth/login.test.ts",
     ] {
         check(case);
     }
@@ -892,4 +898,34 @@ fn passwords_assigned_by_a_whole_quoted_string() {
     check("{'msg': 'password=«Zk3pQ9xLm2» user=bob'}");
     check("{\"msg\":\"password=«Zk3pQ9xLm2» for user bob\"}");
     check("login password=«Zk3pQ9xLm2» accepted");
+}
+
+#[test]
+fn test_verdicts_beside_real_passwords() {
+    check("PASS=«hunter2x9Q»");
+    check("      PASS = '«`123QWERasdf»'");
+    check("PASS: '«Zk3pQ9xLm2»'");
+    check("DB_PASS: «Zk3pQ9xLm2»");
+    check(r#"{"PASS": "«Zk3pQ9xLm2»"}"#);
+}
+
+#[test]
+fn orm_parameter_trailers() {
+    // peewee: `('…', [params])`, a statement and its parameters as one tuple repr.
+    check(
+        r#"('INSERT INTO "user" ("username", "password", "api_key") VALUES (?, ?, ?)', ['alice', '«pbkdf2_sha256$600000$Zk3pQ9xL$Wd8rT5q»', '«Xk2Lm8QpZz81Rt7w»'])"#,
+    );
+    check(
+        r#"('SELECT "t1"."id" FROM "session" AS "t1" WHERE ("t1"."token" = ?) LIMIT ?', ['«sess_Jn0fuycXhCNJKy4Lb»', 1])"#,
+    );
+    // TypeORM `logging: true`.
+    check(
+        r#"query: INSERT INTO "refresh_token"("token", "userId") VALUES ($1, $2) RETURNING "id" -- PARAMETERS: ["«rt_9f8e7d6c5b4a3928»",42]"#,
+    );
+    // Sequelize `logQueryParameters: true`.
+    check(
+        r#"Executing (default): UPDATE `users` SET `resetToken`=$1,`updatedAt`=$2 WHERE `id` = $3; ["«Qm9pX2Lz7Wd4Rt8k»","2026-12-04 18:50:01.123 +00:00",7]"#,
+    );
+    // Clean: an orders row and a number bound beside nothing secret.
+    check(r#"('INSERT INTO "orders" ("sku", "qty") VALUES (?, ?)', ['SKU-1234-XYZ', 3])"#);
 }

@@ -80,19 +80,27 @@ pub(crate) struct Facts {
     pub(crate) count: usize,
 }
 
-/// Markers after which a line prints a statement's parameters.
-const PARAM_MARKERS: &[&[u8]] = &[
-    b"[generated in ",
-    b"[cached since ",
-    b"[raw sql]",
-    b"[no key ",
-    b"[insertmanyvalues",
-    b"[dialect ",
-    b"[parameters: ",
-    b"parameters: ",
-    b"; args=",
-    b" args=",
-    b" params=",
+/// Markers after which a line prints a statement's parameters, each with whether it ends with
+/// the list's own opening bracket (peewee's `('SELECT …', [params])`, Sequelize's `…; [params]`):
+/// the list is read from that bracket.
+const PARAM_MARKERS: &[(&[u8], bool)] = &[
+    (b"[generated in ", false),
+    (b"[cached since ", false),
+    (b"[raw sql]", false),
+    (b"[no key ", false),
+    (b"[insertmanyvalues", false),
+    (b"[dialect ", false),
+    (b"[parameters: ", false),
+    (b"parameters: ", false),
+    (b" -- PARAMETERS: ", false),
+    (b"; args=", false),
+    (b" args=", false),
+    (b" params=", false),
+    (b"; [", true),
+    (b"', [", true),
+    (b"\", [", true),
+    (b"', (", true),
+    (b"\", (", true),
 ];
 
 /// Words that start a statement (upper-case, as ORMs and servers print them).
@@ -129,7 +137,9 @@ pub(crate) fn scan(
     let carry = carry.unwrap_or(&mut local);
     let marker = PARAM_MARKERS
         .iter()
-        .filter_map(|m| substr::find(line, m).map(|p| (p, p + m.len())))
+        .filter_map(|&(m, list)| {
+            substr::find(line, m).map(|p| (p, p + m.len() - usize::from(list)))
+        })
         .min();
     let stmt = STATEMENTS.iter().filter_map(|s| find_word(line, s)).min();
     if carry.active {
