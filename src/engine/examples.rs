@@ -24,6 +24,10 @@ pub fn check_rule(scrubber: &Scrubber, rule_index: usize) -> Vec<String> {
             ));
             continue;
         };
+        if text.contains('\n') {
+            failures.extend(check_multiline(scrubber, ex, &text, &marked));
+            continue;
+        }
         let lower = text.to_ascii_lowercase();
         if !rule.keywords.is_empty()
             && !rule
@@ -80,7 +84,42 @@ pub fn check_rule(scrubber: &Scrubber, rule_index: usize) -> Vec<String> {
     failures
 }
 
-/// Scrub a single-line text with fresh state.
+/// A `redact` example over several lines (a block rule: the secret is on a line after the one
+/// that opens it) is checked as one stream through the whole rule set: every marked secret is
+/// gone, and every line without a mark comes back unchanged.
+fn check_multiline(
+    scrubber: &Scrubber,
+    ex: &str,
+    text: &str,
+    marked: &[(usize, usize)],
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    let out = scrub_text(scrubber, text);
+    for &(s, e) in marked {
+        if out.contains(&text[s..e]) {
+            failures.push(format!(
+                "redact example: marked secret survives the full rule set: {ex:?}"
+            ));
+        }
+    }
+    let out_lines: Vec<&str> = out.split('\n').collect();
+    let mut at = 0;
+    for (i, line) in text.split('\n').enumerate() {
+        let end = at + line.len();
+        let has_mark = marked.iter().any(|&(s, e)| s < end && e > at);
+        if !has_mark && out_lines.get(i) != Some(&line) {
+            failures.push(format!(
+                "redact example: unmarked line {} changed ({:?}): {ex:?}",
+                i + 1,
+                out_lines.get(i)
+            ));
+        }
+        at = end + 1;
+    }
+    failures
+}
+
+/// Scrub a text with fresh state (one line, or several as one stream).
 pub fn scrub_text(scrubber: &Scrubber, text: &str) -> String {
     let mut scratch = scrubber.scratch();
     let mut out = Vec::new();

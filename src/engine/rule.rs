@@ -747,6 +747,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("names.toml", include_str!("../../patterns/names.toml")),
     ("stores.toml", include_str!("../../patterns/stores.toml")),
     ("cli.toml", include_str!("../../patterns/cli.toml")),
+    (
+        "mail-protocols.toml",
+        include_str!("../../patterns/mail-protocols.toml"),
+    ),
 ];
 
 /// Strip `«`/`»` marks from an example, returning the text and the marked byte ranges.
