@@ -926,6 +926,9 @@ fn orm_parameter_trailers() {
     check(
         r#"Executing (default): UPDATE `users` SET `resetToken`=$1,`updatedAt`=$2 WHERE `id` = $3; ["«Qm9pX2Lz7Wd4Rt8k»","2026-12-04 18:50:01.123 +00:00",7]"#,
     );
+    check(r#"("SELECT id FROM session WHERE token = %s", ('«Zk3pQ9xLm2Wd»',))"#);
+    // An inlined statement holding a marker's bytes is read as a statement.
+    check("INSERT INTO users (email, password) VALUES ('a@b.c', (SELECT '«Zk3pQ9xLm2Wd»'))");
     // Clean: an orders row and a number bound beside nothing secret.
     check(r#"('INSERT INTO "orders" ("sku", "qty") VALUES (?, ?)', ['SKU-1234-XYZ', 3])"#);
 }

@@ -135,13 +135,18 @@ pub(crate) fn scan(
 ) {
     let mut local = SqlCarry::default();
     let carry = carry.unwrap_or(&mut local);
+    let stmt = STATEMENTS.iter().filter_map(|s| find_word(line, s)).min();
+    // A marker that closes a quoted statement (`', [`) is one only after a statement that this
+    // quote opened (`('SELECT …', [`); in an inlined statement (`VALUES ('a', (SELECT …))`) it
+    // is the statement's own text.
+    let opened_by = stmt.and_then(|s| s.checked_sub(1)).map(|i| line[i]);
     let marker = PARAM_MARKERS
         .iter()
+        .filter(|(m, _)| !matches!(m[0], b'\'' | b'"') || opened_by == Some(m[0]))
         .filter_map(|&(m, list)| {
             substr::find(line, m).map(|p| (p, p + m.len() - usize::from(list)))
         })
         .min();
-    let stmt = STATEMENTS.iter().filter_map(|s| find_word(line, s)).min();
     if carry.active {
         carry.lines += 1;
         match (stmt, marker) {
