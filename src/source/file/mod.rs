@@ -54,7 +54,7 @@ pub mod handles;
 pub mod names;
 pub mod tailer;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
@@ -416,6 +416,11 @@ pub struct FileSource {
     resend: Vec<Resend>,
     /// The outputs the source's checkpoints name.
     resend_outputs: HashSet<PathBuf>,
+    /// The checkpoints found at start, by inode: a file renamed between the start's listing
+    /// and its first read (`app.log` → `app.log.1` as scrubd starts) is found by a rescan
+    /// under its new name and continues from its checkpoint, not from 0. The tailer checks
+    /// the fingerprint and proof as for any start hint.
+    start_hints: HashMap<FileId, StartHint>,
     /// Files forgotten at the last rescan, announced in the next poll's output.
     gone: Vec<FilePosition>,
     /// The open-files budget shared with the other file sources of the process.
@@ -487,6 +492,7 @@ impl FileSource {
             initial: Vec::new(),
             resend: Vec::new(),
             resend_outputs: HashSet::new(),
+            start_hints: HashMap::new(),
             gone: Vec::new(),
             handles: Handles::process(),
             holding: 0,
@@ -535,24 +541,47 @@ impl FileSource {
             /// The checkpoint this file resumes from, as found (kept as its initial position).
             resumes: Option<FilePosition>,
         }
-        let mut found = Vec::new();
-        for path in self.discovery.discover() {
-            let Ok(meta) = std::fs::metadata(&path) else {
-                continue;
+        let mut found: Vec<Found> = Vec::new();
+        // Files renamed while the globs are listed (a writer rotating now) can be missed by one
+        // listing (`app.log` seen as the new file, `app.log.1` not there yet): list again until
+        // a listing finds nothing new, so that the renamed file is found with its checkpoint.
+        for _ in 0..4 {
+            let listed: Vec<(PathBuf, std::fs::Metadata)> = self
+                .discovery
+                .discover()
+                .into_iter()
+                .filter_map(|p| std::fs::metadata(&p).ok().map(|m| (p, m)))
+                .collect();
+            let is_new = |(p, m): &(PathBuf, std::fs::Metadata)| {
+                !found.iter().any(|f| f.path == *p && f.id == FileId::of(m))
             };
-            let fingerprint = File::open(&path).ok().and_then(|f| {
-                fingerprint::fingerprint(&f, self.tailer_cfg.fingerprint_bytes)
-                    .ok()
-                    .flatten()
+            if !found.is_empty() && !listed.iter().any(is_new) {
+                break;
+            }
+            // What this listing shows stands: a path now holding another file, or gone, drops.
+            found.retain(|f| {
+                listed
+                    .iter()
+                    .any(|(p, m)| *p == f.path && FileId::of(m) == f.id)
             });
-            found.push(Found {
-                path,
-                id: FileId::of(&meta),
-                size: meta.len(),
-                fingerprint,
-                hint: None,
-                resumes: None,
-            });
+            for (path, meta) in listed {
+                if found.iter().any(|f| f.path == path) {
+                    continue;
+                }
+                let fingerprint = File::open(&path).ok().and_then(|f| {
+                    fingerprint::fingerprint(&f, self.tailer_cfg.fingerprint_bytes)
+                        .ok()
+                        .flatten()
+                });
+                found.push(Found {
+                    path,
+                    id: FileId::of(&meta),
+                    size: meta.len(),
+                    fingerprint,
+                    hint: None,
+                    resumes: None,
+                });
+            }
         }
         let mine: Vec<FilePosition> = checkpoints
             .into_iter()
@@ -578,6 +607,7 @@ impl FileSource {
                 dev: cp.dev,
                 ino: cp.ino,
             };
+            self.start_hints.insert(id, hint_of(&cp, id));
             match found.iter_mut().find(|f| f.id == id && f.hint.is_none()) {
                 Some(f) => {
                     f.hint = Some(hint_of(&cp, id));
@@ -731,7 +761,15 @@ impl FileSource {
                 ids.insert(FileId::of(&m));
             }
             if !self.tailers.contains_key(p) {
-                let t = self.tailer(p.clone(), now);
+                let mut t = self.tailer(p.clone(), now);
+                if let Ok(m) = std::fs::metadata(p) {
+                    let id = FileId::of(&m);
+                    if !self.tracker.claimed(id) {
+                        if let Some(h) = self.start_hints.remove(&id) {
+                            t = t.with_start(h);
+                        }
+                    }
+                }
                 self.tailers.insert(p.clone(), t);
             }
         }

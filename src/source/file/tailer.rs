@@ -184,6 +184,11 @@ impl Tracker {
         new
     }
 
+    /// Whether a reader of this run has had `id` (reading it, or done with it).
+    pub fn claimed(&self, id: FileId) -> bool {
+        self.claims.contains_key(&id)
+    }
+
     fn is_reading(&self, id: FileId) -> bool {
         matches!(self.claims.get(&id), Some(Claim::Reading { .. }))
     }

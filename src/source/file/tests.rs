@@ -86,6 +86,26 @@ fn rotated_while_down_file_found_by_fingerprint() {
 }
 
 #[test]
+fn rotated_as_scrubd_starts_the_file_continues_from_its_checkpoint_under_its_new_name() {
+    // The start's listing saw `app.log` holding the checkpointed file; before the first read
+    // it was rotated (a writer rotating while scrubd starts). The rescan finds it at
+    // `app.log.1`: it continues from its checkpoint. Before, it had no checkpoint any more and
+    // was read from 0, its first lines written a second time and not counted.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, b"a1\na2\na3\n");
+    let cp = checkpoint(&log, b"a1\n", 6);
+    let cfg = config(&glob(dir.path(), "app.log*"), StartAt::Beginning);
+    let mut src = FileSource::new(cfg, vec![cp], true).unwrap();
+    fs::rename(&log, dir.path().join("app.log.1")).unwrap();
+    append(&log, b"b1\n");
+    let mut got = poll(&mut src);
+    got.extend(poll(&mut src));
+    got.sort();
+    assert_eq!(got, pairs(&[("app.log", "b1\n"), ("app.log.1", "a3\n")]));
+}
+
+#[test]
 fn copytruncated_while_down_the_copy_continues_where_the_file_was() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
