@@ -242,7 +242,8 @@ corpus_test!(
     http_clients,
     lambda_events,
     tracebacks,
-    task_queues
+    task_queues,
+    orm_params
 );
 
 #[test]
