@@ -4,6 +4,8 @@
 # Debian packages: ruby ruby-rails ruby-rack-test ruby-webrick ruby-sinatra ruby-awesome-print
 # (the rails stack); curl wget git jq make openssl openssh-client mariadb-client postgresql-client
 # redis-tools awscli (the shell_ci stack); redis-server (the task_queues stack, installed below if missing).
+# g++ and make: npm ci builds better-sqlite3 and sqlite3 from source with node-gyp (the orm_params stack;
+# their prebuilt binaries are downloaded from outside the registries, which fails, then they build).
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
