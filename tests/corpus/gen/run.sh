@@ -4,6 +4,8 @@
 # Debian packages: ruby ruby-rails ruby-rack-test ruby-webrick ruby-sinatra ruby-awesome-print
 # (the rails stack); curl wget git jq make openssl openssh-client mariadb-client postgresql-client
 # redis-tools awscli (the shell_ci stack); redis-server (the task_queues stack, installed below if missing).
+# g++ and make: npm ci builds better-sqlite3 and sqlite3 from source with node-gyp (the orm_params stack;
+# their prebuilt binaries are downloaded from outside the registries, which fails, then they build).
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -51,7 +53,8 @@ if ! command -v redis-server >/dev/null; then
   apt-get install -y -q redis-server >/dev/null
 fi
 echo "== task queues: celery/rq/dramatiq workers against redis-server, bullmq + winston/bunyan, structlog in a job"; $PY gen_task_queues.py
+echo "== ORM query logs with bound parameters: peewee, TypeORM, Sequelize, knex on SQLite"; $PY gen_orm_params.py
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
     ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
-    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues
+    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues orm_params
