@@ -44,6 +44,7 @@ const STACKS: &[&str] = &[
     "lambda_events",
     "tracebacks",
     "task_queues",
+    "shell_logins",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -241,7 +242,8 @@ corpus_test!(
     http_clients,
     lambda_events,
     tracebacks,
-    task_queues
+    task_queues,
+    shell_logins
 );
 
 #[test]
