@@ -10,7 +10,10 @@ closed port; zip/unzip `-P`, 7z `-p` (p7zip-full); htpasswd `-b`/`-nb`/`-bc`/`-v
 (apache2-utils); smbclient/rpcclient `-U user%pw`, `--password=`, the positional password
 (closed port: their real NT_STATUS errors); mysql/mariadb/mysqladmin/mysqldump `-p…`,
 `--password=`, `MYSQL_PWD=` (closed port: `ERROR 2002`); sshpass `-p`/`-e` with ssh/scp (closed
-port); `docker login --password-stdin` and `-p` against a closed 127.0.0.1 port; curl `-u`.
+port); `docker login --password-stdin` and `-p` against a closed 127.0.0.1 port; curl `-u`; then
+a rotation script with a PS4 showing file:line:function, `local`, an argument array and
+`declare -p`, whose mysql/mysqladmin logins `FakeMysqlDeny` (a MariaDB handshake, then ERR 1045)
+refuses, so they print `Access denied for user … (using password: YES)`.
 Ports are the tools' standard ones (22, 389, 445, 3306) when nothing listens there on this machine,
 else a free port: their `-p 22` / `-P 3306` flags are the clean look-alikes next to `-p"$PW"`.
 """
@@ -438,6 +441,92 @@ echo "done: registry=$REGISTRY user=ci password_stdin=true"
 """
 run_script("registry.sh", reg_sh, {"CI_REGISTRY_PASSWORD": reg_pw, "REGISTRY_TOKEN": reg_token,
                                    "DEPLOYER_PASSWORD": reg_pw2})
+
+# ---------------------------------------------------------------------------------------------------
+# 8. credential rotation: a PS4 with file:line and function, `local`, arrays, `declare -p`, and a
+#    MariaDB-protocol server that refuses every login (`FakeMysqlDeny`), so the clients print their
+#    real `ERROR 1045 (28000): Access denied … (using password: YES)`
+# ---------------------------------------------------------------------------------------------------
+class FakeMysqlDeny:
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        n = 40
+        while True:
+            conn, _ = self.sock.accept()
+            n += 1
+            threading.Thread(target=self.handle, args=(conn, n), daemon=True).start()
+
+    @staticmethod
+    def packet(seq, payload):
+        return len(payload).to_bytes(3, "little") + bytes([seq]) + payload
+
+    def handle(self, conn, conn_id):
+        import struct
+        with conn:
+            scramble = os.urandom(20).replace(b"\0", b"\1")
+            caps = 0x0001 | 0x0004 | 0x0008 | 0x0200 | 0x2000 | 0x8000 | 0x10000 | 0x20000 | 0x80000
+            hs = (b"\x0a" + b"10.11.6-MariaDB-0+deb12u1\0" + struct.pack("<I", conn_id) + scramble[:8] + b"\0"
+                  + struct.pack("<H", caps & 0xFFFF) + b"\x2d" + struct.pack("<H", 2) + struct.pack("<H", caps >> 16)
+                  + bytes([21]) + b"\0" * 10 + scramble[8:] + b"\0" + b"mysql_native_password\0")
+            conn.sendall(self.packet(0, hs))
+            buf = b""
+            while len(buf) < 4 or len(buf) < 4 + int.from_bytes(buf[:3], "little"):
+                d = conn.recv(65536)
+                if not d:
+                    return
+                buf += d
+            body = buf[4:4 + int.from_bytes(buf[:3], "little")]
+            user_end = body.index(b"\0", 32)
+            user = body[32:user_end].decode("utf-8", "replace")
+            auth_len = body[user_end + 1] if len(body) > user_end + 1 else 0
+            msg = "Access denied for user '%s'@'localhost' (using password: %s)" % (user, "YES" if auth_len else "NO")
+            conn.sendall(self.packet(buf[3] + 1, b"\xff" + struct.pack("<H", 1045) + b"#28000" + msg.encode()))
+
+
+mysql_deny = FakeMysqlDeny()
+rot_old = S.add(c.password())
+rot_new = S.add(c.password(symbols="!#%^*-_.~@"))
+rot_app = S.add(c.nasty_password())
+rot_ro = S.add(c.human_password())
+rotate_sh = r"""#!/usr/bin/env bash
+export PS4='+ ${BASH_SOURCE}:${LINENO}:${FUNCNAME[0]:+ ${FUNCNAME[0]}():} '
+set -o xtrace
+DB_PORT=$DENY_PORT
+try_login() {
+  local user=$1 pass=$2
+  mysql -h 127.0.0.1 -P "$DB_PORT" -u "$user" -p"$pass" -e 'select current_user()' 2>&1 || return 1
+}
+rotate() {
+  local old_pw="$1"
+  local new_pw="$2"
+  try_login root "$old_pw" || echo "old root password rejected, trying the new one"
+  try_login root "$new_pw" || echo "new root password rejected as well"
+}
+rotate "$ROTATE_OLD" "$ROTATE_NEW"
+MYSQL_ARGS=(-h 127.0.0.1 -P "$DB_PORT" -u app -p"$ROTATE_APP" --connect-timeout=2)
+mysql "${MYSQL_ARGS[@]}" app -e 'select 1' || true
+mysqladmin -h 127.0.0.1 -P "$DB_PORT" -u app --password="$ROTATE_APP" status || true
+mysql -h 127.0.0.1 -P "$DB_PORT" -u nobody -e 'select 1' || true
+declare -p ROTATE_NEW
+mysql --host=127.0.0.1 --port="$DB_PORT" --user=readonly "--password=$RO_PASSWORD" -e 'show grants' || true
+set +o xtrace
+echo "rotation finished (password_changed=0, retries=2, port=$DB_PORT)"
+"""
+emit("$ ./rotate.sh\n")
+rpath = os.path.join(work, "rotate.sh")
+open(rpath, "w").write(rotate_sh)
+r = subprocess.run(["bash", "./rotate.sh"], cwd=work, env=dict(BASE_ENV, DENY_PORT=str(mysql_deny.port),
+                                                               ROTATE_OLD=rot_old, ROTATE_NEW=rot_new,
+                                                               ROTATE_APP=rot_app, RO_PASSWORD=rot_ro),
+                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+emit(r.stdout.decode("utf-8", "replace"))
+emit("[exit %d]\n" % r.returncode)
 
 shutil.rmtree(work, ignore_errors=True)
 raw.close()
