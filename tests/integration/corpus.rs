@@ -45,6 +45,7 @@ const STACKS: &[&str] = &[
     "tracebacks",
     "task_queues",
     "orm_params",
+    "shell_logins",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -244,6 +245,7 @@ corpus_test!(
     tracebacks,
     task_queues,
     orm_params
+    shell_logins
 );
 
 #[test]

@@ -3,7 +3,9 @@
 # Needs: python3 (3.11), node 20 + npm, network access to PyPI and the npm registry, and these
 # Debian packages: ruby ruby-rails ruby-rack-test ruby-webrick ruby-sinatra ruby-awesome-print
 # (the rails stack); curl wget git jq make openssl openssh-client mariadb-client postgresql-client
-# redis-tools awscli (the shell_ci stack); redis-server (the task_queues stack, installed below if missing).
+# redis-tools awscli (the shell_ci stack); redis-server (the task_queues stack, installed below if missing);
+# ldap-utils zip unzip p7zip-full apache2-utils smbclient mariadb-client sshpass (the shell_logins stack, installed
+# below if missing; a docker CLI is used when present).
 # g++ and make: npm ci builds better-sqlite3 and sqlite3 from source with node-gyp (the orm_params stack;
 # their prebuilt binaries are downloaded from outside the registries, which fails, then they build).
 set -euo pipefail
@@ -53,8 +55,16 @@ if ! command -v redis-server >/dev/null; then
   apt-get install -y -q redis-server >/dev/null
 fi
 echo "== task queues: celery/rq/dramatiq workers against redis-server, bullmq + winston/bunyan, structlog in a job"; $PY gen_task_queues.py
+# the shell_logins stack runs Debian's ldap-utils, zip/unzip, p7zip, htpasswd, smbclient, the MariaDB client and sshpass
+if ! command -v ldapsearch >/dev/null || ! command -v 7z >/dev/null || ! command -v htpasswd >/dev/null \
+   || ! command -v smbclient >/dev/null || ! command -v sshpass >/dev/null || ! command -v mysql >/dev/null \
+   || ! command -v zip >/dev/null || ! command -v unzip >/dev/null; then
+  apt-get update -q >/dev/null
+  apt-get install -y -q ldap-utils zip unzip p7zip-full apache2-utils smbclient mariadb-client sshpass >/dev/null
+fi
+echo "== command-line logins under bash -x (ldap-utils, zip/7z, htpasswd, smbclient, mysql, sshpass, docker login)"; $PY gen_shell_logins.py
 echo "== ORM query logs with bound parameters: peewee, TypeORM, Sequelize, knex on SQLite"; $PY gen_orm_params.py
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
     ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
-    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues orm_params
+    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues orm_params shell_logins
