@@ -455,10 +455,10 @@ def main():
         import re
         for blob in set(re.findall(r"(?:resp=|CONT\t\d+\t)([A-Za-z0-9+/]+=*)", text)):
             dec = base64.b64decode(blob).decode("utf-8", "replace")
-            if any(pw in dec for pw in imap_users.values()):
+            if any(pw in dec for pw in S.values):
                 S.add(blob)
         for hx in set(re.findall(r"Credentials: ([0-9a-f]+)", text)):
-            if bytes.fromhex(hx).decode("utf-8", "replace") in imap_users.values():
+            if bytes.fromhex(hx).decode("utf-8", "replace") in S.values:
                 S.add(hx)
         for tok in set(re.findall(r"auth_token=([0-9a-f]{40})", text)):
             S.add(tok)
