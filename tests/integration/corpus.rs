@@ -44,6 +44,7 @@ const STACKS: &[&str] = &[
     "lambda_events",
     "tracebacks",
     "task_queues",
+    "mail_protocols",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {

@@ -3,7 +3,8 @@
 # Needs: python3 (3.11), node 20 + npm, network access to PyPI and the npm registry, and these
 # Debian packages: ruby ruby-rails ruby-rack-test ruby-webrick ruby-sinatra ruby-awesome-print
 # (the rails stack); curl wget git jq make openssl openssh-client mariadb-client postgresql-client
-# redis-tools awscli (the shell_ci stack); redis-server (the task_queues stack, installed below if missing).
+# redis-tools awscli (the shell_ci stack); redis-server (the task_queues stack, installed below if missing);
+# dovecot-imapd dovecot-pop3d (the mail_protocols stack, installed below if missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -51,7 +52,12 @@ if ! command -v redis-server >/dev/null; then
   apt-get install -y -q redis-server >/dev/null
 fi
 echo "== task queues: celery/rq/dramatiq workers against redis-server, bullmq + winston/bunyan, structlog in a job"; $PY gen_task_queues.py
+# the mail_protocols stack runs Debian's dovecot (IMAP + POP3, on free ports, as a child of the generator)
+if ! command -v dovecot >/dev/null || [ ! -x /usr/lib/dovecot/imap ] || [ ! -x /usr/lib/dovecot/pop3 ]; then
+  apt-get install -y -q dovecot-imapd dovecot-pop3d >/dev/null
+fi
+echo "== mail protocols: smtplib against aiosmtpd, imaplib/poplib against dovecot, dovecot's auth debug log, Flask-Mail, Django"; $PY gen_mail_protocols.py
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
     ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
-    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues
+    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues mail_protocols
