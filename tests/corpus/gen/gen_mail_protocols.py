@@ -8,7 +8,8 @@
              auth('LOGIN') (user name in the initial response, the password line after
              `334 UGFzc3dvcmQ6`), auth('XOAUTH2') with a bearer token, a failed login (535), sendmail()
              of a message whose body talks about passwords; aiosmtpd's own `mail.log` logger at DEBUG
-             on the same stream (`>> b'…'` challenge responses, `auth_PLAIN returned …`).
+             on the same stream (it masks `AUTH PLAIN ********`; `<< challenge: b'334 UGFzc3dvcmQA'`,
+             `auth_PLAIN returned AuthResult(…, auth_data=...)`, `DATA readline:` lines).
   imaplib    debug = 4 / imaplib.Debug = 4 against Debian's dovecot-imapd (run as a child, `dovecot -F`
              with a minimal config, passwd-file passdb with {PLAIN} passwords): LOGIN (the password is
              always quoted by imaplib, `\\"` and `\\\\` escaped), AUTHENTICATE PLAIN, a failed LOGIN,
