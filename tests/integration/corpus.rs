@@ -46,6 +46,7 @@ const STACKS: &[&str] = &[
     "task_queues",
     "orm_params",
     "shell_logins",
+    "mail_protocols",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {

@@ -8,6 +8,7 @@
 # below if missing; a docker CLI is used when present).
 # g++ and make: npm ci builds better-sqlite3 and sqlite3 from source with node-gyp (the orm_params stack;
 # their prebuilt binaries are downloaded from outside the registries, which fails, then they build).
+# dovecot-imapd dovecot-pop3d (the mail_protocols stack, installed below if missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -64,7 +65,12 @@ if ! command -v ldapsearch >/dev/null || ! command -v 7z >/dev/null || ! command
 fi
 echo "== command-line logins under bash -x (ldap-utils, zip/7z, htpasswd, smbclient, mysql, sshpass, docker login)"; $PY gen_shell_logins.py
 echo "== ORM query logs with bound parameters: peewee, TypeORM, Sequelize, knex on SQLite"; $PY gen_orm_params.py
+# the mail_protocols stack runs Debian's dovecot (IMAP + POP3, on free ports, as a child of the generator)
+if ! command -v dovecot >/dev/null || [ ! -x /usr/lib/dovecot/imap ] || [ ! -x /usr/lib/dovecot/pop3 ]; then
+  apt-get install -y -q dovecot-imapd dovecot-pop3d >/dev/null
+fi
+echo "== mail protocols: smtplib against aiosmtpd, imaplib/poplib against dovecot, dovecot's auth debug log, Flask-Mail, Django"; $PY gen_mail_protocols.py
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
     ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
-    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues orm_params shell_logins
+    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues orm_params shell_logins mail_protocols
