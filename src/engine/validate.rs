@@ -267,7 +267,27 @@ fn machine_like(value: &[u8]) -> bool {
     if v.len() < 8 {
         return false;
     }
-    !is_wordy(v)
+    !is_wordy(v) && !is_file_name(v)
+}
+
+/// `lib20_auth_var_expand_crypt.so`, `app-main.min.js`: lower-case words (digits allowed)
+/// joined by `_`/`-`/`.`, ending in a file extension: a file's name, not a credential.
+fn is_file_name(v: &[u8]) -> bool {
+    const EXTS: &[&[u8]] = &[
+        b"so", b"js", b"mjs", b"css", b"html", b"htm", b"png", b"jpg", b"jpeg", b"gif", b"svg",
+        b"ico", b"json", b"xml", b"txt", b"log", b"py", b"rb", b"php", b"map", b"woff", b"woff2",
+        b"conf", b"cfg", b"ini", b"yaml", b"yml", b"gz", b"zip", b"pdf", b"dll", b"jar",
+    ];
+    let Some(dot) = v.iter().rposition(|&b| b == b'.') else {
+        return false;
+    };
+    let (stem, ext) = (&v[..dot], &v[dot + 1..]);
+    EXTS.contains(&ext)
+        && stem.iter().any(|&b| matches!(b, b'_' | b'-' | b'.'))
+        && stem.split(|&b| matches!(b, b'_' | b'-' | b'.')).all(|w| {
+            let letters = w.iter().take_while(|b| b.is_ascii_lowercase()).count();
+            letters >= 2 && w[letters..].iter().all(u8::is_ascii_digit) && w.len() - letters <= 4
+        })
 }
 
 fn is_wordy(v: &[u8]) -> bool {
@@ -290,6 +310,15 @@ fn basic_auth(value: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_are_not_tokens() {
+        let check = |v: &[u8]| Validator::Token.check(v, None, None) != Verdict::Reject;
+        assert!(!check(b"lib20_auth_var_expand_crypt.so"));
+        assert!(!check(b"app-main.min.js"));
+        assert!(check(b"Zq81KdPQm2Lr0aBcXyQm2.js"));
+        assert!(check(b"cdhkx2-6a0b5f3c9d8e7f1a2b3c4d5e6f7a8b9c"));
+    }
 
     #[test]
     fn jwt_alg_none_and_known() {

@@ -116,7 +116,23 @@ fn check_stack(name: &str) -> Vec<String> {
             "{name}:{n}: line ending changed"
         );
         if secrets.is_empty() {
-            if a != b {
+            // A clean line may change only by redactions accepted by policy, each listed.
+            let line_hits: Vec<&Hit> = hits.iter().filter(|h| h.line == i).collect();
+            let entries: Vec<String> = line_hits
+                .iter()
+                .map(|h| {
+                    let text = format!("{:?}", String::from_utf8_lossy(&a[h.start..h.end]));
+                    let text = text.trim_matches('"');
+                    format!("{name}:{n} {}", text.chars().take(16).collect::<String>())
+                })
+                .collect();
+            if !entries.is_empty() && entries.iter().all(|e| accepted.contains(e)) {
+                for e in &entries {
+                    if let Some(at) = accepted.iter().position(|x| x == e) {
+                        accepted.swap_remove(at);
+                    }
+                }
+            } else if a != b {
                 problems.push(format!(
                     "{name}:{n}: clean line changed:\n  in:  {}\n  out: {}",
                     String::from_utf8_lossy(a).trim_end(),
@@ -245,8 +261,9 @@ corpus_test!(
     lambda_events,
     tracebacks,
     task_queues,
-    orm_params
-    shell_logins
+    orm_params,
+    shell_logins,
+    mail_protocols
 );
 
 #[test]

@@ -879,7 +879,11 @@ impl KvScanner {
                     }
                     (_, Some(Op::Pair)) => return None,
                     (Open::Flag, Some(Op::Equals)) => (Syntax::Flag, p + 1, false),
-                    (Open::Flag, None) if spaced && rest.first().is_some_and(|&b| b != b'-') => {
+                    (Open::Flag, None)
+                        if spaced
+                            && rest.first().is_some_and(|&b| b != b'-')
+                            && !starts_with_prose_word(rest) =>
+                    {
                         (Syntax::Flag, p, false)
                     }
                     (Open::Bare, Some(op)) => {
@@ -1201,7 +1205,17 @@ impl KvScanner {
         if let Some(q) = quote_at(line, v) {
             return match q {
                 QuoteTok::Char { at } => {
-                    let (cs, ce, _) = read_string(line, probe, at)?;
+                    let (cs, mut ce, _) = read_string(line, probe, at)?;
+                    // A shell word quoted `'…'\''…'` (bash -x writes a `'` in a value so):
+                    // one value, through the last part.
+                    if line[at] == b'\'' {
+                        while line[ce..].starts_with(b"'\\''") {
+                            match memchr::memchr(b'\'', &line[ce + 4..]) {
+                                Some(i) => ce = ce + 4 + i,
+                                None => break,
+                            }
+                        }
+                    }
                     self.scheme_and_push(cx, (cs, ce), key, class, syntax, strict)
                 }
                 QuoteTok::Token(t) => {
@@ -1669,6 +1683,12 @@ impl KvScanner {
     ) -> Option<usize> {
         let line = cx.line;
         let rest = &line[at..];
+        // `CREATE TABLE "password_resets" ("id" …`, `ON "passwordreset" ("user_id")`: a SQL
+        // table named for the credential and its column list, not a value.
+        let quote_start = key.0.saturating_sub(run + 1);
+        if rest.starts_with(b"(") && preceded_by_word(line, quote_start, SQL_TABLE_WORDS) {
+            return None;
+        }
         let q = if rest.starts_with(b"(") {
             at + 1
         } else if starts_with_ignore_case(rest, b"with value ") {
@@ -1702,6 +1722,11 @@ impl KvScanner {
     ) -> Option<usize> {
         let line = cx.line;
         let (ks, ke) = key;
+        // `pw` alone names a password only with an operator (`pw=…`, `BIND_PW='…'`); in prose
+        // it is as often a command (`doveadm pw: Convert to v2 command`).
+        if line[ks..ke].eq_ignore_ascii_case(b"pw") {
+            return None;
+        }
         let explicit = class.password && preceded_by_word(line, ks, &[b"with", b"using", b"via"]);
         if line.get(ke) != Some(&b' ') {
             return None; // `set-password/`, `token.`: no word follows the key
@@ -1773,6 +1798,9 @@ impl KvScanner {
             let word = &line[i..end];
             if !word.iter().any(u8::is_ascii_alphanumeric) {
                 break; // `\` (a continuation), `-`, `|`
+            }
+            if is_option_word(word) {
+                break; // `passwd -S root`, `password --stdin`: the command's options
             }
             if memchr::memchr(b'=', word)
                 .is_some_and(|p| p > 0 && p + 1 < word.len() && word[p + 1] != b'=')
@@ -2521,7 +2549,9 @@ fn operator(rest: &[u8]) -> Option<Op> {
         [b'?' | b'.' | b'+', b'=', ..] => Some(Op::Long(2)),
         // URL-encoded JSON or form (`%22k%22%3A%22v%22`, `k%3Dv`).
         [b'%', b'3', b'A' | b'a' | b'D' | b'd', ..] => Some(Op::Long(3)),
-        [b'=', b'=' | b'~', ..] => None,
+        [b'=', b'='] | [b'=', b'=', ..] => None,
+        // Ruby/Perl's match operator (`password =~ /\d/`); `password=~x8…` is a value.
+        [b'=', b'~'] | [b'=', b'~', b' ' | b'\t' | b'/', ..] => None,
         [b'=', ..] => Some(Op::Equals),
         [b':', b':', ..] => None,
         [b':', b'/', b'/', ..] => None,
@@ -2582,6 +2612,11 @@ fn next_is_quote(line: &[u8], p: usize) -> bool {
 /// a path (`/etc/secret:ro`), a chain of colons (`io.jsonwebtoken:jjwt-api:0.12.6`,
 /// `auth.tokens:INFO:…`, `auth:token`), the shell's `PWD`.
 fn bare_key_is_not_a_key(line: &[u8], (ks, ke): (usize, usize), op: Op) -> bool {
+    // `pw:` alone is as often a command or topic (`doveadm pw: Convert to v2 command`) as a
+    // password's name; `pw=…` and `BIND_PW=…` stay keys.
+    if matches!(op, Op::Colon) && line[ks..ke].eq_ignore_ascii_case(b"pw") {
+        return true;
+    }
     let tok_start = line[..ks]
         .iter()
         .rposition(|&b| matches!(b, b' ' | b'"' | b'\'' | b'=' | b',' | b'(' | b'[' | b'{'))
@@ -3357,6 +3392,41 @@ fn scheme_len(v: &[u8]) -> Option<(usize, bool)> {
     None
 }
 
+/// `-S`, `--stdin`: a command's option (a letter, or a word of letters and dashes).
+fn is_option_word(w: &[u8]) -> bool {
+    match w {
+        [b'-', c] => c.is_ascii_alphabetic(),
+        [b'-', b'-', rest @ ..] => {
+            rest.first().is_some_and(u8::is_ascii_lowercase)
+                && rest.iter().all(|b| b.is_ascii_lowercase() || *b == b'-')
+        }
+        _ => false,
+    }
+}
+
+/// `--password via the CLI is insecure` (docker's warning): the word after a flag is a
+/// function word followed by more prose, not the flag's value.
+fn starts_with_prose_word(rest: &[u8]) -> bool {
+    let n = rest.iter().take_while(|b| b.is_ascii_lowercase()).count();
+    n > 0
+        && rest.get(n) == Some(&b' ')
+        && rest.get(n + 1).is_some_and(u8::is_ascii_alphabetic)
+        && (STOPWORDS.iter().any(|w| *w == &rest[..n]) || &rest[..n] == b"via")
+}
+
+/// Words a SQL table name follows (`CREATE TABLE x (…)`, `ON x (…)`, `INSERT INTO x (…)`).
+const SQL_TABLE_WORDS: &[&[u8]] = &[
+    b"table",
+    b"exists",
+    b"on",
+    b"into",
+    b"references",
+    b"index",
+    b"update",
+    b"join",
+    b"from",
+];
+
 fn preceded_by_word(line: &[u8], ks: usize, words: &[&[u8]]) -> bool {
     let mut p = ks;
     while p > 0 && line[p - 1] == b' ' {
@@ -3444,11 +3514,11 @@ pub fn judge(value: &[u8], values: Values, strict: bool, next: Option<u8>) -> Re
     if is_masked(v) {
         return Err(Keep::Placeholder);
     }
-    if is_placeholder(v) {
-        return Err(Keep::Placeholder);
-    }
     // A value running to the end of an object literal's line keeps its comma (`auth: undefined,`).
     let word = v.strip_suffix(b",").unwrap_or(v);
+    if is_placeholder(v) || is_placeholder(word) {
+        return Err(Keep::Placeholder);
+    }
     if NON_VALUES.iter().any(|n| word.eq_ignore_ascii_case(n)) {
         return Err(Keep::NonValue);
     }

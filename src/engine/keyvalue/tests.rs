@@ -910,6 +910,36 @@ fn test_verdicts_beside_real_passwords() {
 }
 
 #[test]
+fn shapes_from_the_shell_mail_and_orm_stacks() {
+    // A table named for the credential, with its column list: no value.
+    check(
+        r#"('CREATE TABLE IF NOT EXISTS "passwordreset" ("id" INTEGER NOT NULL PRIMARY KEY)', [])"#,
+    );
+    check(
+        r#"('CREATE INDEX IF NOT EXISTS "passwordreset_user_id" ON "passwordreset" ("user_id")', [])"#,
+    );
+    // ``Path `password` (`…`)`` (mongoose's message) is still a value.
+    check("Path `password` (`«abc»`) is shorter than the minimum allowed length (8).");
+    // A command's options after `passwd`, docker's warning about the flag.
+    check("+ sshpass -e ssh -p 22 root@127.0.0.1 'passwd -S root'");
+    check("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");
+    check("+ docker login -u ci --password «Xk2Lm8QpZz81» registry.example.com");
+    // bash -x writes a `'` inside a quoted word as `'\''`: one value through its last part.
+    check(r#"+ SSHPASS='«f{Ks9AxiyE>'\''wDq1bj)6D»'"#);
+    // `=~` is Ruby's match operator only before a space or a regex.
+    check("+ export 'SSHPASS=«~lyrRSk0WcSZxj»'");
+    check("if password =~ /[0-9]/ then");
+    // SMTP `AUTH LOGIN <base64 user name>`: the user name, not a credential.
+    check(r#"send: 'AUTH LOGIN ZGF2ZUBleGFtcGxlLnRlc3Q=\r\n'"#);
+    check("== dovecot 2.3 log (auth_verbose_passwords=plain, auth_debug_passwords=yes)");
+    // `*_PW` names a password; `pw` alone only with an operator.
+    check("+ BIND_PW='«DragonMarbleFalcon?81»'");
+    check("local 'old_pw=«WS*3BJH$Yvf.4R»'");
+    check("GET /login?user=bob&pw=«Xk2Lm8QpZz81» HTTP/1.1");
+    check("    doveadm pw: Convert to v2 command");
+}
+
+#[test]
 fn orm_parameter_trailers() {
     // peewee: `('…', [params])`, a statement and its parameters as one tuple repr.
     check(
@@ -925,6 +955,20 @@ fn orm_parameter_trailers() {
     // Sequelize `logQueryParameters: true`.
     check(
         r#"Executing (default): UPDATE `users` SET `resetToken`=$1,`updatedAt`=$2 WHERE `id` = $3; ["«Qm9pX2Lz7Wd4Rt8k»","2026-12-04 18:50:01.123 +00:00",7]"#,
+    );
+    // Sequelize with `bind`: the values as an object keyed by placeholder (or bind name); the
+    // `$1,` placeholder itself is no value.
+    check(
+        r#"Executing (default): UPDATE `Users` SET `password`=$1,`updatedAt`=$2 WHERE `id` = $3; {"$1":"«J'[yg\\Pzn\"MdpJ63»","$2":"2026-12-04 22:26:41.062 +00:00","$3":3}"#,
+    );
+    check(
+        r#"Executing (default): INSERT INTO `Sessions` (`token`,`userId`,`refreshToken`) VALUES ($1,$2,$3); {"$1":"«Ynpul1K5bR0BSdeyipOh88TD»","$2":1,"$3":"«def50200Xk2Lm8QpZz81»"}"#,
+    );
+    check(
+        r#"Executing (default): SELECT "userId" FROM "Sessions" WHERE "token" = $token; {"$token":"«Ynpul1K5bR0BSdeyipOh88TD»"}"#,
+    );
+    check(
+        r#"{"msg": "Executing (default): UPDATE `Sessions` SET `refreshToken`=$1 WHERE `token` = $2; {\"$1\":\"«def50200Xk2Lm8QpZz81»\",\"$2\":\"«Ynpul1K5bR0BSdeyipOh88TD»\"}"}"#,
     );
     check(r#"("SELECT id FROM session WHERE token = %s", ('«Zk3pQ9xLm2Wd»',))"#);
     // An inlined statement holding a marker's bytes is read as a statement.

@@ -97,6 +97,7 @@ const PARAM_MARKERS: &[(&[u8], bool)] = &[
     (b" args=", false),
     (b" params=", false),
     (b"; [", true),
+    (b"; {", true),
     (b"', [", true),
     (b"\", [", true),
     (b"', (", true),
@@ -243,7 +244,8 @@ fn apply_params(
     sc: &mut KvScratch,
     out: &mut Vec<KvSpan>,
 ) {
-    if sensitive.is_empty() && named.is_empty() {
+    // A bind object (`{"$token":…}`) names its values: read even with no sensitive column.
+    if sensitive.is_empty() && named.is_empty() && line.get(after) != Some(&b'{') {
         return;
     }
     if !named.is_empty() {
@@ -284,6 +286,48 @@ fn apply_params(
             for sp in &mut out[before..] {
                 sp.note = Note::Column;
             }
+        }
+        Some(b'{') => {
+            // Sequelize's `logQueryParameters`: `…; {"$1":"…","$2":1}`, the bind object keyed
+            // by placeholder.
+            let mut keys = Vec::new();
+            let mut i = p;
+            while let Some(d) = memchr::memchr(b'$', &line[i..]) {
+                let at = i + d;
+                let mut e = at + 1;
+                while e < line.len() && line[e].is_ascii_digit() {
+                    e += 1;
+                }
+                let quoted = at > 0 && matches!(line[at - 1], b'"' | b'\'');
+                // The key's closing quote, escaped as its opening one is (`{\"$1\":…}` in a
+                // JSON string).
+                let closes = |e: usize| {
+                    let q = e + line[e..].iter().take_while(|&&b| b == b'\\').count();
+                    quoted && line.get(q) == Some(&line[at - 1])
+                };
+                if let (true, Ok(n)) = (
+                    closes(e),
+                    std::str::from_utf8(&line[at + 1..e])
+                        .unwrap_or("")
+                        .parse::<usize>(),
+                ) {
+                    if let Some((_, c)) = sensitive.iter().find(|(idx, _)| *idx + 1 == n) {
+                        keys.push((at, e, *c, Note::Column));
+                    }
+                } else if quoted && e == at + 1 {
+                    // A named bind (`"$token":"…"`): the name says what it holds.
+                    while e < line.len() && (line[e].is_ascii_alphanumeric() || line[e] == b'_') {
+                        e += 1;
+                    }
+                    if closes(e) {
+                        if let Some(c) = column_class(kv, None, &line[at + 1..e]) {
+                            keys.push((at, e, c, Note::Column));
+                        }
+                    }
+                }
+                i = e.max(at + 1);
+            }
+            kv.scan_keys(line, &keys, sc, out);
         }
         Some(b'$') => {
             // `$1 = 'x', $2 = 'y'`

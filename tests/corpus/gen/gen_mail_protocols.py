@@ -176,6 +176,7 @@ def smtp_part(f, users, tokens, smtp_port):
         u = "alice@example.test"
         wrong = S.add(c.password())
         S.add(b64("\0%s\0%s" % (u, wrong)))
+        S.add(b64(wrong))  # smtplib falls back to AUTH LOGIN after PLAIN's 535
         s = smtplib.SMTP("127.0.0.1", smtp_port, local_hostname="app01.example.test")
         s.set_debuglevel(level)
         try:
