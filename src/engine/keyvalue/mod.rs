@@ -887,7 +887,9 @@ impl KvScanner {
                         (Syntax::Flag, p, false)
                     }
                     (Open::Bare, Some(op)) => {
-                        if bare_key_is_not_a_key(line, (ks, ke), op) {
+                        if bare_key_is_not_a_key(line, (ks, ke), op)
+                            || (matches!(op, Op::Colon) && self.names.needs_operator(&line[ks..ke]))
+                        {
                             return None;
                         }
                         // `validation errors on /oauth/token: [...]`: a path's last segment.
@@ -1722,9 +1724,7 @@ impl KvScanner {
     ) -> Option<usize> {
         let line = cx.line;
         let (ks, ke) = key;
-        // `pw` alone names a password only with an operator (`pw=…`, `BIND_PW='…'`); in prose
-        // it is as often a command (`doveadm pw: Convert to v2 command`).
-        if line[ks..ke].eq_ignore_ascii_case(b"pw") {
+        if self.names.needs_operator(&line[ks..ke]) {
             return None;
         }
         let explicit = class.password && preceded_by_word(line, ks, &[b"with", b"using", b"via"]);
@@ -2612,11 +2612,6 @@ fn next_is_quote(line: &[u8], p: usize) -> bool {
 /// a path (`/etc/secret:ro`), a chain of colons (`io.jsonwebtoken:jjwt-api:0.12.6`,
 /// `auth.tokens:INFO:…`, `auth:token`), the shell's `PWD`.
 fn bare_key_is_not_a_key(line: &[u8], (ks, ke): (usize, usize), op: Op) -> bool {
-    // `pw:` alone is as often a command or topic (`doveadm pw: Convert to v2 command`) as a
-    // password's name; `pw=…` and `BIND_PW=…` stay keys.
-    if matches!(op, Op::Colon) && line[ks..ke].eq_ignore_ascii_case(b"pw") {
-        return true;
-    }
     let tok_start = line[..ks]
         .iter()
         .rposition(|&b| matches!(b, b' ' | b'"' | b'\'' | b'=' | b',' | b'(' | b'[' | b'{'))

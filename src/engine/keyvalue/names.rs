@@ -72,6 +72,8 @@ pub struct RawNames {
     benign_modifiers: Vec<String>,
     #[serde(default)]
     benign_keys: Vec<String>,
+    #[serde(default)]
+    operator_keys: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -159,6 +161,7 @@ impl RawNames {
             ("benign_words", &self.benign_words),
             ("benign_heads", &self.benign_heads),
             ("benign_modifiers", &self.benign_modifiers),
+            ("operator_keys", &self.operator_keys),
         ] {
             if let Some(w) = list.iter().find(|w| !word(w)) {
                 return Err(format!(
@@ -200,6 +203,8 @@ impl RawNames {
         self.benign_modifiers
             .extend(other.benign_modifiers.iter().cloned());
         self.benign_keys.extend(other.benign_keys.iter().cloned());
+        self.operator_keys
+            .extend(other.operator_keys.iter().cloned());
     }
 }
 
@@ -220,6 +225,7 @@ pub struct Names {
     benign_heads: HashSet<Box<[u8]>>,
     benign_modifiers: HashSet<Box<[u8]>>,
     benign_keys: Vec<Vec<Box<[u8]>>>,
+    operator_keys: HashSet<Box<[u8]>>,
     kind_password: Option<u16>,
     kind_code: Option<u16>,
     /// Tells this table's cached verdicts from another's (see [`VERDICTS`]).
@@ -384,10 +390,24 @@ impl Names {
             .iter()
             .map(|k| k.split(' ').map(bytes).collect())
             .collect();
+        n.operator_keys = raw.operator_keys.iter().map(|w| bytes(w)).collect();
         let kind = |name: &str| n.kinds.iter().position(|k| k == name).map(|i| i as u16);
         n.kind_password = kind("password");
         n.kind_code = kind(ONE_TIME_CODE);
         n
+    }
+
+    /// `key` is, whole, one of `operator_keys`: a secret's name only in a pair or before `=`
+    /// (`pw=…`, `"pw": …`), not as a bare `pw:` or in prose, where it is as often a command or
+    /// a topic (`doveadm pw: Convert to v2 command`).
+    pub fn needs_operator(&self, key: &[u8]) -> bool {
+        let mut lower = [0u8; 16];
+        let Some(lower) = lower.get_mut(..key.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(key);
+        lower.make_ascii_lowercase();
+        self.operator_keys.contains(&*lower)
     }
 
     pub fn kinds(&self) -> &[String] {

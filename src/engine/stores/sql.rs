@@ -287,72 +287,61 @@ fn apply_params(
                 sp.note = Note::Column;
             }
         }
-        Some(b'{') => {
-            // Sequelize's `logQueryParameters`: `…; {"$1":"…","$2":1}`, the bind object keyed
-            // by placeholder.
-            let mut keys = Vec::new();
-            let mut i = p;
-            while let Some(d) = memchr::memchr(b'$', &line[i..]) {
-                let at = i + d;
-                let mut e = at + 1;
-                while e < line.len() && line[e].is_ascii_digit() {
-                    e += 1;
-                }
-                let quoted = at > 0 && matches!(line[at - 1], b'"' | b'\'');
-                // The key's closing quote, escaped as its opening one is (`{\"$1\":…}` in a
-                // JSON string).
-                let closes = |e: usize| {
-                    let q = e + line[e..].iter().take_while(|&&b| b == b'\\').count();
-                    quoted && line.get(q) == Some(&line[at - 1])
-                };
-                if let (true, Ok(n)) = (
-                    closes(e),
-                    std::str::from_utf8(&line[at + 1..e])
-                        .unwrap_or("")
-                        .parse::<usize>(),
-                ) {
-                    if let Some((_, c)) = sensitive.iter().find(|(idx, _)| *idx + 1 == n) {
-                        keys.push((at, e, *c, Note::Column));
-                    }
-                } else if quoted && e == at + 1 {
-                    // A named bind (`"$token":"…"`): the name says what it holds.
-                    while e < line.len() && (line[e].is_ascii_alphanumeric() || line[e] == b'_') {
-                        e += 1;
-                    }
-                    if closes(e) {
-                        if let Some(c) = column_class(kv, None, &line[at + 1..e]) {
-                            keys.push((at, e, c, Note::Column));
-                        }
-                    }
-                }
-                i = e.max(at + 1);
-            }
-            kv.scan_keys(line, &keys, sc, out);
-        }
-        Some(b'$') => {
-            // `$1 = 'x', $2 = 'y'`
-            let mut keys = Vec::new();
-            let mut i = p;
-            while let Some(d) = memchr::memchr(b'$', &line[i..]) {
-                let at = i + d;
-                let mut e = at + 1;
-                while e < line.len() && line[e].is_ascii_digit() {
-                    e += 1;
-                }
-                if let Ok(n) = std::str::from_utf8(&line[at + 1..e])
-                    .unwrap_or("")
-                    .parse::<usize>()
-                {
-                    if let Some((_, c)) = sensitive.iter().find(|(idx, _)| *idx + 1 == n) {
-                        keys.push((at, e, *c, Note::Column));
-                    }
-                }
-                i = e.max(at + 1);
-            }
+        Some(&open @ (b'{' | b'$')) => {
+            // `$1 = 'x', $2 = 'y'` (PostgreSQL), or Sequelize's `logQueryParameters` bind
+            // object `…; {"$1":"…","$token":"…"}`, whose keys are quoted.
+            let keys = dollar_keys(kv, line, p, sensitive, open == b'{');
             kv.scan_keys(line, &keys, sc, out);
         }
         _ => {}
     }
+}
+
+/// The `$N` placeholders from `p` on that stand for sensitive columns, as keys for
+/// [`KvScanner::scan_keys`]. In a bind object a key must sit in quotes, escaped as
+/// deep as its opening one (`{\"$1\":…}` in a JSON string), and may also be a name
+/// (`"$token"`), which says itself what it holds.
+fn dollar_keys(
+    kv: &KvScanner,
+    line: &[u8],
+    p: usize,
+    sensitive: &[(usize, KeyClass)],
+    bind_object: bool,
+) -> Vec<(usize, usize, KeyClass, Note)> {
+    let mut keys = Vec::new();
+    let mut i = p;
+    while let Some(d) = memchr::memchr(b'$', &line[i..]) {
+        let at = i + d;
+        let mut e = at + 1;
+        while e < line.len() && line[e].is_ascii_digit() {
+            e += 1;
+        }
+        let opening = (at > 0 && matches!(line[at - 1], b'"' | b'\'')).then(|| line[at - 1]);
+        let closes = |e: usize| {
+            let q = e + line[e..].iter().take_while(|&&b| b == b'\\').count();
+            opening.is_some() && line.get(q) == opening.as_ref()
+        };
+        let in_place = !bind_object || closes(e);
+        let number = std::str::from_utf8(&line[at + 1..e])
+            .unwrap_or("")
+            .parse::<usize>();
+        if let (true, Ok(n)) = (in_place, number) {
+            if let Some((_, c)) = sensitive.iter().find(|(idx, _)| *idx + 1 == n) {
+                keys.push((at, e, *c, Note::Column));
+            }
+        } else if bind_object && opening.is_some() && e == at + 1 {
+            while e < line.len() && (line[e].is_ascii_alphanumeric() || line[e] == b'_') {
+                e += 1;
+            }
+            if closes(e) {
+                if let Some(c) = column_class(kv, None, &line[at + 1..e]) {
+                    keys.push((at, e, c, Note::Column));
+                }
+            }
+        }
+        i = e.max(at + 1);
+    }
+    keys
 }
 
 /// PostgreSQL's `DETAIL:  Key (key)=(ghp_…) already exists.`: the value of a sensitive or
