@@ -975,4 +975,18 @@ fn orm_parameter_trailers() {
     check("INSERT INTO users (email, password) VALUES ('a@b.c', (SELECT '«Zk3pQ9xLm2Wd»'))");
     // Clean: an orders row and a number bound beside nothing secret.
     check(r#"('INSERT INTO "orders" ("sku", "qty") VALUES (?, ?)', ['SKU-1234-XYZ', 3])"#);
+    // The statement and its bindings side by side (knex's `query` event, `print(sql,
+    // params)`, `console.log(text, values)`), lower-case SQL as knex writes it, and an app's
+    // `query=… parameters=[…]`.
+    check("[db] insert into `password_resets` (`reset_token`, `user_id`) values (?, ?) [\"«bT1LXbmlUjxWpCusIIeJ»\",3]");
+    check("[db] update `users` set `password_hash` = ? where `id` = ? [\"«$2b$12$Zk3pQ9xLm2Wd8rT5q»\",3]");
+    check("SELECT user_id FROM sessions WHERE token = %s ('«Zk3pQ9xLm2Wd8rT5»',)");
+    check("select * from sessions where token = $1 [ '«Zk3pQ9xLm2Wd8rT5»' ]");
+    check(
+        r#"insert failed query=INSERT INTO "sessions"("token", "userId") VALUES (?, 1) parameters=["«cKRSvtW3EZmj4y_NFF»"]"#,
+    );
+    // English with the same words is no statement.
+    check("be using the previous session's log prefix after the update could have failed");
+    check("update the password (see above) and select a token from the list");
+    check("[db] select * from `orders` where `id` = ? [42]");
 }

@@ -96,6 +96,7 @@ const PARAM_MARKERS: &[(&[u8], bool)] = &[
     (b"; args=", false),
     (b" args=", false),
     (b" params=", false),
+    (b" parameters=", false),
     (b"; [", true),
     (b"; {", true),
     (b"', [", true),
@@ -104,8 +105,19 @@ const PARAM_MARKERS: &[(&[u8], bool)] = &[
     (b"\", (", true),
 ];
 
-/// Words that start a statement (upper-case, as ORMs and servers print them).
+/// Words that start a statement (upper-case, as most ORMs and servers print them).
 const STATEMENTS: &[&[u8]] = &[b"SELECT ", b"INSERT INTO ", b"UPDATE ", b"DELETE FROM "];
+
+/// The same in lower case, as knex and hand-written SQL print them. English uses these words
+/// too (`the prefix update could have failed`), so a lower-case statement counts only with
+/// its clause after one table name: `update <t> set`, `insert into <t> (`/`values`,
+/// `delete from <t> where`, `select … from <t>`.
+const LOWER_STATEMENTS: &[(&[u8], &[u8])] = &[
+    (b"select ", b""),
+    (b"insert into ", b"(values"),
+    (b"update ", b"set"),
+    (b"delete from ", b"where"),
+];
 /// Words that start a continuation line of a statement printed over several lines.
 const CONTINUATIONS: &[&[u8]] = &[
     b"FROM ",
@@ -136,7 +148,11 @@ pub(crate) fn scan(
 ) {
     let mut local = SqlCarry::default();
     let carry = carry.unwrap_or(&mut local);
-    let stmt = STATEMENTS.iter().filter_map(|s| find_word(line, s)).min();
+    let stmt = STATEMENTS
+        .iter()
+        .filter_map(|s| find_word(line, s))
+        .chain(lower_statement(line))
+        .min();
     // A marker that closes a quoted statement (`', [`) is one only after a statement that this
     // quote opened (`('SELECT …', [`); in an inlined statement (`VALUES ('a', (SELECT …))`) it
     // is the statement's own text.
@@ -147,6 +163,11 @@ pub(crate) fn scan(
         .filter_map(|&(m, list)| {
             substr::find(line, m).map(|p| (p, p + m.len() - usize::from(list)))
         })
+        .chain(
+            (stmt.is_some() || carry.active)
+                .then(|| list_after_placeholder(line, stmt.unwrap_or(0)))
+                .flatten(),
+        )
         .min();
     if carry.active {
         carry.lines += 1;
@@ -195,6 +216,80 @@ pub(crate) fn scan(
         }
         _ => {}
     }
+}
+
+/// The first lower-case statement of `line` (see [`LOWER_STATEMENTS`]).
+fn lower_statement(line: &[u8]) -> Option<usize> {
+    LOWER_STATEMENTS
+        .iter()
+        .filter_map(|&(word, clause)| {
+            let at = find_word(line, word)?;
+            let rest = &line[at + word.len()..];
+            if clause.is_empty() {
+                // `select <columns> from <table>`: a column list, then `from`.
+                let from = substr::find(rest, b" from ")?;
+                let cols = &rest[..from];
+                let sql_like = cols == b"*"
+                    || cols
+                        .iter()
+                        .any(|b| matches!(b, b'`' | b'"' | b',' | b'*' | b'.'));
+                return sql_like.then_some(at);
+            }
+            let name_len = table_name_len(rest)?;
+            let after = rest[name_len..].trim_ascii_start();
+            let follows = if clause == b"(values" {
+                after.starts_with(b"(") || after.starts_with(b"values")
+            } else {
+                after.starts_with(clause) && after.get(clause.len()) == Some(&b' ')
+            };
+            follows.then_some(at)
+        })
+        .min()
+}
+
+/// Length of a table name at the start of `s`: a word (`users`, `app.users`) or a quoted
+/// identifier (`` `users` ``, `"users"`).
+fn table_name_len(s: &[u8]) -> Option<usize> {
+    let n = match s.first()? {
+        &q @ (b'`' | b'"') => memchr::memchr(q, &s[1..])? + 2,
+        _ => s
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+            .count(),
+    };
+    (n > 0).then_some(n)
+}
+
+/// `… values (?, ?) ["…",3]`, `… WHERE token = %s ('…',)`: the statement and its parameters
+/// printed side by side (`console.log(sql, bindings)`, `print(sql, params)`, knex's `query`
+/// event), a list opening after a space right after a placeholder (and the brackets it
+/// closes). Returns (the space, the list's opening bracket).
+fn list_after_placeholder(line: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut i = from;
+    while let Some(d) = memchr::memchr2(b'[', b'(', &line[i..]) {
+        let open = i + d;
+        i = open + 1;
+        if open < 2 || line[open - 1] != b' ' {
+            continue;
+        }
+        let mut j = open - 1;
+        while j > 0 && line[j - 1] == b')' {
+            j -= 1;
+        }
+        let before = &line[..j];
+        let digits = before
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let placeholder = before.ends_with(b"?")
+            || before.ends_with(b"%s")
+            || (digits > 0 && before[..before.len() - digits].ends_with(b"$"));
+        if placeholder {
+            return Some((open - 1, open));
+        }
+    }
+    None
 }
 
 fn push_literals(line: &[u8], base: usize, facts: &Facts, out: &mut Vec<KvSpan>) {
