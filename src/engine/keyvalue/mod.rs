@@ -24,6 +24,7 @@ mod diagnose;
 pub mod lexer;
 pub mod lines;
 pub mod names;
+mod printf;
 
 use super::escapes::{self, after as backslashes_after, before as backslashes_before};
 use super::redact;
@@ -288,6 +289,7 @@ impl KvScanner {
         out: &mut Vec<KvSpan>,
         explain: Explain<'_>,
     ) {
+        printf::scan(self, line, out);
         let mut cx = Ctx { line, out, explain };
         sc.lexer.reset();
         let mut last_key = (usize::MAX, usize::MAX);

@@ -937,6 +937,17 @@ fn shapes_from_the_shell_mail_and_orm_stacks() {
     check("local 'old_pw=«WS*3BJH$Yvf.4R»'");
     check("GET /login?user=bob&pw=«Xk2Lm8QpZz81» HTTP/1.1");
     check("    doveadm pw: Convert to v2 command");
+    // `printf` writing a config file: the format names the field, an argument holds it.
+    check(
+        r"+ printf '[client]\nuser=app\npassword=%s\nhost=%s\n' '«Q@w!ta80XuROhEmw%HOC»' 127.0.0.1",
+    );
+    check(r"+ printf 'username = svc\npassword = %s\ndomain = CORP\n' '«Nr%1$h8SOoby1Wk$JA»'");
+    check(r"+ printf 'dn: %s\nuserPassword: %s\n' uid=dave,dc=example '«JD4(ayVXr)>]G'\''PHx5w»'");
+    check(r#"printf -v conf "token=%s\n" «Xk2Lm8QpZz81Rt7w» > /etc/app.conf"#);
+    check(r"+ printf 'password_changed=%s count=%d\n' true 3");
+    check(r#"{"msg": "+ printf 'user=app\\npassword=%s\\n' '«Nr%1$h8SOoby1Wk$JA»'"}"#);
+    check(r#"{"msg": "{\"msg\": \"+ printf 'password=%s host=%s' '«Nr%1$h8SOoby1Wk$JA»' db\"}"}"#);
+    check(r"+ printf '%s\n' 'the password prompt'");
 }
 
 #[test]
