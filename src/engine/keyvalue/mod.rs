@@ -1325,7 +1325,10 @@ impl KvScanner {
                 let ce = if class.password && strict && shape == Shape::Word {
                     phrase_end(line, cs, ce)
                 } else if class.password && line[v - 1] == b'=' {
+                    // `password=river monkey 24` ending a line (or a string that holds
+                    // `password=…`): a pass phrase, not a word and prose.
                     assignment_string_end(line, probe, key.0, cs)
+                        .or_else(|| probe.frames.is_empty().then(|| phrase_end(line, cs, ce)))
                         .unwrap_or(ce)
                         .max(ce)
                 } else {
@@ -2058,8 +2061,9 @@ fn assignment_string_end(line: &[u8], probe: &Lexer, ks: usize, cs: usize) -> Op
 }
 
 /// End of a pass phrase starting with the word `cs..ce`: up to five words, stopping at `(`,
-/// `,`, `;`, ` - ` or the line's end, when the first word is not a prose word (`changed`,
-/// `too`, `reset`…) and the phrase is not plain words.
+/// `,`, `;`, ` - `, a colour code or the line's end, when the first word is a plain word but
+/// not a prose word (`changed`, `too`, `reset`…), no later word is a function word (`for`,
+/// `the`: prose after a value), and the phrase is not plain words.
 fn phrase_end(line: &[u8], cs: usize, ce: usize) -> usize {
     let first = &line[cs..ce];
     if !is_wordy(first)
@@ -2077,7 +2081,7 @@ fn phrase_end(line: &[u8], cs: usize, ce: usize) -> usize {
         let ws = i + 1;
         let we = line[ws..]
             .iter()
-            .position(|&b| b == b' ')
+            .position(|&b| b == b' ' || b == 0x1b)
             .map_or(line.len(), |p| ws + p);
         let w = &line[ws..we];
         if w.is_empty()
@@ -2087,12 +2091,17 @@ fn phrase_end(line: &[u8], cs: usize, ce: usize) -> usize {
         {
             break;
         }
+        if STOPWORDS.iter().any(|s| w.eq_ignore_ascii_case(s)) {
+            return ce;
+        }
         end = we;
         i = we;
     }
     let phrase = &line[cs..end];
-    let stops_cleanly =
-        end == line.len() || line[end..].starts_with(b" (") || line[end..].starts_with(b" -");
+    let stops_cleanly = end == line.len()
+        || line[end] == 0x1b
+        || line[end..].starts_with(b" (")
+        || line[end..].starts_with(b" -");
     if stops_cleanly && !is_wordy(phrase) && phrase.iter().any(u8::is_ascii_digit) {
         end
     } else {

@@ -937,6 +937,11 @@ fn shapes_from_the_shell_mail_and_orm_stacks() {
     check("local 'old_pw=«WS*3BJH$Yvf.4R»'");
     check("GET /login?user=bob&pw=«Xk2Lm8QpZz81» HTTP/1.1");
     check("    doveadm pw: Convert to v2 command");
+    // An unquoted pass phrase ending the line (or a colour code); a word then prose stays a word.
+    check("email backend: host=127.0.0.1 username=bob@example.test password=«river monkey 24»");
+    check("\x1b[1muser bob logged in with password=«river monkey hunter 61»\x1b[0m");
+    check("login failed: password=«hunter2» rejected for user bob");
+    check("login failed: password=«winter» for user bob 42");
     // `printf` writing a config file: the format names the field, an argument holds it.
     check(
         r"+ printf '[client]\nuser=app\npassword=%s\nhost=%s\n' '«Q@w!ta80XuROhEmw%HOC»' 127.0.0.1",
