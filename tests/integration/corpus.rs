@@ -47,6 +47,7 @@ const STACKS: &[&str] = &[
     "orm_params",
     "shell_logins",
     "mail_protocols",
+    "keycloak_admin",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -263,7 +264,8 @@ corpus_test!(
     task_queues,
     orm_params,
     shell_logins,
-    mail_protocols
+    mail_protocols,
+    keycloak_admin
 );
 
 #[test]

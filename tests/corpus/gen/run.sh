@@ -70,7 +70,14 @@ if ! command -v dovecot >/dev/null || [ ! -x /usr/lib/dovecot/imap ] || [ ! -x /
   apt-get install -y -q dovecot-imapd dovecot-pop3d >/dev/null
 fi
 echo "== mail protocols: smtplib against aiosmtpd, imaplib/poplib against dovecot, dovecot's auth debug log, Flask-Mail, Django"; $PY gen_mail_protocols.py
+# the keycloak_admin stack's Node client is not in package.json (kept out of the lock file): installed
+# beside gen/ in a throwaway prefix
+if [ ! -f "${KC_NODE_PREFIX:=/tmp/kcnode}/node_modules/@keycloak/keycloak-admin-client/lib/index.js" ]; then
+  npm install --silent --prefix "$KC_NODE_PREFIX" @keycloak/keycloak-admin-client@26.7.4 >/dev/null
+fi
+echo "== Keycloak admin/OIDC clients (python-keycloak, @keycloak/keycloak-admin-client, curl -v) against a stand-in server"
+KC_ADMIN_CLIENT="$KC_NODE_PREFIX/node_modules/@keycloak/keycloak-admin-client/lib/index.js" $PY gen_keycloak_admin.py
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
     ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
-    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues orm_params shell_logins mail_protocols
+    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues orm_params shell_logins mail_protocols keycloak_admin
