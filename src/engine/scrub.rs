@@ -147,6 +147,10 @@ pub struct Scratch {
     /// The redacted form of the current line, and its copied segments (out start, out end,
     /// line start), for [`Scrubber::settle`].
     settle_text: Vec<u8>,
+    /// A parameter list printed over lines, line breaks as spaces ([`sql::list_items`]).
+    ///
+    /// [`sql::list_items`]: super::stores::sql::list_items
+    list_text: Vec<u8>,
     settle_segs: Vec<(usize, usize, usize)>,
     /// The current line's keyword hits while `kw_hits` holds those of its redacted form.
     settle_hits: Vec<(u32, usize, usize)>,
@@ -182,6 +186,16 @@ impl Scratch {
 const GATE_UNKNOWN: u8 = 0;
 const GATE_OPEN: u8 = 1;
 const GATE_CLOSED: u8 = 2;
+
+/// Where [`Scrubber::scrub_block`] stands when a line completes what earlier lines printed.
+struct Earlier<'a> {
+    input: &'a [u8],
+    line_start: usize,
+    line_end: usize,
+    line_no: usize,
+    /// The first of this block's hits in the caller's vector.
+    hits_base: usize,
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Span {
@@ -256,6 +270,7 @@ impl Scrubber {
             kv_spans: Vec::new(),
             kv_hits: Vec::new(),
             settle_text: Vec::new(),
+            list_text: Vec::new(),
             settle_segs: Vec::new(),
             settle_hits: Vec::new(),
             carried: Vec::new(),
@@ -315,6 +330,7 @@ impl Scrubber {
                 .find_keywords(input, &mut scratch.lower, &mut block_hits);
         }
         let mut next_hit = 0;
+        let hits_base = hits.len();
         let mut pos = 0; // always at a line start
         let mut line_no = 0; // index of the line starting at `pos`
         let every_line = !self.rules.always().is_empty() || !have_keywords;
@@ -377,11 +393,19 @@ impl Scrubber {
                 }
                 None => {
                     self.scan(line, state, scratch);
+                    let at = Earlier {
+                        input,
+                        line_start,
+                        line_end: content_end,
+                        line_no,
+                        hits_base,
+                    };
                     let location = state.lines.as_ref().and_then(|c| c.fresh_location());
                     if let Some((ind, class)) = location {
-                        self.redact_before(
-                            input, line_start, line_no, ind, class, scratch, out, hits,
-                        );
+                        self.redact_before(&at, ind, class, scratch, out, hits);
+                    }
+                    if state.sql.active() {
+                        self.sql_before(&at, state, scratch, out, hits);
                     }
                     self.write_line(line, line_no, scratch, out, hits);
                 }
@@ -395,14 +419,11 @@ impl Scrubber {
 
     /// A line naming a record's field (`path: 'password',`) whose value an earlier line of the
     /// block printed (`value: '…',`, see [`lines::value_before`]): that line is written again,
-    /// redacted, with the lines since, if they all went out unchanged. Only within a block: a
-    /// line at a time ([`scrub_line`](Self::scrub_line), `scrubd explain`), that line is gone.
-    #[allow(clippy::too_many_arguments)]
+    /// redacted. Only within a block: a line at a time ([`scrub_line`](Self::scrub_line),
+    /// `scrubd explain`), that line is gone.
     fn redact_before(
         &self,
-        input: &[u8],
-        line_start: usize,
-        line_no: usize,
+        at: &Earlier,
         ind: usize,
         class: super::keyvalue::KeyClass,
         scratch: &mut Scratch,
@@ -412,29 +433,176 @@ impl Scrubber {
         let Some(kv_rule) = self.rules.kv_rule() else {
             return;
         };
-        let Some((vs, ve)) = lines::value_before(input, line_start, ind, class) else {
+        let Some((vs, ve)) = lines::value_before(at.input, at.line_start, ind, class) else {
             return;
         };
-        let at = memchr::memrchr(b'\n', &input[..vs]).map_or(0, |i| i + 1);
-        let since = &input[at..line_start];
-        if !out.ends_with(since) {
+        let from = memchr::memrchr(b'\n', &at.input[..vs]).map_or(0, |i| i + 1);
+        let span = self.carried_span(kv_rule, vs, ve, class);
+        self.rewrite_lines(at, from, &[span], scratch, out, hits);
+    }
+
+    /// SQL parameters printed on earlier lines of the block than the line that completes
+    /// them: a list over lines that this line closes (util.inspect's `parameters: [` with an
+    /// item a line), or knex's query object whose `bindings: [` come before its `sql: '…'`
+    /// (this line). The items in sensitive positions are redacted where they stand; a list
+    /// begun in an earlier block is not reached (a line at a time, no list is).
+    fn sql_before(
+        &self,
+        at: &Earlier,
+        state: &mut StreamState,
+        scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+        hits: &mut Vec<Hit>,
+    ) {
+        use super::stores::sql;
+        let (Some(kv), Some(&rule)) =
+            (self.rules.kv_or_builtin(), self.rules.carry_rules().first())
+        else {
+            return;
+        };
+        let input = at.input;
+        let (open, from, text_end) = if let Some((lines, col)) = state.sql.open_list() {
+            // Back to the line that opened the list; its own items were read with it.
+            let mut start = at.line_start;
+            for _ in 0..lines {
+                if start == 0 {
+                    state.sql.clear();
+                    return;
+                }
+                start = memchr::memrchr(b'\n', &input[..start - 1]).map_or(0, |i| i + 1);
+            }
+            let from = start + memchr::memchr(b'\n', &input[start..]).map_or(0, |i| i + 1);
+            (start + col, from, at.line_end)
+        } else if state.sql.fresh() {
+            let line = &input[at.line_start..at.line_end];
+            let Some(open) = sql::sql_field(line)
+                .and_then(|ind| sql::bindings_before(input, at.line_start, ind))
+            else {
+                return;
+            };
+            let from = memchr::memrchr(b'\n', &input[..open]).map_or(0, |i| i + 1);
+            (open, from, at.line_start)
+        } else {
+            return;
+        };
+        let mut found = std::mem::take(&mut scratch.kv_spans);
+        let mut text = std::mem::take(&mut scratch.list_text);
+        found.clear();
+        let closed = sql::list_items(
+            kv,
+            &input[..text_end],
+            open,
+            state.sql.sensitive(),
+            &mut scratch.kv,
+            &mut text,
+            &mut found,
+        );
+        scratch.list_text = text;
+        if closed {
+            state.sql.clear();
+            let ri = rule as usize;
+            let priority = self.rules.rules()[ri].priority;
+            let mut earlier = Vec::new();
+            for k in found.iter().filter(|k| k.start >= from && k.start < k.end) {
+                let span = Span {
+                    start: k.start,
+                    end: k.end,
+                    rule,
+                    kind: self.rules.scanner_kind_id(ri, k.kind),
+                    priority,
+                    alg: None,
+                    jwt: None,
+                    key: None,
+                    note: k.note,
+                };
+                if k.start >= at.line_start {
+                    scratch.spans.push(Span {
+                        start: k.start - at.line_start,
+                        end: k.end - at.line_start,
+                        ..span
+                    });
+                } else {
+                    earlier.push(span);
+                }
+            }
+            if !earlier.is_empty() {
+                self.rewrite_lines(at, from, &earlier, scratch, out, hits);
+            }
+        }
+        scratch.kv_spans = found;
+    }
+
+    /// Write lines `from..at.line_start` of the block, already in `out`, again with the spans
+    /// `extra` (ranges in the block) added to what they had (their hits). Each line went out
+    /// with its terminator and no placeholder holds a line break, so the lines' output is
+    /// found by counting line breaks back from the end of `out`.
+    fn rewrite_lines(
+        &self,
+        at: &Earlier,
+        from: usize,
+        extra: &[Span],
+        scratch: &mut Scratch,
+        out: &mut Vec<u8>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let input = at.input;
+        let n = memchr::memchr_iter(b'\n', &input[from..at.line_start]).count();
+        if n == 0 || n > at.line_no {
             return;
         }
-        out.truncate(out.len() - since.len());
-        let nl = at + memchr::memchr(b'\n', since).unwrap_or(since.len());
-        let end = if nl > at && input[nl - 1] == b'\r' {
-            nl - 1
-        } else {
-            nl
-        };
-        let spans = std::mem::take(&mut scratch.spans);
-        scratch
-            .spans
-            .push(self.carried_span(kv_rule, vs - at, ve - at, class));
-        let no = line_no - memchr::memchr_iter(b'\n', since).count();
-        self.write_line(&input[at..end], no, scratch, out, hits);
-        out.extend_from_slice(&input[end..line_start]);
-        scratch.spans = spans;
+        let first_no = at.line_no - n;
+        let mut p = out.len();
+        for _ in 0..n {
+            let Some(q) = p.checked_sub(1) else {
+                return;
+            };
+            p = memchr::memrchr(b'\n', &out[..q]).map_or(0, |i| i + 1);
+        }
+        out.truncate(p);
+        let own = &hits[at.hits_base..];
+        let keep = at.hits_base
+            + own
+                .iter()
+                .rposition(|h| h.line < first_no)
+                .map_or(0, |i| i + 1);
+        let old: Vec<Hit> = hits.drain(keep..).collect();
+        let saved = std::mem::take(&mut scratch.spans);
+        let (mut start, mut no, mut oi) = (from, first_no, 0);
+        while start < at.line_start {
+            let nl = start + memchr::memchr(b'\n', &input[start..at.line_start]).unwrap_or(0);
+            let end = if nl > start && input[nl - 1] == b'\r' {
+                nl - 1
+            } else {
+                nl
+            };
+            scratch.spans.clear();
+            while let Some(h) = old.get(oi).filter(|h| h.line == no) {
+                scratch.spans.push(Span {
+                    start: h.start,
+                    end: h.end,
+                    rule: h.rule,
+                    kind: h.kind,
+                    priority: self.rules.rules()[h.rule as usize].priority,
+                    alg: h.alg,
+                    jwt: h.jwt,
+                    key: None,
+                    note: Default::default(),
+                });
+                oi += 1;
+            }
+            for sp in extra.iter().filter(|sp| sp.start >= start && sp.end <= end) {
+                scratch.spans.push(Span {
+                    start: sp.start - start,
+                    end: sp.end - start,
+                    ..*sp
+                });
+            }
+            self.write_line(&input[start..end], no, scratch, out, hits);
+            out.extend_from_slice(&input[end..nl + 1]);
+            start = nl + 1;
+            no += 1;
+        }
+        scratch.spans = saved;
     }
 
     /// The span of a value the key/value rule found through another line (a line carry, a
@@ -489,6 +657,10 @@ impl Scrubber {
         }
         self.end_candidates(scratch);
         self.scan(line, state, scratch);
+        if state.sql.open_list().is_some() {
+            // A list's later lines cannot reach this one, written now.
+            state.sql.clear();
+        }
         self.write_line(line, 0, scratch, out, hits);
     }
 

@@ -1006,3 +1006,27 @@ fn orm_parameter_trailers() {
     check("update the password (see above) and select a token from the list");
     check("[db] select * from `orders` where `id` = ? [42]");
 }
+
+#[test]
+fn sql_parameters_a_line_apart_from_their_columns() {
+    // TypeORM's formatted logger: the column list above the `VALUES … -- PARAMETERS:` line.
+    check("query: INSERT INTO \"sessions\"(\"token\", \"userId\", \"refreshToken\")\nVALUES (?, 4, ?) -- PARAMETERS: [\"«xLHHBaMvJSTGaIT1D»\",\"«def50200Xk2Lm8QpZz81»\"]\n");
+    check("query: SELECT \"s\".\"userId\" AS \"s_userId\"\nFROM \"sessions\" \"s\"\nWHERE ((\"s\".\"token\" = ?))\nLIMIT 1 -- PARAMETERS: [\"«xLHHBaMvJSTGaIT1D»\"]\n");
+    // TypeORM's debug logger: util.inspect of the parameters, an item a line.
+    check("t typeorm:query:log query: UPDATE \"users\" SET \"passwordHash\" = ?, \"note\" = ? WHERE \"id\" = 4\nt typeorm:query:log parameters: [\n  '«$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo»',\n  'plain note'\n]\nnext line\n");
+    // knex `debug: true`: each query object's `bindings` printed before its `sql`, over lines
+    // or on one; a line between them that had its own secret keeps it redacted.
+    check("{\n  method: 'update',\n  bindings: [\n    '«1//0zvVWMJoffJq50VRzC61wYHn»',\n    '«F9ScrBniVVisk2QqWMJRYqy»'\n  ],\n  note: '«ghp_Zk3pQ9xLm2Wd8rT5qXk2Lm8QpZz81Rt7wAbCd»',\n  sql: 'update `sessions` set `refresh_token` = ? where `token` = ?',\n  returning: undefined\n}\n");
+    check("{\n  method: 'first',\n  bindings: [ '«bT1LXbmlUjxWpCusIIeJ»', false, 1 ],\n  sql: 'select * from `password_resets` where `reset_token` = ? and `used` = ? limit ?'\n}\n");
+    // Its multi-row insert: `select ? as `password`, … union all select …`.
+    check("{\n  bindings: [ '«c4X9DoCd''Al)ro&nD»', 'active', 'erin', '«monkey7&t1z»', 'active', 'frank' ],\n  sql: 'insert into `accounts` (`password`, `status`, `username`) select ? as `password`, ? as `status`, ? as `username` union all select ? as `password`, ? as `status`, ? as `username`'\n}\n");
+    // `knex.raw`: the `sql` first, then its `bindings`.
+    check("{\n  method: 'raw',\n  sql: 'update sessions set token = ? where user_id = ?',\n  bindings: [ '«Udaus3i6_OhM282l2_Pvo»', 1 ],\n  options: {}\n}\n");
+    // Clean: the same shapes for orders, and bindings of another object.
+    check("{\n  bindings: [ 'ORD-2024-11-00102', 'new' ],\n  sql: 'select * from `orders` where `reference` = ? and `status` = ?'\n}\n");
+    check("{\n  bindings: [ 'ORD-2024-11-00102' ],\n  sql: 'select 1'\n}\n{\n  sql: 'select * from `sessions` where `token` = ?'\n}\n");
+    check("t typeorm:query:log query: SELECT * FROM \"orders\" WHERE \"reference\" = ?\nt typeorm:query:log parameters: [\n  'ORD-2024-11-00102'\n]\n");
+    // A record's value printed before the line naming its field, with a line between them
+    // that had a secret of its own.
+    check("  {\n    value: '«River75#Purple»',\n    note: '«ghp_Zk3pQ9xLm2Wd8rT5qXk2Lm8QpZz81Rt7wAbCd»',\n    path: 'password',\n  }\n");
+}

@@ -48,6 +48,14 @@ pub struct SqlCarry {
     named: Vec<(Vec<u8>, KeyClass)>,
     /// Positional placeholders seen so far in the statement (it may span lines).
     count: usize,
+    /// An INSERT's column list read before its `VALUES` line: each column's class.
+    columns: Vec<Option<KeyClass>>,
+    /// A parameter list opened on an earlier line and not closed yet (util.inspect's
+    /// `parameters: [` with one item a line): (lines since the one that opened it, the column
+    /// of its bracket on that line). [`Scrubber::scrub_block`] reads it whole when it closes.
+    ///
+    /// [`Scrubber::scrub_block`]: crate::engine::Scrubber::scrub_block
+    list: Option<(u8, usize)>,
     lines: u8,
     active: bool,
 }
@@ -58,12 +66,30 @@ impl SqlCarry {
         self.active
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.sensitive.clear();
         self.named.clear();
         self.count = 0;
+        self.columns.clear();
+        self.list = None;
         self.lines = 0;
         self.active = false;
+    }
+
+    /// The sensitive positions of the statement read last.
+    pub(crate) fn sensitive(&self) -> &[(usize, KeyClass)] {
+        &self.sensitive
+    }
+
+    /// Whether the line just scanned read a statement with sensitive placeholders whose
+    /// parameters it did not print.
+    pub(crate) fn fresh(&self) -> bool {
+        self.active && self.lines == 0 && self.list.is_none() && !self.sensitive.is_empty()
+    }
+
+    /// A parameter list still open: (lines since it opened, its bracket's column there).
+    pub(crate) fn open_list(&self) -> Option<(u8, usize)> {
+        self.list
     }
 }
 
@@ -78,6 +104,8 @@ pub(crate) struct Facts {
     pub(crate) literals: Vec<(usize, usize, KeyClass)>,
     /// Positional placeholders seen.
     pub(crate) count: usize,
+    /// An INSERT's column classes, when the text ends before its `VALUES`.
+    pub(crate) columns: Vec<Option<KeyClass>>,
 }
 
 /// Markers after which a line prints a statement's parameters, each with whether it ends with
@@ -97,6 +125,7 @@ const PARAM_MARKERS: &[(&[u8], bool)] = &[
     (b" args=", false),
     (b" params=", false),
     (b" parameters=", false),
+    (b"bindings: ", false),
     (b"; [", true),
     (b"; {", true),
     (b"', [", true),
@@ -171,18 +200,33 @@ pub(crate) fn scan(
         .min();
     if carry.active {
         carry.lines += 1;
+        if let Some((lines, col)) = carry.list {
+            // Items of a list printed over lines: read when it closes (see `open_list`).
+            if lines < CARRY_LINES && stmt.is_none() {
+                carry.list = Some((lines + 1, col));
+                return;
+            }
+            carry.clear();
+        }
         match (stmt, marker) {
-            (None, Some((_, after))) => {
-                apply_params(kv, line, after, (&carry.sensitive, &carry.named), sc, out);
+            (None, Some((m, after))) => {
+                // The statement's last part may share the line (`VALUES (?, ?) -- PARAMETERS:`).
+                if is_continuation(line) {
+                    carry.extend(kv, line, &line[..m], out);
+                }
+                let sensitive = std::mem::take(&mut carry.sensitive);
+                let named = std::mem::take(&mut carry.named);
+                let open = apply_params(kv, line, after, (&sensitive, &named), sc, out);
                 carry.clear();
+                if let Some(open) = open {
+                    carry.sensitive = sensitive;
+                    carry.list = Some((0, open));
+                    carry.active = true;
+                }
                 return;
             }
             (None, None) if is_continuation(line) && carry.lines < CARRY_LINES => {
-                let facts = analyze(kv, line, carry.count);
-                push_literals(line, 0, &facts, out);
-                carry.sensitive.extend(facts.sensitive);
-                carry.named.extend(facts.named);
-                carry.count = facts.count;
+                carry.extend(kv, line, line, out);
                 return;
             }
             _ => carry.clear(),
@@ -198,23 +242,45 @@ pub(crate) fn scan(
     push_literals(line, start, &facts, out);
     match marker {
         Some((m, after)) if m > start => {
-            apply_params(kv, line, after, (&facts.sensitive, &facts.named), sc, out)
+            let open = apply_params(kv, line, after, (&facts.sensitive, &facts.named), sc, out);
+            if let Some(open) = open {
+                carry.clear();
+                carry.sensitive = facts.sensitive;
+                carry.list = Some((0, open));
+                carry.active = true;
+            }
         }
         _ if !facts.sensitive.is_empty() || !facts.named.is_empty() => {
             carry.sensitive = facts.sensitive;
             carry.named = facts.named;
             carry.count = facts.count;
+            carry.columns = facts.columns;
             carry.lines = 0;
             carry.active = true;
         }
-        _ if facts.count > 0 || !ends_statement(&line[start..end]) => {
+        _ if facts.count > 0 || !facts.columns.is_empty() || !ends_statement(&line[start..end]) => {
             // Placeholders so far are not sensitive, but the statement may go on.
             carry.sensitive.clear();
             carry.count = facts.count;
+            carry.columns = facts.columns;
             carry.lines = 0;
             carry.active = true;
         }
         _ => {}
+    }
+}
+
+impl SqlCarry {
+    /// Read `sql`, a continuation of the carried statement on `line`, into the carry.
+    fn extend(&mut self, kv: &KvScanner, line: &[u8], sql: &[u8], out: &mut Vec<KvSpan>) {
+        let facts = analyze_from(kv, sql, self.count, &self.columns);
+        push_literals(line, 0, &facts, out);
+        self.sensitive.extend(facts.sensitive);
+        self.named.extend(facts.named);
+        self.count = facts.count;
+        if !facts.columns.is_empty() {
+            self.columns = facts.columns;
+        }
     }
 }
 
@@ -329,7 +395,8 @@ fn find_word(line: &[u8], word: &[u8]) -> Option<usize> {
 }
 
 /// Redact the parameters printed after a marker: a tuple or list (by position, also a list of
-/// tuples), or PostgreSQL's `$1 = '…', $2 = '…'`.
+/// tuples), or PostgreSQL's `$1 = '…', $2 = '…'`. Returns the column of a list's opening
+/// bracket when the list goes on past the line.
 #[allow(clippy::type_complexity)] // (positions, names) of the sensitive parameters, as stored
 fn apply_params(
     kv: &KvScanner,
@@ -338,10 +405,10 @@ fn apply_params(
     (sensitive, named): (&[(usize, KeyClass)], &[(Vec<u8>, KeyClass)]),
     sc: &mut KvScratch,
     out: &mut Vec<KvSpan>,
-) {
+) -> Option<usize> {
     // A bind object (`{"$token":…}`) names its values: read even with no sensitive column.
     if sensitive.is_empty() && named.is_empty() && line.get(after) != Some(&b'{') {
-        return;
+        return None;
     }
     if !named.is_empty() {
         // `{'password': '…'}`, `[{'key': '…'}, …]`: the named parameters as keys.
@@ -377,10 +444,11 @@ fn apply_params(
         Some(b'(' | b'[') => {
             let classes = |i: usize| sensitive.iter().find(|(idx, _)| *idx == i).map(|(_, c)| *c);
             let before = out.len();
-            kv.scan_items(line, p, &classes, sc, out);
+            let closed = kv.scan_items(line, p, &classes, sc, out);
             for sp in &mut out[before..] {
                 sp.note = Note::Column;
             }
+            return closed.is_none().then_some(p);
         }
         Some(&open @ (b'{' | b'$')) => {
             // `$1 = 'x', $2 = 'y'` (PostgreSQL), or Sequelize's `logQueryParameters` bind
@@ -390,6 +458,67 @@ fn apply_params(
         }
         _ => {}
     }
+    None
+}
+
+/// The sensitive items of a parameter list printed over lines: `text[open]` is its opening
+/// bracket and `text` ends where reading stops. The items are read from a copy with line
+/// breaks as spaces (into `buf`); their ranges, in `text`, go to `out`. Returns whether the
+/// list closed within `text`.
+pub(crate) fn list_items(
+    kv: &KvScanner,
+    text: &[u8],
+    open: usize,
+    sensitive: &[(usize, KeyClass)],
+    sc: &mut KvScratch,
+    buf: &mut Vec<u8>,
+    out: &mut Vec<KvSpan>,
+) -> bool {
+    buf.clear();
+    buf.extend(
+        text[open..]
+            .iter()
+            .map(|&b| if matches!(b, b'\n' | b'\r') { b' ' } else { b }),
+    );
+    let classes = |i: usize| sensitive.iter().find(|(idx, _)| *idx == i).map(|(_, c)| *c);
+    let before = out.len();
+    let closed = kv.scan_items(buf, 0, &classes, sc, out).is_some();
+    for sp in &mut out[before..] {
+        sp.start += open;
+        sp.end += open;
+        sp.key = (sp.key.0 + open, sp.key.1 + open);
+        sp.note = Note::Column;
+    }
+    closed
+}
+
+/// knex's `debug: true` prints each query object with its `bindings` before its `sql`:
+/// for the `sql: '…'` field at `line_start` in `text`, indented `ind`, the opening bracket
+/// of the same object's `bindings: [` field on an earlier line (at most [`CARRY_LINES`]
+/// back, stopping where the object opened: a line indented less).
+pub(crate) fn bindings_before(text: &[u8], line_start: usize, ind: usize) -> Option<usize> {
+    let mut end = line_start;
+    for _ in 0..CARRY_LINES {
+        let nl = end.checked_sub(1)?;
+        let start = memchr::memrchr(b'\n', &text[..nl]).map_or(0, |i| i + 1);
+        let prev = &text[start..nl];
+        let i = prev.iter().take_while(|&&b| b == b' ').count();
+        if i < ind || i == prev.len() {
+            return None;
+        }
+        if i == ind && prev[i..].starts_with(b"bindings: [") {
+            return Some(start + i + b"bindings: ".len());
+        }
+        end = start;
+    }
+    None
+}
+
+/// Whether `line` is a query object's `sql: '…'` field (util.inspect), and its indentation.
+pub(crate) fn sql_field(line: &[u8]) -> Option<usize> {
+    let i = line.iter().take_while(|&&b| b == b' ').count();
+    let rest = &line[i..];
+    (rest.starts_with(b"sql: ") && matches!(rest.get(5), Some(b'\'' | b'"' | b'`'))).then_some(i)
 }
 
 /// The `$N` placeholders from `p` on that stand for sensitive columns, as keys for
@@ -756,6 +885,12 @@ const KEYWORDS: &[&[u8]] = &[
 /// Map each placeholder and literal of `sql` to its column; collect the sensitive ones.
 /// `first` is the number of positional placeholders already seen (a statement over lines).
 pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
+    analyze_from(kv, sql, first, &[])
+}
+
+/// [`analyze`] of a statement's later line, with the classes of an INSERT's column list read
+/// on an earlier one (`INSERT INTO "t"("token", …)` above `VALUES (?, …)`).
+fn analyze_from(kv: &KvScanner, sql: &[u8], first: usize, columns: &[Option<KeyClass>]) -> Facts {
     let toks = tokens(sql);
     let mut facts = Facts {
         count: first,
@@ -769,7 +904,7 @@ pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
     let mut table: Option<&[u8]> = None;
     let mut col: Option<&[u8]> = None;
     // INSERT: the column list and where we are in VALUES.
-    let mut insert_cols: Vec<&[u8]> = Vec::new();
+    let mut insert_cols: Vec<Option<KeyClass>> = columns.to_vec();
     let mut in_cols = false;
     // In the column list, only the first word of each comma-separated item names a column
     // (`referencepasswd=[REDACTED:password]` stays one item whatever it holds).
@@ -806,7 +941,7 @@ pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
                     // a function name
                 } else if in_cols {
                     if !col_item_named {
-                        insert_cols.push(w);
+                        insert_cols.push(column_class(kv, table, w));
                         col_item_named = true;
                     }
                 } else {
@@ -845,21 +980,30 @@ pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
             }
             Tok::Named(s, e) => {
                 let target = if in_values && depth >= 1 {
-                    insert_cols.get(item).copied()
+                    insert_cols.get(item).copied().flatten()
                 } else {
-                    col
+                    col.and_then(|c| column_class(kv, table, c))
                 };
-                if let Some(c) = target.and_then(|c| column_class(kv, table, c)) {
+                if let Some(c) = target {
                     facts.named.push((sql[s..e].to_vec(), c));
                 }
             }
             Tok::Param(_) | Tok::Str(..) | Tok::Number => {
-                let target = if in_values && depth >= 1 {
-                    insert_cols.get(item).copied()
-                } else {
-                    col
+                // `select ? as "password"` (knex's multi-row insert): the alias names it.
+                let alias = match (toks.get(i + 1), toks.get(i + 2).and_then(word)) {
+                    (Some(a), Some(name))
+                        if word(a).is_some_and(|a| a.eq_ignore_ascii_case(b"AS")) =>
+                    {
+                        Some(name)
+                    }
+                    _ => None,
                 };
-                let class = target.and_then(|c| column_class(kv, table, c));
+                let target = if in_values && depth >= 1 {
+                    insert_cols.get(item).copied().flatten()
+                } else {
+                    alias.or(col).and_then(|c| column_class(kv, table, c))
+                };
+                let class = target;
                 match t {
                     Tok::Param(n) => {
                         let pos = n.unwrap_or(facts.count);
@@ -881,6 +1025,9 @@ pub(crate) fn analyze(kv: &KvScanner, sql: &[u8], first: usize) -> Facts {
             _ => {}
         }
         i += 1;
+    }
+    if !in_values {
+        facts.columns = insert_cols;
     }
     facts
 }
