@@ -1746,6 +1746,7 @@ impl KvScanner {
         // `password for user 'postgres' is 'admin'`, `code for bob@x.io is 839201`: after an
         // owner, a few more words, and only a value after `is`/`was`/`:` is taken.
         let mut owner_seen = false;
+        let (mut owner_first, mut of_name_to) = (false, false);
         for n in 0..7 {
             if n >= 4 && !owner_seen {
                 break;
@@ -1816,14 +1817,21 @@ impl KvScanner {
                 .iter()
                 .any(|w| word.eq_ignore_ascii_case(w));
             if owner {
-                if !(class.code || class.password) {
-                    break; // `token for <user>`: what follows is an owner, not the credential
-                }
                 owner_seen = true;
             }
+            // `reset password of alice to <value>`: `of`/`for`, one name, `to`.
+            let to_value = n == 3 && of_name_to;
+            if n == 2 {
+                of_name_to = class.password && owner_first && word.eq_ignore_ascii_case(b"to");
+            }
+            if n == 0 {
+                owner_first = word.eq_ignore_ascii_case(b"of") || word.eq_ignore_ascii_case(b"for");
+            }
+            // `token for user 42: <value>`, `password of alice is <value>`.
             let linked = owner_seen
                 && (preceded_by_word(line, i, &[b"is", b"was"])
-                    || line[..i].trim_ascii_end().ends_with(b":"));
+                    || line[..i].trim_ascii_end().ends_with(b":")
+                    || to_value);
             if n == 0 && self.is_benign_compound(&line[ks..ke], word) {
                 break; // `session name …`, `token count …`: not the credential
             }
@@ -1837,6 +1845,10 @@ impl KvScanner {
                     && judge(word, Values::Password, true, None).is_ok()
                     && !word.iter().all(u8::is_ascii_digit)
                     && !is_sql_type(word)
+            } else if owner_seen && !(class.code || class.password) {
+                // `token for <user>`: what follows names an owner, not the credential, until a
+                // `:` or `is` links a value to the key.
+                linked && !stop && looks_generated(word) && !is_class_name(word)
             } else {
                 // `sent otp 839201`, `OTP is 839201`: a code however short, right after the
                 // key or its linking verb (not `OTP retry in 1800 ms`).

@@ -235,6 +235,20 @@ fn prose() {
     check("login failed for bob with password «hunter2!»");
     check("using api key «Zk3pQ9xLm2Wd8rT5» for upstream");
     check("password too short");
+    // After an owner, a value linked to the key by `:` (or `is`), and a password set `to` one
+    // after `of`/`for` and a name.
+    check("session for user 42: «sess_Jn0fuycXhCNJKy4Lb»");
+    check("api key for merchant 7: «Xk2Lm8QpZz81Rt7wAbCd»");
+    check("reset password of alice to «Castle!Falcon39» (temporary=True)");
+    check("set password for alice to «Zk3pQ9xLm2»");
+    // An owner's own name, a word after the link, and `to` elsewhere stay.
+    check("token for user u-7f3a9c2e1b: revoked");
+    check("session for request 9f2c1e7a3b4d5e6f: started");
+    check("token for user 42: 3 attempts left");
+    check("Do not pass to print a ref to *STDERR.");
+    check("reading password from file is limited to 16byte passwords");
+    check("send password to alice2024");
+    check("changed password of bob to default");
 }
 
 /// A quoted password after a linking word (`the password is '…'`) is read at its escape depth
