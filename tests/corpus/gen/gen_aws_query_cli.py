@@ -215,7 +215,8 @@ with c.moto_server(NAME) as endpoint:
                                  region_name="us-east-1")
     attempt("ChangePassword", lambda: cl("iam", dave).change_password(OldPassword=pw_dave, NewPassword=pw_dave2))
     iam.update_login_profile(UserName="dave", Password=pw_dave2, PasswordResetRequired=False)
-    iam.get_user(UserName="dave")
+    u = iam.get_user(UserName="dave")["User"]
+    log.info("user %s PasswordLastUsed=%s PasswordResetRequired=false arn=%s", u["UserName"], u.get("PasswordLastUsed"), u["Arn"])
     iam.list_access_keys(UserName="dave")
     r = attempt("CreateServiceSpecificCredential",
                 lambda: iam.create_service_specific_credential(UserName="dave", ServiceName="codecommit.amazonaws.com"))
@@ -258,7 +259,11 @@ with c.moto_server(NAME) as endpoint:
                                  {"ParameterKey": "Environment", "ParameterValue": "production"}])
     st = cfn.describe_stacks(StackName="orders-api")["Stacks"][0]
     log.info("stack %s is %s with parameters %s", st["StackName"], st["StackStatus"], st.get("Parameters"))
-    # moto 5.2 answers UsePreviousValue with a 500 (AttributeError in its parameter handling)
+    # what the app logs after masking NoEcho parameters the way the AWS console / API show them
+    noecho = [k for k, v in template["Parameters"].items() if v.get("NoEcho")]
+    log.info("stack parameters (NoEcho masked): %s",
+             [dict(p, ParameterValue="****") if p["ParameterKey"] in noecho else p for p in st.get("Parameters", [])])
+    # the request names DBPassword without a value (UsePreviousValue); moto finds nothing to update
     attempt("UpdateStack", lambda: cfn.update_stack(
         StackName="orders-api", TemplateBody=json.dumps(template),
         Parameters=[{"ParameterKey": "DBPassword", "UsePreviousValue": True},
