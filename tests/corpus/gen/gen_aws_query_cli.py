@@ -52,18 +52,27 @@ S = c.Secrets(NAME)
 
 def form_password(n=None, extra=""):
     """A generated password holding the characters form encoding changes: & = + % / and quotes."""
-    hard = ["&", "=", "+", "%", "/", '"', "'", "&", "="] if not extra else list(extra)
+    hard = ["%", "/", '"', "'"] if not extra else list(extra)
     n = n or c.random_len(16, 22)
     body = list(c.rand(n - 4, c.ALNUM))
-    picks = ["&"] + [secrets.choice(hard) for _ in range(3)] if not extra else [secrets.choice(hard) for _ in range(4)]
+    # always & = + (the form separators and the encoded space), then one more of the set
+    picks = ["&", "=", "+", secrets.choice(hard)]
     for ch in picks:
         body.insert(1 + secrets.randbelow(len(body) - 1), ch)
     return "".join(body)
 
 
+def spaced_password():
+    """A pass phrase with spaces (`+` in a form body)."""
+    while True:
+        p = c.human_password()
+        if " " in p:
+            return p
+
+
 def rds_password():
     # RDS refuses / " @ and spaces in MasterUserPassword
-    return form_password(extra="&=+%!#")
+    return form_password(extra="%!#")
 
 
 _REC = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - \S+ - (\S+) - ")
@@ -299,7 +308,7 @@ with c.moto_server(NAME) as endpoint:
         if line and not line.startswith("-----"):
             S.add(line)
     log.info("key pair %s created, fingerprint %s", kp["KeyName"], kp["KeyFingerprint"])
-    db_pw2 = S.add(form_password(extra="&=+%!"))
+    db_pw2 = S.add(form_password(extra="%!"))
     script2 = "#!/bin/bash\nset -e\nexport DB_PASSWORD=\"%s\"\nexport APP_ENV=production\nsystemctl start orders-worker\n" % db_pw2
     S.add(base64.b64encode(script2.encode()).decode())
     inst = ec2.run_instances(ImageId="ami-0abcdef1234567890", InstanceType="t3.small", MinCount=1, MaxCount=1,
@@ -315,7 +324,7 @@ with c.moto_server(NAME) as endpoint:
         rds.modify_db_instance(DBInstanceIdentifier="orders-db", MasterUserPassword=S.add(rds_password()),
                                ApplyImmediately=True)
         cfn.create_stack(StackName="reporting-api", TemplateBody=json.dumps(template),
-                         Parameters=[{"ParameterKey": "DBPassword", "ParameterValue": S.add(c.human_password())}])
+                         Parameters=[{"ParameterKey": "DBPassword", "ParameterValue": S.add(spaced_password())}])
         cfn.describe_stacks(StackName="reporting-api")
     http.client.HTTPConnection.debuglevel = 0
     raw.flush()
