@@ -48,6 +48,7 @@ const STACKS: &[&str] = &[
     "shell_logins",
     "mail_protocols",
     "keycloak_admin",
+    "aws_query_cli",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -265,7 +266,8 @@ corpus_test!(
     orm_params,
     shell_logins,
     mail_protocols,
-    keycloak_admin
+    keycloak_admin,
+    aws_query_cli
 );
 
 #[test]
