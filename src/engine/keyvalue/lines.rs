@@ -692,42 +692,57 @@ fn record_location(rest: &[u8]) -> Option<&[u8]> {
     .then_some(name)
 }
 
-/// For a record's location line at `line_start` in `text`, indented `ind` (`path: 'password',`
-/// after `value: '…',`: express-validator's and Joi's order), the value on an earlier line of the
-/// same record: its range in `text`. Looks back at most [`RECORD_LINES`] lines, and stops
-/// where the record opened (a line indented less) or at another location.
-pub(crate) fn value_before(
+/// The fields of the same object before the line at `line_start` in `text`, whose fields are
+/// indented `ind` (util.inspect's layout): each line at that indentation, nearest first, with its
+/// start in `text`. Looks back at most `max` lines, skips lines indented more (nested values),
+/// and stops where the object opened (a line indented less) or at a blank line.
+pub(crate) fn fields_before(
     text: &[u8],
     line_start: usize,
     ind: usize,
-    class: KeyClass,
-) -> Option<(usize, usize)> {
+    max: u8,
+) -> impl Iterator<Item = (usize, &[u8])> {
     let mut end = line_start;
-    for _ in 0..RECORD_LINES {
+    let mut left = max;
+    std::iter::from_fn(move || loop {
+        left = left.checked_sub(1)?;
         let nl = end.checked_sub(1)?;
         let start = memchr::memrchr(b'\n', &text[..nl]).map_or(0, |i| i + 1);
         let prev = &text[start..nl];
         let prev = prev.strip_suffix(b"\r").unwrap_or(prev);
         let i = indent(prev);
         if i < ind || i == prev.len() {
+            left = 0;
             return None;
         }
-        if i == ind {
-            if let Some((field, at)) = record_field(&prev[ind..]) {
-                if one_of(field, super::VALUE_FIELDS) {
-                    let (s, e) = record_value(prev, ind + at)?;
-                    return judge(&prev[s..e], class.values(), false, None)
-                        .is_ok()
-                        .then_some((start + s, start + e));
-                }
-                if one_of(field, super::PATH_FIELDS) || one_of(field, super::NAME_FIELDS) {
-                    return None;
-                }
-            }
-        }
         end = start;
-    }
-    None
+        if i == ind {
+            return Some((start, prev));
+        }
+    })
+}
+
+/// For a record's location line at `line_start` in `text`, indented `ind` (`path: 'password',`
+/// after `value: '…',`: express-validator's and Joi's order), the value on an earlier line of the
+/// same record: its range in `text`. Looks back at most [`RECORD_LINES`] lines, and stops
+/// at another location.
+pub(crate) fn value_before(
+    text: &[u8],
+    line_start: usize,
+    ind: usize,
+    class: KeyClass,
+) -> Option<(usize, usize)> {
+    fields_before(text, line_start, ind, RECORD_LINES)
+        .find_map(|(start, prev)| {
+            let (field, at) = record_field(&prev[ind..])?;
+            if one_of(field, super::VALUE_FIELDS) {
+                let found = record_value(prev, ind + at)
+                    .filter(|&(s, e)| judge(&prev[s..e], class.values(), false, None).is_ok());
+                return Some(found.map(|(s, e)| (start + s, start + e)));
+            }
+            (one_of(field, super::PATH_FIELDS) || one_of(field, super::NAME_FIELDS)).then_some(None)
+        })
+        .flatten()
 }
 
 /// A record field's quoted value starting at `at` on `line` (a trailing comma allowed): its

@@ -8,7 +8,7 @@
 //!
 //! `col = 'literal'` itself is the key/value scanner's (a quoted key, `=`, a quoted value).
 
-use super::super::keyvalue::{string_literal, KeyClass, KvScanner, KvScratch, KvSpan, Note};
+use super::super::keyvalue::{lines, string_literal, KeyClass, KvScanner, KvScratch, KvSpan, Note};
 use super::super::{escapes, substr};
 use super::{name_class, path_class};
 
@@ -497,21 +497,11 @@ pub(crate) fn list_items(
 /// of the same object's `bindings: [` field on an earlier line (at most [`CARRY_LINES`]
 /// back, stopping where the object opened: a line indented less).
 pub(crate) fn bindings_before(text: &[u8], line_start: usize, ind: usize) -> Option<usize> {
-    let mut end = line_start;
-    for _ in 0..CARRY_LINES {
-        let nl = end.checked_sub(1)?;
-        let start = memchr::memrchr(b'\n', &text[..nl]).map_or(0, |i| i + 1);
-        let prev = &text[start..nl];
-        let i = prev.iter().take_while(|&&b| b == b' ').count();
-        if i < ind || i == prev.len() {
-            return None;
-        }
-        if i == ind && prev[i..].starts_with(b"bindings: [") {
-            return Some(start + i + b"bindings: ".len());
-        }
-        end = start;
-    }
-    None
+    lines::fields_before(text, line_start, ind, CARRY_LINES).find_map(|(start, prev)| {
+        prev[ind..]
+            .starts_with(b"bindings: [")
+            .then_some(start + ind + b"bindings: ".len())
+    })
 }
 
 /// Whether `line` is a query object's `sql: '…'` field (util.inspect), and its indentation.

@@ -161,6 +161,14 @@ class Secrets:
             json.dump(self.values, f, indent=0)
 
 
+def botocore_signatures(text):
+    """The SigV4 signatures botocore computed and logged (in a query string or header's
+    `Signature=`, and the DEBUG line `Signature:` followed by the hex on its own line): they
+    are made inside botocore, so a generator can only take them from the captured log."""
+    return re.findall(r"Signature=([0-9a-f]{64})", text) + re.findall(
+        r"Signature:\n([0-9a-f]{64})(?![0-9a-f])", text)
+
+
 def raw_path(name):
     return os.path.join(OUT, name + ".raw.log")
 

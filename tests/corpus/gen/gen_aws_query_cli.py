@@ -331,9 +331,6 @@ with c.moto_server(NAME) as endpoint:
     root.removeHandler(h)
     raw.close()
 
-text = open(c.raw_path(NAME)).read()
-for sig in re.findall(r"Signature=([0-9a-f]{64})", text):
-    S.add(sig)
-for sig in re.findall(r"botocore\.auth - DEBUG - Signature:\n([0-9a-f]{64})", text):
+for sig in c.botocore_signatures(open(c.raw_path(NAME)).read()):
     S.add(sig)
 S.save()

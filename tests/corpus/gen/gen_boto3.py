@@ -139,11 +139,6 @@ try:
 finally:
     server.terminate()
     server.wait(10)
-# SigV4 signatures are computed inside botocore; take them from what it logged
-import re
-raw = open(c.raw_path(NAME)).read()
-for sig in re.findall(r"Signature=([0-9a-f]{64})", raw):
-    S.add(sig)
-for sig in re.findall(r"\[DEBUG\] Signature:\n([0-9a-f]{64})\n", raw):
+for sig in c.botocore_signatures(open(c.raw_path(NAME)).read()):
     S.add(sig)
 S.save()
