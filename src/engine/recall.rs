@@ -12,9 +12,10 @@
 //! nothing does — a shell trace's `+ PW='…'` then `+ echo '…'`, a traceback's frame locals
 //! below the call that named them, a task queue echoing a job's arguments.
 //!
-//! What it does not do: carry values from one block to the next. Held in the stream's state,
-//! nearly every stream would stay "in a block" after each batch and the ordered stage would
-//! scrub each job on one thread; a value and its echo a block apart stay apart. Values shorter
+//! Across blocks: the values whose window runs past a block's end go into the stream's state as
+//! a [`Tail`], which does not make the stream "in a block": the ordered stage scrubs the next
+//! block again in order with it only when [`Tail::echoed_in`] finds one of them in its first
+//! lines, so jobs stay parallel and where the input was cut changes nothing. Values shorter
 //! than [`MIN_LEN`] or of one character class (`123456789`, `localhost`) are not recalled:
 //! those are words, numbers or ids more often than secrets, and would match everywhere.
 
@@ -27,6 +28,8 @@ const MIN_LEN: usize = 8;
 const MAX_LEN: usize = 4096;
 /// How much of a value the window is searched for before the rest is compared.
 const PREFIX: usize = 16;
+/// Bytes of values a stream's state carries to its next block, at most.
+const TAIL_BYTES: usize = 4096;
 /// Distinct values whose window is still open; past it, new values are not recalled.
 const MAX_SEEN: usize = 64;
 
@@ -37,6 +40,45 @@ struct Sighting {
     start: usize,
     end: usize,
     searched_to: usize,
+    /// Where the line of its latest sighting ends, and who redacted it first.
+    line_end: usize,
+    rule: u32,
+    kind: u16,
+}
+
+/// The values whose window runs on past the end of a block: what the stream's next block looks
+/// for in its first lines (kept in the stream's state).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tail(Vec<TailValue>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TailValue {
+    value: Vec<u8>,
+    rule: u32,
+    kind: u16,
+    /// Lines of its window left for the next block.
+    lines: usize,
+}
+
+impl Tail {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Whether `input`, the stream's next block, prints one of the values within what is left
+    /// of its window: only then must the block be scrubbed with this tail.
+    pub fn echoed_in(&self, input: &[u8]) -> bool {
+        self.0.iter().any(|t| {
+            let mut found = false;
+            let to = first_lines_end(input, t.lines);
+            find_echoes(input, 0, to, &t.value, |_, _| found = true);
+            found
+        })
+    }
 }
 
 /// A later occurrence of a redacted value: its range in the block, and the rule and kind that
@@ -122,6 +164,7 @@ impl Recall {
                 let s = &mut self.seen[i];
                 let from = s.searched_to.max(line_end);
                 s.searched_to = s.searched_to.max(to);
+                s.line_end = line_end;
                 from
             }
             None if self.seen.len() < MAX_SEEN || self.forget_before(line_end) => {
@@ -129,38 +172,58 @@ impl Recall {
                     start,
                     end,
                     searched_to: to,
+                    line_end,
+                    rule,
+                    kind,
                 });
                 line_end
             }
             None => return,
         };
-        if from >= to {
-            return;
+        let ahead = &mut self.ahead;
+        find_echoes(input, from, to, value, |s, e| {
+            insert(ahead, s, e, rule, kind)
+        });
+    }
+
+    /// Start a block with the values the stream's previous block left (see [`Tail`]).
+    pub fn seed(&mut self, input: &[u8], tail: &Tail) {
+        for t in &tail.0 {
+            let to = first_lines_end(input, t.lines);
+            let ahead = &mut self.ahead;
+            find_echoes(input, 0, to, &t.value, |s, e| {
+                insert(ahead, s, e, t.rule, t.kind)
+            });
         }
-        let (first, last) = (value[0], value[value.len() - 1]);
-        // A prefix makes the searcher cheap to build (a JWT is hundreds of bytes) and is as
-        // rare in the window as the whole value; each match is then checked in full.
-        let prefix = &value[..value.len().min(PREFIX)];
-        for at in memmem::find_iter(&input[from..to], prefix) {
-            let (s, e) = (from + at, from + at + value.len());
-            if e > to || &input[s..e] != value {
+    }
+
+    /// The values of this block, `input`, whose window runs past its end, into `tail`.
+    pub fn tail(&self, input: &[u8], tail: &mut Tail) {
+        tail.0.clear();
+        let mut bytes = 0;
+        // The latest sightings first, up to a bound on what a stream's state holds.
+        let mut open: Vec<&Sighting> = self
+            .seen
+            .iter()
+            .filter(|s| s.searched_to == input.len())
+            .collect();
+        open.sort_by_key(|s| std::cmp::Reverse(s.line_end));
+        for s in open {
+            bytes += s.end - s.start;
+            if bytes > TAIL_BYTES {
+                break;
+            }
+            // Line breaks from the sighting's own to the block's end: the lines after it, plus one.
+            let breaks = memchr::memchr_iter(b'\n', &input[s.line_end..]).count();
+            if breaks == 0 || breaks > WINDOW {
                 continue;
             }
-            let open_before = s == 0 || !is_token_byte(first) || !is_token_byte(input[s - 1]);
-            let open_after = e == input.len() || !is_token_byte(last) || !is_token_byte(input[e]);
-            if !(open_before && open_after) {
-                continue;
-            }
-            let echo = Echo {
-                start: s,
-                end: e,
-                rule,
-                kind,
-            };
-            let i = self.ahead.partition_point(|x| (x.start, x.end) < (s, e));
-            if self.ahead.get(i).map(|x| (x.start, x.end)) != Some((s, e)) {
-                self.ahead.insert(i, echo);
-            }
+            tail.0.push(TailValue {
+                value: input[s.start..s.end].to_vec(),
+                rule: s.rule,
+                kind: s.kind,
+                lines: WINDOW + 1 - breaks,
+            });
         }
     }
 
@@ -202,6 +265,60 @@ impl Recall {
             debug_assert!(e.start >= line_start);
             f(e);
         }
+    }
+}
+
+/// Add the echo `start..end` to `ahead` (by start), unless it is there.
+fn insert(ahead: &mut Vec<Echo>, start: usize, end: usize, rule: u32, kind: u16) {
+    let i = ahead.partition_point(|x| (x.start, x.end) < (start, end));
+    if ahead.get(i).map(|x| (x.start, x.end)) != Some((start, end)) {
+        ahead.insert(
+            i,
+            Echo {
+                start,
+                end,
+                rule,
+                kind,
+            },
+        );
+    }
+}
+
+/// Each whole-token occurrence of `value` in `input[from..to]`, as its range, to `f`.
+fn find_echoes(
+    input: &[u8],
+    from: usize,
+    to: usize,
+    value: &[u8],
+    mut f: impl FnMut(usize, usize),
+) {
+    if from >= to {
+        return;
+    }
+    let (first, last) = (value[0], value[value.len() - 1]);
+    // A prefix makes the searcher cheap to build (a JWT is hundreds of bytes) and is as rare
+    // in the window as the whole value; each match is then compared in full.
+    let prefix = &value[..value.len().min(PREFIX)];
+    for at in memmem::find_iter(&input[from..to], prefix) {
+        let (s, e) = (from + at, from + at + value.len());
+        if e > to || &input[s..e] != value {
+            continue;
+        }
+        let open_before = s == 0 || !is_token_byte(first) || !is_token_byte(input[s - 1]);
+        let open_after = e == input.len() || !is_token_byte(last) || !is_token_byte(input[e]);
+        if open_before && open_after {
+            f(s, e);
+        }
+    }
+}
+
+/// Where the first `lines` lines of `input` end.
+fn first_lines_end(input: &[u8], lines: usize) -> usize {
+    match lines.checked_sub(1) {
+        None => 0,
+        Some(n) => memchr::memchr_iter(b'\n', input)
+            .nth(n)
+            .unwrap_or(input.len()),
     }
 }
 

@@ -54,6 +54,8 @@ pub struct StreamState {
     pub(crate) sql: super::stores::sql::SqlCarry,
     /// A sensitive name whose value a following line prints (YAML lists).
     lines: Option<super::keyvalue::lines::LineCarry>,
+    /// Values redacted near the end of the last block that the next lines may print again.
+    recall: super::recall::Tail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +123,18 @@ impl StreamState {
     /// the next lines must be scrubbed in order with this state.
     pub fn in_block(&self) -> bool {
         self.block.is_some() || self.sql.active() || self.lines.is_some()
+    }
+
+    /// Whether values redacted near the end of the last block may be printed again at the
+    /// start of the next: the stream's state is worth keeping, though not in a block.
+    pub fn recalls(&self) -> bool {
+        !self.recall.is_empty()
+    }
+
+    /// Whether `input`, the stream's next block, prints again a value the last one redacted
+    /// near its end: then it must be scrubbed in order with this state.
+    pub fn recalled_in(&self, input: &[u8]) -> bool {
+        self.recall.echoed_in(input)
     }
 }
 
@@ -336,6 +350,9 @@ impl Scrubber {
         let mut next_hit = 0;
         let hits_base = hits.len();
         scratch.recall.clear();
+        if state.recalls() {
+            scratch.recall.seed(input, &state.recall);
+        }
         let mut pos = 0; // always at a line start
         let mut line_no = 0; // index of the line starting at `pos`
         let every_line = !self.rules.always().is_empty() || !have_keywords;
@@ -431,6 +448,7 @@ impl Scrubber {
             line_no += 1;
         }
         scratch.block_hits = block_hits;
+        scratch.recall.tail(input, &mut state.recall);
     }
 
     /// The echoes of values redacted above that lie on the line `line_start..line_end`
@@ -696,6 +714,8 @@ impl Scrubber {
         hits: &mut Vec<Hit>,
     ) {
         scratch.spans.clear();
+        // A line at a time recalls nothing (see `recall`).
+        state.recall.clear();
         if let Some(open) = state.block.take() {
             // A framed body line: its frame is scanned below, like any line.
             if self.continue_block(line, open, state, scratch) == Some(false) {
@@ -1720,6 +1740,41 @@ mod tests {
         far.push_str(&format!("+ echo '{pw}'\n"));
         let out = String::from_utf8(s.scrub_text(far.as_bytes(), &mut scratch).unwrap()).unwrap();
         assert!(out.ends_with(&format!("+ echo '{pw}'\n")), "{out}");
+    }
+
+    /// Recall does not depend on where the input was cut: a stream scrubbed in two blocks, its
+    /// state carried, comes out as it does in one, wherever the cut (an echo just past it, a
+    /// chain of echoes across it, a value whose window ends just before it).
+    #[test]
+    fn recall_is_the_same_wherever_the_block_is_cut() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let mut scratch = s.scratch();
+        let pw = "Tr0ub4dor-and-3";
+        let mut lines: Vec<String> = (0..70).map(|i| format!("step {i} ok")).collect();
+        lines[2] = format!("+ DB_PASSWORD='{pw}'");
+        lines[20] = format!("+ echo '{pw}'");
+        lines[52] = format!("+ psql -W '{pw}'");
+        lines[53] = "+ API_TOKEN=gh0_Zq8LmW3xTb7NpK2v".into();
+        lines[69] = "+ curl -H 'X: gh0_Zq8LmW3xTb7NpK2v'".into();
+        let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let whole =
+            String::from_utf8(s.scrub_text(input.as_bytes(), &mut scratch).unwrap()).unwrap();
+        assert!(!whole.contains(pw) && !whole.contains("gh0_Zq8"), "{whole}");
+        let ends: Vec<usize> = input.match_indices('\n').map(|(i, _)| i + 1).collect();
+        for &cut in &ends {
+            let mut state = StreamState::default();
+            let (mut out, mut hits) = (Vec::new(), Vec::new());
+            for part in [&input[..cut], &input[cut..]] {
+                s.scrub_block(
+                    part.as_bytes(),
+                    &mut state,
+                    &mut scratch,
+                    &mut out,
+                    &mut hits,
+                );
+            }
+            assert_eq!(String::from_utf8(out).unwrap(), whole, "cut at byte {cut}");
+        }
     }
 
     /// A PEM key logged line by line through a collector that frames each line (syslog, CRI,
