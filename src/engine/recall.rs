@@ -106,10 +106,16 @@ fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-/// Whether `v` is worth looking for again: long enough, one line, and mixing at least two of
-/// lower case, upper case, digits and other bytes.
+/// Whether `v` is worth looking for again: long enough, one line, holding a letter and mixing at
+/// least two of lower case, upper case, digits and other bytes (no date, address or version:
+/// `2026-11-24`, `10.0.0.1`), and starting and ending inside the value (no quote, bracket or
+/// space at its edge, which an echo would take from the text around it).
 fn qualifies(v: &[u8]) -> bool {
     if !(MIN_LEN..=MAX_LEN).contains(&v.len()) || v.contains(&b'\n') {
+        return false;
+    }
+    let edge = |b: u8| b.is_ascii_whitespace() || b"'\"`()[]{}<>,;".contains(&b);
+    if edge(v[0]) || edge(v[v.len() - 1]) {
         return false;
     }
     let mut classes = 0u8;
@@ -120,11 +126,8 @@ fn qualifies(v: &[u8]) -> bool {
             b'0'..=b'9' => 4,
             _ => 8,
         };
-        if classes.count_ones() >= 2 {
-            return true;
-        }
     }
-    false
+    classes & 3 != 0 && classes.count_ones() >= 2
 }
 
 impl Recall {
@@ -364,6 +367,8 @@ mod tests {
         assert!(echoes(&input, "Hunter2Hunter2").is_empty());
         assert!(echoes(b"pin=12345678\n12345678\n", "12345678").is_empty());
         assert!(echoes(b"pw=aB3\naB3\n", "aB3").is_empty());
+        assert!(echoes(b"pw=2026-11-24\nat 2026-11-24\n", "2026-11-24").is_empty());
+        assert!(echoes(b"pw=Hunter2x'\nx Hunter2x' y\n", "Hunter2x'").is_empty());
     }
 
     #[test]

@@ -327,6 +327,22 @@ fn regression_fuzz_placeholder_bracket_closes_a_list() {
 }
 
 #[test]
+fn regression_fuzz_recalled_value_took_a_quote_and_a_date() {
+    // Recall redacted a value's echoes with its edge quote (the line's next string then opened
+    // at the wrong quote on a second pass) and recalled a date taken as a password
+    // (`2026-11-24`); found by `cargo fuzz run engine`.
+    let input = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz_recall_idempotence.log"
+    ))
+    .unwrap();
+    let (once, _) = scrub(&input);
+    let (twice, hits) = scrub(&once);
+    assert!(hits.is_empty(), "{hits:?}");
+    assert_eq!(once, twice);
+}
+
+#[test]
 fn regression_fuzz_consumed_delimiter_hid_the_next_key() {
     // kv-colon consumes the delimiter after a value; the search went on after it, so the next
     // key lacked its leading boundary and its value leaked (found by `cargo fuzz run engine`).
