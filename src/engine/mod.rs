@@ -20,7 +20,6 @@ pub mod jwt;
 pub mod keyvalue;
 mod pairs;
 mod plain;
-mod recall;
 pub mod redact;
 pub mod rule;
 pub mod ruleset;
