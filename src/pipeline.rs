@@ -735,7 +735,7 @@ fn scrub_batch(
             RecordKind::Lines => None,
         });
         s.scrub_block(part, &mut state, scratch, out, hits);
-        if state.in_block() {
+        if state.in_block() || state.recalls() {
             carry.insert(Arc::clone(key), state);
         }
         if lines_before > 0 {
@@ -822,9 +822,11 @@ struct Done<S, J> {
 ///
 /// Multi-line state crosses jobs: a worker scrubs a job as if none of its streams were inside
 /// a block and reports the states its streams end in. In order, before `deliver`, a job one of
-/// whose streams the jobs before it left inside a block is scrubbed again from the carried
+/// whose streams the jobs before it left inside a block, or which prints again in its first
+/// lines a value they redacted near their end (recall), is scrubbed again from the carried
 /// state, so output is what one thread scrubbing everything in order would give. That is rare
-/// (a PEM key straddling two batches) and keeps the common path parallel.
+/// (a PEM key straddling two batches, an echo just past a cut) and keeps the common path
+/// parallel.
 ///
 /// Threads: `next` runs on the calling thread, `deliver` on one thread of the stage (with one
 /// worker, everything runs on the calling thread). Memory: at most `4 × threads + 4` jobs are
@@ -877,13 +879,22 @@ where
                 pending.insert(d.seq, d);
                 while let Some(mut d) = pending.remove(&want) {
                     let job = d.scrubbed.job.batch();
+                    // A stream in a block, or printing again at its start a value the jobs
+                    // before it redacted near their end.
                     let carried = !carry.is_empty()
-                        && job.records.iter().any(|r| {
-                            carry.contains_key(job.state_key.as_ref().unwrap_or(&r.stream))
+                        && split(&job.data, &job.records).any(|(r, part)| {
+                            let key = job.state_key.as_ref().unwrap_or(&r.stream);
+                            carry
+                                .get(key)
+                                .is_some_and(|st| st.in_block() || st.recalled_in(part))
                         });
                     if carried {
                         d.scrubbed.scrub(&mut in_order, &mut carry);
                     } else {
+                        // What the jobs before left for this job's streams is spent.
+                        for r in &job.records {
+                            carry.remove(job.state_key.as_ref().unwrap_or(&r.stream));
+                        }
                         carry.extend(d.ends);
                     }
                     deliver(d.scrubbed)?;

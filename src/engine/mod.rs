@@ -20,6 +20,7 @@ pub mod jwt;
 pub mod keyvalue;
 mod pairs;
 mod plain;
+mod recall;
 pub mod redact;
 pub mod rule;
 pub mod ruleset;

@@ -17,6 +17,7 @@ use regex::bytes::CaptureLocations;
 use super::jwt::{JwtCache, Report};
 use super::keyvalue::{lines, Decision, KvScratch, KvSpan};
 use super::plain;
+use super::recall::Recall;
 use super::redact::{self, Mode};
 use super::rule::{Matcher, Scanner};
 use super::ruleset::RuleSet;
@@ -53,6 +54,8 @@ pub struct StreamState {
     pub(crate) sql: super::stores::sql::SqlCarry,
     /// A sensitive name whose value a following line prints (YAML lists).
     lines: Option<super::keyvalue::lines::LineCarry>,
+    /// Values redacted near the end of the last block that the next lines may print again.
+    recall: super::recall::Tail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +124,18 @@ impl StreamState {
     pub fn in_block(&self) -> bool {
         self.block.is_some() || self.sql.active() || self.lines.is_some()
     }
+
+    /// Whether values redacted near the end of the last block may be printed again at the
+    /// start of the next: the stream's state is worth keeping, though not in a block.
+    pub fn recalls(&self) -> bool {
+        !self.recall.is_empty()
+    }
+
+    /// Whether `input`, the stream's next block, prints again a value the last one redacted
+    /// near its end: then it must be scrubbed in order with this state.
+    pub fn recalled_in(&self, input: &[u8]) -> bool {
+        self.recall.echoed_in(input)
+    }
 }
 
 /// Per-worker scratch space, reused across lines so clean and dirty lines allocate nothing.
@@ -168,6 +183,8 @@ pub struct Scratch {
     /// the line each of its bytes came from.
     plain: Vec<u8>,
     plain_map: Vec<(usize, usize)>,
+    /// Values redacted earlier in the block, and where later lines print them again.
+    recall: Recall,
 }
 
 impl Scratch {
@@ -279,6 +296,7 @@ impl Scrubber {
             jwt: self.rules.jwt().cache(),
             plain: Vec::new(),
             plain_map: Vec::new(),
+            recall: Recall::default(),
         }
     }
 
@@ -331,6 +349,10 @@ impl Scrubber {
         }
         let mut next_hit = 0;
         let hits_base = hits.len();
+        scratch.recall.clear();
+        if state.recalls() {
+            scratch.recall.seed(input, &state.recall);
+        }
         let mut pos = 0; // always at a line start
         let mut line_no = 0; // index of the line starting at `pos`
         let every_line = !self.rules.always().is_empty() || !have_keywords;
@@ -338,19 +360,20 @@ impl Scrubber {
             let line_start = if state.in_block() || every_line {
                 pos
             } else {
-                match block_hits.get(next_hit) {
-                    None => {
+                // The next line with a keyword on it, or printing a value redacted above.
+                let at = match (block_hits.get(next_hit), scratch.recall.next_at()) {
+                    (None, None) => {
                         out.extend_from_slice(&input[pos..]);
                         break;
                     }
-                    Some(&(_, at, _)) => {
-                        let start =
-                            memchr::memrchr(b'\n', &input[pos..at]).map_or(pos, |i| pos + i + 1);
-                        out.extend_from_slice(&input[pos..start]);
-                        line_no += memchr::memchr_iter(b'\n', &input[pos..start]).count();
-                        start
-                    }
-                }
+                    (Some(&(_, k, _)), Some(e)) => k.min(e),
+                    (Some(&(_, k, _)), None) => k,
+                    (None, Some(e)) => e,
+                };
+                let start = memchr::memrchr(b'\n', &input[pos..at]).map_or(pos, |i| pos + i + 1);
+                out.extend_from_slice(&input[pos..start]);
+                line_no += memchr::memchr_iter(b'\n', &input[pos..start]).count();
+                start
             };
             let (content_end, next) = match memchr::memchr(b'\n', &input[line_start..]) {
                 Some(i) => {
@@ -389,6 +412,7 @@ impl Scrubber {
                         // like any line.
                         self.scan(line, state, scratch);
                     }
+                    self.add_echoes(line_start, content_end, scratch);
                     self.write_line(line, line_no, scratch, out, hits)
                 }
                 None => {
@@ -407,14 +431,67 @@ impl Scrubber {
                     if state.sql.active() {
                         self.sql_before(&at, state, scratch, out, hits);
                     }
+                    self.add_echoes(line_start, content_end, scratch);
                     self.write_line(line, line_no, scratch, out, hits);
                 }
             }
+            self.remember_line(
+                input,
+                line_start,
+                content_end,
+                line_no,
+                scratch,
+                &hits[hits_base..],
+            );
             out.extend_from_slice(&input[content_end..next]);
             pos = next;
             line_no += 1;
         }
         scratch.block_hits = block_hits;
+        scratch.recall.tail(input, &mut state.recall);
+    }
+
+    /// The echoes of values redacted above that lie on the line `line_start..line_end`
+    /// (see [`Recall`]), as spans.
+    fn add_echoes(&self, line_start: usize, line_end: usize, scratch: &mut Scratch) {
+        let spans = &mut scratch.spans;
+        scratch.recall.take_line(line_start, line_end, |e| {
+            spans.push(Span {
+                start: e.start - line_start,
+                end: e.end - line_start,
+                rule: e.rule,
+                kind: e.kind,
+                priority: self.rules.rules()[e.rule as usize].priority,
+                alg: None,
+                jwt: None,
+                key: None,
+                note: Default::default(),
+            })
+        });
+    }
+
+    /// Hand the values redacted on line `line_no` (`line_start..line_end` of `input`, its hits
+    /// last in `hits`, the block's hits) to the block's [`Recall`]. Session ids are not recalled: programs print
+    /// them in clear on every line as log correlation ids (dovecot's `session=`, Keycloak's
+    /// `sid`), where they name a session but open none.
+    fn remember_line(
+        &self,
+        input: &[u8],
+        line_start: usize,
+        line_end: usize,
+        line_no: usize,
+        scratch: &mut Scratch,
+        hits: &[Hit],
+    ) {
+        for h in hits.iter().rev().take_while(|h| h.line == line_no) {
+            if self.rules.kind_name(h.kind) == "session-cookie" {
+                continue;
+            }
+            let range = (line_start + h.start, line_start + h.end);
+            scratch
+                .recall
+                .remember(input, range, line_end, h.rule, h.kind);
+        }
     }
 
     /// A line naming a record's field (`path: 'password',`) whose value an earlier line of the
@@ -637,6 +714,8 @@ impl Scrubber {
         hits: &mut Vec<Hit>,
     ) {
         scratch.spans.clear();
+        // A line at a time recalls nothing (see `recall`).
+        state.recall.clear();
         if let Some(open) = state.block.take() {
             // A framed body line: its frame is scanned below, like any line.
             if self.continue_block(line, open, state, scratch) == Some(false) {
@@ -1601,6 +1680,100 @@ mod tests {
             let out = String::from_utf8(out).unwrap();
             assert_eq!(out, input.replace(secret, "[REDACTED:password]"));
             assert_eq!(s.scrub_text(out.as_bytes(), &mut scratch), None, "{out}");
+        }
+    }
+
+    /// A line at a time, a parameter list printed over lines cannot be read when it closes (its
+    /// items went out before): `scrub_line` drops the list it opened rather than leaving the
+    /// stream in a statement that no later line completes.
+    #[test]
+    fn scrub_line_drops_a_parameter_list_it_cannot_finish() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let mut scratch = s.scratch();
+        let mut state = StreamState::default();
+        let (mut out, mut hits) = (Vec::new(), Vec::new());
+        let stmt = br#"query: INSERT INTO "sessions"("token", "userId") VALUES (?, ?)"#;
+        s.scrub_line(stmt, &mut state, &mut scratch, &mut out, &mut hits);
+        assert!(state.sql.active(), "the statement waits for its parameters");
+        s.scrub_line(
+            b"parameters: [",
+            &mut state,
+            &mut scratch,
+            &mut out,
+            &mut hits,
+        );
+        assert!(!state.in_block(), "{state:?}");
+        // Scrubbed as a block, the same list is read when it closes.
+        let block = [
+            &stmt[..],
+            b"\nparameters: [\n  'Zk3pQ9xW2mLr7Tv4Yb8N',\n  4\n]\n",
+        ]
+        .concat();
+        let out = s.scrub_text(&block, &mut scratch).unwrap();
+        assert!(!out.windows(20).any(|w| w == b"Zk3pQ9xW2mLr7Tv4Yb8N"));
+    }
+
+    /// A value redacted under a name that says it is secret is redacted where a later line of
+    /// the block prints it bare (a shell trace echoing a variable), with the first sighting's
+    /// kind; a longer word holding it, a session id, and lines past the window stay as they are.
+    #[test]
+    fn a_redacted_value_is_redacted_where_a_later_line_echoes_it() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let mut scratch = s.scratch();
+        let pw = "Tr0ub4dor-and-3";
+        let mut input = format!(
+            "+ DB_PASSWORD='{pw}'\n+ echo connecting\n+ psql -W '{pw}'\nuser {pw}x logged in\n"
+        );
+        input.push_str("set-cookie: sessionid=Q3kd9XlmPq2Zr8Tw\nrequest Q3kd9XlmPq2Zr8Tw done\n");
+        let out = s.scrub_text(input.as_bytes(), &mut scratch).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "+ DB_PASSWORD='[REDACTED:password]'");
+        assert_eq!(lines[2], "+ psql -W '[REDACTED:password]'");
+        assert_eq!(lines[3], format!("user {pw}x logged in"));
+        assert!(!lines[4].contains("Q3kd9XlmPq2Zr8Tw"), "{out}");
+        assert!(lines[5].contains("Q3kd9XlmPq2Zr8Tw"), "{out}");
+        assert_eq!(s.scrub_text(out.as_bytes(), &mut scratch), None, "{out}");
+
+        let mut far = format!("+ DB_PASSWORD='{pw}'\n");
+        far.push_str(&"clean line\n".repeat(super::super::recall::WINDOW));
+        far.push_str(&format!("+ echo '{pw}'\n"));
+        let out = String::from_utf8(s.scrub_text(far.as_bytes(), &mut scratch).unwrap()).unwrap();
+        assert!(out.ends_with(&format!("+ echo '{pw}'\n")), "{out}");
+    }
+
+    /// Recall does not depend on where the input was cut: a stream scrubbed in two blocks, its
+    /// state carried, comes out as it does in one, wherever the cut (an echo just past it, a
+    /// chain of echoes across it, a value whose window ends just before it).
+    #[test]
+    fn recall_is_the_same_wherever_the_block_is_cut() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let mut scratch = s.scratch();
+        let pw = "Tr0ub4dor-and-3";
+        let mut lines: Vec<String> = (0..70).map(|i| format!("step {i} ok")).collect();
+        lines[2] = format!("+ DB_PASSWORD='{pw}'");
+        lines[20] = format!("+ echo '{pw}'");
+        lines[52] = format!("+ psql -W '{pw}'");
+        lines[53] = "+ API_TOKEN=gh0_Zq8LmW3xTb7NpK2v".into();
+        lines[69] = "+ curl -H 'X: gh0_Zq8LmW3xTb7NpK2v'".into();
+        let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let whole =
+            String::from_utf8(s.scrub_text(input.as_bytes(), &mut scratch).unwrap()).unwrap();
+        assert!(!whole.contains(pw) && !whole.contains("gh0_Zq8"), "{whole}");
+        let ends: Vec<usize> = input.match_indices('\n').map(|(i, _)| i + 1).collect();
+        for &cut in &ends {
+            let mut state = StreamState::default();
+            let (mut out, mut hits) = (Vec::new(), Vec::new());
+            for part in [&input[..cut], &input[cut..]] {
+                s.scrub_block(
+                    part.as_bytes(),
+                    &mut state,
+                    &mut scratch,
+                    &mut out,
+                    &mut hits,
+                );
+            }
+            assert_eq!(String::from_utf8(out).unwrap(), whole, "cut at byte {cut}");
         }
     }
 

@@ -12,7 +12,8 @@ use super::emf::Counts;
 use crate::engine::redact::write_oversize;
 use crate::engine::{Hit, Scratch, Scrubber, StreamState};
 
-/// Streams whose state is kept; beyond this, streams with no open block are forgotten.
+/// Streams whose state is kept; beyond this, streams with no open block are forgotten (with
+/// the values their last message could have recalled into the next).
 const MAX_STREAMS: usize = 10_000;
 
 pub struct Core {
@@ -106,7 +107,7 @@ impl Core {
     fn scrub_framed(&mut self, stream: &str, bytes: usize, oversize: u64) {
         if !self.states.contains_key(stream) {
             if self.states.len() >= MAX_STREAMS {
-                self.states.retain(|_, s| *s != StreamState::default());
+                self.states.retain(|_, s| s.in_block());
             }
             self.states
                 .insert(stream.to_string(), StreamState::default());
@@ -146,6 +147,19 @@ mod tests {
             Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask),
             max,
         )
+    }
+
+    /// Nearly every stream that logged a secret keeps recall values; the bound still holds.
+    #[test]
+    fn stream_states_stay_bounded_when_each_holds_recall_values() {
+        let mut c = core(1 << 20);
+        let mut out = Vec::new();
+        for i in 0..MAX_STREAMS + 10 {
+            c.message(&format!("s{i}"), b"password=Tr0ub4dor-and-3\n", &mut out);
+        }
+        let last = format!("s{}", MAX_STREAMS + 9);
+        assert!(c.state(&last).recalls(), "the message leaves recall values");
+        assert!(c.states.len() <= MAX_STREAMS, "{}", c.states.len());
     }
 
     #[test]

@@ -254,7 +254,9 @@ fn pem_block_over_many_lines_and_unterminated_block_is_bounded() {
             .count(),
         3
     );
-    let input = format!("-----BEGIN PRIVATE KEY-----\n{}", body.repeat(205));
+    // Distinct lines: a body line repeated would be recalled past the bound as the value it is.
+    let lines: String = (0..205).map(|i| format!("{i:04}{}", &body[4..])).collect();
+    let input = format!("-----BEGIN PRIVATE KEY-----\n{lines}");
     let (out, _) = scrub(input.as_bytes());
     assert_eq!(
         String::from_utf8(out)
@@ -319,6 +321,22 @@ fn overlong_line_is_replaced_whole_and_counted() {
 fn regression_fuzz_placeholder_bracket_closes_a_list() {
     let input = b"\0\0\x0026-11- {'token': ['('116'ok-Secret': 'whsec_(X11; 'X-";
     let (once, _) = scrub(input);
+    let (twice, hits) = scrub(&once);
+    assert!(hits.is_empty(), "{hits:?}");
+    assert_eq!(once, twice);
+}
+
+#[test]
+fn regression_fuzz_recalled_value_took_a_quote_and_a_date() {
+    // Recall redacted a value's echoes with its edge quote (the line's next string then opened
+    // at the wrong quote on a second pass) and recalled a date taken as a password
+    // (`2026-11-24`); found by `cargo fuzz run engine`.
+    let input = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz_recall_idempotence.log"
+    ))
+    .unwrap();
+    let (once, _) = scrub(&input);
     let (twice, hits) = scrub(&once);
     assert!(hits.is_empty(), "{hits:?}");
     assert_eq!(once, twice);

@@ -1,0 +1,436 @@
+//! Recall over lines: a value the scrubber redacted on one line of a block, printed again as a
+//! whole token on one of the next [`WINDOW`] lines, is redacted there too.
+//!
+//! Role in the data flow: [`Scrubber::scrub_block`](super::Scrubber::scrub_block) hands each
+//! value it redacted to [`Recall::remember`] once its line is written. One `memmem` pass over
+//! the next lines of the block finds where the value appears again; each whole-token match
+//! becomes an [`Echo`], a line the block loop visits as if a keyword were on it, where the echo
+//! is redacted with the first sighting's rule and kind. An echo is a sighting too, so a value
+//! repeated every few lines stays covered.
+//!
+//! Why: programs print a value once under a name that says it is secret and then again where
+//! nothing does — a shell trace's `+ PW='…'` then `+ echo '…'`, a traceback's frame locals
+//! below the call that named them, a task queue echoing a job's arguments.
+//!
+//! Across blocks: the values whose window runs past a block's end go into the stream's state as
+//! a [`Tail`], which does not make the stream "in a block": the ordered stage scrubs the next
+//! block again in order with it only when [`Tail::echoed_in`] finds one of them in its first
+//! lines, so jobs stay parallel and where the input was cut changes nothing. Values shorter
+//! than [`MIN_LEN`] or of one character class (`123456789`, `localhost`) are not recalled:
+//! those are words, numbers or ids more often than secrets, and would match everywhere.
+
+use memchr::memmem;
+
+/// How many lines after a sighting its value is looked for.
+pub(super) const WINDOW: usize = 32;
+/// Bounds on a value worth recalling.
+const MIN_LEN: usize = 8;
+const MAX_LEN: usize = 4096;
+/// How much of a value the window is searched for before the rest is compared.
+const PREFIX: usize = 16;
+/// Bytes of values a stream's state carries to its next block, at most.
+const TAIL_BYTES: usize = 4096;
+/// Distinct values whose window is still open; past it, new values are not recalled.
+const MAX_SEEN: usize = 64;
+
+/// A value seen in the block: its first sighting's range, and how far the block has been
+/// searched for it.
+#[derive(Debug, Clone, Copy)]
+struct Sighting {
+    start: usize,
+    end: usize,
+    searched_to: usize,
+    /// Where the line of its latest sighting ends, and who redacted it first.
+    line_end: usize,
+    rule: u32,
+    kind: u16,
+}
+
+/// The values whose window runs on past the end of a block: what the stream's next block looks
+/// for in its first lines (kept in the stream's state).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tail(Vec<TailValue>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TailValue {
+    value: Vec<u8>,
+    rule: u32,
+    kind: u16,
+    /// Lines of its window left for the next block.
+    lines: usize,
+}
+
+impl Tail {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Whether `input`, the stream's next block, prints one of the values within what is left
+    /// of its window: only then must the block be scrubbed with this tail.
+    pub fn echoed_in(&self, input: &[u8]) -> bool {
+        self.0.iter().any(|t| {
+            let mut found = false;
+            let to = first_lines_end(input, t.lines);
+            find_echoes(input, 0, to, &t.value, |_, _| found = true);
+            found
+        })
+    }
+}
+
+/// A later occurrence of a redacted value: its range in the block, and the rule and kind that
+/// redacted the value first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Echo {
+    pub start: usize,
+    pub end: usize,
+    pub rule: u32,
+    pub kind: u16,
+}
+
+/// The values redacted so far in one block, and where they appear again ahead.
+#[derive(Debug, Default)]
+pub(super) struct Recall {
+    seen: Vec<Sighting>,
+    /// Echoes not yet reached, by start.
+    ahead: Vec<Echo>,
+    /// The last line whose window was measured: (its end, the window's end).
+    window: (usize, usize),
+}
+
+/// Bytes that continue a token: a match next to one is part of a longer word, not the value.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Whether `v` is worth looking for again: long enough, one line, holding a letter and mixing at
+/// least two of lower case, upper case, digits and other bytes (no date, address or version:
+/// `2026-11-24`, `10.0.0.1`), and starting and ending inside the value (no quote, bracket or
+/// space at its edge, which an echo would take from the text around it).
+fn qualifies(v: &[u8]) -> bool {
+    if !(MIN_LEN..=MAX_LEN).contains(&v.len()) || v.contains(&b'\n') {
+        return false;
+    }
+    let edge = |b: u8| b.is_ascii_whitespace() || b"'\"`()[]{}<>,;".contains(&b);
+    if edge(v[0]) || edge(v[v.len() - 1]) {
+        return false;
+    }
+    let mut classes = 0u8;
+    for &b in v {
+        classes |= match b {
+            b'a'..=b'z' => 1,
+            b'A'..=b'Z' => 2,
+            b'0'..=b'9' => 4,
+            _ => 8,
+        };
+    }
+    classes & 3 != 0 && classes.count_ones() >= 2
+}
+
+impl Recall {
+    /// Forget the previous block.
+    pub fn clear(&mut self) {
+        self.seen.clear();
+        self.ahead.clear();
+        self.window = (usize::MAX, 0);
+    }
+
+    /// The start of the next echo not yet reached.
+    pub fn next_at(&self) -> Option<usize> {
+        self.ahead.first().map(|e| e.start)
+    }
+
+    /// `input[start..end]` was redacted by `rule` as `kind` on the line ending at `line_end`:
+    /// look for it on the next [`WINDOW`] lines of `input`.
+    pub fn remember(
+        &mut self,
+        input: &[u8],
+        (start, end): (usize, usize),
+        line_end: usize,
+        rule: u32,
+        kind: u16,
+    ) {
+        let value = &input[start..end];
+        if !qualifies(value) {
+            return;
+        }
+        let to = self.window_to(input, line_end);
+        let from = match self
+            .seen
+            .iter()
+            .position(|s| &input[s.start..s.end] == value)
+        {
+            Some(i) => {
+                let s = &mut self.seen[i];
+                let from = s.searched_to.max(line_end);
+                s.searched_to = s.searched_to.max(to);
+                s.line_end = line_end;
+                from
+            }
+            None if self.seen.len() < MAX_SEEN || self.forget_before(line_end) => {
+                self.seen.push(Sighting {
+                    start,
+                    end,
+                    searched_to: to,
+                    line_end,
+                    rule,
+                    kind,
+                });
+                line_end
+            }
+            None => return,
+        };
+        let ahead = &mut self.ahead;
+        find_echoes(input, from, to, value, |s, e| {
+            insert(ahead, s, e, rule, kind)
+        });
+    }
+
+    /// Start a block with the values the stream's previous block left (see [`Tail`]).
+    pub fn seed(&mut self, input: &[u8], tail: &Tail) {
+        for t in &tail.0 {
+            let to = first_lines_end(input, t.lines);
+            let ahead = &mut self.ahead;
+            find_echoes(input, 0, to, &t.value, |s, e| {
+                insert(ahead, s, e, t.rule, t.kind)
+            });
+        }
+    }
+
+    /// The values of this block, `input`, whose window runs past its end, into `tail`.
+    pub fn tail(&self, input: &[u8], tail: &mut Tail) {
+        tail.0.clear();
+        let mut bytes = 0;
+        // The latest sightings first, up to a bound on what a stream's state holds.
+        let mut open: Vec<&Sighting> = self
+            .seen
+            .iter()
+            .filter(|s| s.searched_to == input.len())
+            .collect();
+        open.sort_by_key(|s| std::cmp::Reverse(s.line_end));
+        for s in open {
+            bytes += s.end - s.start;
+            if bytes > TAIL_BYTES {
+                break;
+            }
+            // Line breaks from the sighting's own to the block's end: the lines after it, plus one.
+            let breaks = memchr::memchr_iter(b'\n', &input[s.line_end..]).count();
+            if breaks == 0 || breaks > WINDOW {
+                continue;
+            }
+            tail.0.push(TailValue {
+                value: input[s.start..s.end].to_vec(),
+                rule: s.rule,
+                kind: s.kind,
+                lines: WINDOW + 1 - breaks,
+            });
+        }
+    }
+
+    /// The end of the window after the line ending at `line_end`. Lines are remembered in
+    /// order, so the window slides: it moves on by as many lines as the block did, and the
+    /// block's bytes are counted through about once, not once per value.
+    fn window_to(&mut self, input: &[u8], line_end: usize) -> usize {
+        let (at, to) = self.window;
+        let to = if at == line_end {
+            to
+        } else if at < line_end && line_end <= to {
+            let k = memchr::memchr_iter(b'\n', &input[at..line_end]).count();
+            match k.checked_sub(1) {
+                None => to,
+                Some(_) if to == input.len() => to,
+                Some(k) => memchr::memchr_iter(b'\n', &input[to + 1..])
+                    .nth(k)
+                    .map_or(input.len(), |i| to + 1 + i),
+            }
+        } else {
+            window_end(input, line_end)
+        };
+        self.window = (line_end, to);
+        to
+    }
+
+    /// Make room by forgetting the values whose window ended before `at` (a value seen again
+    /// is searched for from where it is seen); whether there is room now.
+    fn forget_before(&mut self, at: usize) -> bool {
+        self.seen.retain(|s| s.searched_to > at);
+        self.seen.len() < MAX_SEEN
+    }
+
+    /// Hand each echo starting before `line_end` to `f`, and forget it. The block loop visits
+    /// every echo's line, so none of them starts before `line_start`.
+    pub fn take_line(&mut self, line_start: usize, line_end: usize, mut f: impl FnMut(Echo)) {
+        let n = self.ahead.partition_point(|e| e.start < line_end);
+        for e in self.ahead.drain(..n) {
+            debug_assert!(e.start >= line_start);
+            f(e);
+        }
+    }
+}
+
+/// Add the echo `start..end` to `ahead` (by start), unless it is there.
+fn insert(ahead: &mut Vec<Echo>, start: usize, end: usize, rule: u32, kind: u16) {
+    let i = ahead.partition_point(|x| (x.start, x.end) < (start, end));
+    if ahead.get(i).map(|x| (x.start, x.end)) != Some((start, end)) {
+        ahead.insert(
+            i,
+            Echo {
+                start,
+                end,
+                rule,
+                kind,
+            },
+        );
+    }
+}
+
+/// Each whole-token occurrence of `value` in `input[from..to]`, as its range, to `f`.
+fn find_echoes(
+    input: &[u8],
+    from: usize,
+    to: usize,
+    value: &[u8],
+    mut f: impl FnMut(usize, usize),
+) {
+    if from >= to {
+        return;
+    }
+    let (first, last) = (value[0], value[value.len() - 1]);
+    // A prefix makes the searcher cheap to build (a JWT is hundreds of bytes) and is as rare
+    // in the window as the whole value; each match is then compared in full.
+    let prefix = &value[..value.len().min(PREFIX)];
+    for at in memmem::find_iter(&input[from..to], prefix) {
+        let (s, e) = (from + at, from + at + value.len());
+        if e > to || &input[s..e] != value {
+            continue;
+        }
+        let open_before = s == 0 || !is_token_byte(first) || !is_token_byte(input[s - 1]);
+        let open_after = e == input.len() || !is_token_byte(last) || !is_token_byte(input[e]);
+        if open_before && open_after {
+            f(s, e);
+        }
+    }
+}
+
+/// Where the first `lines` lines of `input` end.
+fn first_lines_end(input: &[u8], lines: usize) -> usize {
+    match lines.checked_sub(1) {
+        None => 0,
+        Some(n) => memchr::memchr_iter(b'\n', input)
+            .nth(n)
+            .unwrap_or(input.len()),
+    }
+}
+
+/// Where the [`WINDOW`] lines after the line ending at `line_end` end.
+fn window_end(input: &[u8], line_end: usize) -> usize {
+    let rest = &input[line_end..];
+    memchr::memchr_iter(b'\n', rest)
+        .nth(WINDOW)
+        .map_or(input.len(), |i| line_end + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn echoes(input: &[u8], value: &str) -> Vec<(usize, usize)> {
+        let mut r = Recall::default();
+        let start = memmem::find(input, value.as_bytes()).unwrap();
+        let line_end = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
+        r.remember(input, (start, start + value.len()), line_end, 3, 4);
+        let mut v = Vec::new();
+        while let Some(at) = r.next_at() {
+            r.take_line(at, at + 1, |e| {
+                assert_eq!((e.rule, e.kind), (3, 4));
+                v.push((e.start, e.end));
+            });
+        }
+        v
+    }
+
+    #[test]
+    fn a_value_is_found_again_as_a_whole_token_within_the_window() {
+        let input = b"+ PW='s3cr3t-Pass'\n+ echo 's3cr3t-Pass'\nx s3cr3t-Passw0rd\n";
+        let got = echoes(input, "s3cr3t-Pass");
+        assert_eq!(got, vec![(27, 38)], "only the whole token on line 2");
+    }
+
+    #[test]
+    fn values_beyond_the_window_or_too_plain_are_not_recalled() {
+        let mut input = b"password=Hunter2Hunter2\n".to_vec();
+        input.extend(std::iter::repeat_n(&b"clean\n"[..], WINDOW).flatten());
+        input.extend_from_slice(b"Hunter2Hunter2\n");
+        assert!(echoes(&input, "Hunter2Hunter2").is_empty());
+        assert!(echoes(b"pin=12345678\n12345678\n", "12345678").is_empty());
+        assert!(echoes(b"pw=aB3\naB3\n", "aB3").is_empty());
+        assert!(echoes(b"pw=2026-11-24\nat 2026-11-24\n", "2026-11-24").is_empty());
+        assert!(echoes(b"pw=Hunter2x'\nx Hunter2x' y\n", "Hunter2x'").is_empty());
+    }
+
+    #[test]
+    fn the_sliding_window_ends_where_a_fresh_count_does() {
+        let mut input = Vec::new();
+        let mut seed = 7u32;
+        for _ in 0..400 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            input.extend(std::iter::repeat_n(b'x', (seed >> 16) as usize % 5));
+            input.push(b'\n');
+        }
+        input.extend_from_slice(b"tail");
+        let mut r = Recall::default();
+        r.clear();
+        let ends: Vec<usize> = (0..input.len()).filter(|&i| input[i] == b'\n').collect();
+        for (n, &e) in ends.iter().enumerate() {
+            if n % 3 == 1 {
+                continue; // lines skipped, as between keyword lines
+            }
+            assert_eq!(r.window_to(&input, e), window_end(&input, e), "line {n}");
+        }
+        assert_eq!(r.window_to(&input, input.len()), input.len());
+    }
+
+    #[test]
+    fn values_whose_window_ended_make_room_for_new_ones() {
+        let mut input = String::new();
+        for i in 0..MAX_SEEN {
+            input.push_str(&format!("k=Value{i:02}_abcdef\n"));
+        }
+        input.push_str(&"\n".repeat(WINDOW + 1));
+        input.push_str("k=Fresh_Value9\nFresh_Value9\n");
+        let input = input.as_bytes();
+        let mut r = Recall::default();
+        let mut line_start = 0;
+        for line in input.split_inclusive(|&b| b == b'\n') {
+            let end = line_start + line.len() - 1;
+            if let Some(p) = line.strip_prefix(b"k=") {
+                r.remember(
+                    input,
+                    (line_start + 2, line_start + 2 + p.len() - 1),
+                    end,
+                    0,
+                    0,
+                );
+            }
+            line_start += line.len();
+        }
+        let at = r.next_at().expect("the new value is recalled");
+        assert_eq!(&input[at..at + 12], b"Fresh_Value9");
+    }
+
+    #[test]
+    fn a_value_searched_again_from_its_echo_is_not_found_twice() {
+        let input = b"k=Abcdefgh1\nAbcdefgh1\nAbcdefgh1\n";
+        let mut r = Recall::default();
+        r.remember(input, (2, 11), 11, 0, 0);
+        r.remember(input, (12, 21), 21, 0, 0);
+        let mut v = Vec::new();
+        while let Some(at) = r.next_at() {
+            r.take_line(at, at + 1, |e| v.push(e.start));
+        }
+        assert_eq!(v, vec![12, 22]);
+    }
+}
