@@ -62,7 +62,12 @@ pub fn map_back(
     end: usize,
 ) -> (usize, usize) {
     let s = map.get(start).map_or(line_len, |m| m.0);
-    let e = if end == 0 { 0 } else { map[end - 1].1 };
+    // Past the plain form (no caller should ask): to the line's end, so a span never shrinks.
+    let e = if end == 0 {
+        0
+    } else {
+        map.get(end - 1).map_or(line_len, |m| m.1)
+    };
     (s, e.max(s))
 }
 

@@ -101,25 +101,38 @@ pub(super) struct Recall {
     window: (usize, usize),
 }
 
-/// Bytes that continue a token: a match next to one is part of a longer word, not the value.
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+/// Bytes that may continue a value on its left: a match after one is the end of a longer
+/// token (`/reset/…`, `x-…`), not the value.
+fn continues_left(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80 || b"_-+/.~%\\".contains(&b)
+}
+
+/// Bytes that may continue a value on its right, or make it a key (`…=`, `…:`).
+fn continues_right(b: u8) -> bool {
+    continues_left(b) || b"=:".contains(&b)
 }
 
 /// Whether `v` is worth looking for again: long enough, one line, holding a letter and mixing at
 /// least two of lower case, upper case, digits and other bytes (no date, address or version:
-/// `2026-11-24`, `10.0.0.1`), and starting and ending inside the value (no quote, bracket or
-/// space at its edge, which an echo would take from the text around it).
+/// `2026-11-24`, `10.0.0.1`), and a single atom of a line's syntax: no quote, backslash,
+/// bracket, tab, `,` or `;` anywhere in it (a pass phrase's inner spaces are kept), and no
+/// space, `:` or `=` at its start or space or `:` at its end.
+/// A value holding one of those was cut by a parse across the line's syntax (`pagetoken':`),
+/// and its echo would take a key's quote or a delimiter with it, so that the line parses
+/// differently once redacted.
 fn qualifies(v: &[u8]) -> bool {
-    if !(MIN_LEN..=MAX_LEN).contains(&v.len()) || v.contains(&b'\n') {
+    if !(MIN_LEN..=MAX_LEN).contains(&v.len()) {
         return false;
     }
-    let edge = |b: u8| b.is_ascii_whitespace() || b"'\"`()[]{}<>,;".contains(&b);
-    if edge(v[0]) || edge(v[v.len() - 1]) {
+    let (first, last) = (v[0], v[v.len() - 1]);
+    if b":= ".contains(&first) || b": ".contains(&last) {
         return false;
     }
     let mut classes = 0u8;
     for &b in v {
+        if (b != b' ' && b.is_ascii_whitespace()) || b"'\"`\\()[]{}<>,;".contains(&b) {
+            return false;
+        }
         classes |= match b {
             b'a'..=b'z' => 1,
             b'A'..=b'Z' => 2,
@@ -298,7 +311,6 @@ fn find_echoes(
     if from >= to {
         return;
     }
-    let (first, last) = (value[0], value[value.len() - 1]);
     // A prefix makes the searcher cheap to build (a JWT is hundreds of bytes) and is as rare
     // in the window as the whole value; each match is then compared in full.
     let prefix = &value[..value.len().min(PREFIX)];
@@ -307,12 +319,34 @@ fn find_echoes(
         if e > to || &input[s..e] != value {
             continue;
         }
-        let open_before = s == 0 || !is_token_byte(first) || !is_token_byte(input[s - 1]);
-        let open_after = e == input.len() || !is_token_byte(last) || !is_token_byte(input[e]);
-        if open_before && open_after {
+        if stands_alone(input, s, e) {
             f(s, e);
         }
     }
+}
+
+/// Whether `input[s..e]` stands as a whole value in its line: nothing that continues a token
+/// on either side, and not a key (`"…":`, `'…' :`), so that writing a placeholder there leaves
+/// the rest of the line parsing as it did.
+fn stands_alone(input: &[u8], s: usize, e: usize) -> bool {
+    if s > 0 && continues_left(input[s - 1]) {
+        return false;
+    }
+    let Some(&next) = input.get(e) else {
+        return true;
+    };
+    if next == b'.' {
+        // A sentence's full stop, not a dotted name.
+        return !input.get(e + 1).is_some_and(|&b| continues_right(b));
+    }
+    if continues_right(next) {
+        return false;
+    }
+    if b"'\"`".contains(&next) {
+        let after = input[e + 1..].iter().find(|&&b| b != b' ' && b != b'\t');
+        return after != Some(&b':') && after != Some(&b'=');
+    }
+    true
 }
 
 /// Where the first `lines` lines of `input` end.
@@ -357,6 +391,30 @@ mod tests {
         let input = b"+ PW='s3cr3t-Pass'\n+ echo 's3cr3t-Pass'\nx s3cr3t-Passw0rd\n";
         let got = echoes(input, "s3cr3t-Pass");
         assert_eq!(got, vec![(27, 38)], "only the whole token on line 2");
+    }
+
+    #[test]
+    fn only_single_values_standing_alone_are_recalled() {
+        // Cut across a line's syntax: never looked for.
+        for v in [
+            "pagetoken':",
+            "a=b, Secret1",
+            "Secret1 x]",
+            " Secret12",
+            ":Secret12",
+        ] {
+            assert!(!qualifies(v.as_bytes()), "{v}");
+        }
+        for v in ["hunter autumn 24", "s3cr3t-Pass", "dGVzdDEyMw=="] {
+            assert!(qualifies(v.as_bytes()), "{v}");
+        }
+        // A key, a longer token's tail or head: not echoes; a value then a full stop is.
+        let input =
+            b"pw=Abcdefgh1\n{'Abcdefgh1': 1} /x/Abcdefgh1 Abcdefgh1.txt Abcdefgh1=2 Abcdefgh1.\n";
+        assert_eq!(
+            echoes(input, "Abcdefgh1"),
+            vec![(input.len() - 11, input.len() - 2)]
+        );
     }
 
     #[test]

@@ -1347,7 +1347,8 @@ impl Scrubber {
 
     /// Make the line's redaction a fixpoint: scrub its redacted form again and map what that
     /// finds back onto the line, until nothing new is found (at most [`SETTLE_ROUNDS`] more
-    /// passes). One rule's redaction can change how another reads what remains — a quote,
+    /// passes; a line still changing after them is redacted from the last round's first new
+    /// value to its end). One rule's redaction can change how another reads what remains — a quote,
     /// bracket or `=` inside a removed span shifts the structure around it, a key glued to a
     /// token is cut loose — and scrubbing scrubd's output must change nothing. Only lines with
     /// a span pay for it (a rescan of that line).
@@ -1357,6 +1358,7 @@ impl Scrubber {
         }
         let mut line_hits = std::mem::take(&mut scratch.settle_hits);
         line_hits.clone_from(&scratch.kw_hits);
+        let mut unsettled: Option<Span> = None;
         for _ in 0..SETTLE_ROUNDS {
             let mut text = std::mem::take(&mut scratch.settle_text);
             let mut segs = std::mem::take(&mut scratch.settle_segs);
@@ -1370,7 +1372,7 @@ impl Scrubber {
             self.end_candidates(scratch);
             self.find_spans(&text, None, scratch);
             let again = std::mem::replace(&mut scratch.spans, first);
-            let mut added = false;
+            let mut added: Option<Span> = None;
             for sp in again {
                 let Some(&(os, _, ls)) = segs
                     .iter()
@@ -1379,20 +1381,45 @@ impl Scrubber {
                     continue;
                 };
                 let (start, end) = (ls + sp.start - os, ls + sp.end - os);
+                // The key too, where the line holds it (not inside a placeholder).
+                let key = sp.key.and_then(|(ks, ke)| {
+                    let (ks, ke) = (ks as usize, ke as usize);
+                    let &(os, _, ls) = segs.iter().find(|&&(os, oe, _)| ks >= os && ke <= oe)?;
+                    Some(((ls + ks - os) as u32, (ls + ke - os) as u32))
+                });
                 if !scratch
                     .spans
                     .iter()
                     .any(|s| s.start <= start && end <= s.end)
                 {
-                    scratch.spans.push(Span { start, end, ..sp });
-                    added = true;
+                    let span = Span {
+                        start,
+                        end,
+                        key,
+                        ..sp
+                    };
+                    scratch.spans.push(span);
+                    if !added.is_some_and(|a| start >= a.start) {
+                        added = Some(span);
+                    }
                 }
             }
             scratch.settle_text = text;
             scratch.settle_segs = segs;
-            if !added {
+            unsettled = added;
+            if unsettled.is_none() {
                 break;
             }
+        }
+        // Still finding more after the last round (a garbled line whose quotes pair up anew
+        // each time): fail closed, redacting from the first value the last round found to the
+        // line's end, so no later pass reads the rest differently.
+        if let Some(sp) = unsettled {
+            scratch.spans.push(Span {
+                end: line.len(),
+                key: None,
+                ..sp
+            });
         }
         scratch.settle_hits = line_hits;
     }
