@@ -97,6 +97,56 @@ pub fn split<'a>(
     })
 }
 
+/// Lines a record printed over lines (a pretty-printed object, a parameter list) may take
+/// before its end and still be kept whole, as far back as the scrubber reads (its look-backs
+/// go at most this far).
+pub const RECORD_LINES: usize = 64;
+
+/// Where the last record of `data` (whole lines) starts, when it may go on past `data`: its
+/// last line is indented, or ends by opening a bracket (`parameters: [`, `{`). A record starts
+/// at a line that is not indented, blank, a closing bracket, or an overlong line's
+/// replacement (its indentation is gone with it). `None` too when no start lies
+/// within the last [`RECORD_LINES`] lines: a record that long is not kept whole.
+///
+/// Why: some of a secret's context is printed only after it (knex prints a query's bindings
+/// before its SQL; util.inspect a list's items before its `]`), and the scrubber reads it
+/// within the lines it is handed together. A source that cuts its input only before a record
+/// that has started whole keeps such a record in one piece.
+pub fn open_record(data: &[u8]) -> Option<usize> {
+    let body = data.strip_suffix(b"\n").unwrap_or(data);
+    let last_start = memchr::memrchr(b'\n', body).map_or(0, |i| i + 1);
+    let last = trim_end(&body[last_start..]);
+    let indented = matches!(last.first(), Some(b' ' | b'\t'));
+    if !indented && !matches!(last.last(), Some(b'[' | b'{' | b'(')) {
+        return None;
+    }
+    let mut start = last_start;
+    for _ in 0..RECORD_LINES {
+        let line = trim_end(
+            &body[start..memchr::memchr(b'\n', &body[start..]).map_or(body.len(), |i| start + i)],
+        );
+        if !line.is_empty()
+            && !matches!(line[0], b' ' | b'\t' | b']' | b'}' | b')')
+            && !crate::engine::redact::is_oversize(line)
+        {
+            return Some(start);
+        }
+        if start == 0 {
+            break;
+        }
+        start = memchr::memrchr(b'\n', &body[..start - 1]).map_or(0, |i| i + 1);
+    }
+    None
+}
+
+fn trim_end(line: &[u8]) -> &[u8] {
+    let n = line
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+        .map_or(0, |i| i + 1);
+    &line[..n]
+}
+
 /// Milliseconds since the Unix epoch (0 for a clock before it).
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -434,5 +484,24 @@ mod tests {
         }
         let distinct: std::collections::HashSet<&String> = streams.iter().collect();
         assert_eq!(distinct.len(), names.len());
+    }
+
+    #[test]
+    fn a_record_is_open_while_its_last_line_is_indented_or_opens_a_bracket() {
+        assert_eq!(open_record(b""), None);
+        assert_eq!(open_record(b"GET / 200\n"), None);
+        assert_eq!(open_record(b"a\nparameters: [\n"), Some(2));
+        assert_eq!(open_record(b"a\nparameters: [  \r\n  'x',\n"), Some(2));
+        assert_eq!(open_record(b"a\n{\n  bindings: [ 'x' ],\n  }\n"), Some(2));
+        // Closed: the bracket's own line, at the left margin, ends it.
+        assert_eq!(open_record(b"a\nparameters: [\n  'x'\n]\n"), None);
+        // Blank lines and closing brackets are not starts.
+        assert_eq!(open_record(b"x\n\n]\n  y\n"), Some(0));
+        assert_eq!(open_record(b"  only indented"), None);
+        let mut long = b"start {\n".to_vec();
+        long.extend(b"  field\n".repeat(RECORD_LINES - 1));
+        assert_eq!(open_record(&long), Some(0));
+        long.extend_from_slice(b"  field\n");
+        assert_eq!(open_record(&long), None, "no start within reach");
     }
 }

@@ -546,8 +546,9 @@ fn a_line_too_long_inside_a_private_key_leaves_the_block_open() {
 }
 
 /// Where reads cut standard input changes nothing: the corpus and scanner cases written to a
-/// pipe in 3,001-byte pieces (pieces end mid-line, an echo lands just past a cut) come out as
-/// they do from a file read in 256 KiB blocks, on one thread and on two.
+/// pipe in 3,001-byte pieces (pieces end mid-line and inside records printed over lines, an
+/// echo lands just past a cut) come out as they do from a file read in 256 KiB blocks, on one
+/// thread and on two.
 #[test]
 fn filter_output_does_not_depend_on_how_stdin_arrives() {
     use std::io::Write;
@@ -586,9 +587,11 @@ fn filter_output_does_not_depend_on_how_stdin_arrives() {
         let writer = std::thread::spawn({
             let input = input.clone();
             move || {
+                // A pause after each piece, so that reads end where the pieces do.
                 for piece in input.chunks(3001) {
                     stdin.write_all(piece).unwrap();
                     stdin.flush().unwrap();
+                    std::thread::sleep(std::time::Duration::from_micros(300));
                 }
             }
         });

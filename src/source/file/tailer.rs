@@ -60,7 +60,7 @@ use super::fingerprint::{
     DEFAULT_FINGERPRINT_BYTES, PROOF_BYTES,
 };
 use super::names::may_be_copy_of;
-use crate::batch::{Batch, Framer, Position};
+use crate::batch::{open_record, Batch, Framer, Position};
 use crate::source::compressed::{self, Sniff, SNIFF_BYTES};
 use crate::checkpoint::{FilePosition, Proof};
 
@@ -952,19 +952,34 @@ impl FileTailer {
             }
             *budget -= n;
             self.last_growth = now;
-            let read = &self.block[..n];
             let start = o.offset;
+            let mut data = Vec::new();
+            let mut oversize = 0;
+            let mut end = self
+                .lines
+                .push(&self.block[..n], &mut data, &mut oversize)
+                .map(|i| start + i as u64);
+            let mut n = n;
+            // A full block that ends inside a record printed over lines (see `open_record`):
+            // the block ends before the record, which the next read starts with (the record
+            // fits in the rest of a block, so that read gets past it).
+            if let (Some(e), true, 0) = (end, n == block_len && !finishing, oversize) {
+                if let Some(at) = open_record(&data)
+                    .filter(|&at| at > 0 && data.len() - at <= block_len / 4)
+                {
+                    let back = (data.len() - at) as u64;
+                    data.truncate(at);
+                    self.lines.reset();
+                    end = Some(e - back);
+                    n = (e - back - start) as usize;
+                }
+            }
+            let read = &self.block[..n];
             if start < o.dup_until {
                 let upto = (o.dup_until - start).min(n as u64) as usize;
                 tracker.counts.duplicate_lines +=
                     memchr::memchr_iter(b'\n', &read[..upto]).count() as u64;
             }
-            let mut data = Vec::new();
-            let mut oversize = 0;
-            let end = self
-                .lines
-                .push(read, &mut data, &mut oversize)
-                .map(|i| start + i as u64);
             o.offset += n as u64;
             let end_proof = end.map(|end| {
                 // The bytes before `end`: the tail of `recent`, then the block up to `end`.
@@ -1242,6 +1257,32 @@ pub(crate) mod tests {
         assert_eq!(h.poll(), "12345678\r\n");
         h.write("123456789\r\n");
         assert_eq!(h.poll(), "[REDACTED:line-too-long:bytes=9]\r\n");
+    }
+
+    /// A record printed over lines is not cut where a full read block ends: the batch ends
+    /// before it, and the next read starts with it; nothing is lost or read twice.
+    #[test]
+    fn a_record_printed_over_lines_is_not_cut_at_a_read_block() {
+        let cfg = TailerConfig {
+            read_block: 64,
+            ..Harness::cfg()
+        };
+        let mut h = Harness::new(cfg);
+        let text = "GET / 200 ok, served in 12 ms\nparameters: [\n  'Zq8LmW3xTb7NpK2v',\n  4\n]\nnext\n";
+        h.write(text);
+        h.poll();
+        let batches: Vec<String> = h
+            .chunks
+            .iter()
+            .map(|c| String::from_utf8(c.data.clone()).unwrap())
+            .collect();
+        assert_eq!(batches.concat(), text);
+        assert!(
+            batches.iter().any(|b| b.starts_with("parameters: [\n  'Zq8LmW3xTb7NpK2v',\n  4\n]\n")),
+            "{batches:?}"
+        );
+        assert_eq!(h.last_end().offset, text.len() as u64);
+        assert_eq!(h.tracker.counts.duplicate_lines, 0);
     }
 
     #[test]

@@ -74,6 +74,20 @@ pub struct Watch {
 impl Watch {
     /// Wait until the input can be read (`true`) or a signal came (`false`).
     pub fn wait(&self) -> io::Result<bool> {
+        self.poll(-1)
+    }
+
+    /// Wait at most `limit` for the input to be readable (`true`); `false` once it passed or
+    /// a signal came.
+    pub fn wait_for(&self, limit: std::time::Duration) -> io::Result<bool> {
+        let ms = limit.as_millis().clamp(1, i32::MAX as u128) as i32;
+        self.poll(ms)
+    }
+
+    /// Poll the input and the interrupt pipe, `timeout_ms` at most (`-1`: no limit).
+    fn poll(&self, timeout_ms: libc::c_int) -> io::Result<bool> {
+        let deadline =
+            std::time::Instant::now() + std::time::Duration::from_millis(timeout_ms.max(0) as u64);
         loop {
             let mut fds = [
                 libc::pollfd {
@@ -87,12 +101,22 @@ impl Watch {
                     revents: 0,
                 },
             ];
-            if unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) } < 0 {
+            let wait = if timeout_ms < 0 {
+                -1
+            } else {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                left.as_millis() as libc::c_int
+            };
+            let ready = unsafe { libc::poll(fds.as_mut_ptr(), 2, wait) };
+            if ready < 0 {
                 let e = io::Error::last_os_error();
                 if e.kind() == io::ErrorKind::Interrupted {
                     continue;
                 }
                 return Err(e);
+            }
+            if ready == 0 && timeout_ms >= 0 {
+                return Ok(false);
             }
             if fds[1].revents != 0 || self.interrupt.signal().is_some() {
                 return Ok(false);

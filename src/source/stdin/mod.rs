@@ -1,7 +1,9 @@
 //! The stdin source of `scrubd filter`: standard input cut into [`Batch`]es of whole lines by
-//! the one line [`Framer`], in bounded memory (one read block plus one maximum-length line; a
-//! longer line is replaced by `[REDACTED:line-too-long:bytes=N]` with its own line ending,
-//! fail closed).
+//! the one line [`Framer`], in bounded memory (one read block plus one maximum-length line, and
+//! a quarter block of lines held for the next batch; a longer line is replaced by
+//! `[REDACTED:line-too-long:bytes=N]` with its own line ending, fail closed). A batch ends only
+//! where the last record printed over lines is closed ([`open_record`]), so a secret whose
+//! context comes after it is scrubbed in one piece.
 //!
 //! Unlike the daemon's kinds it has no config table and no thread of its own: `filter` pulls
 //! batches from it on its calling thread and feeds them straight to the ordered scrub stage
@@ -14,7 +16,7 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use crate::batch::{Batch, CursorPosition, Framer, Position};
+use crate::batch::{open_record, Batch, CursorPosition, Framer, Position};
 use crate::source::compressed::{self, Sniff};
 
 mod interrupt;
@@ -35,6 +37,9 @@ fn compressed_input(format: &str) -> io::Error {
 
 /// How much input one batch carries, at most (plus one partial line).
 pub(crate) const BLOCK: usize = 256 << 10;
+/// How long the rest of a record printed over lines is waited for before its lines so far
+/// are handed on (a writer pausing mid-record; see [`StdinSource::next_batch`]).
+pub(crate) const HOLD: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A batch of standard input, with what `filter`'s in-order end reports besides its lines.
 pub(crate) struct StdinBatch {
@@ -63,6 +68,12 @@ pub(crate) struct StdinSource<R> {
     sniffed: bool,
     /// The input's descriptor and the interrupt pipe (`filter` on a real stdin).
     watch: Option<Arc<Watch>>,
+    /// Whole lines read but kept for the next batch: a record that may go on (see
+    /// [`open_record`]) when the last batch filled up.
+    held: Vec<u8>,
+    /// Whether [`with_marks`](Self::with_marks) asked for the marks (they are kept anyway, to
+    /// count the replacements among the lines held).
+    marks_wanted: bool,
 }
 
 impl<R: Read> StdinSource<R> {
@@ -77,7 +88,15 @@ impl<R: Read> StdinSource<R> {
             read: 0,
             sniffed: false,
             watch: None,
+            held: Vec::new(),
+            marks_wanted: false,
         }
+        .marked()
+    }
+
+    fn marked(mut self) -> Self {
+        self.framer.marks = Some(Vec::new());
+        self
     }
 
     /// Wait on `watch`: a signal ends the input, and lines read are handed on whenever no
@@ -89,7 +108,7 @@ impl<R: Read> StdinSource<R> {
 
     /// Record where replacements start (for audit records).
     pub fn with_marks(mut self) -> Self {
-        self.framer.marks = Some(Vec::new());
+        self.marks_wanted = true;
         self
     }
 
@@ -133,9 +152,17 @@ impl<R: Read> StdinSource<R> {
     }
 
     /// The next batch, `None` at end of input. `recycled` is reused for the batch's bytes.
+    ///
+    /// A batch ends when the lines read so far are whole and no more input is there at once,
+    /// or at [`BLOCK`] bytes; but a record that may go on (see [`open_record`]) is not cut:
+    /// more input is waited for, up to [`HOLD`], and a full batch ends before the record
+    /// starts (it begins the next one).
     pub fn next_batch(&mut self, mut data: Vec<u8>) -> io::Result<Option<StdinBatch>> {
         data.clear();
+        data.append(&mut self.held);
         let (mut input_bytes, mut oversize) = (0, 0);
+        // Replacements among the lines held are in the marks (moved there below).
+        oversize += self.framer.marks.as_ref().map_or(0, |m| m.len() as u32);
         while !self.eof && data.len() < BLOCK {
             let n = self.fill()?;
             if n == 0 {
@@ -145,22 +172,47 @@ impl<R: Read> StdinSource<R> {
             }
             input_bytes += n as u64;
             self.framer.push(&self.raw[..n], &mut data, &mut oversize);
+            if data.is_empty() {
+                continue;
+            }
             // Everything read so far is whole lines, or no more input is there now: hand the
             // lines on rather than wait for more (a live stream's lines must not sit here until
-            // a block fills, or behind a line its writer has not finished).
-            if !data.is_empty()
-                && (!self.framer.is_holding()
-                    || self.watch.as_ref().is_some_and(|w| !w.input_ready()))
-            {
+            // a block fills, or behind a line its writer has not finished), unless their last
+            // record may go on: then its rest is waited for a while.
+            let open = open_record(&data).is_some();
+            if !open && !self.framer.is_holding() {
                 break;
             }
+            let Some(w) = self.watch.as_ref() else {
+                continue; // a plain reader: its next read waits for the rest
+            };
+            if w.input_ready() || (open && w.wait_for(HOLD)?) {
+                continue;
+            }
+            break;
         }
-        let marks = self
+        if !self.eof && data.len() >= BLOCK {
+            if let Some(at) =
+                open_record(&data).filter(|&at| at > 0 && data.len() - at <= BLOCK / 4)
+            {
+                self.held.extend_from_slice(&data[at..]);
+                data.truncate(at);
+            }
+        }
+        let mut marks = self
             .framer
             .marks
             .as_mut()
             .map(std::mem::take)
             .unwrap_or_default();
+        // The replacements among the lines held start the next batch's marks.
+        let cut = marks.partition_point(|&m| m < data.len());
+        let held_marks: Vec<usize> = marks.drain(cut..).map(|m| m - data.len()).collect();
+        oversize -= held_marks.len() as u32;
+        self.framer.marks = Some(held_marks);
+        if !self.marks_wanted {
+            marks.clear();
+        }
         if data.is_empty() && oversize == 0 && self.eof {
             return Ok(None);
         }
@@ -277,6 +329,68 @@ mod tests {
         assert_eq!(b.marks, vec![3]);
         assert_eq!(b.batch.records.len(), 1);
         assert_eq!(b.batch.records[0].len, b.batch.data.len());
+    }
+
+    /// A record printed over lines is not cut: read a byte at a time, each batch ends where a
+    /// record closed; where the block bound falls inside one, the batch ends before it and
+    /// the next starts with it, the replacement of an overlong line in it counted and marked
+    /// in the next batch.
+    #[test]
+    fn a_record_printed_over_lines_is_not_cut_between_batches() {
+        let list = b"query: INSERT\nparameters: [\n  'Zq8LmW3xTb7NpK2v',\n  4\n]\n";
+        let mut r = StdinSource::new(Trickle(list), 64);
+        let mut batches = Vec::new();
+        while let Some(b) = r.next_batch(Vec::new()).unwrap() {
+            batches.push(String::from_utf8(b.batch.data).unwrap());
+        }
+        assert_eq!(
+            batches,
+            [
+                "query: INSERT\n",
+                "parameters: [\n  'Zq8LmW3xTb7NpK2v',\n  4\n]\n"
+            ]
+        );
+
+        // Read 4 KiB at a time (never at a line's end: lines of 1,001 bytes), the block
+        // bound falls inside a record of 42 lines.
+        struct Pieces<'a>(&'a [u8]);
+        impl Read for Pieces<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.0.len().min(buf.len()).min(4096);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut input = Vec::new();
+        while input.len() + 1001 < BLOCK {
+            input.extend(std::iter::repeat_n(b'x', 1000));
+            input.push(b'\n');
+        }
+        let record = input.len();
+        input.extend_from_slice(b"parameters: [\n  '");
+        input.extend(std::iter::repeat_n(b'k', 2400));
+        input.extend_from_slice(b"',\n");
+        for _ in 0..40 {
+            input.extend_from_slice(b"  '");
+            input.extend(std::iter::repeat_n(b'v', 200));
+            input.extend_from_slice(b"',\n");
+        }
+        input.extend_from_slice(b"]\nafter\n");
+        let mut r = StdinSource::new(Pieces(&input), 2000).with_marks();
+        let first = r.next_batch(Vec::new()).unwrap().unwrap();
+        assert_eq!(first.batch.data.len(), record, "cut before the record");
+        assert_eq!((first.batch.oversize_lines, first.marks.len()), (0, 0));
+        let next = r.next_batch(Vec::new()).unwrap().unwrap();
+        let opening = b"parameters: [\n[REDACTED:line-too-long:bytes=2405]\n";
+        assert!(next.batch.data.starts_with(opening));
+        assert_eq!(
+            (next.batch.oversize_lines, next.marks.clone()),
+            (1, vec![14])
+        );
+        assert!(next.batch.data.ends_with(b"]\nafter\n"));
+        assert_eq!(first.input_bytes + next.input_bytes, input.len() as u64);
+        assert!(r.next_batch(Vec::new()).unwrap().is_none());
     }
 
     /// The one line rule, as each source applies it: a CRLF line of exactly `max` bytes of
