@@ -690,6 +690,8 @@ pub(crate) struct Scrubbed<S, J> {
     pub records: Vec<Record>,
     /// Findings; `line` counts from the batch's first line.
     pub hits: Vec<Hit>,
+    /// Where each record's hits end in `hits`.
+    hit_ends: Vec<usize>,
 }
 
 /// A scrub worker panicked: its job's lines were not scanned, so the stage stops (fail closed).
@@ -707,52 +709,6 @@ impl From<WorkerFailed> for std::io::Error {
 /// parameters, a key waiting for its value); a stream absent from it starts its next line
 /// fresh.
 type Carry = HashMap<Arc<str>, StreamState>;
-
-/// Scrub `batch` record by record, each record from its stream's state in `carry`
-/// (`state_key`, else the record's stream), leaving in `carry` the states still in a block.
-fn scrub_batch(
-    s: &Scrubber,
-    scratch: &mut Scratch,
-    batch: &Batch,
-    carry: &mut Carry,
-    out: &mut Vec<u8>,
-    hits: &mut Vec<Hit>,
-    records: &mut Vec<Record>,
-) {
-    out.clear();
-    hits.clear();
-    records.clear();
-    out.reserve(batch.data.len() + batch.data.len() / 8);
-    let mut lines_before = 0;
-    let n = batch.records.len();
-    for (i, (r, part)) in split(&batch.data, &batch.records).enumerate() {
-        let key = batch.state_key.as_ref().unwrap_or(&r.stream);
-        let mut state = carry.remove(key).unwrap_or_default();
-        let (out_at, hits_at) = (out.len(), hits.len());
-        // A JWT in an event is judged (expired, lifetime) at the event's time.
-        scratch.set_seen_at(match r.kind {
-            RecordKind::Event { timestamp_ms, .. } => Some(timestamp_ms.div_euclid(1000)),
-            RecordKind::Lines => None,
-        });
-        s.scrub_block(part, &mut state, scratch, out, hits);
-        if state.in_block() || state.recalls() {
-            carry.insert(Arc::clone(key), state);
-        }
-        if lines_before > 0 {
-            for h in &mut hits[hits_at..] {
-                h.line += lines_before;
-            }
-        }
-        if i + 1 < n {
-            lines_before += memchr::memchr_iter(b'\n', part).count();
-        }
-        records.push(Record {
-            stream: shown_name(s, scratch, &r.stream),
-            len: out.len() - out_at,
-            kind: r.kind,
-        });
-    }
-}
 
 /// The name sinks see for a stream (they name outputs after it, and log it): its own with any
 /// secret in it redacted, so a file named after a key cannot carry the key into an output's
@@ -773,25 +729,104 @@ impl<S: std::ops::Deref<Target = Scrubber> + Clone, J: Job> Scrubbed<S, J> {
             out: Vec::new(),
             hits: Vec::new(),
             records: Vec::new(),
+            hit_ends: Vec::new(),
         };
         d.scrub(scratch, carry);
         d
     }
 
-    /// Scrub the job (again), replacing what an earlier scrub produced.
+    /// Scrub the job (again), replacing what an earlier scrub produced: record by record,
+    /// each from its stream's state in `carry` (`state_key`, else the record's stream),
+    /// leaving in `carry` the states worth carrying on (in a block, or holding recall values).
     fn scrub(&mut self, scratch: &mut ScratchFor<S>, carry: &mut Carry) {
-        let sc = scratch.get(&self.scrubber);
-        scrub_batch(
-            &self.scrubber,
-            sc,
-            self.job.batch(),
-            carry,
-            &mut self.out,
-            &mut self.hits,
-            &mut self.records,
-        );
+        let Scrubbed {
+            job,
+            scrubber,
+            out,
+            records,
+            hits,
+            hit_ends,
+        } = self;
+        let s: &Scrubber = scrubber;
+        let scratch = scratch.get(scrubber);
+        let batch = job.batch();
+        out.clear();
+        hits.clear();
+        records.clear();
+        hit_ends.clear();
+        out.reserve(batch.data.len() + batch.data.len() / 8);
+        let mut lines_before = 0;
+        let n = batch.records.len();
+        for (i, (r, part)) in split(&batch.data, &batch.records).enumerate() {
+            let key = batch.state_key.as_ref().unwrap_or(&r.stream);
+            let mut state = carry.remove(key).unwrap_or_default();
+            let (out_at, hits_at) = (out.len(), hits.len());
+            // A JWT in an event is judged (expired, lifetime) at the event's time.
+            scratch.set_seen_at(match r.kind {
+                RecordKind::Event { timestamp_ms, .. } => Some(timestamp_ms.div_euclid(1000)),
+                RecordKind::Lines => None,
+            });
+            s.scrub_block(part, &mut state, scratch, out, hits);
+            if state.in_block() || state.recalls() {
+                carry.insert(Arc::clone(key), state);
+            }
+            if lines_before > 0 {
+                for h in &mut hits[hits_at..] {
+                    h.line += lines_before;
+                }
+            }
+            if i + 1 < n {
+                lines_before += memchr::memchr_iter(b'\n', part).count();
+            }
+            hit_ends.push(hits.len());
+            records.push(Record {
+                stream: shown_name(s, scratch, &r.stream),
+                len: out.len() - out_at,
+                kind: r.kind,
+            });
+        }
+    }
+
+    /// Whether the job, scrubbed as if its streams started fresh, is what scrubbing it in
+    /// order from `carry` (the states the jobs before it left) gives. If so, what is left of
+    /// those states past the job, by stream, for the states the job ended in to follow;
+    /// `None` if it must be scrubbed again in order (a stream in a block, or one whose recall
+    /// values the job prints or leaves no room for).
+    fn passes(&self, carry: &Carry) -> Option<Vec<PassedOver>> {
+        let mut left: Vec<PassedOver> = Vec::new();
+        if carry.is_empty() {
+            return Some(left);
+        }
+        let batch = self.job.batch();
+        let (mut first_line, mut hits_at) = (0, 0);
+        for ((r, part), &hits_end) in split(&batch.data, &batch.records).zip(&self.hit_ends) {
+            let key = batch.state_key.as_ref().unwrap_or(&r.stream);
+            let hits = &self.hits[hits_at..hits_end];
+            hits_at = hits_end;
+            let at = match left.iter().position(|(k, ..)| k == key) {
+                Some(at) => Some(at),
+                None => carry.get(key).map(|st| {
+                    left.push((Arc::clone(key), st.clone(), (0, 0)));
+                    left.len() - 1
+                }),
+            };
+            if let Some(at) = at {
+                let (_, st, load) = &mut left[at];
+                if !st.passes_over(part, hits, first_line, load) {
+                    return None;
+                }
+            }
+            if hits_end < self.hits.len() {
+                first_line += memchr::memchr_iter(b'\n', part).count();
+            }
+        }
+        Some(left)
     }
 }
+
+/// A stream's state the jobs before left, passed over a job scrubbed without it: what is left
+/// of it, and the load of open recall values the job added (see [`StreamState::passes_over`]).
+type PassedOver = (Arc<str>, StreamState, (usize, usize));
 
 /// A scratch space for scrubber `S`, rebuilt when the scrubber changes (SIGHUP reload).
 struct ScratchFor<S>(Option<(S, Scratch)>);
@@ -878,24 +913,22 @@ where
                 let d = d?;
                 pending.insert(d.seq, d);
                 while let Some(mut d) = pending.remove(&want) {
-                    let job = d.scrubbed.job.batch();
-                    // A stream in a block, or printing again at its start a value the jobs
-                    // before it redacted near their end.
-                    let carried = !carry.is_empty()
-                        && split(&job.data, &job.records).any(|(r, part)| {
-                            let key = job.state_key.as_ref().unwrap_or(&r.stream);
-                            carry
-                                .get(key)
-                                .is_some_and(|st| st.in_block() || st.recalled_in(part))
-                        });
-                    if carried {
-                        d.scrubbed.scrub(&mut in_order, &mut carry);
-                    } else {
-                        // What the jobs before left for this job's streams is spent.
+                    if let Some(left) = d.scrubbed.passes(&carry) {
+                        // What the jobs before left for this job's streams is spent, but for
+                        // recall values whose window runs on past it.
+                        let job = d.scrubbed.job.batch();
                         for r in &job.records {
                             carry.remove(job.state_key.as_ref().unwrap_or(&r.stream));
                         }
                         carry.extend(d.ends);
+                        for (key, mut st, _) in left {
+                            if st.recalls() {
+                                st.followed_by(carry.remove(&key).unwrap_or_default());
+                                carry.insert(key, st);
+                            }
+                        }
+                    } else {
+                        d.scrubbed.scrub(&mut in_order, &mut carry);
                     }
                     deliver(d.scrubbed)?;
                     let _ = permit_rx.recv();
@@ -1299,5 +1332,110 @@ mod tests {
         );
         assert!(r.is_err());
         assert_eq!(delivered, 5);
+    }
+
+    /// Where a source cuts its input changes nothing, on one worker or several: the corpus
+    /// and scanner cases, as two streams, cut into jobs of a few lines wherever a source may
+    /// cut (before a record that started whole, see [`crate::batch::open_record`]), with
+    /// both streams in some jobs and one stream twice in others, come out as each stream
+    /// scrubbed whole. A value redacted before a cut and printed again after it (recall), a
+    /// PEM key or an SQL statement across a cut, all take the in-order path or pass over.
+    #[test]
+    fn where_the_input_is_cut_changes_nothing() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut streams = [Vec::new(), Vec::new()];
+        for dir in ["tests/corpus", "tests/scanners"] {
+            let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "log"))
+                .collect();
+            files.sort();
+            for (i, f) in files.iter().enumerate() {
+                let text = &mut streams[i % 2];
+                text.extend(std::fs::read(f).unwrap());
+                if !text.ends_with(b"\n") {
+                    text.push(b'\n');
+                }
+            }
+        }
+        let s = scrubber();
+        let mut scratch = s.scratch();
+        let whole: Vec<Vec<u8>> = streams
+            .iter()
+            .map(|text| {
+                let (mut out, mut hits) = (Vec::new(), Vec::new());
+                let mut st = crate::engine::StreamState::default();
+                s.scrub_block(text, &mut st, &mut scratch, &mut out, &mut hits);
+                out
+            })
+            .collect();
+        // Pieces of 1 to 12 lines, each stream cut where a source may cut it.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut pieces: [Vec<&[u8]>; 2] = [Vec::new(), Vec::new()];
+        for (text, pieces) in streams.iter().zip(&mut pieces) {
+            let mut at = 0;
+            while at < text.len() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let mut to = at;
+                for _ in 0..1 + seed % 12 {
+                    to = memchr::memchr(b'\n', &text[to..]).map_or(text.len(), |i| to + i + 1);
+                }
+                while to < text.len() && crate::batch::open_record(&text[..to]).is_some() {
+                    to = memchr::memchr(b'\n', &text[to..]).map_or(text.len(), |i| to + i + 1);
+                }
+                pieces.push(&text[at..to]);
+                at = to;
+            }
+        }
+        let names: [Arc<str>; 2] = ["a.log".into(), "b.log".into()];
+        let mut jobs = Vec::new();
+        let (mut a, mut b) = (pieces[0].iter().peekable(), pieces[1].iter().peekable());
+        let mut n = 0;
+        while a.peek().is_some() || b.peek().is_some() {
+            // a; b; a and b; a, b and a again.
+            let take: &[usize] = [&[0][..], &[1], &[0, 1], &[0, 1, 0]][n % 4];
+            n += 1;
+            let mut batch = Batch::lines(Vec::new(), "a.log".into(), 0, ack(n));
+            for &k in take {
+                let Some(piece) = (if k == 0 { a.next() } else { b.next() }) else {
+                    continue;
+                };
+                batch.data.extend_from_slice(piece);
+                batch.records.push(Record {
+                    stream: Arc::clone(&names[k]),
+                    len: piece.len(),
+                    kind: RecordKind::Lines,
+                });
+            }
+            jobs.push(batch);
+        }
+        for threads in [1, 2] {
+            let mut input = jobs.clone().into_iter();
+            let mut got = [Vec::new(), Vec::new()];
+            scrub_in_order(
+                threads,
+                || -> std::io::Result<_> { Ok(input.next().map(|b| (Arc::clone(&s), b))) },
+                |d: Scrubbed<Arc<Scrubber>, Batch>| {
+                    for (r, part) in split(&d.out, &d.records) {
+                        got[usize::from(r.stream.as_ref() == "b.log")].extend_from_slice(part);
+                    }
+                    Ok(())
+                },
+                None,
+            )
+            .unwrap();
+            for k in 0..2 {
+                if got[k] != whole[k] {
+                    let line = got[k]
+                        .split(|&b| b == b'\n')
+                        .zip(whole[k].split(|&b| b == b'\n'))
+                        .position(|(g, w)| g != w);
+                    panic!("{threads} threads, stream {k}: differs first at line {line:?}");
+                }
+            }
+        }
     }
 }

@@ -13,11 +13,15 @@
 //! below the call that named them, a task queue echoing a job's arguments.
 //!
 //! Across blocks: the values whose window runs past a block's end go into the stream's state as
-//! a [`Tail`], which does not make the stream "in a block": the ordered stage scrubs the next
-//! block again in order with it only when [`Tail::echoed_in`] finds one of them in its first
-//! lines, so jobs stay parallel and where the input was cut changes nothing. Values shorter
-//! than [`MIN_LEN`] or of one character class (`123456789`, `localhost`) are not recalled:
-//! those are words, numbers or ids more often than secrets, and would match everywhere.
+//! a [`Tail`], which does not make the stream "in a block". The next block starts from them as
+//! from values it saw itself, and hands on those whose window still runs past its own end, so
+//! a window spans any number of short blocks. At most [`MAX_OPEN`] values of [`OPEN_BYTES`]
+//! in all are open at once, a bound applied where a value is first seen, in the block and
+//! across blocks alike, so the tail never has to drop one. The ordered stage scrubs a block
+//! again in order with a tail only when [`Tail::passes_over`] says the tail could change it,
+//! so jobs stay parallel and where the input was cut changes nothing. Values shorter than
+//! [`MIN_LEN`] or of one character class (`123456789`, `localhost`) are not recalled: those
+//! are words, numbers or ids more often than secrets, and would match everywhere.
 
 use memchr::memmem;
 
@@ -28,17 +32,20 @@ const MIN_LEN: usize = 8;
 const MAX_LEN: usize = 4096;
 /// How much of a value the window is searched for before the rest is compared.
 const PREFIX: usize = 16;
-/// Bytes of values a stream's state carries to its next block, at most.
-const TAIL_BYTES: usize = 4096;
-/// Distinct values whose window is still open; past it, new values are not recalled.
-const MAX_SEEN: usize = 64;
+/// Distinct values whose window is open at once, and their bytes in all: past either, a new
+/// value is not recalled (what a stream's state carries to its next block is bounded by it).
+const MAX_OPEN: usize = 64;
+const OPEN_BYTES: usize = 16 * 1024;
 
-/// A value seen in the block: its first sighting's range, and how far the block has been
-/// searched for it.
+/// A value seen in the block: its first sighting's range (or, for a value the block started
+/// with, its length), and how far the block has been searched for it.
 #[derive(Debug, Clone, Copy)]
 struct Sighting {
     start: usize,
     end: usize,
+    /// The value the block started with (its index in the seeding tail), until the block
+    /// prints it again.
+    carried: Option<usize>,
     searched_to: usize,
     /// Where the line of its latest sighting ends, and who redacted it first.
     line_end: usize,
@@ -69,15 +76,59 @@ impl Tail {
         self.0.clear();
     }
 
-    /// Whether `input`, the stream's next block, prints one of the values within what is left
-    /// of its window: only then must the block be scrubbed with this tail.
-    pub fn echoed_in(&self, input: &[u8]) -> bool {
-        self.0.iter().any(|t| {
-            let mut found = false;
+    /// The stream's next block, `input`, was scrubbed without this tail, redacting on its lines
+    /// the values `hits` lists (line in the block, length): whether scrubbing it with the tail
+    /// would give the same. When it would, the tail is aged past `input` and `load` grows by
+    /// the hits within the tail's window, to be passed over the stream's following blocks of
+    /// the same job; the stream's tail after them is what is left here followed by theirs.
+    ///
+    /// It would not when `input` holds one of the values anywhere within its window (an echo,
+    /// or the value redacted again), or when the values the tail holds and those the block
+    /// redacted within the window could together exceed the bound on open values (the block,
+    /// scrubbed alone, recalled one that the tail would have left no room for).
+    pub fn passes_over(
+        &mut self,
+        input: &[u8],
+        hits: impl Iterator<Item = (usize, usize)>,
+        load: &mut (usize, usize),
+    ) -> bool {
+        let window = self.0.iter().map(|t| t.lines).max().unwrap_or(0);
+        if window == 0 {
+            return true;
+        }
+        let met = self.0.iter().any(|t| {
             let to = first_lines_end(input, t.lines);
-            find_echoes(input, 0, to, &t.value, |_, _| found = true);
-            found
-        })
+            memmem::find(&input[..to], &t.value).is_some()
+        });
+        if met {
+            return false;
+        }
+        for (line, len) in hits {
+            if line < window {
+                load.0 += 1;
+                load.1 += len;
+            }
+        }
+        let held = self.0.iter().map(|t| t.value.len()).sum::<usize>();
+        if self.0.len() + load.0 > MAX_OPEN || held + load.1 > OPEN_BYTES {
+            return false;
+        }
+        let lines = memchr::memchr_iter(b'\n', &input[..first_lines_end(input, window)]).count();
+        self.0.retain_mut(|t| {
+            t.lines = t.lines.saturating_sub(lines);
+            t.lines > 0
+        });
+        true
+    }
+
+    /// Append the values of `later`, the tail the stream's next blocks left (scrubbed without
+    /// this one, see [`passes_over`](Self::passes_over)).
+    pub fn extend(&mut self, later: Tail) {
+        debug_assert!(later
+            .0
+            .iter()
+            .all(|l| self.0.iter().all(|t| t.value != l.value)));
+        self.0.extend(later.0);
     }
 }
 
@@ -95,6 +146,8 @@ pub(super) struct Echo {
 #[derive(Debug, Default)]
 pub(super) struct Recall {
     seen: Vec<Sighting>,
+    /// The values the block started with (the stream's tail).
+    carried: Vec<TailValue>,
     /// Echoes not yet reached, by start.
     ahead: Vec<Echo>,
     /// The last line whose window was measured: (its end, the window's end).
@@ -158,6 +211,7 @@ impl Recall {
     /// Forget the previous block.
     pub fn clear(&mut self) {
         self.seen.clear();
+        self.carried.clear();
         self.ahead.clear();
         self.window = (usize::MAX, 0);
     }
@@ -182,22 +236,28 @@ impl Recall {
             return;
         }
         let to = self.window_to(input, line_end);
+        // A value whose window ended before this line is forgotten, wherever the block began.
+        let carried = &self.carried;
         let from = match self
             .seen
             .iter()
-            .position(|s| &input[s.start..s.end] == value)
+            .position(|s| s.searched_to >= line_end && value_of(s, input, carried) == value)
         {
             Some(i) => {
                 let s = &mut self.seen[i];
                 let from = s.searched_to.max(line_end);
                 s.searched_to = s.searched_to.max(to);
                 s.line_end = line_end;
+                if s.carried.take().is_some() {
+                    (s.start, s.end) = (start, end);
+                }
                 from
             }
-            None if self.seen.len() < MAX_SEEN || self.forget_before(line_end) => {
+            None if self.room_for(value.len(), line_end) => {
                 self.seen.push(Sighting {
                     start,
                     end,
+                    carried: None,
                     searched_to: to,
                     line_end,
                     rule,
@@ -213,45 +273,58 @@ impl Recall {
         });
     }
 
-    /// Start a block with the values the stream's previous block left (see [`Tail`]).
-    pub fn seed(&mut self, input: &[u8], tail: &Tail) {
-        for t in &tail.0 {
+    /// Start a block, `input`, with the values the stream's previous block left (see
+    /// [`Tail`]): each is open for what is left of its window, as if the block had seen it.
+    pub fn seed(&mut self, input: &[u8], tail: Tail) {
+        self.carried = tail.0;
+        for (i, t) in self.carried.iter().enumerate() {
             let to = first_lines_end(input, t.lines);
             let ahead = &mut self.ahead;
             find_echoes(input, 0, to, &t.value, |s, e| {
                 insert(ahead, s, e, t.rule, t.kind)
             });
+            self.seen.push(Sighting {
+                start: 0,
+                end: t.value.len(),
+                carried: Some(i),
+                searched_to: to,
+                line_end: 0,
+                rule: t.rule,
+                kind: t.kind,
+            });
         }
     }
 
-    /// The values of this block, `input`, whose window runs past its end, into `tail`.
+    /// The values of this block, `input`, whose window runs past its end, into `tail`: all of
+    /// them (the bound on open values holds them).
     pub fn tail(&self, input: &[u8], tail: &mut Tail) {
         tail.0.clear();
-        let mut bytes = 0;
-        // The latest sightings first, up to a bound on what a stream's state holds.
-        let mut open: Vec<&Sighting> = self
-            .seen
-            .iter()
-            .filter(|s| s.searched_to == input.len())
-            .collect();
-        open.sort_by_key(|s| std::cmp::Reverse(s.line_end));
-        for s in open {
-            bytes += s.end - s.start;
-            if bytes > TAIL_BYTES {
-                break;
+        let mut block_lines = None;
+        for s in self.seen.iter().filter(|s| s.searched_to == input.len()) {
+            let lines = match s.carried {
+                Some(i) => {
+                    let lines = *block_lines
+                        .get_or_insert_with(|| memchr::memchr_iter(b'\n', input).count());
+                    self.carried[i].lines.saturating_sub(lines)
+                }
+                // Line breaks from the sighting's own to the block's end: the lines after it,
+                // plus one.
+                None => match memchr::memchr_iter(b'\n', &input[s.line_end..]).count() {
+                    0 => 0,
+                    breaks => (WINDOW + 1).saturating_sub(breaks),
+                },
+            };
+            if lines > 0 {
+                tail.0.push(TailValue {
+                    value: value_of(s, input, &self.carried).to_vec(),
+                    rule: s.rule,
+                    kind: s.kind,
+                    lines,
+                });
             }
-            // Line breaks from the sighting's own to the block's end: the lines after it, plus one.
-            let breaks = memchr::memchr_iter(b'\n', &input[s.line_end..]).count();
-            if breaks == 0 || breaks > WINDOW {
-                continue;
-            }
-            tail.0.push(TailValue {
-                value: input[s.start..s.end].to_vec(),
-                rule: s.rule,
-                kind: s.kind,
-                lines: WINDOW + 1 - breaks,
-            });
         }
+        debug_assert!(tail.0.len() <= MAX_OPEN);
+        debug_assert!(tail.0.iter().map(|t| t.value.len()).sum::<usize>() <= OPEN_BYTES);
     }
 
     /// The end of the window after the line ending at `line_end`. Lines are remembered in
@@ -277,11 +350,12 @@ impl Recall {
         to
     }
 
-    /// Make room by forgetting the values whose window ended before `at` (a value seen again
-    /// is searched for from where it is seen); whether there is room now.
-    fn forget_before(&mut self, at: usize) -> bool {
-        self.seen.retain(|s| s.searched_to > at);
-        self.seen.len() < MAX_SEEN
+    /// Whether a new value of `len` bytes, seen on the line ending at `line_end`, fits the bound
+    /// on open values, once the values whose window ended before the line are forgotten.
+    fn room_for(&mut self, len: usize, line_end: usize) -> bool {
+        self.seen.retain(|s| s.searched_to >= line_end);
+        self.seen.len() < MAX_OPEN
+            && self.seen.iter().map(|s| s.end - s.start).sum::<usize>() + len <= OPEN_BYTES
     }
 
     /// Hand each echo starting before `line_end` to `f`, and forget it. The block loop visits
@@ -292,6 +366,14 @@ impl Recall {
             debug_assert!(e.start >= line_start);
             f(e);
         }
+    }
+}
+
+/// The bytes of the value `s` stands for: in the block, or carried into it.
+fn value_of<'a>(s: &Sighting, input: &'a [u8], carried: &'a [TailValue]) -> &'a [u8] {
+    match s.carried {
+        Some(i) => &carried[i].value,
+        None => &input[s.start..s.end],
     }
 }
 
@@ -465,7 +547,7 @@ mod tests {
     #[test]
     fn values_whose_window_ended_make_room_for_new_ones() {
         let mut input = String::new();
-        for i in 0..MAX_SEEN {
+        for i in 0..MAX_OPEN {
             input.push_str(&format!("k=Value{i:02}_abcdef\n"));
         }
         input.push_str(&"\n".repeat(WINDOW + 1));

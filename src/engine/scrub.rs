@@ -131,10 +131,29 @@ impl StreamState {
         !self.recall.is_empty()
     }
 
-    /// Whether `input`, the stream's next block, prints again a value the last one redacted
-    /// near its end: then it must be scrubbed in order with this state.
-    pub fn recalled_in(&self, input: &[u8]) -> bool {
-        self.recall.echoed_in(input)
+    /// The stream's next block, `input`, was scrubbed from a fresh state, with `hits` (their
+    /// lines counted from `first_line`): whether scrubbing it from this state would give the
+    /// same. When it would, this state becomes what is left of it past `input`, which the
+    /// state the fresh scrub ended in [follows](Self::followed_by); `load` accumulates over
+    /// the stream's blocks in one job (see [`Tail::passes_over`](super::recall::Tail)).
+    pub fn passes_over(
+        &mut self,
+        input: &[u8],
+        hits: &[Hit],
+        first_line: usize,
+        load: &mut (usize, usize),
+    ) -> bool {
+        let hits = hits.iter().map(|h| (h.line - first_line, h.end - h.start));
+        !self.in_block() && self.recall.passes_over(input, hits, load)
+    }
+
+    /// This state (what is left of one that [passed over](Self::passes_over) the stream's
+    /// last blocks) followed by `later`, the state scrubbing those blocks fresh ended in.
+    pub fn followed_by(&mut self, later: StreamState) {
+        let mut tail = std::mem::take(&mut self.recall);
+        *self = later;
+        tail.extend(std::mem::take(&mut self.recall));
+        self.recall = tail;
     }
 }
 
@@ -351,7 +370,9 @@ impl Scrubber {
         let hits_base = hits.len();
         scratch.recall.clear();
         if state.recalls() {
-            scratch.recall.seed(input, &state.recall);
+            scratch
+                .recall
+                .seed(input, std::mem::take(&mut state.recall));
         }
         let mut pos = 0; // always at a line start
         let mut line_no = 0; // index of the line starting at `pos`
