@@ -545,13 +545,8 @@ fn a_line_too_long_inside_a_private_key_leaves_the_block_open() {
     assert!(err.contains(" oversize_lines=1\n"), "{err}");
 }
 
-/// Where reads cut standard input changes nothing: the corpus and scanner cases written to a
-/// pipe in 3,001-byte pieces (pieces end mid-line and inside records printed over lines, an
-/// echo lands just past a cut) come out as they do from a file read in 256 KiB blocks, on one
-/// thread and on two.
-#[test]
-fn filter_output_does_not_depend_on_how_stdin_arrives() {
-    use std::io::Write;
+/// The corpus and the scanner cases, file after file, each ending in a line break.
+fn corpus_and_scanner_cases() -> Vec<u8> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut input = Vec::new();
     for dir in ["tests/corpus", "tests/scanners"] {
@@ -563,8 +558,22 @@ fn filter_output_does_not_depend_on_how_stdin_arrives() {
         files.sort();
         for f in files {
             input.extend(std::fs::read(f).unwrap());
+            if !input.ends_with(b"\n") {
+                input.push(b'\n');
+            }
         }
     }
+    input
+}
+
+/// Where reads cut standard input changes nothing: the corpus and scanner cases written to a
+/// pipe in 3,001-byte pieces (pieces end mid-line and inside records printed over lines, an
+/// echo lands just past a cut) come out as they do from a file read in 256 KiB blocks, on one
+/// thread and on two.
+#[test]
+fn filter_output_does_not_depend_on_how_stdin_arrives() {
+    use std::io::Write;
+    let input = corpus_and_scanner_cases();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("input.log");
     std::fs::write(&file, &input).unwrap();
@@ -623,22 +632,7 @@ fn stats_and_audit_count_every_placeholder_written() {
         }
         by_kind
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut input = Vec::new();
-    for dir in ["tests/corpus", "tests/scanners"] {
-        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "log"))
-            .collect();
-        files.sort();
-        for f in files {
-            input.extend(std::fs::read(f).unwrap());
-            if !input.ends_with(b"\n") {
-                input.push(b'\n');
-            }
-        }
-    }
+    let input = corpus_and_scanner_cases();
     let out = scrubd()
         .args(["filter", "--stats"])
         .write_stdin(input.clone())
