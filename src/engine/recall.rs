@@ -113,7 +113,7 @@ impl Tail {
         if self.0.len() + load.0 > MAX_OPEN || held + load.1 > OPEN_BYTES {
             return false;
         }
-        let lines = memchr::memchr_iter(b'\n', &input[..first_lines_end(input, window)]).count();
+        let lines = memchr::memchr_iter(b'\n', input).take(window).count();
         self.0.retain_mut(|t| {
             t.lines = t.lines.saturating_sub(lines);
             t.lines > 0
