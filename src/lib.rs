@@ -22,6 +22,7 @@ pub(crate) mod table;
 
 // What the binary starts; everything else outside the engine, `filter` and the rule files is
 // crate-private, so the compiler finds dead code.
+pub use batch::open_record;
 pub use config::Config;
 pub use lambda::run as run_lambda;
 pub use metrics::{serve as serve_metrics, Metrics};

@@ -1,10 +1,13 @@
 //! The engine on arbitrary bytes, with the invariants asserted: no panic; one line in, one
 //! out with its ending; bytes outside the reported spans unchanged and placeholders written
-//! exactly there; scrubbing the output again finds nothing (idempotence).
+//! exactly there; scrubbing the output again finds nothing (idempotence); scrubbing the input
+//! in two blocks cut where a source may cut (`open_record`), the stream's state carried as the
+//! ordered stage carries it, gives the same output.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use scrubd::engine::{Mode, RuleSet, Scrubber, StreamState};
+use scrubd::open_record;
 use std::sync::{Arc, OnceLock};
 
 fn scrubber() -> &'static Scrubber {
@@ -74,4 +77,34 @@ fuzz_target!(|input: &[u8]| {
         &mut hits2,
     );
     assert!(hits2.is_empty() && again == out, "not idempotent");
+
+    // Cut where a source may cut: after the first and the last such line (three blocks), and
+    // after the middle one (two).
+    let ends: Vec<usize> = a
+        .iter()
+        .scan(0, |at, l| {
+            *at += l.len();
+            Some(*at)
+        })
+        .filter(|&e| e < input.len() && open_record(&input[..e]).is_none())
+        .collect();
+    if !ends.is_empty() {
+        let (first, last) = (ends[0], ends[ends.len() - 1]);
+        for cuts in [&[first, last][..], &[ends[ends.len() / 2]]] {
+            let (mut parts, mut hits3) = (Vec::new(), Vec::new());
+            let mut state = StreamState::default();
+            let mut at = 0;
+            for &cut in cuts.iter().chain(&[input.len()]) {
+                if cut <= at {
+                    continue;
+                }
+                s.scrub_block(&input[at..cut], &mut state, &mut scratch, &mut parts, &mut hits3);
+                if !(state.in_block() || state.recalls()) {
+                    state = StreamState::default();
+                }
+                at = cut;
+            }
+            assert!(parts == out, "cut at {cuts:?}: output differs");
+        }
+    }
 });
