@@ -5,6 +5,7 @@
 //!
 //! The long soak is `scripts/soak.sh` (see README, "Soak and fault scenarios").
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -94,13 +95,22 @@ fn kill9_loop(kills: usize, min_ms: u64, max_ms: u64, rotate_every: usize) {
         .collect();
     let mut counted = 0.0;
     let started = Instant::now();
+    // Per restart: the outputs' lengths at the kill, what it counted, the checkpoints it
+    // started from (to tell, when the total is off, which restart and which output miss).
+    let mut restarts = Vec::new();
     for _ in 0..kills {
         std::thread::sleep(Duration::from_millis(min_ms + rng.below(max_ms - min_ms)));
         d.kill9();
+        let at_kill: BTreeMap<PathBuf, usize> =
+            d.outputs().into_iter().map(|(p, b)| (p, b.len())).collect();
         std::thread::sleep(Duration::from_millis(rng.below(300)));
+        let checkpoints =
+            std::fs::read_to_string(d.path("state/checkpoints.json")).unwrap_or_default();
         d.start();
         // Counted once, at start-up, before /healthz turns ready.
-        counted += d.metric("scrubd_duplicate_lines_total{source=\"app\"}");
+        let c = d.metric("scrubd_duplicate_lines_total{source=\"app\"}");
+        counted += c;
+        restarts.push((at_kill, c, checkpoints));
     }
     std::thread::sleep(Duration::from_millis(500));
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -130,6 +140,7 @@ fn kill9_loop(kills: usize, min_ms: u64, max_ms: u64, rotate_every: usize) {
         lines.len()
     );
     assert_eq!(lines.len(), total + dups);
+    report_resent_by_restart(&d.outputs(), &restarts);
     // The duplicate counter is counted at each start from the outputs beyond the checkpoints'
     // sink marks (see `resent_lines`); it has been exact on every run here but one, in CI under
     // load (4,900 duplicates, 3,820 counted: seed 1796520598003557569, not reproduced since).
@@ -140,6 +151,44 @@ fn kill9_loop(kills: usize, min_ms: u64, max_ms: u64, rotate_every: usize) {
         "duplicates in the output {dups} vs. scrubd_duplicate_lines_total {counted}"
     );
     d.stop();
+}
+
+/// For each restart (outputs' lengths at its kill, what it counted, its checkpoints): the lines
+/// it wrote, per output, that the outputs held before it, printed next to what it counted (with
+/// its checkpoints when they differ).
+fn report_resent_by_restart(
+    end: &[(PathBuf, Vec<u8>)],
+    restarts: &[(BTreeMap<PathBuf, usize>, f64, String)],
+) {
+    for (k, (at, counted, checkpoints)) in restarts.iter().enumerate() {
+        let next = restarts.get(k + 1).map(|r| &r.0);
+        let region = |p: &PathBuf, len: usize| {
+            let from = at.get(p).copied().unwrap_or(0).min(len);
+            let to = next.and_then(|n| n.get(p).copied()).unwrap_or(len).min(len);
+            (from, to.max(from))
+        };
+        let before: std::collections::HashSet<&[u8]> = end
+            .iter()
+            .flat_map(|(p, b)| b[..region(p, b.len()).0].split(|&c| c == b'\n'))
+            .collect();
+        let per: Vec<(&PathBuf, usize, usize)> = end
+            .iter()
+            .map(|(p, b)| {
+                let (from, to) = region(p, b.len());
+                let n = b[from..to]
+                    .split(|&c| c == b'\n')
+                    .filter(|l| !l.is_empty() && before.contains(l))
+                    .count();
+                (p, n, from)
+            })
+            .filter(|&(_, n, _)| n > 0)
+            .collect();
+        let wrote: usize = per.iter().map(|p| p.1).sum();
+        eprintln!("restart {k}: counted {counted}, wrote {wrote} lines the outputs held: {per:?}");
+        if (wrote as f64 - counted).abs() > 0.5 {
+            eprintln!("restart {k} started from these checkpoints:\n{checkpoints}");
+        }
+    }
 }
 
 #[test]
