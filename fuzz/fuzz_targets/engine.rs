@@ -98,7 +98,13 @@ fuzz_target!(|input: &[u8]| {
                 if cut <= at {
                     continue;
                 }
-                s.scrub_block(&input[at..cut], &mut state, &mut scratch, &mut parts, &mut hits3);
+                s.scrub_block(
+                    &input[at..cut],
+                    &mut state,
+                    &mut scratch,
+                    &mut parts,
+                    &mut hits3,
+                );
                 if !(state.in_block() || state.recalls()) {
                     state = StreamState::default();
                 }
