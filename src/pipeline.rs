@@ -1017,41 +1017,60 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
         }
         let done = match next {
             Ok(d) => {
-                let identity = d
-                    .end
-                    .file_identity()
-                    .map(|(_, dev, ino)| (Arc::clone(&d.source), dev, ino));
-                if identity.is_some() && sources_loaded.insert(Arc::clone(&d.source)) {
-                    let store = ctx.store.lock().expect("checkpoint lock");
-                    known.extend(
-                        store
-                            .get(&d.source)
-                            .into_iter()
-                            .map(|p| (Arc::clone(&d.source), p.dev, p.ino)),
-                    );
-                }
-                let new_file = identity.as_ref().is_some_and(|id| !known.contains(id));
-                let mark = if d.data.is_empty() {
-                    None // a position alone (a file gone): nothing to write
-                } else {
-                    // A new file's outputs are persisted by the checkpoint right after.
-                    register_outputs(sink.as_mut(), &d, &mut touched, &ctx, !new_file);
-                    let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx) else {
-                        // Shut down while the sink refused: leave it unacknowledged.
-                        let pending: u64 = written.iter().map(|w| w.1).sum();
-                        ctx.progress
-                            .refused_at_stop
-                            .fetch_add(d.lines + pending, Ordering::Relaxed);
-                        break;
-                    };
-                    mark
-                };
-                if let Some(id) = identity {
-                    if known.insert(id) {
-                        last_sync = Instant::now() - CHECKPOINT_EVERY; // checkpoint this new file now
+                // What else is queued goes with it: its outputs are put on record in one
+                // store flush, and new files' first deliveries share one checkpoint.
+                let mut group = vec![d];
+                while group.len() <= CHANNEL_DEPTH {
+                    match rx.try_recv() {
+                        Ok(d) => group.push(d),
+                        Err(_) => break,
                     }
                 }
-                written.push((d.end.with_sink_mark(mark), d.lines));
+                for d in &group {
+                    if d.end.file_identity().is_some()
+                        && sources_loaded.insert(Arc::clone(&d.source))
+                    {
+                        let store = ctx.store.lock().expect("checkpoint lock");
+                        known.extend(
+                            store
+                                .get(&d.source)
+                                .into_iter()
+                                .map(|p| (Arc::clone(&d.source), p.dev, p.ino)),
+                        );
+                    }
+                }
+                register_outputs(sink.as_mut(), &group, &mut touched, &ctx);
+                let mut group = group.into_iter();
+                let mut refused = None;
+                for d in group.by_ref() {
+                    let mark = if d.data.is_empty() {
+                        None // a position alone (a file gone): nothing to write
+                    } else {
+                        let Some(mark) = write_until_accepted(sink.as_mut(), &d, &ctx) else {
+                            refused = Some(d.lines);
+                            break;
+                        };
+                        mark
+                    };
+                    let identity = d
+                        .end
+                        .file_identity()
+                        .map(|(_, dev, ino)| (Arc::clone(&d.source), dev, ino));
+                    if identity.is_some_and(|id| known.insert(id)) {
+                        last_sync = Instant::now() - CHECKPOINT_EVERY; // checkpoint this new file now
+                    }
+                    written.push((d.end.with_sink_mark(mark), d.lines));
+                }
+                if let Some(lines) = refused {
+                    // Shut down while the sink refused: leave it (and what came with it, and
+                    // what awaits a checkpoint) unacknowledged.
+                    let pending: u64 = written.iter().map(|w| w.1).sum();
+                    let unwritten: u64 = group.map(|d| d.lines).sum();
+                    ctx.progress
+                        .refused_at_stop
+                        .fetch_add(lines + unwritten + pending, Ordering::Relaxed);
+                    break;
+                }
                 false
             }
             Err(RecvTimeoutError::Timeout) => false,
@@ -1085,33 +1104,37 @@ fn deliver(mut sink: Box<dyn Sink>, rx: Receiver<Delivery>, ctx: SinkCtx) {
 /// Output files written since the last checkpoint, per source.
 type Touched = BTreeMap<Arc<str>, std::collections::BTreeSet<PathBuf>>;
 
-/// Before `d` is written: record the outputs it goes to that have no length on record since
-/// the last checkpoint, with their lengths now, and persist that before the write (`flush`;
-/// for a new file's first delivery the checkpoint right after the write persists it, as it
-/// always did, so thousands of new files do not cost a store flush each twice). A crash
-/// before the next checkpoint then leaves a record of where the lines a restart writes again
-/// begin, even in an output no checkpoint names (a rotated file's straggler lines).
-fn register_outputs(
-    sink: &mut dyn Sink,
-    d: &Delivery,
-    touched: &mut Touched,
-    ctx: &SinkCtx,
-    flush: bool,
-) {
-    // The sink may open outputs to name them (a file sink's fallbacks): a hang there is the
-    // sink's, for the watchdog.
-    let outputs = {
-        let _busy = ctx.live.busy(ctx.stage);
-        sink.outputs(&d.source, &d.records)
-    };
-    if outputs.is_empty() {
-        return;
+/// Before `group` is written: record the outputs it goes to that have no length on record
+/// since the last checkpoint, with their lengths now, and persist that before the write. A
+/// crash before the next checkpoint then leaves a record of where the lines a restart writes
+/// again begin, even in an output no checkpoint names (a rotated file's straggler lines, a new
+/// file's first lines). (Only a new file's first delivery used to skip this, its checkpoint
+/// right after the write recording its output: a kill between the write and that checkpoint,
+/// with the sink's sync between them, left those lines uncounted when the restart read the
+/// file again from its start. What a burst of new files costs in flushes is kept down by
+/// taking the deliveries queued as one group.)
+fn register_outputs(sink: &mut dyn Sink, group: &[Delivery], touched: &mut Touched, ctx: &SinkCtx) {
+    let mut fresh = false;
+    for d in group.iter().filter(|d| !d.data.is_empty()) {
+        // The sink may open outputs to name them (a file sink's fallbacks): a hang there is
+        // the sink's, for the watchdog.
+        let outputs = {
+            let _busy = ctx.live.busy(ctx.stage);
+            sink.outputs(&d.source, &d.records)
+        };
+        if outputs.is_empty() {
+            continue;
+        }
+        let paths = touched.entry(Arc::clone(&d.source)).or_default();
+        paths.extend(outputs.iter().map(|m| m.path.clone()));
+        fresh |= ctx
+            .store
+            .lock()
+            .expect("checkpoint lock")
+            .register_outputs(&d.source, &outputs);
     }
-    let paths = touched.entry(Arc::clone(&d.source)).or_default();
-    paths.extend(outputs.iter().map(|m| m.path.clone()));
-    let mut store = ctx.store.lock().expect("checkpoint lock");
-    if store.register_outputs(&d.source, &outputs) && flush {
-        if let Err(e) = store.flush() {
+    if fresh {
+        if let Err(e) = ctx.store.lock().expect("checkpoint lock").flush() {
             ctx.emit.emit(Event::CheckpointError);
             tracing::warn!(error = %e, "checkpoint write failed; a crash before the next one may leave re-sent lines uncounted");
         }
@@ -1436,6 +1459,108 @@ mod tests {
                     panic!("{threads} threads, stream {k}: differs first at line {line:?}");
                 }
             }
+        }
+    }
+
+    /// A file sink that notes, at each write, whether the state dir on disk already names the
+    /// output it appends to.
+    struct Witness {
+        inner: crate::sink::file::FileSink,
+        state: std::path::PathBuf,
+        on_record: Arc<Mutex<Vec<(PathBuf, bool)>>>,
+    }
+
+    impl Sink for Witness {
+        fn write(
+            &mut self,
+            source: &str,
+            data: &[u8],
+            records: &[crate::batch::Record],
+        ) -> std::io::Result<Option<SinkMark>> {
+            let persisted =
+                std::fs::read_to_string(self.state.join(crate::checkpoint::CHECKPOINT_FILE))
+                    .unwrap_or_default();
+            for m in self.inner.outputs(source, records) {
+                let named = persisted.contains(&format!("{:?}", m.path.display().to_string()));
+                self.on_record.lock().unwrap().push((m.path, named));
+            }
+            self.inner.write(source, data, records)
+        }
+        fn outputs(&mut self, source: &str, records: &[crate::batch::Record]) -> Vec<SinkMark> {
+            self.inner.outputs(source, records)
+        }
+        fn sync(&mut self) -> std::io::Result<()> {
+            self.inner.sync()
+        }
+        fn reopen(&mut self) -> std::io::Result<()> {
+            self.inner.reopen()
+        }
+    }
+
+    /// A kill -9 may come between any write and the checkpoint after it: the output a write
+    /// appends to must be on record on disk before the write, a new file's first write
+    /// included, or the lines a restart writes again there go uncounted.
+    #[test]
+    fn every_output_is_on_record_on_disk_before_its_first_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, out) = (dir.path().join("state"), dir.path().join("out"));
+        std::fs::create_dir_all(&state).unwrap();
+        let store = Arc::new(Mutex::new(CheckpointStore::open(&state).unwrap()));
+        let on_record = Arc::new(Mutex::new(Vec::new()));
+        let sink = Witness {
+            inner: crate::sink::file::FileSink::new(out.clone()),
+            state: state.clone(),
+            on_record: Arc::clone(&on_record),
+        };
+        let live = Liveness::new(vec!["sink-s".into()]);
+        let ctx = SinkCtx {
+            progress: Arc::new(Progress::default()),
+            live: Arc::clone(&live),
+            stage: live.stage("sink-s"),
+            name: "s".into(),
+            store: Arc::clone(&store),
+            emit: Arc::new(crate::metrics::Discard),
+            reopen: Arc::new(AtomicBool::new(false)),
+            cancel: CancellationToken::new(),
+        };
+        let (tx, rx) = sync_channel::<Delivery>(4);
+        let sinking = std::thread::spawn(move || deliver(Box::new(sink), rx, ctx));
+        // Two new files (the second a rotated file's name, read only after the rename), then
+        // more lines of the first.
+        for (ino, name, line) in [
+            (7, "x.log", "a\n"),
+            (8, "x.log.1", "b\n"),
+            (7, "x.log", "c\n"),
+        ] {
+            let data = line.as_bytes().to_vec();
+            tx.send(Delivery {
+                source: "app".into(),
+                records: vec![crate::batch::Record {
+                    stream: name.into(),
+                    len: data.len(),
+                    kind: crate::batch::RecordKind::Lines,
+                }],
+                data,
+                end: Position::File(crate::checkpoint::FilePosition {
+                    source: "app".into(),
+                    path: dir.path().join("logs").join(name),
+                    dev: 1,
+                    ino,
+                    fingerprint: "f".repeat(64),
+                    offset: 2,
+                    proof: None,
+                    sink: None,
+                }),
+                lines: 1,
+            })
+            .unwrap();
+        }
+        drop(tx);
+        sinking.join().unwrap();
+        let seen = on_record.lock().unwrap().clone();
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        for (path, named) in seen {
+            assert!(named, "{} written before it was on record", path.display());
         }
     }
 }
