@@ -255,24 +255,25 @@ impl Source for FileSource {
             if lines >= limit {
                 break;
             }
-            lines += count_lines_from(&r.path, r.from, limit - lines).ok()?;
+            lines += count_lines_from(r.file.as_ref()?, r.from, limit - lines).ok()?;
         }
         Some(lines.min(limit))
     }
 }
 
 /// A file found at start that the source reads again (from `from`), and the outputs (named
-/// by checkpoints) its lines can have gone to before the stop.
+/// by checkpoints) its lines can have gone to before the stop. The file is held open from
+/// when it was found: writers keep rotating while scrubd starts, and counting by its path
+/// would count the new file that took the name (`None`: it could not be opened as found).
 #[derive(Debug)]
 struct Resend {
-    path: PathBuf,
+    file: Option<File>,
     from: u64,
     outputs: Vec<PathBuf>,
 }
 
-/// Lines (`\n`) in the file at `path` from `from`, counting stopped at `limit`.
-fn count_lines_from(path: &Path, from: u64, limit: u64) -> io::Result<u64> {
-    let file = File::open(path)?;
+/// Lines (`\n`) in `file` from `from`, counting stopped at `limit`.
+fn count_lines_from(file: &File, from: u64, limit: u64) -> io::Result<u64> {
     let mut buf = vec![0u8; 64 << 10];
     let (mut at, mut lines) = (from, 0);
     while lines < limit {
@@ -669,8 +670,12 @@ impl FileSource {
                         File::open(&f.path).is_ok_and(|file| fingerprint::proof_holds(p, &file, h.offset))
                     })
             });
+            // The file as found (a rename since then has given its path to another).
+            let file = File::open(&f.path)
+                .ok()
+                .filter(|file| file.metadata().is_ok_and(|m| FileId::of(&m) == f.id));
             self.resend.push(Resend {
-                path: f.path.clone(),
+                file,
                 from: proven.map_or(0, |h| h.offset),
                 outputs,
             });
@@ -965,6 +970,8 @@ impl FileSource {
     /// Poll until `io.cancel`, sending batches as they come (a slow sink slows reading), and
     /// reporting the source's counts. Returns when cancelled or the pipeline is gone.
     fn run_with(mut self, io: SourceIo) -> io::Result<()> {
+        // Counted before the run (`resend_bound`): the files held open for it are let go.
+        self.resend = Vec::new();
         let mut out = Vec::new();
         let tick = IDLE_TICK.min(self.cfg.partial_flush.max(Duration::from_millis(10)));
         let mut reported = StatsSnapshot::default();

@@ -106,6 +106,27 @@ fn rotated_as_scrubd_starts_the_file_continues_from_its_checkpoint_under_its_new
 }
 
 #[test]
+fn rotated_as_scrubd_starts_its_re_sent_lines_are_counted_in_the_file_as_found() {
+    // The same race, for the count of lines a crash makes the outputs hold twice: the bound is
+    // the lines the checkpointed file holds past its checkpoint, even once a rotation has
+    // given its name to a new file. (Counted by path, it was the new file's: 0 here.)
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, b"a1\na2\na3\na4\n");
+    let mut cp = checkpoint(&log, b"a1\n", 3);
+    let out = dir.path().join("out/app.log");
+    cp.sink = Some(crate::checkpoint::SinkMark {
+        path: out.clone(),
+        len: 3,
+    });
+    let cfg = config(&glob(dir.path(), "app.log*"), StartAt::Beginning);
+    let src = FileSource::new(cfg, vec![cp], true).unwrap();
+    fs::rename(&log, dir.path().join("app.log.1")).unwrap();
+    append(&log, b"b1\n");
+    assert_eq!(src.resend_bound(&out, 100), Some(3));
+}
+
+#[test]
 fn copytruncated_while_down_the_copy_continues_where_the_file_was() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
