@@ -2973,6 +2973,33 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
         // Unquoted (`{name: DB_PASSWORD, value: …}`): right after the operator and a space,
         // up to a separator.
         Some(b' ') if matches!(line.get(qe), None | Some(b',' | b'}' | b' ' | b';')) => (qs, qe),
+        // Right after `=`, up to a separator: the AWS CLI's shorthand
+        // (`ParameterKey=DBPassword,ParameterValue=…`, `{name=DB_PASSWORD,value=…}`) and form
+        // bodies (`….1.ParameterKey=DBPassword&….1.ParameterValue=…`).
+        Some(b'=')
+            if matches!(
+                line.get(qe),
+                None | Some(b',' | b'}' | b'&' | b' ' | b'\'' | b'"')
+            ) =>
+        {
+            (qs, qe)
+        }
+        // An element's text (`<ParameterKey>DBPassword</ParameterKey>`): its tag is the field.
+        Some(b'>') if line[qe..].starts_with(b"</") => {
+            let tag = qs - 1;
+            let open = memchr::memrchr(b'<', &line[..tag])?;
+            let name = &line[open + 1..tag];
+            let close = &line[qe + 2..];
+            if name.is_empty()
+                || !name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+                || !close.starts_with(name)
+                || close.get(name.len()) != Some(&b'>')
+            {
+                return None;
+            }
+            let named = NAME_FIELDS.iter().any(|n| name.eq_ignore_ascii_case(n));
+            return named.then_some((qe + 2 + name.len() + 1, open + 1));
+        }
         _ => return None,
     };
     // The last item of a list (`('body', 'password')`, `["credentials","client_secret"]`).
@@ -3085,12 +3112,16 @@ fn is_value_field(w: &[u8], prefix: &[u8]) -> bool {
         Some(d) => w.split_at(d + 1),
         None => (&w[..0], w),
     };
-    let paths_match = if prefix.is_empty() {
+    paths_match(path, prefix) && VALUE_FIELDS.iter().any(|v| last.eq_ignore_ascii_case(v))
+}
+
+/// Whether a value field's flattened path `path` is within the name field's `prefix`.
+fn paths_match(path: &[u8], prefix: &[u8]) -> bool {
+    if prefix.is_empty() {
         path.is_empty()
     } else {
         path.starts_with(prefix)
-    };
-    paths_match && VALUE_FIELDS.iter().any(|v| last.eq_ignore_ascii_case(v))
+    }
 }
 
 /// The value field after `from` within the same small object or tag; `prefix` is the name
@@ -3138,6 +3169,32 @@ fn value_field_after(line: &[u8], from: usize, prefix: &[u8]) -> Option<Sibling>
             }
             // A nested value (`params: { limit: 12 }`) is another field's.
             b'{' | b'[' | b'(' => i = closing_bracket(line, i, end)? + 1,
+            // Sibling elements (`</ParameterKey><ParameterValue>…`, other siblings between):
+            // a value element's text is the value.
+            b'<' if i == from && from > 0 && line[from - 1] == b'>' => {
+                while line.get(i) == Some(&b'<') && i < end {
+                    let n = line[i + 1..end]
+                        .iter()
+                        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+                        .count();
+                    let tag = &line[i + 1..i + 1 + n];
+                    if n == 0 || line.get(i + 1 + n) != Some(&b'>') {
+                        return None;
+                    }
+                    if VALUE_FIELDS.iter().any(|v| tag.eq_ignore_ascii_case(v)) {
+                        return Some(Sibling::Content(i + 2 + n));
+                    }
+                    // Past this sibling's end tag (`</Type>`).
+                    let text = i + 2 + n;
+                    let close = memchr::memmem::find(&line[text..end], b"</")? + text;
+                    if !line[close + 2..].starts_with(tag) || line.get(close + 2 + n) != Some(&b'>')
+                    {
+                        return None;
+                    }
+                    i = close + 3 + n;
+                }
+                return None;
+            }
             b'}' | b']' | b')' | b'<' => return None,
             _ if b.is_ascii_alphabetic()
                 && (i == 0 || !(line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_')) =>
@@ -3147,7 +3204,13 @@ fn value_field_after(line: &[u8], from: usize, prefix: &[u8]) -> Option<Sibling>
                     e += 1;
                 }
                 let w = &line[i..e];
-                if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v)) {
+                // A flattened field is the same member's (`….1.ParameterValue` and
+                // `….1.Value.StringValue` beside `….1.ParameterKey` / `….1.Name`), never
+                // another's; `Value` in `….1.Value.DataType=` is a path's segment.
+                if VALUE_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v))
+                    && paths_match(dotted_prefix(line, i), prefix)
+                    && (line.get(e) != Some(&b'.') || operator_follows(line, e))
+                {
                     return Some(Sibling::Key(i, e));
                 }
                 if NAME_FIELDS.iter().any(|v| w.eq_ignore_ascii_case(v)) {

@@ -453,6 +453,25 @@ fn keys_of_two_words() {
         "{'OptionSettings.member.1.OptionName': 'DB_PASSWORD', 'OptionSettings.member.2.OptionName': 'LOG_LEVEL', 'OptionSettings.member.2.Value': 'debug'}",
     );
     check(r#"{"a.name": "DB_PASSWORD", "b.value": "debug"}"#);
+    // The same pairs in the AWS CLI's shorthand (`Key=…,Value=…`) and in form bodies, where the
+    // name is the text after `=` and the value field a sibling; and in XML, as sibling
+    // elements (others between them).
+    check("--parameters ParameterKey=DbPassword,ParameterValue=«Xk9mP2vL8qR4» ParameterKey=Env,ParameterValue=prod");
+    check(
+        "'containerOverrides=[{name=web,environment=[{name=API_TOKEN,value=«tQ8wE3rT6yU1vB»}]}]'",
+    );
+    check("--tags Key=Name,Value=web-1 Key=Team,Value=payments");
+    check(
+        "b'Action=Publish&MessageAttributes.entry.1.Name=auth_token&MessageAttributes.entry.1.Value.DataType=String&MessageAttributes.entry.1.Value.StringValue=«mQ7nB4vC1xZ9pL»&TopicArn=arn'",
+    );
+    check(
+        "b'Action=Publish&MessageAttributes.entry.1.Name=auth_token&MessageAttributes.entry.1.Value.DataType=String&MessageAttributes.entry.2.Value.StringValue=other'",
+    );
+    check(
+        "<member><ParameterKey>DbPassword</ParameterKey><ResolvedValue>x</ResolvedValue><ParameterValue>«Zq8wE3rT6yU1vB»</ParameterValue></member><member><ParameterKey>Env</ParameterKey><ParameterValue>prod-eu</ParameterValue></member>",
+    );
+    check("<member><ParameterKey>DbPassword</ParameterKey><UsePreviousValue>true</UsePreviousValue></member>");
+    check("<member><Key>api_key_rotation</Key><Value>weekly</Value></member>");
     // A credential whose kind is a type field (Keycloak's CredentialRepresentation).
     check(r#"send: b'{"type": "password", "temporary": false, "value": "«314lUtReIfraSQcR»"}'"#);
     check(r#"{"type":"secret","value":"«aJDeUwThZyKQTj9HRbEvK58byFA1awJ-»"}"#);
