@@ -34,11 +34,20 @@ pub enum Validator {
     /// Like `Credential`, but a password must not be a plain lowercase word either: for bare
     /// `key: value`, which is as often prose (`Password: incorrect`) as a dump.
     CredentialStrict,
+    /// Base64 of text (a script, a config file) that holds a secret the rules find in it:
+    /// `check` accepts base64 of text, and the scrubber scans the decoded text
+    /// ([`decoded_text`]) before it takes the value.
+    EncodedText,
 }
 
 impl Validator {
-    pub const NAMES: &'static [&'static str] =
-        &["jwt", "basic-auth", "credential", "credential-strict"];
+    pub const NAMES: &'static [&'static str] = &[
+        "jwt",
+        "basic-auth",
+        "credential",
+        "credential-strict",
+        "base64-text",
+    ];
 
     pub fn from_name(name: &str) -> Option<Self> {
         Some(match name {
@@ -48,6 +57,7 @@ impl Validator {
             "basic-auth" => Self::BasicAuth,
             "credential" => Self::Credential,
             "credential-strict" => Self::CredentialStrict,
+            "base64-text" => Self::EncodedText,
             _ => return None,
         })
     }
@@ -64,6 +74,7 @@ impl Validator {
             Self::Password => credential(value, key, next),
             Self::Token => credential(value, key, next) && machine_like(value),
             Self::BasicAuth => basic_auth(value),
+            Self::EncodedText => decoded_text(value).is_some(),
             Self::Credential | Self::CredentialStrict => {
                 let password_key = key.is_some_and(|k| {
                     let k = k.to_ascii_lowercase();
@@ -307,6 +318,26 @@ fn basic_auth(value: &[u8]) -> bool {
     }
 }
 
+/// The text `value` is base64 of (standard alphabet, padded or not; at most 256 KiB): UTF-8
+/// with no control character but line breaks and tabs. `None` for anything else (an image, a
+/// gzip, a hash's bytes).
+pub fn decoded_text(value: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let v = value.trim_ascii();
+    if v.len() > 256 << 10 {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(v)
+        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(v))
+        .ok()?;
+    let text = std::str::from_utf8(&decoded).ok()?;
+    let printable = text
+        .chars()
+        .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'));
+    (decoded.len() >= 8 && printable).then_some(decoded)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,6 +414,20 @@ mod tests {
             Validator::Token.check(b"a8Fk2LmQ9x", None, None),
             Verdict::Accept { .. }
         ));
+    }
+
+    #[test]
+    fn decoded_text_is_text_only() {
+        // `#!/bin/sh\necho ok\n`, unpadded too.
+        assert_eq!(
+            decoded_text(b"IyEvYmluL3NoCmVjaG8gb2sK").as_deref(),
+            Some(&b"#!/bin/sh\necho ok\n"[..])
+        );
+        assert!(decoded_text(b"IyEvYmluL3NoCmVjaG8gb2sKCg").is_some());
+        // Bytes that are not text (a gzip header, NULs), and what is not base64.
+        assert!(decoded_text(b"H4sIAAAAAAAAA+3BAQ0AAADCoPdPbQ8HFAAAAAAAAAAA").is_none());
+        assert!(decoded_text(b"AAAAAAAAAAAAAAAA").is_none());
+        assert!(decoded_text(b"not base64 at all!").is_none());
     }
 
     #[test]
