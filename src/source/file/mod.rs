@@ -255,22 +255,41 @@ impl Source for FileSource {
             if lines >= limit {
                 break;
             }
-            lines += count_lines_from(r.file.as_ref()?, r.from, limit - lines).ok()?;
+            let counted = match &r.file {
+                Held::Open(file) => count_lines_from(file, r.from, limit - lines),
+                Held::Path(path) => File::open(path)
+                    .and_then(|file| count_lines_from(&file, r.from, limit - lines)),
+                Held::Lost => return None,
+            };
+            lines += counted.ok()?;
         }
         Some(lines.min(limit))
     }
 }
 
 /// A file found at start that the source reads again (from `from`), and the outputs (named
-/// by checkpoints) its lines can have gone to before the stop. The file is held open from
-/// when it was found: writers keep rotating while scrubd starts, and counting by its path
-/// would count the new file that took the name (`None`: it could not be opened as found).
+/// by checkpoints) its lines can have gone to before the stop.
 #[derive(Debug)]
 struct Resend {
-    file: Option<File>,
+    file: Held,
     from: u64,
     outputs: Vec<PathBuf>,
 }
+
+/// How a [`Resend`] file is reached when its lines are counted. Writers keep rotating while
+/// scrubd starts, and by then its path may name the new file that took it: the first
+/// [`RESEND_HELD`] files are held open from when they were found; beyond that (a host with
+/// thousands of files and a low fd limit) they are counted by path.
+#[derive(Debug)]
+enum Held {
+    Open(File),
+    Path(PathBuf),
+    /// Renamed before it could be opened: its count is unknown.
+    Lost,
+}
+
+/// At most this many files are held open until the count (see [`Held`]).
+const RESEND_HELD: usize = 512;
 
 /// Lines (`\n`) in `file` from `from`, counting stopped at `limit`.
 fn count_lines_from(file: &File, from: u64, limit: u64) -> io::Result<u64> {
@@ -671,9 +690,17 @@ impl FileSource {
                     })
             });
             // The file as found (a rename since then has given its path to another).
-            let file = File::open(&f.path)
-                .ok()
-                .filter(|file| file.metadata().is_ok_and(|m| FileId::of(&m) == f.id));
+            let file = if self.resend.len() < RESEND_HELD {
+                match File::open(&f.path) {
+                    Ok(file) if file.metadata().is_ok_and(|m| FileId::of(&m) == f.id) => {
+                        Held::Open(file)
+                    }
+                    Ok(_) => Held::Lost,
+                    Err(_) => Held::Path(f.path.clone()),
+                }
+            } else {
+                Held::Path(f.path.clone())
+            };
             self.resend.push(Resend {
                 file,
                 from: proven.map_or(0, |h| h.offset),
