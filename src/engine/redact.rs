@@ -14,6 +14,22 @@ use super::Error;
 /// key, a value, a frame, an escape sequence) look for it.
 pub const OPEN: &[u8] = b"[REDACTED";
 
+static OPEN_FWD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(OPEN));
+static OPEN_REV: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new(OPEN));
+
+/// Where the first [`OPEN`] in `hay` starts. The searcher is built once: `memmem::find` builds
+/// one per call, which costs more than searching a log line.
+pub fn find_open(hay: &[u8]) -> Option<usize> {
+    OPEN_FWD.find(hay)
+}
+
+/// Where the last [`OPEN`] in `hay` starts (a searcher built once, as [`find_open`]).
+pub fn rfind_open(hay: &[u8]) -> Option<usize> {
+    OPEN_REV.rfind(hay)
+}
+
 /// Whether `b` may stand between a placeholder's `[` and `]`: its kind, a fingerprint,
 /// `line-too-long:bytes=N`.
 pub fn is_placeholder_byte(b: u8) -> bool {

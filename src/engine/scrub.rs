@@ -107,7 +107,7 @@ impl Frame {
         }
         // A redaction before the column moved the frame: this is not a line of it (and was
         // not before it was scrubbed).
-        if memchr::memmem::find(&line[..at], redact::OPEN).is_some() {
+        if redact::find_open(&line[..at]).is_some() {
             return None;
         }
         let mut piece = &line[at..];
@@ -1006,7 +1006,7 @@ impl Scrubber {
     /// Run the chosen rules over `line`, pushing validated spans.
     fn run_rules(&self, line: &[u8], mut state: Option<&mut StreamState>, scratch: &mut Scratch) {
         scratch.placeholders.clear();
-        if PLACEHOLDER.find(line).is_some() {
+        if redact::find_open(line).is_some() {
             find_placeholders(line, &mut scratch.placeholders);
         }
         let rules = self.rules.rules();
@@ -1686,13 +1686,10 @@ fn propagate(line: &[u8], spans: &mut Vec<Span>, placeholders: &[(usize, usize)]
     }
 }
 
-static PLACEHOLDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(redact::OPEN));
-
 /// Byte ranges of scrubd placeholders (`[REDACTED:...]`) already in `line`.
 fn find_placeholders(line: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut at = 0;
-    while let Some(i) = PLACEHOLDER.find(&line[at..]) {
+    while let Some(i) = redact::find_open(&line[at..]) {
         let s = at + i;
         match redact::placeholder_len(&line[s..]) {
             Some(n) => {

@@ -212,7 +212,8 @@ fn mask(b: u8) -> u8 {
 /// (`{"log":"password:\n","stream":…}`, or that inside a JSON string): the colon's index and
 /// how many backslashes escape the string's closing quote (0, or 1 one level deeper).
 fn json_announcement(t: &[u8]) -> Option<(usize, u8)> {
-    memchr::memmem::find_iter(t, b":\\").find_map(|colon| {
+    let mut colons = memchr::memchr_iter(b':', t).filter(|&c| t.get(c + 1) == Some(&b'\\'));
+    colons.find_map(|colon| {
         let (mut i, mut breaks) = (colon + 1, 0);
         loop {
             let run = backslashes_after(t, i);
@@ -284,7 +285,7 @@ fn error_input(text: &[u8], from: usize) -> Option<(usize, usize)> {
 /// mapping unless scrubd already redacted it.
 pub(crate) fn error_input_is_secret(line: &[u8], (s, e): (usize, usize), class: KeyClass) -> bool {
     let v = &line[s..e];
-    if substr::find(v, redact::OPEN).is_some() {
+    if redact::find_open(v).is_some() {
         return false;
     }
     let container = s > 0 && matches!(line[s - 1], b'[' | b'{' | b'(');
@@ -545,7 +546,7 @@ fn announced(names: &Names, rest: &[u8]) -> Option<(KeyClass, usize, Option<u8>)
     // last one may announce a value on the next line (and the placeholder's kind is no name).
     // The caller cuts the line after its last redacted span the same way, so the line and its
     // scrubbed form are judged on the same text.
-    let from = memchr::memmem::rfind(body, redact::OPEN).unwrap_or(0);
+    let from = redact::rfind_open(body).unwrap_or(0);
     let body = &body[from..];
     // Two words separated by one space, judged as one key (`api key`, `token count`).
     let pair = |(s1, e1): (usize, usize), (s2, e2): (usize, usize)| {
@@ -1085,7 +1086,7 @@ impl LineCarry {
                 None => (s + unboxed_end(rest).len(), false),
             };
             // Scrubbed already (here, on an earlier pass, or upstream): nothing more to take.
-            if substr::find(&line[s..e], redact::OPEN).is_some() {
+            if redact::find_open(&line[s..e]).is_some() {
                 return (None, None);
             }
             let value = (e > s).then_some((s, e, self.class));
