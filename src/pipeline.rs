@@ -1475,7 +1475,7 @@ mod tests {
             &mut self,
             source: &str,
             data: &[u8],
-            records: &[crate::batch::Record],
+            records: &[Record],
         ) -> std::io::Result<Option<SinkMark>> {
             let persisted =
                 std::fs::read_to_string(self.state.join(crate::checkpoint::CHECKPOINT_FILE))
@@ -1486,7 +1486,7 @@ mod tests {
             }
             self.inner.write(source, data, records)
         }
-        fn outputs(&mut self, source: &str, records: &[crate::batch::Record]) -> Vec<SinkMark> {
+        fn outputs(&mut self, source: &str, records: &[Record]) -> Vec<SinkMark> {
             self.inner.outputs(source, records)
         }
         fn sync(&mut self) -> std::io::Result<()> {
@@ -1535,10 +1535,10 @@ mod tests {
             let data = line.as_bytes().to_vec();
             tx.send(Delivery {
                 source: "app".into(),
-                records: vec![crate::batch::Record {
+                records: vec![Record {
                     stream: name.into(),
                     len: data.len(),
-                    kind: crate::batch::RecordKind::Lines,
+                    kind: RecordKind::Lines,
                 }],
                 data,
                 end: Position::File(crate::checkpoint::FilePosition {
