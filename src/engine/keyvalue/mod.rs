@@ -2988,16 +2988,15 @@ fn name_field_string(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)
         Some(b'>') if line[qe..].starts_with(b"</") => {
             let tag = qs - 1;
             let open = memchr::memrchr(b'<', &line[..tag])?;
+            let (local, _) = start_tag(line, open).filter(|&(_, e)| e == tag)?;
             let name = &line[open + 1..tag];
             let close = &line[qe + 2..];
-            if name.is_empty()
-                || !name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
-                || !close.starts_with(name)
-                || close.get(name.len()) != Some(&b'>')
-            {
+            if !close.starts_with(name) || close.get(name.len()) != Some(&b'>') {
                 return None;
             }
-            let named = NAME_FIELDS.iter().any(|n| name.eq_ignore_ascii_case(n));
+            let named = NAME_FIELDS
+                .iter()
+                .any(|n| line[local..tag].eq_ignore_ascii_case(n));
             return named.then_some((qe + 2 + name.len() + 1, open + 1));
         }
         _ => return None,
@@ -3136,17 +3135,9 @@ fn value_field_after(line: &[u8], from: usize, prefix: &[u8]) -> Option<Sibling>
                 // The start tag ended: a `<value>` child, or the element's text.
                 let rest = &line[i + 1..];
                 // `<value>` or a namespaced `<ns0:value>` child
-                if let Some(v) = rest.strip_prefix(b"<") {
-                    let n = v
-                        .iter()
-                        .take(24)
-                        .take_while(|b| {
-                            b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-')
-                        })
-                        .count();
-                    let local = v[..n].rsplit(|&b| b == b':').next().unwrap_or(&v[..n]);
-                    if local.eq_ignore_ascii_case(b"value") && v.get(n) == Some(&b'>') {
-                        return Some(Sibling::Key(i + 2 + n - local.len(), i + 2 + n));
+                if let Some((local, name_end)) = start_tag(line, i + 1) {
+                    if line[local..name_end].eq_ignore_ascii_case(b"value") {
+                        return Some(Sibling::Key(local, name_end));
                     }
                 }
                 let self_closing = i > 0 && line[i - 1] == b'/';
@@ -3172,26 +3163,23 @@ fn value_field_after(line: &[u8], from: usize, prefix: &[u8]) -> Option<Sibling>
             // Sibling elements (`</ParameterKey><ParameterValue>…`, other siblings between):
             // a value element's text is the value.
             b'<' if i == from && from > 0 && line[from - 1] == b'>' => {
-                while line.get(i) == Some(&b'<') && i < end {
-                    let n = line[i + 1..end]
+                while i < end {
+                    let (local, name_end) = start_tag(&line[..end], i)?;
+                    let text = name_end + 1;
+                    if VALUE_FIELDS
                         .iter()
-                        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
-                        .count();
-                    let tag = &line[i + 1..i + 1 + n];
-                    if n == 0 || line.get(i + 1 + n) != Some(&b'>') {
-                        return None;
-                    }
-                    if VALUE_FIELDS.iter().any(|v| tag.eq_ignore_ascii_case(v)) {
-                        return Some(Sibling::Content(i + 2 + n));
-                    }
-                    // Past this sibling's end tag (`</Type>`).
-                    let text = i + 2 + n;
-                    let close = memchr::memmem::find(&line[text..end], b"</")? + text;
-                    if !line[close + 2..].starts_with(tag) || line.get(close + 2 + n) != Some(&b'>')
+                        .any(|v| line[local..name_end].eq_ignore_ascii_case(v))
                     {
+                        return Some(Sibling::Content(text));
+                    }
+                    // Past this sibling's end tag (`</Type>`, `</ns0:Type>`).
+                    let tag = &line[i + 1..name_end];
+                    let close = memchr::memmem::find(&line[text..end], b"</")? + text;
+                    let after = close + 2 + tag.len();
+                    if !line[close + 2..].starts_with(tag) || line.get(after) != Some(&b'>') {
                         return None;
                     }
-                    i = close + 3 + n;
+                    i = after + 1;
                 }
                 return None;
             }
@@ -3222,6 +3210,22 @@ fn value_field_after(line: &[u8], from: usize, prefix: &[u8]) -> Option<Sibling>
         }
     }
     None
+}
+
+/// The start tag `<name>` (or `<ns0:name>`) at `i`: where its local name starts and where the
+/// name ends, at the `>`.
+fn start_tag(line: &[u8], i: usize) -> Option<(usize, usize)> {
+    let v = line.get(i + 1..).filter(|_| line[i] == b'<')?;
+    let n = v
+        .iter()
+        .take(64)
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-'))
+        .count();
+    if n == 0 || v.get(n) != Some(&b'>') {
+        return None;
+    }
+    let local = v[..n].iter().rposition(|&b| b == b':').map_or(0, |c| c + 1);
+    Some((i + 1 + local, i + 1 + n))
 }
 
 /// The value field before `to` within the same object or tag (`<x value="…" name="pw"/>`).

@@ -471,6 +471,12 @@ fn keys_of_two_words() {
         "<member><ParameterKey>DbPassword</ParameterKey><ResolvedValue>x</ResolvedValue><ParameterValue>«Zq8wE3rT6yU1vB»</ParameterValue></member><member><ParameterKey>Env</ParameterKey><ParameterValue>prod-eu</ParameterValue></member>",
     );
     check("<member><ParameterKey>DbPassword</ParameterKey><UsePreviousValue>true</UsePreviousValue></member>");
+    // Namespaced elements (SOAP bodies), with a namespaced sibling between.
+    check(
+        "<ns0:Parameter><ns0:Name>db_password</ns0:Name><ns0:Type>String</ns0:Type><ns0:Value>«Hq3vN8xR2mK7pT»</ns0:Value></ns0:Parameter>",
+    );
+    check("<a:ParameterKey>DbPassword</a:ParameterKey><a:ParameterValue>«Zq8wE3rT6yU1vB»</a:ParameterValue>");
+    check("<ns0:Name>db_password_policy</ns0:Name><ns0:Value>strict</ns0:Value>");
     check("<member><Key>api_key_rotation</Key><Value>weekly</Value></member>");
     // A credential whose kind is a type field (Keycloak's CredentialRepresentation).
     check(r#"send: b'{"type": "password", "temporary": false, "value": "«314lUtReIfraSQcR»"}'"#);
