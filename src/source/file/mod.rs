@@ -682,24 +682,26 @@ impl FileSource {
             if outputs.is_empty() {
                 continue;
             }
+            // The file as found, opened once: its proof is checked on it, and it is held for
+            // the count (a rename since it was found has given its path to another file).
+            let held = match File::open(&f.path) {
+                Ok(file) if file.metadata().is_ok_and(|m| FileId::of(&m) == f.id) => {
+                    Held::Open(file)
+                }
+                Ok(_) => Held::Lost,
+                Err(_) => Held::Path(f.path.clone()),
+            };
             let proven = f.hint.as_ref().filter(|h| {
                 f.fingerprint.as_ref() == Some(&h.fingerprint)
                     && h.offset <= f.size
-                    && h.proof.as_ref().map_or(true, |p| {
-                        File::open(&f.path).is_ok_and(|file| fingerprint::proof_holds(p, &file, h.offset))
+                    && h.proof.as_ref().map_or(true, |p| match &held {
+                        Held::Open(file) => fingerprint::proof_holds(p, file, h.offset),
+                        Held::Path(_) | Held::Lost => false,
                     })
             });
-            // The file as found (a rename since then has given its path to another).
-            let file = if self.resend.len() < RESEND_HELD {
-                match File::open(&f.path) {
-                    Ok(file) if file.metadata().is_ok_and(|m| FileId::of(&m) == f.id) => {
-                        Held::Open(file)
-                    }
-                    Ok(_) => Held::Lost,
-                    Err(_) => Held::Path(f.path.clone()),
-                }
-            } else {
-                Held::Path(f.path.clone())
+            let file = match held {
+                Held::Open(_) if self.resend.len() >= RESEND_HELD => Held::Path(f.path.clone()),
+                held => held,
             };
             self.resend.push(Resend {
                 file,
