@@ -212,8 +212,11 @@ fn mask(b: u8) -> u8 {
 /// (`{"log":"password:\n","stream":…}`, or that inside a JSON string): the colon's index and
 /// how many backslashes escape the string's closing quote (0, or 1 one level deeper).
 fn json_announcement(t: &[u8]) -> Option<(usize, u8)> {
-    let mut colons = memchr::memchr_iter(b':', t).filter(|&c| t.get(c + 1) == Some(&b'\\'));
-    colons.find_map(|colon| {
+    // A searcher built once: JSON lines hold a `:` per key, and `memmem::find_iter` would
+    // build one per call.
+    static COLON_ESCAPE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b":\\"));
+    COLON_ESCAPE.find_iter(t).find_map(|colon| {
         let (mut i, mut breaks) = (colon + 1, 0);
         loop {
             let run = backslashes_after(t, i);
@@ -423,16 +426,20 @@ const EXPRESSION_LINES: u8 = 32;
 /// pretty-printed `ExpressionAttributeNames` has one a line, `util.inspect` puts a short one on
 /// one line (`ExpressionAttributeNames: { '#rt': 'refreshToken', '#u': 'updatedAt' },`).
 fn expression_names(line: &[u8]) -> impl Iterator<Item = &[u8]> {
-    // Most keyword lines hold no `#`: one memchr instead of a walk over their quotes.
-    let mut i = if memchr::memchr(b'#', line).is_some() {
-        0
-    } else {
-        line.len()
-    };
+    // Walked by `#`, not by quote: most keyword lines hold none, and JSON lines that do
+    // (`"pk": "SESSION#…"`) hold a few among dozens of quotes.
+    let mut i = 0;
     std::iter::from_fn(move || {
-        while let Some(k) = memchr::memchr2(b'"', b'\'', &line[i..]) {
-            let q_at = i + k;
-            i = q_at + 1;
+        let from = i;
+        while let Some(k) = memchr::memchr(b'#', &line[i..]) {
+            let sigil = i + k;
+            i = sigil + 1;
+            let Some(q_at) = sigil
+                .checked_sub(1)
+                .filter(|&q| q >= from && matches!(line[q], b'"' | b'\''))
+            else {
+                continue;
+            };
             let Some(j) = placeholder_entry(line, q_at, b'#') else {
                 continue;
             };
