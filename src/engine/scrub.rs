@@ -1028,8 +1028,10 @@ impl Scrubber {
                     continue;
                 }
             };
-            if !rule.requires_finders.is_empty()
-                && !rule.requires_finders.iter().any(|f| f.find(line).is_some())
+            if rule
+                .requires_set
+                .as_ref()
+                .is_some_and(|set| !set.found_in(line))
             {
                 continue;
             }
