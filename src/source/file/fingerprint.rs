@@ -50,6 +50,14 @@ impl FileId {
     }
 }
 
+/// Open `path` if it still names the file `id`: `Ok(None)` when a rename gave the path to
+/// another file since `id` was read from it (a writer rotating now), so that nothing read
+/// from the handle is taken for the file the caller listed.
+pub fn open_as(path: &std::path::Path, id: FileId) -> io::Result<Option<File>> {
+    let file = File::open(path)?;
+    Ok((FileId::of(&file.metadata()?) == id).then_some(file))
+}
+
 /// The fingerprint of a file whose first bytes are `head` (at least `max_bytes` of them when
 /// the file is that long), or `None` when the first line is still incomplete and short.
 pub fn fingerprint_of(head: &[u8], max_bytes: usize) -> Option<String> {
@@ -132,6 +140,21 @@ pub fn fingerprint(file: &File, max_bytes: usize) -> io::Result<Option<String>> 
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn open_as_refuses_a_path_a_rename_gave_to_another_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (live, rotated) = (dir.path().join("app.log"), dir.path().join("app.log.1"));
+        std::fs::write(&live, "old\n").unwrap();
+        let id = FileId::of(&std::fs::metadata(&live).unwrap());
+        assert!(open_as(&live, id).unwrap().is_some());
+        std::fs::rename(&live, &rotated).unwrap();
+        std::fs::write(&live, "new\n").unwrap();
+        assert!(open_as(&live, id).unwrap().is_none());
+        assert!(open_as(&rotated, id).unwrap().is_some());
+        std::fs::remove_file(&rotated).unwrap();
+        assert!(open_as(&rotated, id).is_err());
+    }
 
     #[test]
     fn incomplete_short_first_line_has_no_fingerprint() {

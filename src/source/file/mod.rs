@@ -588,11 +588,17 @@ impl FileSource {
                 if found.iter().any(|f| f.path == path) {
                     continue;
                 }
-                let fingerprint = File::open(&path).ok().and_then(|f| {
-                    fingerprint::fingerprint(&f, self.tailer_cfg.fingerprint_bytes)
-                        .ok()
-                        .flatten()
-                });
+                // Id, size and fingerprint all of the one file the path names when opened
+                // (a rename since the listing shows the next listing a new file).
+                let (meta, fingerprint) = match File::open(&path)
+                    .and_then(|f| f.metadata().map(|m| (f, m)))
+                {
+                    Ok((f, m)) => {
+                        let fp = fingerprint::fingerprint(&f, self.tailer_cfg.fingerprint_bytes);
+                        (m, fp.ok().flatten())
+                    }
+                    Err(_) => (meta, None),
+                };
                 found.push(Found {
                     path,
                     id: FileId::of(&meta),
@@ -652,8 +658,10 @@ impl FileSource {
                     && f.fingerprint.as_deref() == Some(cp.fingerprint.as_str())
                     && names::may_be_copy_of(&cp.path, &f.path)
                     && f.size >= cp.offset
-                    && File::open(&f.path)
-                        .is_ok_and(|file| fingerprint::proof_holds(proof, &file, cp.offset))
+                    && fingerprint::open_as(&f.path, f.id)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|file| fingerprint::proof_holds(proof, &file, cp.offset))
             };
             let pick = found
                 .iter()
@@ -684,11 +692,9 @@ impl FileSource {
             }
             // The file as found, opened once: its proof is checked on it, and it is held for
             // the count (a rename since it was found has given its path to another file).
-            let held = match File::open(&f.path) {
-                Ok(file) if file.metadata().is_ok_and(|m| FileId::of(&m) == f.id) => {
-                    Held::Open(file)
-                }
-                Ok(_) => Held::Lost,
+            let held = match fingerprint::open_as(&f.path, f.id) {
+                Ok(Some(file)) => Held::Open(file),
+                Ok(None) => Held::Lost,
                 Err(_) => Held::Path(f.path.clone()),
             };
             let proven = f.hint.as_ref().filter(|h| {
@@ -711,8 +717,10 @@ impl FileSource {
         }
         for f in found {
             let mut t = self.tailer(f.path.clone(), now);
+            // A path a rename has given to another file since it was found holds a file born
+            // after the start: it is read from 0.
             let file = match (&f.resumes, &f.fingerprint) {
-                (None, Some(_)) => File::open(&f.path).ok(),
+                (None, Some(_)) => fingerprint::open_as(&f.path, f.id).ok().flatten(),
                 _ => None,
             };
             let initial = match (f.resumes, &f.fingerprint, &file) {
