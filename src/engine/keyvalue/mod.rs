@@ -4439,16 +4439,19 @@ fn next_byte(line: &[u8], at: usize) -> Option<u8> {
     }
 }
 
-/// `rec["password"]`, `partner['api_key']`: a variable's subscript by a quoted key (the value
-/// stops at the quote), not the secret.
+/// `rec["password"]`, `partner['api_key']`, `S['password_hash']`, `CONFIG["db_pass"]`: a
+/// variable's subscript by a quoted key (the value stops at the quote), not the secret. The
+/// name has a lower-case letter, or is upper-case letters only (a constant, a one-letter name):
+/// a random string's head is upper-case mixed with digits.
 fn is_subscript(v: &[u8]) -> bool {
     let Some(name) = v.strip_suffix(b"[") else {
         return false;
     };
-    (2..=32).contains(&name.len())
+    (1..=32).contains(&name.len())
         && name[0].is_ascii_alphabetic()
-        && name.iter().any(u8::is_ascii_lowercase)
         && name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        && (name.iter().any(u8::is_ascii_lowercase)
+            || name.iter().all(|&b| b.is_ascii_uppercase() || b == b'_'))
 }
 
 /// `name=…`: an unquoted value that is itself the next assignment.

@@ -694,6 +694,12 @@ fn subscripts_are_code() {
     check("    username, password = rec[\"user\"], rec[\"password\"]");
     check("│   256 │   api_key, api_secret, refresh_token = partner[\"api_key\"], partner[\"api_secret\"]");
     check("api_key = partner['api_key']");
+    // One-letter and constant names (a traceback's source line, held-out mongoengine run).
+    check("    User(email='x@y.z', password_hash=S['password_hash'], refreshToken=S['refresh']).save()");
+    check("    init_cache({'redis_pass': S['redis_pass'], 'db': 0})");
+    check("    connect(password=CONFIG[\"db_pass\"])");
+    // A generated value's head is no name.
+    check("password=«Q7X2[»'");
 }
 
 #[test]
