@@ -27,6 +27,10 @@ pub enum Validator {
     Password,
     /// A machine credential: like `Password`, and at least 8 bytes, not a plain word.
     Token,
+    /// Like `Token`, and not an id: some byte is neither a hex digit nor `-` (a Mongo
+    /// ObjectId, a UUID or a digest in a path names a record; a generated token in base62
+    /// or base64url has a letter past `f` in all but a vanishing share of draws).
+    OpaqueToken,
     /// Base64 `user:password`.
     BasicAuth,
     /// `Password` under a password-like key (`pass`, `pwd`), `Token` under any other.
@@ -43,6 +47,7 @@ pub enum Validator {
 impl Validator {
     pub const NAMES: &'static [&'static str] = &[
         "jwt",
+        "opaque-token",
         "basic-auth",
         "credential",
         "credential-strict",
@@ -54,6 +59,7 @@ impl Validator {
             "jwt" => Self::Jwt,
             "password" => Self::Password,
             "token" => Self::Token,
+            "opaque-token" => Self::OpaqueToken,
             "basic-auth" => Self::BasicAuth,
             "credential" => Self::Credential,
             "credential-strict" => Self::CredentialStrict,
@@ -73,6 +79,11 @@ impl Validator {
             }
             Self::Password => credential(value, key, next),
             Self::Token => credential(value, key, next) && machine_like(value),
+            Self::OpaqueToken => {
+                credential(value, key, next)
+                    && machine_like(value)
+                    && !value.iter().all(|b| b.is_ascii_hexdigit() || *b == b'-')
+            }
             Self::BasicAuth => basic_auth(value),
             Self::EncodedText => decoded_text(value).is_some(),
             Self::Credential | Self::CredentialStrict => {
@@ -412,6 +423,28 @@ mod tests {
         );
         assert!(matches!(
             Validator::Token.check(b"a8Fk2LmQ9x", None, None),
+            Verdict::Accept { .. }
+        ));
+    }
+
+    #[test]
+    fn opaque_token_is_no_hex_id() {
+        for id in [
+            &b"688c7015aab97e494f2d4796"[..],
+            b"9ba14c35-0ab5-407f-86b6-020a67a55936",
+            b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        ] {
+            assert!(matches!(
+                Validator::Token.check(id, None, None),
+                Verdict::Accept { .. }
+            ));
+            assert_eq!(
+                Validator::OpaqueToken.check(id, None, None),
+                Verdict::Reject
+            );
+        }
+        assert!(matches!(
+            Validator::OpaqueToken.check(b"xk3fq9w1bjgp8ctmrd5yzo4hne", None, None),
             Verdict::Accept { .. }
         ));
     }
