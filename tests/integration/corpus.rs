@@ -51,6 +51,7 @@ const STACKS: &[&str] = &[
     "aws_query_cli",
     // held-out runs (2026-12-06): stacks and shapes the rules were not written from
     "node_services",
+    "python_services",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -270,7 +271,8 @@ corpus_test!(
     mail_protocols,
     keycloak_admin,
     aws_query_cli,
-    node_services
+    node_services,
+    python_services
 );
 
 #[test]
