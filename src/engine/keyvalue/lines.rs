@@ -42,6 +42,14 @@
 //! The same text inside a JSON string (`…\ncredentials.client_secret\n  String …`) is one
 //! line; [`escaped_location_input`] reads it there.
 //!
+//! Node's util.inspect breaks an array wider than 72 columns an element a line; a name and its
+//! value are then consecutive elements:
+//!
+//! ```text
+//!   'X-Api-Key',      # req.rawHeaders: a sensitive name as an element…
+//!   'ak_dtae3hZ…',    # …the next element is its value (also `'--api-key',` in process.argv)
+//! ```
+//!
 //! The scrubber keeps a [`LineCarry`] in the stream state for at most a couple of lines.
 
 use super::diagnose::{self, Columns};
@@ -70,6 +78,11 @@ enum Shape {
     FlagItem,
     /// `- name: PUSH_TOKEN`: the next `value:` key of the item is the value.
     NameItem,
+    /// `'X-Api-Key',` / `'--api-key',`: an array printed an element a line (Node's
+    /// util.inspect of `req.rawHeaders`, `process.argv`, a spawn error's `spawnargs`), the
+    /// element a sensitive name: the next element, alone on its line at the same indentation,
+    /// is its value.
+    ListItem,
     /// `++ jq -r .refresh_token` (bash -x of a command substitution): the `+ VAR=value` that
     /// follows assigns its output.
     Substitution,
@@ -841,6 +854,30 @@ impl LineCarry {
                 lines: 0,
             });
         }
+        // An element of an array printed one a line: it ends in `,` (a value follows).
+        if let Some(class) = string_item(&line[ind..])
+            .filter(|_| line.trim_ascii_end().ends_with(b","))
+            .map(|(s, e)| &line[ind + s..ind + e])
+            .map(|item| {
+                item.strip_prefix(b"--")
+                    .or_else(|| item.strip_prefix(b"-"))
+                    .unwrap_or(item)
+            })
+            .filter(|name| {
+                (1..=64).contains(&name.len())
+                    && name
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+            })
+            .and_then(sensitive)
+        {
+            return Some(LineCarry {
+                class,
+                shape: Shape::ListItem,
+                indent: ind,
+                lines: 0,
+            });
+        }
         let from = ind.max(redacted_to).min(line.len());
         if let Some((class, name_at, json)) = announced(names, &line[from..]) {
             return Some(LineCarry {
@@ -1134,6 +1171,16 @@ impl LineCarry {
                 .filter(|&(s, e, _)| judge(&line[s..e], Values::Password, false, None).is_ok());
             self.lines += 1;
             return (value, (self.lines < 16).then_some(self));
+        }
+        if self.shape == Shape::ListItem {
+            // Judged as a machine credential whatever the name: a list of names (pino's
+            // redact paths: `'password',` then `'token',`) has a word as its next element.
+            let value = string_item(&line[ind..])
+                .filter(|_| ind == self.indent)
+                .map(|(s, e)| (ind + s, ind + e))
+                .filter(|&(s, e)| judge(&line[s..e], Values::Credential, false, None).is_ok())
+                .map(|(s, e)| (s, e, self.class));
+            return (value, None);
         }
         let found = match self.shape {
             Shape::FlagItem if ind == self.indent => {

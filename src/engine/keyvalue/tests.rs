@@ -714,6 +714,18 @@ fn values_wrapped_onto_the_next_lines() {
     check("password = '«abc123xyz»\nINFO next line\n");
 }
 
+/// Node's util.inspect of an array an element a line: a sensitive name's element, then its
+/// value's (held-out run: `req.rawHeaders`, `process.argv`).
+#[test]
+fn array_elements_a_line_name_then_value() {
+    check("[\n  'Host',\n  '127.0.0.1:3000',\n  'X-Api-Key',\n  '«ak_dtae3hZquG23wDJiBjYWroJVLC0KR87U»',\n  'X-CSRF-Token',\n  '«M6bqnT53VBYrEwF5H_nPrVzOmUa08c_Jqi3Q»',\n  'Accept',\n  '*/*'\n]\n");
+    check("[\n  '/usr/bin/node',\n  '/srv/app/cli.js',\n  '--api-key',\n  '«ak_dtae3hZquG23wDJiBjYWroJVLC0KR87U»',\n  '--token',\n  '«reOcZojgMA2XOBCjGcjuFNeBGAvvM3ou089UVeuO»'\n]\n");
+    // Names listed as names (pino's redact paths), a value at another depth, a last element.
+    check("redact: [\n  'password',\n  'token',\n  'authorization'\n]\n");
+    check("  'X-Api-Key',\n    'deeper-7Fq2LmQ9xZ81KdPa',\n");
+    check("  'X-Api-Key'\n  'not-an-element-7Fq2LmQ9xZ81KdPa'\n");
+}
+
 #[test]
 fn wrapped_values_scrubbed_twice() {
     // The fuzzer's case: an open quote with no letters or digits after it carries nothing, and
