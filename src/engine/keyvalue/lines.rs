@@ -50,6 +50,17 @@
 //!   'ak_dtae3hZ…',    # …the next element is its value (also `'--api-key',` in process.argv)
 //! ```
 //!
+//! Printers that fit a mapping to the console's width break an item between its key and its
+//! value (rich's pretty printer and locals box), or split the value's string into pieces
+//! (pprint, at a space) or wrap it on (rich, at the width, from column 0):
+//!
+//! ```text
+//!         'refresh_token':                 # a sensitive key ending its line…
+//! 'rt_zK8mQ2pL7xR4vN9wT3bC6hD1fG5sA0eY…    # …its string opens the next, and runs on
+//! {'authorization': 'Bearer '              # a piece split at a space…
+//!                   'yJ7kq2Lx9PzR4mWv8',   # …the next piece, at the same column
+//! ```
+//!
 //! The scrubber keeps a [`LineCarry`] in the stream state for at most a couple of lines.
 
 use super::diagnose::{self, Columns};
@@ -126,6 +137,14 @@ enum Shape {
     /// `"L": [` or `"SS": [` after a [`Shape::TypedMember`] announcement: each `S`/`B` member
     /// or string item of the list, down to the line back at the announcing indentation.
     TypedList,
+    /// `'refresh_token':` ending a line (rich's locals box and pretty printer break an item
+    /// too wide for the console between its key and value): the string opening the next line
+    /// is its value, and when it runs on, the lines after it ([`Shape::OpenString`]).
+    KeyEnd,
+    /// `'authorization': 'Bearer '` ending a line: pprint split the string at a space, and
+    /// each following line that starts with a string at the first piece's column (`indent`)
+    /// holds the next piece, down to the last one (followed by `,` or a bracket).
+    Pieces(u8),
 }
 
 /// How many bytes of an announcing line's frame are kept.
@@ -369,6 +388,100 @@ fn opened_key(rest: &[u8], open: u8) -> Option<&[u8]> {
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$')))
     .then_some(key)
+}
+
+/// How a printer broke the last item of a mapping at the end of a line (its text past the
+/// indentation and any box's right border).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Break<'a> {
+    /// `'api_key':` (rich's locals and pretty printer), `api_key=` (a repr's keyword): the
+    /// value opens the next line.
+    Key(&'a [u8]),
+    /// `'authorization': 'Bearer '`: a string split at a space, the next piece a line below
+    /// at the same column (pprint's implicit concatenation); the quote, and the offset of the
+    /// opening one.
+    Split(&'a [u8], u8, usize),
+    /// `'authorization': 'Bearer`: a string that runs past the line (rich wraps it).
+    Open(&'a [u8], u8, usize),
+}
+
+/// The quoted key `'name'` / `"name"` ending `body` (before its `:`), spaces allowed after it.
+fn quoted_key_end(body: &[u8]) -> Option<&[u8]> {
+    let body = body.trim_ascii_end();
+    let q = *body.last()?;
+    if !matches!(q, b'\'' | b'"') {
+        return None;
+    }
+    let open = memchr::memrchr(q, &body[..body.len() - 1])?;
+    let key = &body[open + 1..body.len() - 1];
+    let before = body[..open].trim_ascii_end();
+    key_like(key).filter(|_| {
+        matches!(before.last(), None | Some(b'{' | b'(' | b',')) || before.ends_with("│".as_bytes())
+    })
+}
+
+/// The identifier ending `body` (before its `=`): a keyword argument or attribute of a repr.
+fn bare_key_end(body: &[u8]) -> Option<&[u8]> {
+    let n = body
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    let (before, key) = body.split_at(body.len() - n);
+    (key.first().is_some_and(u8::is_ascii_alphabetic)
+        && matches!(before.last(), None | Some(b' ' | b'(' | b',')))
+    .then_some(key)
+}
+
+fn key_like(key: &[u8]) -> Option<&[u8]> {
+    ((1..=64).contains(&key.len())
+        && key
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+    .then_some(key)
+}
+
+/// How `text` breaks its last item, if it does (see [`Break`]).
+fn broken_item(text: &[u8]) -> Option<Break<'_>> {
+    match *text.last()? {
+        b':' => return quoted_key_end(&text[..text.len() - 1]).map(Break::Key),
+        b'=' => return bare_key_end(&text[..text.len() - 1]).map(Break::Key),
+        _ => {}
+    }
+    // The line's last quote: a split piece's closing one, or an open string's opening one.
+    let last = memchr::memrchr2(b'\'', b'"', text)?;
+    let q = text[last];
+    let (open, split) = if last + 1 == text.len() && last > 0 && text[last - 1] == b' ' {
+        (memchr::memrchr(q, &text[..last])?, true)
+    } else {
+        (last, false)
+    };
+    let head = &text[..open];
+    let key = match head.trim_ascii_end().split_last()? {
+        (b':', body) if head.ends_with(b" ") || head.ends_with(b":") => quoted_key_end(body)?,
+        (b'=', body) if head.ends_with(b"=") => bare_key_end(body)?,
+        _ => return None,
+    };
+    if split {
+        return Some(Break::Split(key, q, open));
+    }
+    // As the scanner's own open strings ([`runs_on`]): something to carry on from, not a
+    // placeholder (scrubbed already) nor cut short by its printer.
+    let piece = &text[open + 1..];
+    (piece.iter().any(u8::is_ascii_alphanumeric)
+        && redact::find_open(piece).is_none()
+        && !cut_short(piece))
+    .then_some(Break::Open(key, q, open))
+}
+
+/// Whether a value's printer cut it short (`…`, `...` at its end): the rest is not shown.
+fn cut_short(v: &[u8]) -> bool {
+    v.ends_with(b"...") || v.ends_with("\u{2026}".as_bytes())
+}
+
+/// Columns (characters) up to byte `at` of `line`.
+fn column(line: &[u8], at: usize) -> usize {
+    line[..at].iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 /// Most lines a wrapped value continues on.
@@ -878,6 +991,25 @@ impl LineCarry {
                 lines: 0,
             });
         }
+        let (text_at, col) = boxed_indent(line);
+        if let Some(broken) = broken_item(unboxed_end(&line[text_at..])) {
+            let (Break::Key(key) | Break::Split(key, ..) | Break::Open(key, ..)) = broken;
+            let class = sensitive(key)?;
+            let (shape, indent) = match broken {
+                Break::Key(_) => (Shape::KeyEnd, col),
+                Break::Split(_, q, open) => (Shape::Pieces(q), column(line, text_at + open)),
+                // Scrubbed on this line already (its head judged a secret): the scanner's own
+                // open-string carry follows it.
+                Break::Open(_, _, open) if text_at + open < redacted_to => return None,
+                Break::Open(_, q, _) => (Shape::OpenString(q), col),
+            };
+            return Some(LineCarry {
+                class,
+                shape,
+                indent,
+                lines: 0,
+            });
+        }
         let from = ind.max(redacted_to).min(line.len());
         if let Some((class, name_at, json)) = announced(names, &line[from..]) {
             return Some(LineCarry {
@@ -1112,13 +1244,57 @@ impl LineCarry {
             self.lines += 1;
             return (None, (self.lines < RECORD_LINES).then_some(self));
         }
+        if self.shape == Shape::KeyEnd {
+            let (s, col) = boxed_indent(line);
+            let rest = unboxed_end(&line[s..]);
+            let Some(&quote) = rest.first().filter(|q| matches!(q, b'\'' | b'"')) else {
+                return (None, None);
+            };
+            let (e, closed) = match memchr::memchr(quote, &rest[1..]) {
+                Some(c) => (s + 1 + c, true),
+                None => (s + rest.len(), false),
+            };
+            // A value its printer cut short (rich's `…`) is judged on what it shows, and
+            // nothing more of it follows.
+            let value = (s + 1 < e
+                && judge(&line[s + 1..e], self.class.values(), false, None).is_ok())
+            .then_some((s + 1, e, self.class));
+            self.shape = Shape::OpenString(quote);
+            self.indent = col;
+            let waiting = !closed && !cut_short(&line[s + 1..e]) && value.is_some();
+            return (value, waiting.then_some(self));
+        }
+        if let Shape::Pieces(quote) = self.shape {
+            let (s, col) = boxed_indent(line);
+            let rest = unboxed_end(&line[s..]);
+            let close = (col == self.indent && rest.first() == Some(&quote))
+                .then(|| memchr::memchr(quote, &rest[1..]))
+                .flatten();
+            let Some(c) = close else {
+                return (None, None);
+            };
+            let (vs, ve) = (s + 1, s + 1 + c);
+            let value = judge(&line[vs..ve], self.class.values(), false, None)
+                .is_ok()
+                .then_some((vs, ve, self.class));
+            // More pieces follow one split at a space with nothing after its quote.
+            self.lines += 1;
+            let more = c + 2 == rest.len() && rest[c].is_ascii_whitespace();
+            return (
+                value,
+                (more && self.lines < OPEN_STRING_LINES).then_some(self),
+            );
+        }
         if let Shape::OpenString(quote) = self.shape {
             let (s, col) = boxed_indent(line);
             let rest = &line[s..];
             // Printers indent a wrapped value's lines at least as deep as the line it started
-            // on (stackprinter: a dict's items and their wraps at one column).
-            if col < self.indent
-                || col == 0
+            // on (stackprinter: a dict's items and their wraps at one column); a console that
+            // folds at its width starts them at column 0, and rich's tree guides indent the
+            // first line deeper: a lone token (no space up to the box's border) is a wrap
+            // whatever its column.
+            let lone = !unboxed_end(rest).iter().any(u8::is_ascii_whitespace);
+            if (!lone && (col < self.indent || col == 0))
                 || rest.is_empty()
                 || rest.starts_with("└".as_bytes())
                 || starts_item(rest)
@@ -1533,6 +1709,80 @@ mod tests {
             c = next;
         }
         got
+    }
+
+    #[test]
+    fn an_item_broken_between_key_and_value() {
+        // rich's pretty printer and locals box: the key ends its line, the value opens the
+        // next, wrapped on by a console that folds at column 0 or inside the box.
+        let got = carried(&[
+            "        'refresh_token': ",
+            "'rt_zK8mQ2pL7xR4vN9wT3bC6hD1fG5sA0eYzK8mQ2pL7xR4vN9wT3bC6hD1",
+            "fG5sA0eY'",
+            "    }",
+        ]);
+        assert_eq!(
+            got,
+            [
+                "rt_zK8mQ2pL7xR4vN9wT3bC6hD1fG5sA0eYzK8mQ2pL7xR4vN9wT3bC6hD1",
+                "fG5sA0eY"
+            ]
+        );
+        let got = carried(&[
+            "│ │           │   'refresh_token':                          │ │",
+            "│ │           'rt_l5IW5ZtFh4uGb3sEnYJvnxzEp_flK429RR3'+73,  │ │",
+        ]);
+        assert_eq!(got, ["rt_l5IW5ZtFh4uGb3sEnYJvnxzEp_flK429RR3"]);
+        // A repr's keyword argument.
+        let got = carried(&["    Client(api_key=", "    'ak_9fKq2LmX7pQz4RwT8vYb3NcD',"]);
+        assert_eq!(got, ["ak_9fKq2LmX7pQz4RwT8vYb3NcD"]);
+        // Not a credential's name, not a value, a value that is words.
+        assert!(carried(&[
+            "        'request_id':",
+            "        'rt_zK8mQ2pL7xR4vN9wT3bC6h',"
+        ])
+        .is_empty());
+        assert!(carried(&["        'api_key':", "        None,"]).is_empty());
+        assert!(carried(&["        'api_key':", "        'read from the vault',"]).is_empty());
+        // A line ending in a colon that is no dict key: prose, a logger's prefix.
+        assert!(carried(&["app.tokens:", "'rt_zK8mQ2pL7xR4vN9wT3bC6h'"]).is_empty());
+    }
+
+    #[test]
+    fn a_string_split_into_pieces_at_a_space() {
+        // pprint splits a long string at its spaces into adjacent literals, one a line, each
+        // at the first one's column.
+        let got = carried(&[
+            "{'headers': {'authorization': 'Bearer '",
+            "                              'yJ7kq2Lx9PzR4mWv8Tn3Bc6Hd1Fg5Sa0Qe',",
+            "             'cookie': 'a=b'}}",
+        ]);
+        assert_eq!(got, ["yJ7kq2Lx9PzR4mWv8Tn3Bc6Hd1Fg5Sa0Qe"]);
+        let got = carried(&[
+            " 'db_password': 'correct '",
+            "                'horse '",
+            "                'battery-staple'}",
+        ]);
+        assert_eq!(got, ["horse ", "battery-staple"]);
+        // Another column is another item; a closed value with no space ends on its line.
+        assert!(carried(&[
+            "{'authorization': 'Bearer '",
+            "  'yJ7kq2Lx9PzR4mWv8Tn3Bc6Hd1Fg5Sa0Qe',"
+        ])
+        .is_empty());
+        assert!(carried(&[
+            "{'authorization': 'Bearer'",
+            "                  'yJ7kq2Lx9PzR4mWv8Tn3Bc6Hd1Fg5Sa0Qe',"
+        ])
+        .is_empty());
+        // rich leaves the string open instead, its rest folded at column 0 or under the box's
+        // tree guide.
+        let got = carried(&[
+            "│ │                 │   'Authorization': 'Bearer                             │ │",
+            "│ │                 FxoY1fMb8znSXvkWTDP8o2eoh1fi7q',                         │ │",
+            "│ │       }                                                                  │ │",
+        ]);
+        assert_eq!(got, ["FxoY1fMb8znSXvkWTDP8o2eoh1fi7q"]);
     }
 
     #[test]
