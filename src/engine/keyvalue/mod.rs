@@ -112,6 +112,7 @@ pub enum Keep {
     NotGenerated,
     Message,
     PublicSignature,
+    Address,
 }
 
 impl Keep {
@@ -136,6 +137,7 @@ impl Keep {
             Keep::NotGenerated => "not a generated-looking word",
             Keep::Message => "a message about the field (a sentence)",
             Keep::PublicSignature => "a public-key signature the message's certificate verifies",
+            Keep::Address => "an IP address",
         }
     }
 }
@@ -1755,15 +1757,22 @@ impl KvScanner {
                 i += 1;
             }
             let k = backslashes_after(line, i);
-            if class.password && matches!(line.get(i + k), Some(b'"' | b'\'')) {
+            if matches!(line.get(i + k), Some(b'"' | b'\'')) {
                 // `the password is 'Secret123'`, `password for user 'x' is "y"`: a quoted
                 // value after a linking word, quoted at any escape depth (`is \"y\"` in a
-                // JSON message).
+                // JSON message). Any other credential's (`cookie secret is "s50c…"`) when it
+                // looks generated.
                 let Some(lit) = string_literal(line, i) else {
                     break;
                 };
                 let linked = preceded_by_word(line, i, &[b"is", b"was", b"be", b"to", b"as"]);
-                if linked && judge(&line[lit.s..lit.e], Values::Password, false, None).is_ok() {
+                let v = &line[lit.s..lit.e];
+                let secret = if class.password {
+                    judge(v, Values::Password, false, None).is_ok()
+                } else {
+                    judge(v, class.values(), true, None).is_ok() && looks_generated(v)
+                };
+                if linked && secret {
                     cx.out.push(KvSpan {
                         start: lit.s,
                         end: lit.e,
@@ -1780,6 +1789,9 @@ impl KvScanner {
                         kept: None,
                     });
                     return Some(lit.e);
+                }
+                if !class.password {
+                    break;
                 }
                 i = lit.after;
                 continue;
@@ -2152,6 +2164,15 @@ fn line_value_end(line: &[u8], cs: usize) -> usize {
     let mut e = end;
     while e > cs && line[e - 1].is_ascii_whitespace() {
         e -= 1;
+    }
+    // An opener after a space ends the line: what follows prints a structure on the next lines
+    // (`console.warn('auth:', 'expired token', err)` writes `auth: expired token {`), not the
+    // value's end.
+    if e > cs + 1 && matches!(line[e - 1], b'{' | b'[') && line[e - 2] == b' ' {
+        e -= 1;
+        while e > cs && line[e - 1].is_ascii_whitespace() {
+            e -= 1;
+        }
     }
     e
 }
@@ -3670,6 +3691,9 @@ pub fn judge(value: &[u8], values: Values, strict: bool, next: Option<u8>) -> Re
     if is_path(v) {
         return Err(Keep::Path);
     }
+    if is_ip_address(v) {
+        return Err(Keep::Address);
+    }
     if is_email(v) {
         return Err(Keep::Email);
     }
@@ -4097,8 +4121,18 @@ fn is_path(v: &[u8]) -> bool {
     {
         return false;
     }
-    !v.split(|&b| b == b'/' || b == b'\\')
+    // Random segments: one long one, or two that each mix upper and lower case with digits
+    // (`/Qe/j4SQ5yEvR9sFv/2S5gGpA99Ffrfj`; `/Users/Bob/Library` has no digits).
+    let mixed = |seg: &&[u8]| {
+        seg.iter().any(u8::is_ascii_uppercase)
+            && seg.iter().any(u8::is_ascii_lowercase)
+            && seg.iter().any(u8::is_ascii_digit)
+    };
+    let mut segs = v.split(|&b| b == b'/' || b == b'\\');
+    !(segs
+        .clone()
         .any(|seg| seg.len() >= 16 && looks_generated(seg))
+        || segs.by_ref().filter(mixed).count() >= 2)
 }
 
 /// `some/dir/a/file.pem`, `certs/prod/client-key.pem`: a relative path of plain lowercase
@@ -4115,6 +4149,23 @@ fn is_relative_word_path(v: &[u8]) -> bool {
                 && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 4
                 && !looks_generated(seg)
         })
+}
+
+/// An IPv4 address, a port allowed (`127.0.0.1`, `10.0.3.7:5432`).
+fn is_ip_address(v: &[u8]) -> bool {
+    let host = match memchr::memrchr(b':', v) {
+        Some(c)
+            if (2..=6).contains(&(v.len() - c)) && v[c + 1..].iter().all(u8::is_ascii_digit) =>
+        {
+            &v[..c]
+        }
+        _ => v,
+    };
+    let mut n = 0;
+    host.split(|&b| b == b'.').all(|octet| {
+        n += 1;
+        (1..=3).contains(&octet.len()) && octet.iter().all(u8::is_ascii_digit)
+    }) && n == 4
 }
 
 fn is_email(v: &[u8]) -> bool {

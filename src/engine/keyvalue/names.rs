@@ -473,6 +473,7 @@ impl Names {
         if words[at + 1..]
             .iter()
             .any(|w| self.benign_heads.contains(*w))
+            || self.glued_head(words[at])
         {
             return Verdict::Benign(Benign::Head);
         }
@@ -492,6 +493,15 @@ impl Names {
             code: Some(kind) == self.kind_code,
             cookie: words[at] == b"cookie" || words[at] == b"cookies",
             auth: words[at] == b"authorization",
+        })
+    }
+
+    /// Whether `w` is a sensitive word with a property's name glued after it
+    /// (`tokenserver`, `passwordreset`, `secretstore`): a head of four letters or more.
+    fn glued_head(&self, w: &[u8]) -> bool {
+        (4..w.len().saturating_sub(2)).any(|k| {
+            let (head, tail) = w.split_at(w.len() - k);
+            self.benign_heads.contains(tail) && self.word_kind(&[head], 0, head).is_some()
         })
     }
 

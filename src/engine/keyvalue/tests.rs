@@ -1087,3 +1087,28 @@ fn sql_parameters_a_line_apart_from_their_columns() {
     // that had a secret of its own.
     check("  {\n    value: '«River75#Purple»',\n    note: '«ghp_Zk3pQ9xLm2Wd8rT5qXk2Lm8QpZz81Rt7wAbCd»',\n    path: 'password',\n  }\n");
 }
+
+/// Held-out runs (Node loggers, aiohttp): shapes around a sensitive name that are not its value.
+#[test]
+fn not_the_value_of_a_sensitive_name() {
+    // A line ending in an opener prints a structure below: the words before it are a message.
+    check("auth: expired token {\n");
+    check("password: «hunter2x» {\n");
+    // A logger's name with a property glued to a sensitive word, then an access log.
+    check("INFO app.tokenserver: 127.0.0.1 - \"POST /token HTTP/1.1\" 200 -\n");
+    check("passwordreset: 9f3kQ2mZ7pL4vR8s\n");
+    check("accesstoken: «9f3kQ2mZ7pL4vR8s»\n");
+    // An address is not a credential.
+    check("token: 127.0.0.1\ntoken: 10.0.3.7:5432\n");
+    // Base64 that starts with a slash is no path; a path of words is.
+    check("token=«/Qe/j4SQ5yEvR9sFv/2S5gGpA99Ffrfj»\n");
+    check("token: /var/lib/app/tokens/current\ntoken: /Users/Bob/Library/Tokens\n");
+}
+
+/// Prose that links a credential's name to a quoted value (held-out run: loglevel).
+#[test]
+fn prose_names_a_quoted_credential() {
+    check("cookie secret is \"«s50cDGJkv5w64HGdjA18ANlxZXYoFxNO»\"\n");
+    check("the api key is '«s50cDGJkv5w64HGdjA18ANlxZXYoFxNO»'\n");
+    check("the token is \"expired\"\nthe api key is \"sk_test_placeholder\"\n");
+}
