@@ -52,6 +52,7 @@ const STACKS: &[&str] = &[
     // held-out runs (2026-12-06): stacks and shapes the rules were not written from
     "node_services",
     "python_services",
+    "node_libs",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -272,7 +273,8 @@ corpus_test!(
     keycloak_admin,
     aws_query_cli,
     node_services,
-    python_services
+    python_services,
+    node_libs
 );
 
 #[test]
