@@ -53,6 +53,7 @@ const STACKS: &[&str] = &[
     "node_services",
     "python_services",
     "node_libs",
+    "python_async",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -274,7 +275,8 @@ corpus_test!(
     aws_query_cli,
     node_services,
     python_services,
-    node_libs
+    node_libs,
+    python_async
 );
 
 #[test]

@@ -3628,6 +3628,10 @@ pub fn judge(value: &[u8], values: Values, strict: bool, next: Option<u8>) -> Re
     if NON_VALUES.iter().any(|n| word.eq_ignore_ascii_case(n)) {
         return Err(Keep::NonValue);
     }
+    if is_header_name(v) {
+        // `cookies=Set-Cookie: csrftoken=…`: a header's name, its value after it.
+        return Err(Keep::Assignment);
+    }
     if matches!(next, Some(b'('))
         || (v.ends_with(b"()") && call_name_len(v) == Some(v.len() - 2))
         || is_code(v)
@@ -4149,6 +4153,16 @@ fn is_relative_word_path(v: &[u8]) -> bool {
                 && seg.iter().filter(|b| b.is_ascii_digit()).count() <= 4
                 && !looks_generated(seg)
         })
+}
+
+/// An HTTP header's name with its colon (`Set-Cookie:`, `x-api-key:`): words joined by `-`.
+fn is_header_name(v: &[u8]) -> bool {
+    v.strip_suffix(b":").is_some_and(|name| {
+        name.contains(&b'-')
+            && name.first().is_some_and(u8::is_ascii_alphabetic)
+            && name.last().is_some_and(u8::is_ascii_alphabetic)
+            && name.iter().all(|&b| b.is_ascii_alphabetic() || b == b'-')
+    })
 }
 
 /// An IPv4 address, a port allowed (`127.0.0.1`, `10.0.3.7:5432`).

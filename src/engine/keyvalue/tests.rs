@@ -1112,3 +1112,10 @@ fn prose_names_a_quoted_credential() {
     check("the api key is '«s50cDGJkv5w64HGdjA18ANlxZXYoFxNO»'\n");
     check("the token is \"expired\"\nthe api key is \"sk_test_placeholder\"\n");
 }
+
+/// A header's name where a value would be: the value follows it (held-out run: aiohttp).
+#[test]
+fn a_header_name_is_no_value() {
+    check("login ok cookies=Set-Cookie: csrftoken=«WX30IoknTsmz7DtDnFgpaD4E0G8PQ04T»\n");
+    check("cookie=«Xk9f-Q2mZ7pL4vR8s»\n");
+}
