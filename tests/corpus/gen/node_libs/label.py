@@ -1,8 +1,11 @@
 """Labels for the held-out Node run (node_libs): each line's generated secrets as they appear,
 in measure.js's encodings (plain, URI-, form-, JSON- and twice JSON-escaped, quote-escaped,
-twice URI-encoded; pieces of 16+ characters a program cut; `~` as `%7E` as URLSearchParams writes it). A connection string is labelled
-by its password and a Slack webhook URL by its token (the host and ids are no secret). Usage: label.py <run dir> <labels.jsonl>."""
+twice URI-encoded; `~` as `%7E` as URLSearchParams writes it), and pieces of 16+ characters a
+program cut. A connection string is labelled by its password and a Slack webhook URL by its
+token (the host and ids are no secret). Usage: label.py <run dir> <labels.jsonl>."""
 import json, os, sys, urllib.parse
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from pieces import cut_pieces  # noqa: E402
 here, dest = sys.argv[1], os.path.abspath(sys.argv[2])
 os.chdir(here)
 secrets = json.load(open('secrets.json'))
@@ -25,17 +28,7 @@ def labels(line):
     for v in values:
         if not v or len(v) < 20 or any(v in l for l in labs):
             continue
-        j = 0
-        while j + 16 <= len(v):
-            if v[j:j + 16] in line:
-                k = j + 16
-                while k < len(v) and v[j:k + 1] in line:
-                    k += 1
-                if not any(v[j:k] in l for l in labs):
-                    labs.add(v[j:k])
-                j = k
-            else:
-                j += 1
+        cut_pieces(v, line, 16, labs)
     return sorted(labs)
 out = [json.dumps(labels(line), ensure_ascii=False) for line in lines]
 open(dest, 'w').write('\n'.join(out) + '\n')

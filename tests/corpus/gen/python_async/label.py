@@ -3,6 +3,8 @@ appear (measure_helpers' variants: plain, URL-, form-, JSON- and repr-escaped, J
 pieces of 16+ characters a program cut, and botocore's SigV4 `Signature:` value (derived from
 the secret key; the corpus labels it). Usage: label.py <run dir> <labels.jsonl>."""
 import json, os, re, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from pieces import cut_pieces  # noqa: E402
 here, dest = sys.argv[1], os.path.abspath(sys.argv[2])
 os.chdir(here)
 sys.path.insert(0, here)
@@ -18,17 +20,7 @@ for i, line in enumerate(lines):
     for v in values:
         if any(v in l for l in labs):
             continue
-        j = 0
-        while j + 16 <= len(v):
-            if v[j:j + 16] in line:
-                k = j + 16
-                while k < len(v) and v[j:k + 1] in line:
-                    k += 1
-                if not any(v[j:k] in l for l in labs):
-                    labs.add(v[j:k])
-                j = k
-            else:
-                j += 1
+        cut_pieces(v, line, 16, labs)
     if i > 0 and 'Signature:' in lines[i - 1] and re.fullmatch(r'[0-9a-f]{64}', line.strip()):
         labs.add(line.strip())
     out.append(json.dumps(sorted(labs), ensure_ascii=False))
