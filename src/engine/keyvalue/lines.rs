@@ -458,7 +458,7 @@ fn broken_item(text: &[u8]) -> Option<Break<'_>> {
     };
     let head = &text[..open];
     let key = match head.trim_ascii_end().split_last()? {
-        (b':', body) if head.ends_with(b" ") || head.ends_with(b":") => quoted_key_end(body)?,
+        (b':', body) => quoted_key_end(body)?,
         (b'=', body) if head.ends_with(b"=") => bare_key_end(body)?,
         _ => return None,
     };
@@ -992,9 +992,12 @@ impl LineCarry {
             });
         }
         let (text_at, col) = boxed_indent(line);
-        if let Some(broken) = broken_item(unboxed_end(&line[text_at..])) {
+        // A broken item under a name that is no credential's falls through to the shapes below.
+        let broken = broken_item(unboxed_end(&line[text_at..])).and_then(|broken| {
             let (Break::Key(key) | Break::Split(key, ..) | Break::Open(key, ..)) = broken;
-            let class = sensitive(key)?;
+            sensitive(key).map(|class| (broken, class))
+        });
+        if let Some((broken, class)) = broken {
             let (shape, indent) = match broken {
                 Break::Key(_) => (Shape::KeyEnd, col),
                 Break::Split(_, q, open) => (Shape::Pieces(q), column(line, text_at + open)),
@@ -1746,6 +1749,13 @@ mod tests {
         assert!(carried(&["        'api_key':", "        'read from the vault',"]).is_empty());
         // A line ending in a colon that is no dict key: prose, a logger's prefix.
         assert!(carried(&["app.tokens:", "'rt_zK8mQ2pL7xR4vN9wT3bC6h'"]).is_empty());
+        // A key that names no credential ends the line, the words before it announce one:
+        // the announcement is still read.
+        let got = carried(&[
+            "Access token refreshed, 'cache':",
+            "  ak_9fKq2LmX7pQz4RwT8vYb3NcD",
+        ]);
+        assert_eq!(got, ["ak_9fKq2LmX7pQz4RwT8vYb3NcD"]);
     }
 
     #[test]
