@@ -141,6 +141,10 @@ enum Shape {
     /// too wide for the console between its key and value): the string opening the next line
     /// is its value, and when it runs on, the lines after it ([`Shape::OpenString`]).
     KeyEnd,
+    /// A quoted-printable line (a mail's body: Django's error mails through the console
+    /// backend) whose last value runs into the soft break `=` ending it: the next line goes on
+    /// with the value, up to a space or quote, and on to the line after while it breaks again.
+    SoftBreak,
     /// `'authorization': 'Bearer '` ending a line: pprint split the string at a space, and
     /// each following line that starts with a string at the first piece's column (`indent`)
     /// holds the next piece, down to the last one (followed by `,` or a bracket).
@@ -439,6 +443,22 @@ fn key_like(key: &[u8]) -> Option<&[u8]> {
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
     .then_some(key)
+}
+
+/// Whether `line` is a quoted-printable line broken softly: 76 bytes (RFC 2045's limit, where
+/// encoders wrap), ending in `=`, every other `=` an escape (`=3D`, `=20`).
+fn soft_break(line: &[u8]) -> bool {
+    let t = line.strip_suffix(b"\r").unwrap_or(line);
+    if t.len() != 76 || !t.ends_with(b"=") {
+        return false;
+    }
+    let body = &t[..75];
+    memchr::memchr_iter(b'=', body).all(|i| {
+        body.get(i + 1..i + 3).is_some_and(|h| {
+            h.iter()
+                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(b))
+        })
+    })
 }
 
 /// How `text` breaks its last item, if it does (see [`Break`]).
@@ -928,6 +948,16 @@ impl LineCarry {
             Verdict::Sensitive(c) => Some(c),
             _ => None,
         };
+        if soft_break(line) && redacted_to + 1 >= line.trim_ascii_end().len() {
+            if let Some(class) = sensitive(b"secret") {
+                return Some(LineCarry {
+                    class,
+                    shape: Shape::SoftBreak,
+                    indent: 0,
+                    lines: 0,
+                });
+            }
+        }
         if let Some(class) = expression_names(&line[ind..]).find_map(sensitive) {
             return Some(LineCarry {
                 class,
@@ -1246,6 +1276,19 @@ impl LineCarry {
             }
             self.lines += 1;
             return (None, (self.lines < RECORD_LINES).then_some(self));
+        }
+        if self.shape == Shape::SoftBreak {
+            let t = line.trim_ascii_end();
+            let e = t
+                .iter()
+                .position(|b| b.is_ascii_whitespace() || matches!(b, b'\'' | b'"' | b'<' | b'>'))
+                .unwrap_or(t.len());
+            let on = e == t.len() && soft_break(line);
+            let e = if on { e - 1 } else { e };
+            self.lines += 1;
+            let value = (e > 0).then_some((0, e, self.class));
+            let waiting = on && value.is_some() && self.lines < OPEN_STRING_LINES;
+            return (value, waiting.then_some(self));
         }
         if self.shape == Shape::KeyEnd {
             let (s, col) = boxed_indent(line);

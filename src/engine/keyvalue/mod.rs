@@ -73,6 +73,8 @@ pub enum Syntax {
     Container,
     /// `… k <generated-looking word>`.
     Prose,
+    /// `Content-Disposition: form-data; name="k"`, a blank line, the value (a multipart body).
+    FormPart,
 }
 
 impl Syntax {
@@ -86,6 +88,7 @@ impl Syntax {
             Syntax::Pair => "name/value pair",
             Syntax::Container => "inside a container",
             Syntax::Prose => "prose",
+            Syntax::FormPart => "multipart form part",
         }
     }
 }
@@ -449,6 +452,22 @@ impl KvScanner {
             // `{"name": "DB_PASSWORD", "value": "…"}`, `<add key="ApiKey" value="…"/>`: the
             // sensitive name is a value; its secret is the sibling `value`.
             if let Some((from, field)) = name_field_string(line, ks2, ke2) {
+                // A part of a multipart body printed on one line (a bytes repr, a JSON
+                // string): its value follows the part's headers and a blank line.
+                if let Some(v) = form_part_value(line, field, from) {
+                    if let Some(end) = self.judge_push(
+                        &mut cx,
+                        v,
+                        (ks2, ke2),
+                        class,
+                        Syntax::FormPart,
+                        false,
+                        None,
+                    ) {
+                        taken_until = taken_until.max(end);
+                    }
+                    continue;
+                }
                 // A value attribute wins over the element's text (`<x value="…" name="pw">t</x>`).
                 // Element content only for an attribute of a start tag (`<x name="pw">…`),
                 // not after a `>` in text (`key: \"remember_token\"` … `>=12 characters`).
@@ -1205,7 +1224,21 @@ impl KvScanner {
             if b == b'<' {
                 return None;
             }
-            let end = memchr::memchr(b'<', &line[v..]).map_or(line.len(), |i| v + i);
+            // Without a tag after it on the line, the content is one word: `<JWT>` in prose
+            // (`Expected 'Authorization: Bearer <JWT>'; Missing …`) names a shape, and what
+            // follows it is the sentence.
+            let end = memchr::memchr(b'<', &line[v..]).map_or_else(
+                || {
+                    line[v..]
+                        .iter()
+                        .position(|b| b.is_ascii_whitespace() || matches!(b, b'\'' | b'"' | b'\\'))
+                        .map_or(line.len(), |i| v + i)
+                },
+                |i| v + i,
+            );
+            if end == v {
+                return None;
+            }
             return self.judge_push(cx, (v, end), key, class, syntax, false, None);
         }
         if let Some(q) = quote_at(line, v) {
@@ -2593,6 +2626,9 @@ fn operator(rest: &[u8]) -> Option<Op> {
         [b'?' | b'.' | b'+', b'=', ..] => Some(Op::Long(2)),
         // URL-encoded JSON or form (`%22k%22%3A%22v%22`, `k%3Dv`).
         [b'%', b'3', b'A' | b'a' | b'D' | b'd', ..] => Some(Op::Long(3)),
+        // Quoted-printable (a mail's body: Django's error mails, `=3D` is `=`) before a space
+        // or a quote; `token=3Dab…` may be a value starting `3D`, read whole.
+        [b'=', b'3', b'D', b' ' | b'\'' | b'"', ..] => Some(Op::Long(3)),
         [b'=', b'='] | [b'=', b'=', ..] => None,
         // Ruby/Perl's match operator (`password =~ /\d/`); `password=~x8…` is a value.
         [b'=', b'~'] | [b'=', b'~', b' ' | b'\t' | b'/', ..] => None,
@@ -2904,6 +2940,7 @@ fn unquoted_end_in(line: &[u8], probe: &Lexer, v: usize, xml: bool, container: b
                     || line.get(i + 1).map_or(true, |c| c.is_ascii_whitespace())
                     || closes_at(i + 1)
                     || next_is_param(line, i + 1, true)
+                    || (b == b';' && spaced_key_follows(line, i + 1))
                 {
                     break;
                 }
@@ -3098,6 +3135,76 @@ fn skip_blanks(line: &[u8], mut i: usize) -> usize {
             _ => return i,
         }
     }
+}
+
+/// A line break inside a logged body at `i`: a real one, or escaped at any depth (`\\r\\n`,
+/// `\\\\n`); its length.
+fn body_break(line: &[u8], i: usize) -> Option<usize> {
+    let escaped = |at: usize, c: u8| {
+        let n = line[at..].iter().take_while(|&&b| b == b'\\').count();
+        (n > 0 && line.get(at + n) == Some(&c)).then_some(n + 1)
+    };
+    let rest = &line[i..];
+    if rest.starts_with(b"\r\n") {
+        return Some(2);
+    }
+    if rest.starts_with(b"\n") {
+        return Some(1);
+    }
+    match escaped(i, b'r') {
+        Some(r) => escaped(i + r, b'n').map(|n| r + n),
+        None => escaped(i, b'n'),
+    }
+}
+
+/// The value of a multipart body's part whose name field starts at `field` and ends before
+/// `after` (`Content-Disposition: form-data; name="password"`, its other headers, a blank
+/// line, the value up to the next break). A part with a `filename` is a file's content.
+fn form_part_value(line: &[u8], field: usize, after: usize) -> Option<(usize, usize)> {
+    let before = line[..field].trim_ascii_end();
+    let disposition = before
+        .len()
+        .checked_sub(10)
+        .is_some_and(|i| before[i..].eq_ignore_ascii_case(b"form-data;"));
+    if !disposition || line.get(after) == Some(&b';') {
+        return None;
+    }
+    let mut i = after + body_break(line, after)?;
+    // Up to 4 more header lines (`Content-Type: text/plain`), then the blank line.
+    for _ in 0..5 {
+        if let Some(n) = body_break(line, i) {
+            let vs = i + n;
+            let mut ve = vs;
+            while ve < line.len() && body_break(line, ve).is_none() {
+                ve += 1;
+            }
+            // Cut short before the body's last break: the line ends with the string or
+            // bytes repr that holds the body, its closing quote (escaped or not) no value.
+            if ve == line.len() {
+                ve = vs + line[vs..].trim_ascii_end().len();
+                if ve > vs && matches!(line[ve - 1], b'\'' | b'"') {
+                    ve -= 1;
+                    while ve > vs && line[ve - 1] == b'\\' {
+                        ve -= 1;
+                    }
+                }
+            }
+            return (ve > vs).then_some((vs, ve));
+        }
+        let header = line[i..].iter().take(256).position(|&b| b == b':')?;
+        if !line[i..i + header]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        {
+            return None;
+        }
+        i += header;
+        while i < line.len() && body_break(line, i).is_none() {
+            i += 1;
+        }
+        i += body_break(line, i)?;
+    }
+    None
 }
 
 /// Where the value of a name/value pair is.
@@ -3408,6 +3515,20 @@ fn next_is_param(line: &[u8], p: usize, colon: bool) -> bool {
         Some(b'&' | b'#') | Some(b' ') => !colon,
         _ => false,
     }
+}
+
+/// A connection string's key of several words at `p` (`Persist Security Info=`, `User Id=`,
+/// `Initial Catalog =`): capitalised words, single spaces, then `=`.
+fn spaced_key_follows(line: &[u8], p: usize) -> bool {
+    let rest = &line[p..line.len().min(p + 48)];
+    let Some(eq) = memchr::memchr(b'=', rest) else {
+        return false;
+    };
+    let key = rest[..eq].trim_ascii_end();
+    key.contains(&b' ')
+        && key.split(|&b| b == b' ').all(|w| {
+            w.first().is_some_and(u8::is_ascii_uppercase) && w.iter().all(u8::is_ascii_alphanumeric)
+        })
 }
 
 /// `name=` at `p` (or `&amp;`, or a placeholder where a parameter was).

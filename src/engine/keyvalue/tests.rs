@@ -614,6 +614,14 @@ fn http_client_dumps() {
     check("ALTER ROLE app PASSWORD '«Xk29fLq8Zp0vR7tBq1W3»'");
     check("<password>«Xk29fLq8Zp0vR7tBq1W3»</password>");
     check(r#"<secret id="1">«Xk29fLq8Zp0vR7tBq1W3»</secret>"#);
+    // An element with no tag after it on the line: one word of content, not the sentence.
+    check(
+        r#"{"msg":"Missing JWT (Expected 'Authorization: Bearer <JWT>'; Missing cookie \"access_token_cookie\"; Missing 'jwt' query param)"}"#,
+    );
+    check(
+        "Expected header: Authorization: Bearer <token>; got none, see docs at /auth/refresh now",
+    );
+    check("<password>«Xk29fLq8Zp0vR7tBq1W3» (truncated)");
     check("      auth: '«Xk29fLq8Zp0vR7tBq1W3»',");
 }
 
@@ -1118,4 +1126,39 @@ fn prose_names_a_quoted_credential() {
 fn a_header_name_is_no_value() {
     check("login ok cookies=Set-Cookie: csrftoken=«WX30IoknTsmz7DtDnFgpaD4E0G8PQ04T»\n");
     check("cookie=«Xk9f-Q2mZ7pL4vR8s»\n");
+}
+
+#[test]
+fn multipart_form_parts_on_one_line() {
+    // A multipart body printed as a bytes repr or inside a JSON string: each part's value
+    // follows its headers and a blank line, at any escape depth.
+    check(
+        r#"body: b'--XyZ\r\nContent-Disposition: form-data; name="username"\r\n\r\nalice\r\n--XyZ\r\nContent-Disposition: form-data; name="password"\r\n\r\n«Tr0ub\'4dor"&@/x»\r\n--XyZ--\r\n'"#,
+    );
+    check(
+        r#"{"body": "--XyZ\r\nContent-Disposition: form-data; name=\"client_secret\"\r\nContent-Type: text/plain\r\n\r\n«UOQ2kgSo05tcAfJPntaoKiAKLt65Wjl5»\r\n--XyZ--"}"#,
+    );
+    check(
+        r#"{"msg": "{\"body\": \"--XyZ\\r\\nContent-Disposition: form-data; name=\\\"refresh_token\\\"\\r\\n\\r\\n«CzXUHedU0jqv73ljBFKNuqCMar9QWc»\\r\\n--XyZ--\"}"}"#,
+    );
+    check(r#"b'--XyZ\r\nContent-Disposition: form-data; name="password"\r\n\r\n«hunter2!x»'"#);
+    // Not values: a file's content, a part that names no credential, an empty value.
+    check(
+        r#"b'--XyZ\r\nContent-Disposition: form-data; name="token"; filename="t.txt"\r\n\r\nhello\r\n--XyZ--'"#,
+    );
+    check(
+        r#"b'--XyZ\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\npassword\r\n--XyZ--'"#,
+    );
+    check(r#"b'--XyZ\r\nContent-Disposition: form-data; name="password"\r\n\r\n\r\n--XyZ--'"#);
+}
+
+#[test]
+fn connection_string_keys_of_several_words() {
+    // ADO.NET / ODBC keys hold spaces: the password ends at the `;` before the next one.
+    check("Server=db;Database=app;User Id=sa;Password=«P@ssw0rd!»;Persist Security Info=true;");
+    check(
+        r#"UseSqlServer("Data Source=db;Initial Catalog=app;Password=«Xk29fLq8Zp0vR7»;Trust Server Certificate=True")"#,
+    );
+    // A `;` inside the password stays inside it.
+    check("Host=db;Username=app;Password=«hun;ter2xQ»;Pooling=true");
 }
