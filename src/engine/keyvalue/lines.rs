@@ -1758,6 +1758,42 @@ mod tests {
     }
 
     #[test]
+    fn a_value_running_into_a_soft_line_break() {
+        // A quoted-printable mail wraps at 76 bytes with `=`; a value redacted up to the break
+        // goes on at the start of the next lines, up to a quote or space.
+        let n = names();
+        let first = b"access_token =3D 'ya29.a03EFW3Z8bjprCXh-wM98rFLcsw3YgXRFph5st32Cbm0SmlGd5wM=";
+        assert_eq!(first.len(), 76);
+        let mut c = LineCarry::detect(&n, first, 75);
+        let mut got = Vec::new();
+        for l in [
+            &b"9ClltNmDrh6zM5YwW-q-NyW3ZncI4O3NbH0XwXC0x0-dAnoNy8in4cAmwBCtfRxU91A0rsG7ms6="[..],
+            b"z8-tbq2OwvrmfPzLlQSvWbaFE' next",
+            b"not carried",
+        ] {
+            let Some(carry) = c.take() else { break };
+            let (v, next) = carry.apply(l);
+            got.extend(v.map(|(s, e, _)| String::from_utf8_lossy(&l[s..e]).into_owned()));
+            c = next;
+        }
+        assert_eq!(
+            got,
+            [
+                "9ClltNmDrh6zM5YwW-q-NyW3ZncI4O3NbH0XwXC0x0-dAnoNy8in4cAmwBCtfRxU91A0rsG7ms6",
+                "z8-tbq2OwvrmfPzLlQSvWbaFE"
+            ]
+        );
+        // Not a soft break: a base64 value's padding (a bare `=` inside), a shorter line, or
+        // a value that ended before the break.
+        let padded =
+            b"key: dGhpcyBpcyBhIHRlc3Q=dGhpcyBpcyBhIHRlc3QdGhpcyBpcyBhIHRlc3QdGhpcyBpcyBx=";
+        assert_eq!(padded.len(), 76);
+        assert!(LineCarry::detect(&n, padded, 75).is_none());
+        assert!(LineCarry::detect(&n, b"token: ya29.a03EFW3Z8bjprCXh=", 28).is_none());
+        assert!(LineCarry::detect(&n, first, 40).is_none());
+    }
+
+    #[test]
     fn an_item_broken_between_key_and_value() {
         // rich's pretty printer and locals box: the key ends its line, the value opens the
         // next, wrapped on by a console that folds at column 0 or inside the box.

@@ -1285,6 +1285,19 @@ impl KvScanner {
             b'<' => {
                 // `<redacted>`, `<Session 0x7f…>`: one angle-bracketed token.
                 let end = memchr::memchr(b'>', &line[v..]).map_or(line.len(), |i| v + i + 1);
+                // Python's repr of an object (`<method 'CSRFProtect.exempt' of <…>>`,
+                // `<function f at 0x…>`, `<flask.ctx.RequestContext object at …>`), whole or
+                // cut by its printer: a type's name, then a space.
+                if is_object_repr(&line[v..end]) {
+                    cx.decide(Decision {
+                        key,
+                        verdict,
+                        syntax: Some(syntax),
+                        value: Some((v, end)),
+                        kept: Some(Keep::Code),
+                    });
+                    return None;
+                }
                 self.judge_push(
                     cx,
                     (v, end),
@@ -2626,9 +2639,11 @@ fn operator(rest: &[u8]) -> Option<Op> {
         [b'?' | b'.' | b'+', b'=', ..] => Some(Op::Long(2)),
         // URL-encoded JSON or form (`%22k%22%3A%22v%22`, `k%3Dv`).
         [b'%', b'3', b'A' | b'a' | b'D' | b'd', ..] => Some(Op::Long(3)),
-        // Quoted-printable (a mail's body: Django's error mails, `=3D` is `=`) before a space
-        // or a quote; `token=3Dab…` may be a value starting `3D`, read whole.
-        [b'=', b'3', b'D', b' ' | b'\'' | b'"', ..] => Some(Op::Long(3)),
+        // Quoted-printable (a mail's body: Django's error mails, `=3D` is `=`) before a quoted
+        // value; `token=3Dab…` may be a value starting `3D`, read whole.
+        [b'=', b'3', b'D', b'\'' | b'"', ..] | [b'=', b'3', b'D', b' ', b'\'' | b'"', ..] => {
+            Some(Op::Long(3))
+        }
         [b'=', b'='] | [b'=', b'=', ..] => None,
         // Ruby/Perl's match operator (`password =~ /\d/`); `password=~x8…` is a value.
         [b'=', b'~'] | [b'=', b'~', b' ' | b'\t' | b'/', ..] => None,
@@ -3753,6 +3768,10 @@ pub fn judge(value: &[u8], values: Values, strict: bool, next: Option<u8>) -> Re
         // `cookies=Set-Cookie: csrftoken=…`: a header's name, its value after it.
         return Err(Keep::Assignment);
     }
+    if !password && is_header_name_value(word) {
+        // `'WTF_CSRF_HEADERS': ['X-CSRFToken', 'X-CSRF-Token']`: which header carries one.
+        return Err(Keep::NonValue);
+    }
     if matches!(next, Some(b'('))
         || (v.ends_with(b"()") && call_name_len(v) == Some(v.len() - 2))
         || is_code(v)
@@ -4284,6 +4303,28 @@ fn is_header_name(v: &[u8]) -> bool {
             && name.last().is_some_and(u8::is_ascii_alphabetic)
             && name.iter().all(|&b| b.is_ascii_alphabetic() || b == b'-')
     })
+}
+
+/// `<name rest…`: an object's repr (a dotted type or kind name, a space after it).
+fn is_object_repr(v: &[u8]) -> bool {
+    let Some(body) = v.strip_prefix(b"<") else {
+        return false;
+    };
+    let n = body
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+        .count();
+    n > 0 && body[0].is_ascii_alphabetic() && body.get(n) == Some(&b' ')
+}
+
+/// An HTTP header's name as a value (`X-CSRFToken`, `X-Api-Key`, `Proxy-Authorization`):
+/// letters in hyphen-joined words, each capitalised.
+fn is_header_name_value(v: &[u8]) -> bool {
+    v.contains(&b'-')
+        && v.len() <= 64
+        && v.split(|&b| b == b'-').all(|w| {
+            w.first().is_some_and(u8::is_ascii_uppercase) && w.iter().all(u8::is_ascii_alphabetic)
+        })
 }
 
 /// An IPv4 address, a port allowed (`127.0.0.1`, `10.0.3.7:5432`).

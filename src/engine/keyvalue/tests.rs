@@ -1162,3 +1162,24 @@ fn connection_string_keys_of_several_words() {
     // A `;` inside the password stays inside it.
     check("Host=db;Username=app;Password=«hun;ter2xQ»;Pooling=true");
 }
+
+#[test]
+fn header_names_and_object_reprs_are_no_values() {
+    // Which header carries a token is a header's name; an object's repr (whole, or cut by a
+    // printer such as stackprinter) is code.
+    check(" 'WTF_CSRF_HEADERS': ['X-CSRFToken', 'X-CSRF-Token'],");
+    check("api_key_header = X-Api-Key");
+    check("     csrf.exempt = <method 'CSRFProtect.exempt' of <flask_wtf.csrf.CSRFProtect ");
+    check("token_loader = <function load_token at 0x7f3a2b1c0d90>");
+    // Still values: under a header's name, a token (digits, no hyphen-joined capitals).
+    check(" 'X-CSRF-Token': '«Kq8ZpLrT5vW8yN2cJ4dG7hK1mQ»',");
+    check("X-Api-Key: «Kq8Zp-LrT5vW8yN2-cJ4dG7hK1mQ»");
+}
+
+#[test]
+fn quoted_printable_assignments() {
+    // Django's error mails through the console backend: `=3D` is `=` before a quoted value.
+    check("access_token =3D '«ya29.a0AfH6SMBx3kq9ZpLrT5vW8yN2cJ4dG7hK1mQ»'");
+    check("EMAIL_HOST_PASSWORD =3D '********************'");
+    check("SIMPLE_JWT =3D {'SIGNING_KEY': '********************', 'ROTATE_REFRESH_TOKE=");
+}
