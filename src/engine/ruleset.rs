@@ -663,6 +663,16 @@ impl RuleSet {
         by_key.get(i as usize).copied().unwrap_or(*default)
     }
 
+    /// The scanner's own kind index that [`Self::scanner_kind_id`] maps to `id` (the rule's
+    /// default kind when none does).
+    pub(crate) fn scanner_kind_index(&self, rule: usize, id: u16) -> u16 {
+        let (_, by_key) = &self.rule_kinds[rule];
+        by_key
+            .iter()
+            .position(|&k| k == id)
+            .map_or(u16::MAX, |i| i as u16)
+    }
+
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }

@@ -988,7 +988,11 @@ impl Scrubber {
                 let carry =
                     super::keyvalue::lines::LineCarry::detect(kv.names(), line, redacted_to)
                         .or_else(|| {
-                            let (quote, kind) = scratch.open_string?;
+                            let (quote, kind) = scratch.open_string.or_else(|| {
+                                let (quote, kind) = wrapped_token(line, &scratch.spans)?;
+                                let kv_rule = self.rules.kv_rule()? as usize;
+                                Some((quote, self.rules.scanner_kind_index(kv_rule, kind)))
+                            })?;
                             Some(super::keyvalue::lines::LineCarry::open_string(
                                 line, quote, kind,
                             ))
@@ -1620,6 +1624,35 @@ fn map_spans(map: &[(usize, usize)], line_len: usize, spans: &mut [Span]) {
 /// Push `span`, minus any placeholder already in the line (scrubd's own, from an earlier pass
 /// or upstream): the parts around it that hold a letter or digit are redacted on their own,
 /// so a value that contains a placeholder is still redacted and the placeholder stays as is.
+/// A span that opens right after a quote (or a scheme's word after it) and runs to the end of
+/// the line with no quote closing it (`'card': 'rk_live_51Hvy…` that stackprinter or rich wrapped): the quote and the
+/// span's kind, for the lines that hold the rest ([`LineCarry::open_string`]).
+///
+/// [`LineCarry::open_string`]: super::keyvalue::lines::LineCarry::open_string
+fn wrapped_token(line: &[u8], spans: &[Span]) -> Option<(u8, u16)> {
+    let end = line.trim_ascii_end().len();
+    let span = spans
+        .iter()
+        .filter(|s| s.end >= end)
+        .max_by_key(|s| s.end)?;
+    // Cut short by its printer (`…`, `...`): nothing more of it follows.
+    if super::keyvalue::lines::cut_short(&line[span.start..end]) {
+        return None;
+    }
+    // Right after the quote, or after a scheme's word (`'Bearer …`, `'token …`).
+    let head = &line[..span.start];
+    let scheme = head.strip_suffix(b" ").map_or(0, |h| {
+        h.iter()
+            .rev()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count()
+            + 1
+    });
+    let quote = *head.get(head.len().checked_sub(scheme + 1)?)?;
+    (matches!(quote, b'\'' | b'"') && memchr::memchr(quote, &line[span.start..]).is_none())
+        .then_some((quote, span.kind))
+}
+
 fn push_clipped(line: &[u8], span: Span, placeholders: &[(usize, usize)], spans: &mut Vec<Span>) {
     let mut from = span.start;
     for &(ps, pe) in placeholders
@@ -1738,6 +1771,29 @@ mod tests {
             assert_eq!(out, input.replace(secret, "[REDACTED:password]"));
             assert_eq!(s.scrub_text(out.as_bytes(), &mut scratch), None, "{out}");
         }
+    }
+
+    /// A token format matched up to the end of an unclosed string (stackprinter and rich wrap
+    /// long values) goes on in the lines that hold the rest, whatever the key, after a scheme's
+    /// word too; a string closed on its line carries nothing.
+    #[test]
+    fn a_wrapped_token_goes_on_to_the_next_lines() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let mut scratch = s.scratch();
+        let rest = "1qMCHYu2YhIksviMjjlIaShrBT9cPqeXRW1qPquO11CW7PTJfGfTzD3pz";
+        for head in [
+            "     payload = {'card': 'rk_live_51HvyVW89NfoMVvqCwFJESFNdy81H4bgG4wLxJYjS5",
+            "     headers = {'Authorization': 'Bearer sk_live_51UHNEEiO8RmSVdNl2NKGi4ida",
+        ] {
+            let input = format!("{head}\n                {rest}',\n     next = 1\n");
+            let out = s.scrub_text(input.as_bytes(), &mut scratch).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            assert!(!out.contains(rest) && out.contains("next = 1"), "{out}");
+        }
+        let input =
+            format!("     payload = {{'card': 'rk_live_51HvyVW89NfoMVvqCwFJESFN'}}\n     {rest}\n");
+        let out = s.scrub_text(input.as_bytes(), &mut scratch).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains(rest));
     }
 
     /// A line at a time, a parameter list printed over lines cannot be read when it closes (its

@@ -495,7 +495,7 @@ fn broken_item(text: &[u8]) -> Option<Break<'_>> {
 }
 
 /// Whether a value's printer cut it short (`…`, `...` at its end): the rest is not shown.
-fn cut_short(v: &[u8]) -> bool {
+pub(crate) fn cut_short(v: &[u8]) -> bool {
     v.ends_with(b"...") || v.ends_with("\u{2026}".as_bytes())
 }
 
