@@ -54,6 +54,7 @@ const STACKS: &[&str] = &[
     "python_services",
     "node_libs",
     "python_async",
+    "web_extensions",
 ];
 
 fn scrub(input: &[u8]) -> (Vec<u8>, Vec<Hit>) {
@@ -276,7 +277,8 @@ corpus_test!(
     node_services,
     python_services,
     node_libs,
-    python_async
+    python_async,
+    web_extensions
 );
 
 #[test]
