@@ -1630,6 +1630,11 @@ fn map_spans(map: &[(usize, usize)], line_len: usize, spans: &mut [Span]) {
 ///
 /// [`LineCarry::open_string`]: super::keyvalue::lines::LineCarry::open_string
 fn wrapped_token(line: &[u8], spans: &[Span]) -> Option<(u8, u16)> {
+    // Printers that wrap values indent them (a locals listing, a box); a line at column 0
+    // ending in an open string is as often a line cut short, and the next line another's.
+    if !(line.starts_with(b" ") || line.starts_with(b"\t") || line.starts_with("│".as_bytes())) {
+        return None;
+    }
     let end = line.trim_ascii_end().len();
     let span = spans
         .iter()
@@ -1794,6 +1799,12 @@ mod tests {
             format!("     payload = {{'card': 'rk_live_51HvyVW89NfoMVvqCwFJESFN'}}\n     {rest}\n");
         let out = s.scrub_text(input.as_bytes(), &mut scratch).unwrap();
         assert!(String::from_utf8(out).unwrap().contains(rest));
+        // Not indented: a line cut short, the next line another's.
+        let input = "value=\"rk_live_51HvyVW89NfoMVvqCwFJESFN\nc.storage.googleapis.com\n";
+        let out = s.scrub_text(input.as_bytes(), &mut scratch).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("\nc.storage.googleapis.com"));
     }
 
     /// A line at a time, a parameter list printed over lines cannot be read when it closes (its
