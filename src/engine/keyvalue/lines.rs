@@ -1744,8 +1744,13 @@ mod tests {
 
     /// The lines after `lines[0]` through its carry, and the values found on them.
     fn carried<L: AsRef<[u8]> + ?Sized>(lines: &[&L]) -> Vec<String> {
+        carried_after(lines, 0)
+    }
+
+    /// [`carried`], `lines[0]` redacted up to `redacted_to`.
+    fn carried_after<L: AsRef<[u8]> + ?Sized>(lines: &[&L], redacted_to: usize) -> Vec<String> {
         let n = names();
-        let mut c = LineCarry::detect(&n, lines[0].as_ref(), 0);
+        let mut c = LineCarry::detect(&n, lines[0].as_ref(), redacted_to);
         let mut got = Vec::new();
         for l in &lines[1..] {
             let l = l.as_ref();
@@ -1764,18 +1769,15 @@ mod tests {
         let n = names();
         let first = b"access_token =3D 'ya29.a03EFW3Z8bjprCXh-wM98rFLcsw3YgXRFph5st32Cbm0SmlGd5wM=";
         assert_eq!(first.len(), 76);
-        let mut c = LineCarry::detect(&n, first, 75);
-        let mut got = Vec::new();
-        for l in [
-            &b"9ClltNmDrh6zM5YwW-q-NyW3ZncI4O3NbH0XwXC0x0-dAnoNy8in4cAmwBCtfRxU91A0rsG7ms6="[..],
-            b"z8-tbq2OwvrmfPzLlQSvWbaFE' next",
-            b"not carried",
-        ] {
-            let Some(carry) = c.take() else { break };
-            let (v, next) = carry.apply(l);
-            got.extend(v.map(|(s, e, _)| String::from_utf8_lossy(&l[s..e]).into_owned()));
-            c = next;
-        }
+        let got = carried_after(
+            &[
+                &first[..],
+                b"9ClltNmDrh6zM5YwW-q-NyW3ZncI4O3NbH0XwXC0x0-dAnoNy8in4cAmwBCtfRxU91A0rsG7ms6=",
+                b"z8-tbq2OwvrmfPzLlQSvWbaFE' next",
+                b"not carried",
+            ],
+            75,
+        );
         assert_eq!(
             got,
             [
