@@ -238,7 +238,10 @@ impl Recall {
         let to = self.window_to(input, line_end);
         // A value whose window ended before this line is forgotten, wherever the block began.
         let carried = &self.carried;
-        let from = match self
+        // An echo is redacted by the value's first sighting in its window, whichever rule
+        // redacted it since: as the stream's tail carries it, so that where a block ends
+        // changes nothing.
+        let (from, rule, kind) = match self
             .seen
             .iter()
             .position(|s| s.searched_to >= line_end && value_of(s, input, carried) == value)
@@ -251,7 +254,7 @@ impl Recall {
                 if s.carried.take().is_some() {
                     (s.start, s.end) = (start, end);
                 }
-                from
+                (from, s.rule, s.kind)
             }
             None if self.room_for(value.len(), line_end) => {
                 self.seen.push(Sighting {
@@ -263,7 +266,7 @@ impl Recall {
                     rule,
                     kind,
                 });
-                line_end
+                (line_end, rule, kind)
             }
             None => return,
         };
@@ -583,5 +586,24 @@ mod tests {
             r.take_line(at, at + 1, |e| v.push(e.start));
         }
         assert_eq!(v, vec![12, 22]);
+    }
+
+    #[test]
+    fn a_value_redacted_again_by_another_rule_is_echoed_as_first_seen() {
+        // Seen as rule 0, then redacted by rule 5 on line 2, which carries its window on to
+        // the last line: the echo there is rule 0's, as the stream's tail would carry the
+        // value had the block ended after line 2.
+        let mut input = b"k=Abcdefgh1\nv=Abcdefgh1\n".to_vec();
+        input.extend(std::iter::repeat_n(b'\n', WINDOW - 1));
+        input.extend_from_slice(b"Abcdefgh1\n");
+        let mut r = Recall::default();
+        r.clear();
+        r.remember(&input, (2, 11), 11, 0, 0);
+        r.remember(&input, (14, 23), 23, 5, 6);
+        let mut v = Vec::new();
+        while let Some(at) = r.next_at() {
+            r.take_line(at, at + 1, |e| v.push((e.start, e.rule, e.kind)));
+        }
+        assert_eq!(v, vec![(14, 0, 0), (input.len() - 10, 0, 0)]);
     }
 }
