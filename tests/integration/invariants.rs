@@ -160,6 +160,27 @@ proptest! {
         prop_assert!(out.len() + kept >= input.len());
     }
 
+    /// Where a stream is cut into blocks changes nothing: the state a block ends in carries
+    /// all the next one needs (open blocks, values to recall, lines continued).
+    #[test]
+    fn blocks_cut_at_any_line_scrub_as_one(chunks in prop::collection::vec(line_soup(), 1..40), cut in any::<prop::sample::Index>()) {
+        let mut input = Vec::new();
+        let mut ends = Vec::new();
+        for c in &chunks {
+            input.extend_from_slice(c);
+            input.push(b'\n');
+            ends.push(input.len());
+        }
+        let (expected, _) = scrub(&input);
+        let at = ends[cut.index(ends.len())];
+        let s = scrubber();
+        let (mut state, mut scratch) = (StreamState::default(), s.scratch());
+        let (mut out, mut hits) = (Vec::new(), Vec::new());
+        s.scrub_block(&input[..at], &mut state, &mut scratch, &mut out, &mut hits);
+        s.scrub_block(&input[at..], &mut state, &mut scratch, &mut out, &mut hits);
+        prop_assert!(out == expected, "cut after byte {}: {:?}", at, String::from_utf8_lossy(&input));
+    }
+
     #[test]
     fn scrubbing_is_idempotent(input in line_soup()) {
         let (once, _) = scrub(&input);
