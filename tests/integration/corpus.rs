@@ -49,6 +49,7 @@ const STACKS: &[&str] = &[
     "mail_protocols",
     "keycloak_admin",
     "aws_query_cli",
+    "kms",
     // held-out runs (2026-12-06): stacks and shapes the rules were not written from
     "node_services",
     "python_services",
@@ -274,6 +275,7 @@ corpus_test!(
     mail_protocols,
     keycloak_admin,
     aws_query_cli,
+    kms,
     node_services,
     python_services,
     node_libs,
