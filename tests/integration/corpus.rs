@@ -50,6 +50,7 @@ const STACKS: &[&str] = &[
     "keycloak_admin",
     "aws_query_cli",
     "kms",
+    "dsn_passwords",
     // held-out runs (2026-12-06): stacks and shapes the rules were not written from
     "node_services",
     "python_services",
@@ -276,6 +277,7 @@ corpus_test!(
     keycloak_admin,
     aws_query_cli,
     kms,
+    dsn_passwords,
     node_services,
     python_services,
     node_libs,

@@ -79,7 +79,8 @@ echo "== Keycloak admin/OIDC clients (python-keycloak, @keycloak/keycloak-admin-
 KC_ADMIN_CLIENT="$KC_NODE_PREFIX/node_modules/@keycloak/keycloak-admin-client/lib/index.js" $PY gen_keycloak_admin.py
 echo "== AWS CLI v1 --debug and boto3 DEBUG on the query-protocol services (IAM, STS, RDS, CloudFormation, SNS, EC2; SQS) against moto_server"; $PY gen_aws_query_cli.py
 echo "== KMS envelope encryption (Encrypt/Decrypt/GenerateDataKey) through boto3 DEBUG against moto_server"; $PY gen_kms.py
+echo "== connection URIs with unescaped /, @, : in the password through pymongo, psycopg, redis-py, kombu, SQLAlchemy, node URL"; $PY gen_dsn_passwords.py
 echo "== label + self-check"
 $PY label.py boto3_dynamodb pymongo django flask express jwt pem_env rails shell_ci xml yaml dynamodb_nested json_nested logger_prefixes \
     ddb_expressions ddb_keys awssdk_js_dynamodb boto3_aws_responses django_sql sqlalchemy postgres \
-    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues orm_params shell_logins mail_protocols keycloak_admin aws_query_cli kms
+    pymongo_errors mongoose access_paths prose electrodb dynamoose cognito ansi validation http_clients lambda_events tracebacks task_queues orm_params shell_logins mail_protocols keycloak_admin aws_query_cli kms dsn_passwords
