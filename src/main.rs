@@ -7,7 +7,7 @@ use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use scrubd::engine::{coverage, examples, Mode, RuleSet, Scrubber, StreamState};
+use scrubd::engine::{coverage, examples, Hit, Mode, RuleSet, Scratch, Scrubber, StreamState};
 use scrubd::filter;
 use scrubd::logging::scrubbed;
 use scrubd::rulefiles::{key_file_mode, load_rules as load_rule_files};
@@ -488,106 +488,150 @@ fn cmd_explain(a: ExplainArgs) -> Result<i32> {
     let mut state = StreamState::default();
     let mut out = io::stdout().lock();
     let mut input = io::stdin().lock();
-    let mut line = Vec::new();
     let mut no = 0u64;
-    let (mut scrubbed, mut hits) = (Vec::new(), Vec::new());
-    loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        no += 1;
-        let content = line.strip_suffix(b"\n").unwrap_or(&line);
-        let content = content.strip_suffix(b"\r").unwrap_or(content);
-        let in_block = state.in_block();
-        let findings = scrubber.findings(content, None, &mut scratch);
-        let decisions = scrubber.key_decisions(content, &mut scratch);
-        scrubbed.clear();
-        hits.clear();
-        scrubber.scrub_line(content, &mut state, &mut scratch, &mut scrubbed, &mut hits);
-        if hits.is_empty() && findings.is_empty() && decisions.is_empty() {
-            continue;
-        }
-        writeln!(out, "line {no}: {}", String::from_utf8_lossy(&scrubbed))?;
-        let rules = scrubber.rules();
-        for f in &findings {
-            let alg = f.alg.map(|a| format!(" alg={a}")).unwrap_or_default();
-            let jwt = f.jwt.map(|r| explain_jwt(&r, rules)).unwrap_or_default();
-            let key = f
-                .key
-                .map(|(s, e)| format!(" key={:?}", String::from_utf8_lossy(&content[s..e])))
-                .unwrap_or_default();
-            let text =
-                |(s, e): (usize, usize)| String::from_utf8_lossy(&content[s..e]).into_owned();
-            let key = match f.note {
-                scrubd::engine::keyvalue::Note::Bound {
-                    placeholder,
-                    name,
-                    expr,
-                } => {
-                    format!(
-                        " (`{}` bound to `{}` in {})",
-                        text(placeholder),
-                        text(name),
-                        text(expr)
-                    )
-                }
-                scrubd::engine::keyvalue::Note::Column => {
-                    format!("{key} (in a sensitive column of an SQL statement)")
-                }
-                scrubd::engine::keyvalue::Note::Context => {
-                    format!("{key} (a key that holds a secret in this store's context)")
-                }
-                scrubd::engine::keyvalue::Note::None => key,
-            };
-            writeln!(
-                out,
-                "  {}..{} rule={} kind={} ({} bytes){key}{alg}{jwt}",
-                f.start,
-                f.end,
-                rules.rules()[f.rule as usize].id,
-                rules.kind_name(f.kind),
-                f.end - f.start
-            )?;
-        }
-        // What the key/value scanner made of each sensitive-looking key (values masked).
-        for d in &decisions {
-            let key = String::from_utf8_lossy(&content[d.key.0..d.key.1]);
-            let verdict = match d.verdict {
-                scrubd::engine::keyvalue::KeyVerdict::Sensitive(c) => {
-                    format!("sensitive ({})", scrubber.rules().kv_kind_name(c.kind))
-                }
-                scrubd::engine::keyvalue::KeyVerdict::Benign(b) => {
-                    format!("not a secret's name: {}", b.describe())
-                }
-                scrubd::engine::keyvalue::KeyVerdict::NotSensitive => "not sensitive".to_string(),
-            };
-            let syntax = d
-                .syntax
-                .map(|s| format!(", {}", s.name()))
-                .unwrap_or_default();
-            let value = match (d.value, d.kept) {
-                (Some((s, e)), None) => format!(": value {s}..{e} ({} bytes) redacted", e - s),
-                (Some((s, e)), Some(k)) => {
-                    format!(": value {s}..{e} ({} bytes) kept, {}", e - s, k.describe())
-                }
-                (None, Some(k)) => format!(": kept, {}", k.describe()),
-                (None, None) => String::new(),
-            };
-            writeln!(out, "  key {key:?} {verdict}{syntax}{value}")?;
-        }
-        if in_block {
-            for h in &hits {
-                writeln!(
-                    out,
-                    "  {}..{} rule={} kind={} (block body)",
-                    h.start,
-                    h.end,
-                    rules.rules()[h.rule as usize].id,
-                    rules.kind_name(h.kind)
-                )?;
+    let (mut block, mut scrubbed, mut hits) = (Vec::new(), Vec::new(), Vec::new());
+    // Blocks of whole lines scrubbed as the filter scrubs its batches, so what a line shows is
+    // what the filter writes for it, context from other lines included (a value recalled from
+    // a line above, an SQL statement's parameters listed below it, a block's body). The
+    // findings and key decisions under it are the line's own.
+    const BLOCK: usize = 256 << 10;
+    let mut eof = false;
+    while !eof {
+        block.clear();
+        while block.len() < BLOCK {
+            if input.read_until(b'\n', &mut block)? == 0 {
+                eof = true;
+                break;
             }
         }
+        scrubbed.clear();
+        hits.clear();
+        scrubber.scrub_block(&block, &mut state, &mut scratch, &mut scrubbed, &mut hits);
+        let mut written = scrubbed.split_inclusive(|&b| b == b'\n');
+        for (i, line) in block.split_inclusive(|&b| b == b'\n').enumerate() {
+            let shown = written.next().unwrap_or_default();
+            let line_hits: Vec<&Hit> = hits.iter().filter(|h| h.line == i).collect();
+            explain_line(
+                &scrubber,
+                &mut scratch,
+                line,
+                shown,
+                &line_hits,
+                no + 1 + i as u64,
+                &mut out,
+            )?;
+        }
+        no += block.split_inclusive(|&b| b == b'\n').count() as u64;
     }
     Ok(0)
+}
+
+/// `explain`'s report on line `no`: what the filter wrote for it (`shown`), each rule's
+/// finding, each key's verdict, and the filter's hits on it (`line_hits`) that the line's own
+/// findings do not explain.
+fn explain_line(
+    scrubber: &Scrubber,
+    scratch: &mut Scratch,
+    line: &[u8],
+    shown: &[u8],
+    line_hits: &[&Hit],
+    no: u64,
+    out: &mut impl Write,
+) -> Result<()> {
+    let content = line.strip_suffix(b"\n").unwrap_or(line);
+    let content = content.strip_suffix(b"\r").unwrap_or(content);
+    let shown = shown.strip_suffix(b"\n").unwrap_or(shown);
+    let shown = shown.strip_suffix(b"\r").unwrap_or(shown);
+    let findings = scrubber.findings(content, None, scratch);
+    let decisions = scrubber.key_decisions(content, scratch);
+    if line_hits.is_empty() && findings.is_empty() && decisions.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "line {no}: {}", String::from_utf8_lossy(shown))?;
+    let rules = scrubber.rules();
+    for f in &findings {
+        let alg = f.alg.map(|a| format!(" alg={a}")).unwrap_or_default();
+        let jwt = f.jwt.map(|r| explain_jwt(&r, rules)).unwrap_or_default();
+        let key = f
+            .key
+            .map(|(s, e)| format!(" key={:?}", String::from_utf8_lossy(&content[s..e])))
+            .unwrap_or_default();
+        let text = |(s, e): (usize, usize)| String::from_utf8_lossy(&content[s..e]).into_owned();
+        let key = match f.note {
+            scrubd::engine::keyvalue::Note::Bound {
+                placeholder,
+                name,
+                expr,
+            } => {
+                format!(
+                    " (`{}` bound to `{}` in {})",
+                    text(placeholder),
+                    text(name),
+                    text(expr)
+                )
+            }
+            scrubd::engine::keyvalue::Note::Column => {
+                format!("{key} (in a sensitive column of an SQL statement)")
+            }
+            scrubd::engine::keyvalue::Note::Context => {
+                format!("{key} (a key that holds a secret in this store's context)")
+            }
+            scrubd::engine::keyvalue::Note::None => key,
+        };
+        writeln!(
+            out,
+            "  {}..{} rule={} kind={} ({} bytes){key}{alg}{jwt}",
+            f.start,
+            f.end,
+            rules.rules()[f.rule as usize].id,
+            rules.kind_name(f.kind),
+            f.end - f.start
+        )?;
+    }
+    // What the key/value scanner made of each sensitive-looking key (values masked).
+    for d in &decisions {
+        let key = String::from_utf8_lossy(&content[d.key.0..d.key.1]);
+        let verdict = match d.verdict {
+            scrubd::engine::keyvalue::KeyVerdict::Sensitive(c) => {
+                format!("sensitive ({})", scrubber.rules().kv_kind_name(c.kind))
+            }
+            scrubd::engine::keyvalue::KeyVerdict::Benign(b) => {
+                format!("not a secret's name: {}", b.describe())
+            }
+            scrubd::engine::keyvalue::KeyVerdict::NotSensitive => "not sensitive".to_string(),
+        };
+        let syntax = d
+            .syntax
+            .map(|s| format!(", {}", s.name()))
+            .unwrap_or_default();
+        let value = match (d.value, d.kept) {
+            (Some((s, e)), None) => format!(": value {s}..{e} ({} bytes) redacted", e - s),
+            (Some((s, e)), Some(k)) => {
+                format!(": value {s}..{e} ({} bytes) kept, {}", e - s, k.describe())
+            }
+            (None, Some(k)) => format!(": kept, {}", k.describe()),
+            (None, None) => String::new(),
+        };
+        writeln!(out, "  key {key:?} {verdict}{syntax}{value}")?;
+    }
+    // Hits the line's own findings do not explain: they come of the lines around it (a
+    // block's body, a value carried or recalled from a line above, a statement's
+    // parameters listed below).
+    for h in line_hits {
+        if findings
+            .iter()
+            .any(|f| f.start == h.start && f.end == h.end)
+        {
+            continue;
+        }
+        writeln!(
+            out,
+            "  {}..{} rule={} kind={} (from the lines around it)",
+            h.start,
+            h.end,
+            rules.rules()[h.rule as usize].id,
+            rules.kind_name(h.kind)
+        )?;
+    }
+    Ok(())
 }

@@ -387,6 +387,29 @@ fn explain_shows_rules_and_ranges_but_no_values() {
     assert!(!out.contains("eyJ") && !out.contains("line 1"), "{out}");
 }
 
+/// `explain` shows each line as the filter writes it, context from other lines included: a
+/// value redacted under its name and printed again bare on the next line (recall), which a
+/// line-at-a-time explain used to show as untouched.
+#[test]
+fn explain_shows_what_the_filter_writes() {
+    let input = "+ export DB_PASSWORD='Xk9fQ2mZ7pL4vR8s'\n+ echo Xk9fQ2mZ7pL4vR8s\ndone\n";
+    let filtered = String::from_utf8(stdout_of(scrubd().arg("filter"), input.as_bytes())).unwrap();
+    assert_eq!(
+        filtered.lines().nth(1),
+        Some("+ echo [REDACTED:password]"),
+        "{filtered}"
+    );
+    let out = String::from_utf8(stdout_of(scrubd().arg("explain"), input.as_bytes())).unwrap();
+    for (n, line) in filtered.lines().enumerate().take(2) {
+        assert!(out.contains(&format!("line {}: {line}\n", n + 1)), "{out}");
+    }
+    assert!(
+        out.contains("7..23 rule=key-value kind=password (from the lines around it)"),
+        "{out}"
+    );
+    assert!(!out.contains("Xk9f") && !out.contains("line 3"), "{out}");
+}
+
 #[test]
 fn core_dumps_are_disabled() {
     // scrubd's memory holds the secrets it removes; check it lowers its own core limit.
