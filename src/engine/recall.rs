@@ -72,10 +72,6 @@ impl Tail {
         self.0.is_empty()
     }
 
-    pub fn clear(&mut self) {
-        self.0.clear();
-    }
-
     /// The stream's next block, `input`, was scrubbed without this tail, redacting on its lines
     /// the values `hits` lists (line in the block, length): whether scrubbing it with the tail
     /// would give the same. When it would, the tail is aged past `input` and `load` grows by

@@ -517,8 +517,7 @@ impl Scrubber {
 
     /// A line naming a record's field (`path: 'password',`) whose value an earlier line of the
     /// block printed (`value: '…',`, see [`lines::value_before`]): that line is written again,
-    /// redacted. Only within a block: a line at a time ([`scrub_line`](Self::scrub_line),
-    /// `scrubd explain`), that line is gone.
+    /// redacted. Only within a block: a line of an earlier block is gone.
     fn redact_before(
         &self,
         at: &Earlier,
@@ -543,7 +542,7 @@ impl Scrubber {
     /// them: a list over lines that this line closes (util.inspect's `parameters: [` with an
     /// item a line), or knex's query object whose `bindings: [` come before its `sql: '…'`
     /// (this line). The items in sensitive positions are redacted where they stand; a list
-    /// begun in an earlier block is not reached (a line at a time, no list is).
+    /// begun in an earlier block is not reached.
     fn sql_before(
         &self,
         at: &Earlier,
@@ -723,45 +722,6 @@ impl Scrubber {
             key: None,
             note: Default::default(),
         }
-    }
-
-    /// Scrub one line's content (no terminator), appending to `out`; hits get line index 0.
-    pub fn scrub_line(
-        &self,
-        line: &[u8],
-        state: &mut StreamState,
-        scratch: &mut Scratch,
-        out: &mut Vec<u8>,
-        hits: &mut Vec<Hit>,
-    ) {
-        scratch.spans.clear();
-        // A line at a time recalls nothing (see `recall`).
-        state.recall.clear();
-        if let Some(open) = state.block.take() {
-            // A framed body line: its frame is scanned below, like any line.
-            if self.continue_block(line, open, state, scratch) == Some(false) {
-                return self.write_line(line, 0, scratch, out, hits);
-            }
-        }
-        self.begin_candidates(scratch);
-        if let Some(ac) = self.rules.prefilter() {
-            for m in ac.find_overlapping_iter(line) {
-                self.add_candidates(m.pattern().as_usize(), scratch);
-                scratch
-                    .kw_hits
-                    .push((m.pattern().as_u32(), m.start(), m.end()));
-            }
-        }
-        if state.sql.active() {
-            self.add_carry_rules(scratch);
-        }
-        self.end_candidates(scratch);
-        self.scan(line, state, scratch);
-        if state.sql.open_list().is_some() {
-            // A list's later lines cannot reach this one, written now.
-            state.sql.clear();
-        }
-        self.write_line(line, 0, scratch, out, hits);
     }
 
     /// The spans of `line`, whose candidate rules are chosen, into `scratch.spans`: the rules,
@@ -1807,36 +1767,6 @@ mod tests {
             .contains("\nc.storage.googleapis.com"));
     }
 
-    /// A line at a time, a parameter list printed over lines cannot be read when it closes (its
-    /// items went out before): `scrub_line` drops the list it opened rather than leaving the
-    /// stream in a statement that no later line completes.
-    #[test]
-    fn scrub_line_drops_a_parameter_list_it_cannot_finish() {
-        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
-        let mut scratch = s.scratch();
-        let mut state = StreamState::default();
-        let (mut out, mut hits) = (Vec::new(), Vec::new());
-        let stmt = br#"query: INSERT INTO "sessions"("token", "userId") VALUES (?, ?)"#;
-        s.scrub_line(stmt, &mut state, &mut scratch, &mut out, &mut hits);
-        assert!(state.sql.active(), "the statement waits for its parameters");
-        s.scrub_line(
-            b"parameters: [",
-            &mut state,
-            &mut scratch,
-            &mut out,
-            &mut hits,
-        );
-        assert!(!state.in_block(), "{state:?}");
-        // Scrubbed as a block, the same list is read when it closes.
-        let block = [
-            &stmt[..],
-            b"\nparameters: [\n  'Zk3pQ9xW2mLr7Tv4Yb8N',\n  4\n]\n",
-        ]
-        .concat();
-        let out = s.scrub_text(&block, &mut scratch).unwrap();
-        assert!(!out.windows(20).any(|w| w == b"Zk3pQ9xW2mLr7Tv4Yb8N"));
-    }
-
     /// A value redacted under a name that says it is secret is redacted where a later line of
     /// the block prints it bare (a shell trace echoing a variable), with the first sighting's
     /// kind; a longer word holding it, a session id, and lines past the window stay as they are.
@@ -1939,7 +1869,7 @@ mod tests {
             assert_eq!(out, expect);
             assert_eq!(s.scrub_text(out.as_bytes(), &mut scratch), None, "{out}");
         }
-        // The frame of a body line is scanned like any line, through both entry points.
+        // The frame of a body line is scanned like any line.
         let frame = "app[12] password=Xk9fQ2mZ7pL4vR8s: ";
         let lines = ["-----BEGIN RSA PRIVATE KEY-----", body[0], body[1]];
         let input: String = lines.iter().map(|l| format!("{frame}{l}\n")).collect();
@@ -1956,22 +1886,6 @@ mod tests {
         let out = String::from_utf8(out).unwrap();
         assert!(
             !out.contains("Xk9fQ2mZ7pL4vR8s") && !out.contains(body[0]),
-            "{out}"
-        );
-        let (mut state, mut out) = (StreamState::default(), Vec::new());
-        for l in lines {
-            s.scrub_line(
-                format!("{frame}{l}").as_bytes(),
-                &mut state,
-                &mut scratch,
-                &mut out,
-                &mut hits,
-            );
-            out.push(b'\n');
-        }
-        let out = String::from_utf8(out).unwrap();
-        assert!(
-            !out.contains("Xk9fQ2mZ7pL4vR8s") && !out.contains(body[1]),
             "{out}"
         );
     }

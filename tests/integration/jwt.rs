@@ -189,8 +189,8 @@ fn engine_reports_each_fixture_token_exactly() {
     let policy = s.rules().jwt();
     for t in &f.tokens {
         let (mut out, mut hits) = (Vec::new(), Vec::new());
-        let line = format!("Authorization: Bearer {}", t.token);
-        s.scrub_line(
+        let line = format!("Authorization: Bearer {}\n", t.token);
+        s.scrub_block(
             line.as_bytes(),
             &mut StreamState::default(),
             &mut scratch,
@@ -199,7 +199,7 @@ fn engine_reports_each_fixture_token_exactly() {
         );
         assert_eq!(
             String::from_utf8_lossy(&out),
-            "Authorization: Bearer [REDACTED:jwt]",
+            "Authorization: Bearer [REDACTED:jwt]\n",
             "{}",
             t.name
         );
