@@ -507,21 +507,27 @@ fn cmd_explain(a: ExplainArgs) -> Result<i32> {
         scrubbed.clear();
         hits.clear();
         scrubber.scrub_block(&block, &mut state, &mut scratch, &mut scrubbed, &mut hits);
+        // A line rewritten for a later one has its hits after that line's: in line order
+        // (stable, so each line's stay in the filter's order), taken a line at a time.
+        hits.sort_by_key(|h| h.line);
+        let mut rest = &hits[..];
         let mut written = scrubbed.split_inclusive(|&b| b == b'\n');
         for (i, line) in block.split_inclusive(|&b| b == b'\n').enumerate() {
             let shown = written.next().unwrap_or_default();
-            let line_hits: Vec<&Hit> = hits.iter().filter(|h| h.line == i).collect();
+            let n = rest.iter().take_while(|h| h.line == i).count();
+            let (line_hits, later) = rest.split_at(n);
+            rest = later;
+            no += 1;
             explain_line(
                 &scrubber,
                 &mut scratch,
                 line,
                 shown,
-                &line_hits,
-                no + 1 + i as u64,
+                line_hits,
+                no,
                 &mut out,
             )?;
         }
-        no += block.split_inclusive(|&b| b == b'\n').count() as u64;
     }
     Ok(0)
 }
@@ -534,7 +540,7 @@ fn explain_line(
     scratch: &mut Scratch,
     line: &[u8],
     shown: &[u8],
-    line_hits: &[&Hit],
+    line_hits: &[Hit],
     no: u64,
     out: &mut impl Write,
 ) -> Result<()> {
