@@ -494,7 +494,9 @@ impl Scrubber {
     /// Hand the values redacted on line `line_no` (`line_start..line_end` of `input`, its hits
     /// last in `hits`, the block's hits) to the block's [`Recall`]. Session ids are not recalled: programs print
     /// them in clear on every line as log correlation ids (dovecot's `session=`, Keycloak's
-    /// `sid`), where they name a session but open none.
+    /// `sid`), where they name a session but open none. A URI's password is remembered with
+    /// the pieces its first `/` cuts it into: a parser handed it unescaped reads the head as
+    /// the port and the tail as the path (libpq's `'port': '<head>'`, `'dbname': '<tail>@…'`).
     fn remember_line(
         &self,
         input: &[u8],
@@ -508,10 +510,22 @@ impl Scrubber {
             if self.rules.kind_name(h.kind) == "session-cookie" {
                 continue;
             }
-            let range = (line_start + h.start, line_start + h.end);
-            scratch
-                .recall
-                .remember(input, range, line_end, h.rule, h.kind);
+            let (start, end) = (line_start + h.start, line_start + h.end);
+            let recall = &mut scratch.recall;
+            recall.remember(input, (start, end), line_end, h.rule, h.kind);
+            if self.rules.kind_name(h.kind) != "uri-credentials" {
+                continue;
+            }
+            if let Some(cut) = memchr::memchr(b'/', &input[start..end]) {
+                // In JSON the `/` may be written `\/`: the head ends before its backslashes.
+                let head = input[start..start + cut]
+                    .iter()
+                    .rposition(|&b| b != b'\\')
+                    .map_or(start, |i| start + i + 1);
+                for piece in [(start, head), (start + cut + 1, end)] {
+                    recall.remember(input, piece, line_end, h.rule, h.kind);
+                }
+            }
         }
     }
 
@@ -1765,6 +1779,40 @@ mod tests {
         assert!(String::from_utf8(out)
             .unwrap()
             .contains("\nc.storage.googleapis.com"));
+    }
+
+    /// A URI password holding `/`, handed to a parser unescaped, comes back in pieces: libpq
+    /// reads the head as the port and the tail as the database; both are recalled with the
+    /// password, in plain text and in JSON that escapes the `/`, and a short piece is not.
+    #[test]
+    fn the_pieces_a_parser_cuts_from_a_uri_password_are_recalled() {
+        let s = Scrubber::new(Arc::new(RuleSet::builtin().unwrap()), Mode::Mask);
+        let mut scratch = s.scratch();
+        for uri in [
+            "conninfo = 'postgresql://app:Kq8vNw2LpX/Zt9mQ4rWx7b@db.internal:5432/app'",
+            r#"{"dsn":"postgres:\/\/app:Kq8vNw2LpX\/Zt9mQ4rWx7b@db.internal:5432\/app"}"#,
+        ] {
+            let input = format!(
+                "{uri}\nparams = {{'dbname': 'Zt9mQ4rWx7b@db.internal:5432/app',\n          \
+                 'host': 'app',\n          'port': 'Kq8vNw2LpX',\n          'user': 'app'}}\n"
+            );
+            let out = s.scrub_text(input.as_bytes(), &mut scratch).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            assert!(
+                !out.contains("Kq8vNw2LpX") && !out.contains("Zt9mQ4rWx7b"),
+                "{out}"
+            );
+            assert!(
+                out.contains("'host': 'app'") && out.contains("'user': 'app'"),
+                "{out}"
+            );
+        }
+        // Pieces under eight characters are words and numbers as often as secrets.
+        let input = "url = 'redis://:Kq8vNw2/Zt9mQ4rWx7b@cache:6379/0'\nport=Kq8vNw2\n";
+        let out = s.scrub_text(input.as_bytes(), &mut scratch).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .ends_with("\nport=Kq8vNw2\n"));
     }
 
     /// A value redacted under a name that says it is secret is redacted where a later line of
