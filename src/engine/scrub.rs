@@ -507,13 +507,14 @@ impl Scrubber {
         hits: &[Hit],
     ) {
         for h in hits.iter().rev().take_while(|h| h.line == line_no) {
-            if self.rules.kind_name(h.kind) == "session-cookie" {
+            let kind = self.rules.kind_name(h.kind);
+            if kind == "session-cookie" {
                 continue;
             }
             let (start, end) = (line_start + h.start, line_start + h.end);
             let recall = &mut scratch.recall;
             recall.remember(input, (start, end), line_end, h.rule, h.kind);
-            if self.rules.kind_name(h.kind) != "uri-credentials" {
+            if kind != "uri-credentials" {
                 continue;
             }
             if let Some(cut) = memchr::memchr(b'/', &input[start..end]) {
