@@ -2457,12 +2457,15 @@ fn key_open(line: &[u8], ks: usize, ke: usize, dashes: usize) -> Open {
         return Open::Bare;
     }
     let pre = &line[..ks];
-    for t in QUOTE_TOKENS {
-        if ends_with_ignore_case(pre, t) {
-            return Open::Token(t);
+    let last = pre[ks - 1];
+    // Every quote token ends in `;`, `2` or `7`: most keys have none of them before.
+    if matches!(last, b';' | b'2' | b'7') {
+        for t in QUOTE_TOKENS {
+            if ends_with_ignore_case(pre, t) {
+                return Open::Token(t);
+            }
         }
     }
-    let last = pre[ks - 1];
     // `< the_password >`: spaces inside the tag.
     if last == b' ' {
         let t = pre.trim_ascii_end();
@@ -2578,6 +2581,12 @@ impl Op {
 /// escapes included: `\"api key\": `).
 fn quoted_phrase(line: &[u8], ks: usize, ke: usize) -> Option<(usize, usize)> {
     let inner = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-');
+    // Most keys end where a phrase would (`"token_count"`): the phrase is the key itself,
+    // which holds no space unless its keyword does.
+    let grows = (ks > 0 && inner(line[ks - 1])) || line.get(ke).is_some_and(|&b| inner(b));
+    if !grows && !line[ks..ke].contains(&b' ') {
+        return None;
+    }
     let mut ps = ks;
     while ps > 0 && inner(line[ps - 1]) && ke - ps < names::MAX_KEY {
         ps -= 1;
@@ -2759,9 +2768,12 @@ enum QuoteTok {
 
 fn quote_at(line: &[u8], v: usize) -> Option<QuoteTok> {
     let rest = line.get(v..)?;
-    for t in QUOTE_TOKENS {
-        if starts_with_ignore_case(rest, t) {
-            return Some(QuoteTok::Token(t));
+    // Every quote token starts with `&`, `%` or `\`.
+    if matches!(rest.first(), Some(b'&' | b'%' | b'\\')) {
+        for t in QUOTE_TOKENS {
+            if starts_with_ignore_case(rest, t) {
+                return Some(QuoteTok::Token(t));
+            }
         }
     }
     let mut p = 0;
