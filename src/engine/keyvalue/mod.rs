@@ -2438,6 +2438,24 @@ const QUOTE_TOKENS: &[&[u8]] = &[
     b"\\x27", b"\\u0022", b"\\u0027",
 ];
 
+/// The bytes some quote token ends with (`QUOTE_ENDS`) or starts with (`QUOTE_STARTS`), in
+/// either case: `key_open` and `quote_at` try the tokens only after or at one of them.
+const QUOTE_ENDS: [bool; 256] = quote_token_bytes(true);
+const QUOTE_STARTS: [bool; 256] = quote_token_bytes(false);
+
+const fn quote_token_bytes(last: bool) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < QUOTE_TOKENS.len() {
+        let t = QUOTE_TOKENS[i];
+        let b = if last { t[t.len() - 1] } else { t[0] };
+        set[b.to_ascii_lowercase() as usize] = true;
+        set[b.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    set
+}
+
 fn key_open(line: &[u8], ks: usize, ke: usize, dashes: usize) -> Open {
     if dashes > 0 {
         // An option quoted whole (`'--db_password': …`, `['--password', '…']`): the quotes
@@ -2458,8 +2476,8 @@ fn key_open(line: &[u8], ks: usize, ke: usize, dashes: usize) -> Open {
     }
     let pre = &line[..ks];
     let last = pre[ks - 1];
-    // Every quote token ends in `;`, `2` or `7`: most keys have none of them before.
-    if matches!(last, b';' | b'2' | b'7') {
+    // Most keys have no byte a quote token ends with before them.
+    if QUOTE_ENDS[last as usize] {
         for t in QUOTE_TOKENS {
             if ends_with_ignore_case(pre, t) {
                 return Open::Token(t);
@@ -2768,8 +2786,7 @@ enum QuoteTok {
 
 fn quote_at(line: &[u8], v: usize) -> Option<QuoteTok> {
     let rest = line.get(v..)?;
-    // Every quote token starts with `&`, `%` or `\`.
-    if matches!(rest.first(), Some(b'&' | b'%' | b'\\')) {
+    if rest.first().is_some_and(|&b| QUOTE_STARTS[b as usize]) {
         for t in QUOTE_TOKENS {
             if starts_with_ignore_case(rest, t) {
                 return Some(QuoteTok::Token(t));
