@@ -30,7 +30,7 @@ use tokio_util::sync::CancellationToken;
 /// reason here so the series exists from start-up.
 pub const DROP_REASONS: &[&str] = &["line_too_long", "empty_line", "cloudwatch_rejected"];
 /// Values of the `reason` label of `scrubd_files_skipped_total`.
-pub const SKIP_REASONS: &[&str] = &["compressed", "pseudo"];
+pub const SKIP_REASONS: &[&str] = &["compressed", "pseudo", "special"];
 /// Values of the `reason` label of `scrubd_cloudwatch_events_rejected_total`.
 pub const REJECT_REASONS: &[&str] = &["too_old", "too_new", "expired"];
 

@@ -1206,6 +1206,38 @@ fn a_file_of_a_pseudo_file_system_is_skipped_and_counted_once() {
     assert_skipped_only(&d, skipped, 1, "pseudo file system");
 }
 
+/// A FIFO and a socket in a followed directory whose names the glob matches (a named pipe an
+/// app writes its log into, a syslog socket named `*.log`): discovery passed over them in
+/// silence. Each is skipped, named once in a warning with its kind and counted once; the
+/// files beside them are read as before.
+#[test]
+fn a_fifo_or_socket_a_glob_matches_is_skipped_named_and_counted_once() {
+    let d = Scrubd::with_defaults();
+    let fifo = d.path("logs/pipe.log");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {fifo:?}");
+    let _socket = std::os::unix::net::UnixListener::bind(d.path("logs/syslog.log")).unwrap();
+    append(&d.path("logs/app.log"), &numbered("t", 0, 50));
+    let skipped = "scrubd_files_skipped_total{reason=\"special\",source=\"app\"}";
+    poll_until(Duration::from_secs(8), || d.metric(skipped) >= 2.0);
+    let seen = settle(&d, &[("t", 50)], &["app.log"]);
+    std::thread::sleep(Duration::from_millis(600)); // a few more rescans: nothing counted twice
+    assert_exactly_once(&seen, &[("t", 50)]);
+    let warnings = assert_skipped_only(&d, skipped, 2, "no regular file");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("pipe.log") && w.contains("FIFO"))
+            && warnings
+                .iter()
+                .any(|w| w.contains("syslog.log") && w.contains("socket")),
+        "{warnings:#?}"
+    );
+}
+
 /// A followed file named after a secret (an upload named after the key it holds, a session
 /// dump named `…password=…`): the name leaves scrubd only scrubbed, as an output's name and
 /// in scrubd's log. Two names differing only in the secret share one output; no line is lost.

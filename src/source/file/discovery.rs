@@ -29,6 +29,8 @@ use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path, PathBuf};
 
+use super::fingerprint::FileId;
+
 /// A pattern that did not compile; names the pattern, never file content.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid glob {pattern:?}: {reason}")]
@@ -238,6 +240,13 @@ impl Discovery {
     /// Every regular file (or symlink to one) matching now, sorted, without duplicates; never
     /// a file scrubd writes, nor one an earlier source matches.
     pub fn discover(&self) -> Vec<PathBuf> {
+        self.discover_with_special(&mut Vec::new())
+    }
+
+    /// [`discover`](Self::discover), and the matching files that are not regular files
+    /// (FIFOs, sockets, devices: nothing to keep a position in) added to `special`, for the
+    /// caller to name and count instead of passing over them in silence.
+    pub fn discover_with_special(&self, special: &mut Vec<Special>) -> Vec<PathBuf> {
         let avoid = Avoid {
             dirs: self.avoid.dirs.iter().map(|d| real_or_lexical(d)).collect(),
             files: self
@@ -251,7 +260,13 @@ impl Discovery {
         for r in &self.roots {
             let real = real_or_lexical(&r.dir);
             let mut above = Vec::new();
-            self.walk(&r.dir, &real, r.depth, &avoid, &mut above, &mut found);
+            let mut walk = Walk {
+                avoid: &avoid,
+                above: &mut above,
+                found: &mut found,
+                special: &mut *special,
+            };
+            self.walk(&r.dir, &real, r.depth, &mut walk);
         }
         found.sort();
         found.dedup();
@@ -263,9 +278,7 @@ impl Discovery {
         dir: &Path,
         real_dir: &Path,
         depth: Option<usize>,
-        avoid: &Avoid,
-        above: &mut Vec<(u64, u64)>,
-        found: &mut Vec<PathBuf>,
+        w: &mut Walk<'_>,
     ) {
         if depth == Some(0) {
             return;
@@ -275,27 +288,34 @@ impl Discovery {
         // being walked (an ancestor, under `**`) is skipped.
         let Ok(meta) = fs::metadata(dir) else { return };
         let id = (meta.dev(), meta.ino());
-        if above.contains(&id) {
+        if w.above.contains(&id) {
             return;
         }
         let Ok(entries) = fs::read_dir(dir) else {
             return;
         };
-        above.push(id);
+        w.above.push(id);
         for entry in entries.flatten() {
             let path = entry.path();
             let Ok(ft) = entry.file_type() else { continue };
             let real = real_dir.join(entry.file_name());
             if ft.is_dir() {
-                self.walk(&path, &real, depth.map(|d| d - 1), avoid, above, found);
+                self.walk(&path, &real, depth.map(|d| d - 1), w);
                 continue;
             }
             if ft.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
                 let real = fs::canonicalize(&path).unwrap_or(real);
-                self.walk(&path, &real, depth.map(|d| d - 1), avoid, above, found);
+                self.walk(&path, &real, depth.map(|d| d - 1), w);
                 continue;
             }
-            if !(fs::metadata(&path).is_ok_and(|m| m.is_file()) && self.is_match(&path)) {
+            if !self.is_match(&path) {
+                continue;
+            }
+            let Ok(meta) = fs::metadata(&path) else {
+                continue; // a dangling symlink: nothing to read yet
+            };
+            let kind = special_kind(&meta);
+            if kind.is_none() && !meta.is_file() {
                 continue;
             }
             let real = if ft.is_symlink() {
@@ -303,7 +323,7 @@ impl Discovery {
             } else {
                 real
             };
-            if avoid.dirs.iter().any(|d| real.starts_with(d)) || avoid.files.contains(&real) {
+            if w.avoid.dirs.iter().any(|d| real.starts_with(d)) || w.avoid.files.contains(&real) {
                 continue;
             }
             if self
@@ -313,9 +333,51 @@ impl Discovery {
             {
                 continue;
             }
-            found.push(path);
+            match kind {
+                None => w.found.push(path),
+                Some(kind) => w.special.push(Special {
+                    id: FileId::of(&meta),
+                    path,
+                    kind,
+                }),
+            }
         }
-        above.pop();
+        w.above.pop();
+    }
+}
+
+/// A matching file discovery does not follow because it is no regular file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Special {
+    pub path: PathBuf,
+    pub id: FileId,
+    /// What it is, for the warning: `FIFO`, `socket`, `character device`, `block device`.
+    pub kind: &'static str,
+}
+
+/// What one [`Discovery::walk`] carries down the tree.
+struct Walk<'a> {
+    avoid: &'a Avoid,
+    /// Directories being walked (device, inode): a link back to one is not entered.
+    above: &'a mut Vec<(u64, u64)>,
+    found: &'a mut Vec<PathBuf>,
+    special: &'a mut Vec<Special>,
+}
+
+/// The kind of a file that is neither a regular file nor a directory.
+fn special_kind(meta: &fs::Metadata) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    let ft = meta.file_type();
+    if ft.is_fifo() {
+        Some("FIFO")
+    } else if ft.is_socket() {
+        Some("socket")
+    } else if ft.is_char_device() {
+        Some("character device")
+    } else if ft.is_block_device() {
+        Some("block device")
+    } else {
+        None
     }
 }
 

@@ -362,6 +362,8 @@ pub struct FileSourceStats {
     pub compressed_files: AtomicU64,
     /// Files not read because they live on a pseudo file system.
     pub pseudo_files: AtomicU64,
+    /// Files not read because they are FIFOs, sockets or devices.
+    pub special_files: AtomicU64,
 }
 
 /// A copy of [`FileSourceStats`] at one moment.
@@ -377,6 +379,7 @@ pub struct StatsSnapshot {
     pub fd_exhaustions: u64,
     pub compressed_files: u64,
     pub pseudo_files: u64,
+    pub special_files: u64,
 }
 
 impl FileSourceStats {
@@ -393,6 +396,7 @@ impl FileSourceStats {
             fd_exhaustions: self.fd_exhaustions.load(Ordering::Relaxed),
             compressed_files: self.compressed_files.load(Ordering::Relaxed),
             pseudo_files: self.pseudo_files.load(Ordering::Relaxed),
+            special_files: self.special_files.load(Ordering::Relaxed),
         }
     }
 }
@@ -796,7 +800,20 @@ impl FileSource {
     /// Expand the globs again: new paths get a tailer (read from the beginning), tailers of
     /// vanished paths go once their file is finished.
     fn rescan(&mut self, now: Instant) {
-        let paths = self.discovery.discover();
+        let mut special = Vec::new();
+        let paths = self.discovery.discover_with_special(&mut special);
+        for s in special {
+            if self.tracker.found_skipped(s.id, |c| &mut c.special_files) {
+                tracing::warn!(
+                    source = %self.cfg.name,
+                    path = ?s.path,
+                    kind = s.kind,
+                    "skipping a matched file that is no regular file: a FIFO, socket or \
+                     device has no position to keep (counted in scrubd_files_skipped_total; \
+                     to scrub a pipe, run `scrubd filter` on it)"
+                );
+            }
+        }
         let mut ids = HashSet::new();
         for p in &paths {
             if let Ok(m) = std::fs::metadata(p) {
@@ -934,6 +951,9 @@ impl FileSource {
         self.stats
             .pseudo_files
             .store(c.pseudo_files, Ordering::Relaxed);
+        self.stats
+            .special_files
+            .store(c.special_files, Ordering::Relaxed);
         Ok(())
     }
 
@@ -1051,6 +1071,13 @@ impl FileSource {
                     source: &io.name,
                     reason: "pseudo",
                     files: now.pseudo_files - reported.pseudo_files,
+                });
+            }
+            if now.special_files > reported.special_files {
+                io.emit.emit(Event::FilesSkipped {
+                    source: &io.name,
+                    reason: "special",
+                    files: now.special_files - reported.special_files,
                 });
             }
             reported = now;

@@ -109,6 +109,8 @@ pub struct TailCounts {
     pub compressed_files: u64,
     /// Files not read because they live on a pseudo file system (procfs, sysfs: each file once).
     pub pseudo_files: u64,
+    /// Files not read because they are no regular files (FIFOs, sockets, devices: each once).
+    pub special_files: u64,
 }
 
 /// Where reading of one file stands: its fingerprint, offset and the proof at that offset.
@@ -171,9 +173,9 @@ pub struct Tracker {
 const COMPRESSED_CAP: usize = 4096;
 
 impl Tracker {
-    /// `id` is skipped (compressed data, a pseudo file): whether this is news (then counted in
+    /// `id` is skipped (compressed data, a pseudo file, a FIFO): whether this is news (then counted in
     /// the count `counter` picks; the caller says so).
-    fn found_skipped(&mut self, id: FileId, counter: fn(&mut TailCounts) -> &mut u64) -> bool {
+    pub(super) fn found_skipped(&mut self, id: FileId, counter: fn(&mut TailCounts) -> &mut u64) -> bool {
         if self.compressed.len() >= COMPRESSED_CAP {
             self.compressed.clear();
         }
