@@ -891,6 +891,31 @@ fn symlink_retargeted_a_b_a_emits_nothing_twice() {
     assert_exactly_once(&seen, &[("a", 13), ("b", 5)]);
 }
 
+/// One file under two matched names (a hard link: `ln app.log app.log.keep`, rotation schemes
+/// that link before they unlink): its lines come out once, not once per name, also across a
+/// restart and after the name being read is removed and the writer goes on through the other.
+#[test]
+fn a_file_hard_linked_under_two_matched_names_is_read_once() {
+    let mut d = Scrubd::new(Opts::default(), |d| {
+        append(&d.path("logs/app.log"), &numbered("a", 0, 20));
+        std::fs::hard_link(d.path("logs/app.log"), d.path("logs/app.log.keep")).unwrap();
+    });
+    wait_until(Duration::from_secs(10), "the first lines", || {
+        d.output_lines().len() >= 20
+    });
+    append(&d.path("logs/app.log.keep"), &numbered("a", 20, 30));
+    std::thread::sleep(Duration::from_millis(600)); // both names listed for a few rescans
+    d.stop();
+    append(&d.path("logs/app.log"), &numbered("a", 30, 40)); // written while scrubd is down
+    d.start();
+    std::fs::remove_file(d.path("logs/app.log")).unwrap();
+    append(&d.path("logs/app.log.keep"), &numbered("a", 40, 60));
+    settle(&d, &[("a", 60)], &["app.log.keep"]);
+    std::thread::sleep(Duration::from_millis(600)); // a few more rescans: nothing read twice
+    let seen = census(&d.output_lines());
+    assert_exactly_once(&seen, &[("a", 60)]);
+}
+
 #[test]
 #[cfg_attr(
     not(feature = "external-tests"),
