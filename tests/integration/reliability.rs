@@ -280,6 +280,68 @@ fn non_utf8_file_names_are_checkpointed_and_kept_apart() {
     assert_exactly_once(&seen, &[("x", 5), ("y", 5), ("g", 40)]);
 }
 
+/// Names a shell or a line-based state file trips over: a newline, a leading dash, quotes,
+/// format directives, a backslash. Each file keeps its own output under its own name and its
+/// own checkpoint across a restart.
+#[test]
+fn file_names_with_newlines_quotes_and_dashes_are_followed_and_kept_apart() {
+    let names: [&[u8]; 5] = [
+        b"two\nlines.log",
+        b"-rf .log",
+        b"q\"u'ote.log",
+        b"%s%n{}.log",
+        b"back\\slash.log",
+    ];
+    let tags = ["n", "d", "q", "f", "b"];
+    let mut d = Scrubd::with_defaults();
+    let logs = d.path("logs");
+    for (name, tag) in names.iter().zip(tags) {
+        append(&byte_name(&logs, name), &numbered(tag, 0, 5));
+    }
+    wait_until(Duration::from_secs(20), "25 lines", || {
+        d.output_lines().len() >= 25
+    });
+    d.stop();
+    for (name, tag) in names.iter().zip(tags) {
+        append(&byte_name(&logs, name), &numbered(tag, 5, 10));
+    }
+    d.start();
+    let expect: Vec<(&str, usize)> = tags.iter().map(|t| (*t, 10)).collect();
+    wait_until(Duration::from_secs(20), "50 lines", || {
+        d.output_lines().len() >= 50
+    });
+    std::thread::sleep(Duration::from_millis(600)); // a few more rescans: nothing read twice
+    assert_exactly_once(&census(&d.output_lines()), &expect);
+    let outputs: BTreeMap<Vec<u8>, Vec<u8>> = d
+        .outputs()
+        .into_iter()
+        .map(|(p, b)| {
+            (
+                std::os::unix::ffi::OsStrExt::as_bytes(p.as_os_str()).to_vec(),
+                b,
+            )
+        })
+        .collect();
+    for (name, tag) in names.iter().zip(tags) {
+        let out = outputs.get(*name).unwrap_or_else(|| {
+            panic!(
+                "no output named {:?} among {:?}",
+                String::from_utf8_lossy(name),
+                outputs
+                    .keys()
+                    .map(|k| String::from_utf8_lossy(k))
+                    .collect::<Vec<_>>()
+            )
+        });
+        let out = String::from_utf8_lossy(out);
+        assert!(
+            out.lines().count() == 10 && out.lines().all(|l| l.starts_with(&format!("{tag} "))),
+            "{:?} holds other lines: {out}",
+            String::from_utf8_lossy(name)
+        );
+    }
+}
+
 // 4. Truncate-and-rewrite while stopped.
 
 #[test]
